@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// npm run bundle — every handler under lambda/ → esbuild (ESM, node22, minified, AWS SDK v3 bundled at
+// the version package-lock.json pins; see README "Handler bundles" for why) → build/lambda/<service>-<handler>.zip, byte-identical across runs
+// and machines: one entry (index.mjs), fixed DOS timestamp, fixed mode, fixed compression level.
+//   --if-stale   skip when no input of any archive changed (inputs and their hashes are recorded per archive)
+//   --quiet      no size table
+//   --help
+import { build } from 'esbuild';
+import { zipSync } from 'fflate';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { ARCHIVE_DIR, ROOT, discoverHandlers } from './lib/handlers.mjs';
+
+const args = new Set(process.argv.slice(2));
+if (args.has('--help')) {
+  console.log('usage: npm run bundle [-- --if-stale] [-- --quiet]\nBuilds build/lambda/*.zip from lambda/<service>/<handler>.ts.');
+  process.exit(0);
+}
+const MANIFEST = join(ARCHIVE_DIR, 'manifest.json');
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+
+// 1980-01-01 00:00 in *local* time: fflate writes local-time DOS fields, so this gives the same bytes in
+// every time zone (a UTC Date would shift with TZ).
+const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+
+// Inside Lambda only the environment credential provider can apply; see scripts/lib/lambda-credentials.mjs.
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: resolve(ROOT, 'scripts/lib/lambda-credentials.mjs'),
+    }));
+  },
+};
+
+function isStale(handlers) {
+  if (!existsSync(MANIFEST)) return true;
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  if (manifest.lock !== sha256(readFileSync(join(ROOT, 'package-lock.json')))) return true;
+  const names = handlers.map((h) => h.name).sort();
+  if (JSON.stringify(names) !== JSON.stringify(Object.keys(manifest.archives).sort())) return true;
+  for (const name of names) {
+    const entry = manifest.archives[name];
+    if (!existsSync(join(ARCHIVE_DIR, `${name}.zip`))) return true;
+    for (const [file, hash] of Object.entries(entry.inputs)) {
+      const p = join(ROOT, file);
+      if (!existsSync(p) || sha256(readFileSync(p)) !== hash) return true;
+    }
+  }
+  return false;
+}
+
+export async function bundle({ ifStale = false, quiet = false } = {}) {
+  const handlers = discoverHandlers();
+  if (ifStale && !isStale(handlers)) {
+    if (!quiet) console.log(`bundle: ${handlers.length} archives up to date`);
+    return;
+  }
+  mkdirSync(ARCHIVE_DIR, { recursive: true });
+  const started = Date.now();
+  const results = await Promise.all(
+    handlers.map(async (h) => {
+      const res = await build({
+        entryPoints: [h.entry],
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        minify: true,
+        treeShaking: true,
+        legalComments: 'none',
+        charset: 'utf8',
+        write: false,
+        metafile: true,
+        outfile: 'index.mjs',
+        mainFields: ['module', 'main'],
+        absWorkingDir: ROOT,
+        logLevel: 'silent',
+        plugins: [lambdaCredentials],
+        // Some CommonJS dependencies call require() for Node built-ins; ESM output needs a real one.
+        banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+      });
+      const code = res.outputFiles[0].contents;
+      const zip = zipSync(
+        { 'index.mjs': [code, { mtime: FIXED_MTIME, level: 9, os: 3, attrs: (0o100644 << 16) >>> 0 }] },
+        { mtime: FIXED_MTIME },
+      );
+      writeFileSync(join(ARCHIVE_DIR, `${h.name}.zip`), zip);
+      const inputs = {};
+      for (const file of Object.keys(res.metafile.inputs).sort()) {
+        if (file.startsWith('node_modules/')) continue; // covered by the lockfile hash
+        inputs[file] = sha256(readFileSync(join(ROOT, file)));
+      }
+      return { name: h.name, entry: relative(ROOT, h.entry), bundled: code.length, zipped: zip.length, sha256: sha256(zip), inputs };
+    }),
+  );
+  // Remove archives of handlers that no longer exist, so modules/ never ships a dead zip.
+  const live = new Set(results.map((r) => `${r.name}.zip`));
+  for (const f of readdirSync(ARCHIVE_DIR)) if (f.endsWith('.zip') && !live.has(f)) rmSync(join(ARCHIVE_DIR, f));
+  const manifest = {
+    lock: sha256(readFileSync(join(ROOT, 'package-lock.json'))),
+    archives: Object.fromEntries(
+      results.map((r) => [r.name, { entry: r.entry, bytes: r.zipped, sha256: r.sha256, inputs: r.inputs }]),
+    ),
+  };
+  writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
+  if (!quiet) {
+    const rows = results.map((r) => [r.name, (r.bundled / 1024).toFixed(1), (r.zipped / 1024).toFixed(1), r.sha256.slice(0, 12)]);
+    const sizes = results.map((r) => r.zipped).sort((a, b) => a - b);
+    const median = sizes.length ? sizes[Math.floor((sizes.length - 1) / 2)] : 0;
+    const w = Math.max(7, ...rows.map((r) => r[0].length));
+    console.log(`${'archive'.padEnd(w)}  bundle KB  zip KB  sha256`);
+    for (const r of rows) console.log(`${r[0].padEnd(w)}  ${r[1].padStart(9)}  ${r[2].padStart(6)}  ${r[3]}`);
+    console.log(
+      `${results.length} archives in ${Date.now() - started} ms; zip max ${(sizes.at(-1) / 1024 || 0).toFixed(1)} KB, median ${(median / 1024).toFixed(1)} KB`,
+    );
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await bundle({ ifStale: args.has('--if-stale'), quiet: args.has('--quiet') });
+}

@@ -1,0 +1,75 @@
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { Construct } from '../../core/cdktf';
+import type { PolicyStatement } from '../../core/iam';
+
+export interface TenantTableProps {
+  /** Table name (include the name prefix). */
+  readonly name: string;
+  /**
+   * Refuse `terraform destroy` of the table. @default true — SBT forces DESTROY on every table, which
+   * loses every tenant on a stack delete; turning this off is an explicit opt-out.
+   */
+  readonly deletionProtection?: boolean | string;
+  /** KMS key ARN for server-side encryption. @default AWS owned key (encryption is always on) */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * Tenants: PK `tenantId`; GSI `tenantConfigIndex` on `tenantName` (SBT's name, used by the tenant-config
+ * lookup). On-demand billing (SBT's table defaults to 5/5 provisioned), PITR on, encrypted.
+ */
+export class TenantTable extends Construct {
+  static readonly TENANT_CONFIG_INDEX = 'tenantConfigIndex';
+  readonly table: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: TenantTableProps) {
+    super(scope, id);
+    this.table = new DynamodbTable(this, 'table', {
+      name: props.name,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'tenantId',
+      attribute: [
+        { name: 'tenantId', type: 'S' },
+        { name: 'tenantName', type: 'S' },
+      ],
+      globalSecondaryIndex: [
+        {
+          name: TenantTable.TENANT_CONFIG_INDEX,
+          hashKey: 'tenantName',
+          projectionType: 'INCLUDE',
+          nonKeyAttributes: ['tenantConfig', 'sbtaws_active'],
+        },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
+    });
+  }
+
+  get tableName(): string {
+    return this.table.name;
+  }
+  get tableArn(): string {
+    return this.table.arn;
+  }
+
+  readStatement(): PolicyStatement {
+    return {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+      resources: [this.table.arn, `${this.table.arn}/index/*`],
+    };
+  }
+  writeStatement(): PolicyStatement {
+    return {
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      resources: [this.table.arn, `${this.table.arn}/index/*`],
+    };
+  }
+}

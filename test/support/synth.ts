@@ -1,0 +1,28 @@
+/**
+ * Synthesizes a stack the way `cdktf synth` would and returns its parsed JSON (Testing.synth gives the
+ * same `cdk.tf.json` content without writing the app to disk).
+ */
+import { App, Testing, type TerraformStack } from '../../src/core/cdktf';
+
+export type StackJson = {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  variable?: Record<string, Record<string, unknown>>;
+  output?: Record<string, Record<string, unknown>>;
+  terraform?: Record<string, unknown>;
+  provider?: Record<string, unknown>;
+};
+
+export function synthStack(stack: TerraformStack): StackJson {
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+/** A fresh App for one test, with cdktf's validations on (as `cdktf synth`). */
+export function testApp(): App {
+  return Testing.app();
+}
+
+/** All resources of a type, by logical name. */
+export function resourcesOf(json: StackJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
