@@ -6,6 +6,12 @@ import type { App } from './core/cdktf';
 import { backendFromEnvironment } from './core/backend';
 import { ControlPlaneStack } from './control-plane/control-plane-stack';
 
+/** Module name (= stack id) → README description. Every stack here becomes modules/<name>/. */
+export const MODULE_DESCRIPTIONS: Record<string, string> = {
+  'control-plane':
+    'SaaS control plane: tenant management and registration API with scoped auth, users, tenant config, the SBT event bus and lifecycle events.',
+};
+
 export function buildReferenceApp(app: App, mode: 'root' | 'module') {
   const common =
     mode === 'root'

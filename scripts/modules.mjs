@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// npm run modules — bundles stale handlers, compiles scripts/modules.ts with esbuild and runs it.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { bundle } from './bundle.mjs';
+import { compile } from './lib/compile.mjs';
+import { ROOT } from './lib/handlers.mjs';
+
+await bundle({ ifStale: true, quiet: true });
+await compile(['scripts/modules.ts']);
+const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/modules.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
+process.exit(res.status ?? 1);
