@@ -15,7 +15,7 @@ if (args.has('--help')) {
 }
 const appOnly = args.has('--app-only');
 await bundle({ ifStale: true, quiet: true });
-await compile(['main.ts']);
+await compile(['main.ts'], { selfContained: true });
 const started = Date.now();
 const res = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { stdio: 'inherit', cwd: ROOT, env: process.env });
 if (res.status !== 0) process.exit(res.status ?? 1);

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// npm run bench — bundles stale handlers, compiles main.ts and the bench with esbuild, runs it.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { bundle } from './bundle.mjs';
+import { compile } from './lib/compile.mjs';
+import { ROOT } from './lib/handlers.mjs';
+
+await bundle({ ifStale: true, quiet: true });
+await compile(['main.ts'], { selfContained: true });
+await compile(['scripts/bench.ts']);
+const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/bench.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
+process.exit(res.status ?? 1);
