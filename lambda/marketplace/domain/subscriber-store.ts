@@ -1,0 +1,386 @@
+/**
+ * The subscribers table, written ONLY with conditional UpdateItem (never a blind PutItem), so registration and
+ * notifications can arrive in any order and any number of times and still converge on one end state:
+ *  - each fact family has its own attributes and its own order guard (`subscriptionOrder`, `licenseOrder`,
+ *    `agreementOrder`): an older or duplicate notification fails its condition and changes nothing;
+ *  - registration sets its fields once (`registrationHash` guard): the same form again is a no-op, a different
+ *    one is a conflict;
+ *  - access changes go through `reconcile`, an optimistic-concurrency loop on `accessVersion`, and every change
+ *    is followed by exactly one confirmed control-plane event (`emittedVersion` marks it; a crash between put
+ *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
+ */
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'crypto';
+import { accessTransition, pendingEmission, type SubscriberItem } from './access';
+import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
+import type { Notification } from './notifications';
+
+export const INDEX = {
+  account: 'customerAWSAccountIdIndex',
+  customerIdentifier: 'customerIdentifierIndex',
+  kind: 'kindIndex',
+} as const;
+
+export interface AccessEffects {
+  /** Puts onboardingRequest / offboardingRequest on the control-plane bus; must throw if it failed. */
+  emit(key: 'onboardingRequest' | 'offboardingRequest', detail: Record<string, unknown>): Promise<void>;
+  /** Tells the seller about a new subscriber (SES); best effort is not enough — throw to retry. */
+  notifySeller?(item: SubscriberItem): Promise<void>;
+}
+
+const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+/** Builds `SET a = :a, …` from a record, skipping undefined values. `ifNotExists` keys keep the first value. */
+function setExpression(values: Record<string, unknown>, ifNotExists: Record<string, unknown> = {}) {
+  const names: Record<string, string> = {};
+  const vals: Record<string, unknown> = {};
+  const parts: string[] = [];
+  let i = 0;
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) continue;
+    names[`#a${i}`] = k;
+    vals[`:v${i}`] = v;
+    parts.push(`#a${i} = :v${i}`);
+    i++;
+  }
+  for (const [k, v] of Object.entries(ifNotExists)) {
+    if (v === undefined) continue;
+    names[`#a${i}`] = k;
+    vals[`:v${i}`] = v;
+    parts.push(`#a${i} = if_not_exists(#a${i}, :v${i})`);
+    i++;
+  }
+  return { expr: `SET ${parts.join(', ')}`, names, vals };
+}
+
+export class RegistrationConflict extends Error {}
+
+export class SubscriberStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+    readonly mode: IdentityMode,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private iso() {
+    return this.now().toISOString();
+  }
+
+  async get(subscriberId: string): Promise<SubscriberItem | undefined> {
+    const r = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { subscriberId }, ConsistentRead: true }));
+    return r.Item as SubscriberItem | undefined;
+  }
+
+  /** Guarded update: applies `set` only when `guardAttr` is absent or older than `order`. Returns whether applied. */
+  private async guarded(
+    subscriberId: string,
+    guardAttr: string,
+    order: string,
+    set: Record<string, unknown>,
+    kind = 'subscriber',
+    firstValues: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const now = this.iso();
+    const s = setExpression({ ...set, [guardAttr]: order, updatedAt: now }, { kind, createdAt: now, ...firstValues });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { subscriberId },
+          UpdateExpression: s.expr,
+          ConditionExpression: 'attribute_not_exists(#g) OR #g < :g',
+          ExpressionAttributeNames: { ...s.names, '#g': guardAttr },
+          ExpressionAttributeValues: { ...s.vals, ':g': order },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false; // duplicate or older than what we have
+      throw e;
+    }
+  }
+
+  /** Which item a legacy (CustomerIdentifier) notification belongs to. */
+  async keyForCustomerIdentifier(customerIdentifier: string): Promise<string> {
+    if (this.mode === 'customer') return customerKey(customerIdentifier);
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.customerIdentifier,
+        KeyConditionExpression: 'customerIdentifier = :c',
+        ExpressionAttributeValues: { ':c': customerIdentifier.trim() },
+      }),
+    );
+    const hit = (r.Items ?? []).find((i) => i.kind === 'subscriber');
+    // Not registered yet: park the facts under the legacy key; registration folds them in (see register()).
+    return (hit?.subscriberId as string | undefined) ?? customerKey(customerIdentifier);
+  }
+
+  async applySubscription(subscriberId: string, n: Extract<Notification, { kind: 'subscription' }>): Promise<boolean> {
+    return this.guarded(
+      subscriberId,
+      'subscriptionOrder',
+      n.order,
+      { subscriptionStatus: n.action, offerId: n.offerId, freeTrial: n.freeTrial, subscriptionEventId: n.id },
+      'subscriber',
+      { customerIdentifier: n.customerIdentifier, productCode: n.productCode },
+    );
+  }
+
+  async applyLicense(n: Extract<Notification, { kind: 'license' }>): Promise<{ subscriberId: string; applied: boolean }> {
+    const subscriberId = licenseKey(n.licenseArn);
+    const applied = await this.guarded(
+      subscriberId,
+      'licenseOrder',
+      n.order,
+      {
+        licenseStatus: n.action === 'updated' ? 'ACTIVE' : 'DEPROVISIONED',
+        licenseEventId: n.id,
+        agreementId: n.agreementId,
+        offerId: n.offerId,
+        // The deprovisioned event opens (per one doc revision) the final 1 h reporting window.
+        ...(n.action === 'deprovisioned' ? { finalUsageUntil: new Date(this.now().getTime() + 3600_000).toISOString() } : {}),
+      },
+      'subscriber',
+      { licenseArn: n.licenseArn, licenseId: licenseIdOf(n.licenseArn), customerAWSAccountId: n.accountId, productCode: n.productCode },
+    );
+    return { subscriberId, applied };
+  }
+
+  async applyEntitlements(subscriberId: string, entitlements: unknown[], expired: boolean): Promise<void> {
+    const now = this.iso();
+    // A GetEntitlements answer is a snapshot taken now: a later fetch is always at least as fresh.
+    await this.guarded(subscriberId, 'entitlementOrder', now, {
+      entitlements,
+      contractExpired: expired,
+      entitlementCheckedAt: now,
+    });
+  }
+
+  /** Agreement facts are kept on their own item and copied onto the licences of that agreement we know of. */
+  async applyAgreement(n: Extract<Notification, { kind: 'agreement' }>): Promise<string[]> {
+    const facts = {
+      agreementStatus: n.action === 'ended' ? (n.status ?? 'ENDED') : (n.status ?? 'ACTIVE'),
+      agreementIntent: n.intent,
+      agreementEventId: n.id,
+      agreementStartTime: n.startTime,
+      agreementEndTime: n.endTime,
+      ...(n.action === 'ended' ? { agreementEndedAt: this.iso() } : {}),
+    };
+    await this.guarded(agreementKey(n.agreementId), 'agreementOrder', n.order, facts, 'agreement', {
+      agreementId: n.agreementId,
+      customerAWSAccountId: n.accountId,
+      offerId: n.offerId,
+    });
+    if (!n.accountId) return [];
+    const touched: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.account,
+          KeyConditionExpression: 'customerAWSAccountId = :a',
+          FilterExpression: 'agreementId = :g AND kind = :k',
+          ExpressionAttributeValues: { ':a': n.accountId, ':g': n.agreementId, ':k': 'subscriber' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const id = it.subscriberId as string;
+        await this.guarded(id, 'agreementOrder', n.order, facts);
+        touched.push(id);
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return touched;
+  }
+
+  /**
+   * Registration: one conditional UpdateItem. Returns the subscriber id; throws RegistrationConflict when this
+   * licence/customer was already registered with different data (uniqueness).
+   */
+  async register(c: ResolvedCustomer, fields: Record<string, string>, offerType?: string): Promise<string> {
+    const subscriberId = subscriberIdOf(c, this.mode);
+    const now = this.iso();
+    const registrationHash = createHash('sha256').update(JSON.stringify(Object.entries(fields).sort())).digest('hex');
+    const s = setExpression(
+      {
+        productCode: c.productCode,
+        registration: fields,
+        registrationHash,
+        customerAWSAccountId: c.customerAWSAccountId,
+        licenseArn: c.licenseArn,
+        licenseId: c.licenseArn ? licenseIdOf(c.licenseArn) : undefined,
+        customerIdentifier: c.customerIdentifier?.trim() || undefined,
+        offerType,
+        ...(offerType === 'free-trial' ? { freeTrial: true } : {}),
+        updatedAt: now,
+      },
+      { kind: 'subscriber', createdAt: now, registeredAt: now },
+    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { subscriberId },
+          UpdateExpression: s.expr,
+          ConditionExpression: 'attribute_not_exists(#h) OR #h = :h',
+          ExpressionAttributeNames: { ...s.names, '#h': 'registrationHash' },
+          ExpressionAttributeValues: { ...s.vals, ':h': registrationHash },
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
+      throw e;
+    }
+    // Both paths at once (migration): SNS facts that arrived before registration were parked on the legacy key.
+    if (subscriberId.startsWith('license:') && c.customerIdentifier) await this.foldParked(subscriberId, customerKey(c.customerIdentifier));
+    return subscriberId;
+  }
+
+  private async foldParked(into: string, parkedId: string): Promise<void> {
+    const parked = await this.get(parkedId);
+    if (!parked || parked.registeredAt) return;
+    if (typeof parked.subscriptionOrder === 'string' && typeof parked.subscriptionStatus === 'string') {
+      await this.guarded(into, 'subscriptionOrder', parked.subscriptionOrder, {
+        subscriptionStatus: parked.subscriptionStatus,
+        offerId: parked.offerId,
+        freeTrial: parked.freeTrial,
+      });
+    }
+    if (typeof parked.entitlementOrder === 'string') {
+      await this.guarded(into, 'entitlementOrder', parked.entitlementOrder, {
+        entitlements: parked.entitlements,
+        contractExpired: parked.contractExpired,
+        entitlementCheckedAt: parked.entitlementCheckedAt,
+      });
+    }
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { subscriberId: parkedId },
+        ConditionExpression: 'attribute_not_exists(registeredAt)',
+      }),
+    ).catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+  }
+
+  /**
+   * Makes stored access match the facts and emits the control-plane event of every change exactly once
+   * (confirmed). Safe to call any number of times, concurrently, from any handler.
+   */
+  async reconcile(subscriberId: string, effects: AccessEffects): Promise<SubscriberItem | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const item = await this.get(subscriberId);
+      if (!item || item.kind !== 'subscriber') return item;
+      const to = accessTransition(item);
+      if (to) {
+        const v = item.accessVersion ?? 0;
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { subscriberId },
+              UpdateExpression: 'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now' + (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
+              ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
+              ExpressionAttributeNames: { '#acc': 'access' },
+              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ...(v === 0 ? {} : { ':v': v }) },
+            }),
+          );
+        } catch (e) {
+          if (isConditionFailure(e)) continue; // someone else moved it; re-read
+          throw e;
+        }
+        continue; // re-read and emit
+      }
+      const pending = pendingEmission(item);
+      if (pending === undefined) return item;
+      const granted = item.access === 'GRANTED';
+      if (granted && effects.notifySeller && !item.sellerNotifiedAt) {
+        await effects.notifySeller(item);
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { subscriberId },
+            UpdateExpression: 'SET sellerNotifiedAt = if_not_exists(sellerNotifiedAt, :now)',
+            ExpressionAttributeValues: { ':now': this.iso() },
+          }),
+        );
+      }
+      await effects.emit(granted ? 'onboardingRequest' : 'offboardingRequest', controlPlaneDetail(item, pending));
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { subscriberId },
+            UpdateExpression: 'SET emittedVersion = :v',
+            ConditionExpression: 'accessVersion = :v AND (attribute_not_exists(emittedVersion) OR emittedVersion < :v)',
+            ExpressionAttributeValues: { ':v': pending },
+          }),
+        );
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+      }
+    }
+    return this.get(subscriberId);
+  }
+
+  async delete(subscriberId: string): Promise<SubscriberItem | undefined> {
+    const r = await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { subscriberId },
+        ConditionExpression: 'kind = :k',
+        ExpressionAttributeValues: { ':k': 'subscriber' },
+        ReturnValues: 'ALL_OLD',
+      }),
+    ).catch((e) => {
+      if (isConditionFailure(e)) return { Attributes: undefined };
+      throw e;
+    });
+    return r.Attributes as SubscriberItem | undefined;
+  }
+
+  async list(limit: number, startKey?: Record<string, unknown>) {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.kind,
+        KeyConditionExpression: 'kind = :k',
+        ExpressionAttributeValues: { ':k': 'subscriber' },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { items: (r.Items ?? []) as SubscriberItem[], next: r.LastEvaluatedKey };
+  }
+}
+
+/**
+ * Detail of onboardingRequest / offboardingRequest: SBT's Marketplace detail (the subscriber item: productCode,
+ * customerIdentifier, customerAWSAccountID — SBT's casing — contact fields, entitlements) plus the tenant fields the
+ * control plane's registration flow reads (tenantName, email) and `accessVersion` for consumers to dedupe.
+ */
+export function controlPlaneDetail(item: SubscriberItem, accessVersion: number): Record<string, unknown> {
+  const reg = (item.registration ?? {}) as Record<string, string>;
+  return {
+    source: 'aws-marketplace',
+    marketplaceSubscriberId: item.subscriberId,
+    accessVersion,
+    productCode: item.productCode,
+    customerIdentifier: item.customerIdentifier,
+    customerAWSAccountId: item.customerAWSAccountId,
+    customerAWSAccountID: item.customerAWSAccountId,
+    licenseArn: item.licenseArn,
+    agreementId: item.agreementId,
+    freeTrial: item.freeTrial === true,
+    tenantName: reg.companyName ?? reg.tenantName ?? item.subscriberId,
+    email: reg.contactEmail ?? reg.email,
+    ...reg,
+    entitlements: item.entitlements ?? [],
+    created: item.createdAt,
+  };
+}
