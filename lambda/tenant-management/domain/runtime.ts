@@ -1,0 +1,45 @@
+/**
+ * Wires TenantService to the Lambda environment: tables from TENANT_TABLE_NAME / REGISTRATION_TABLE_NAME,
+ * events through lambda/shared/events.ts (bus and sources from the EventManager's environment).
+ * Also the small request helpers shared by the tenant and registration APIs.
+ */
+import { dynamo, env } from '../../shared/aws-clients';
+import { putEvents, sbtEvent } from '../../shared/events';
+import { caller, type HttpEvent } from '../../shared/http';
+import { logger } from '../../shared/logger';
+import { TenantService } from './tenant-service';
+
+let service: TenantService | undefined;
+
+export function tenantService(): TenantService {
+  service ??= new TenantService({
+    db: dynamo(),
+    tenantTable: env('TENANT_TABLE_NAME'),
+    registrationTable: env('REGISTRATION_TABLE_NAME'),
+    emit: (events) => putEvents(events.map((e) => sbtEvent(e.key, e.detail))),
+    log: logger,
+  });
+  return service;
+}
+
+/** Tests point the service at other tables (env changes after first use). */
+export function resetTenantServiceForTesting(): void {
+  service = undefined;
+}
+
+/**
+ * `METHOD /path/{param}` of the request: HTTP API v2 gives routeKey; a REST API (the private option)
+ * gives httpMethod + resource. One handler serves both.
+ */
+export function routeOf(event: HttpEvent): string {
+  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
+  const v1 = event as unknown as { httpMethod?: string; resource?: string };
+  return `${v1.httpMethod ?? event.requestContext?.http?.method} ${v1.resource ?? event.rawPath}`;
+}
+
+/** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
+export function actor(event: HttpEvent): string {
+  const v1 = (event.requestContext as unknown as { authorizer?: { claims?: Record<string, unknown> } }).authorizer?.claims;
+  const fromV1 = v1?.username ?? v1?.['cognito:username'] ?? v1?.client_id ?? v1?.sub;
+  return caller(event) ?? (typeof fromV1 === 'string' ? fromV1 : 'anonymous');
+}
