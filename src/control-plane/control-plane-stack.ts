@@ -1,38 +1,111 @@
 import type { Construct } from '../core/cdktf';
 import { EventManager } from '../core/event-manager';
 import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
-import { ControlPlaneApi } from './api/control-plane-api';
-import { TenantConfigService } from './tenant-config/tenant-config-service';
-import { TenantTable } from './tenant-management/tenant-table';
+import type { ControlPlaneApi } from './api/control-plane-api';
+import type { IAuth } from './auth/auth-interface';
+import { CognitoAuth } from './auth/cognito-auth';
+import { ControlPlane, type ControlPlaneProps } from './control-plane';
+import type { TenantTable } from './tenant-management/tenant-table';
 
 export interface ControlPlaneStackProps extends SbtStackProps {
-  /** Keep tables from being destroyed (variable `deletion_protection`). @default true */
+  /** Keep tables and the user pool from being destroyed (variable `deletion_protection`). @default true */
   readonly deletionProtection?: boolean;
+  /** System admin email (variable `system_admin_email`). @default none: required at plan time */
+  readonly systemAdminEmail?: string;
+  /** System admin user name (variable `system_admin_name`). @default 'admin' */
+  readonly systemAdminName?: string;
+  /** Admin UI callback URLs (variable `callback_urls`). @default ['http://localhost'] */
+  readonly callbackUrls?: string[];
+  /** Browser origins allowed by CORS (variable `cors_allow_origins`). @default none (CORS off) */
+  readonly corsAllowOrigins?: string[];
+  /** Identity provider, or a factory creating it in the stack (e.g. `(s) => new OidcAuth(s, 'auth', {...})`). @default CognitoAuth */
+  readonly auth?: IAuth | ((scope: Construct) => IAuth);
+  /** Public GET /tenant-config (synth-time: it changes the route security table). @default true */
+  readonly tenantConfigPublic?: boolean;
+  /** Private REST API behind these VPC endpoints (synth-time). @default public HTTP API */
+  readonly private?: { vpcEndpointIds: string[] };
+  /** Extra ControlPlane props. */
+  readonly controlPlane?: Partial<ControlPlaneProps>;
 }
 
-/** The `control-plane` stack / module. */
+/** The `control-plane` stack / module: a ControlPlane with its inputs and outputs. */
 export class ControlPlaneStack extends SbtStack {
+  readonly controlPlane: ControlPlane;
   readonly eventManager: EventManager;
   readonly api: ControlPlaneApi;
   readonly tenantTable: TenantTable;
+  readonly auth: IAuth;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps = {}) {
     super(scope, id, props);
     const deletionProtection = this.boolInput('deletion_protection', {
-      description: 'Protect the tenant and registration tables from deletion. Turn off only for throwaway installs.',
+      description: 'Protect the tenant, registration and user tables and the Cognito user pool from deletion. Turn off only for throwaway installs.',
       default: props.deletionProtection ?? true,
     });
-    this.eventManager = new EventManager(this, 'events', { busName: this.name('sbt-events') });
-    this.tenantTable = new TenantTable(this, 'tenants', { name: this.name('tenants'), deletionProtection });
-    this.api = new ControlPlaneApi(this, 'api', { name: this.name('control-plane') });
-    new TenantConfigService(this, 'tenant-config', {
-      api: this.api,
-      tenantTable: this.tenantTable,
-      namePrefix: this.namePrefix,
+    const systemAdminEmail = this.stringInput('system_admin_email', {
+      description: 'Email of the control-plane system admin; Cognito sends the temporary password there.',
+      default: props.systemAdminEmail,
     });
-    this.output('api_url', this.api.url, 'Base URL of the control-plane HTTP API.');
+    const systemAdminName = this.stringInput('system_admin_name', {
+      description: "User name of the system admin (the SBT tutorial signs in as 'admin').",
+      default: props.systemAdminName ?? 'admin',
+    });
+    const callbackUrls = this.listInput('callback_urls', {
+      description: 'Admin UI OAuth callback and logout URLs of the Cognito user client.',
+      default: props.callbackUrls ?? ['http://localhost'],
+    });
+    const corsAllowOrigins = this.listInput('cors_allow_origins', {
+      description: 'Browser origins allowed to call the API (e.g. the admin console). Empty turns CORS off.',
+      default: props.corsAllowOrigins ?? [],
+    });
+    this.eventManager = new EventManager(this, 'events', { busName: this.name('sbt-events') });
+    this.controlPlane = new ControlPlane(this, 'control-plane', {
+      ...(props.controlPlane ?? {}),
+      namePrefix: this.namePrefix,
+      systemAdminEmail,
+      systemAdminName,
+      callbackUrls,
+      eventManager: this.eventManager,
+      deletionProtection,
+      auth: typeof props.auth === 'function' ? props.auth(this) : props.auth,
+      tenantConfigPublic: props.tenantConfigPublic,
+      api: {
+        ...(props.controlPlane?.api ?? {}),
+        corsAllowOrigins: props.private ? undefined : corsAllowOrigins,
+        private: props.private,
+      },
+    });
+    this.api = this.controlPlane.api;
+    this.tenantTable = this.controlPlane.tenantTable;
+    this.auth = this.controlPlane.auth;
+    const cp = this.controlPlane;
+
+    this.output('api_url', this.api.url, 'Base URL of the control-plane HTTP API (no trailing slash).');
+    this.output(
+      'control_plane_api_endpoint',
+      `${this.api.url}/`,
+      "Base URL with a trailing slash, as SBT's controlPlaneAPIEndpoint (the tutorial appends 'tenants').",
+    );
     this.output('event_bus_arn', this.eventManager.busArn, 'ARN of the SBT event bus (give it to application planes).');
     this.output('event_bus_name', this.eventManager.busName, 'Name of the SBT event bus.');
     this.output('tenant_table_name', this.tenantTable.tableName, 'DynamoDB table of tenants.');
+    this.output('tenant_registration_table_name', cp.registrationTable.tableName, 'DynamoDB table of tenant registrations.');
+    this.output('jwt_issuer', this.auth.jwtIssuer, 'Issuer the API accepts tokens from.');
+    this.output('well_known_endpoint_url', this.auth.wellKnownEndpointUrl, 'OpenID discovery document of the issuer.');
+    if (this.auth.tokenEndpoint) this.output('token_endpoint', this.auth.tokenEndpoint, 'OAuth token endpoint (client credentials for machine clients).');
+    if (this.auth.userClientId) {
+      this.output('user_client_id', this.auth.userClientId, "Admin UI client id (SBT's ControlPlaneIdpClientId).");
+    }
+    if (this.auth.machineClientId) this.output('machine_client_id', this.auth.machineClientId, 'Machine (client-credentials) client id.');
+    if (this.auth.machineClientSecret) {
+      this.output('machine_client_secret', this.auth.machineClientSecret, 'Machine client secret.', true);
+    }
+    if (this.auth instanceof CognitoAuth) {
+      this.output('user_pool_id', this.auth.userPool.id, "Cognito user pool id (SBT's ControlPlaneIdpUserPoolId).");
+    }
+    if (cp.userManagement.userTable) {
+      this.output('user_table_name', cp.userManagement.userTable.table.name, 'DynamoDB user table (external IdPs).');
+    }
+    if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
   }
 }

@@ -26,7 +26,7 @@ export interface InputOptions<T> {
   /** Default; `undefined` makes the input required. */
   readonly default?: T;
   readonly sensitive?: boolean;
-  /** A Terraform validation: condition expression over `var.<name>` and its error message. */
+  /** A Terraform validation: condition (a `${...}` expression over `var.<name>`; a bare string is literal text in JSON syntax) and its error message. */
   readonly validation?: { condition: string; errorMessage: string };
 }
 
@@ -52,7 +52,7 @@ export class SbtStack extends TerraformStack {
       description: 'Prefix of every resource name, so several installs coexist in one account and region.',
       default: props.namePrefix ?? 'sbt',
       validation: {
-        condition: 'can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))',
+        condition: '${can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))}',
         errorMessage: 'name_prefix must be 1-20 characters of lowercase letters, digits and hyphens, starting with a letter.',
       },
     });

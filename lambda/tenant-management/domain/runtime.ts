@@ -17,7 +17,10 @@ export function tenantService(): TenantService {
     tenantTable: env('TENANT_TABLE_NAME'),
     registrationTable: env('REGISTRATION_TABLE_NAME'),
     emit: (events) => putEvents(events.map((e) => sbtEvent(e.key, e.detail))),
-    log: logger,
+    log: {
+      warn: (msg, extra) => logger.warn(msg, { ...(extra ?? {}) }),
+      error: (msg, extra) => logger.error(msg, { ...(extra ?? {}) }),
+    },
   });
   return service;
 }

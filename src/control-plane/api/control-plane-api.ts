@@ -1,10 +1,22 @@
+import { createHash } from 'crypto';
+import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayRestApiPolicy } from '@cdktf/provider-aws/lib/api-gateway-rest-api-policy';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2ApiMapping } from '@cdktf/provider-aws/lib/apigatewayv2-api-mapping';
 import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-authorizer';
+import { Apigatewayv2DomainName } from '@cdktf/provider-aws/lib/apigatewayv2-domain-name';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { Construct } from '../../core/cdktf';
+import { Construct, Fn, Lazy } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,6 +34,23 @@ export interface ControlPlaneApiProps {
   readonly throttlingBurstLimit?: number;
   /** Access-log retention in days; 0 turns access logging off. @default 30 */
   readonly accessLogRetentionInDays?: number;
+  /**
+   * Custom domain (public HTTP API only): an ACM certificate in the API's region covering `domainName`.
+   * Point a CNAME/alias at output `targetDomainName`. @default the execute-api URL only
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string; readonly disableExecuteApiEndpoint?: boolean };
+  /**
+   * Make the API reachable only through the given interface VPC endpoints (com.amazonaws.<region>.execute-api)
+   * — SBT #219. HTTP APIs (v2) cannot be private, so this builds the same routes as a **REST API** with a
+   * PRIVATE endpoint and a resource policy that denies every request not coming through those endpoints;
+   * authorization is a Cognito user-pool authorizer with the same per-route scopes (requires an IAuth with
+   * `userPoolArn`). Trade-offs: REST APIs cost more per request (~3.5× HTTP APIs), add ~10–20 ms latency,
+   * and EventBridge API destinations cannot reach them (our job results use rules → Lambda, so nothing
+   * here needs that). @default public HTTP API
+   */
+  readonly private?: { readonly vpcEndpointIds: string[] };
+  /** Cognito user pool ARN, used as authorizer when `private` is set. @default none */
+  readonly cognitoUserPoolArn?: string;
 }
 
 export interface RouteOptions {
@@ -55,18 +84,36 @@ export interface RouteRecord {
  * explicitly public with a reason — the route table in `routes` is what synth tests and docs read.
  */
 export class ControlPlaneApi extends Construct {
-  readonly api: Apigatewayv2Api;
-  readonly stage: Apigatewayv2Stage;
+  /** The HTTP API (absent when `private`: see `restApi`). */
+  readonly api?: Apigatewayv2Api;
+  readonly stage?: Apigatewayv2Stage;
   readonly authorizer?: Apigatewayv2Authorizer;
+  /** Custom domain, when `domain` is given. */
+  readonly domainName?: Apigatewayv2DomainName;
+  /** The private REST API, when `private` is given. */
+  readonly restApi?: ApiGatewayRestApi;
+  readonly restStage?: ApiGatewayStage;
+  readonly restAuthorizer?: ApiGatewayAuthorizer;
+  readonly isPrivate: boolean;
   readonly routes: RouteRecord[] = [];
   private readonly integrations = new Map<LambdaFunction, Apigatewayv2Integration>();
+  private readonly permitted = new Set<LambdaFunction>();
+  private readonly restResources = new Map<string, ApiGatewayResource>();
+  private restDeployment?: ApiGatewayDeployment;
 
   constructor(scope: Construct, id: string, props: ControlPlaneApiProps) {
     super(scope, id);
+    this.isPrivate = !!props.private;
+    if (props.private) {
+      if (props.domain) throw new Error(`${this.node.path}: 'domain' is for the public HTTP API; a private API is reached through its VPC endpoint`);
+      this.buildRestApi(props);
+      return;
+    }
     this.api = new Apigatewayv2Api(this, 'api', {
       name: props.name,
       protocolType: 'HTTP',
       description: 'SaaS control plane API',
+      disableExecuteApiEndpoint: props.domain?.disableExecuteApiEndpoint,
       corsConfiguration: props.corsAllowOrigins?.length
         ? {
             allowOrigins: props.corsAllowOrigins,
@@ -119,27 +166,122 @@ export class ControlPlaneApi extends Construct {
         jwtConfiguration: { issuer: props.jwt.issuer, audience: props.jwt.audience },
       });
     }
+    if (props.domain) {
+      this.domainName = new Apigatewayv2DomainName(this, 'domain', {
+        domainName: props.domain.domainName,
+        domainNameConfiguration: { certificateArn: props.domain.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
+      });
+      new Apigatewayv2ApiMapping(this, 'domain-mapping', { apiId: this.api.id, domainName: this.domainName.id, stage: this.stage.id });
+    }
   }
 
-  /** Base URL of the API (no trailing slash). */
+  /** The private variant: REST API, PRIVATE endpoint, VPC-endpoint-only resource policy, Cognito authorizer. */
+  private buildRestApi(props: ControlPlaneApiProps): void {
+    const vpce = props.private!.vpcEndpointIds;
+    if (!vpce.length) throw new Error(`${this.node.path}: private needs at least one VPC endpoint id`);
+    const rest = new ApiGatewayRestApi(this, 'rest-api', {
+      name: props.name,
+      description: 'SaaS control plane API (private)',
+      endpointConfiguration: { types: ['PRIVATE'], vpcEndpointIds: vpce },
+    });
+    (this as { restApi?: ApiGatewayRestApi }).restApi = rest;
+    new ApiGatewayRestApiPolicy(this, 'rest-api-policy', {
+      restApiId: rest.id,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `${rest.executionArn}/*` },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'execute-api:Invoke',
+            Resource: `${rest.executionArn}/*`,
+            Condition: { StringNotEquals: { 'aws:SourceVpce': vpce } },
+          },
+        ],
+      }),
+    });
+    if (props.cognitoUserPoolArn) {
+      (this as { restAuthorizer?: ApiGatewayAuthorizer }).restAuthorizer = new ApiGatewayAuthorizer(this, 'rest-authorizer', {
+        name: 'cognito',
+        restApiId: rest.id,
+        type: 'COGNITO_USER_POOLS',
+        providerArns: [props.cognitoUserPoolArn],
+        identitySource: 'method.request.header.Authorization',
+      });
+    }
+    // Redeploy whenever the route table changes (a REST API serves a snapshot, unlike HTTP API auto-deploy).
+    this.restDeployment = new ApiGatewayDeployment(this, 'rest-deployment', {
+      restApiId: rest.id,
+      triggers: { redeployment: Lazy.stringValue({ produce: () => createHash('sha1').update(JSON.stringify(this.routes)).digest('hex') }) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const retention = props.accessLogRetentionInDays ?? 30;
+    const accessLogs =
+      retention > 0
+        ? new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/vendedlogs/apigateway/${props.name}`, retentionInDays: retention })
+        : undefined;
+    const stage = new ApiGatewayStage(this, 'rest-stage', {
+      restApiId: rest.id,
+      deploymentId: this.restDeployment.id,
+      stageName: 'v1',
+      accessLogSettings: accessLogs
+        ? {
+            destinationArn: accessLogs.arn,
+            format: JSON.stringify({
+              requestId: '$context.requestId',
+              ip: '$context.identity.sourceIp',
+              vpce: '$context.identity.vpceId',
+              requestTime: '$context.requestTime',
+              httpMethod: '$context.httpMethod',
+              resourcePath: '$context.resourcePath',
+              status: '$context.status',
+              principal: '$context.authorizer.claims.sub',
+            }),
+          }
+        : undefined,
+    });
+    (this as { restStage?: ApiGatewayStage }).restStage = stage;
+    new ApiGatewayMethodSettings(this, 'rest-throttling', {
+      restApiId: rest.id,
+      stageName: stage.stageName,
+      methodPath: '*/*',
+      settings: { throttlingRateLimit: props.throttlingRateLimit ?? 100, throttlingBurstLimit: props.throttlingBurstLimit ?? 200 },
+    });
+  }
+
+  /**
+   * Base URL of the API (no trailing slash). Private: the private-DNS URL
+   * `https://<id>.execute-api.<region>.amazonaws.com/v1`, resolvable inside the VPC.
+   */
   get url(): string {
-    return this.api.apiEndpoint;
+    if (this.restStage) return this.restStage.invokeUrl;
+    if (this.domainName) return `https://${this.domainName.domainName}`;
+    return this.api!.apiEndpoint;
   }
   get apiId(): string {
-    return this.api.id;
+    return this.restApi ? this.restApi.id : this.api!.id;
   }
   get executionArn(): string {
-    return this.api.executionArn;
+    return this.restApi ? this.restApi.executionArn : this.api!.executionArn;
+  }
+  /** DNS target for the custom domain (CNAME / alias), when `domain` is given. */
+  get domainTarget(): string | undefined {
+    return this.domainName?.domainNameConfiguration.targetDomainName;
   }
 
-  addRoute(o: RouteOptions): Apigatewayv2Route {
+  addRoute(o: RouteOptions): Apigatewayv2Route | ApiGatewayMethod {
     const authorization = o.authorization ?? 'jwt';
     if (!o.path.startsWith('/')) throw new Error(`route path '${o.path}' must start with '/'`);
     if (authorization === 'none' && !o.publicReason) {
       throw new Error(`route ${o.method} ${o.path} is public: give publicReason (it is documented in the route table)`);
     }
-    if (authorization === 'jwt' && !this.authorizer) {
-      throw new Error(`route ${o.method} ${o.path} needs the JWT authorizer: give ControlPlaneApi the jwt prop`);
+    if (authorization === 'jwt' && !this.authorizer && !this.restAuthorizer) {
+      throw new Error(
+        this.isPrivate
+          ? `route ${o.method} ${o.path}: the private API authorizes with a Cognito user pool; give cognitoUserPoolArn (an IAuth with userPoolArn)`
+          : `route ${o.method} ${o.path} needs the JWT authorizer: give ControlPlaneApi the jwt prop`,
+      );
     }
     if (authorization === 'jwt' && !o.scopes?.length) {
       throw new Error(`route ${o.method} ${o.path} has no scope: every authorized route names the scope it needs`);
@@ -147,16 +289,22 @@ export class ControlPlaneApi extends Construct {
     if (this.routes.some((r) => r.method === o.method && r.path === o.path)) {
       throw new Error(`route ${o.method} ${o.path} is defined twice`);
     }
+    if (this.restApi) return this.addRestRoute(o, authorization);
     const integration = this.integrationFor(o.handler);
     const id = `route-${o.method}-${o.path}`.replace(/[^a-zA-Z0-9-]/g, '_');
     const route = new Apigatewayv2Route(this, id, {
-      apiId: this.api.id,
+      apiId: this.api!.id,
       routeKey: `${o.method} ${o.path}`,
       target: `integrations/${integration.id}`,
       authorizationType: authorization === 'jwt' ? 'JWT' : 'NONE',
       authorizerId: authorization === 'jwt' ? this.authorizer!.id : undefined,
       authorizationScopes: authorization === 'jwt' ? o.scopes : undefined,
     });
+    this.record(o, authorization);
+    return route;
+  }
+
+  private record(o: RouteOptions, authorization: 'jwt' | 'none'): void {
     this.routes.push({
       method: o.method,
       path: o.path,
@@ -165,7 +313,50 @@ export class ControlPlaneApi extends Construct {
       publicReason: o.publicReason,
       functionName: o.handler.node.path,
     });
-    return route;
+  }
+
+  private restResourceFor(path: string): string {
+    const rest = this.restApi!;
+    if (path === '/') return rest.rootResourceId;
+    const existing = this.restResources.get(path);
+    if (existing) return existing.id;
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const res = new ApiGatewayResource(this, `resource-${path}`.replace(/[^a-zA-Z0-9-]/g, '_'), {
+      restApiId: rest.id,
+      parentId: this.restResourceFor(parent),
+      pathPart: path.slice(path.lastIndexOf('/') + 1),
+    });
+    this.restResources.set(path, res);
+    return res.id;
+  }
+
+  private addRestRoute(o: RouteOptions, authorization: 'jwt' | 'none'): ApiGatewayMethod {
+    const rest = this.restApi!;
+    const id = `method-${o.method}-${o.path}`.replace(/[^a-zA-Z0-9-]/g, '_');
+    const method = new ApiGatewayMethod(this, id, {
+      restApiId: rest.id,
+      resourceId: this.restResourceFor(o.path),
+      httpMethod: o.method,
+      authorization: authorization === 'jwt' ? 'COGNITO_USER_POOLS' : 'NONE',
+      authorizerId: authorization === 'jwt' ? this.restAuthorizer!.id : undefined,
+      authorizationScopes: authorization === 'jwt' ? o.scopes : undefined,
+    });
+    const integration = new ApiGatewayIntegration(this, `${id}-integration`, {
+      restApiId: rest.id,
+      resourceId: method.resourceId,
+      httpMethod: method.httpMethod,
+      type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST',
+      uri: o.handler.invokeArn,
+      timeoutMilliseconds: 29000,
+    });
+    this.restDeployment!.dependsOn = [...(this.restDeployment!.dependsOn ?? []), method.fqn, integration.fqn];
+    if (!this.permitted.has(o.handler)) {
+      o.handler.allowInvokeFrom(`allow-api-${this.node.addr.slice(0, 8)}`, 'apigateway.amazonaws.com', `${rest.executionArn}/*/*`);
+      this.permitted.add(o.handler);
+    }
+    this.record(o, authorization);
+    return method;
   }
 
   private integrationFor(fn: LambdaFunction): Apigatewayv2Integration {
@@ -173,13 +364,13 @@ export class ControlPlaneApi extends Construct {
     if (!integ) {
       const n = this.integrations.size;
       integ = new Apigatewayv2Integration(this, `integration-${n}`, {
-        apiId: this.api.id,
+        apiId: this.api!.id,
         integrationType: 'AWS_PROXY',
         integrationUri: fn.invokeArn,
         payloadFormatVersion: '2.0',
         timeoutMilliseconds: 29000,
       });
-      fn.allowInvokeFrom(`allow-api-${this.node.addr.slice(0, 8)}`, 'apigateway.amazonaws.com', `${this.api.executionArn}/*/*`);
+      fn.allowInvokeFrom(`allow-api-${this.node.addr.slice(0, 8)}`, 'apigateway.amazonaws.com', `${this.api!.executionArn}/*/*`);
       this.integrations.set(fn, integ);
     }
     return integ;

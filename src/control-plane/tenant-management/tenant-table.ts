@@ -16,10 +16,14 @@ export interface TenantTableProps {
 
 /**
  * Tenants: PK `tenantId`; GSI `tenantConfigIndex` on `tenantName` (SBT's name, used by the tenant-config
- * lookup). On-demand billing (SBT's table defaults to 5/5 provisioned), PITR on, encrypted.
+ * lookup); GSI `tenantListIndex` on `listPartition` + `createdAt` so `GET /tenants` pages with Query in
+ * creation order instead of SBT's Scan (name claims and other helper items carry no `listPartition`, so
+ * the index is sparse and lists see tenants only). On-demand billing (SBT's table defaults to 5/5
+ * provisioned), PITR on, encrypted.
  */
 export class TenantTable extends Construct {
   static readonly TENANT_CONFIG_INDEX = 'tenantConfigIndex';
+  static readonly TENANT_LIST_INDEX = 'tenantListIndex';
   readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: TenantTableProps) {
@@ -31,6 +35,8 @@ export class TenantTable extends Construct {
       attribute: [
         { name: 'tenantId', type: 'S' },
         { name: 'tenantName', type: 'S' },
+        { name: 'listPartition', type: 'S' },
+        { name: 'createdAt', type: 'S' },
       ],
       globalSecondaryIndex: [
         {
@@ -38,6 +44,12 @@ export class TenantTable extends Construct {
           hashKey: 'tenantName',
           projectionType: 'INCLUDE',
           nonKeyAttributes: ['tenantConfig', 'sbtaws_active'],
+        },
+        {
+          name: TenantTable.TENANT_LIST_INDEX,
+          hashKey: 'listPartition',
+          rangeKey: 'createdAt',
+          projectionType: 'ALL',
         },
       ],
       pointInTimeRecovery: { enabled: true },
@@ -51,6 +63,11 @@ export class TenantTable extends Construct {
   }
   get tableArn(): string {
     return this.table.arn;
+  }
+
+  /** Also the `version`-guarded transactional writes the lifecycle uses. */
+  transactStatement(): PolicyStatement {
+    return { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [this.table.arn] };
   }
 
   readStatement(): PolicyStatement {

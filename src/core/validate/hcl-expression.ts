@@ -152,13 +152,28 @@ class Parser {
           return parts;
         } else this.fail(`unknown template directive '${kw}'`);
       } else if (end === 'quote' && c === '\\') {
-        lit += this.s.slice(this.pos, this.pos + 2);
-        this.pos += 2;
+        lit += this.escape();
       } else {
         lit += c;
         this.pos++;
       }
     }
+  }
+
+  /** A backslash escape of a quoted HCL string (`\\n`, `\\"`, `\\u00e9`, …). */
+  private escape(): string {
+    const c = this.peek(1);
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+    if (c in simple) {
+      this.pos += 2;
+      return simple[c]!;
+    }
+    const m = /^\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(this.s.slice(this.pos));
+    if (m) {
+      this.pos += m[0].length;
+      return String.fromCodePoint(parseInt(m[1] ?? m[2]!, 16));
+    }
+    this.fail(`invalid escape '\\${c}'`);
   }
 
   private closeDirective(): void {

@@ -24,7 +24,6 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_s3_bucket_policy: ['policy'],
   aws_kms_key: ['policy'],
   aws_cloudwatch_event_bus_policy: ['policy'],
-  aws_lambda_layer_version_permission: [],
 };
 
 /** An action as written in a policy, and where. */
@@ -93,10 +92,18 @@ export function collectIamActions(files: readonly ConfigFile[]): { actions: Acti
         if (name === '//') continue;
         bodies(blocks).forEach((body, bi) => {
           const bp = Array.isArray(blocks) ? [...base, name, bi] : [...base, name];
-          const stmts = body.statement;
-          bodies(stmts).forEach((st, i) => {
-            const sp = Array.isArray(stmts) ? [...bp, 'statement', i] : [...bp, 'statement'];
-            for (const key of ['actions', 'not_actions']) pushActions(actions, file, [...sp, key], st[key]);
+          const statementsAt = (stmts: unknown, at: (string | number)[]) =>
+            bodies(stmts).forEach((st, i) => {
+              const sp = Array.isArray(stmts) ? [...at, i] : at;
+              for (const key of ['actions', 'not_actions']) pushActions(actions, file, [...sp, key], st[key]);
+            });
+          statementsAt(body.statement, [...bp, 'statement']);
+          // dynamic "statement" { content { actions = [...] } }
+          bodies(body.dynamic).forEach((dyn, di) => {
+            bodies(dyn.statement).forEach((d, i) => {
+              const dp = [...bp, 'dynamic', ...(Array.isArray(body.dynamic) ? [di] : []), 'statement', ...(Array.isArray(dyn.statement) ? [i] : [])];
+              statementsAt(d.content, [...dp, 'content']);
+            });
           });
         });
       }

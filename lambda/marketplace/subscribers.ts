@@ -1,0 +1,42 @@
+/**
+ * Admin routes over subscribers (JWT, scoped): GET /subscribers (paginated Query on the `kind` index, never a
+ * Scan), GET /subscribers/{subscriberId}, DELETE /subscribers/{subscriberId} (emits offboardingRequest when the
+ * subscriber had access, so the tenant is not left running).
+ * Env: SUBSCRIBERS_TABLE_NAME, IDENTITY_MODE, PRODUCT_CODE, EVENT_BUS_NAME, CONTROL_PLANE_EVENT_SOURCE.
+ */
+import * as z from 'zod/mini';
+import { putSbtEvent } from '../shared/events';
+import { decodeToken, encodeToken, httpHandler, notFound, paginationQuery, parsePath, parseQuery } from '../shared/http';
+import { store } from './domain/runtime';
+import { controlPlaneDetail } from './domain/subscriber-store';
+
+const path = z.object({ subscriberId: z.string().check(z.minLength(3), z.maxLength(512)) });
+
+const decode = (id: string) => (id.includes('%') ? decodeURIComponent(id) : id);
+const view = (item: Record<string, unknown>) => {
+  const { registrationHash: _h, ...rest } = item;
+  return rest;
+};
+
+export const handler = httpHandler(async (event) => {
+  const s = store();
+  const route = event.routeKey;
+  if (route === 'GET /subscribers') {
+    const q = parseQuery(event, paginationQuery);
+    const page = await s.list(q.limit, decodeToken(q.next_token));
+    return { statusCode: 200, body: { data: page.items.map(view), next_token: encodeToken(page.next) } };
+  }
+  const id = decode(parsePath(event, path).subscriberId);
+  if (route === 'GET /subscribers/{subscriberId}') {
+    const item = await s.get(id);
+    if (!item || item.kind !== 'subscriber') throw notFound(`Subscriber ${id} not found`);
+    return { statusCode: 200, body: view(item) };
+  }
+  if (route === 'DELETE /subscribers/{subscriberId}') {
+    const old = await s.delete(id);
+    if (!old) throw notFound(`Subscriber ${id} not found`);
+    if (old.access === 'GRANTED') await putSbtEvent('offboardingRequest', { ...controlPlaneDetail(old, (old.accessVersion ?? 0) + 1), reason: 'deleted by an administrator' });
+    return { statusCode: 200, body: { subscriberId: id, deleted: true } };
+  }
+  throw notFound(`No route ${route}`);
+});

@@ -1,0 +1,15 @@
+/** Wiring shared by the metering handlers. Env: METERS_TABLE_NAME, USAGE_TABLE_NAME. */
+import * as z from 'zod/mini';
+import { dynamo, env } from '../../shared/aws-clients';
+import { METER_TYPES } from './aggregation';
+import { MeteringStore } from './metering-store';
+
+export function meteringStore(): MeteringStore {
+  return new MeteringStore(dynamo(), env('METERS_TABLE_NAME'), env('USAGE_TABLE_NAME'));
+}
+
+/** Amberflo-style API names: letters, digits, `_ . -`; they key usage, so keep them stable. */
+export const meterApiName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, _ . - (max 128), starting with a letter or digit'));
+export const meterType = z.enum(METER_TYPES);
+export const label = z.string().check(z.minLength(1), z.maxLength(256));
+export const meterIdPath = z.object({ meterId: z.string().check(z.minLength(1), z.maxLength(64)) });

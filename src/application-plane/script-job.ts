@@ -1,0 +1,400 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { Construct, TerraformStack, Token } from '../core/cdktf';
+import type { EventDefinition, IEventManager } from '../core/event-manager';
+import { StepFunctionsTarget, type IEventTarget } from '../core/event-targets';
+import { ServiceRole, type IGrantable, type PolicyStatement } from '../core/iam';
+import { SbtStack } from '../core/sbt-stack';
+import { awsContext } from './aws-context';
+import { scriptJobBuildspec } from './buildspec';
+import { scriptJobDefinition } from './state-machine-definition';
+import { escapeTerraformDeep, escapeTerraformTemplate } from './terraform-template';
+
+/** Which exported variables go back in the success event, and where (SBT's EnvironmentVariablesToOutgoingEventProps). */
+export interface EnvironmentVariablesToOutgoingEventProps {
+  /** Returned as `jobOutput.tenantData` (the control plane writes them to the tenant). @default none */
+  readonly tenantData?: string[];
+  /** Returned as `jobOutput.tenantRegistrationData` (written to the registration, e.g. `registrationStatus`). @default none */
+  readonly tenantRegistrationData?: string[];
+}
+
+/** The events a job answers with (SBT's OutgoingEventDefinitions). */
+export interface OutgoingEventDefinitions {
+  readonly success: EventDefinition;
+  readonly failure: EventDefinition;
+}
+
+/** Props of a ScriptJob. Names follow SBT-AWS's ScriptJobProps, so SBT jobs port by changing imports. */
+export interface ScriptJobProps {
+  /** Key of the incoming event's `detail` echoed in both outgoing events (e.g. `tenantRegistrationId`). */
+  readonly jobIdentifierKey: string;
+  /** `jobOutput` of the failure event (e.g. `{ tenantStatus: 'Failed to provision tenant.' }`). */
+  readonly jobFailureStatus: Record<string, string>;
+  /**
+   * What the script may do in AWS: statements of the build project's role (SBT takes a CDK PolicyDocument;
+   * here a list of PolicyStatement). Least privilege: name ARNs. @default none (the script can only log)
+   */
+  readonly permissions?: PolicyStatement[];
+  /** Bash run as the CodeBuild build phase. `export` the variables listed in `environmentVariablesToOutgoingEvent`. */
+  readonly script: string;
+  /** Bash run as the post_build phase (runs even when the script failed; `$CODEBUILD_BUILD_SUCCEEDING` tells). @default none */
+  readonly postScript?: string;
+  /** The event that starts the job. */
+  readonly incomingEvent: EventDefinition;
+  /** The events the job answers with. */
+  readonly outgoingEvent: OutgoingEventDefinitions;
+  /** Top-level keys of the incoming event's `detail` given to the script as string variables of the same name. @default none */
+  readonly environmentStringVariablesFromIncomingEvent?: string[];
+  /** Top-level keys of the incoming `detail` given to the script as JSON strings (objects, arrays, numbers). @default none */
+  readonly environmentJSONVariablesFromIncomingEvent?: string[];
+  /**
+   * Exported variables returned in the success event's `jobOutput`. A plain list (as in SBT's tutorial)
+   * means `tenantData`. @default none
+   */
+  readonly environmentVariablesToOutgoingEvent?: EnvironmentVariablesToOutgoingEventProps | string[];
+  /** Static variables of the build project (plaintext; use Secrets Manager from the script for secrets). @default none */
+  readonly scriptEnvironmentVariables?: Record<string, string>;
+  /** Where the events are defined and put. */
+  readonly eventManager: IEventManager;
+  /**
+   * Base name of the job's resources (project, state machine, roles `<jobName>-build|-sfn|-trigger`, log
+   * groups, key alias); at most 56 characters. @default `<name_prefix>-<kebab-case id>`
+   * inside an SbtStack (required elsewhere)
+   */
+  readonly jobName?: string;
+  /** CodeBuild image. @default 'aws/codebuild/amazonlinux2-x86_64-standard:5.0' (SBT's AMAZON_LINUX_2_5) */
+  readonly buildImage?: string;
+  /** CodeBuild compute type. @default 'BUILD_GENERAL1_SMALL' (3 GB, 2 vCPU: plenty for CLI calls) */
+  readonly computeType?: string;
+  /** CodeBuild environment type. @default ARM_CONTAINER for `aarch64` images, else LINUX_CONTAINER */
+  readonly environmentType?: string;
+  /** Privileged mode (Docker daemon inside the build). @default true, as SBT, so scripts that build images keep working */
+  readonly privileged?: boolean;
+  /**
+   * Seconds the build may take; past it Step Functions stops the build and the job fails with
+   * `States.Timeout` (failure event sent). Also sets the project's own timeout (whole minutes, 5–2160).
+   * @default 3600 (SBT's one hour)
+   */
+  readonly timeoutSeconds?: number;
+  /** Retention of the build and state-machine log groups, in days. @default 30 */
+  readonly logRetentionInDays?: number;
+  /** X-Ray tracing of the state machine. @default true (as SBT) */
+  readonly tracing?: boolean;
+}
+
+/** Props of the tenant-lifecycle presets: ScriptJobProps minus what the preset fixes (SBT's TenantLifecycleScriptJobProps). */
+export type TenantLifecycleScriptJobProps = Omit<ScriptJobProps, 'jobIdentifierKey' | 'jobFailureStatus' | 'incomingEvent' | 'outgoingEvent'>;
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DEFAULT_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
+/** Role names (`<jobName>-trigger`) may have 64 characters. */
+const MAX_JOB_NAME = 56;
+/** Longest kebab-case id for a default name: 20-character prefix + '-' + 35 = 56. */
+const MAX_DEFAULT_BASE = 35;
+
+const kebab = (s: string) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+
+/** Exported-variable groups from either accepted form. */
+export function normalizeOutgoing(v: ScriptJobProps['environmentVariablesToOutgoingEvent']): Required<EnvironmentVariablesToOutgoingEventProps> {
+  if (Array.isArray(v)) return { tenantData: [...v], tenantRegistrationData: [] };
+  return { tenantData: [...(v?.tenantData ?? [])], tenantRegistrationData: [...(v?.tenantRegistrationData ?? [])] };
+}
+
+/**
+ * Runs a bash script in CodeBuild when an event arrives, and answers with a success event carrying the
+ * variables the script exported, or a failure event carrying the reason (SBT-AWS's ScriptJob).
+ *
+ * incoming event ─rule (CoreApplicationPlane)─▶ state machine ─startBuild.sync─▶ CodeBuild (bash)
+ *                                                     └─ putEvents success {<id>, jobOutput} | failure {<id>, jobOutput, error, cause}
+ *
+ * Like SBT, a job is triggered only once it is given to a CoreApplicationPlane (which creates the rule in
+ * its own scope); `eventTarget` is what the rule targets.
+ */
+export class ScriptJob extends Construct implements IGrantable {
+  readonly jobName: string;
+  readonly codebuildProject: CodebuildProject;
+  readonly stateMachine: SfnStateMachine;
+  readonly buildRole: ServiceRole;
+  readonly stateMachineRole: ServiceRole;
+  readonly encryptionKey: KmsKey;
+  readonly buildLogGroup: CloudwatchLogGroup;
+  readonly stateMachineLogGroup: CloudwatchLogGroup;
+  readonly incomingEvent: EventDefinition;
+  readonly outgoingEvent: OutgoingEventDefinitions;
+  readonly environmentVariablesToOutgoingEvent: Required<EnvironmentVariablesToOutgoingEventProps>;
+  readonly eventManager: IEventManager;
+  readonly timeoutSeconds: number;
+  /** Target starting the state machine; bound once, by CoreApplicationPlane. */
+  readonly eventTarget: IEventTarget;
+
+  constructor(scope: Construct, id: string, props: ScriptJobProps) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    this.jobName = props.jobName ?? ScriptJob.defaultName(stack, id, this.node.path);
+    if (!Token.isUnresolved(this.jobName) && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(this.jobName)) {
+      throw new Error(`${this.node.path}: jobName '${this.jobName}' may contain only letters, digits, '-' and '_'`);
+    }
+    this.incomingEvent = props.incomingEvent;
+    this.outgoingEvent = props.outgoingEvent;
+    this.eventManager = props.eventManager;
+    this.environmentVariablesToOutgoingEvent = normalizeOutgoing(props.environmentVariablesToOutgoingEvent);
+    this.timeoutSeconds = props.timeoutSeconds ?? 3600;
+    const stringVars = props.environmentStringVariablesFromIncomingEvent ?? [];
+    const jsonVars = props.environmentJSONVariablesFromIncomingEvent ?? [];
+    const { tenantData, tenantRegistrationData } = this.environmentVariablesToOutgoingEvent;
+    this.validate(props, stringVars, jsonVars);
+
+    const ctx = awsContext(this);
+    const retention = props.logRetentionInDays ?? 30;
+    const projectName = this.jobName;
+    const buildLogGroupName = `/aws/codebuild/${this.jobName}`;
+    const sfnLogGroupName = `/aws/vendedlogs/states/${this.jobName}`;
+    const logGroupArn = (name: string) => `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${name}`;
+    const projectArn = `arn:${ctx.partition}:codebuild:${ctx.region}:${ctx.accountId}:project/${projectName}`;
+    const stateMachineArn = `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:stateMachine:${this.jobName}`;
+
+    // One customer-managed key per job, rotated yearly: build artifacts/cache and both log groups (build
+    // logs echo tenant data). The key policy is AWS's default (account root may use IAM) plus CloudWatch
+    // Logs, only for this job's two log groups.
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'key-policy', {
+      statement: [
+        {
+          sid: 'EnableIamPolicies',
+          actions: ['kms:*'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [`arn:${ctx.partition}:iam::${ctx.accountId}:root`] }],
+        },
+        {
+          sid: 'AllowCloudWatchLogsForThisJob',
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          resources: ['*'],
+          principals: [{ type: 'Service', identifiers: [`logs.${ctx.region}.amazonaws.com`] }],
+          condition: [
+            {
+              test: 'ArnLike',
+              variable: 'kms:EncryptionContext:aws:logs:arn',
+              values: [logGroupArn(buildLogGroupName), logGroupArn(sfnLogGroupName)],
+            },
+          ],
+        },
+      ],
+    });
+    this.encryptionKey = new KmsKey(this, 'key', {
+      description: `ScriptJob ${this.jobName}: CodeBuild and log encryption`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+    });
+    new KmsAlias(this, 'key-alias', { name: `alias/${this.jobName}`, targetKeyId: this.encryptionKey.keyId });
+
+    this.buildLogGroup = new CloudwatchLogGroup(this, 'build-logs', {
+      name: buildLogGroupName,
+      retentionInDays: retention,
+      kmsKeyId: this.encryptionKey.arn,
+    });
+    this.stateMachineLogGroup = new CloudwatchLogGroup(this, 'state-machine-logs', {
+      name: sfnLogGroupName,
+      retentionInDays: retention,
+      kmsKeyId: this.encryptionKey.arn,
+    });
+
+    // --- CodeBuild --------------------------------------------------------------------------------
+    this.buildRole = new ServiceRole(this, 'build-role', {
+      name: `${this.jobName}-build`,
+      servicePrincipal: 'codebuild.amazonaws.com',
+      trustConditions: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ctx.accountId] },
+        { test: 'ArnLike', variable: 'aws:SourceArn', values: [projectArn] },
+      ],
+      statements: [
+        { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.buildLogGroup.arn}:*`] },
+        {
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          resources: [this.encryptionKey.arn],
+        },
+        ...(props.permissions ?? []),
+      ],
+    });
+
+    const image = props.buildImage ?? DEFAULT_IMAGE;
+    const staticVars = Object.entries(props.scriptEnvironmentVariables ?? {});
+    const buildspec = scriptJobBuildspec({
+      script: props.script,
+      postScript: props.postScript,
+      exportedVariables: [...new Set([...tenantData, ...tenantRegistrationData])],
+    });
+    this.codebuildProject = new CodebuildProject(this, 'project', {
+      name: projectName,
+      description: `ScriptJob ${this.jobName}: runs on ${props.incomingEvent.detailType} from ${props.incomingEvent.source}`,
+      serviceRole: this.buildRole.roleArn,
+      buildTimeout: Math.min(2160, Math.max(5, Math.ceil(this.timeoutSeconds / 60))),
+      encryptionKey: this.encryptionKey.arn,
+      artifacts: { type: 'NO_ARTIFACTS' },
+      source: { type: 'NO_SOURCE', buildspec: escapeTerraformTemplate(JSON.stringify(buildspec, null, 2)) },
+      environment: {
+        type: props.environmentType ?? (image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER'),
+        image,
+        computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
+        imagePullCredentialsType: 'CODEBUILD',
+        privilegedMode: props.privileged ?? true,
+        environmentVariable: staticVars.length
+          ? staticVars.map(([name, value]) => ({ name, value: escapeTerraformTemplate(value), type: 'PLAINTEXT' }))
+          : undefined,
+      },
+      logsConfig: {
+        cloudwatchLogs: { status: 'ENABLED', groupName: this.buildLogGroup.name },
+        s3Logs: { status: 'DISABLED' },
+      },
+    });
+
+    // --- Step Functions ---------------------------------------------------------------------------
+    const tracing = props.tracing ?? true;
+    this.stateMachineRole = new ServiceRole(this, 'state-machine-role', {
+      name: `${this.jobName}-sfn`,
+      servicePrincipal: 'states.amazonaws.com',
+      trustConditions: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ctx.accountId] },
+        { test: 'ArnLike', variable: 'aws:SourceArn', values: [stateMachineArn] },
+      ],
+      statements: [
+        {
+          sid: 'RunThisProject',
+          actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
+          resources: [this.codebuildProject.arn],
+        },
+        {
+          // startBuild.sync waits for the build through this Step Functions-managed rule.
+          sid: 'ManagedRuleForSyncBuilds',
+          actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+          resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.accountId}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule`],
+        },
+        {
+          // CloudWatch Logs delivery for Step Functions: these actions support only '*'.
+          sid: 'LogDelivery',
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resources: ['*'],
+        },
+        ...(tracing
+          ? [
+              {
+                sid: 'XRay', // X-Ray actions support only '*'.
+                actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+                resources: ['*'],
+              },
+            ]
+          : []),
+      ],
+    });
+    props.eventManager.grantPutEventsTo(this.stateMachineRole);
+
+    const definition = scriptJobDefinition({
+      comment: `ScriptJob ${this.jobName}: ${props.incomingEvent.detailType} -> ${props.outgoingEvent.success.detailType} | ${props.outgoingEvent.failure.detailType}`,
+      projectName: this.codebuildProject.name,
+      eventBusName: props.eventManager.busArn,
+      jobIdentifierKey: props.jobIdentifierKey,
+      jobFailureStatus: props.jobFailureStatus,
+      successEvent: props.outgoingEvent.success,
+      failureEvent: props.outgoingEvent.failure,
+      stringVariables: stringVars,
+      jsonVariables: jsonVars,
+      tenantData,
+      tenantRegistrationData,
+      timeoutSeconds: this.timeoutSeconds,
+    });
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name: this.jobName,
+      type: 'STANDARD', // .sync integrations need a standard workflow
+      roleArn: this.stateMachineRole.roleArn,
+      definition: JSON.stringify(escapeTerraformDeep(definition)),
+      loggingConfiguration: {
+        logDestination: `${this.stateMachineLogGroup.arn}:*`,
+        includeExecutionData: true,
+        level: 'ALL',
+      },
+      tracingConfiguration: { enabled: tracing },
+      // Step Functions checks the role's log permissions when the machine is created.
+      dependsOn: [this.stateMachineRole.node.findChild('policy') as IamRolePolicy],
+    });
+
+    const target = new StepFunctionsTarget(this.stateMachine.arn, { roleName: `${this.jobName}-trigger` });
+    let boundTo: string | undefined;
+    const path = this.node.path;
+    this.eventTarget = {
+      bind(scope, targetId, rule) {
+        if (boundTo) throw new Error(`${path}: this ScriptJob is already triggered by ${boundTo}; give it to one CoreApplicationPlane`);
+        boundTo = rule.node.path;
+        target.bind(scope, targetId, rule);
+      },
+    };
+  }
+
+  /** SBT's name for the state machine. */
+  get provisioningStateMachine(): SfnStateMachine {
+    return this.stateMachine;
+  }
+
+  /** Grants the script (the build project's role) more permissions. */
+  addToRolePolicy(statement: PolicyStatement): void {
+    this.buildRole.addToRolePolicy(statement);
+  }
+
+  private static defaultName(stack: TerraformStack, id: string, path: string): string {
+    if (!(stack instanceof SbtStack)) throw new Error(`${path}: outside an SbtStack a ScriptJob needs jobName`);
+    const base = kebab(id);
+    if (!base || base.length > MAX_DEFAULT_BASE) {
+      throw new Error(`${path}: id '${id}' does not make a job name of 1-${MAX_DEFAULT_BASE} characters; pass jobName`);
+    }
+    return stack.name(base);
+  }
+
+  private validate(props: ScriptJobProps, stringVars: string[], jsonVars: string[]): void {
+    const where = this.node.path;
+    const { tenantData, tenantRegistrationData } = this.environmentVariablesToOutgoingEvent;
+    if (!Token.isUnresolved(this.jobName) && this.jobName.length > MAX_JOB_NAME) {
+      throw new Error(`${where}: jobName '${this.jobName}' is too long (role names end in '-trigger' and may have 64 characters)`);
+    }
+    const check = (what: string, names: string[]) => {
+      for (const n of names) {
+        if (!VAR_NAME.test(n)) throw new Error(`${where}: ${what} '${n}' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+        if (n.startsWith('CODEBUILD_')) throw new Error(`${where}: ${what} '${n}': CodeBuild reserves the CODEBUILD_ prefix`);
+      }
+      if (new Set(names).size !== names.length) throw new Error(`${where}: ${what} lists a variable twice`);
+    };
+    check('environmentStringVariablesFromIncomingEvent', stringVars);
+    check('environmentJSONVariablesFromIncomingEvent', jsonVars);
+    check('environmentVariablesToOutgoingEvent.tenantData', tenantData);
+    check('environmentVariablesToOutgoingEvent.tenantRegistrationData', tenantRegistrationData);
+    check('scriptEnvironmentVariables', Object.keys(props.scriptEnvironmentVariables ?? {}));
+    const both = stringVars.filter((n) => jsonVars.includes(n));
+    if (both.length) throw new Error(`${where}: '${both[0]}' is both a string and a JSON variable`);
+    if (!VAR_NAME.test(props.jobIdentifierKey) || ['jobOutput', 'error', 'cause'].includes(props.jobIdentifierKey)) {
+      throw new Error(`${where}: jobIdentifierKey '${props.jobIdentifierKey}' must be a plain key other than jobOutput/error/cause`);
+    }
+    for (const k of Object.keys(props.jobFailureStatus)) {
+      if (k.endsWith('.$')) throw new Error(`${where}: jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
+    }
+    if (!Number.isInteger(this.timeoutSeconds) || this.timeoutSeconds < 1 || this.timeoutSeconds > 2160 * 60) {
+      throw new Error(`${where}: timeoutSeconds must be an integer from 1 to ${2160 * 60}`);
+    }
+    if (!props.script.trim()) throw new Error(`${where}: script is empty`);
+  }
+}

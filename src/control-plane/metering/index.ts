@@ -1,0 +1,3 @@
+export * from './metering-interface';
+export * from './metering-provider';
+export * from './dynamodb-metering';

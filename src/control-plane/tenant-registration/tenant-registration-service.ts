@@ -1,0 +1,80 @@
+import { Construct } from '../../core/cdktf';
+import type { IEventManager } from '../../core/event-manager';
+import { LambdaTarget } from '../../core/event-targets';
+import { LambdaFunction } from '../../core/lambda-function';
+import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { ControlPlaneScopes } from '../auth/auth-interface';
+import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
+import type { TenantTable } from '../tenant-management/tenant-table';
+import type { RegistrationTable } from './registration-table';
+
+export interface TenantRegistrationServiceProps {
+  readonly api: ControlPlaneApi;
+  readonly scopes: ControlPlaneScopes;
+  readonly tenantTable: TenantTable;
+  readonly registrationTable: RegistrationTable;
+  readonly eventManager: IEventManager;
+  /** Prefix of the function names. */
+  readonly namePrefix: string;
+  /** SQS queue ARN for job results EventBridge could not deliver after its retries. @default none */
+  readonly resultsDeadLetterQueueArn?: string;
+}
+
+/**
+ * /tenant-registrations (SBT routes 6–10, each with a scope — SBT leaves them unscoped) + `POST …/retry`,
+ * and the consumer of application-plane results.
+ *
+ * Results (provision/deprovision Success/Failure) reach a Lambda through EventBridge rules
+ * (`eventManager.addTargetToEvent` + LambdaTarget), not SBT's API destination that PATCHes the API:
+ * no OAuth connection, Secrets Manager secret or machine-client secret in the data path; it works when
+ * the API is private (an API destination needs a public endpoint); EventBridge retries a failed
+ * invocation for 24 h (+ optional DLQ) instead of a throttled/401 HTTP call getting dropped; and
+ * failures are persisted (SBT's failure payload has neither `tenantData` nor `tenantRegistrationData`,
+ * so its PATCH stores nothing). `PATCH /tenant-registrations/{id}` stays for SBT clients that call it.
+ */
+export class TenantRegistrationService extends Construct {
+  static readonly REGISTRATIONS_PATH = '/tenant-registrations';
+  static readonly REGISTRATION_ID_PATH = '/tenant-registrations/{tenantRegistrationId}';
+  readonly function: LambdaFunction;
+  readonly resultsFunction: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: TenantRegistrationServiceProps) {
+    super(scope, id);
+    this.function = new LambdaFunction(this, 'api', {
+      archive: 'tenant-registration-api',
+      functionName: `${props.namePrefix}-tenant-registration`,
+      description: 'Control plane /tenant-registrations routes',
+      timeout: 15,
+      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-registration' },
+    });
+    bindTenantLifecycle(this.function, props);
+    const { tenantRead: read, tenantWrite: write } = props.scopes;
+    const r = TenantRegistrationService.REGISTRATIONS_PATH;
+    const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
+    const routes: [('GET' | 'POST' | 'PATCH' | 'DELETE'), string, string][] = [
+      ['POST', r, write],
+      ['GET', r, read],
+      ['GET', ri, read],
+      ['PATCH', ri, write],
+      ['DELETE', ri, write],
+      ['POST', `${ri}/retry`, write],
+    ];
+    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+
+    this.resultsFunction = new LambdaFunction(this, 'results', {
+      archive: 'tenant-registration-results',
+      functionName: `${props.namePrefix}-tenant-job-results`,
+      description: 'Applies application-plane provisioning results to the tenant lifecycle',
+      timeout: 30,
+      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-job-results' },
+    });
+    bindTenantLifecycle(this.resultsFunction, props);
+    const em = props.eventManager;
+    for (const def of [em.events.provisionSuccess, em.events.provisionFailure, em.events.deprovisionSuccess, em.events.deprovisionFailure]) {
+      em.addTargetToEvent(this, {
+        eventDefinition: def,
+        target: new LambdaTarget(this.resultsFunction, { deadLetterQueueArn: props.resultsDeadLetterQueueArn }),
+      });
+    }
+  }
+}

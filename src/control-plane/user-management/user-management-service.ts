@@ -1,0 +1,62 @@
+import { Construct } from '../../core/cdktf';
+import type { IEventManager } from '../../core/event-manager';
+import { LambdaFunction } from '../../core/lambda-function';
+import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IAuth } from '../auth/auth-interface';
+import { UserTable } from './user-table';
+
+export interface UserManagementServiceProps {
+  readonly api: ControlPlaneApi;
+  readonly auth: IAuth;
+  readonly eventManager: IEventManager;
+  /** Prefix of the function (and user table) names. */
+  readonly namePrefix: string;
+  /** Deletion protection for the user table (only created when the IdP has no user store). @default true */
+  readonly deletionProtection?: boolean | string;
+  /**
+   * Where users live: `auth` = the IdP's directory (`IAuth.bindUserStore`, e.g. Cognito), `table` = the
+   * control plane's DynamoDB user table. @default 'auth' when the IdP offers it, else 'table'
+   */
+  readonly userStore?: 'auth' | 'table';
+}
+
+/**
+ * /users (SBT routes 13–17) plus `PUT /users/{userId}/enable|disable`, which SBT's IAuth defines but
+ * never routes (#115). Emits tenantUserCreated / tenantUserDeleted (SBT defines them; nothing emits them).
+ */
+export class UserManagementService extends Construct {
+  readonly function: LambdaFunction;
+  /** The user table, when users are kept in DynamoDB. */
+  readonly userTable?: UserTable;
+
+  constructor(scope: Construct, id: string, props: UserManagementServiceProps) {
+    super(scope, id);
+    this.function = new LambdaFunction(this, 'api', {
+      archive: 'user-management-api',
+      functionName: `${props.namePrefix}-user-management`,
+      description: 'Control plane /users routes',
+      timeout: 15,
+      environment: { POWERTOOLS_SERVICE_NAME: 'user-management', ...props.eventManager.handlerEnvironment() },
+    });
+    props.eventManager.grantPutEventsTo(this.function);
+    const store = props.userStore ?? (props.auth.bindUserStore ? 'auth' : 'table');
+    if (store === 'auth') {
+      if (!props.auth.bindUserStore) throw new Error(`${this.node.path}: userStore 'auth' but this IAuth has no user store`);
+      props.auth.bindUserStore(this.function);
+    } else {
+      this.userTable = new UserTable(this, 'users', { name: `${props.namePrefix}-users`, deletionProtection: props.deletionProtection });
+      this.userTable.bindUserStore(this.function);
+    }
+    const { userRead: read, userWrite: write } = props.auth.scopes;
+    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string][] = [
+      ['POST', '/users', write],
+      ['GET', '/users', read],
+      ['GET', '/users/{userId}', read],
+      ['PUT', '/users/{userId}', write],
+      ['DELETE', '/users/{userId}', write],
+      ['PUT', '/users/{userId}/enable', write],
+      ['PUT', '/users/{userId}/disable', write],
+    ];
+    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+  }
+}

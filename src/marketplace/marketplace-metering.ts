@@ -1,0 +1,163 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { Construct } from '../core/cdktf';
+import { LambdaTarget } from '../core/event-targets';
+import type { PolicyStatement } from '../core/iam';
+import { LambdaFunction } from '../core/lambda-function';
+
+export interface MarketplaceMeteringProps {
+  readonly namePrefix: string;
+  /** Product code (legacy CustomerIdentifier records are sent with it). */
+  readonly productCode: string;
+  /** When the job runs. @default 'cron(15 * * * ? *)' — hourly, a quarter past, after the previous hour closed */
+  readonly scheduleExpression?: string;
+  /** Minutes after an hour ends before its usage is final and sent. @default 10 */
+  readonly closeDelayMinutes?: number | string;
+  /** BatchMeterUsage requests per second (quota 10). @default 9.8 */
+  readonly maxRequestsPerSecond?: number | string;
+  /** Alarm when unsent usage is this close to its cutoff (24 h / month-end 06:00 UTC). @default 43200 (12 h) */
+  readonly alarmSecondsBeforeCutoff?: number;
+  /** Alarm actions (SNS topic ARNs…). @default none */
+  readonly alarmActions?: string[];
+  readonly deletionProtection?: boolean | string;
+}
+
+/**
+ * Usage records table (written by the seller's application), the billing ledger (one item per billed record:
+ * claim/lease and outcome), the hourly job, its DLQ and the alarms that fire *before* usage can no longer be billed.
+ * Usage record (one per event; `recordId` unique per customer so a retried write is idempotent):
+ * `{ customerKey, recordId, dimension, quantity, timestamp, pending: "true", licenseArn + customerAWSAccountId | customerIdentifier }`.
+ */
+export class MarketplaceMetering extends Construct {
+  static readonly PENDING_INDEX = 'pendingIndex';
+  static readonly OPEN_INDEX = 'openIndex';
+  readonly usageTable: DynamodbTable;
+  readonly ledgerTable: DynamodbTable;
+  readonly dlq: SqsQueue;
+  readonly job: LambdaFunction;
+  readonly schedule: CloudwatchEventRule;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MarketplaceMeteringProps) {
+    super(scope, id);
+    const p = props.namePrefix;
+    this.usageTable = new DynamodbTable(this, 'usage', {
+      name: `${p}-marketplace-usage`,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'customerKey',
+      rangeKey: 'recordId',
+      attribute: [
+        { name: 'customerKey', type: 'S' },
+        { name: 'recordId', type: 'S' },
+        { name: 'pending', type: 'S' },
+      ],
+      // Sparse: only records still to be aggregated carry `pending`.
+      globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
+    });
+    this.ledgerTable = new DynamodbTable(this, 'ledger', {
+      name: `${p}-marketplace-metering-ledger`,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'bucketId',
+      attribute: [
+        { name: 'bucketId', type: 'S' },
+        { name: 'open', type: 'S' },
+        { name: 'hourMs', type: 'N' },
+      ],
+      // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
+      globalSecondaryIndex: [{ name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
+    });
+    this.dlq = new SqsQueue(this, 'dlq', { name: `${p}-marketplace-metering-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
+
+    const statements: PolicyStatement[] = [
+      { actions: ['dynamodb:Query'], resources: [`${this.usageTable.arn}/index/${MarketplaceMetering.PENDING_INDEX}`, `${this.ledgerTable.arn}/index/${MarketplaceMetering.OPEN_INDEX}`] },
+      // TransactWriteItems is authorised per item action (UpdateItem on both tables).
+      { actions: ['dynamodb:UpdateItem'], resources: [this.usageTable.arn, this.ledgerTable.arn] },
+      { actions: ['aws-marketplace:BatchMeterUsage'], resources: ['*'] },
+      { actions: ['sqs:SendMessage'], resources: [this.dlq.arn] },
+    ];
+    this.job = new LambdaFunction(this, 'job', {
+      archive: 'marketplace-metering-job',
+      functionName: `${p}-marketplace-metering`,
+      description: 'Hourly AWS Marketplace metering (BatchMeterUsage)',
+      timeout: 900,
+      memorySize: 512,
+      // One run at a time; the ledger's claims make overlapping runs safe anyway.
+      reservedConcurrentExecutions: 1,
+      maximumRetryAttempts: 0,
+      environment: {
+        PRODUCT_CODE: props.productCode,
+        USAGE_TABLE_NAME: this.usageTable.name,
+        LEDGER_TABLE_NAME: this.ledgerTable.name,
+        METERING_DLQ_URL: this.dlq.url,
+        METERING_MAX_TPS: String(props.maxRequestsPerSecond ?? 9.8),
+        CLOSE_DELAY_MINUTES: String(props.closeDelayMinutes ?? 10),
+        MARKETPLACE_REGION: 'us-east-1',
+        POWERTOOLS_SERVICE_NAME: 'marketplace-metering',
+      },
+      statements,
+    });
+    this.schedule = new CloudwatchEventRule(this, 'schedule', {
+      name: `${p}-marketplace-metering`,
+      description: 'Hourly AWS Marketplace metering run',
+      scheduleExpression: props.scheduleExpression ?? 'cron(15 * * * ? *)',
+    });
+    new LambdaTarget(this.job, { maximumRetryAttempts: 0 }).bind(this.schedule, 'schedule-target', this.schedule);
+
+    const actions = props.alarmActions ?? [];
+    this.alarms.push(
+      new CloudwatchMetricAlarm(this, 'cutoff-alarm', {
+        alarmName: `${p}-marketplace-metering-cutoff`,
+        alarmDescription:
+          'Usage not yet accepted by AWS Marketplace is close to its cutoff (24 h after the usage hour, or 06:00 UTC on the 1st for the previous month). Missing data means the metering job is not running.',
+        namespace: 'SBT/Marketplace',
+        metricName: 'MeteringSecondsToCutoff',
+        dimensions: { ProductCode: props.productCode },
+        statistic: 'Minimum',
+        period: 3600,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 1,
+        threshold: props.alarmSecondsBeforeCutoff ?? 43200,
+        comparisonOperator: 'LessThanThreshold',
+        treatMissingData: 'breaching',
+        alarmActions: actions,
+        okActions: actions,
+      }),
+      new CloudwatchMetricAlarm(this, 'dlq-alarm', {
+        alarmName: `${p}-marketplace-metering-dlq`,
+        alarmDescription: 'Usage records that can never be billed (validation error or past the cutoff) are in the metering DLQ.',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: this.dlq.name },
+        statistic: 'Maximum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: actions,
+      }),
+      new CloudwatchMetricAlarm(this, 'job-errors-alarm', {
+        alarmName: `${p}-marketplace-metering-errors`,
+        alarmDescription: 'The metering job failed.',
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensions: { FunctionName: this.job.functionName },
+        statistic: 'Sum',
+        period: 3600,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: actions,
+      }),
+    );
+  }
+}

@@ -1,0 +1,202 @@
+import { Construct, Fn, type TerraformProvider } from '../core/cdktf';
+import { LambdaFunction } from '../core/lambda-function';
+import { SCOPES } from '../core/scopes';
+import { MarketplaceApi } from './marketplace-api';
+import { MarketplaceMetering } from './marketplace-metering';
+import { NotificationIngest } from './notification-ingest';
+import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
+import { RegistrationWebPage } from './registration-web-page';
+import { SubscribersTable } from './subscribers-table';
+
+export interface MarketplaceNotificationOptions {
+  /** EventBridge Concurrent-Agreement events (`aws.agreement-marketplace`, us-east-1 default bus). @default true */
+  readonly eventBridge?: boolean;
+  /**
+   * Legacy SNS topics (listings from before Concurrent Agreements). `true` subscribes the product's two topics
+   * (`aws-mp-{subscription,entitlement}-notification-<code>` in account 287250355862); give ARNs to override.
+   * The entitlement topic is subscribed only for pricing models with contracts. @default false
+   */
+  readonly legacySns?: boolean | { readonly subscriptionTopicArn?: string; readonly entitlementTopicArn?: string };
+}
+
+export interface MarketplaceSaaSProductProps {
+  /** Prefix of every resource name. */
+  readonly namePrefix: string;
+  /** The listing's product code (not the product id): ResolveCustomer answers are checked against it. */
+  readonly productCode: string;
+  /** What to wire: CONTRACTS (entitlements), SUBSCRIPTIONS (metering) or both. */
+  readonly pricingModel: MarketplacePricingModel;
+  /** Provider aliased to us-east-1 (Marketplace events and SNS topics exist only there). */
+  readonly usEast1Provider: TerraformProvider;
+  /** ARN of the control plane's event bus: onboardingRequest / offboardingRequest go there. */
+  readonly eventBusArn: string;
+  /** Source of those events. @default 'sbt.control.plane' (the control plane's own, so its rules match) */
+  readonly controlPlaneEventSource?: string;
+  /** Notification modes. @default EventBridge only */
+  readonly notifications?: MarketplaceNotificationOptions;
+  /** Required registration fields. @default companyName, contactPerson, contactPhone, contactEmail */
+  readonly requiredFields?: string[];
+  /** Optional registration fields. @default none */
+  readonly optionalFields?: string[];
+  /** Verified SES identity that is told about every new subscriber (from and to). @default '' — no e-mail */
+  readonly sellerEmail?: string;
+  /** JWT issuer/audience for the admin routes (e.g. the control plane's user pool). @default no admin routes */
+  readonly adminJwt?: { readonly issuer: string; readonly audience: string[] };
+  /** Scopes of the admin routes. @default tenant/tenant_read and tenant/tenant_write (subscribers become tenants) */
+  readonly adminReadScope?: string;
+  readonly adminWriteScope?: string;
+  /** Registration web page (S3 + CloudFront). @default enabled, no geo restriction */
+  readonly registrationPage?: false | { readonly geoRestrictionLocations?: string[]; readonly productName?: string; readonly priceClass?: string };
+  /** Metering options (SUBSCRIPTIONS and CONTRACTS_WITH_SUBSCRIPTION only). */
+  readonly metering?: { readonly scheduleExpression?: string; readonly closeDelayMinutes?: number | string; readonly alarmSecondsBeforeCutoff?: number; readonly maxRequestsPerSecond?: number | string };
+  /** Alarm actions (SNS topic ARNs). @default none */
+  readonly alarmActions?: string[];
+  /** Protect tables from destroy. @default true */
+  readonly deletionProtection?: boolean | string;
+}
+
+/**
+ * An AWS Marketplace SaaS listing, end to end: registration (fulfillment URL + page), notifications
+ * (EventBridge Concurrent Agreements and/or legacy SNS) through SQS with DLQ, access decisions that emit the control
+ * plane's onboardingRequest / offboardingRequest, metering with exactly-once billing, seller e-mail and admin
+ * routes. Each pricing model wires only what it needs: contracts add GetEntitlements, subscriptions add metering.
+ */
+export class MarketplaceSaaSProduct extends Construct {
+  readonly subscribers: SubscribersTable;
+  readonly api: MarketplaceApi;
+  readonly registerFunction: LambdaFunction;
+  readonly notificationFunction: LambdaFunction;
+  readonly adminFunction?: LambdaFunction;
+  readonly notifications: NotificationIngest;
+  readonly metering?: MarketplaceMetering;
+  readonly page?: RegistrationWebPage;
+  readonly identityMode: 'license' | 'customer';
+
+  constructor(scope: Construct, id: string, props: MarketplaceSaaSProductProps) {
+    super(scope, id);
+    const p = props.namePrefix;
+    const eventBridge = props.notifications?.eventBridge ?? true;
+    const sns = props.notifications?.legacySns ?? false;
+    if (!eventBridge && !sns) throw new Error(`${this.node.path}: enable EventBridge and/or legacy SNS notifications`);
+    // Concurrent Agreements key buyers on licences; an SNS-only (legacy) listing keys them on CustomerIdentifier.
+    this.identityMode = eventBridge ? 'license' : 'customer';
+    const contracts = hasEntitlements(props.pricingModel);
+    const required = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
+    const optional = props.optionalFields ?? [];
+
+    this.subscribers = new SubscribersTable(this, 'subscribers', { name: `${p}-marketplace-subscribers`, deletionProtection: props.deletionProtection });
+    this.api = new MarketplaceApi(this, 'api', { name: `${p}-marketplace`, jwt: props.adminJwt });
+
+    const common: Record<string, string> = {
+      PRODUCT_CODE: props.productCode,
+      SUBSCRIBERS_TABLE_NAME: this.subscribers.tableName,
+      IDENTITY_MODE: this.identityMode,
+      PRICING_MODEL: props.pricingModel,
+      MARKETPLACE_REGION: 'us-east-1',
+      SELLER_EMAIL: props.sellerEmail ?? '',
+      // PutEvents takes the bus ARN as EventBusName, so a bus in another account works too.
+      EVENT_BUS_NAME: props.eventBusArn,
+      CONTROL_PLANE_EVENT_SOURCE: props.controlPlaneEventSource ?? 'sbt.control.plane',
+    };
+    const putEvents = { actions: ['events:PutEvents'], resources: [props.eventBusArn] };
+    const marketplaceActions = ['aws-marketplace:ResolveCustomer', ...(contracts ? ['aws-marketplace:GetEntitlements'] : [])];
+    // SendEmail is scoped to the seller's identity (address or its domain), not '*'.
+    const sesStatement = {
+      actions: ['ses:SendEmail'],
+      resources: [
+        `arn:aws:ses:*:*:identity/${props.sellerEmail ?? ''}`,
+        `arn:aws:ses:*:*:identity/${Fn.element(Fn.split('@', props.sellerEmail ?? ''), 1)}`,
+      ],
+    };
+
+    this.registerFunction = new LambdaFunction(this, 'register', {
+      archive: 'marketplace-register',
+      functionName: `${p}-marketplace-register`,
+      description: 'AWS Marketplace fulfillment URL and registration (ResolveCustomer)',
+      timeout: 15,
+      environment: {
+        ...common,
+        REQUIRED_FIELDS: Fn.join(',', required),
+        OPTIONAL_FIELDS: Fn.join(',', optional),
+        POWERTOOLS_SERVICE_NAME: 'marketplace-register',
+      },
+      statements: [this.subscribers.writeStatement(), putEvents, { actions: marketplaceActions, resources: ['*'] }, sesStatement],
+    });
+    this.api.addRoute({ method: 'POST', path: '/landing', handler: this.registerFunction, publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)' });
+    this.api.addRoute({ method: 'POST', path: '/register', handler: this.registerFunction, publicReason: 'the buyer registers before having any account' });
+
+    this.notificationFunction = new LambdaFunction(this, 'notifications', {
+      archive: 'marketplace-notifications',
+      functionName: `${p}-marketplace-notifications`,
+      description: 'AWS Marketplace subscription, entitlement, agreement and licence notifications',
+      timeout: 30,
+      environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-notifications' },
+      statements: [
+        this.subscribers.writeStatement(),
+        putEvents,
+        sesStatement,
+        ...(contracts ? [{ actions: ['aws-marketplace:GetEntitlements'], resources: ['*'] }] : []),
+      ],
+    });
+    const snsOpts = typeof sns === 'object' ? sns : {};
+    const topics = sns
+      ? [
+          snsOpts.subscriptionTopicArn ?? legacyTopicArn('subscription', props.productCode),
+          ...(contracts ? [snsOpts.entitlementTopicArn ?? legacyTopicArn('entitlement', props.productCode)] : []),
+        ]
+      : [];
+    this.notifications = new NotificationIngest(this, 'ingest', {
+      namePrefix: p,
+      consumer: this.notificationFunction,
+      usEast1Provider: props.usEast1Provider,
+      eventBridge,
+      snsTopicArns: topics,
+    });
+
+    if (hasMetering(props.pricingModel)) {
+      this.metering = new MarketplaceMetering(this, 'metering', {
+        namePrefix: p,
+        productCode: props.productCode,
+        ...props.metering,
+        alarmActions: props.alarmActions,
+        deletionProtection: props.deletionProtection,
+      });
+    }
+
+    if (props.adminJwt) {
+      this.adminFunction = new LambdaFunction(this, 'admin', {
+        archive: 'marketplace-subscribers',
+        functionName: `${p}-marketplace-subscribers`,
+        description: 'Admin: list, get and delete AWS Marketplace subscribers',
+        timeout: 10,
+        environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-subscribers' },
+        statements: [this.subscribers.writeStatement(), putEvents],
+      });
+      const read = props.adminReadScope ?? SCOPES.tenantRead;
+      const write = props.adminWriteScope ?? SCOPES.tenantWrite;
+      this.api.addRoute({ method: 'GET', path: '/subscribers', handler: this.adminFunction, scope: read });
+      this.api.addRoute({ method: 'GET', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scope: read });
+      this.api.addRoute({ method: 'DELETE', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scope: write });
+    }
+
+    if (props.registrationPage !== false) {
+      const o = props.registrationPage ?? {};
+      this.page = new RegistrationWebPage(this, 'page', {
+        namePrefix: p,
+        apiUrl: this.api.url,
+        requiredFields: required,
+        optionalFields: optional,
+        productName: o.productName,
+        geoRestrictionLocations: o.geoRestrictionLocations,
+        priceClass: o.priceClass,
+      });
+      // 302-to-page variant: the landing route sends the browser to the page with the token.
+      this.registerFunction.addEnvironment('REGISTRATION_PAGE_URL', `${this.page.url}/index.html`);
+    }
+  }
+
+  /** The URL to enter as the listing's fulfillment URL. */
+  get fulfillmentUrl(): string {
+    return this.page ? this.page.fulfillmentUrl : `${this.api.url}/landing`;
+  }
+}

@@ -1,0 +1,139 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Construct } from '../core/cdktf';
+import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
+import { MarketplaceSaaSProduct, type MarketplaceNotificationOptions } from './marketplace-saas-product';
+import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
+
+export interface MarketplaceStackProps extends SbtStackProps {
+  /** Product code (variable `product_code`; required in module mode). @default 'example-product-code' in root mode */
+  readonly productCode?: string;
+  /** Pricing model (synth-time: it decides which resources exist). @default CONTRACTS_WITH_SUBSCRIPTION */
+  readonly pricingModel?: MarketplacePricingModel;
+  /** Notification modes (synth-time). @default EventBridge Concurrent Agreements only */
+  readonly notifications?: MarketplaceNotificationOptions;
+  /** Control-plane event bus ARN (variable `event_bus_arn`). Root mode needs it from props or `-var`. */
+  readonly eventBusArn?: string;
+  /** Source of onboarding/offboarding events (variable `control_plane_event_source`). @default 'sbt.control.plane' */
+  readonly controlPlaneEventSource?: string;
+  /** Seller e-mail (SES identity) told about new subscribers (variable `seller_email`). @default '' (off) */
+  readonly sellerEmail?: string;
+  /** Registration fields (variables `registration_required_fields`, `registration_optional_fields`). */
+  readonly requiredFields?: string[];
+  readonly optionalFields?: string[];
+  /**
+   * Admin routes' JWT issuer and audience (variables `admin_jwt_issuer`, `admin_jwt_audience`), e.g. the control
+   * plane's Cognito user pool. Root mode without it builds no admin routes; module mode always has them.
+   */
+  readonly adminJwt?: { readonly issuer: string; readonly audience: string[] };
+  /** Registration page: false to skip; geo restriction list (variable `geo_restriction_locations`, default []). */
+  readonly registrationPage?: false | { readonly geoRestrictionLocations?: string[]; readonly productName?: string };
+  /** Alarm actions (variable `alarm_action_arns`). @default [] */
+  readonly alarmActions?: string[];
+  /** Variable `deletion_protection`. @default true */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The `marketplace` stack / module: one MarketplaceSaaSProduct. Marketplace lives in us-east-1, so the stack adds
+ * an aliased provider `aws.us_east_1` (the module packager turns it into `configuration_aliases`; callers of the
+ * module pass `providers = { aws = aws, aws.us_east_1 = aws.us_east_1 }`).
+ */
+export class MarketplaceStack extends SbtStack {
+  readonly product: MarketplaceSaaSProduct;
+  readonly usEast1: AwsProvider;
+
+  constructor(scope: Construct, id: string, props: MarketplaceStackProps = {}) {
+    super(scope, id, props);
+    const root = this.mode === 'root';
+    this.usEast1 = new AwsProvider(this, 'aws_us_east_1', {
+      alias: 'us_east_1',
+      region: 'us-east-1',
+      defaultTags: root ? [{ tags: { 'sbt:stack': id, ...(props.tags ?? {}) } }] : undefined,
+    });
+    const productCode = this.stringInput('product_code', {
+      description: 'AWS Marketplace product code of the SaaS listing (not the product id).',
+      default: root ? (props.productCode ?? 'example-product-code') : undefined,
+      validation: { condition: 'length(var.product_code) > 0', errorMessage: 'product_code must not be empty.' },
+    });
+    const eventBusArn = this.stringInput('event_bus_arn', {
+      description: 'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
+      default: root ? props.eventBusArn : undefined,
+    });
+    const source = this.stringInput('control_plane_event_source', {
+      description: 'Source of the onboarding/offboarding events; keep the control plane source so its rules match.',
+      default: props.controlPlaneEventSource ?? 'sbt.control.plane',
+    });
+    const sellerEmail = this.stringInput('seller_email', {
+      description: 'Verified SES identity told about every new subscriber; empty turns the e-mail off.',
+      default: root ? (props.sellerEmail ?? '') : undefined,
+    });
+    const required = this.listInput('registration_required_fields', {
+      description: 'Registration form fields the buyer must fill in (names; labels derive from them).',
+      default: root ? (props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS) : undefined,
+    });
+    const optional = this.listInput('registration_optional_fields', {
+      description: 'Optional registration form fields.',
+      default: props.optionalFields ?? [],
+    });
+    const deletionProtection = this.boolInput('deletion_protection', {
+      description: 'Protect the subscriber and metering tables from deletion.',
+      default: props.deletionProtection ?? true,
+    });
+    const alarmActions = this.listInput('alarm_action_arns', {
+      description: 'Actions (e.g. SNS topic ARNs) of the metering and DLQ alarms.',
+      default: props.alarmActions ?? [],
+    });
+    const withAdmin = !root || !!props.adminJwt;
+    const adminJwt = withAdmin
+      ? {
+          issuer: this.stringInput('admin_jwt_issuer', {
+            description: 'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
+            default: root ? props.adminJwt?.issuer : undefined,
+          }),
+          audience: this.listInput('admin_jwt_audience', {
+            description: 'JWT audiences (app client ids) accepted by the admin routes.',
+            default: root ? props.adminJwt?.audience : undefined,
+          }),
+        }
+      : undefined;
+    const page =
+      props.registrationPage === false
+        ? false
+        : {
+            productName: props.registrationPage?.productName,
+            geoRestrictionLocations: this.listInput('geo_restriction_locations', {
+              description: 'Countries (ISO 3166-1 alpha-2) allowed to load the registration page; empty = no restriction.',
+              default: props.registrationPage?.geoRestrictionLocations ?? [],
+            }),
+          };
+
+    this.product = new MarketplaceSaaSProduct(this, 'product', {
+      namePrefix: this.namePrefix,
+      productCode,
+      pricingModel: props.pricingModel ?? MarketplacePricingModel.CONTRACTS_WITH_SUBSCRIPTION,
+      usEast1Provider: this.usEast1,
+      eventBusArn,
+      controlPlaneEventSource: source,
+      notifications: props.notifications,
+      requiredFields: required,
+      optionalFields: optional,
+      sellerEmail,
+      adminJwt,
+      registrationPage: page,
+      alarmActions,
+      deletionProtection: deletionProtection as unknown as boolean,
+    });
+
+    this.output('fulfillment_url', this.product.fulfillmentUrl, 'Fulfillment URL to set on the Marketplace listing (POST target of "Set up your account").');
+    this.output('api_url', this.product.api.url, 'Base URL of the marketplace API (/landing, /register, admin /subscribers).');
+    this.output('subscribers_table_name', this.product.subscribers.tableName, 'DynamoDB table of Marketplace subscribers.');
+    this.output('notification_queue_url', this.product.notifications.queue.url, 'Queue receiving Marketplace notifications.');
+    this.output('notification_dlq_url', this.product.notifications.dlq.url, 'Dead-letter queue of notifications that could not be processed.');
+    if (this.product.page) this.output('registration_page_url', this.product.page.url, 'Registration web page (CloudFront).');
+    if (this.product.metering) {
+      this.output('usage_table_name', this.product.metering.usageTable.name, 'Write usage records here (see docs/marketplace.md).');
+      this.output('metering_ledger_table_name', this.product.metering.ledgerTable.name, 'One item per billed record with its Marketplace outcome.');
+      this.output('metering_dlq_url', this.product.metering.dlq.url, 'Usage that could not be billed (validation error or past the cutoff).');
+    }
+  }
+}

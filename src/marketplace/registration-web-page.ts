@@ -1,0 +1,198 @@
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { createHash } from 'crypto';
+import { existsSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { AssetType, Construct, Fn, TerraformAsset } from '../core/cdktf';
+
+/** CloudFront managed policies (ids are global constants). */
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const SECURITY_HEADERS = '67f7725c-6f97-4210-82d7-5512b31e9d03';
+
+export const PAGE_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'application/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/** Folder of the static page, found from src/ or from the compiled dist/src/. */
+export function registrationPageDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'src', 'marketplace', 'registration-page');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const here = join(dir, 'registration-page');
+    if (existsSync(join(here, 'index.html'))) return here;
+    dir = resolve(dir, '..');
+  }
+  throw new Error('registration page files (src/marketplace/registration-page) not found');
+}
+
+export interface RegistrationWebPageProps {
+  readonly namePrefix: string;
+  /** Base URL of the API that serves `/register` and `/landing` (https://…, no trailing slash). */
+  readonly apiUrl: string;
+  /** Form fields: required and optional (names; labels derive from them). */
+  readonly requiredFields: string[];
+  readonly optionalFields?: string[];
+  /** Shown in the page title. @default none */
+  readonly productName?: string;
+  /**
+   * Countries (ISO 3166-1 alpha-2) allowed to load the page. @default [] — no restriction. sbt-aws hard-codes
+   * US+CA, which locks every other buyer out of registration; here it is opt-in.
+   */
+  readonly geoRestrictionLocations?: string[];
+  /** CloudFront price class. @default 'PriceClass_100' */
+  readonly priceClass?: string;
+}
+
+/**
+ * The buyer-facing registration page: a private S3 bucket (all public access blocked, owner-enforced, encrypted)
+ * served only through CloudFront with origin access control (SigV4, bucket policy scoped to this distribution).
+ * `/register` and `/landing` are routed to the API on the same host, so the page posts same-origin (no CORS) and
+ * the fulfillment URL is `https://<distribution>/landing`. Files are TerraformAssets uploaded by `aws_s3_object`,
+ * so the module packager relocates them; the field list is a generated `config.js`.
+ */
+export class RegistrationWebPage extends Construct {
+  readonly bucket: S3Bucket;
+  readonly distribution: CloudfrontDistribution;
+
+  constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, 'bucket', { bucketPrefix: `${props.namePrefix}-mp-registration-`, forceDestroy: true });
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketServerSideEncryptionConfiguration(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    const oac = new CloudfrontOriginAccessControl(this, 'oac', {
+      name: `${props.namePrefix}-mp-registration`,
+      description: 'Registration page bucket, reachable only through CloudFront',
+      originAccessControlOriginType: 's3',
+      signingBehavior: 'always',
+      signingProtocol: 'sigv4',
+    });
+    const apiDomain = Fn.replace(props.apiUrl, 'https://', '');
+    const geo = props.geoRestrictionLocations ?? [];
+    const apiBehaviour = (pathPattern: string) => ({
+      pathPattern,
+      targetOriginId: 'api',
+      viewerProtocolPolicy: 'https-only',
+      allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId: CACHING_DISABLED,
+      originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+      compress: true,
+    });
+    this.distribution = new CloudfrontDistribution(this, 'distribution', {
+      enabled: true,
+      comment: `${props.namePrefix} AWS Marketplace registration`,
+      defaultRootObject: 'index.html',
+      httpVersion: 'http2and3',
+      priceClass: props.priceClass ?? 'PriceClass_100',
+      origin: [
+        { originId: 's3', domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+        {
+          originId: 'api',
+          domainName: apiDomain,
+          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] },
+        },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: 's3',
+        viewerProtocolPolicy: 'redirect-to-https',
+        allowedMethods: ['GET', 'HEAD'],
+        cachedMethods: ['GET', 'HEAD'],
+        cachePolicyId: CACHING_OPTIMIZED,
+        responseHeadersPolicyId: SECURITY_HEADERS,
+        compress: true,
+      },
+      orderedCacheBehavior: [apiBehaviour('/landing'), apiBehaviour('/register')],
+      restrictions: {
+        geoRestriction: {
+          // An input list: empty → no restriction (the default), otherwise an allow-list.
+          restrictionType: Fn.lookup({ '0': 'none' }, Fn.tostring(Fn.lengthOf(geo)), 'whitelist'),
+          locations: geo,
+        },
+      },
+      viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+    });
+
+    new S3BucketPolicy(this, 'policy', {
+      bucket: this.bucket.id,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowCloudFrontOAC',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Resource: `${this.bucket.arn}/*`,
+            Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
+          },
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+
+    const dir = registrationPageDir();
+    for (const [file, contentType] of Object.entries(PAGE_FILES)) {
+      const path = join(dir, file);
+      const asset = new TerraformAsset(this, `asset-${file.replace(/\./g, '-')}`, { path, type: AssetType.FILE });
+      new S3Object(this, `object-${file.replace(/\./g, '-')}`, {
+        bucket: this.bucket.id,
+        key: file,
+        source: asset.path,
+        // md5 computed at synth: a module's relocated path is stable, so the content hash must drive updates.
+        etag: createHash('md5').update(readFileSync(path)).digest('hex'),
+        contentType,
+        cacheControl: 'max-age=300',
+      });
+    }
+    new S3Object(this, 'object-config-js', {
+      bucket: this.bucket.id,
+      key: 'config.js',
+      contentType: 'application/javascript; charset=utf-8',
+      cacheControl: 'no-cache',
+      content: `window.SBT_MARKETPLACE_REGISTRATION = ${Fn.jsonencode({
+        requiredFields: props.requiredFields,
+        optionalFields: props.optionalFields ?? [],
+        registerUrl: '/register',
+        productName: props.productName ?? null,
+      })};\n`,
+    });
+  }
+
+  /** `https://<distribution domain>` (no trailing slash). */
+  get url(): string {
+    return `https://${this.distribution.domainName}`;
+  }
+  /** The fulfillment URL to configure on the listing. */
+  get fulfillmentUrl(): string {
+    return `${this.url}/landing`;
+  }
+}
+

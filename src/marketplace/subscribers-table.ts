@@ -1,0 +1,63 @@
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { Construct } from '../core/cdktf';
+import type { PolicyStatement } from '../core/iam';
+
+export interface SubscribersTableProps {
+  /** Table name (include the name prefix). */
+  readonly name: string;
+  /** Refuse `terraform destroy`. @default true (losing subscribers loses who pays) */
+  readonly deletionProtection?: boolean | string;
+}
+
+/**
+ * Marketplace subscribers. PK `subscriberId` (`license:<l-…>` under Concurrent Agreements, `customer:<id>` for
+ * legacy listings, `agreement:<agmt-…>` for agreement facts); GSIs on `customerAWSAccountId` (one account can hold
+ * several licences), `customerIdentifier` (legacy lookups) and `kind` (admin listing by Query, not Scan).
+ * Written only with conditional UpdateItem (lambda/marketplace/domain/subscriber-store.ts).
+ */
+export class SubscribersTable extends Construct {
+  static readonly ACCOUNT_INDEX = 'customerAWSAccountIdIndex';
+  static readonly CUSTOMER_IDENTIFIER_INDEX = 'customerIdentifierIndex';
+  static readonly KIND_INDEX = 'kindIndex';
+  readonly table: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: SubscribersTableProps) {
+    super(scope, id);
+    this.table = new DynamodbTable(this, 'table', {
+      name: props.name,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'subscriberId',
+      attribute: [
+        { name: 'subscriberId', type: 'S' },
+        { name: 'customerAWSAccountId', type: 'S' },
+        { name: 'customerIdentifier', type: 'S' },
+        { name: 'kind', type: 'S' },
+      ],
+      globalSecondaryIndex: [
+        { name: SubscribersTable.ACCOUNT_INDEX, hashKey: 'customerAWSAccountId', rangeKey: 'subscriberId', projectionType: 'ALL' },
+        { name: SubscribersTable.CUSTOMER_IDENTIFIER_INDEX, hashKey: 'customerIdentifier', projectionType: 'INCLUDE', nonKeyAttributes: ['kind'] },
+        { name: SubscribersTable.KIND_INDEX, hashKey: 'kind', rangeKey: 'subscriberId', projectionType: 'ALL' },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
+    });
+  }
+
+  get tableName(): string {
+    return this.table.name;
+  }
+  get tableArn(): string {
+    return this.table.arn;
+  }
+
+  readStatement(): PolicyStatement {
+    return { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.arn, `${this.table.arn}/index/*`] };
+  }
+  writeStatement(): PolicyStatement {
+    return {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [this.table.arn, `${this.table.arn}/index/*`],
+    };
+  }
+}

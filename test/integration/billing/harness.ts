@@ -1,0 +1,166 @@
+/**
+ * Runs the synthesized wiring, not a hand-copied one: events are delivered along the synthesized
+ * EventBridge rules and targets to the functions they name, HTTP requests along the synthesized routes
+ * (with API Gateway's JWT scope check) to the integrated function, and every handler runs with the
+ * environment its aws_lambda_function block declares (Terraform references resolved to the local tables,
+ * secrets and bus). So a missing env var, a wrong trigger or a wrong scope fails here as it would in AWS.
+ */
+import { randomUUID } from 'crypto';
+import type { StackJson } from '../../support/synth';
+import { httpEvent } from '../../support/http-event';
+
+type Block = Record<string, unknown>;
+type AnyHandler = (event: unknown) => Promise<unknown>;
+
+export interface HarnessOptions {
+  tables: Record<string, string>;
+  busName: string;
+  /** Secret logical name → ARN used locally. @default `arn:aws:secretsmanager:us-east-1:000000000000:secret:<logical>` */
+  secretArn?: (logical: string) => string;
+  namePrefix?: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const ref = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
+
+export class SynthHarness {
+  constructor(
+    readonly json: StackJson,
+    private readonly o: HarnessOptions,
+  ) {}
+
+  private res(type: string): Record<string, Block> {
+    return (this.json.resource?.[type] ?? {}) as Record<string, Block>;
+  }
+
+  secretArnOf(logical: string): string {
+    return this.o.secretArn?.(logical) ?? `arn:aws:secretsmanager:us-east-1:000000000000:secret:${logical}`;
+  }
+
+  /** Logical name of the (first) secret whose logical name contains `part`. */
+  secretLogical(part: string): string {
+    const l = Object.keys(this.res('aws_secretsmanager_secret')).find((k) => k.includes(part));
+    if (!l) throw new Error(`no secret matching ${part}`);
+    return l;
+  }
+
+  resolve(value: string): string {
+    return value.replace('${var.name_prefix}', this.o.namePrefix ?? 'test').replace(ref, (all, type: string, logical: string, attr: string) => {
+      if (type === 'aws_dynamodb_table' && attr === 'name') {
+        const t = this.o.tables[logical];
+        if (!t) throw new Error(`no local table for ${logical}`);
+        return t;
+      }
+      if (type === 'aws_secretsmanager_secret' && attr === 'arn') return this.secretArnOf(logical);
+      if (type === 'aws_cloudwatch_event_bus' && attr === 'name') return this.o.busName;
+      throw new Error(`cannot resolve ${all} locally`);
+    });
+  }
+
+  /** Function logical name whose function_name ends with `suffix` (e.g. `-billing-webhook`). */
+  functionNamed(suffix: string): string {
+    const hit = Object.entries(this.res('aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith(suffix));
+    if (!hit) throw new Error(`no function named *${suffix}`);
+    return hit[0];
+  }
+
+  envOf(fnLogical: string): Record<string, string> {
+    const f = this.res('aws_lambda_function')[fnLogical];
+    if (!f) throw new Error(`no function ${fnLogical}`);
+    const vars = ((f.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
+    return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, this.resolve(String(v))]));
+  }
+
+  private handlerOf(fnLogical: string): AnyHandler {
+    const f = this.res('aws_lambda_function')[fnLogical]!;
+    const archive = /([a-z0-9-]+)\.zip$/.exec(String(f.filename))![1]!;
+    const dash = archive.indexOf('-');
+    const mod = require(`../../../lambda/${archive.slice(0, dash)}/${archive.slice(dash + 1)}`) as { handler: AnyHandler };
+    return mod.handler;
+  }
+
+  /** Invokes a function with exactly the environment it declares (other SBT vars removed). */
+  async invoke(fnLogical: string, event: unknown): Promise<unknown> {
+    const env = this.envOf(fnLogical);
+    for (const k of ['CUSTOMERS_TABLE_NAME', 'USERS_TABLE_NAME', 'TENANT_TABLE_NAME', 'WEBHOOK_TABLE_NAME', 'WEBHOOK_SECRET_ARN',
+      'METERS_TABLE_NAME', 'USAGE_TABLE_NAME', 'USAGE_LINES_TABLE_NAME', 'EVENT_BUS_NAME', 'VENDOR_OPERATION', 'VENDOR_BASE_URL',
+      'VENDOR_API_KEY_SECRET_ARN', 'USAGE_PERIOD']) delete process.env[k];
+    Object.assign(process.env, env);
+    return this.handlerOf(fnLogical)(event);
+  }
+
+  /** Functions the synthesized rules send an event with this source and detail-type to. */
+  targetsOf(source: string, detailType: string): string[] {
+    const rules = Object.entries(this.res('aws_cloudwatch_event_rule')).filter(([, r]) => {
+      if (!r.event_pattern) return false;
+      const p = JSON.parse(String(r.event_pattern)) as { source?: string[]; 'detail-type'?: string[] };
+      return (p.source ?? []).includes(source) && (p['detail-type'] ?? []).includes(detailType);
+    });
+    const out: string[] = [];
+    for (const [rule] of rules) {
+      for (const t of Object.values(this.res('aws_cloudwatch_event_target'))) {
+        if (t.rule !== `\${aws_cloudwatch_event_rule.${rule}.name}`) continue;
+        const m = /^\$\{aws_lambda_function\.([^.]+)\.arn\}$/.exec(String(t.arn));
+        if (m) out.push(m[1]!);
+      }
+    }
+    return out;
+  }
+
+  /** Publishes an event "on the bus": every targeted function gets the EventBridge envelope. Returns the targets. */
+  async publish(source: string, detailType: string, detail: Record<string, unknown>, id: string = randomUUID()): Promise<string[]> {
+    const targets = this.targetsOf(source, detailType);
+    const envelope = {
+      version: '0',
+      id,
+      'detail-type': detailType,
+      source,
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail,
+    };
+    for (const t of targets) await this.invoke(t, envelope);
+    return targets;
+  }
+
+  /** Sends a request along the synthesized route table. `scopes` are the token's; none → no token. */
+  async request(i: { method: string; path: string; body?: unknown; headers?: Record<string, string>; query?: Record<string, string>; scopes?: string[] }): Promise<HttpResult> {
+    const routes = Object.values(this.res('aws_apigatewayv2_route'));
+    for (const r of routes) {
+      const [method, pattern] = String(r.route_key).split(' ') as [string, string];
+      if (method !== i.method) continue;
+      const names: string[] = [];
+      const rx = new RegExp(`^${pattern.replace(/\{([^}]+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
+      const m = rx.exec(i.path);
+      if (!m) continue;
+      if (r.authorization_type === 'JWT') {
+        if (!i.scopes) return { status: 401, body: { message: 'Unauthorized' } };
+        const needed = (r.authorization_scopes as string[] | undefined) ?? [];
+        if (needed.length && !needed.some((s) => i.scopes!.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
+      }
+      const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
+      const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
+      const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(uri)![1]!;
+      const pathParameters = Object.fromEntries(names.map((n, k) => [n, decodeURIComponent(m[k + 1]!)]));
+      const event = httpEvent({
+        method: i.method,
+        path: i.path,
+        route: pattern,
+        query: i.query,
+        pathParameters: names.length ? pathParameters : undefined,
+        headers: i.headers,
+        body: i.body,
+        claims: i.scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: i.scopes.join(' ') } : undefined,
+      });
+      const res = (await this.invoke(fn, event)) as { statusCode: number; body?: string };
+      return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+    }
+    return { status: 404, body: { message: 'Not Found' } };
+  }
+}

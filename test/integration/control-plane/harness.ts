@@ -1,0 +1,60 @@
+/**
+ * Shared setup of the control-plane integration tests: tables created from the synthesized stack in
+ * DynamoDB Local, the bus captured by EventBridgeCapture, handlers called with API Gateway v2 events.
+ */
+import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
+import { EventBridgeCapture } from '../../support/eventbridge-capture';
+import { httpEvent, type HttpEventInput } from '../../support/http-event';
+import { synthStack, testApp, type StackJson } from '../../support/synth';
+import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+
+export const ADMIN_CLAIMS = {
+  sub: 'admin-sub',
+  username: 'admin',
+  scope: 'tenant/tenant_read tenant/tenant_write user/user_read user/user_write',
+};
+
+export interface Harness {
+  json: StackJson;
+  tables: Record<string, string>;
+  bus: EventBridgeCapture;
+}
+
+/** Synthesizes the stack, creates its tables under a unique prefix, points env at them, captures the bus. */
+export async function setUp(label: string, props: ControlPlaneStackProps = {}): Promise<Harness> {
+  const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', props));
+  const tables = await createTablesFromSynth(json as never, uniquePrefix(label));
+  const find = (part: string) => Object.entries(tables).find(([logical]) => logical.includes(part))?.[1];
+  process.env.TENANT_TABLE_NAME = find('_tenants_')!;
+  process.env.REGISTRATION_TABLE_NAME = find('_registrations_')!;
+  const users = find('_users_');
+  if (users) process.env.USER_TABLE_NAME = users;
+  process.env.EVENT_BUS_NAME = 'sbt-events';
+  const bus = await new EventBridgeCapture().start();
+  return { json, tables, bus };
+}
+
+type Handler = (e: ReturnType<typeof httpEvent>) => Promise<unknown>;
+
+/** Calls an API handler as API Gateway would; body parsed. */
+export function caller(handler: Handler) {
+  return async (i: HttpEventInput & { method: string }) => {
+    const res = (await handler(httpEvent({ claims: ADMIN_CLAIMS, ...i }))) as { statusCode: number; body?: string };
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+}
+
+/** An EventBridge event as a rule delivers it to Lambda. */
+export function busEvent(detailType: string, detail: Record<string, unknown>) {
+  return {
+    version: '0',
+    id: 'evt',
+    'detail-type': detailType,
+    source: 'sbt.application.plane',
+    account: '000000000000',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Shared set-up of the marketplace integration tests: tables created from the synthesized marketplace stack
+ * (DynamoDB Local), the Marketplace fake and the EventBridge capture on loopback, and the environment the
+ * construct gives the handlers.
+ */
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
+import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
+import { EventBridgeCapture } from '../../support/eventbridge-capture';
+import { MarketplaceFake } from '../../support/marketplace-fake';
+import { synthStack, testApp } from '../../support/synth';
+import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+
+export const PRODUCT = 'prod1code000000000000001';
+export const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/sbt-events';
+
+export interface Harness {
+  fake: MarketplaceFake;
+  bus: EventBridgeCapture;
+  tables: { subscribers: string; usage: string; ledger: string };
+  stop(): Promise<void>;
+}
+
+export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number } = {}): Promise<Harness> {
+  const json = synthStack(
+    new MarketplaceStack(testApp(), 'marketplace', {
+      eventBusArn: BUS,
+      adminJwt: { issuer: 'https://issuer.example', audience: ['admin'] },
+      notifications: { eventBridge: true, legacySns: true },
+    }),
+  );
+  const created = await createTablesFromSynth(json as never, uniquePrefix(label));
+  const find = (part: string) => Object.entries(created).find(([logical]) => logical.includes(part))![1];
+  const tables = { subscribers: find('subscribers'), usage: find('metering_usage'), ledger: find('metering_ledger') };
+  const fake = await new MarketplaceFake({ now: o.fakeNow }).start();
+  const bus = await new EventBridgeCapture().start();
+  Object.assign(process.env, {
+    PRODUCT_CODE: PRODUCT,
+    SUBSCRIBERS_TABLE_NAME: tables.subscribers,
+    IDENTITY_MODE: o.identityMode ?? 'license',
+    PRICING_MODEL: o.pricingModel ?? 'CONTRACTS_WITH_SUBSCRIPTION',
+    REQUIRED_FIELDS: 'companyName,contactPerson,contactEmail',
+    OPTIONAL_FIELDS: 'contactPhone',
+    SELLER_EMAIL: '',
+    EVENT_BUS_NAME: BUS,
+    CONTROL_PLANE_EVENT_SOURCE: 'sbt.control.plane',
+    MARKETPLACE_REGION: 'us-east-1',
+    USAGE_TABLE_NAME: tables.usage,
+    LEDGER_TABLE_NAME: tables.ledger,
+  });
+  delete process.env.REGISTRATION_PAGE_URL;
+  return {
+    fake,
+    bus,
+    tables,
+    async stop() {
+      await fake.stop();
+      await bus.stop();
+    },
+  };
+}
+
+let seq = 0;
+export function sqsRecord(body: string): SQSRecord {
+  seq++;
+  return {
+    messageId: `msg-${seq}`,
+    receiptHandle: `rh-${seq}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:notifications',
+    awsRegion: 'us-east-1',
+  };
+}
+export const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map(sqsRecord) });
+
+/** §3.7: the SNS envelope around a Marketplace message. */
+export function snsNotification(message: Record<string, unknown>, timestamp: string, id = `sns-${++seq}`): string {
+  return JSON.stringify({
+    Type: 'Notification',
+    MessageId: id,
+    TopicArn: `arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-${PRODUCT}`,
+    Message: JSON.stringify(message),
+    Timestamp: timestamp,
+    SignatureVersion: '1',
+    Signature: 'x',
+    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/x.pem',
+    UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+  });
+}
+
+/** §3.8: an EventBridge event from aws.agreement-marketplace. */
+export function agreementEvent(detailType: string, time: string, detail: Record<string, unknown>, id = `ev-${++seq}`): string {
+  return JSON.stringify({
+    version: '0',
+    id,
+    'detail-type': detailType,
+    source: 'aws.agreement-marketplace',
+    account: '123456789012',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    detail: { requestId: 'r', catalog: 'AWSMarketplace', ...detail },
+  });
+}
+
+export function licenseEvent(kind: 'Updated' | 'Deprovisioned', time: string, c: { licenseArn: string; account: string; agreementId?: string }, id?: string): string {
+  return agreementEvent(
+    `License ${kind} - Manufacturer`,
+    time,
+    {
+      agreement: { id: c.agreementId ?? 'agmt-1' },
+      product: { code: PRODUCT, id: 'prod-x' },
+      license: { arn: c.licenseArn },
+      acceptor: { accountId: c.account },
+      proposer: { accountId: '123456512334' },
+      offer: { id: 'offer-1' },
+    },
+    id,
+  );
+}

@@ -1,0 +1,352 @@
+// Registration + notifications against DynamoDB Local, the loopback Marketplace fake (real SDK clients) and the
+// EventBridge capture: ordering, duplicates, access rules and the control-plane events.
+import { handler as register } from '../../../lambda/marketplace/register';
+import { handler as notifications } from '../../../lambda/marketplace/notifications';
+import { handler as subscribers } from '../../../lambda/marketplace/subscribers';
+import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
+import { dynamo } from '../../../lambda/shared/aws-clients';
+import { httpEvent } from '../../support/http-event';
+import { PRODUCT, agreementEvent, licenseEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
+import { createServer, type Server } from 'http';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('mp-reg');
+});
+afterAll(() => h.stop());
+beforeEach(() => {
+  process.env.IDENTITY_MODE = 'license';
+  delete process.env.REGISTRATION_PAGE_URL;
+});
+
+const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
+let n = 0;
+/** A fresh buyer with a token the fake resolves (CA: licence + account; legacy id kept). */
+function buyer(o: { withLicense?: boolean } = {}) {
+  n++;
+  const id = `${Date.now().toString(36)}${n}`;
+  const c = {
+    token: `tok-${id}`,
+    account: String(100000000000 + n),
+    licenseArn: `arn:aws:license-manager::123456789012:license/l-${id}`,
+    eventLicenseArn: `aws:license-manager:us-east-1:123456789012:l-${id}`,
+    customerIdentifier: `CI${id}`,
+  };
+  h.fake.addToken(c.token, {
+    ProductCode: PRODUCT,
+    CustomerAWSAccountId: c.account,
+    CustomerIdentifier: c.customerIdentifier,
+    ...(o.withLicense === false ? {} : { LicenseArn: c.licenseArn }),
+  });
+  return c;
+}
+const form = { companyName: 'Acme', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
+async function registerJson(body: Record<string, unknown>) {
+  const res = (await register(httpEvent({ method: 'POST', path: '/register', headers: { 'content-type': 'application/json' }, body }))) as {
+    statusCode: number;
+    body: string;
+    headers: Record<string, string>;
+  };
+  return { status: res.statusCode, body: JSON.parse(res.body) };
+}
+const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
+const onboardings = (id: string) => h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
+const offboardings = (id: string) => h.bus.ofType('sbt_aws_offboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
+const store = () => new SubscriberStore(dynamo(), h.tables.subscribers, (process.env.IDENTITY_MODE as 'license') ?? 'license');
+
+test('register first: stored with LicenseArn + account (legacy id kept), no access until License Updated; then exactly one onboardingRequest', async () => {
+  const b = buyer();
+  const r = await registerJson({ regToken: b.token, ...form });
+  expect(r.status).toBe(201);
+  const id = `license:l-${b.token.slice(4)}`;
+  expect(r.body).toMatchObject({ subscriberId: id, status: 'PENDING_SUBSCRIPTION' });
+  const item = await store().get(id);
+  expect(item).toMatchObject({ licenseArn: b.licenseArn, customerAWSAccountId: b.account, customerIdentifier: b.customerIdentifier, productCode: PRODUCT });
+  expect(item?.access).toBeUndefined();
+  expect(onboardings(id)).toHaveLength(0);
+
+  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  expect(await notify(ev)).toEqual({ batchItemFailures: [] });
+  expect((await store().get(id))?.access).toBe('GRANTED');
+  await notify(ev, ev); // duplicates
+  const events = onboardings(id);
+  expect(events).toHaveLength(1);
+  expect(events[0].Source).toBe('sbt.control.plane');
+  expect(events[0].detail).toMatchObject({
+    tenantName: 'Acme',
+    email: 'ada@acme.example',
+    customerAWSAccountId: b.account,
+    customerAWSAccountID: b.account,
+    licenseArn: b.licenseArn,
+    productCode: PRODUCT,
+    accessVersion: 1,
+  });
+});
+
+test('notification first, then registration: access is granted by the registration, once', async () => {
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  expect(onboardings(id)).toHaveLength(0);
+  const r = await registerJson({ regToken: b.token, ...form });
+  expect(r.body.status).toBe('ACTIVE');
+  // Resubmitting the same form (the token is reusable for hours) is idempotent; other details are a conflict.
+  expect((await registerJson({ regToken: b.token, ...form })).status).toBe(201);
+  const other = await registerJson({ regToken: b.token, ...form, companyName: 'Evil' });
+  expect(other.status).toBe(409);
+  expect(onboardings(id)).toHaveLength(1);
+  expect((await store().get(id))?.registration).toEqual(form);
+});
+
+test('every order of register / License Updated / duplicate / Agreement Created converges on one grant and one event', async () => {
+  const steps = ['register', 'updated', 'updated', 'agreement'] as const;
+  const perms: (typeof steps)[number][][] = [];
+  const permute = (rest: (typeof steps)[number][], acc: (typeof steps)[number][]) => {
+    if (!rest.length) return perms.push(acc);
+    rest.forEach((s, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, s]));
+  };
+  permute([...steps], []);
+  for (const order of perms) {
+    const b = buyer();
+    const id = `license:l-${b.token.slice(4)}`;
+    const updated = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: `agmt-${b.account}` }, `upd-${b.account}`);
+    for (const s of order) {
+      if (s === 'register') expect((await registerJson({ regToken: b.token, ...form })).status).toBe(201);
+      if (s === 'updated') await notify(updated);
+      if (s === 'agreement')
+        await notify(
+          agreementEvent('Purchase Agreement Created - Proposer', '2026-11-24T09:59:00Z', {
+            agreement: { id: `agmt-${b.account}`, intent: 'NEW', status: 'ACTIVE' },
+            acceptor: { accountId: b.account },
+            proposer: { accountId: '1' },
+            offer: { id: 'offer-1' },
+          }),
+        );
+    }
+    const item = await store().get(id);
+    expect({ order, access: item?.access, version: item?.accessVersion, emitted: item?.emittedVersion }).toEqual({ order, access: 'GRANTED', version: 1, emitted: 1 });
+    expect(onboardings(id)).toHaveLength(1);
+  }
+});
+
+test('reordering: License Deprovisioned processed before an older License Updated never grants; Updated→Deprovisioned offboards once', async () => {
+  const a = buyer();
+  const idA = `license:l-${a.token.slice(4)}`;
+  await registerJson({ regToken: a.token, ...form });
+  await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
+  expect((await store().get(idA))?.licenseStatus).toBe('DEPROVISIONED');
+  expect(onboardings(idA)).toHaveLength(0);
+  expect(offboardings(idA)).toHaveLength(0);
+
+  const b = buyer();
+  const idB = `license:l-${b.token.slice(4)}`;
+  await registerJson({ regToken: b.token, ...form });
+  const dep = licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  await notify(dep, dep);
+  expect((await store().get(idB))?.access).toBe('REVOKED');
+  expect(onboardings(idB)).toHaveLength(1);
+  expect(offboardings(idB)).toHaveLength(1);
+  expect(offboardings(idB)[0].detail.accessVersion).toBe(2);
+  // Same second: the deprovisioning wins the tie, whatever the processing order.
+  const c = buyer();
+  const idC = `license:l-${c.token.slice(4)}`;
+  await registerJson({ regToken: c.token, ...form });
+  await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
+  await notify(licenseEvent('Updated', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
+  expect(onboardings(idC)).toHaveLength(0);
+});
+
+test('Purchase Agreement Ended marks the licences of that agreement (final metering window), without revoking', async () => {
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await registerJson({ regToken: b.token, ...form });
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: 'agmt-end' }));
+  await notify(
+    agreementEvent('Purchase Agreement Ended - Manufacturer', '2026-11-24T11:00:00Z', {
+      agreement: { id: 'agmt-end', status: 'CANCELLED' },
+      acceptor: { accountId: b.account },
+      proposer: { accountId: '1' },
+    }),
+  );
+  const item = await store().get(id);
+  expect(item).toMatchObject({ agreementStatus: 'CANCELLED', access: 'GRANTED' });
+  expect(item?.agreementEndedAt).toBeDefined();
+  expect(await store().get('agreement:agmt-end')).toMatchObject({ kind: 'agreement', agreementStatus: 'CANCELLED', customerAWSAccountId: b.account });
+});
+
+test('legacy SNS (CustomerIdentifier keys): subscribe-success before registration, free-trial flag, unsubscribe-pending keeps access, unsubscribe-success revokes', async () => {
+  process.env.IDENTITY_MODE = 'customer';
+  const b = buyer({ withLicense: false });
+  const id = `customer:${b.customerIdentifier}`;
+  const msg = (action: string, extra: Record<string, unknown> = {}) => ({ action, 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT, ...extra });
+  await notify(snsNotification(msg('subscribe-success', { 'offer-identifier': 'offer-abc', isFreeTrialTermPresent: 'true' }), '2026-11-24T10:00:00.000Z'));
+  expect(onboardings(id)).toHaveLength(0);
+  const r = await registerJson({ regToken: b.token, ...form });
+  expect(r.body).toMatchObject({ subscriberId: id, status: 'ACTIVE' });
+  expect(await store().get(id)).toMatchObject({ freeTrial: true, offerId: 'offer-abc', access: 'GRANTED' });
+  expect(onboardings(id)[0].detail.freeTrial).toBe(true);
+  await notify(snsNotification(msg('unsubscribe-pending'), '2026-11-24T11:00:00.000Z'));
+  expect((await store().get(id))?.access).toBe('GRANTED');
+  const success = snsNotification(msg('unsubscribe-success'), '2026-11-24T12:00:00.000Z', 'same-id');
+  await notify(success, success);
+  // A subscribe-success delivered late (older Timestamp) does not resurrect access.
+  await notify(snsNotification(msg('subscribe-success'), '2026-11-24T10:00:00.000Z'));
+  expect((await store().get(id))?.access).toBe('REVOKED');
+  expect(offboardings(id)).toHaveLength(1);
+});
+
+test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlements and an expired contract revokes', async () => {
+  process.env.IDENTITY_MODE = 'customer';
+  const f = buyer({ withLicense: false });
+  await registerJson({ regToken: f.token, ...form });
+  await notify(snsNotification({ action: 'subscribe-fail', 'customer-identifier': f.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  expect((await store().get(`customer:${f.customerIdentifier}`))?.access).toBeUndefined();
+
+  const b = buyer({ withLicense: false });
+  const id = `customer:${b.customerIdentifier}`;
+  const future = Math.floor(Date.now() / 1000) + 86400 * 30;
+  h.fake.entitlements.push({ ProductCode: PRODUCT, Dimension: 'seats', CustomerIdentifier: b.customerIdentifier, Value: { IntegerValue: 10 }, ExpirationDate: future });
+  await registerJson({ regToken: b.token, ...form });
+  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  const granted = await store().get(id);
+  expect(granted).toMatchObject({ access: 'GRANTED', contractExpired: false });
+  expect(granted?.entitlements).toEqual([expect.objectContaining({ dimension: 'seats', value: 10 })]);
+  // The contract expires: the entitlement topic only says "entitlement-updated", GetEntitlements tells what.
+  h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate = Math.floor(Date.now() / 1000) - 60;
+  await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT }, '2026-11-25T10:00:00.000Z'));
+  expect(await store().get(id)).toMatchObject({ access: 'REVOKED', contractExpired: true });
+  expect(offboardings(id)).toHaveLength(1);
+});
+
+test('both modes at once: SNS facts parked under the legacy key are folded into the licence item at registration', async () => {
+  const b = buyer();
+  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  expect(await store().get(`customer:${b.customerIdentifier}`)).toBeDefined();
+  const r = await registerJson({ regToken: b.token, ...form });
+  expect(r.body.status).toBe('ACTIVE');
+  expect(await store().get(`customer:${b.customerIdentifier}`)).toBeUndefined();
+});
+
+test('bad input: missing token, missing field, invalid/expired token, other product → 400 naming the field', async () => {
+  const missing = await registerJson({ ...form });
+  expect(missing.status).toBe(400);
+  expect(missing.body.message).toMatch(/x-amzn-marketplace-token/);
+  const b = buyer();
+  const noField = await registerJson({ regToken: b.token, companyName: 'A', contactEmail: 'a@b.co' });
+  expect(noField.status).toBe(400);
+  expect(noField.body.message).toMatch(/contactPerson/);
+  expect((await registerJson({ regToken: 'unknown', ...form })).body.message).toMatch(/x-amzn-marketplace-token.*invalid/);
+  h.fake.expireToken('expired-token');
+  expect((await registerJson({ regToken: 'expired-token', ...form })).body.message).toMatch(/expired/);
+  h.fake.addToken('other-product', { ProductCode: 'someoneelse', CustomerAWSAccountId: '1', LicenseArn: 'arn:l-zz' });
+  const other = await registerJson({ regToken: 'other-product', ...form });
+  expect(other.status).toBe(400);
+  expect(other.body.message).toMatch(/another product/);
+  expect((await registerJson({ regToken: b.token, ...form, contactEmail: 'nope' })).status).toBe(400);
+});
+
+test('landing: form POST with x-amzn-marketplace-token → 302 to the page (encoded); without a page → direct HTML registration', async () => {
+  process.env.REGISTRATION_PAGE_URL = 'https://d111.cloudfront.net/index.html';
+  const b = buyer();
+  const token = `${b.token}+/=`;
+  h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: b.account, LicenseArn: b.licenseArn });
+  const body = new URLSearchParams({ 'x-amzn-marketplace-token': token, 'x-amzn-marketplace-offer-type': 'free-trial' }).toString();
+  const res = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }))) as {
+    statusCode: number;
+    headers: Record<string, string>;
+  };
+  expect(res.statusCode).toBe(302);
+  const loc = new URL(res.headers.location);
+  expect(loc.origin + loc.pathname).toBe('https://d111.cloudfront.net/index.html');
+  expect(loc.searchParams.get('x-amzn-marketplace-token')).toBe(token);
+  expect(loc.searchParams.get('x-amzn-marketplace-offer-type')).toBe('free-trial');
+
+  delete process.env.REGISTRATION_PAGE_URL;
+  process.env.REQUIRED_FIELDS = '';
+  try {
+    const direct = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }))) as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+    };
+    expect(direct.statusCode).toBe(200);
+    expect(direct.headers['content-type']).toMatch(/text\/html/);
+    expect(direct.body).toMatch(/Registration received/);
+    expect(await store().get(`license:l-${b.token.slice(4)}`)).toMatchObject({ offerType: 'free-trial', freeTrial: true });
+    const bad = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' }))) as { statusCode: number; body: string };
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/x-amzn-marketplace-token/);
+  } finally {
+    process.env.REQUIRED_FIELDS = 'companyName,contactPerson,contactEmail';
+  }
+});
+
+test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', async () => {
+  const sent: { FromEmailAddress: string; Destination: { ToAddresses: string[] }; Content: { Simple: { Subject: { Data: string } } } }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v2/email/outbound-emails') sent.push(JSON.parse(Buffer.concat(chunks).toString()));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ MessageId: `m-${sent.length}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${port}`;
+  process.env.SELLER_EMAIL = 'seller@example.com';
+  try {
+    const b = buyer();
+    await registerJson({ regToken: b.token, ...form });
+    const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+    await notify(ev, ev);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].FromEmailAddress).toBe('seller@example.com');
+    expect(sent[0].Destination.ToAddresses).toEqual(['seller@example.com']);
+    expect(sent[0].Content.Simple.Subject.Data).toMatch(/Acme/);
+  } finally {
+    process.env.SELLER_EMAIL = '';
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('a failing PutEvents is retried by SQS (partial batch failure), and the event is not lost', async () => {
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await registerJson({ regToken: b.token, ...form });
+  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  h.bus.failNext(1);
+  const first = await notify(ev);
+  expect(first.batchItemFailures).toHaveLength(1);
+  expect(onboardings(id)).toHaveLength(0);
+  await notify(ev); // redelivery
+  expect(onboardings(id)).toHaveLength(1);
+  expect(await store().get(id)).toMatchObject({ accessVersion: 1, emittedVersion: 1 });
+});
+
+test('admin routes: list (paginated Query), get, delete (offboards a subscriber that had access); 404 on unknown', async () => {
+  const b = buyer();
+  await registerJson({ regToken: b.token, ...form });
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  const id = `license:l-${b.token.slice(4)}`;
+  const call = async (method: string, route: string, path: string, extra: Record<string, unknown> = {}) => {
+    const res = (await subscribers(httpEvent({ method, path, route, claims: { sub: 'admin', scope: 'tenant/tenant_read tenant/tenant_write' }, ...extra }))) as { statusCode: number; body: string };
+    return { status: res.statusCode, body: JSON.parse(res.body) };
+  };
+  const page1 = await call('GET', '/subscribers', '/subscribers', { query: { limit: '2' } });
+  expect(page1.status).toBe(200);
+  expect(page1.body.data).toHaveLength(2);
+  expect(page1.body.next_token).toBeDefined();
+  const got = await call('GET', '/subscribers/{subscriberId}', `/subscribers/${encodeURIComponent(id)}`, { pathParameters: { subscriberId: encodeURIComponent(id) } });
+  expect(got.body).toMatchObject({ subscriberId: id, access: 'GRANTED' });
+  expect(got.body.registrationHash).toBeUndefined();
+  const del = await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } });
+  expect(del).toEqual({ status: 200, body: { subscriberId: id, deleted: true } });
+  expect(offboardings(id).at(-1)?.detail.reason).toMatch(/administrator/);
+  expect((await call('GET', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
+  expect((await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
+  expect((await call('GET', '/subscribers', '/subscribers', { query: { next_token: 'garbage' } })).status).toBe(400);
+});

@@ -1,0 +1,106 @@
+// The tenant lifecycle state machine: legal transitions, 409-worthy illegal ones, history, properties.
+import fc from 'fast-check';
+import {
+  allowedEvents,
+  appendHistory,
+  isActiveFlag,
+  LIFECYCLE_EVENTS,
+  LIFECYCLE_STATES,
+  LifecycleError,
+  MAX_HISTORY,
+  nextState,
+  registered,
+  retryEventFor,
+  transition,
+  TRANSITIONS,
+  type LifecycleState,
+  type TransitionRecord,
+} from '../../../lambda/tenant-management/domain/lifecycle';
+
+const ctx = { at: '2026-01-01T00:00:00.000Z', reason: 'test' };
+
+test('the documented happy paths', () => {
+  const path: [LifecycleState, (typeof LIFECYCLE_EVENTS)[number], LifecycleState][] = [
+    ['REGISTERED', 'provision', 'PROVISIONING'],
+    ['PROVISIONING', 'provisionSucceeded', 'ACTIVE'],
+    ['PROVISIONING', 'provisionFailed', 'PROVISION_FAILED'],
+    ['PROVISION_FAILED', 'retryProvisioning', 'PROVISIONING'],
+    ['ACTIVE', 'deactivate', 'DEACTIVATED'],
+    ['DEACTIVATED', 'activate', 'ACTIVE'],
+    ['ACTIVE', 'offboard', 'OFFBOARDING'],
+    ['DEACTIVATED', 'offboard', 'OFFBOARDING'],
+    ['PROVISION_FAILED', 'offboard', 'OFFBOARDING'],
+    ['OFFBOARDING', 'deprovisionSucceeded', 'OFFBOARDED'],
+    ['OFFBOARDING', 'deprovisionFailed', 'DEPROVISION_FAILED'],
+    ['DEPROVISION_FAILED', 'retryDeprovisioning', 'OFFBOARDING'],
+  ];
+  for (const [from, event, to] of path) {
+    const r = transition(from, event, ctx);
+    expect(r.state).toBe(to);
+    expect(r.record).toEqual({ from, to, event, at: ctx.at, reason: 'test' });
+  }
+});
+
+test('illegal transitions throw LifecycleError naming the state and what is allowed', () => {
+  expect(() => transition('ACTIVE', 'activate', ctx)).toThrow(LifecycleError);
+  expect(() => transition('ACTIVE', 'activate', ctx)).toThrow('Cannot activate a tenant in state ACTIVE (allowed from ACTIVE: deactivate, offboard)');
+  expect(() => transition('OFFBOARDED', 'activate', ctx)).toThrow('(OFFBOARDED is final)');
+  expect(() => transition('PROVISIONING', 'deactivate', ctx)).toThrow(LifecycleError);
+  expect(() => transition('OFFBOARDING', 'offboard', ctx)).toThrow(LifecycleError);
+});
+
+test('failures carry the job error into the record', () => {
+  const error = { error: 'States.TaskFailed', cause: 'CodeBuild exited 1', jobOutput: { tenantStatus: 'Failed' } };
+  const r = transition('PROVISIONING', 'provisionFailed', { ...ctx, error });
+  expect(r.record.error).toEqual(error);
+});
+
+test('retry events exist only for failed states; the active flag drops once offboarding starts', () => {
+  expect(LIFECYCLE_STATES.filter((s) => retryEventFor(s))).toEqual(['PROVISION_FAILED', 'DEPROVISION_FAILED']);
+  expect(LIFECYCLE_STATES.filter((s) => !isActiveFlag(s))).toEqual(['OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED']);
+});
+
+test('history is bounded and keeps the newest records', () => {
+  const rec = (i: number): TransitionRecord => ({ from: 'ACTIVE', to: 'DEACTIVATED', event: 'deactivate', at: String(i), reason: 'r' });
+  const h = appendHistory([registered(ctx)], ...Array.from({ length: 80 }, (_, i) => rec(i)));
+  expect(h).toHaveLength(MAX_HISTORY);
+  expect(h.at(-1)!.at).toBe('79');
+});
+
+test('property: any event sequence from REGISTERED either follows the table or is refused, never skips a state', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...LIFECYCLE_EVENTS), { maxLength: 40 }), (events) => {
+      let state: LifecycleState = 'REGISTERED';
+      const history: TransitionRecord[] = [registered(ctx)];
+      for (const e of events) {
+        const expected = nextState(state, e);
+        try {
+          const r = transition(state, e, ctx);
+          expect(r.state).toBe(expected);
+          expect(r.record.from).toBe(state);
+          history.push(r.record);
+          state = r.state;
+        } catch (err) {
+          expect(err).toBeInstanceOf(LifecycleError);
+          expect(expected).toBeUndefined();
+          expect(allowedEvents(state)).not.toContain(e);
+        }
+      }
+      // the history is a chain: each record starts where the previous ended
+      for (let i = 1; i < history.length; i++) expect(history[i].from).toBe(history[i - 1].to);
+      // ACTIVE is only ever entered from PROVISIONING or DEACTIVATED
+      for (const r of history) if (r.to === 'ACTIVE') expect(['PROVISIONING', 'DEACTIVATED']).toContain(r.from);
+    }),
+  );
+});
+
+test('OFFBOARDED is the only final state and every state can reach it', () => {
+  const finals = LIFECYCLE_STATES.filter((s) => allowedEvents(s).length === 0);
+  expect(finals).toEqual(['OFFBOARDED']);
+  const reaches = (s: LifecycleState, seen = new Set<LifecycleState>()): boolean => {
+    if (s === 'OFFBOARDED') return true;
+    seen.add(s);
+    return Object.values(TRANSITIONS[s]).some((n) => n && !seen.has(n) && reaches(n, seen));
+  };
+  for (const s of LIFECYCLE_STATES) expect(reaches(s)).toBe(true);
+});

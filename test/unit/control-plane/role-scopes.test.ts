@@ -1,0 +1,28 @@
+// Pre-token-generation trigger: role → scopes on the access token.
+import { scopesForRole, parseRoleScopes } from '../../../lambda/user-management/domain/role-scopes';
+
+test('roles map to their scopes; unknown or missing roles get none', () => {
+  const map = { SystemAdmin: ['tenant/tenant_read', 'tenant/tenant_write', 'tenant/tenant_read'], Viewer: ['tenant/tenant_read'] };
+  expect(scopesForRole('SystemAdmin', map)).toEqual(['tenant/tenant_read', 'tenant/tenant_write']);
+  expect(scopesForRole('Viewer', map)).toEqual(['tenant/tenant_read']);
+  expect(scopesForRole('Other', map)).toEqual([]);
+  expect(scopesForRole(undefined, map)).toEqual([]);
+  expect(() => parseRoleScopes('[]')).toThrow(/JSON object/);
+});
+
+test('the trigger adds only missing scopes to the access token (event V2_0)', async () => {
+  process.env.ROLE_SCOPES = JSON.stringify({ SystemAdmin: ['tenant/tenant_read', 'user/user_read'] });
+  let handler!: typeof import('../../../lambda/user-management/pre-token').handler;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = require('../../../lambda/user-management/pre-token').handler;
+  });
+  const event = {
+    request: { userAttributes: { 'custom:userRole': 'SystemAdmin' }, scopes: ['aws.cognito.signin.user.admin', 'user/user_read'] },
+    response: { claimsAndScopeOverrideDetails: null },
+  };
+  const out = await handler(event);
+  expect(out.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { scopesToAdd: ['tenant/tenant_read'] } });
+  const none = await handler({ request: { userAttributes: {} }, response: { claimsAndScopeOverrideDetails: null } });
+  expect(none.response.claimsAndScopeOverrideDetails).toBeNull();
+});
