@@ -17,3 +17,4 @@ export { TenantTable } from './control-plane/tenant-management/tenant-table';
 export { TenantConfigService } from './control-plane/tenant-config/tenant-config-service';
 export { ControlPlaneStack } from './control-plane/control-plane-stack';
 export type { ControlPlaneStackProps } from './control-plane/control-plane-stack';
+export * from './application-plane';

@@ -4,12 +4,15 @@
  */
 import type { App } from './core/cdktf';
 import { backendFromEnvironment } from './core/backend';
+import { ApplicationPlaneStack } from './application-plane/application-plane-stack';
 import { ControlPlaneStack } from './control-plane/control-plane-stack';
 
 /** Module name (= stack id) → README description. Every stack here becomes modules/<name>/. */
 export const MODULE_DESCRIPTIONS: Record<string, string> = {
   'control-plane':
     'SaaS control plane: tenant management and registration API with scoped auth, users, tenant config, the SBT event bus and lifecycle events.',
+  'application-plane':
+    'SaaS application plane: script jobs (Step Functions + CodeBuild) that provision and deprovision tenants when the control plane asks, and report back on its event bus.',
 };
 
 export function buildReferenceApp(app: App, mode: 'root' | 'module') {
@@ -22,5 +25,11 @@ export function buildReferenceApp(app: App, mode: 'root' | 'module') {
         }
       : { mode };
   const controlPlane = new ControlPlaneStack(app, 'control-plane', { ...common });
-  return { controlPlane };
+  // Root mode: the bus ARN is a cross-stack reference (cdktf reads it from the control plane's state).
+  // Module mode: ignored — the module's `event_bus_arn` input is required.
+  const applicationPlane = new ApplicationPlaneStack(app, 'application-plane', {
+    ...common,
+    eventBusArn: controlPlane.eventManager.busArn,
+  });
+  return { controlPlane, applicationPlane };
 }

@@ -93,7 +93,7 @@ export class ApplicationPlaneStack extends SbtStack {
     const description =
       "ARN of the control plane's SBT event bus (control-plane output event_bus_arn). Rules for onboarding/offboarding requests are created on it and results are put on it.";
     const validation = {
-      condition: 'can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$", var.event_bus_arn))',
+      condition: '${can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$", var.event_bus_arn))}',
       errorMessage: 'event_bus_arn must be an EventBridge event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>).',
     };
     if (this.mode === 'module') return this.stringInput('event_bus_arn', { description, validation });

@@ -1,6 +1,6 @@
 /**
  * The Amazon States Language definition of a ScriptJob (pure: no cdktf), SBT-AWS's machine
- * (reference/sbt-aws.md §5) with three fixes:
+ * (reference/sbt-aws.md §5) with four changes:
  *
  * - **Failures carry their reason.** SBT's failure event holds only `jobFailureStatus`; ours adds `error`
  *   and `cause` (for a failed build: `States.TaskFailed` and the build description, which names the
