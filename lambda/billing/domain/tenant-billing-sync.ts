@@ -6,20 +6,29 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEvent } from '../../shared/events';
 
-/** Field names on the tenant item: `tier` (SBT's) follows the plan; `billing` holds the rest. */
+/**
+ * Tenant item attributes a webhook sets, flat so that partial updates never drop earlier fields:
+ * `tier` (SBT's name) follows the plan, plus `billingStatus`, `paymentState` and `billingUpdatedAt`.
+ */
 export function tenantBillingUpdate(tenantId: string, changes: Record<string, unknown>, at: string) {
-  const billing: Record<string, unknown> = { ...changes, updatedAt: at };
-  const names: Record<string, string> = { '#b': 'billing' };
-  const values: Record<string, unknown> = { ':b': billing };
-  let expr = 'SET #b = :b';
-  if (typeof changes.plan === 'string') {
-    names['#tier'] = 'tier';
-    values[':tier'] = changes.plan;
-    expr += ', #tier = :tier';
+  const fields: Record<string, unknown> = {
+    tier: changes.plan,
+    billingStatus: changes.billingStatus,
+    paymentState: changes.paymentState,
+    billingUpdatedAt: at,
+  };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    parts.push(`#${k} = :${k}`);
   }
   return {
     Key: { tenantId },
-    UpdateExpression: expr,
+    UpdateExpression: `SET ${parts.join(', ')}`,
     ConditionExpression: 'attribute_exists(tenantId)',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
@@ -48,13 +57,8 @@ export function tenantUpdatedFromWebhook(
   webhookId: string,
   changes: Record<string, unknown>,
 ): Record<string, unknown> {
-  return {
-    tenantId,
-    origin: 'billing',
-    webhookId,
-    ...(typeof changes.plan === 'string' ? { tier: changes.plan } : {}),
-    billing: changes,
-  };
+  const { plan, ...rest } = changes;
+  return { tenantId, origin: 'billing', webhookId, ...(typeof plan === 'string' ? { tier: plan } : {}), ...rest };
 }
 
 export type { OutgoingEvent };

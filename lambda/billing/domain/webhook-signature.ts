@@ -24,7 +24,7 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export type VerifyResult =
   | { ok: true; id: string; timestamp: number }
-  | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' | 'no-secret' };
+  | { ok: false; reason: 'missing-headers' | 'bad-id' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' | 'no-secret' };
 
 function keyBytes(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
@@ -75,6 +75,7 @@ export function verifyWebhook(input: {
   const secrets = secretsOf(input.secretValue);
   if (!secrets.length) return { ok: false, reason: 'no-secret' };
   if (!id || !timestamp || !signature) return { ok: false, reason: 'missing-headers' };
+  if (!/^[\x21-\x7e]{1,256}$/.test(id)) return { ok: false, reason: 'bad-id' }; // printable ASCII, a sane key size
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
   const ts = Number(timestamp);
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;

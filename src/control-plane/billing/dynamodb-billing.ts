@@ -108,11 +108,12 @@ export class DynamoDBBilling extends Construct implements IBilling {
 
     const customers = this.customersTable.arn;
     const users = this.usersTable.arn;
-    const fn = (name: string, description: string, statements: PolicyStatement[]) =>
+    const fn = (name: string, description: string, statements: PolicyStatement[], timeout?: number) =>
       new LambdaFunction(this, name, {
         archive: `billing-${name}`,
         functionName: `${p}-billing-${name}`,
         description,
+        timeout,
         environment: {
           CUSTOMERS_TABLE_NAME: this.customersTable.name,
           USERS_TABLE_NAME: this.usersTable.name,
@@ -152,7 +153,7 @@ export class DynamoDBBilling extends Construct implements IBilling {
       const putUsage = fn('put-usage', 'Billing: roll metered usage up into per-period usage lines', [
         { actions: ['dynamodb:Query'], resources: [m.metersTable.arn, `${m.usageTable.arn}/index/*`] },
         on(this.usageTable.arn, 'PutItem'),
-      ]);
+      ], 300); // a batch over every meter's closed period (SBT's putUsage also had 5 minutes)
       putUsage.addEnvironment('METERS_TABLE_NAME', m.metersTable.name);
       putUsage.addEnvironment('USAGE_TABLE_NAME', m.usageTable.name);
       putUsage.addEnvironment('USAGE_LINES_TABLE_NAME', this.usageTable.name);

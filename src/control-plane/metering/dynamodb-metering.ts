@@ -71,12 +71,13 @@ export class DynamoDBMetering extends Construct implements IMetering {
 
     const meters = this.metersTable.arn;
     const usage = this.usageTable.arn;
-    const fn = (name: string, description: string, statements: PolicyStatement[], memorySize?: number) =>
+    const fn = (name: string, description: string, statements: PolicyStatement[], memorySize?: number, timeout?: number) =>
       new LambdaFunction(this, name, {
         archive: `metering-${name}`,
         functionName: `${p}-metering-${name}`,
         description,
         memorySize,
+        timeout,
         environment: {
           METERS_TABLE_NAME: this.metersTable.name,
           USAGE_TABLE_NAME: this.usageTable.name,
@@ -102,6 +103,7 @@ export class DynamoDBMetering extends Construct implements IMetering {
         'Metering: exact usage totals by tenant and period',
         [on(meters, 'GetItem', 'Query'), { actions: ['dynamodb:Query'], resources: [`${usage}/index/${USAGE_TIME_INDEX}`] }],
         props.fetchUsageMemorySize ?? 512,
+        28, // reads the window's events; just under API Gateway's 29 s integration limit
       ),
     };
     this.cancelUsageEventsFunction = {

