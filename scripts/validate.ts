@@ -11,7 +11,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatFinding, sortFindings, validateConfiguration, type ConfigFile, type Finding } from '../src/core/validate';
-import { loadHclDir, loadJsonDir, localModuleOutputs, readJsonConfig } from '../src/core/validate/load';
+import { loadHclDir, loadJsonDir, localModuleInputs, localModuleOutputs, readJsonConfig } from '../src/core/validate/load';
 
 const HELP = `usage: npm run validate [-- --root <dir>]
 
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
 
   for (const f of stackFiles) {
     const files: ConfigFile[] = [readJsonConfig(f, root)];
-    findings.push(...(await validateConfiguration(files, { kind: 'stack', moduleOutputs: localModuleOutputs(dirname(f)) })));
+    findings.push(...(await validateConfiguration(files, { kind: 'stack', moduleOutputs: localModuleOutputs(dirname(f)), moduleInputs: localModuleInputs(dirname(f)) })));
   }
 
   const moduleDirs = subdirs(join(root, 'modules')).filter((d) => hasFiles(d, '.tf.json'));
@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       findings.push({ file: d.slice(root.length + 1) || d, path: '', message: `cannot parse HCL: ${(e as Error).message}` });
       continue;
     }
-    findings.push(...(await validateConfiguration(files, { kind: 'hcl', moduleOutputs: localModuleOutputs(d) })));
+    findings.push(...(await validateConfiguration(files, { kind: 'hcl', moduleOutputs: localModuleOutputs(d), moduleInputs: localModuleInputs(d) })));
   }
 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -67,3 +67,35 @@ export function localModuleOutputs(baseDir: string): (moduleName: string, source
     return cache.get(dir);
   };
 }
+
+/** Variables of the module in `dir` with whether each is required (`*.tf.json`; `*.tf` by declaration only). */
+export function variablesOfDir(dir: string): Map<string, { required: boolean }> | undefined {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+  const vars = new Map<string, { required: boolean }>();
+  for (const f of filesOf(dir, '.tf.json')) {
+    const doc = JSON.parse(readFileSync(f, 'utf8')) as TfDoc;
+    for (const b of bodies(doc.variable)) {
+      for (const [k, v] of Object.entries(b)) {
+        if (k === '//') continue;
+        const body = bodies(v)[0] ?? {};
+        vars.set(k, { required: !('default' in body) });
+      }
+    }
+  }
+  // HCL files: a regex cannot tell whether a default is set, so such variables only count as known inputs.
+  for (const f of filesOf(dir, '.tf')) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/^\s*variable\s+"([^"]+)"/gm)) if (!vars.has(m[1]!)) vars.set(m[1]!, { required: false });
+  }
+  return vars;
+}
+
+/** Resolves module inputs for local sources relative to `baseDir`. */
+export function localModuleInputs(baseDir: string): (moduleName: string, source: string) => Map<string, { required: boolean }> | undefined {
+  const cache = new Map<string, Map<string, { required: boolean }> | undefined>();
+  return (_name, source) => {
+    if (!source.startsWith('./') && !source.startsWith('../')) return undefined;
+    const dir = resolve(baseDir, source);
+    if (!cache.has(dir)) cache.set(dir, variablesOfDir(dir));
+    return cache.get(dir);
+  };
+}

@@ -1,0 +1,14 @@
+output "control_plane_api_url" {
+  description = "Base URL of the control-plane API."
+  value       = module.control_plane.api_url
+}
+
+output "event_bus_arn" {
+  description = "SBT event bus shared by the planes."
+  value       = module.control_plane.event_bus_arn
+}
+
+output "provisioning_state_machine_arn" {
+  description = "State machine that provisions tenants."
+  value       = module.application_plane.provisioning_state_machine_arn
+}

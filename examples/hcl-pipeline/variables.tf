@@ -1,0 +1,16 @@
+variable "region" {
+  type        = string
+  description = "Region of the control and application planes."
+  default     = "eu-west-1"
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name, so several installs coexist in one account."
+  default     = "acme"
+}
+
+variable "system_admin_email" {
+  type        = string
+  description = "Email of the control-plane system admin (receives the temporary password)."
+}
