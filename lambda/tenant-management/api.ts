@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
-import { actor, routeOf, tenantService } from './domain/runtime';
+import { actor, idempotencyKey, routeOf, tenantService } from './domain/runtime';
 
 const idPath = z.object({ tenantId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const anyObject = z.unknown();
@@ -32,8 +32,8 @@ export const handler = httpHandler(async (event) => {
     case 'POST /tenants': {
       const tenantData = clientData(parseBody(event, anyObject), '', { dropIds: true });
       checkConventionalFields(tenantData, '');
-      const res = await svc.onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${who}` });
-      return emittedOr503(res, 201);
+      const res = await svc.onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${who}`, idempotencyKey: idempotencyKey(event) });
+      return emittedOr503(res, res.replayed ? 200 : 201);
     }
     case 'GET /tenants': {
       const q = parseQuery(event, paginationQuery);

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
-import { actor, routeOf, tenantService } from '../tenant-management/domain/runtime';
+import { actor, idempotencyKey, routeOf, tenantService } from '../tenant-management/domain/runtime';
 
 const idPath = z.object({ tenantRegistrationId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const body = z.object({ tenantData: z.optional(z.unknown()), tenantRegistrationData: z.optional(z.unknown()) });
@@ -30,10 +30,10 @@ export const handler = httpHandler(async (event) => {
       const tenantData = clientData(b.tenantData, 'tenantData', { dropIds: true });
       checkConventionalFields(tenantData, 'tenantData');
       const registrationData = clientData(b.tenantRegistrationData, 'tenantRegistrationData', { dropIds: true });
-      const res = await svc.onboard({ tenantData, registrationData, reason: `POST /tenant-registrations by ${who}` });
+      const res = await svc.onboard({ tenantData, registrationData, reason: `POST /tenant-registrations by ${who}`, idempotencyKey: idempotencyKey(event) });
       if (!res.emitted) return failed503(res.tenant);
       return {
-        statusCode: 201,
+        statusCode: res.replayed ? 200 : 201,
         body: {
           data: {
             tenantRegistrationId: res.registration.tenantRegistrationId,

@@ -4,7 +4,11 @@ import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import type { ControlPlaneApi } from './api/control-plane-api';
 import type { IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
+import type { IBilling } from './billing/billing-interface';
+import { DynamoDBBilling } from './billing/dynamodb-billing';
 import { ControlPlane, type ControlPlaneProps } from './control-plane';
+import { DynamoDBMetering } from './metering/dynamodb-metering';
+import type { IMetering } from './metering/metering-interface';
 import type { TenantTable } from './tenant-management/tenant-table';
 
 export interface ControlPlaneStackProps extends SbtStackProps {
@@ -24,6 +28,13 @@ export interface ControlPlaneStackProps extends SbtStackProps {
   readonly tenantConfigPublic?: boolean;
   /** Private REST API behind these VPC endpoints (synth-time). @default public HTTP API */
   readonly private?: { vpcEndpointIds: string[] };
+  /**
+   * Billing provider, or a factory creating it in the stack; `false` for none.
+   * @default the reference DynamoDBBilling (fed by the reference metering), so the stack works end to end
+   */
+  readonly billing?: IBilling | ((scope: Construct, metering?: IMetering) => IBilling) | false;
+  /** Metering provider, or a factory; `false` for none. @default the reference DynamoDBMetering */
+  readonly metering?: IMetering | ((scope: Construct) => IMetering) | false;
   /** Extra ControlPlane props. */
   readonly controlPlane?: Partial<ControlPlaneProps>;
 }
@@ -59,6 +70,23 @@ export class ControlPlaneStack extends SbtStack {
       default: props.corsAllowOrigins ?? [],
     });
     this.eventManager = new EventManager(this, 'events', { busName: this.name('sbt-events') });
+    const metering =
+      props.metering === false
+        ? undefined
+        : typeof props.metering === 'function'
+          ? props.metering(this)
+          : (props.metering ?? new DynamoDBMetering(this, 'metering', { namePrefix: this.namePrefix, deletionProtection }));
+    const billing =
+      props.billing === false
+        ? undefined
+        : typeof props.billing === 'function'
+          ? props.billing(this, metering)
+          : (props.billing ??
+            new DynamoDBBilling(this, 'billing', {
+              namePrefix: this.namePrefix,
+              deletionProtection,
+              metering: metering instanceof DynamoDBMetering ? metering : undefined,
+            }));
     this.controlPlane = new ControlPlane(this, 'control-plane', {
       ...(props.controlPlane ?? {}),
       namePrefix: this.namePrefix,
@@ -67,6 +95,8 @@ export class ControlPlaneStack extends SbtStack {
       callbackUrls,
       eventManager: this.eventManager,
       deletionProtection,
+      billing,
+      metering,
       auth: typeof props.auth === 'function' ? props.auth(this) : props.auth,
       tenantConfigPublic: props.tenantConfigPublic,
       api: {
@@ -105,6 +135,10 @@ export class ControlPlaneStack extends SbtStack {
     }
     if (cp.userManagement.userTable) {
       this.output('user_table_name', cp.userManagement.userTable.table.name, 'DynamoDB user table (external IdPs).');
+    }
+    if (cp.billing?.webhookUrl) this.output('billing_webhook_url', cp.billing.webhookUrl, 'Give this URL to the billing vendor (signed webhooks).');
+    if (billing instanceof DynamoDBBilling) {
+      this.output('billing_webhook_secret_arn', billing.webhookVerification.secretArn, 'Secrets Manager secret holding the webhook signing secret (set its value once).');
     }
     if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
   }

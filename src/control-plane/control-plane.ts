@@ -3,6 +3,10 @@ import { EventManager, type IEventManager } from '../core/event-manager';
 import { ControlPlaneApi, type ControlPlaneApiProps } from './api/control-plane-api';
 import type { IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
+import type { IBilling } from './billing/billing-interface';
+import { BillingProvider } from './billing/billing-provider';
+import type { IMetering } from './metering/metering-interface';
+import { MeteringProvider } from './metering/metering-provider';
 import { TenantConfigService } from './tenant-config/tenant-config-service';
 import { TenantManagementService } from './tenant-management/tenant-management-service';
 import { TenantTable } from './tenant-management/tenant-table';
@@ -43,6 +47,13 @@ export interface ControlPlaneProps {
   readonly api?: Omit<ControlPlaneApiProps, 'name' | 'jwt' | 'cognitoUserPoolArn'>;
   /** SQS DLQ ARN for application-plane results EventBridge could not deliver. @default none */
   readonly resultsDeadLetterQueueArn?: string;
+  /**
+   * Billing provider (DynamoDBBilling, HttpBillingVendorAdapter, a vendor package), wired by a
+   * BillingProvider: its async members to events, its sync members and webhook to routes. @default none
+   */
+  readonly billing?: IBilling;
+  /** Metering provider (DynamoDBMetering, a vendor package), wired by a MeteringProvider. @default none */
+  readonly metering?: IMetering;
 }
 
 /**
@@ -61,6 +72,10 @@ export class ControlPlane extends Construct {
   readonly tenantRegistration: TenantRegistrationService;
   readonly userManagement: UserManagementService;
   readonly tenantConfig: TenantConfigService;
+  /** Present when `billing` was given. */
+  readonly billing?: BillingProvider;
+  /** Present when `metering` was given. */
+  readonly metering?: MeteringProvider;
 
   constructor(scope: Construct, id: string, props: ControlPlaneProps) {
     super(scope, id);
@@ -78,7 +93,7 @@ export class ControlPlane extends Construct {
     this.api = new ControlPlaneApi(this, 'api', {
       ...(props.api ?? {}),
       name: `${prefix}-control-plane`,
-      jwt: { issuer: this.auth.jwtIssuer, audience: this.auth.jwtAudience },
+      jwt: { issuer: this.auth.jwtIssuer, audience: this.auth.jwtAudience, jwksUri: this.auth.jwksUri },
       cognitoUserPoolArn: this.auth.userPoolArn,
     });
     this.tenantTable = new TenantTable(this, 'tenants', { name: `${prefix}-tenants`, deletionProtection, kmsKeyArn: props.kmsKeyArn });
@@ -115,5 +130,8 @@ export class ControlPlane extends Construct {
       public: props.tenantConfigPublic ?? true,
       readScope: this.auth.scopes.tenantRead,
     });
+    const wiring = { api: this.api, eventManager: this.eventManager, namePrefix: prefix, tenantTable: this.tenantTable };
+    if (props.billing) this.billing = new BillingProvider(this, 'billing', { billing: props.billing, ...wiring });
+    if (props.metering) this.metering = new MeteringProvider(this, 'metering', { metering: props.metering, ...wiring });
   }
 }

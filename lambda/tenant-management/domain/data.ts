@@ -32,7 +32,9 @@ export type Data = Record<string, unknown>;
 function checkValue(path: string, v: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw badRequest(`Invalid request body: field '${path}': nested deeper than ${MAX_DEPTH} levels`);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) {
+    // DynamoDB numbers: 0 or magnitude in [1e-130, 1e126); the marshaller refuses unsafe integers.
+    const mag = Math.abs(v);
+    if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v)) || (mag !== 0 && (mag < 1e-130 || mag >= 1e126))) {
       throw badRequest(`Invalid request body: field '${path}': number cannot be stored exactly; send it as a string`);
     }
   } else if (Array.isArray(v)) {

@@ -5,7 +5,7 @@
  */
 import { dynamo, env } from '../../shared/aws-clients';
 import { putEvents, sbtEvent } from '../../shared/events';
-import { caller, type HttpEvent } from '../../shared/http';
+import { badRequest, caller, header, type HttpEvent } from '../../shared/http';
 import { logger } from '../../shared/logger';
 import { TenantService } from './tenant-service';
 
@@ -42,7 +42,20 @@ export function routeOf(event: HttpEvent): string {
 
 /** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
 export function actor(event: HttpEvent): string {
-  const v1 = (event.requestContext as unknown as { authorizer?: { claims?: Record<string, unknown> } }).authorizer?.claims;
+  // REST: Cognito authorizer → authorizer.claims; our token authorizer → flat authorizer context.
+  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown> } }).authorizer;
+  const v1 = authz?.claims ?? authz;
   const fromV1 = v1?.username ?? v1?.['cognito:username'] ?? v1?.client_id ?? v1?.sub;
   return caller(event) ?? (typeof fromV1 === 'string' ? fromV1 : 'anonymous');
+}
+
+/**
+ * `Idempotency-Key` header (optional, 1-128 printable chars), scoped to the caller and route so two clients never
+ * share a key space. A retried POST with the same key returns the first result instead of a new tenant.
+ */
+export function idempotencyKey(event: HttpEvent): string | undefined {
+  const key = header(event, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest("Invalid header 'idempotency-key': 1-128 printable ASCII characters");
+  return `${actor(event)}:${routeOf(event)}:${key}`;
 }

@@ -19,6 +19,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'crypto';
 import type { SbtEventKey } from '../../../src/core/event-catalog';
 import { conflict, decodeToken, encodeToken, HttpError, notFound } from '../../shared/http';
 import { deepEqual, jobData, type Data } from './data';
@@ -63,6 +64,8 @@ export interface OnboardResult {
   registration: Data;
   /** False when the request event could not be put on the bus (the tenant is then PROVISION_FAILED). */
   emitted: boolean;
+  /** True when an Idempotency-Key matched an earlier request (nothing new was created). */
+  replayed?: boolean;
 }
 
 /** Hidden bookkeeping attributes are not part of API responses. */
@@ -83,6 +86,9 @@ const isConditionFailure = (e: unknown) =>
   ((e as { name?: string }).name === 'TransactionCanceledException' &&
     ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
+const isItemTooLarge = (e: unknown) =>
+  (e as { name?: string }).name === 'ValidationException' && /item size|maximum allowed size/i.test(String((e as Error).message));
+
 export class TenantService {
   private readonly now: () => string;
   private readonly newId: () => string;
@@ -98,10 +104,11 @@ export class TenantService {
    * Creates tenant + registration (REGISTERED → PROVISIONING) and emits `onboardingRequest` — the one
    * onboarding path behind both `POST /tenant-registrations` and `POST /tenants`.
    */
-  async onboard(input: { tenantData: Data; registrationData: Data; reason: string }): Promise<OnboardResult> {
+  async onboard(input: { tenantData: Data; registrationData: Data; reason: string; idempotencyKey?: string }): Promise<OnboardResult> {
     const at = this.now();
-    const tenantId = this.newId();
-    const tenantRegistrationId = this.newId();
+    // With an Idempotency-Key the ids are derived from it, so a client's retry finds its first attempt.
+    const tenantId = input.idempotencyKey ? derivedId(`tenant:${input.idempotencyKey}`) : this.newId();
+    const tenantRegistrationId = input.idempotencyKey ? derivedId(`registration:${input.idempotencyKey}`) : this.newId();
     const first = registered({ at, reason: input.reason });
     const { state, record } = transition('REGISTERED', 'provision', { at, reason: input.reason });
     const tenant: Data = {
@@ -154,6 +161,14 @@ export class TenantService {
         }),
       );
     } catch (e) {
+      if (input.idempotencyKey && isConditionFailure(e)) {
+        const first = await this.getTenantItem(tenantId);
+        if (first) {
+          // A replay: answer what the first attempt created (same ids, current state), emit nothing new.
+          const reg = await this.getRegistrationItem(tenantRegistrationId);
+          return { tenant: present(first), registration: present(reg), emitted: first.lifecycleState !== 'PROVISION_FAILED', replayed: true };
+        }
+      }
       if (tenantName && isConditionFailure(e)) throw conflict(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
       throw e;
     }
@@ -238,6 +253,7 @@ export class TenantService {
    * OFFBOARDED. Emits tenantUpdated with the fields whose value actually changed.
    */
   async updateTenant(tenantId: string, patch: Data, reason: string): Promise<Data> {
+    if (patch.tenantName !== undefined) await this.checkRename(tenantId, String(patch.tenantName));
     const at = this.now();
     const names: Record<string, string> = { '#u': 'updatedAt', '#v': 'version', '#s': 'lifecycleState', '#id': 'tenantId' };
     const values: Record<string, unknown> = { ':u': at, ':one': 1, ':off': 'OFFBOARDED' };
@@ -254,7 +270,7 @@ export class TenantService {
           TableName: this.d.tenantTable,
           Key: { tenantId },
           UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
-          ConditionExpression: 'attribute_exists(#id) AND #s <> :off',
+          ConditionExpression: 'attribute_exists(#id) AND attribute_exists(#s) AND #s <> :off',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
@@ -263,6 +279,7 @@ export class TenantService {
       );
       old = res.Attributes ?? {};
     } catch (e) {
+      if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') {
         const item = (e as { Item?: Data }).Item;
         if (!item || tenantId.startsWith(NAME_CLAIM)) throw notFound(`Tenant not found for id ${tenantId}`);
@@ -274,6 +291,44 @@ export class TenantService {
     const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
     if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, reason)]);
     return present(updated);
+  }
+
+  /**
+   * `tenantName` keys the tenant-config lookup and usually the tenant's resources, so it is unique and,
+   * once set, immutable (409). A tenant created without a name may get one: the claim is taken first.
+   */
+  private async checkRename(tenantId: string, tenantName: string): Promise<void> {
+    const current = await this.getTenantItem(tenantId);
+    if (!current) throw notFound(`Tenant not found for id ${tenantId}`);
+    if (current.tenantName === tenantName) return;
+    if (current.tenantName !== undefined) {
+      throw conflict(`tenantName of tenant ${tenantId} is '${String(current.tenantName)}' and cannot be changed`, { field: 'tenantName' });
+    }
+    try {
+      await this.d.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.d.tenantTable,
+                Item: { tenantId: `${NAME_CLAIM}${tenantName}`, claimedBy: tenantId, createdAt: this.now() },
+                ConditionExpression: 'attribute_not_exists(tenantId)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.d.tenantTable,
+                Key: { tenantId },
+                ConditionExpression: 'attribute_exists(tenantId) AND attribute_not_exists(tenantName)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) throw conflict(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
+      throw e;
+    }
   }
 
   /** Merges registration data (PATCH /tenant-registrations/{id}) and, if given, tenant data. */
@@ -302,6 +357,7 @@ export class TenantService {
       );
       reg = res.Attributes ?? {};
     } catch (e) {
+      if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: registration ${id} would exceed DynamoDB's 400 KB item limit`);
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw notFound(`Tenant registration not found for id ${id}`);
       throw e;
     }
@@ -494,13 +550,17 @@ export class TenantService {
     // Success: { tenantData, tenantRegistrationData }. SBT failures send jobFailureStatus flat (e.g.
     // { tenantStatus: 'Failed to provision tenant.' }) — SBT drops it; we store it on the tenant.
     const tenantData = jobData(structured ? jobOutput.tenantData : jobOutput);
+    delete tenantData.tenantName; // unique and immutable (see checkRename); a job cannot rename a tenant
     const registrationData = jobData(structured ? jobOutput.tenantRegistrationData : undefined);
     const failed = key.endsWith('Failure');
+    // Errors are clipped: a Step Functions cause can be tens of KB, and the item (with its history) must
+    // stay far below DynamoDB's 400 KB.
+    const cause = str(detail.cause) ?? str(jobOutput.cause);
     const error: JobError | undefined = failed
       ? {
-          error: str(detail.error) ?? str(jobOutput.error) ?? `${key}`,
-          ...(str(detail.cause) ?? str(jobOutput.cause) ? { cause: str(detail.cause) ?? str(jobOutput.cause) } : {}),
-          jobOutput,
+          error: clip(str(detail.error) ?? str(jobOutput.error) ?? `${key}`),
+          ...(cause ? { cause: clip(cause) } : {}),
+          jobOutput: JSON.stringify(jobOutput).length > MAX_ERROR_CHARS ? clip(JSON.stringify(jobOutput)) : jobOutput,
         }
       : undefined;
     try {
@@ -569,6 +629,17 @@ export function requestEventFor(event: LifecycleEvent): SbtEventKey | undefined 
     default:
       return undefined;
   }
+}
+
+const MAX_ERROR_CHARS = 2048;
+function clip(v: string): string {
+  return v.length > MAX_ERROR_CHARS ? `${v.slice(0, MAX_ERROR_CHARS)}…(truncated)` : v;
+}
+
+/** A UUID-shaped id derived from `seed` (sha256), for idempotent creation. */
+export function derivedId(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function str(v: unknown): string | undefined {

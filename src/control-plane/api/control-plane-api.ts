@@ -17,15 +17,18 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Construct, Fn, Lazy } from '../../core/cdktf';
-import type { LambdaFunction } from '../../core/lambda-function';
+import { LambdaFunction } from '../../core/lambda-function';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ControlPlaneApiProps {
   /** API name (include the name prefix). */
   readonly name: string;
-  /** JWT issuer and audiences for the authorizer (from IAuth). @default no authorizer: only public routes allowed */
-  readonly jwt?: { readonly issuer: string; readonly audience: string[] };
+  /**
+   * JWT issuer and audiences for the authorizer (from IAuth); `jwksUri` is used by the private REST API's
+   * token authorizer for non-Cognito issuers. @default no authorizer: only public routes allowed
+   */
+  readonly jwt?: { readonly issuer: string; readonly audience: string[]; readonly jwksUri?: string };
   /** Browser origins allowed by CORS (e.g. the admin console). @default CORS off */
   readonly corsAllowOrigins?: string[];
   /** Steady-state requests/s for the whole stage. @default 100 */
@@ -43,8 +46,8 @@ export interface ControlPlaneApiProps {
    * Make the API reachable only through the given interface VPC endpoints (com.amazonaws.<region>.execute-api)
    * — SBT #219. HTTP APIs (v2) cannot be private, so this builds the same routes as a **REST API** with a
    * PRIVATE endpoint and a resource policy that denies every request not coming through those endpoints;
-   * authorization is a Cognito user-pool authorizer with the same per-route scopes (requires an IAuth with
-   * `userPoolArn`). Trade-offs: REST APIs cost more per request (~3.5× HTTP APIs), add ~10–20 ms latency,
+   * authorization is a Cognito user-pool authorizer with the same per-route scopes when the IAuth has a
+   * `userPoolArn`, else a Lambda token authorizer (jose: JWKS signature, issuer, audience, per-route scope). Trade-offs: REST APIs cost more per request (~3.5× HTTP APIs), add ~10–20 ms latency,
    * and EventBridge API destinations cannot reach them (our job results use rules → Lambda, so nothing
    * here needs that). @default public HTTP API
    */
@@ -94,6 +97,8 @@ export class ControlPlaneApi extends Construct {
   readonly restApi?: ApiGatewayRestApi;
   readonly restStage?: ApiGatewayStage;
   readonly restAuthorizer?: ApiGatewayAuthorizer;
+  /** Token authorizer function of the private REST API with a non-Cognito issuer. */
+  readonly authorizerFunction?: LambdaFunction;
   readonly isPrivate: boolean;
   readonly routes: RouteRecord[] = [];
   private readonly integrations = new Map<LambdaFunction, Apigatewayv2Integration>();
@@ -209,6 +214,37 @@ export class ControlPlaneApi extends Construct {
         providerArns: [props.cognitoUserPoolArn],
         identitySource: 'method.request.header.Authorization',
       });
+    } else if (props.jwt) {
+      // REST APIs validate only Cognito JWTs natively; any other issuer goes through our token authorizer.
+      const fn = new LambdaFunction(this, 'authorizer', {
+        archive: 'control-plane-authorizer-authorize',
+        functionName: `${props.name}-authorizer`,
+        description: 'JWT (JWKS) + per-route scope authorizer of the private control-plane API',
+        timeout: 10,
+        environment: {
+          JWT_ISSUER: props.jwt.issuer,
+          JWT_AUDIENCE: JSON.stringify(props.jwt.audience),
+          JWKS_URI: props.jwt.jwksUri ?? `${props.jwt.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+        },
+      });
+      (this as { authorizerFunction?: LambdaFunction }).authorizerFunction = fn;
+      // The route → scope table is only complete at synth time.
+      fn.addEnvironment(
+        'ROUTE_SCOPES',
+        Lazy.stringValue({
+          produce: () =>
+            JSON.stringify(Object.fromEntries(this.routes.filter((r) => r.authorization === 'jwt').map((r) => [`${r.method} ${r.path}`, r.scopes[0]]))),
+        }),
+      );
+      fn.allowInvokeFrom('allow-api-authorizer', 'apigateway.amazonaws.com', `${rest.executionArn}/authorizers/*`);
+      (this as { restAuthorizer?: ApiGatewayAuthorizer }).restAuthorizer = new ApiGatewayAuthorizer(this, 'rest-authorizer', {
+        name: 'jwt',
+        restApiId: rest.id,
+        type: 'TOKEN',
+        authorizerUri: fn.invokeArn,
+        identitySource: 'method.request.header.Authorization',
+        authorizerResultTtlInSeconds: 300,
+      });
     }
     // Redeploy whenever the route table changes (a REST API serves a snapshot, unlike HTTP API auto-deploy).
     this.restDeployment = new ApiGatewayDeployment(this, 'rest-deployment', {
@@ -279,7 +315,7 @@ export class ControlPlaneApi extends Construct {
     if (authorization === 'jwt' && !this.authorizer && !this.restAuthorizer) {
       throw new Error(
         this.isPrivate
-          ? `route ${o.method} ${o.path}: the private API authorizes with a Cognito user pool; give cognitoUserPoolArn (an IAuth with userPoolArn)`
+          ? `route ${o.method} ${o.path}: the private API needs the jwt prop (issuer/audience) or cognitoUserPoolArn`
           : `route ${o.method} ${o.path} needs the JWT authorizer: give ControlPlaneApi the jwt prop`,
       );
     }
@@ -337,9 +373,10 @@ export class ControlPlaneApi extends Construct {
       restApiId: rest.id,
       resourceId: this.restResourceFor(o.path),
       httpMethod: o.method,
-      authorization: authorization === 'jwt' ? 'COGNITO_USER_POOLS' : 'NONE',
+      authorization: authorization === 'jwt' ? (this.authorizerFunction ? 'CUSTOM' : 'COGNITO_USER_POOLS') : 'NONE',
       authorizerId: authorization === 'jwt' ? this.restAuthorizer!.id : undefined,
-      authorizationScopes: authorization === 'jwt' ? o.scopes : undefined,
+      // Cognito checks scopes itself; the token authorizer checks them from ROUTE_SCOPES.
+      authorizationScopes: authorization === 'jwt' && !this.authorizerFunction ? o.scopes : undefined,
     });
     const integration = new ApiGatewayIntegration(this, `${id}-integration`, {
       restApiId: rest.id,

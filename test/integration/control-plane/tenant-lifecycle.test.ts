@@ -297,6 +297,16 @@ test('concurrent lifecycle requests serialize: exactly one of two deactivations 
   expect(t.lifecycleHistory.filter((r: { to: string }) => r.to === 'DEACTIVATED')).toHaveLength(1);
 });
 
+test('huge job errors are clipped so the tenant item stays small', async () => {
+  const { tenantRegistrationId, tenantId } = await register();
+  await results(busEvent('sbt_aws_provisionFailure', { tenantRegistrationId, jobOutput: { log: 'y'.repeat(50000) }, error: 'E', cause: 'x'.repeat(100000) }) as never);
+  const t = await getTenant(tenantId);
+  expect(t.lifecycleState).toBe('PROVISION_FAILED');
+  expect(t.lastError.cause.length).toBeLessThan(2100);
+  expect(typeof t.lastError.jobOutput).toBe('string');
+  expect(JSON.stringify(t).length).toBeLessThan(120000);
+});
+
 test('results that do not fit are dropped, not retried forever', async () => {
   expect(await results(busEvent('sbt_aws_provisionSuccess', { jobOutput: {} }) as never)).toEqual({ outcome: 'ignored' });
   expect(await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId: 'unknown' }) as never)).toEqual({ outcome: 'ignored' });
@@ -304,4 +314,38 @@ test('results that do not fit are dropped, not retried forever', async () => {
   // a deprovision result for a tenant that is provisioning
   expect(await results(busEvent('sbt_aws_deprovisionSuccess', { tenantRegistrationId }) as never)).toEqual({ outcome: 'ignored' });
   expect(await results(busEvent('sbt_aws_somethingElse', { tenantRegistrationId }) as never)).toEqual({ outcome: 'ignored' });
+});
+
+test('tenantName is unique and immutable once set; a tenant without one may claim a free name', async () => {
+  const { tenantId } = await register();
+  const current = (await getTenant(tenantId)).tenantName;
+  expect((await tenantRoute('PUT', tenantId, '', { tenantName: current, tier: 'x' })).status).toBe(200);
+  const rename = await tenantRoute('PUT', tenantId, '', { tenantName: name() });
+  expect(rename.status).toBe(409);
+  expect(rename.body.message).toMatch(/cannot be changed/);
+  const unnamed = (await tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic' } })).body.data;
+  expect((await tenantRoute('PUT', unnamed.tenantId, '', { tenantName: current })).status).toBe(409); // taken
+  const fresh = name();
+  expect((await tenantRoute('PUT', unnamed.tenantId, '', { tenantName: fresh })).body.data.tenantName).toBe(fresh);
+  expect((await configApi({ method: 'GET', path: '/tenant-config', query: { tenantName: fresh } })).status).toBe(404); // no config yet, but resolvable
+});
+
+test('Idempotency-Key: a retried POST returns the first tenant (200) and emits nothing new; bad keys are 400', async () => {
+  const key = `k-${Date.now()}`;
+  const body = { tier: 'basic' }; // no tenantName: without the key a retry would create a second tenant
+  const first = await tenantsApi({ method: 'POST', path: '/tenants', body, headers: { 'Idempotency-Key': key } });
+  expect(first.status).toBe(201);
+  h.bus.clear();
+  const again = await tenantsApi({ method: 'POST', path: '/tenants', body, headers: { 'Idempotency-Key': key } });
+  expect(again.status).toBe(200);
+  expect(again.body.data.tenantId).toBe(first.body.data.tenantId);
+  expect(h.bus.events).toHaveLength(0);
+  const reg1 = await registrationsApi({ method: 'POST', path: '/tenant-registrations', body: { tenantData: {} }, headers: { 'idempotency-key': key } });
+  expect(reg1.status).toBe(201); // same key, other route: its own key space
+  const reg2 = await registrationsApi({ method: 'POST', path: '/tenant-registrations', body: { tenantData: {} }, headers: { 'idempotency-key': key } });
+  expect(reg2.status).toBe(200);
+  expect(reg2.body.data.tenantRegistrationId).toBe(reg1.body.data.tenantRegistrationId);
+  const bad = await tenantsApi({ method: 'POST', path: '/tenants', body, headers: { 'Idempotency-Key': 'has space' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.message).toMatch(/idempotency-key/);
 });

@@ -6,7 +6,9 @@ import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
 import { RESOURCE_SERVERS } from '../../../src/core/scopes';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
-const synth = (props: ControlPlaneStackProps = {}) => synthStack(new ControlPlaneStack(testApp(), 'control-plane', props));
+// Billing and metering have their own synth suites; here they are off unless a test says otherwise.
+const synth = (props: ControlPlaneStackProps = {}) =>
+  synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false, ...props }));
 
 type Row = { route: string; auth: string; authorizer?: string; scopes: string[] };
 
@@ -31,40 +33,62 @@ const R = 'tenant/tenant_read';
 const W = 'tenant/tenant_write';
 const UR = 'user/user_read';
 const UW = 'user/user_write';
+const BR = 'billing/billing_read';
+const BW = 'billing/billing_write';
+const MR = 'metering/metering_read';
+const MW = 'metering/metering_write';
+// The default stack carries the reference billing and metering providers; their routes are listed too.
 const EXPECTED: [string, string | null][] = [
+  ['DELETE /meters/{meterId}', MW],
   ['DELETE /tenant-registrations/{tenantRegistrationId}', W],
   ['DELETE /tenants/{tenantId}', W],
+  ['DELETE /usage', MW],
   ['DELETE /users/{userId}', UW],
+  ['GET /meters', MR],
+  ['GET /meters/{meterId}', MR],
   ['GET /tenant-config', null],
   ['GET /tenant-config/{tenantName}', null],
   ['GET /tenant-registrations', R],
   ['GET /tenant-registrations/{tenantRegistrationId}', R],
   ['GET /tenants', R],
   ['GET /tenants/{tenantId}', R],
+  ['GET /tenants/{tenantId}/billing', BR],
+  ['GET /tenants/{tenantId}/billing/users/{userId}', BR],
+  ['GET /usage/{meterId}', MR],
   ['GET /users', UR],
   ['GET /users/{userId}', UR],
   ['PATCH /tenant-registrations/{tenantRegistrationId}', W],
+  ['POST /billing/webhook', null],
+  ['POST /meters', MW],
   ['POST /tenant-registrations', W],
   ['POST /tenant-registrations/{tenantRegistrationId}/retry', W],
   ['POST /tenants', W],
   ['POST /tenants/{tenantId}/retry', W],
   ['POST /users', UW],
+  ['PUT /meters/{meterId}', MW],
   ['PUT /tenants/{tenantId}', W],
   ['PUT /tenants/{tenantId}/activate', W],
+  ['PUT /tenants/{tenantId}/billing/users/{userId}', BW],
   ['PUT /tenants/{tenantId}/deactivate', W],
   ['PUT /users/{userId}', UW],
   ['PUT /users/{userId}/disable', UW],
   ['PUT /users/{userId}/enable', UW],
 ];
-const PUBLIC = new Set(['GET /tenant-config', 'GET /tenant-config/{tenantName}']);
+// Public by design: the tenant-config lookup (before sign-in) and the billing vendor's webhook, which
+// proves itself with an HMAC signature instead of a token.
+/** The routes of the control plane alone (billing and metering off). */
+const CORE = EXPECTED.filter(([route]) => !/billing|meters|usage/.test(route));
+const PUBLIC = new Set(['GET /tenant-config', 'GET /tenant-config/{tenantName}', 'POST /billing/webhook']);
 
 describe('default (CognitoAuth, public HTTP API)', () => {
   const json = synth();
   const table = routeTable(json);
 
-  test('the route table: every route JWT-authorized with exactly one scope, except the documented public tenant-config lookups', () => {
-    expect(table.map((r) => [r.route, r.auth === 'NONE' ? null : r.scopes[0]])).toEqual(EXPECTED);
-    for (const r of table) {
+  test('the route table: every route JWT-authorized with exactly one scope, except the documented public tenant-config lookups and the signed billing webhook', () => {
+    const full = routeTable(synthStack(new ControlPlaneStack(testApp(), 'control-plane'))); // reference stack, providers on
+    expect(full.map((r) => [r.route, r.auth === 'NONE' ? null : r.scopes[0]])).toEqual(EXPECTED);
+    expect(table.map((r) => [r.route, r.auth === 'NONE' ? null : r.scopes[0]])).toEqual(CORE);
+    for (const r of full) {
       if (PUBLIC.has(r.route)) {
         expect(r).toEqual({ route: r.route, auth: 'NONE', authorizer: undefined, scopes: [] });
       } else {
@@ -74,7 +98,7 @@ describe('default (CognitoAuth, public HTTP API)', () => {
       }
     }
     // registration routes are scoped (SBT leaves them open) and enable/disable are routed (SBT #115)
-    expect(table.filter((r) => r.route.includes('tenant-registrations')).every((r) => r.scopes.length === 1)).toBe(true);
+    expect(full.filter((r) => r.route.includes('tenant-registrations')).every((r) => r.scopes.length === 1)).toBe(true);
   });
 
   test('the authorizer trusts the Cognito pool issuer and both clients', () => {
@@ -205,20 +229,30 @@ test('private: a REST API with a PRIVATE endpoint, VPC-endpoint-only policy, and
   const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'))
     .map((m) => [`${m.http_method} ${pathOf(String(m.resource_id))}`, m.authorization === 'NONE' ? null : (m.authorization_scopes as string[])[0], m.authorization] as const)
     .sort((a, b) => a[0].localeCompare(b[0]));
-  expect(methods.map(([route, scope]) => [route, scope])).toEqual(EXPECTED);
+  expect(methods.map(([route, scope]) => [route, scope])).toEqual(CORE);
   for (const [route, , auth] of methods) expect(auth).toBe(PUBLIC.has(route) ? 'NONE' : 'COGNITO_USER_POOLS');
   const [deployment] = Object.values(resourcesOf(json, 'aws_api_gateway_deployment'));
-  expect((deployment.depends_on as string[]).length).toBe(EXPECTED.length * 2);
+  expect((deployment.depends_on as string[]).length).toBe(CORE.length * 2);
   expect(json.output!.api_url.value).toMatch(/aws_api_gateway_stage\..+\.invoke_url/);
 });
 
-test('private with an IdP that is not Cognito is refused at synth with a clear message', () => {
-  expect(() =>
-    synth({
-      private: { vpcEndpointIds: ['vpce-1'] },
-      auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['a'] }),
-    }),
-  ).toThrow(/private API authorizes with a Cognito user pool/);
+test('private with an OIDC issuer: a Lambda token authorizer (CUSTOM) that knows every route scope', () => {
+  const json = synth({
+    private: { vpcEndpointIds: ['vpce-1'] },
+    auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }),
+  });
+  const [authz] = Object.values(resourcesOf(json, 'aws_api_gateway_authorizer'));
+  expect(authz).toMatchObject({ type: 'TOKEN', identity_source: 'method.request.header.Authorization', authorizer_result_ttl_in_seconds: 300 });
+  const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'));
+  for (const m of methods) expect(['CUSTOM', 'NONE']).toContain(m.authorization);
+  expect(methods.filter((m) => m.authorization === 'NONE')).toHaveLength(2); // the tenant-config lookups
+  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-control-plane-authorizer'))!;
+  const env = (fn.environment as { variables: Record<string, string> }).variables;
+  expect(env).toMatchObject({ JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: '["api"]', JWKS_URI: 'https://idp.example.com/.well-known/jwks.json' });
+  const routeScopes = JSON.parse(env.ROUTE_SCOPES);
+  expect(Object.entries(routeScopes).sort()).toEqual(CORE.filter(([, sc]) => sc).map(([r, sc]) => [r, sc]).sort());
+  const perm = Object.values(resourcesOf(json, 'aws_lambda_permission')).find((p) => String(p.source_arn).endsWith('/authorizers/*'));
+  expect(perm).toBeDefined();
 });
 
 test('custom domain: regional TLS 1.2 domain mapped to the $default stage; api_url uses it', () => {
