@@ -7,7 +7,7 @@ import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature
 import { EventBridgeCapture } from '../../support/eventbridge-capture';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { SynthHarness } from './harness';
+import { SynthHarness } from '../../support/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';
 

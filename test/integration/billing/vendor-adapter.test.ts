@@ -10,7 +10,7 @@ import { HttpBillingVendorAdapter } from '../../../src/control-plane/billing/htt
 import { EventBridgeCapture } from '../../support/eventbridge-capture';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { SynthHarness } from './harness';
+import { SynthHarness } from '../../support/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';
 

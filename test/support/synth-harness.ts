@@ -6,8 +6,8 @@
  * secrets and bus). So a missing env var, a wrong trigger or a wrong scope fails here as it would in AWS.
  */
 import { randomUUID } from 'crypto';
-import type { StackJson } from '../../support/synth';
-import { httpEvent } from '../../support/http-event';
+import type { StackJson } from './synth';
+import { httpEvent } from './http-event';
 
 type Block = Record<string, unknown>;
 type AnyHandler = (event: unknown) => Promise<unknown>;
@@ -18,6 +18,14 @@ export interface HarnessOptions {
   /** Secret logical name → ARN used locally. @default `arn:aws:secretsmanager:us-east-1:000000000000:secret:<logical>` */
   secretArn?: (logical: string) => string;
   namePrefix?: string;
+  /**
+   * Further Terraform expressions (without `${}`) and their local values, e.g.
+   * `{ 'aws_cognito_user_pool.control-plane_auth_user-pool_1A2B3C4D.id': 'us-east-1_Local' }`; a key may
+   * also be `<type>.*.<attr>` for every resource of a type.
+   */
+  references?: Record<string, string>;
+  /** Decides whether a rule's event pattern matches an event. @default source and detail-type equality */
+  matches?: (pattern: Record<string, unknown>, event: Record<string, unknown>) => boolean;
 }
 
 export interface HttpResult {
@@ -57,7 +65,9 @@ export class SynthHarness {
       }
       if (type === 'aws_secretsmanager_secret' && attr === 'arn') return this.secretArnOf(logical);
       if (type === 'aws_cloudwatch_event_bus' && attr === 'name') return this.o.busName;
-      throw new Error(`cannot resolve ${all} locally`);
+      const extra = this.o.references?.[`${type}.${logical}.${attr}`] ?? this.o.references?.[`${type}.*.${attr}`];
+      if (extra !== undefined) return extra;
+      throw new Error(`cannot resolve ${all} locally: pass it in references`);
     });
   }
 
@@ -75,37 +85,56 @@ export class SynthHarness {
     return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, this.resolve(String(v))]));
   }
 
+  /** Logical names of all functions. */
+  functions(): string[] {
+    return Object.keys(this.res('aws_lambda_function'));
+  }
+
   private handlerOf(fnLogical: string): AnyHandler {
     const f = this.res('aws_lambda_function')[fnLogical]!;
     const archive = /([a-z0-9-]+)\.zip$/.exec(String(f.filename))![1]!;
     const dash = archive.indexOf('-');
-    const mod = require(`../../../lambda/${archive.slice(0, dash)}/${archive.slice(dash + 1)}`) as { handler: AnyHandler };
+    const mod = require(`../../lambda/${archive.slice(0, dash)}/${archive.slice(dash + 1)}`) as { handler: AnyHandler };
     return mod.handler;
   }
 
-  /** Invokes a function with exactly the environment it declares (other SBT vars removed). */
+  /** Invokes a function with exactly the environment it declares (what the previous invocation set is removed). */
   async invoke(fnLogical: string, event: unknown): Promise<unknown> {
     const env = this.envOf(fnLogical);
-    for (const k of ['CUSTOMERS_TABLE_NAME', 'USERS_TABLE_NAME', 'TENANT_TABLE_NAME', 'WEBHOOK_TABLE_NAME', 'WEBHOOK_SECRET_ARN',
-      'METERS_TABLE_NAME', 'USAGE_TABLE_NAME', 'USAGE_LINES_TABLE_NAME', 'EVENT_BUS_NAME', 'VENDOR_OPERATION', 'VENDOR_BASE_URL',
-      'VENDOR_API_KEY_SECRET_ARN', 'USAGE_PERIOD']) delete process.env[k];
+    for (const k of SynthHarness.lastEnv) delete process.env[k];
+    SynthHarness.lastEnv = Object.keys(env);
     Object.assign(process.env, env);
     return this.handlerOf(fnLogical)(event);
   }
 
+  /** Variables the last invocation (of any harness in this process) set. */
+  private static lastEnv: string[] = [];
+
   /** Functions the synthesized rules send an event with this source and detail-type to. */
-  targetsOf(source: string, detailType: string): string[] {
-    const rules = Object.entries(this.res('aws_cloudwatch_event_rule')).filter(([, r]) => {
-      if (!r.event_pattern) return false;
-      const p = JSON.parse(String(r.event_pattern)) as { source?: string[]; 'detail-type'?: string[] };
-      return (p.source ?? []).includes(source) && (p['detail-type'] ?? []).includes(detailType);
-    });
-    const out: string[] = [];
+  targetsOf(source: string, detailType: string, detail: Record<string, unknown> = {}): string[] {
+    return this.ruleTargets({ source, 'detail-type': detailType, detail })
+      .filter((t) => t.kind === 'lambda')
+      .map((t) => t.logical);
+  }
+
+  /** Every target (Lambda function or state machine, by logical name) of the rules matching `event`. */
+  ruleTargets(event: Record<string, unknown>): { kind: 'lambda' | 'states'; logical: string }[] {
+    const matches =
+      this.o.matches ??
+      ((p: Record<string, unknown>, e: Record<string, unknown>) =>
+        ((p.source as string[] | undefined) ?? []).includes(String(e.source)) &&
+        ((p['detail-type'] as string[] | undefined) ?? []).includes(String(e['detail-type'])));
+    const rules = Object.entries(this.res('aws_cloudwatch_event_rule')).filter(
+      ([, r]) => r.event_pattern && matches(JSON.parse(String(r.event_pattern)) as Record<string, unknown>, event),
+    );
+    const out: { kind: 'lambda' | 'states'; logical: string }[] = [];
     for (const [rule] of rules) {
       for (const t of Object.values(this.res('aws_cloudwatch_event_target'))) {
         if (t.rule !== `\${aws_cloudwatch_event_rule.${rule}.name}`) continue;
-        const m = /^\$\{aws_lambda_function\.([^.]+)\.arn\}$/.exec(String(t.arn));
-        if (m) out.push(m[1]!);
+        const fn = /^\$\{aws_lambda_function\.([^.]+)\.arn\}$/.exec(String(t.arn));
+        if (fn) out.push({ kind: 'lambda', logical: fn[1]! });
+        const sm = /^\$\{aws_sfn_state_machine\.([^.]+)\.arn\}$/.exec(String(t.arn));
+        if (sm) out.push({ kind: 'states', logical: sm[1]! });
       }
     }
     return out;
