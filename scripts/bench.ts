@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ROOT, benchColdInit, benchSizes, benchSynth } from '../bench/foundation';
+import { runMeteringBench } from '../bench/marketplace-metering';
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
@@ -34,6 +35,12 @@ async function main() {
     );
   }
   console.log(`  median over handlers: import ${init.importP50Ms} ms, cold init ${init.coldInitP50Ms} ms`);
+
+  const mp = await runMeteringBench();
+  writeFileSync(join(ROOT, 'bench/results/marketplace.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), ...mp }, null, 2)}\n`);
+  console.log(
+    `\nmarketplace metering against a fake throttling at 10 req/s: ${mp.recordsPerSecond.toFixed(1)} records/s of the ${mp.ceiling} records/s ceiling (${(mp.ratio * 100).toFixed(1)} %)`,
+  );
 
 }
 

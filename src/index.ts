@@ -15,3 +15,4 @@ export * from './control-plane';
 export * from './control-plane/billing';
 export * from './control-plane/metering';
 export * from './application-plane';
+export * from './marketplace';

@@ -6,6 +6,8 @@ import type { App } from './core/cdktf';
 import { backendFromEnvironment } from './core/backend';
 import { ApplicationPlaneStack } from './application-plane/application-plane-stack';
 import { ControlPlaneStack } from './control-plane/control-plane-stack';
+import { MarketplaceStack } from './marketplace/marketplace-stack';
+import { MarketplacePricingModel } from './marketplace/pricing';
 
 /** Module name (= stack id) → README description. Every stack here becomes modules/<name>/. */
 export const MODULE_DESCRIPTIONS: Record<string, string> = {
@@ -13,6 +15,8 @@ export const MODULE_DESCRIPTIONS: Record<string, string> = {
     'SaaS control plane: tenant management and registration API with scoped auth, users, tenant config, the SBT event bus and lifecycle events.',
   'application-plane':
     'SaaS application plane: script jobs (Step Functions + CodeBuild) that provision and deprovision tenants when the control plane asks, and report back on its event bus.',
+  marketplace:
+    'AWS Marketplace SaaS product: registration endpoint and page, subscription/entitlement notifications (EventBridge Concurrent Agreements or legacy SNS), hourly metering with exactly-once billing per customer, dimension and hour, seller e-mail and subscriber admin routes.',
 };
 
 export function buildReferenceApp(app: App, mode: 'root' | 'module') {
@@ -31,5 +35,19 @@ export function buildReferenceApp(app: App, mode: 'root' | 'module') {
     ...common,
     eventBusArn: controlPlane.eventManager.busArn,
   });
-  return { controlPlane, applicationPlane };
+  const marketplace = new MarketplaceStack(app, 'marketplace', {
+    ...common,
+    ...(mode === 'root'
+      ? {
+          productCode: process.env.SBT_MP_PRODUCT_CODE ?? 'example-product-code',
+          eventBusArn: controlPlane.eventManager.busArn,
+          sellerEmail: process.env.SBT_MP_SELLER_EMAIL ?? '',
+          // Subscriber admin routes trust the control plane's identity provider.
+          adminJwt: { issuer: controlPlane.auth.jwtIssuer, audience: controlPlane.auth.jwtAudience },
+        }
+      : {}),
+    pricingModel: MarketplacePricingModel.CONTRACTS_WITH_SUBSCRIPTION,
+    notifications: { eventBridge: true, legacySns: false },
+  });
+  return { controlPlane, applicationPlane, marketplace };
 }

@@ -16,3 +16,21 @@ module "application_plane" {
   name_prefix   = var.name_prefix
   event_bus_arn = module.control_plane.event_bus_arn
 }
+
+module "marketplace" {
+  source = "../../modules/marketplace"
+
+  # Marketplace resources that must live in us-east-1 use the aliased provider.
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name_prefix                  = var.name_prefix
+  product_code                 = var.marketplace_product_code
+  seller_email                 = var.seller_email
+  event_bus_arn                = module.control_plane.event_bus_arn
+  registration_required_fields = ["companyName", "contactEmail"]
+  admin_jwt_issuer             = module.control_plane.jwt_issuer
+  admin_jwt_audience           = [module.control_plane.user_client_id, module.control_plane.machine_client_id]
+}

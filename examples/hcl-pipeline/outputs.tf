@@ -12,3 +12,8 @@ output "provisioning_state_machine_arn" {
   description = "State machine that provisions tenants."
   value       = module.application_plane.provisioning_state_machine_arn
 }
+
+output "marketplace_fulfillment_url" {
+  description = "Fulfillment URL to enter in the Marketplace listing."
+  value       = module.marketplace.fulfillment_url
+}

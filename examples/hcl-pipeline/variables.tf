@@ -14,3 +14,14 @@ variable "system_admin_email" {
   type        = string
   description = "Email of the control-plane system admin (receives the temporary password)."
 }
+
+variable "marketplace_product_code" {
+  type        = string
+  description = "AWS Marketplace product code of the SaaS listing."
+}
+
+variable "seller_email" {
+  type        = string
+  description = "SES-verified address that is told about new subscribers (empty: no e-mail)."
+  default     = ""
+}

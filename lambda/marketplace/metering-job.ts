@@ -26,6 +26,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Meter
     ledgerTable: env('LEDGER_TABLE_NAME'),
     productCode: env('PRODUCT_CODE'),
     closeDelayMs: Number(process.env.CLOSE_DELAY_MINUTES ?? 10) * 60_000,
+    retentionDays: Number(process.env.RETENTION_DAYS ?? 400),
     limiter: new RateLimiter(Number(process.env.METERING_MAX_TPS ?? 9.8)),
     shouldStop: context ? () => context.getRemainingTimeInMillis() < 30_000 : undefined,
     deadLetter: dlq

@@ -16,6 +16,11 @@ export interface MarketplaceApiProps {
   readonly throttlingRateLimit?: number;
   /** @default 100 */
   readonly throttlingBurstLimit?: number;
+  /**
+   * Browser origins allowed to POST /register (only for a registration page on another origin — the built-in page
+   * is served on the same CloudFront host, so it needs none). @default CORS off
+   */
+  readonly corsAllowOrigins?: string[];
   /** Access-log retention in days. @default 30 */
   readonly accessLogRetentionInDays?: number;
 }
@@ -43,7 +48,14 @@ export class MarketplaceApi extends Construct {
 
   constructor(scope: Construct, id: string, props: MarketplaceApiProps) {
     super(scope, id);
-    this.api = new Apigatewayv2Api(this, 'api', { name: props.name, protocolType: 'HTTP', description: 'AWS Marketplace registration and subscriber admin' });
+    this.api = new Apigatewayv2Api(this, 'api', {
+      name: props.name,
+      protocolType: 'HTTP',
+      description: 'AWS Marketplace registration and subscriber admin',
+      corsConfiguration: props.corsAllowOrigins?.length
+        ? { allowOrigins: props.corsAllowOrigins, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 300 }
+        : undefined,
+    });
     const logs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/vendedlogs/apigateway/${props.name}`,
       retentionInDays: props.accessLogRetentionInDays ?? 30,

@@ -22,6 +22,8 @@ export interface MarketplaceMeteringProps {
   /** Alarm actions (SNS topic ARNs…). @default none */
   readonly alarmActions?: string[];
   readonly deletionProtection?: boolean | string;
+  /** Days processed usage records and finished ledger items are kept (DynamoDB TTL). @default 400 */
+  readonly retentionDays?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export class MarketplaceMetering extends Construct {
         { name: 'recordId', type: 'S' },
         { name: 'pending', type: 'S' },
       ],
+      ttl: { attributeName: 'expiresAt', enabled: true },
       // Sparse: only records still to be aggregated carry `pending`.
       globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
       pointInTimeRecovery: { enabled: true },
@@ -68,6 +71,7 @@ export class MarketplaceMetering extends Construct {
         { name: 'open', type: 'S' },
         { name: 'hourMs', type: 'N' },
       ],
+      ttl: { attributeName: 'expiresAt', enabled: true },
       // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
       globalSecondaryIndex: [{ name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' }],
       pointInTimeRecovery: { enabled: true },
@@ -99,6 +103,7 @@ export class MarketplaceMetering extends Construct {
         METERING_DLQ_URL: this.dlq.url,
         METERING_MAX_TPS: String(props.maxRequestsPerSecond ?? 9.8),
         CLOSE_DELAY_MINUTES: String(props.closeDelayMinutes ?? 10),
+        RETENTION_DAYS: String(props.retentionDays ?? 400),
         MARKETPLACE_REGION: 'us-east-1',
         POWERTOOLS_SERVICE_NAME: 'marketplace-metering',
       },

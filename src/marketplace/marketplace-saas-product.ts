@@ -48,7 +48,15 @@ export interface MarketplaceSaaSProductProps {
   /** Registration web page (S3 + CloudFront). @default enabled, no geo restriction */
   readonly registrationPage?: false | { readonly geoRestrictionLocations?: string[]; readonly productName?: string; readonly priceClass?: string };
   /** Metering options (SUBSCRIPTIONS and CONTRACTS_WITH_SUBSCRIPTION only). */
-  readonly metering?: { readonly scheduleExpression?: string; readonly closeDelayMinutes?: number | string; readonly alarmSecondsBeforeCutoff?: number; readonly maxRequestsPerSecond?: number | string };
+  readonly metering?: {
+    readonly scheduleExpression?: string;
+    readonly closeDelayMinutes?: number | string;
+    readonly alarmSecondsBeforeCutoff?: number;
+    readonly maxRequestsPerSecond?: number | string;
+    readonly retentionDays?: number;
+  };
+  /** Origins of a registration page hosted elsewhere (CORS on /register). @default none (the built-in page is same-origin) */
+  readonly registrationCorsOrigins?: string[];
   /** Alarm actions (SNS topic ARNs). @default none */
   readonly alarmActions?: string[];
   /** Protect tables from destroy. @default true */
@@ -85,7 +93,7 @@ export class MarketplaceSaaSProduct extends Construct {
     const optional = props.optionalFields ?? [];
 
     this.subscribers = new SubscribersTable(this, 'subscribers', { name: `${p}-marketplace-subscribers`, deletionProtection: props.deletionProtection });
-    this.api = new MarketplaceApi(this, 'api', { name: `${p}-marketplace`, jwt: props.adminJwt });
+    this.api = new MarketplaceApi(this, 'api', { name: `${p}-marketplace`, jwt: props.adminJwt, corsAllowOrigins: props.registrationCorsOrigins });
 
     const common: Record<string, string> = {
       PRODUCT_CODE: props.productCode,

@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { Construct } from '../core/cdktf';
+import { Token, type Construct } from '../core/cdktf';
 import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { MarketplaceSaaSProduct, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
@@ -53,12 +53,17 @@ export class MarketplaceStack extends SbtStack {
     const productCode = this.stringInput('product_code', {
       description: 'AWS Marketplace product code of the SaaS listing (not the product id).',
       default: root ? (props.productCode ?? 'example-product-code') : undefined,
-      validation: { condition: 'length(var.product_code) > 0', errorMessage: 'product_code must not be empty.' },
+      validation: { condition: '${length(var.product_code) > 0}', errorMessage: 'product_code must not be empty.' },
     });
-    const eventBusArn = this.stringInput('event_bus_arn', {
-      description: 'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
-      default: root ? props.eventBusArn : undefined,
-    });
+    // A token (e.g. controlPlane.eventManager.busArn from another stack in the same app) is used as is — cdktf wires
+    // the cross-stack reference; a variable default must be a literal.
+    const eventBusArn =
+      root && props.eventBusArn && Token.isUnresolved(props.eventBusArn)
+        ? props.eventBusArn
+        : this.stringInput('event_bus_arn', {
+            description: 'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
+            default: root ? props.eventBusArn : undefined,
+          });
     const source = this.stringInput('control_plane_event_source', {
       description: 'Source of the onboarding/offboarding events; keep the control plane source so its rules match.',
       default: props.controlPlaneEventSource ?? 'sbt.control.plane',
@@ -86,14 +91,20 @@ export class MarketplaceStack extends SbtStack {
     const withAdmin = !root || !!props.adminJwt;
     const adminJwt = withAdmin
       ? {
-          issuer: this.stringInput('admin_jwt_issuer', {
-            description: 'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
-            default: root ? props.adminJwt?.issuer : undefined,
-          }),
-          audience: this.listInput('admin_jwt_audience', {
-            description: 'JWT audiences (app client ids) accepted by the admin routes.',
-            default: root ? props.adminJwt?.audience : undefined,
-          }),
+          issuer:
+            root && props.adminJwt && Token.isUnresolved(props.adminJwt.issuer)
+              ? props.adminJwt.issuer
+              : this.stringInput('admin_jwt_issuer', {
+                  description: 'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
+                  default: root ? props.adminJwt?.issuer : undefined,
+                }),
+          audience:
+            root && props.adminJwt && props.adminJwt.audience.some((a) => Token.isUnresolved(a))
+              ? props.adminJwt.audience
+              : this.listInput('admin_jwt_audience', {
+                  description: 'JWT audiences (app client ids) accepted by the admin routes.',
+                  default: root ? props.adminJwt?.audience : undefined,
+                }),
         }
       : undefined;
     const page =

@@ -69,6 +69,8 @@ export class MarketplaceFake {
   readonly notSubscribed = new Set<string>();
   /** Products the seller owns (legacy ProductCode at request level). */
   readonly products = new Set<string>();
+  /** Dimensions the listing does not have: the whole request fails with InvalidUsageDimensionException. */
+  readonly invalidDimensions = new Set<string>();
   readonly billed: BilledRecord[] = [];
   readonly calls: { target: string; at: number; throttled?: boolean; records?: number }[] = [];
   private readonly ledger = new Map<string, BilledRecord>();
@@ -222,6 +224,8 @@ export class MarketplaceFake {
     const clock = this.now();
     for (const r of records) {
       if (!r.Dimension) return [400, { __type: 'ValidationException', message: 'Dimension is required' }];
+      if (this.invalidDimensions.has(r.Dimension))
+        return [400, { __type: 'InvalidUsageDimensionException', message: `dimension ${r.Dimension} is not part of the product` }];
       const hasAccount = r.CustomerAWSAccountId !== undefined;
       if (r.CustomerIdentifier && hasAccount)
         return [400, { __type: 'ValidationException', message: 'CustomerIdentifier and CustomerAWSAccountId are mutually exclusive' }];

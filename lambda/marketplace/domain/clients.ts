@@ -28,8 +28,9 @@ export function entitlementClient(): MarketplaceEntitlementServiceClient {
 export function sesClient(): SESv2Client {
   return (ses ??= new SESv2Client({}));
 }
+/** Requests go to the regional endpoint (AWS_ENDPOINT_URL_SQS in tests), not to the host named in the queue URL. */
 export function sqsClient(): SQSClient {
-  return (sqs ??= new SQSClient({}));
+  return (sqs ??= new SQSClient({ useQueueUrlAsEndpoint: false }));
 }
 
 /** Entitlement in a JSON/DynamoDB-safe shape (dates as ISO strings). */

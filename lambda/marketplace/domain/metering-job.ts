@@ -47,6 +47,10 @@ export interface MeteringJobDeps {
   afterSend?: () => void | Promise<void>;
   maxAttempts?: number;
   shouldStop?: () => boolean;
+  /** Days terminal ledger items and processed usage records are kept (DynamoDB TTL `expiresAt`). @default 400 */
+  retentionDays?: number;
+  /** Query page size (tests force pagination with a small one). @default DynamoDB's 1 MB pages */
+  pageSize?: number;
 }
 
 export interface MeteringJobReport {
@@ -62,6 +66,8 @@ export interface MeteringJobReport {
   /** Smallest time left before a pending record's cutoff; undefined when nothing is pending. */
   minSecondsToCutoff?: number;
 }
+
+const expiresAt = (d: MeteringJobDeps) => Math.floor(Date.now() / 1000) + (d.retentionDays ?? 400) * 86400;
 
 const isCondFail = (e: unknown) => ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((e as { name?: string })?.name ?? '');
 
@@ -84,6 +90,7 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
         ExpressionAttributeNames: { '#p': 'pending' },
         ExpressionAttributeValues: { ':t': 'true' },
         ExclusiveStartKey: start,
+        Limit: d.pageSize,
       }),
     );
     start = page.LastEvaluatedKey;
@@ -116,10 +123,10 @@ async function markRecord(d: MeteringJobDeps, it: Record<string, unknown>, set: 
       new UpdateCommand({
         TableName: d.usageTable,
         Key: { customerKey: it.customerKey, recordId: it.recordId },
-        UpdateExpression: 'REMOVE #p SET #k = :v, processedAt = :now' + (set.bucketId ? ', bucketId = :b' : ''),
+        UpdateExpression: 'REMOVE #p SET #k = :v, processedAt = :now, expiresAt = :exp' + (set.bucketId ? ', bucketId = :b' : ''),
         ConditionExpression: '#p = :t',
         ExpressionAttributeNames: { '#p': 'pending', '#k': k },
-        ExpressionAttributeValues: { ':v': v, ':t': 'true', ':now': new Date().toISOString(), ...(set.bucketId ? { ':b': set.bucketId } : {}) },
+        ExpressionAttributeValues: { ':v': v, ':t': 'true', ':now': new Date().toISOString(), ':exp': expiresAt(d), ...(set.bucketId ? { ':b': set.bucketId } : {}) },
       }),
     );
     return true;
@@ -156,10 +163,10 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: (RawUsage & { customerKe
     Update: {
       TableName: d.usageTable,
       Key: { customerKey: r.customerKey, recordId: r.recordId },
-      UpdateExpression: 'REMOVE #p SET bucketId = :b, processedAt = :now',
+      UpdateExpression: 'REMOVE #p SET bucketId = :b, processedAt = :now, expiresAt = :exp',
       ConditionExpression: '#p = :t',
       ExpressionAttributeNames: { '#p': 'pending' },
-      ExpressionAttributeValues: { ':b': b.bucketId, ':t': 'true', ':now': new Date(now()).toISOString() },
+      ExpressionAttributeValues: { ':b': b.bucketId, ':t': 'true', ':now': new Date(now()).toISOString(), ':exp': expiresAt(d) },
     },
   }));
   try {
@@ -195,6 +202,7 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
         ExpressionAttributeNames: { '#o': 'open' },
         ExpressionAttributeValues: { ':t': 'true', ':closed': t0 - HOUR_MS - closeDelay },
         ExclusiveStartKey: start,
+        Limit: d.pageSize,
       }),
     );
     start = page.LastEvaluatedKey;
@@ -291,14 +299,17 @@ async function finish(
   report: MeteringJobReport,
 ) {
   // DLQ before the mark: a crash in between re-sends to the DLQ (at-least-once) rather than losing the alert.
-  if (state === 'FAILED') await d.deadLetter?.([{ ...item, state, ...extra }]);
+  if (state === 'FAILED') {
+    const { leaseOwner: _owner, leaseUntil: _until, open: _open, ...record } = item;
+    await d.deadLetter?.([{ ...record, state, ...extra }]);
+  }
   try {
     await d.db.send(
       new UpdateCommand({
         TableName: d.ledgerTable,
         Key: { bucketId },
         UpdateExpression:
-          'SET #st = :st, finishedAt = :now' +
+          'SET #st = :st, finishedAt = :now, expiresAt = :exp' +
           (extra.meteringRecordId ? ', meteringRecordId = :mr' : '') +
           (extra.error ? ', lastError = :e' : '') +
           ' REMOVE #o, leaseOwner, leaseUntil',
@@ -307,6 +318,8 @@ async function finish(
         ExpressionAttributeValues: {
           ':st': state,
           ':now': new Date().toISOString(),
+          // Terminal ledger items are the billing audit trail: kept `retentionDays`, then DynamoDB TTL removes them.
+          ':exp': Math.floor(Date.now() / 1000) + (d.retentionDays ?? 400) * 86400,
           ':me': owner,
           ...(extra.meteringRecordId ? { ':mr': extra.meteringRecordId } : {}),
           ...(extra.error ? { ':e': extra.error } : {}),

@@ -61,6 +61,8 @@ export class SubscriberStore {
     readonly tableName: string,
     readonly mode: IdentityMode,
     readonly now: () => Date = () => new Date(),
+    /** How long a reconciler owns the emission of one access change before another may take over. */
+    readonly emitLeaseMs = 60_000,
   ) {}
 
   private iso() {
@@ -298,26 +300,66 @@ export class SubscriberStore {
       }
       const pending = pendingEmission(item);
       if (pending === undefined) return item;
-      const granted = item.access === 'GRANTED';
-      if (granted && effects.notifySeller && !item.sellerNotifiedAt) {
-        await effects.notifySeller(item);
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { subscriberId },
-            UpdateExpression: 'SET sellerNotifiedAt = if_not_exists(sellerNotifiedAt, :now)',
-            ExpressionAttributeValues: { ':now': this.iso() },
-          }),
-        );
-      }
-      await effects.emit(granted ? 'onboardingRequest' : 'offboardingRequest', controlPlaneDetail(item, pending));
+      // Claim the emission of this version, so concurrent reconcilers (duplicates in one SQS batch, registration
+      // racing a notification) put the event once. A crashed claimer's lease expires and a redelivery re-emits.
+      const nowMs = this.now().getTime();
       try {
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { subscriberId },
-            UpdateExpression: 'SET emittedVersion = :v',
-            ConditionExpression: 'accessVersion = :v AND (attribute_not_exists(emittedVersion) OR emittedVersion < :v)',
+            UpdateExpression: 'SET emittingVersion = :v, emitLeaseUntil = :until',
+            ConditionExpression:
+              'accessVersion = :v AND (attribute_not_exists(emittedVersion) OR emittedVersion < :v) AND ' +
+              '(attribute_not_exists(emittingVersion) OR emittingVersion < :v OR emitLeaseUntil < :now)',
+            ExpressionAttributeValues: { ':v': pending, ':until': nowMs + this.emitLeaseMs, ':now': nowMs },
+          }),
+        );
+      } catch (e) {
+        if (isConditionFailure(e)) {
+          const again = await this.get(subscriberId);
+          // Another reconciler owns this emission (or access moved on: loop and handle the newer version).
+          if (again && again.accessVersion === pending) return again;
+          continue;
+        }
+        throw e;
+      }
+      const granted = item.access === 'GRANTED';
+      try {
+        if (granted && effects.notifySeller && !item.sellerNotifiedAt) {
+          await effects.notifySeller(item);
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { subscriberId },
+              UpdateExpression: 'SET sellerNotifiedAt = if_not_exists(sellerNotifiedAt, :now)',
+              ExpressionAttributeValues: { ':now': this.iso() },
+            }),
+          );
+        }
+        await effects.emit(granted ? 'onboardingRequest' : 'offboardingRequest', controlPlaneDetail(item, pending));
+      } catch (e) {
+        // Release the claim so the redelivery (the message is reported as failed) can emit at once.
+        await this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { subscriberId },
+              UpdateExpression: 'REMOVE emitLeaseUntil, emittingVersion',
+              ConditionExpression: 'emittingVersion = :v',
+              ExpressionAttributeValues: { ':v': pending },
+            }),
+          )
+          .catch(() => undefined);
+        throw e;
+      }
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { subscriberId },
+            UpdateExpression: 'SET emittedVersion = :v REMOVE emitLeaseUntil',
+            ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
             ExpressionAttributeValues: { ':v': pending },
           }),
         );

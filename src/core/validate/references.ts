@@ -195,6 +195,34 @@ export function checkReferences(files: readonly ConfigFile[], decls: Declaration
       const val = doc[section];
       if (val !== undefined) walk(ctx, val, [section], new Set());
     }
+    findings.push(...variableDefaultProblems(file, doc));
   }
   return findings;
+}
+
+/** Strings holding a `${…}` interpolation (an escaped `$${` is literal text). */
+function interpolations(v: unknown, path: (string | number)[], out: (string | number)[][]): void {
+  if (typeof v === 'string') {
+    if (/(^|[^$])\$\{/.test(v)) out.push(path);
+  } else if (Array.isArray(v)) v.forEach((x, i) => interpolations(x, [...path, i], out));
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) interpolations(x, [...path, k], out);
+}
+
+/**
+ * A variable's default must be a literal: Terraform rejects references there ("Variables not allowed").
+ * cdktf lets a token slip into `default` when a cross-stack value is passed where a literal was expected.
+ */
+function variableDefaultProblems(file: string, doc: Record<string, unknown>): Finding[] {
+  const out: Finding[] = [];
+  for (const byName of bodies(doc.variable)) {
+    for (const [name, body] of Object.entries(byName)) {
+      for (const b of bodies(body)) {
+        if (!('default' in b)) continue;
+        const hits: (string | number)[][] = [];
+        interpolations(b.default, ['variable', name, 'default'], hits);
+        for (const h of hits) out.push({ file, path: joinPath(h), message: `variable '${name}' has a default that is not a literal (references are not allowed in defaults)` });
+      }
+    }
+  }
+  return out;
 }

@@ -21,7 +21,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number } = {}): Promise<Harness> {
+export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number } = {}): Promise<Harness> {
   const json = synthStack(
     new MarketplaceStack(testApp(), 'marketplace', {
       eventBusArn: BUS,
@@ -32,7 +32,8 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
   const created = await createTablesFromSynth(json as never, uniquePrefix(label));
   const find = (part: string) => Object.entries(created).find(([logical]) => logical.includes(part))![1];
   const tables = { subscribers: find('subscribers'), usage: find('metering_usage'), ledger: find('metering_ledger') };
-  const fake = await new MarketplaceFake({ now: o.fakeNow }).start();
+  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond }).start();
+  fake.products.add(PRODUCT);
   const bus = await new EventBridgeCapture().start();
   Object.assign(process.env, {
     PRODUCT_CODE: PRODUCT,

@@ -27,3 +27,24 @@ test('module call: unknown argument and missing required input are findings; met
 test('module calls are not checked when no module reader is given', () => {
   expect(checkModuleCalls([{ file: 'm', doc: { module: { a: { source: './x', y: 1 } } } }], {})).toEqual([]);
 });
+
+import { checkReferences } from '../../../src/core/validate/references';
+import { declarationsOf } from '../../../src/core/validate/model';
+
+test('a variable default holding a reference is a finding; an escaped $${ is not', () => {
+  const doc = {
+    variable: {
+      bad: { type: 'list(string)', default: ['${data.terraform_remote_state.cp.outputs.id}'] },
+      ok: { type: 'string', default: 'echo $${HOME}' },
+    },
+    data: { terraform_remote_state: { cp: { backend: 'local' } } },
+  };
+  const files = [{ file: 'cdk.tf.json', doc }];
+  expect(checkReferences(files, declarationsOf(files))).toEqual([
+    {
+      file: 'cdk.tf.json',
+      path: 'variable.bad.default[0]',
+      message: "variable 'bad' has a default that is not a literal (references are not allowed in defaults)",
+    },
+  ]);
+});

@@ -1,0 +1,157 @@
+// Browser test of the registration page: Debian chromium driven by playwright-core. The page files are served
+// from src/marketplace/registration-page with the config.js the construct generates; /landing and /register are
+// served by the REAL register handler (DynamoDB Local + the Marketplace fake), all on 127.0.0.1.
+// The buyer's journey: AWS Marketplace form-POSTs the token → 302 to the page → fill in → registered.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { createServer, type Server } from 'http';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { handler as register } from '../../../lambda/marketplace/register';
+import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
+import { dynamo } from '../../../lambda/shared/aws-clients';
+import { PAGE_FILES, registrationPageDir } from '../../../src/marketplace/registration-web-page';
+import { httpEvent } from '../../support/http-event';
+import { PRODUCT, startHarness, type Harness } from '../../integration/marketplace/harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED registration-page browser test: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+}
+const maybe = haveChromium ? describe : describe.skip;
+
+maybe('registration page in chromium', () => {
+  let h: Harness;
+  let server: Server;
+  let base = '';
+  let browser: BrowserContext; // a persistent context on a fresh user-data dir
+  let userDataDir = '';
+
+  beforeAll(async () => {
+    h = await startHarness('mp-page', { identityMode: 'license' });
+    process.env.REQUIRED_FIELDS = 'companyName,contactPerson,contactEmail';
+    process.env.OPTIONAL_FIELDS = 'contactPhone';
+    const dir = registrationPageDir();
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const url = new URL(req.url ?? '/', base);
+        const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+        if (req.method === 'GET' && file === 'config.js') {
+          res.setHeader('content-type', 'application/javascript');
+          // Same shape as the aws_s3_object the construct writes.
+          res.end(`window.SBT_MARKETPLACE_REGISTRATION = ${JSON.stringify({ requiredFields: ['companyName', 'contactPerson', 'contactEmail'], optionalFields: ['contactPhone'], registerUrl: '/register', productName: 'Widgets' })};\n`);
+          return;
+        }
+        if (req.method === 'GET' && PAGE_FILES[file]) {
+          res.setHeader('content-type', PAGE_FILES[file]);
+          res.end(readFileSync(join(dir, file)));
+          return;
+        }
+        if (req.method === 'POST' && (url.pathname === '/register' || url.pathname === '/landing')) {
+          const out = (await register(
+            httpEvent({ method: 'POST', path: url.pathname, headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: Buffer.concat(chunks).toString('utf8') }),
+          )) as { statusCode: number; headers?: Record<string, string>; body?: string };
+          res.writeHead(out.statusCode, out.headers ?? {});
+          res.end(out.body ?? '');
+          return;
+        }
+        res.statusCode = 404;
+        res.end('not found');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    process.env.REGISTRATION_PAGE_URL = `${base}/index.html`;
+    userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await h?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    delete process.env.REGISTRATION_PAGE_URL;
+  });
+
+  /** What AWS Marketplace's "Set up your account" does: a form POST of the token to the fulfillment URL. */
+  async function arriveFromMarketplace(page: Page, token: string, offerType?: string) {
+    await page.goto(`${base}/nothing`); // same origin, so the form below is a plain navigation
+    await page.setContent(
+      `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}">${
+        offerType ? `<input name="x-amzn-marketplace-offer-type" value="${offerType}">` : ''
+      }</form>`,
+    );
+    await Promise.all([page.waitForURL(/index\.html\?x-amzn-marketplace-token=/), page.evaluate('document.getElementById("mp").submit()')]);
+  }
+
+  test('token POST → 302 to the page → fields from configuration → registered (pending until Marketplace confirms)', async () => {
+    const token = `tok+/=${Date.now()}`;
+    h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412341234', LicenseArn: 'arn:aws:license-manager::1:license/l-browser1' });
+    const page = await browser.newPage();
+    await arriveFromMarketplace(page, token, 'free-trial');
+    expect(new URL(page.url()).searchParams.get('x-amzn-marketplace-token')).toBe(token);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Set up your Widgets account');
+    const labels = await page.locator('label').allTextContents();
+    expect(labels).toEqual(['Company name', 'Contact person', 'Contact email', 'Contact phone (optional)']);
+    expect(await page.locator('#f-contactEmail').getAttribute('type')).toBe('email');
+    expect(await page.locator('#f-contactPhone').getAttribute('type')).toBe('tel');
+
+    // Client-side validation first: nothing is sent with a missing field or a bad e-mail.
+    await page.fill('#f-companyName', 'Acme Browser');
+    await page.fill('#f-contactEmail', 'not-an-email');
+    await page.click('#submit');
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/fix the highlighted fields/);
+    expect(await page.locator('#f-contactPerson').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#h-contactEmail').textContent()).toMatch(/valid e-mail/);
+
+    await page.fill('#f-contactPerson', 'Grace');
+    await page.fill('#f-contactEmail', 'grace@acme.example');
+    await page.click('#submit');
+    await page.locator('#status.ok').waitFor();
+    expect(await page.locator('#status').textContent()).toMatch(/access starts as soon as AWS Marketplace confirms/);
+    expect(await page.locator('#registration').isHidden()).toBe(true);
+
+    const item = await new SubscriberStore(dynamo(), h.tables.subscribers, 'license').get('license:l-browser1');
+    expect(item).toMatchObject({
+      registration: { companyName: 'Acme Browser', contactPerson: 'Grace', contactEmail: 'grace@acme.example' },
+      customerAWSAccountId: '123412341234',
+      offerType: 'free-trial',
+      freeTrial: true,
+    });
+    await page.close();
+  });
+
+  test('an invalid token: the server error is shown and the buyer can retry; no token: no form', async () => {
+    const page = await browser.newPage();
+    await arriveFromMarketplace(page, 'forged-token');
+    await page.fill('#f-companyName', 'X');
+    await page.fill('#f-contactPerson', 'Y');
+    await page.fill('#f-contactEmail', 'y@x.example');
+    await page.click('#submit');
+    await page.locator('#status.error').waitFor();
+    expect(await page.locator('#status').textContent()).toMatch(/x-amzn-marketplace-token.*invalid/);
+    expect(await page.locator('#submit').isEnabled()).toBe(true);
+
+    await page.goto(`${base}/index.html`);
+    await page.locator('#status.error').waitFor();
+    expect(await page.locator('#status').textContent()).toMatch(/Registration token missing/);
+    expect(await page.locator('#registration').isHidden()).toBe(true);
+    await page.close();
+  });
+});

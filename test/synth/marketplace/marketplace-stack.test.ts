@@ -1,0 +1,144 @@
+// What each configuration of the marketplace stack synthesizes: only the resources a pricing model needs, the
+// us-east-1 aliased provider on exactly the resources that must live there, public vs scoped routes, DLQs, alarms,
+// a private S3 origin behind CloudFront OAC, assets the module packager can relocate.
+import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
+import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
+import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
+
+const BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/sbt';
+const synth = (props: ConstructorParameters<typeof MarketplaceStack>[2] = {}) =>
+  synthStack(new MarketplaceStack(testApp(), 'marketplace', { eventBusArn: BUS, adminJwt: { issuer: 'https://issuer', audience: ['admin'] }, ...props }));
+const all = (json: StackJson, type: string) => Object.values(resourcesOf(json, type));
+const actionsOf = (json: StackJson) =>
+  Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((d) => ((d.statement as { actions: string[]; resources: string[] }[]) ?? []));
+
+test('aliased us-east-1 provider, used by the Marketplace-facing resources only', () => {
+  const json = synth({ region: 'eu-west-1', notifications: { eventBridge: true, legacySns: true } });
+  const providers = (json.provider as { aws: { alias?: string; region: string }[] }).aws;
+  expect(providers).toEqual(expect.arrayContaining([expect.objectContaining({ region: 'eu-west-1' }), expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1' })]));
+  const pinned = Object.entries(json.resource!).flatMap(([type, rs]) =>
+    Object.values(rs).filter((r) => (r as { provider?: string }).provider === 'aws.us_east_1').map(() => type),
+  );
+  expect(pinned.sort()).toEqual(
+    ['aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_sns_topic_subscription', 'aws_sns_topic_subscription', 'aws_sqs_queue', 'aws_sqs_queue_policy'].sort(),
+  );
+  const forward = all(json, 'aws_cloudwatch_event_rule').find((r) => r.provider === 'aws.us_east_1')!;
+  expect(forward.event_bus_name).toBe('default');
+  expect(JSON.parse(forward.event_pattern as string).source).toEqual(['aws.agreement-marketplace']);
+  const subs = all(json, 'aws_sns_topic_subscription');
+  expect(subs.map((s) => s.topic_arn)).toEqual([
+    'arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-${var.product_code}',
+    'arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-${var.product_code}',
+  ]);
+  expect(subs.every((s) => s.protocol === 'sqs' && s.raw_message_delivery === false)).toBe(true);
+});
+
+test('notification queue has a DLQ; the consumer reports partial batch failures', () => {
+  const json = synth();
+  const queues = all(json, 'aws_sqs_queue');
+  const main = queues.find((q) => q.name === '${var.name_prefix}-marketplace-notifications')!;
+  expect(String(main.redrive_policy)).toMatch(/deadLetterTargetArn.*aws_sqs_queue\.product_ingest_dlq.*maxReceiveCount.*5/s);
+  const esm = all(json, 'aws_lambda_event_source_mapping')[0];
+  expect(esm.function_response_types).toEqual(['ReportBatchItemFailures']);
+});
+
+test('pricing models wire only what they need', () => {
+  const contracts = synth({ pricingModel: MarketplacePricingModel.CONTRACTS });
+  const subs = synth({ pricingModel: MarketplacePricingModel.SUBSCRIPTIONS });
+  const both = synth({ pricingModel: MarketplacePricingModel.CONTRACTS_WITH_SUBSCRIPTION });
+  const fnNames = (j: StackJson) => all(j, 'aws_lambda_function').map((f) => String(f.function_name).replace('${var.name_prefix}-', '')).sort();
+  expect(fnNames(contracts)).toEqual(['marketplace-notifications', 'marketplace-register', 'marketplace-subscribers']);
+  expect(fnNames(subs)).toEqual(['marketplace-metering', 'marketplace-notifications', 'marketplace-register', 'marketplace-subscribers']);
+  expect(fnNames(both)).toEqual(fnNames(subs));
+  const acts = (j: StackJson) => actionsOf(j).flatMap((s) => s.actions);
+  expect(acts(contracts)).toContain('aws-marketplace:GetEntitlements');
+  expect(acts(contracts)).not.toContain('aws-marketplace:BatchMeterUsage');
+  expect(acts(subs)).not.toContain('aws-marketplace:GetEntitlements');
+  expect(acts(subs)).toContain('aws-marketplace:BatchMeterUsage');
+  expect(all(contracts, 'aws_cloudwatch_metric_alarm')).toHaveLength(0);
+  // Legacy SNS: the entitlement topic only with contracts.
+  const snsSubs = synth({ pricingModel: MarketplacePricingModel.SUBSCRIPTIONS, notifications: { eventBridge: false, legacySns: true } });
+  expect(all(snsSubs, 'aws_sns_topic_subscription').map((s) => s.topic_arn)).toEqual([
+    'arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-${var.product_code}',
+  ]);
+  expect(all(snsSubs, 'aws_cloudwatch_event_rule').filter((r) => r.event_pattern)).toHaveLength(0);
+  expect(all(snsSubs, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('register'))!.environment).toMatchObject({ variables: { IDENTITY_MODE: 'customer' } });
+});
+
+test('metering: hourly schedule, single concurrency, ledger + usage tables with sparse indexes, DLQ and alarms before the cutoff', () => {
+  const json = synth();
+  const job = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('marketplace-metering'))!;
+  expect(job.reserved_concurrent_executions).toBe(1);
+  expect(job.timeout).toBe(900);
+  const schedule = all(json, 'aws_cloudwatch_event_rule').find((r) => r.schedule_expression)!;
+  expect(schedule.schedule_expression).toBe('cron(15 * * * ? *)');
+  const tables = all(json, 'aws_dynamodb_table');
+  const usage = tables.find((t) => String(t.name).endsWith('marketplace-usage'))!;
+  expect(usage.global_secondary_index).toEqual([expect.objectContaining({ name: 'pendingIndex', hash_key: 'pending' })]);
+  const ledger = tables.find((t) => String(t.name).endsWith('metering-ledger'))!;
+  expect(ledger.global_secondary_index).toEqual([expect.objectContaining({ name: 'openIndex', hash_key: 'open', range_key: 'hourMs' })]);
+  for (const t of [usage, ledger]) expect(t.ttl).toEqual({ attribute_name: 'expiresAt', enabled: true });
+  const alarms = all(json, 'aws_cloudwatch_metric_alarm');
+  const cutoff = alarms.find((a) => a.metric_name === 'MeteringSecondsToCutoff')!;
+  expect(cutoff).toMatchObject({ comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', threshold: 43200, namespace: 'SBT/Marketplace' });
+  expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'MeteringSecondsToCutoff']);
+  expect(all(json, 'aws_sqs_queue').some((q) => String(q.name).endsWith('marketplace-metering-dlq'))).toBe(true);
+});
+
+test('routes: /landing and /register public with a reason, admin routes JWT-scoped; without adminJwt in root mode no admin routes', () => {
+  const routes = (j: StackJson) => all(j, 'aws_apigatewayv2_route').map((r) => [r.route_key, r.authorization_type, r.authorization_scopes ?? null]);
+  expect(routes(synth())).toEqual(
+    expect.arrayContaining([
+      ['POST /landing', 'NONE', null],
+      ['POST /register', 'NONE', null],
+      ['GET /subscribers', 'JWT', ['tenant/tenant_read']],
+      ['GET /subscribers/{subscriberId}', 'JWT', ['tenant/tenant_read']],
+      ['DELETE /subscribers/{subscriberId}', 'JWT', ['tenant/tenant_write']],
+    ]),
+  );
+  const noAdmin = synthStack(new MarketplaceStack(testApp(), 'marketplace', { eventBusArn: BUS }));
+  expect(routes(noAdmin).map((r) => r[0]).sort()).toEqual(['POST /landing', 'POST /register']);
+  const moduleMode = synthStack(new MarketplaceStack(testApp(), 'marketplace', { mode: 'module' }));
+  expect(Object.keys(moduleMode.variable!)).toEqual(expect.arrayContaining(['product_code', 'event_bus_arn', 'seller_email', 'admin_jwt_issuer', 'admin_jwt_audience', 'registration_required_fields']));
+  expect(moduleMode.variable!.product_code.default).toBeUndefined();
+  expect(moduleMode.variable!.event_bus_arn.default).toBeUndefined();
+});
+
+test('registration page: private bucket behind CloudFront OAC, API behaviours, geo restriction off by default, relocatable assets', () => {
+  const json = synth();
+  const bpa = all(json, 'aws_s3_bucket_public_access_block')[0];
+  expect(bpa).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  expect(all(json, 'aws_cloudfront_origin_access_control')[0]).toMatchObject({ signing_behavior: 'always', signing_protocol: 'sigv4', origin_access_control_origin_type: 's3' });
+  const dist = all(json, 'aws_cloudfront_distribution')[0] as Record<string, any>;
+  expect(dist.origin[0].origin_access_control_id).toMatch(/aws_cloudfront_origin_access_control/);
+  expect(dist.ordered_cache_behavior.map((b: { path_pattern: string }) => b.path_pattern)).toEqual(['/landing', '/register']);
+  expect(json.variable!.geo_restriction_locations.default).toEqual([]);
+  expect(dist.restrictions.geo_restriction.restriction_type).toMatch(/lookup\(/);
+  const policy = String(all(json, 'aws_s3_bucket_policy')[0].policy);
+  expect(policy).toMatch(/cloudfront\.amazonaws\.com/);
+  expect(policy).toMatch(/AWS:SourceArn/);
+  const objects = all(json, 'aws_s3_object');
+  expect(objects.map((o) => o.key).sort()).toEqual(['app.js', 'config.js', 'index.html', 'style.css']);
+  for (const o of objects.filter((o) => o.source)) {
+    expect(o.source).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}\/[a-z.]+$/);
+    expect(o.etag).toMatch(/^[0-9a-f]{32}$/);
+  }
+  expect(String(objects.find((o) => o.key === 'config.js')!.content)).toMatch(/registration_required_fields/);
+  const register = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('register'))!;
+  expect((register.environment as { variables: Record<string, string> }).variables.REGISTRATION_PAGE_URL).toMatch(/aws_cloudfront_distribution\..*\.domain_name}\/index\.html$/);
+  expect(json.output!.fulfillment_url.value).toMatch(/\/landing$/);
+  const withoutPage = synth({ registrationPage: false });
+  expect(all(withoutPage, 'aws_cloudfront_distribution')).toHaveLength(0);
+  expect(withoutPage.output!.fulfillment_url.value).toMatch(/api_endpoint}\/landing$/);
+});
+
+test('IAM: Marketplace actions on * (they support nothing narrower), everything else on ARNs', () => {
+  for (const s of actionsOf(synth()).filter((st) => !st.actions.includes('sts:AssumeRole'))) {
+    if (s.actions.some((a) => a.startsWith('aws-marketplace:'))) {
+      expect(s.actions.every((a) => a.startsWith('aws-marketplace:'))).toBe(true);
+      expect(s.resources).toEqual(['*']);
+    } else {
+      expect(s.resources).not.toContain('*');
+    }
+  }
+});
