@@ -134,7 +134,15 @@ function compileField(key: string, values: unknown[], path: string): NodeMatcher
     matchers.push(compileLeaf(v, p));
   });
   return (node) => {
-    const leaves = leafValues(node[key]);
+    const raw = node[key];
+    if (raw === undefined) return existsFalse;
+    if (raw === null || typeof raw !== 'object') {
+      // fast path: a single primitive leaf
+      if (existsTrue) return true;
+      for (const m of matchers) if (m(raw)) return true;
+      return false;
+    }
+    const leaves = leafValues(raw);
     if (leaves.length === 0) return existsFalse;
     if (existsTrue) return true;
     for (const leaf of leaves) for (const m of matchers) if (m(leaf)) return true;

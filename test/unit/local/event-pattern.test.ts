@@ -1,0 +1,387 @@
+// EventBridge event-pattern matcher (local/event-pattern.ts). Cases are written from the examples in the AWS docs
+// "Amazon EventBridge event patterns" [P], "Content filtering in Amazon EventBridge event patterns" [C] and
+// "Comparison operators for use in event patterns" [O]; expected results are our reading of those docs, not
+// replayed through TestEventPattern (do that once AWS access exists and freeze the results).
+import fc from 'fast-check';
+import {
+  compilePattern,
+  InvalidEventPatternError,
+  matchesPattern,
+  parseIp,
+  validatePattern,
+  type EventPattern,
+} from '../../../local/event-pattern';
+
+type Ev = Record<string, unknown>;
+
+// [P] "Example event" — the EC2 state-change event the docs build their patterns against.
+const ec2Event = (detail: Ev = { 'instance-id': 'i-1234567890abcdef0', state: 'terminated' }, extra: Ev = {}): Ev => ({
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  'detail-type': 'EC2 Instance State-change Notification',
+  source: 'aws.ec2',
+  account: '111122223333',
+  time: '2017-12-22T18:43:48Z',
+  region: 'us-west-1',
+  resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'],
+  detail,
+  ...extra,
+});
+// [C] numeric / $or examples use a detail with these counters.
+const counters = (c: unknown, d: unknown, x: unknown): Ev => ec2Event({ 'c-count': c, 'd-count': d, 'x-limit': x });
+const numericPattern = {
+  detail: {
+    'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+    'd-count': [{ numeric: ['<', 10] }],
+    'x-limit': [{ numeric: ['=', 3.018e2] }],
+  },
+};
+const orNumericPattern = {
+  detail: {
+    $or: [
+      { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
+      { 'd-count': [{ numeric: ['<', 10] }] },
+      { 'x-limit': [{ numeric: ['=', 3.018e2] }] },
+    ],
+  },
+};
+// [C] "$or matching" top-level example (CloudWatch metric events).
+const orTopLevel = {
+  source: ['aws.cloudwatch'],
+  $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+};
+const cw = (fields: Ev): Ev => ({ source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', ...fields });
+// [C] "$or" combined with nested $or inside a sub-pattern.
+const orNested = {
+  source: ['aws.cloudwatch'],
+  $or: [
+    { metricName: ['CPUUtilization'] },
+    { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }] } },
+  ],
+};
+// [P] "Arrays in EventBridge event patterns".
+const arrayPattern = {
+  resources: [
+    'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+    'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
+    'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+  ],
+};
+
+type Case = [name: string, pattern: EventPattern, event: Ev, expected: boolean];
+
+const cases: Case[] = [
+  // ── [P] Event pattern syntax / matching event values ──
+  ['[P] source + detail-type + nested state: match', { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, ec2Event(), true],
+  ['[P] nested state differs → no match', { source: ['aws.ec2'], detail: { state: ['running'] } }, ec2Event(), false],
+  ['[P] OR within a list: aws.ec2 or aws.fargate', { source: ['aws.ec2', 'aws.fargate'] }, ec2Event(), true],
+  ['[P] OR within a list: neither value', { source: ['aws.s3', 'aws.fargate'] }, ec2Event(), false],
+  ['[P] AND across fields: one field fails', { source: ['aws.ec2'], region: ['us-east-1'] }, ec2Event(), false],
+  ['[P] matching is case-sensitive', { source: ['AWS.EC2'] }, ec2Event(), false],
+  ['[P] field missing from the event never matches', { detail: { 'instance-type': ['t3.micro'] } }, ec2Event(), false],
+  ['[P] pattern nesting must follow the event: flat key ≠ nested key', { state: ['terminated'] }, ec2Event(), false],
+  ['[P] leaf pattern on an object value does not match', { detail: ['terminated'] } as EventPattern, ec2Event(), false],
+  ['[P] number exact match', { detail: { 'c-count': [5] } }, counters(5, 7, 301.8), true],
+  ['[P] string "5" does not equal number 5', { detail: { 'c-count': ['5'] } }, counters(5, 7, 301.8), false],
+  ['[P] number 5 does not equal string "5"', { detail: { 'c-count': [5] } }, counters('5', 7, 301.8), false],
+  ['[P] boolean exact match', { detail: { enabled: [true] } }, ec2Event({ enabled: true }), true],
+  ['[P] boolean false vs true', { detail: { enabled: [false] } }, ec2Event({ enabled: true }), false],
+  // ── [P] arrays ──
+  ['[P] arrays: intersection non-empty → match', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }), true],
+  ['[P] arrays: one common element is enough', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }), true],
+  ['[P] arrays: no common element → no match', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x'] }), false],
+  ['[P] arrays: empty event array → no match', arrayPattern, ec2Event(undefined, { resources: [] }), false],
+  ['[P] array of objects: all fields from one element', { detail: { items: { name: ['a'], size: [1] } } }, ec2Event({ items: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }] }), true],
+  ['[P] array of objects: fields from different elements → no match', { detail: { items: { name: ['a'], size: [2] } } }, ec2Event({ items: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }] }), false],
+  // ── [C] null values and empty strings ──
+  ['[C] null matches JSON null', { detail: { responseElements: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), true],
+  ['[C] null does not match a missing field', { detail: { requestParameters: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
+  ['[C] null does not match the empty string', { detail: { eventVersion: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
+  ['[C] empty string matches ""', { detail: { eventVersion: [''] } }, ec2Event({ eventVersion: '', responseElements: null }), true],
+  ['[C] empty string does not match null', { detail: { responseElements: [''] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
+  // ── [C] prefix / suffix (+ ignore case) ──
+  ['[C] prefix on time', { time: [{ prefix: '2017-12-22' }] }, ec2Event(), true],
+  ['[C] prefix on time: different day', { time: [{ prefix: '2017-10-02' }] }, ec2Event(), false],
+  ['[C] prefix does not match numbers', { detail: { 'c-count': [{ prefix: '5' }] } }, counters(5, 7, 301.8), false],
+  ['[C] prefix equals-ignore-case: EventB vs "EVENTBRIDGE"', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, ec2Event({ service: 'EVENTBRIDGE' }), true],
+  ['[C] prefix equals-ignore-case: no prefix', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, ec2Event({ service: 'SNS' }), false],
+  ['[C] suffix .png', { detail: { FileName: [{ suffix: '.png' }] } }, ec2Event({ FileName: 'image.png' }), true],
+  ['[C] suffix is case-sensitive', { detail: { FileName: [{ suffix: '.png' }] } }, ec2Event({ FileName: 'image.PNG' }), false],
+  ['[C] suffix equals-ignore-case .png vs .PNG', { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, ec2Event({ FileName: 'image.PNG' }), true],
+  // ── [C] equals-ignore-case ──
+  ['[C] equals-ignore-case on detail-type', { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] }, ec2Event(), true],
+  ['[C] equals-ignore-case: different text', { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance launch' }] }, ec2Event(), false],
+  // ── [C] anything-but ──
+  ['[C] anything-but string: different value', { detail: { state: [{ 'anything-but': 'initializing' }] } }, ec2Event(), true],
+  ['[C] anything-but string: same value', { detail: { state: [{ 'anything-but': 'terminated' }] } }, ec2Event(), false],
+  ['[C] anything-but number 123 vs 5', { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, counters(5, 7, 5), true],
+  ['[C] anything-but number 123 vs 123', { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, counters(5, 7, 123), false],
+  ['[C] anything-but list stopped/overloaded vs terminated', { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, ec2Event(), true],
+  ['[C] anything-but list stopped/overloaded vs stopped', { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, ec2Event({ state: 'stopped' }), false],
+  ['[C] anything-but numeric list 100/200/300 vs 200', { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, counters(1, 1, 200), false],
+  ['[C] anything-but does not match a missing field', { detail: { status: [{ 'anything-but': 'initializing' }] } }, ec2Event(), false],
+  ['[C] anything-but prefix init vs initializing', { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2Event({ state: 'initializing' }), false],
+  ['[C] anything-but prefix init vs terminated', { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2Event(), true],
+  ['[C] anything-but suffix .txt vs notes.txt', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'notes.txt' }), false],
+  ['[C] anything-but suffix .txt vs image.png', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'image.png' }), true],
+  ['[C] anything-but equals-ignore-case list vs "STOPPED"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'STOPPED' }), false],
+  ['[C] anything-but equals-ignore-case list vs "running"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'running' }), true],
+  ['[C] anything-but equals-ignore-case value vs "INITIALIZING"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] } }, ec2Event({ state: 'INITIALIZING' }), false],
+  ['[C] anything-but wildcard */lib/* vs /usr/lib/x.so', { detail: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] } }, ec2Event({ FilePath: '/usr/lib/x.so' }), false],
+  ['[C] anything-but wildcard list vs /usr/share/doc', { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } }, ec2Event({ FilePath: '/usr/share/doc' }), true],
+  ['[C] anything-but on an array: some element not excluded → match', { detail: { states: [{ 'anything-but': 'stopped' }] } }, ec2Event({ states: ['stopped', 'running'] }), true],
+  // ── [C] numeric ──
+  ['[C] numeric ranges + equality: all satisfied', numericPattern, counters(5, 7, 301.8), true],
+  ['[C] numeric: c-count 0 is not > 0', numericPattern, counters(0, 7, 301.8), false],
+  ['[C] numeric: d-count 10 is not < 10', numericPattern, counters(5, 10, 301.8), false],
+  ['[C] numeric = 3.018e2 vs 301.8 written differently', { detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } }, counters(5, 7, 3.018e2), true],
+  ['[C] numeric does not match a numeric string', { detail: { 'c-count': [{ numeric: ['>', 0] }] } }, counters('5', 7, 301.8), false],
+  ['[C] numeric >= lower bound inclusive', { detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } }, counters(5, 7, 301.8), true],
+  ['[C] numeric range written upper-first', { detail: { 'c-count': [{ numeric: ['<=', 5, '>', 0] }] } }, counters(5, 7, 301.8), true],
+  ['[C] numeric compares numerically (10 > 9, not lexically)', { detail: { 'c-count': [{ numeric: ['>', 9] }] } }, counters(10, 7, 301.8), true],
+  ['[C] numeric negative values', { detail: { 'c-count': [{ numeric: ['<', -1] }] } }, counters(-1.5, 7, 301.8), true],
+  // ── [C] exists ──
+  ['[C] exists true: field present', { detail: { state: [{ exists: true }] } }, ec2Event(), true],
+  ['[C] exists true: field absent', { detail: { status: [{ exists: true }] } }, ec2Event(), false],
+  ['[C] exists false: field absent', { detail: { status: [{ exists: false }] } }, ec2Event(), true],
+  ['[C] exists false: field present', { detail: { state: [{ exists: false }] } }, ec2Event(), false],
+  ['[C] exists false under a missing parent', { 'missing-parent': { state: [{ exists: false }] } }, ec2Event(), true],
+  ['[C] exists true under a missing parent', { 'missing-parent': { state: [{ exists: true }] } }, ec2Event(), false],
+  ['[C] exists true works on leaves only (object value)', { detail: { nested: [{ exists: true }] } }, ec2Event({ nested: { a: 1 } }), false],
+  ['[C] exists true: null is a present leaf', { detail: { responseElements: [{ exists: true }] } }, ec2Event({ responseElements: null }), true],
+  ['[C] exists false: empty array has no leaf', { detail: { tags: [{ exists: false }] } }, ec2Event({ tags: [] }), true],
+  // ── [C] IP address (cidr) ──
+  ['[C] cidr 10.0.0.0/24 contains 10.0.0.255', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: '10.0.0.255' }), true],
+  ['[C] cidr 10.0.0.0/24 excludes 10.0.1.0', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: '10.0.1.0' }), false],
+  ['[C] cidr: non-IP string does not match', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: 'AWS Internal' }), false],
+  ['[C] cidr IPv6 2001:db8::/32 contains 2001:db8:0:1::5', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, ec2Event({ sourceIPAddress: '2001:db8:0:1::5' }), true],
+  ['[C] cidr IPv6 excludes 2001:db9::1', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, ec2Event({ sourceIPAddress: '2001:db9::1' }), false],
+  ['[C] cidr IPv4 block does not match an IPv6 address', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } }, ec2Event({ sourceIPAddress: '::ffff:10.0.0.1' }), false],
+  // ── [C] wildcard ──
+  ['[C] wildcard on an event-bus ARN', { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/myEventBus' }, true],
+  ['[C] wildcard: other region', { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/myEventBus' }, false],
+  ['[C] wildcard * matches the empty run', { detail: { FileName: [{ wildcard: 'dir/*.png' }] } }, ec2Event({ FileName: 'dir/.png' }), true],
+  ['[C] wildcard escaped \\* is a literal star: matches "*"', { detail: { note: [{ wildcard: 'a\\*b' }] } }, ec2Event({ note: 'a*b' }), true],
+  ['[C] wildcard escaped \\* is a literal star: "axb" no match', { detail: { note: [{ wildcard: 'a\\*b' }] } }, ec2Event({ note: 'axb' }), false],
+  ['[C] wildcard regex metacharacters are literal', { detail: { note: [{ wildcard: 'a.c*' }] } }, ec2Event({ note: 'abc' }), false],
+  // ── [C] $or ──
+  ['[C] $or nested in detail: only x-limit satisfied', orNumericPattern, counters(0, 10, 301.8), true],
+  ['[C] $or nested in detail: none satisfied', orNumericPattern, counters(0, 10, 300), false],
+  ['[C] $or top-level: metricName branch', orTopLevel, cw({ metricName: 'ReadLatency' }), true],
+  ['[C] $or top-level: namespace branch', orTopLevel, cw({ namespace: 'AWS/ES' }), true],
+  ['[C] $or top-level: no branch', orTopLevel, cw({ metricName: 'WriteLatency', namespace: 'AWS/RDS' }), false],
+  ['[C] $or top-level: branch ok but AND field fails', orTopLevel, { source: 'aws.ec2', metricName: 'CPUUtilization' }, false],
+  ['[C] $or containing a nested $or: inner branch', orNested, cw({ detail: { 'c-count': 0, 'd-count': 3 } }), true],
+  ['[C] $or containing a nested $or: nothing', orNested, cw({ metricName: 'X', detail: { 'c-count': 0, 'd-count': 30 } }), false],
+];
+
+const each = cases.map(([name, pattern, event, expected]) => ({ name, pattern, event, expected }));
+
+describe('matchesPattern — AWS documentation examples', () => {
+  test('the table has at least 50 cases', () => expect(cases.length).toBeGreaterThanOrEqual(50));
+
+  test.each(each)('$name', ({ pattern, event, expected }) => {
+    expect(matchesPattern(pattern, event)).toBe(expected);
+    // the Terraform form: event_pattern is a JSON string
+    expect(matchesPattern(JSON.stringify(pattern), event)).toBe(expected);
+  });
+
+  test('compiled patterns give the same answers as matchesPattern (whole table)', () => {
+    for (const { pattern, event } of each) {
+      expect(compilePattern(pattern)(event)).toBe(matchesPattern(pattern, event));
+    }
+  });
+
+  test('a non-object event never matches', () => {
+    expect(matchesPattern({ source: [{ exists: false }] }, null as unknown as Ev)).toBe(false);
+  });
+});
+
+// ── validation (what PutRule rejects) ──
+type Bad = [name: string, pattern: unknown, path: string];
+const invalid: Bad[] = [
+  ['not an object', ['aws.ec2'], '$'],
+  ['null pattern', null, '$'],
+  ['invalid JSON text', '{"source": [', '$'],
+  ['empty pattern', {}, '$'],
+  ['leaf value not an array', { source: 'aws.ec2' }, '$.source'],
+  ['leaf number not in an array', { detail: { count: 5 } }, '$.detail.count'],
+  ['empty leaf array', { source: [] }, '$.source'],
+  ['empty nested object', { detail: {} }, '$.detail'],
+  ['nested array in a match list', { source: [['aws.ec2']] }, '$.source[0]'],
+  ['unknown operator', { source: [{ contains: 'ec2' }] }, '$.source[0]'],
+  ['two operators in one expression', { source: [{ prefix: 'a', suffix: 'b' }] }, '$.source[0]'],
+  ['prefix with a number', { source: [{ prefix: 5 }] }, '$.source[0].prefix'],
+  ['prefix object with an unknown key', { source: [{ prefix: { 'ignore-case': 'a' } }] }, '$.source[0].prefix'],
+  ['suffix equals-ignore-case not a string', { source: [{ suffix: { 'equals-ignore-case': ['a'] } }] }, '$.source[0].suffix.equals-ignore-case'],
+  ['equals-ignore-case with a list', { source: [{ 'equals-ignore-case': ['a'] }] }, '$.source[0].equals-ignore-case'],
+  ['exists not boolean', { source: [{ exists: 'true' }] }, '$.source[0].exists'],
+  ['numeric operand is a string', { n: [{ numeric: ['>', '5'] }] }, '$.n[0].numeric[1]'],
+  ['numeric unknown operator', { n: [{ numeric: ['!=', 5] }] }, '$.n[0].numeric[0]'],
+  ['numeric odd length', { n: [{ numeric: ['>', 0, '<'] }] }, '$.n[0].numeric'],
+  ['numeric not an array', { n: [{ numeric: 5 }] }, '$.n[0].numeric'],
+  ['numeric two lower bounds', { n: [{ numeric: ['>', 0, '>', 5] }] }, '$.n[0].numeric'],
+  ['numeric range reversed', { n: [{ numeric: ['>', 10, '<', 5] }] }, '$.n[0].numeric'],
+  ['numeric = combined', { n: [{ numeric: ['=', 5, '<', 10] }] }, '$.n[0].numeric'],
+  ['numeric beyond ±5e9', { n: [{ numeric: ['>', 6e9] }] }, '$.n[0].numeric[1]'],
+  ['anything-but mixed list', { s: [{ 'anything-but': ['a', 1] }] }, '$.s[0].anything-but'],
+  ['anything-but empty list', { s: [{ 'anything-but': [] }] }, '$.s[0].anything-but'],
+  ['anything-but boolean', { s: [{ 'anything-but': true }] }, '$.s[0].anything-but'],
+  ['anything-but unknown inner operator', { s: [{ 'anything-but': { numeric: ['>', 1] } }] }, '$.s[0].anything-but'],
+  ['anything-but prefix list', { s: [{ 'anything-but': { prefix: ['a'] } }] }, '$.s[0].anything-but.prefix'],
+  ['anything-but wildcard with **', { s: [{ 'anything-but': { wildcard: ['ok*', 'a**b'] } }] }, '$.s[0].anything-but.wildcard[1]'],
+  ['wildcard with consecutive **', { s: [{ wildcard: 'arn:**' }] }, '$.s[0].wildcard'],
+  ['wildcard with a bad escape', { s: [{ wildcard: 'a\\b' }] }, '$.s[0].wildcard'],
+  ['wildcard not a string', { s: [{ wildcard: 1 }] }, '$.s[0].wildcard'],
+  ['cidr without prefix length', { ip: [{ cidr: '10.0.0.1' }] }, '$.ip[0].cidr'],
+  ['cidr bad octet', { ip: [{ cidr: '10.0.0.256/24' }] }, '$.ip[0].cidr'],
+  ['cidr prefix too long', { ip: [{ cidr: '10.0.0.0/33' }] }, '$.ip[0].cidr'],
+  ['cidr IPv6 prefix too long', { ip: [{ cidr: '2001:db8::/129' }] }, '$.ip[0].cidr'],
+  ['cidr malformed IPv6', { ip: [{ cidr: '2001:::1/64' }] }, '$.ip[0].cidr'],
+  ['$or not an array', { $or: { a: ['1'] } }, '$.$or'],
+  ['$or with one alternative', { $or: [{ a: ['1'] }] }, '$.$or'],
+  ['$or with a non-object alternative', { $or: [{ a: ['1'] }, 'b'] }, '$.$or[1]'],
+  ['$or with an empty alternative', { detail: { $or: [{ a: ['1'] }, {}] } }, '$.detail.$or[1]'],
+  ['error deep inside $or', { $or: [{ a: ['1'] }, { b: [{ prefix: 1 }] }] }, '$.$or[1].b[0].prefix'],
+  ['key with a dot is quoted in the path', { 'a.b': 'x' }, '$["a.b"]'],
+];
+
+describe('validatePattern — rejected like PutRule, naming the path', () => {
+  test.each(invalid.map(([name, pattern, path]) => ({ name, pattern, path })))('$name → $path', ({ pattern, path }) => {
+    let error: unknown;
+    try {
+      validatePattern(pattern);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidEventPatternError);
+    expect((error as InvalidEventPatternError).path).toBe(path);
+    expect((error as Error).message).toContain(path);
+    expect(() => matchesPattern(pattern as EventPattern, {})).toThrow(InvalidEventPatternError);
+  });
+
+  test('every documented pattern in the table is valid', () => {
+    for (const [, pattern] of cases) expect(() => validatePattern(pattern)).not.toThrow();
+  });
+
+  test('valid edge forms are accepted', () => {
+    for (const p of [
+      { s: [{ wildcard: 'a\\\\b\\**' }] },
+      { n: [{ numeric: ['<', 5, '>=', 0] }] },
+      { s: [{ prefix: '' }] },
+      { s: [null, '', 0, false, { exists: true }] },
+      { ip: [{ cidr: '::/0' }, { cidr: '0.0.0.0/0' }, { cidr: '::ffff:10.0.0.0/104' }] },
+    ]) {
+      expect(() => validatePattern(p)).not.toThrow();
+    }
+  });
+});
+
+describe('helpers', () => {
+  test('parseIp handles IPv4, IPv6 compression and embedded IPv4', () => {
+    expect(parseIp('10.0.0.255')).toEqual([10, 0, 0, 255]);
+    expect(parseIp('::1')).toEqual([...new Array(15).fill(0), 1]);
+    expect(parseIp('::ffff:1.2.3.4')?.slice(10)).toEqual([0xff, 0xff, 1, 2, 3, 4]);
+    for (const bad of ['1.2.3', '01.2.3.4', '1.2.3.4.5', '1:2:3:4:5:6:7', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9', '1.2.3.4::']) {
+      expect(parseIp(bad)).toBeUndefined();
+    }
+  });
+
+  test('wildcard escape of a backslash matches a literal backslash', () => {
+    expect(matchesPattern({ p: [{ wildcard: 'C:\\\\*' }] }, { p: 'C:\\Windows' })).toBe(true);
+  });
+});
+
+// ── properties ──
+const key = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/);
+const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean(), fc.constant(null));
+const { tree } = fc.letrec<{ tree: Ev }>((tie) => ({
+  tree: fc.dictionary(key, fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('tree')), { minKeys: 1, maxKeys: 5 }),
+}));
+
+/** Exact-match pattern of every leaf of `event` (empty nested objects are skipped: `{}` is not a valid pattern). */
+function exactPattern(event: Ev): EventPattern | undefined {
+  const out: EventPattern = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (v !== null && typeof v === 'object') {
+      const sub = exactPattern(v as Ev);
+      if (sub) out[k] = sub;
+    } else out[k] = [v];
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+function leafPaths(event: Ev, prefix: string[] = []): string[][] {
+  return Object.entries(event).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' ? leafPaths(v as Ev, [...prefix, k]) : [[...prefix, k]],
+  );
+}
+const changed = (v: unknown): unknown =>
+  typeof v === 'string' ? `${v}x` : typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : 'null';
+function withValue(event: Ev, path: string[], value: unknown): Ev {
+  const [head, ...rest] = path;
+  return { ...event, [head]: rest.length ? withValue(event[head] as Ev, rest, value) : value };
+}
+
+describe('properties (fast-check)', () => {
+  test('an exact-match pattern built from an event matches it; changing one matched value breaks the match', () => {
+    fc.assert(
+      fc.property(tree, fc.nat(), (event, pick) => {
+        const pattern = exactPattern(event);
+        fc.pre(pattern !== undefined);
+        expect(matchesPattern(pattern!, event)).toBe(true);
+        const paths = leafPaths(event);
+        const path = paths[pick % paths.length];
+        const original = path.reduce<unknown>((node, k) => (node as Ev)[k], event);
+        const mutated = withValue(event, path, changed(original));
+        expect(matchesPattern(pattern!, mutated)).toBe(false);
+        expect(compilePattern(pattern!)(mutated)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('for a present leaf, [v] and [{anything-but: v}] are complements', () => {
+    const value = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: -5, max: 5 }));
+    fc.assert(
+      fc.property(value, value, (p, e) => {
+        const event = { f: e };
+        expect(matchesPattern({ f: [{ 'anything-but': p }] }, event)).toBe(!matchesPattern({ f: [p] }, event));
+      }),
+    );
+  });
+
+  test('exists:true and exists:false are complements for any field', () => {
+    fc.assert(
+      fc.property(tree, key, (event, k) => {
+        expect(matchesPattern({ [k]: [{ exists: true }] }, event)).toBe(!matchesPattern({ [k]: [{ exists: false }] }, event));
+      }),
+    );
+  });
+
+  test('an IPv4 address matches every CIDR block computed from its own leading bits', () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    fc.assert(
+      fc.property(fc.tuple(octet, octet, octet, octet), fc.integer({ min: 0, max: 32 }), (ip, len) => {
+        const n = ((ip[0] << 24) | (ip[1] << 16) | (ip[2] << 8) | ip[3]) >>> 0;
+        const net = len === 0 ? 0 : (n & (0xffffffff << (32 - len))) >>> 0;
+        const dotted = (x: number) => [24, 16, 8, 0].map((s) => (x >>> s) & 255).join('.');
+        const pattern = { ip: [{ cidr: `${dotted(net)}/${len}` }] };
+        expect(matchesPattern(pattern, { ip: ip.join('.') })).toBe(true);
+        if (len > 0) {
+          const flipped = (n ^ (1 << (32 - len))) >>> 0; // flip the last network bit
+          expect(matchesPattern(pattern, { ip: dotted(flipped) })).toBe(false);
+        }
+      }),
+    );
+  });
+
+  test('a wildcard made of an escaped literal matches exactly that literal', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.string({ maxLength: 3 }), (s, extra) => {
+        const w = s.replace(/[\\*]/g, (c) => `\\${c}`);
+        expect(matchesPattern({ f: [{ wildcard: w }] }, { f: s })).toBe(true);
+        if (extra) expect(matchesPattern({ f: [{ wildcard: w }] }, { f: s + extra })).toBe(false);
+      }),
+    );
+  });
+});
