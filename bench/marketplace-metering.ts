@@ -51,7 +51,3 @@ export async function runMeteringBench(records = 2000): Promise<{ recordsPerSeco
     await fake.stop();
   }
 }
-
-if (require.main === module) {
-  runMeteringBench().then((r) => console.log(JSON.stringify(r)));
-}

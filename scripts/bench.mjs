@@ -7,7 +7,7 @@ import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
 await bundle({ ifStale: true, quiet: true });
-await compile(['main.ts'], { selfContained: true });
+await compile(['main.ts', 'bench/synth-sbt-scope.ts'], { selfContained: true });
 await compile(['scripts/bench.ts']);
 const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/bench.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
 process.exit(res.status ?? 1);

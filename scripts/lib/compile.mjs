@@ -7,6 +7,16 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT } from './handlers.mjs';
 
+// cdktf's token creation stacks (see token-stack-trace.cjs) are opt-in in the synth bundle.
+const tokenStackTraces = {
+  name: 'token-stack-traces',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]stack-trace$/ }, (args) =>
+      args.importer.includes(join('cdktf', 'lib')) ? { path: join(ROOT, 'scripts/lib/token-stack-trace.cjs') } : undefined,
+    );
+  },
+};
+
 export async function compile(entries, { selfContained = false } = {}) {
   await build({
     entryPoints: entries.map((e) => join(ROOT, e)),
@@ -23,6 +33,7 @@ export async function compile(entries, { selfContained = false } = {}) {
           minifySyntax: true,
           minifyWhitespace: true,
           alias: { archiver: join(ROOT, 'scripts/lib/archiver-stub.cjs') },
+          plugins: [tokenStackTraces],
         }
       : { packages: 'external', sourcemap: 'linked' }),
   });
