@@ -6,6 +6,8 @@
  * secrets and bus). So a missing env var, a wrong trigger or a wrong scope fails here as it would in AWS.
  */
 import { randomUUID } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import type { StackJson } from './synth';
 import { httpEvent } from './http-event';
 
@@ -33,6 +35,7 @@ export interface HttpResult {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+const ROOT = join(__dirname, '../..');
 const ref = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
 
 export class SynthHarness {
@@ -93,8 +96,10 @@ export class SynthHarness {
   private handlerOf(fnLogical: string): AnyHandler {
     const f = this.res('aws_lambda_function')[fnLogical]!;
     const archive = /([a-z0-9-]+)\.zip$/.exec(String(f.filename))![1]!;
-    const dash = archive.indexOf('-');
-    const mod = require(`../../lambda/${archive.slice(0, dash)}/${archive.slice(dash + 1)}`) as { handler: AnyHandler };
+    // The bundle manifest knows each archive's entry (service folders may contain dashes).
+    const entry = SynthHarness.manifest().archives[archive]?.entry;
+    if (!entry) throw new Error(`archive ${archive} is not in build/lambda/manifest.json: run npm run bundle`);
+    const mod = require(join(ROOT, entry)) as { handler: AnyHandler };
     return mod.handler;
   }
 
@@ -105,6 +110,12 @@ export class SynthHarness {
     SynthHarness.lastEnv = Object.keys(env);
     Object.assign(process.env, env);
     return this.handlerOf(fnLogical)(event);
+  }
+
+  private static manifestCache?: { archives: Record<string, { entry: string }> };
+  private static manifest() {
+    SynthHarness.manifestCache ??= JSON.parse(readFileSync(join(ROOT, 'build/lambda/manifest.json'), 'utf8'));
+    return SynthHarness.manifestCache!;
   }
 
   /** Variables the last invocation (of any harness in this process) set. */
