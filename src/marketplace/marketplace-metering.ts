@@ -1,6 +1,7 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../core/durable-table';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from '../core/cdktf';
 import { LambdaTarget } from '../core/event-targets';
@@ -47,7 +48,7 @@ export class MarketplaceMetering extends Construct {
     const p = props.namePrefix;
     this.usageTable = new DynamodbTable(this, 'usage', {
       name: `${p}-marketplace-usage`,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection }),
       hashKey: 'customerKey',
       rangeKey: 'recordId',
       attribute: [
@@ -58,13 +59,10 @@ export class MarketplaceMetering extends Construct {
       ttl: { attributeName: 'expiresAt', enabled: true },
       // Sparse: only records still to be aggregated carry `pending`.
       globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
     this.ledgerTable = new DynamodbTable(this, 'ledger', {
       name: `${p}-marketplace-metering-ledger`,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection }),
       hashKey: 'bucketId',
       attribute: [
         { name: 'bucketId', type: 'S' },
@@ -74,9 +72,6 @@ export class MarketplaceMetering extends Construct {
       ttl: { attributeName: 'expiresAt', enabled: true },
       // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
       globalSecondaryIndex: [{ name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
     this.dlq = new SqsQueue(this, 'dlq', { name: `${p}-marketplace-metering-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
 

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../core/durable-table';
 import { Construct } from '../core/cdktf';
 import type { PolicyStatement } from '../core/iam';
 
@@ -25,7 +26,7 @@ export class SubscribersTable extends Construct {
     super(scope, id);
     this.table = new DynamodbTable(this, 'table', {
       name: props.name,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection }),
       hashKey: 'subscriberId',
       attribute: [
         { name: 'subscriberId', type: 'S' },
@@ -38,9 +39,6 @@ export class SubscribersTable extends Construct {
         { name: SubscribersTable.CUSTOMER_IDENTIFIER_INDEX, hashKey: 'customerIdentifier', projectionType: 'INCLUDE', nonKeyAttributes: ['kind'] },
         { name: SubscribersTable.KIND_INDEX, hashKey: 'kind', rangeKey: 'subscriberId', projectionType: 'ALL' },
       ],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
   }
 

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { Construct } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
 import type { PolicyStatement } from '../../core/iam';
@@ -65,12 +66,7 @@ export class DynamoDBBilling extends Construct implements IBilling {
     super(scope, id);
     const p = props.namePrefix;
     const protect = (props.deletionProtection ?? true) as boolean;
-    const common = {
-      billingMode: 'PAY_PER_REQUEST',
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: protect,
-    };
+    const common = durableTable({ deletionProtection: protect, kmsKeyArn: props.kmsKeyArn });
     this.customersTable = new DynamodbTable(this, 'customers', {
       ...common,
       name: `${p}-billing-customers`,

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
@@ -52,13 +53,10 @@ export class WebhookVerification extends Construct {
     }
     this.replayTable = new DynamodbTable(this, 'replay-table', {
       name: `${props.namePrefix}-billing-webhook-events`,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection ?? false, kmsKeyArn: props.kmsKeyArn }),
       hashKey: 'webhookId',
       attribute: [{ name: 'webhookId', type: 'S' }],
       ttl: { attributeName: 'expiresAt', enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      pointInTimeRecovery: { enabled: true },
-      deletionProtectionEnabled: (props.deletionProtection ?? false) as boolean,
     });
   }
 

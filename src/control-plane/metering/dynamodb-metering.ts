@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { Construct } from '../../core/cdktf';
 import type { PolicyStatement } from '../../core/iam';
 import { LambdaFunction } from '../../core/lambda-function';
@@ -40,12 +41,7 @@ export class DynamoDBMetering extends Construct implements IMetering {
   constructor(scope: Construct, id: string, props: DynamoDBMeteringProps) {
     super(scope, id);
     const p = props.namePrefix;
-    const common = {
-      billingMode: 'PAY_PER_REQUEST',
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
-    };
+    const common = durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn });
     this.metersTable = new DynamodbTable(this, 'meters', {
       ...common,
       name: `${p}-metering-meters`,

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { Construct } from '../../core/cdktf';
 import type { PolicyStatement } from '../../core/iam';
 
@@ -30,7 +31,7 @@ export class TenantTable extends Construct {
     super(scope, id);
     this.table = new DynamodbTable(this, 'table', {
       name: props.name,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
       hashKey: 'tenantId',
       attribute: [
         { name: 'tenantId', type: 'S' },
@@ -52,9 +53,6 @@ export class TenantTable extends Construct {
           projectionType: 'ALL',
         },
       ],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
   }
 

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { Construct } from '../../core/cdktf';
 import type { PolicyStatement } from '../../core/iam';
 
@@ -24,7 +25,7 @@ export class RegistrationTable extends Construct {
     super(scope, id);
     this.table = new DynamodbTable(this, 'table', {
       name: props.name,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
       hashKey: 'tenantRegistrationId',
       attribute: [
         { name: 'tenantRegistrationId', type: 'S' },
@@ -32,9 +33,6 @@ export class RegistrationTable extends Construct {
         { name: 'createdAt', type: 'S' },
       ],
       globalSecondaryIndex: [{ name: RegistrationTable.LIST_INDEX, hashKey: 'listPartition', rangeKey: 'createdAt', projectionType: 'ALL' }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
   }
 

@@ -1,4 +1,5 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { durableTable } from '../../core/durable-table';
 import { Construct } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
 
@@ -23,7 +24,7 @@ export class UserTable extends Construct {
     super(scope, id);
     this.table = new DynamodbTable(this, 'table', {
       name: props.name,
-      billingMode: 'PAY_PER_REQUEST',
+      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
       hashKey: 'userName',
       attribute: [
         { name: 'userName', type: 'S' },
@@ -31,9 +32,6 @@ export class UserTable extends Construct {
         { name: 'created', type: 'S' },
       ],
       globalSecondaryIndex: [{ name: UserTable.LIST_INDEX, hashKey: 'listPartition', rangeKey: 'created', projectionType: 'ALL' }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: (props.deletionProtection ?? true) as boolean,
     });
   }
 
