@@ -3,6 +3,7 @@
 // the archives' hashes), then jest (DynamoDB Local started once by the global setup; ≤ 2 workers).
 // Extra arguments go to jest, e.g. `npm test -- test/synth`.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from './bundle.mjs';
 import { ROOT } from './lib/handlers.mjs';
@@ -14,4 +15,17 @@ const run = (cmd, args) => {
 };
 if (!process.env.SBT_SKIP_TYPECHECK) run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 await bundle({ ifStale: true, quiet: true });
-run(process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--maxWorkers=2', ...jestArgs]);
+// Jest's summary is not a closing line CI tools read, so the plain one is printed after it.
+const results = join(ROOT, 'build', 'jest-results.json');
+mkdirSync(join(ROOT, 'build'), { recursive: true });
+rmSync(results, { force: true });
+const jest = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/jest/bin/jest.js'), '--maxWorkers=2', '--json', `--outputFile=${results}`, ...jestArgs],
+  { stdio: 'inherit', cwd: ROOT, env: process.env },
+);
+if (existsSync(results)) {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+}
+process.exit(jest.status ?? 1);
