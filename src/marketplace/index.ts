@@ -1,6 +1,5 @@
 export * from './pricing';
 export * from './subscribers-table';
-export * from './marketplace-api';
 export * from './notification-ingest';
 export * from './marketplace-metering';
 export * from './registration-web-page';

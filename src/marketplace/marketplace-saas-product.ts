@@ -1,7 +1,7 @@
 import { Construct, Fn, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
 import { SCOPES } from '../core/scopes';
-import { MarketplaceApi } from './marketplace-api';
+import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
 import { NotificationIngest } from './notification-ingest';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
@@ -71,7 +71,7 @@ export interface MarketplaceSaaSProductProps {
  */
 export class MarketplaceSaaSProduct extends Construct {
   readonly subscribers: SubscribersTable;
-  readonly api: MarketplaceApi;
+  readonly api: ControlPlaneApi;
   readonly registerFunction: LambdaFunction;
   readonly notificationFunction: LambdaFunction;
   readonly adminFunction?: LambdaFunction;
@@ -93,7 +93,17 @@ export class MarketplaceSaaSProduct extends Construct {
     const optional = props.optionalFields ?? [];
 
     this.subscribers = new SubscribersTable(this, 'subscribers', { name: `${p}-marketplace-subscribers`, deletionProtection: props.deletionProtection });
-    this.api = new MarketplaceApi(this, 'api', { name: `${p}-marketplace`, jwt: props.adminJwt, corsAllowOrigins: props.registrationCorsOrigins });
+    // The marketplace's own small HTTP API (same construct as the control plane's): public registration routes
+    // (Marketplace and the buyer's browser carry no token) and JWT-scoped admin routes. Separate from the
+    // control-plane API so the module deploys on its own and its public surface is exactly two routes.
+    this.api = new ControlPlaneApi(this, 'api', {
+      name: `${p}-marketplace`,
+      description: 'AWS Marketplace registration and subscriber admin',
+      jwt: props.adminJwt,
+      corsAllowOrigins: props.registrationCorsOrigins,
+      throttlingRateLimit: 50,
+      throttlingBurstLimit: 100,
+    });
 
     const common: Record<string, string> = {
       PRODUCT_CODE: props.productCode,
@@ -130,8 +140,8 @@ export class MarketplaceSaaSProduct extends Construct {
       },
       statements: [this.subscribers.writeStatement(), putEvents, { actions: marketplaceActions, resources: ['*'] }, sesStatement],
     });
-    this.api.addRoute({ method: 'POST', path: '/landing', handler: this.registerFunction, publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)' });
-    this.api.addRoute({ method: 'POST', path: '/register', handler: this.registerFunction, publicReason: 'the buyer registers before having any account' });
+    this.api.addRoute({ method: 'POST', path: '/landing', handler: this.registerFunction, authorization: 'none', publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)' });
+    this.api.addRoute({ method: 'POST', path: '/register', handler: this.registerFunction, authorization: 'none', publicReason: 'the buyer registers before having any account' });
 
     this.notificationFunction = new LambdaFunction(this, 'notifications', {
       archive: 'marketplace-notifications',
@@ -182,9 +192,9 @@ export class MarketplaceSaaSProduct extends Construct {
       });
       const read = props.adminReadScope ?? SCOPES.tenantRead;
       const write = props.adminWriteScope ?? SCOPES.tenantWrite;
-      this.api.addRoute({ method: 'GET', path: '/subscribers', handler: this.adminFunction, scope: read });
-      this.api.addRoute({ method: 'GET', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scope: read });
-      this.api.addRoute({ method: 'DELETE', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scope: write });
+      this.api.addRoute({ method: 'GET', path: '/subscribers', handler: this.adminFunction, scopes: [read] });
+      this.api.addRoute({ method: 'GET', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scopes: [read] });
+      this.api.addRoute({ method: 'DELETE', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scopes: [write] });
     }
 
     if (props.registrationPage !== false) {

@@ -24,6 +24,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ControlPlaneApiProps {
   /** API name (include the name prefix). */
   readonly name: string;
+  /** Description of the API. @default 'SaaS control plane API' */
+  readonly description?: string;
   /**
    * JWT issuer and audiences for the authorizer (from IAuth); `jwksUri` is used by the private REST API's
    * token authorizer for non-Cognito issuers. @default no authorizer: only public routes allowed
@@ -117,7 +119,7 @@ export class ControlPlaneApi extends Construct {
     this.api = new Apigatewayv2Api(this, 'api', {
       name: props.name,
       protocolType: 'HTTP',
-      description: 'SaaS control plane API',
+      description: props.description ?? 'SaaS control plane API',
       disableExecuteApiEndpoint: props.domain?.disableExecuteApiEndpoint,
       corsConfiguration: props.corsAllowOrigins?.length
         ? {
