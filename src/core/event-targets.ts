@@ -83,6 +83,8 @@ export class StepFunctionsTarget implements IEventTarget {
       name: this.options.roleName,
       servicePrincipal: 'events.amazonaws.com',
       statements: [{ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }],
+      // Only this rule may use the role (no confused deputy through another rule in the account).
+      trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
     });
     new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.stateMachineArn, roleArn: role.roleArn });
   }

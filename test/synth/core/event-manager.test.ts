@@ -61,6 +61,14 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   expect(perms[0].principal).toBe('events.amazonaws.com');
   expect(String(perms[0].source_arn)).toMatch(/aws_cloudwatch_event_rule\..+\.arn/);
   expect(resourcesOf(synthStack(cp), 'aws_cloudwatch_event_rule')).toEqual({});
+  // the role EventBridge assumes to start the state machine trusts only that rule
+  const trusts = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap(
+    (d) => (d.statement as { actions: string[]; condition?: { variable: string; values: string[] }[] }[]) ?? [],
+  );
+  const eventsTrust = trusts.find((t) => t.actions.includes('sts:AssumeRole') && t.condition?.length);
+  expect(eventsTrust?.condition).toEqual([
+    expect.objectContaining({ variable: 'aws:SourceArn', values: [expect.stringMatching(/aws_cloudwatch_event_rule\..+\.arn/)] }),
+  ]);
 });
 
 test('grantPutEventsTo and cross-account put permission (SBT #166)', () => {
