@@ -13,12 +13,17 @@
  *   alarms show them; SBT's executions "succeed" after a failed build.
  * - Putting the outgoing event is retried (EventBridge throttling / partial failure must not lose a
  *   tenant's result).
+ * - **A missing input variable is a failure event, not a stuck tenant.** Referencing an absent
+ *   `$.detail.<name>` in the task's parameters is a `States.Runtime` error, which no Catch can handle —
+ *   in SBT the execution just dies and the control plane never hears back. A Choice state checks every
+ *   event variable first and sends the failure event (`SBT.MissingEventVariable`, naming the variable).
  *
  * Exported variables are picked out of `Build.ExportedEnvironmentVariables` ([{Name, Value}]) with a
  * JSONPath filter in the task's ResultSelector (a plain path, where quoted filter literals are standard),
  * then `States.ArrayGetItem(…, 0)` turns each one-element list into the string.
  */
 export const SCRIPT_JOB_STATES = {
+  checkInput: 'checkIncomingEvent',
   startBuild: 'startCodeBuild',
   notifySuccess: 'notifySuccessEventBridgeTask',
   notifyFailure: 'notifyFailureEventBridgeTask',
@@ -79,11 +84,35 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
     Entries: [{ EventBusName: p.eventBusName, Source: e.source, DetailType: e.detailType, Detail: detail }],
   });
 
+  const eventVariables = [...p.stringVariables, ...p.jsonVariables];
+  const missingState = (n: string) => `missingEventVariable_${n}`;
+  const inputChecks: Record<string, unknown> = eventVariables.length
+    ? {
+        [S.checkInput]: {
+          Type: 'Choice',
+          Choices: eventVariables.map((n) => ({ Not: { Variable: `$.detail.${n}`, IsPresent: true }, Next: missingState(n) })),
+          Default: S.startBuild,
+        },
+        ...Object.fromEntries(
+          eventVariables.map((n) => [
+            missingState(n),
+            {
+              Type: 'Pass',
+              Result: { Error: 'SBT.MissingEventVariable', Cause: `the incoming event's detail has no '${n}' (a variable of this job)` },
+              ResultPath: `$.${S.startBuild}.Catch`,
+              Next: S.notifyFailure,
+            },
+          ]),
+        ),
+      }
+    : {};
+
   return {
     ...(p.comment ? { Comment: p.comment } : {}),
-    StartAt: S.startBuild,
+    StartAt: eventVariables.length ? S.checkInput : S.startBuild,
     TimeoutSeconds: p.timeoutSeconds + EXECUTION_TIMEOUT_MARGIN_SECONDS,
     States: {
+      ...inputChecks,
       [S.startBuild]: {
         Type: 'Task',
         Resource: CODEBUILD_START_BUILD_SYNC,

@@ -177,6 +177,31 @@ mkdir -p work && cd work`,
     ]);
   });
 
+  test('an event without a job variable gets a failure event naming it (SBT: the execution dies silently)', async () => {
+    const machine = localJob({
+      script: 'echo never',
+      environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
+      environmentJSONVariablesFromIncomingEvent: ['prices'],
+    });
+    const { tier: _omit, ...detail } = onboardingRequest().detail;
+
+    const run = await machine.run({ ...onboardingRequest(), detail });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.builds).toEqual([]);
+    expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
+      [
+        'sbt_aws_provisionFailure',
+        {
+          tenantRegistrationId: 'r-1',
+          jobOutput: FAILURE_STATUS,
+          error: 'SBT.MissingEventVariable',
+          cause: "the incoming event's detail has no 'tier' (a variable of this job)",
+        },
+      ],
+    ]);
+  });
+
   test('a failed PutEvents entry is retried, so the result is not lost', async () => {
     const machine = localJob({ script: 'export tenantStatus=created', environmentVariablesToOutgoingEvent: ['tenantStatus'] });
     capture.failNext(1);

@@ -20,7 +20,14 @@ describe('ScriptJob state machine definition', () => {
   const S = SCRIPT_JOB_STATES;
 
   test('startBuild.sync with string and JSON overrides, a catchable task timeout and an execution backstop', () => {
-    expect(def.StartAt).toBe(S.startBuild);
+    // every event variable is checked first: an absent one is a failure event, not an uncatchable States.Runtime
+    expect(def.StartAt).toBe(S.checkInput);
+    expect(def.States[S.checkInput]).toMatchObject({ Type: 'Choice', Default: S.startBuild });
+    expect(def.States[S.checkInput].Choices[0]).toEqual({
+      Not: { Variable: `$.detail.${def.States[S.checkInput].Choices[0].Not.Variable.split('.').pop()}`, IsPresent: true },
+      Next: def.States[S.checkInput].Choices[0].Next,
+    });
+    expect(def.States[def.States[S.checkInput].Choices[0].Next]).toMatchObject({ Type: 'Pass', Next: S.notifyFailure });
     expect(def.TimeoutSeconds).toBe(900);
     const start = def.States[S.startBuild];
     expect(start).toMatchObject({ Resource: 'arn:aws:states:::codebuild:startBuild.sync', TimeoutSeconds: 600, Next: S.notifySuccess });
