@@ -1,4 +1,4 @@
-import { Token, type Construct } from '../core/cdktf';
+import { Fn, Token, type Construct } from '../core/cdktf';
 import { EventManager, type EventManagerProps } from '../core/event-manager';
 import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { awsContext } from './aws-context';
@@ -23,6 +23,15 @@ export interface ApplicationPlaneStackProps extends SbtStackProps {
   readonly buildImage?: string;
   /** CodeBuild compute type of both jobs. @default ScriptJob's (BUILD_GENERAL1_SMALL) */
   readonly computeType?: string;
+  /**
+   * The control plane lives in another AWS account (an application plane per account or per cell).
+   * EventBridge rules cannot be created on another account's bus, so this stack then owns a bus
+   * (`<prefix>-app-plane-events`, output `application_plane_event_bus_arn`) that lets the control plane's
+   * account put events; the control plane forwards its request events to it (ControlPlaneStack
+   * `applicationPlaneEventBusArns`), and the job results are forwarded back to the control plane's bus.
+   * @default false (same account: rules directly on the control plane's bus)
+   */
+  readonly crossAccount?: boolean;
 }
 
 /**
@@ -38,7 +47,14 @@ export class ApplicationPlaneStack extends SbtStack {
   constructor(scope: Construct, id: string, props: ApplicationPlaneStackProps = {}) {
     super(scope, id, props);
     const busArn = this.busArnInput(props);
-    this.eventManager = new EventManager(this, 'events', { eventBusArn: busArn, ...(props.eventSources ?? {}) });
+    this.eventManager = props.crossAccount
+      ? new EventManager(this, 'events', {
+          busName: this.name('app-plane-events'),
+          // arn:<partition>:events:<region>:<account>:event-bus/<name> → the control plane's account
+          allowPutEventsFromAccounts: [Fn.element(Fn.split(':', busArn), 4)],
+          ...(props.eventSources ?? {}),
+        })
+      : new EventManager(this, 'events', { eventBusArn: busArn, ...(props.eventSources ?? {}) });
 
     const ctx = awsContext(this);
     const tenantStackPrefix = this.name('tenant');
@@ -82,6 +98,20 @@ export class ApplicationPlaneStack extends SbtStack {
       eventManager: this.eventManager,
       scriptJobs: [this.provisioning, this.deprovisioning],
     });
+
+    if (props.crossAccount) {
+      const e = this.eventManager.events;
+      this.eventManager.forwardEvents(this, {
+        targetBusArn: busArn,
+        events: [e.provisionSuccess, e.provisionFailure, e.deprovisionSuccess, e.deprovisionFailure],
+        roleName: this.name('app-plane-results-forwarder'),
+      });
+      this.output(
+        'application_plane_event_bus_arn',
+        this.eventManager.busArn,
+        "This plane's bus: give it to the control plane (applicationPlaneEventBusArns) so request events reach it.",
+      );
+    }
 
     this.output('provisioning_state_machine_arn', this.provisioning.stateMachine.arn, 'State machine that provisions a tenant on onboardingRequest.');
     this.output('deprovisioning_state_machine_arn', this.deprovisioning.stateMachine.arn, 'State machine that deprovisions a tenant on offboardingRequest.');

@@ -35,6 +35,13 @@ export interface ControlPlaneStackProps extends SbtStackProps {
   readonly billing?: IBilling | ((scope: Construct, metering?: IMetering) => IBilling) | false;
   /** Metering provider, or a factory; `false` for none. @default the reference DynamoDBMetering */
   readonly metering?: IMetering | ((scope: Construct) => IMetering) | false;
+  /**
+   * Event buses of application planes in other AWS accounts (ApplicationPlaneStack `crossAccount`):
+   * request events (onboarding, offboarding, activate, deactivate) are forwarded to each, and their
+   * accounts may put events (the job results) on this plane's bus. Literal ARNs (synth-time).
+   * @default none (application planes in this account listen on the bus directly)
+   */
+  readonly applicationPlaneEventBusArns?: string[];
   /** Extra ControlPlane props. */
   readonly controlPlane?: Partial<ControlPlaneProps>;
 }
@@ -69,7 +76,21 @@ export class ControlPlaneStack extends SbtStack {
       description: 'Browser origins allowed to call the API (e.g. the admin console). Empty turns CORS off.',
       default: props.corsAllowOrigins ?? [],
     });
-    this.eventManager = new EventManager(this, 'events', { busName: this.name('sbt-events') });
+    const remotePlanes = props.applicationPlaneEventBusArns ?? [];
+    const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
+    this.eventManager = new EventManager(this, 'events', {
+      busName: this.name('sbt-events'),
+      allowPutEventsFromAccounts: remoteAccounts.length ? remoteAccounts : undefined,
+    });
+    remotePlanes.forEach((targetBusArn, i) => {
+      const e = this.eventManager.events;
+      this.eventManager.forwardEvents(this, {
+        id: `forward-to-application-plane-${i}`,
+        targetBusArn,
+        events: [e.onboardingRequest, e.offboardingRequest, e.activateRequest, e.deactivateRequest],
+        roleName: this.name(`forward-app-plane-${i}`),
+      });
+    });
     const metering =
       props.metering === false
         ? undefined
@@ -142,4 +163,13 @@ export class ControlPlaneStack extends SbtStack {
     }
     if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
   }
+}
+
+/** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`). */
+function accountOfBusArn(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) {
+    throw new Error(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
+  }
+  return parts[4]!;
 }

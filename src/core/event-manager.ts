@@ -10,7 +10,8 @@ import {
   detailTypeOf,
   type SbtEventKey,
 } from './event-catalog';
-import type { IEventTarget } from './event-targets';
+import { EventBusTarget, type IEventTarget } from './event-targets';
+import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
 
 /** An event by detail-type and source (SBT's EventDefinition). */
@@ -166,6 +167,20 @@ export class EventManager extends Construct implements IEventManager {
   addTargetToEvent(scope: Construct, props: AddTargetToEventProps): void {
     const rule = this.ruleFor(scope, props.eventDefinition);
     props.target.bind(rule, `target-${rule.node.children.length}`, rule);
+  }
+
+  /**
+   * Forwards `events` from this bus to another bus (e.g. an application plane's or a control plane's bus in
+   * another account), with one role allowed to put events on that bus only. Rules live in `scope`.
+   */
+  forwardEvents(scope: Construct, o: { targetBusArn: string; events: EventDefinition[]; roleName: string; id?: string }): ServiceRole {
+    const role = new ServiceRole(scope, o.id ?? `forward-${sanitize(o.roleName)}`, {
+      name: o.roleName,
+      servicePrincipal: 'events.amazonaws.com',
+      statements: [{ actions: ['events:PutEvents'], resources: [o.targetBusArn] }],
+    });
+    for (const def of o.events) this.addTargetToEvent(scope, { eventDefinition: def, target: new EventBusTarget(o.targetBusArn, { role }) });
+    return role;
   }
 
   grantPutEventsTo(grantee: IGrantable): void {

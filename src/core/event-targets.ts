@@ -89,3 +89,28 @@ export class StepFunctionsTarget implements IEventTarget {
     new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.stateMachineArn, roleArn: role.roleArn });
   }
 }
+
+/**
+ * Forwards to another event bus — typically in another AWS account (an application plane per account,
+ * SBT #45/#46). The receiving bus's policy must let this account put events (EventManager
+ * `allowPutEventsFromAccounts` on that side). Give one `role` to share it among several rules.
+ */
+export class EventBusTarget implements IEventTarget {
+  constructor(
+    readonly busArn: string,
+    readonly options: EventTargetOptions & { role?: ServiceRole; roleName?: string },
+  ) {
+    if (!options.role && !options.roleName) throw new Error('EventBusTarget needs a role or a roleName');
+  }
+  bind(scope: Construct, id: string, rule: CloudwatchEventRule): void {
+    const role =
+      this.options.role ??
+      new ServiceRole(scope, `${id}-role`, {
+        name: this.options.roleName!,
+        servicePrincipal: 'events.amazonaws.com',
+        statements: [{ actions: ['events:PutEvents'], resources: [this.busArn] }],
+        trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
+      });
+    new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.busArn, roleArn: role.roleArn });
+  }
+}
