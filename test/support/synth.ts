@@ -4,14 +4,8 @@
  */
 import { App, Testing, type TerraformStack } from '../../src/core/cdktf';
 
-export type StackJson = {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  variable?: Record<string, Record<string, unknown>>;
-  output?: Record<string, Record<string, unknown>>;
-  terraform?: Record<string, unknown>;
-  provider?: Record<string, unknown>;
-};
+export type { StackJson } from '../../local/stack-json';
+import type { StackJson } from '../../local/stack-json';
 
 export function synthStack(stack: TerraformStack): StackJson {
   return JSON.parse(Testing.synth(stack)) as StackJson;

@@ -11,7 +11,7 @@ import { handler as register } from '../../../lambda/marketplace/register';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { PAGE_FILES, registrationPageDir } from '../../../src/marketplace/registration-web-page';
-import { httpEvent } from '../../support/http-event';
+import { httpEvent } from '../../../local/http-event';
 import { PRODUCT, startHarness, type Harness } from '../../integration/marketplace/harness';
 
 const CHROMIUM = '/usr/bin/chromium';

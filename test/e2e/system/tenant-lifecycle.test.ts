@@ -15,11 +15,11 @@ import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/core/scopes';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
-import { LocalStepFunctions } from '../../support/local-step-functions';
-import { LocalSystem } from '../../support/local-system';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
+import { LocalStepFunctions } from '../../../local/step-functions';
+import { LocalSystem } from '../../../local/system';
 import { synthStack, testApp } from '../../support/synth';
-import { SynthHarness } from '../../support/synth-harness';
+import { SynthHarness } from '../../../local/synth-harness';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
 
 const BUS_NAME = 'e2e-sbt-events';

@@ -7,8 +7,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
-import { LocalStepFunctions } from '../../support/local-step-functions';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
+import { LocalStepFunctions } from '../../../local/step-functions';
 import { synthStack, testApp } from '../../support/synth';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:111122223333:event-bus/sbt-sbt-events';

@@ -6,8 +6,8 @@ import { CoreApplicationPlane } from '../../../src/application-plane/core-applic
 import { ScriptJob, type ScriptJobProps } from '../../../src/application-plane/script-job';
 import { EventManager } from '../../../src/core/event-manager';
 import { SbtStack } from '../../../src/core/sbt-stack';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
-import { LocalStepFunctions } from '../../support/local-step-functions';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
+import { LocalStepFunctions } from '../../../local/step-functions';
 import { synthStack, testApp } from '../../support/synth';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:123456789012:event-bus/sbt-test-events';

@@ -4,10 +4,10 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'crypto';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { SynthHarness } from '../../support/synth-harness';
+import { SynthHarness } from '../../../local/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';
 

@@ -7,10 +7,10 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature';
 import { HttpBillingVendorAdapter } from '../../../src/control-plane/billing/http-billing-vendor-adapter';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { SynthHarness } from '../../support/synth-harness';
+import { SynthHarness } from '../../../local/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';
 

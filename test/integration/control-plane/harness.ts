@@ -3,8 +3,8 @@
  * DynamoDB Local, the bus captured by EventBridgeCapture, handlers called with API Gateway v2 events.
  */
 import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
-import { httpEvent, type HttpEventInput } from '../../support/http-event';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
+import { httpEvent, type HttpEventInput } from '../../../local/http-event';
 import { synthStack, testApp, type StackJson } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
 

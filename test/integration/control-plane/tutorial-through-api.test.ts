@@ -8,7 +8,7 @@ import { handler as tenants } from '../../../lambda/tenant-management/api';
 import { handler as registrations } from '../../../lambda/tenant-registration/api';
 import { handler as results } from '../../../lambda/tenant-registration/results';
 import { handler as users } from '../../../lambda/user-management/api';
-import { httpEvent } from '../../support/http-event';
+import { httpEvent } from '../../../local/http-event';
 import { resourcesOf } from '../../support/synth';
 import { busEvent, setUp, type Harness } from './harness';
 

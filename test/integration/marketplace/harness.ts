@@ -6,7 +6,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
-import { EventBridgeCapture } from '../../support/eventbridge-capture';
+import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../support/marketplace-fake';
 import { synthStack, testApp } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';

@@ -6,7 +6,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import type { SQSEvent } from 'aws-lambda';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as register } from '../../../lambda/marketplace/register';
-import { httpEvent } from '../../support/http-event';
+import { httpEvent } from '../../../local/http-event';
 import { startFauxqsProcess, type FauxqsProcess } from './fauxqs-process';
 import { PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
 

@@ -5,7 +5,7 @@ import { handler as notifications } from '../../../lambda/marketplace/notificati
 import { handler as subscribers } from '../../../lambda/marketplace/subscribers';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
-import { httpEvent } from '../../support/http-event';
+import { httpEvent } from '../../../local/http-event';
 import { PRODUCT, agreementEvent, licenseEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
 import { createServer, type Server } from 'http';
 

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { randomUUID } from 'crypto';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { SynthHarness } from '../../support/synth-harness';
+import { SynthHarness } from '../../../local/synth-harness';
 import { billingTestStack } from '../billing/test-stack';
 
 const APP = 'sbt.application.plane';

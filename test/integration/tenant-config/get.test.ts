@@ -5,7 +5,7 @@ import { handler } from '../../../lambda/tenant-config/get';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { synthStack, testApp } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
-import { httpEvent } from '../../support/http-event';
+import { httpEvent } from '../../../local/http-event';
 
 let tableName: string;
 

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { App } from '../../../src/core/cdktf';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { TerraformReferences } from '../../support/local-step-functions';
+import { TerraformReferences } from '../../../local/step-functions';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
 type Statement = { sid?: string; actions: string[]; resources: string[]; condition?: { test: string; variable: string; values: string[] }[] };

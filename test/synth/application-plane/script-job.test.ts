@@ -5,7 +5,7 @@ import { ScriptJob, type ScriptJobProps } from '../../../src/application-plane/s
 import { TerraformStack } from '../../../src/core/cdktf';
 import { EventManager } from '../../../src/core/event-manager';
 import { SbtStack } from '../../../src/core/sbt-stack';
-import { TerraformReferences } from '../../support/local-step-functions';
+import { TerraformReferences } from '../../../local/step-functions';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:123456789012:event-bus/cp-bus';

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { escapeTerraformDeep, escapeTerraformTemplate } from '../../../src/application-plane/terraform-template';
-import { renderTerraformTemplate } from '../../support/local-step-functions';
+import { renderTerraformTemplate } from '../../../local/step-functions';
 
 const noRefs = (expr: string): string => {
   throw new Error(`unexpected reference ${expr}`);

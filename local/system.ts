@@ -6,9 +6,9 @@
  * machines run by aws-local-stepfunctions (LocalStepFunctions) — until the bus is quiet.
  */
 import { randomUUID } from 'crypto';
-import { matchesPattern } from '../../local/event-pattern';
+import { matchesPattern } from './event-pattern';
 import type { CapturedEvent, EventBridgeCapture } from './eventbridge-capture';
-import type { LocalStepFunctions } from './local-step-functions';
+import type { LocalStepFunctions } from './step-functions';
 import type { SynthHarness } from './synth-harness';
 
 export interface Delivery {

@@ -1,5 +1,5 @@
 /** Builds an API Gateway HTTP API (payload 2.0) event as API Gateway would deliver it to a handler. */
-import type { HttpEvent } from '../../lambda/shared/http';
+import type { HttpEvent } from '../lambda/shared/http';
 
 export interface HttpEventInput {
   method?: string;

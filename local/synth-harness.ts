@@ -8,7 +8,7 @@
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import type { StackJson } from './synth';
+import type { StackJson } from './stack-json';
 import { httpEvent } from './http-event';
 
 type Block = Record<string, unknown>;
@@ -35,7 +35,7 @@ export interface HttpResult {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '..');
 const ref = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
 
 export class SynthHarness {

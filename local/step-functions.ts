@@ -23,7 +23,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { StackJson } from './synth';
+import type { StackJson } from './stack-json';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
