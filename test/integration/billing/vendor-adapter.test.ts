@@ -9,7 +9,7 @@ import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature
 import { HttpBillingVendorAdapter } from '../../../src/control-plane/billing/http-billing-vendor-adapter';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { synthStack } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { SynthHarness } from '../../../local/synth-harness';
 import { SecretsManagerFake } from './secrets-fake';
 import { billingTestStack } from './test-stack';

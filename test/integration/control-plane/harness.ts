@@ -6,7 +6,7 @@ import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/con
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { httpEvent, type HttpEventInput } from '../../../local/http-event';
 import { synthStack, testApp, type StackJson } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 
 export const ADMIN_CLAIMS = {
   sub: 'admin-sub',

@@ -9,7 +9,7 @@ import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../support/marketplace-fake';
 import { synthStack, testApp } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 
 export const PRODUCT = 'prod1code000000000000001';
 export const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/sbt-events';

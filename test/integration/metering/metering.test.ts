@@ -3,7 +3,7 @@
 import * as fc from 'fast-check';
 import { randomUUID } from 'crypto';
 import { synthStack } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { SynthHarness } from '../../../local/synth-harness';
 import { billingTestStack } from '../billing/test-stack';
 

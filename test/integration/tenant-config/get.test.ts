@@ -4,7 +4,7 @@ import { dynamo } from '../../../lambda/shared/aws-clients';
 import { handler } from '../../../lambda/tenant-config/get';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { synthStack, testApp } from '../../support/synth';
-import { createTablesFromSynth, uniquePrefix } from '../../support/tables';
+import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { httpEvent } from '../../../local/http-event';
 
 let tableName: string;
