@@ -28,7 +28,11 @@ export function buildReferenceApp(app: App, mode: 'root' | 'module') {
           backend: backendFromEnvironment(process.env, app.node.tryGetContext('backend')),
         }
       : { mode };
-  const controlPlane = new ControlPlaneStack(app, 'control-plane', { ...common });
+  const controlPlane = new ControlPlaneStack(app, 'control-plane', {
+    ...common,
+    // Root mode: from the environment, else Terraform asks for `system_admin_email` at plan time.
+    ...(mode === 'root' ? { systemAdminEmail: process.env.SBT_SYSTEM_ADMIN_EMAIL } : {}),
+  });
   // Root mode: the bus ARN is a cross-stack reference (cdktf reads it from the control plane's state).
   // Module mode: ignored — the module's `event_bus_arn` input is required.
   const applicationPlane = new ApplicationPlaneStack(app, 'application-plane', {
