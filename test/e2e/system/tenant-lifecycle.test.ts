@@ -9,12 +9,13 @@
  *   → [control plane] results → tenant ACTIVE with the job's exports; billing customer created
  *   DELETE /tenants/{id} → offboardingRequest → deprovisioning job → deprovisionSuccess → OFFBOARDED
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/core/scopes';
+import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalStepFunctions } from '../../../local/step-functions';
 import { LocalSystem } from '../../../local/system';
@@ -45,28 +46,13 @@ beforeAll(async () => {
   });
   const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
 
-  // CloudFormation stand-in for the job's `aws` calls: records them and answers like the real CLI.
+  // The recording stand-in for the job's `aws` calls (CloudFormation has no local engine).
   bin = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
-  cfnCalls = join(bin, 'calls.log');
-  writeFileSync(cfnCalls, '');
-  writeFileSync(
-    join(bin, 'aws'),
-    `#!/usr/bin/env bash
-echo "$*" >> '${cfnCalls}'
-name=""; prev=""
-for a in "$@"; do [ "$prev" = "--stack-name" ] && name="$a"; prev="$a"; done
-case "$1 $2" in
-  "cloudformation create-stack") echo '{"StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/'"$name"'/1"}' ;;
-  "cloudformation wait"|"cloudformation delete-stack") ;;
-  "cloudformation describe-stacks") echo '{"Stacks":[{"Outputs":[{"OutputKey":"S3Bucket","OutputValue":"'"$name"'-bucket"}]}]}' ;;
-  *) echo "unexpected aws $*" >&2; exit 2 ;;
-esac
-`,
-  );
-  chmodSync(join(bin, 'aws'), 0o755);
+  const standIn = installAwsStandIn(bin);
+  cfnCalls = standIn.callLog;
   const stepFunctions = new LocalStepFunctions(apJson, {
     references: { 'var.event_bus_arn': BUS_ARN },
-    path: [bin],
+    path: [standIn.bin],
     accountId: '123456789012',
   });
   system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
