@@ -46,6 +46,7 @@ export class ApplicationPlaneStack extends SbtStack {
 
   constructor(scope: Construct, id: string, props: ApplicationPlaneStackProps = {}) {
     super(scope, id, props);
+    this.useStableAddresses('application-plane', ['application-plane']);
     const busArn = this.busArnInput(props);
     this.eventManager = props.crossAccount
       ? new EventManager(this, 'events', {

@@ -17,5 +17,6 @@ export function awsContext(scope: Construct): AwsContext {
   const partition = find('sbt-context-partition', () => new DataAwsPartition(stack, 'sbt-context-partition'));
   const region = find('sbt-context-region', () => new DataAwsRegion(stack, 'sbt-context-region'));
   const caller = find('sbt-context-caller-identity', () => new DataAwsCallerIdentity(stack, 'sbt-context-caller-identity'));
-  return { partition: partition.partition, region: region.region, accountId: caller.accountId };
+  // `id` is the region name in hashicorp/aws 5.x and 6.x (`.region` exists only in 6.x).
+  return { partition: partition.partition, region: region.id, accountId: caller.accountId };
 }

@@ -56,6 +56,7 @@ export class ControlPlaneStack extends SbtStack {
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps = {}) {
     super(scope, id, props);
+    this.useStableAddresses('control-plane', ['control-plane']);
     const deletionProtection = this.boolInput('deletion_protection', {
       description: 'Protect the tenant, registration and user tables and the Cognito user pool from deletion. Turn off only for throwaway installs.',
       default: props.deletionProtection ?? true,

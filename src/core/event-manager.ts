@@ -27,6 +27,11 @@ export interface AddTargetToEventProps {
   readonly eventDefinition: EventDefinition;
   /** Where it goes. */
   readonly target: IEventTarget;
+  /**
+   * Construct id of the target under its rule (part of the resource address). Give one when a rule gets
+   * a second target. @default 'target'
+   */
+  readonly targetId?: string;
 }
 
 /** SBT's IEventManager, as members that mean the same here. */
@@ -67,6 +72,8 @@ export interface EventManagerProps {
 }
 
 const sanitize = (s: string) => s.replace(/[^a-zA-Z0-9]/g, '_');
+/** The source each rule made by `ruleFor` matches (one rule per scope and detail type). */
+const ruleSources = new WeakMap<CloudwatchEventRule, string>();
 
 /**
  * Owns (or adopts) the SBT event bus and the event catalogue: the 21 SBT events with SBT's detail-types
@@ -154,19 +161,33 @@ export class EventManager extends Construct implements IEventManager {
 
   /** The rule for `def` in `scope`, created on first use and reused for further targets. */
   ruleFor(scope: Construct, def: EventDefinition): CloudwatchEventRule {
-    const id = `${sanitize(def.source)}_${sanitize(def.detailType)}Rule`;
+    // The detail type names the rule (it is the rule's resource address: `<scope>_<detail_type>`); the
+    // same detail type from a second source in one scope would need a second id, so it is refused.
+    const id = sanitize(def.detailType);
     const existing = scope.node.tryFindChild(id) as CloudwatchEventRule | undefined;
-    if (existing) return existing;
-    return new CloudwatchEventRule(scope, id, {
+    if (existing) {
+      const source = ruleSources.get(existing);
+      if (source !== def.source) {
+        throw new Error(`${scope.node.path}: a rule for '${def.detailType}' from '${source}' exists; a second source ('${def.source}') for it needs its own scope`);
+      }
+      return existing;
+    }
+    const rule = new CloudwatchEventRule(scope, id, {
       eventBusName: this.busArn,
       description: `${def.detailType} from ${def.source}`,
       eventPattern: JSON.stringify({ source: [def.source], 'detail-type': [def.detailType] }),
     });
+    ruleSources.set(rule, def.source);
+    return rule;
   }
 
   addTargetToEvent(scope: Construct, props: AddTargetToEventProps): void {
     const rule = this.ruleFor(scope, props.eventDefinition);
-    props.target.bind(rule, `target-${rule.node.children.length}`, rule);
+    const targetId = props.targetId ?? 'target';
+    if (rule.node.tryFindChild(targetId)) {
+      throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId for the next one`);
+    }
+    props.target.bind(rule, targetId, rule);
   }
 
   /**
@@ -179,7 +200,7 @@ export class EventManager extends Construct implements IEventManager {
       servicePrincipal: 'events.amazonaws.com',
       statements: [{ actions: ['events:PutEvents'], resources: [o.targetBusArn] }],
     });
-    for (const def of o.events) this.addTargetToEvent(scope, { eventDefinition: def, target: new EventBusTarget(o.targetBusArn, { role }) });
+    for (const def of o.events) this.addTargetToEvent(scope, { eventDefinition: def, target: new EventBusTarget(o.targetBusArn, { role }), targetId: 'forward' });
     return role;
   }
 

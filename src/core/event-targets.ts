@@ -37,8 +37,8 @@ export class LambdaTarget implements IEventTarget {
   ) {}
   bind(scope: Construct, id: string, rule: CloudwatchEventRule): void {
     new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.fn.functionArn });
-    // The permission lives beside the function; the rule's address keeps its id unique per rule.
-    this.fn.allowInvokeFrom(`invoke-from-rule-${rule.node.addr.slice(0, 12)}-${id}`, 'events.amazonaws.com', rule.arn);
+    // The permission lives beside the function, named after the rule (a function has one permission per rule).
+    this.fn.allowInvokeFrom(`invoke-from-${rule.node.id}`, 'events.amazonaws.com', rule.arn);
   }
 }
 

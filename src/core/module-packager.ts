@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join } from 'path';
 
 /** AWS provider constraint matching the @cdktf/provider-aws 21 bindings (generated from hashicorp/aws 6.x). */
-export const AWS_PROVIDER_CONSTRAINT = '>= 6.25.0, < 7.0.0';
+export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 7.0.0';
 /** Oldest Terraform that supports everything the modules use (variable validation, optional attrs, moved). */
 export const TERRAFORM_CONSTRAINT = '>= 1.5.0';
 
@@ -159,7 +159,8 @@ export function packageModule(spec: ModuleSpec): PackagedModule {
     requiredProviders.aws = {
       source: 'hashicorp/aws',
       version: AWS_PROVIDER_CONSTRAINT,
-      ...(aliases.length ? { configuration_aliases: aliases.map((a) => `\${${a}}`) } : {}),
+      // Bare references: terraform rejects "${aws.x}" here ("A single static variable reference is required").
+      ...(aliases.length ? { configuration_aliases: aliases } : {}),
     };
   }
   const variables = (stack.variable ?? {}) as Json;

@@ -1,6 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { applyBackend, type BackendConfig } from './backend';
-import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from './cdktf';
+import { loadAddressHistory, movedBlocks } from './address-history';
+import { Aspects, Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
+import { addressName, AddressRegistry } from './resource-addresses';
+import { TagsAspect } from './tags-aspect';
 
 /** Props every product stack takes. */
 export interface SbtStackProps {
@@ -38,6 +41,10 @@ export interface InputOptions<T> {
 export class SbtStack extends TerraformStack {
   readonly mode: 'root' | 'module';
   readonly namePrefix: string;
+  /** The `tags` input (map token): merged into the `tags` of every taggable resource by {@link TagsAspect}. */
+  readonly tags: Record<string, string>;
+  private readonly addresses = new AddressRegistry();
+  private readonly addressWrappers = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SbtStackProps = {}) {
     super(scope, id);
@@ -56,6 +63,65 @@ export class SbtStack extends TerraformStack {
         errorMessage: 'name_prefix must be 1-20 characters of lowercase letters, digits and hyphens, starting with a letter.',
       },
     });
+    this.tags = this.mapInput('tags', {
+      description:
+        'Tags merged into every taggable resource (on top of the provider default_tags; a key set here wins over the same key in default_tags).',
+      default: {},
+      validation: {
+        condition: '${alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])}',
+        errorMessage: 'tags: keys must be 1-128 characters and not start with "aws:"; values at most 256 characters.',
+      },
+    });
+    Aspects.of(this).add(new TagsAspect(this.tags));
+  }
+
+  /**
+   * Called once by a product stack: `wrappers` are construct ids directly below the stack left out of
+   * addresses (its one top-level construct); `history` names src/address-history/<history>.json, whose
+   * `moved` entries are emitted as `moved` blocks so state made by an earlier release keeps its resources.
+   * Both are per stack class, never per stack id, so a user's own stack id changes no address.
+   */
+  protected useStableAddresses(history: string, wrappers: readonly string[] = []): void {
+    for (const w of wrappers) this.addressWrappers.add(w);
+    this.addOverride(
+      'moved',
+      Lazy.anyValue({
+        // Only moves whose final target this stack declares (optional parts may be switched off).
+        produce: () => {
+          const declared = new Set(
+            this.node
+              .findAll()
+              .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === this)
+              .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`),
+          );
+          const blocks = movedBlocks(loadAddressHistory(history), declared);
+          return blocks.length ? blocks : undefined;
+        },
+      }),
+    );
+  }
+
+  /**
+   * Role-named, stable resource addresses (`aws_dynamodb_table.tenants`, `aws_lambda_function.billing_create_customer`)
+   * instead of cdktf's `<path>_<HASH>`: the name derives from the construct path below the stack (see
+   * `addressName`), so it only changes when a construct id does — and then a `moved` block is owed
+   * (src/address-history). Two elements deriving the same name throw, naming both paths.
+   */
+  protected override allocateLogicalId(tfElement: TerraformElement | IConstruct['node']): string {
+    if (!TerraformElement.isTerraformElement(tfElement)) return super.allocateLogicalId(tfElement);
+    // `aws_x` for resources, `data.aws_x` for data sources; variables, outputs, providers keep cdktf's ids.
+    const kind = (tfElement as unknown as { _elementType?: string })._elementType;
+    const type = (tfElement as { terraformResourceType?: string }).terraformResourceType;
+    if (!kind || !type || (kind !== type && kind !== `data.${type}`)) return super.allocateLogicalId(tfElement);
+    const node = tfElement.node;
+    const ids = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    return this.addresses.claim(kind, addressName(ids, { wrappers: this.addressWrappers, type }), node.path);
+  }
+
+  /** The snake_case name of a construct's path below this stack, wrappers left out (used to name resources after other constructs). */
+  roleNameOf(c: IConstruct): string {
+    const ids = c.node.scopes.slice(c.node.scopes.indexOf(this) + 1).map((x) => x.node.id);
+    return addressName(ids, { wrappers: this.addressWrappers });
   }
 
   /** `<prefix>-<name>`: the one naming rule for resource names. */
@@ -97,4 +163,11 @@ export class SbtStack extends TerraformStack {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`output '${name}' must be snake_case`);
     return new TerraformOutput(this, name, { value, description, sensitive });
   }
+}
+
+/** {@link SbtStack.roleNameOf} for any construct (a plain TerraformStack: the whole path below it). */
+export function roleNameOf(c: IConstruct): string {
+  const stack = TerraformStack.of(c);
+  if (stack instanceof SbtStack) return stack.roleNameOf(c);
+  return addressName(c.node.scopes.slice(c.node.scopes.indexOf(stack) + 1).map((x) => x.node.id), {});
 }

@@ -44,6 +44,7 @@ export class MarketplaceStack extends SbtStack {
 
   constructor(scope: Construct, id: string, props: MarketplaceStackProps = {}) {
     super(scope, id, props);
+    this.useStableAddresses('marketplace');
     const root = this.mode === 'root';
     this.usEast1 = new AwsProvider(this, 'aws_us_east_1', {
       alias: 'us_east_1',

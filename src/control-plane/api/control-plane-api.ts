@@ -18,6 +18,7 @@ import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Construct, Fn, Lazy } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
+import { roleNameOf } from '../../core/sbt-stack';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -391,7 +392,7 @@ export class ControlPlaneApi extends Construct {
     });
     this.restDeployment!.dependsOn = [...(this.restDeployment!.dependsOn ?? []), method.fqn, integration.fqn];
     if (!this.permitted.has(o.handler)) {
-      o.handler.allowInvokeFrom(`allow-api-${this.node.addr.slice(0, 8)}`, 'apigateway.amazonaws.com', `${rest.executionArn}/*/*`);
+      o.handler.allowInvokeFrom(`allow-${this.node.id}`, 'apigateway.amazonaws.com', `${rest.executionArn}/*/*`);
       this.permitted.add(o.handler);
     }
     this.record(o, authorization);
@@ -401,15 +402,15 @@ export class ControlPlaneApi extends Construct {
   private integrationFor(fn: LambdaFunction): Apigatewayv2Integration {
     let integ = this.integrations.get(fn);
     if (!integ) {
-      const n = this.integrations.size;
-      integ = new Apigatewayv2Integration(this, `integration-${n}`, {
+      // Named after the function (its path below the stack), not a counter: the address stays put when routes move.
+      integ = new Apigatewayv2Integration(this, `integration-${roleNameOf(fn)}`, {
         apiId: this.api!.id,
         integrationType: 'AWS_PROXY',
         integrationUri: fn.invokeArn,
         payloadFormatVersion: '2.0',
         timeoutMilliseconds: 29000,
       });
-      fn.allowInvokeFrom(`allow-api-${this.node.addr.slice(0, 8)}`, 'apigateway.amazonaws.com', `${this.api!.executionArn}/*/*`);
+      fn.allowInvokeFrom(`allow-${this.node.id}`, 'apigateway.amazonaws.com', `${this.api!.executionArn}/*/*`);
       this.integrations.set(fn, integ);
     }
     return integ;

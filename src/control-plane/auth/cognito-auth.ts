@@ -74,7 +74,7 @@ export class CognitoAuth extends Construct implements IAuth {
 
   constructor(scope: Construct, id: string, props: CognitoAuthProps) {
     super(scope, id);
-    const region = new DataAwsRegion(this, 'region').region;
+    const region = new DataAwsRegion(this, 'region').id; // 5.x and 6.x (`.region` is 6.x only)
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const callbackUrls = props.callbackUrls ?? ['http://localhost'];
     this.roleScopes = props.roleScopes ?? { SystemAdmin: ALL_SCOPES };
