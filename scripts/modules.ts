@@ -13,6 +13,7 @@ import { join, resolve } from 'path';
 import { App } from '../src/core/cdktf';
 import { addressProblems, type AddressHistory } from '../src/core/address-history';
 import { elementsOf, matchElements, resourceMoves } from '../src/core/address-moves';
+import { computedArnAttributes } from '../src/core/mock-defaults';
 import { listFiles, packageModule, stableJson, writeModule, type PackagedModule } from '../src/core/module-packager';
 import { MODULE_DESCRIPTIONS, buildReferenceApp } from '../src/reference-app';
 
@@ -22,8 +23,10 @@ export const ROOT = resolve(__dirname, '..').replace(/\/dist$/, '');
 export function packageAll(): { modules: Record<string, PackagedModule>; cleanup: () => void } {
   const outdir = mkdtempSync(join(tmpdir(), 'sbt-modules-'));
   const app = new App({ outdir, skipValidation: false });
-  buildReferenceApp(app, 'module');
+  const stacks = buildReferenceApp(app, 'module');
   app.synth();
+  // One mock set for every module (the union of resource types), so an HCL caller of several modules can use any.
+  const arnAttributes = computedArnAttributes(Object.values(stacks));
   const modules: Record<string, PackagedModule> = {};
   for (const name of Object.keys(MODULE_DESCRIPTIONS).sort()) {
     modules[name] = packageModule({
@@ -31,6 +34,8 @@ export function packageAll(): { modules: Record<string, PackagedModule>; cleanup
       description: MODULE_DESCRIPTIONS[name],
       stackDir: join(outdir, 'stacks', name),
       outDir: join(ROOT, 'modules', name),
+      testsDir: join(ROOT, 'src', 'module-tests', name),
+      arnAttributes,
     });
   }
   return { modules, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };

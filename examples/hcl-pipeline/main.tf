@@ -8,6 +8,7 @@ module "control_plane" {
 
   name_prefix        = var.name_prefix
   system_admin_email = var.system_admin_email
+  tags               = var.tags
 }
 
 module "application_plane" {
@@ -15,6 +16,7 @@ module "application_plane" {
 
   name_prefix   = var.name_prefix
   event_bus_arn = module.control_plane.event_bus_arn
+  tags          = var.tags
 }
 
 module "marketplace" {
@@ -33,4 +35,5 @@ module "marketplace" {
   registration_required_fields = ["companyName", "contactEmail"]
   admin_jwt_issuer             = module.control_plane.jwt_issuer
   admin_jwt_audience           = [module.control_plane.user_client_id, module.control_plane.machine_client_id]
+  tags                         = var.tags
 }

@@ -17,3 +17,13 @@ output "marketplace_fulfillment_url" {
   description = "Fulfillment URL to enter in the Marketplace listing."
   value       = module.marketplace.fulfillment_url
 }
+
+output "tenant_table_arn" {
+  description = "Tenant table, for the team's own readers."
+  value       = module.control_plane.tenant_table_arn
+}
+
+output "provisioning_role_arn" {
+  description = "Role the provisioning script runs as."
+  value       = module.application_plane.provisioning_role_arn
+}

@@ -1,5 +1,10 @@
 provider "aws" {
   region = var.region
+
+  # Tags every resource; the modules' `tags` input adds to these (a key set in both: the module input wins).
+  default_tags {
+    tags = { "managed-by" = "terraform" }
+  }
 }
 
 # AWS Marketplace APIs and events live in us-east-1; the marketplace module takes this alias.

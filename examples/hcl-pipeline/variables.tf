@@ -13,6 +13,11 @@ variable "name_prefix" {
 variable "system_admin_email" {
   type        = string
   description = "Email of the control-plane system admin (receives the temporary password)."
+
+  validation {
+    condition     = can(regex("^[^@ ]+@[^@ ]+[.][^@ .]+$", var.system_admin_email))
+    error_message = "system_admin_email must be an e-mail address."
+  }
 }
 
 variable "marketplace_product_code" {
@@ -24,4 +29,10 @@ variable "seller_email" {
   type        = string
   description = "SES-verified address that is told about new subscribers (empty: no e-mail)."
   default     = ""
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every taggable resource of the three modules (the providers' default_tags apply too)."
+  default     = { team = "platform" }
 }

@@ -1,6 +1,6 @@
 import { Fn, Token, type Construct } from '../core/cdktf';
 import { EventManager, type EventManagerProps } from '../core/event-manager';
-import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
+import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { awsContext } from './aws-context';
 import { CoreApplicationPlane } from './core-application-plane';
 import { DeprovisioningScriptJob } from './deprovisioning-script-job';
@@ -114,6 +114,11 @@ export class ApplicationPlaneStack extends SbtStack {
       );
     }
 
+    this.output('event_bus_arn', busArn, "The control plane's bus this plane is wired to (rules on it, or results forwarded to it).");
+    this.output('provisioning_role_arn', this.provisioning.buildRole.role.arn, 'Role the provisioning script runs as (attach more policies to it).');
+    this.output('deprovisioning_role_arn', this.deprovisioning.buildRole.role.arn, 'Role the deprovisioning script runs as.');
+    this.output('provisioning_log_group_name', this.provisioning.buildLogGroup.name, 'CloudWatch log group of the provisioning builds.');
+    this.output('deprovisioning_log_group_name', this.deprovisioning.buildLogGroup.name, 'CloudWatch log group of the deprovisioning builds.');
     this.output('provisioning_state_machine_arn', this.provisioning.stateMachine.arn, 'State machine that provisions a tenant on onboardingRequest.');
     this.output('deprovisioning_state_machine_arn', this.deprovisioning.stateMachine.arn, 'State machine that deprovisions a tenant on offboardingRequest.');
     this.output('provisioning_project_name', this.provisioning.codebuildProject.name, 'CodeBuild project running the provisioning script.');
@@ -123,10 +128,7 @@ export class ApplicationPlaneStack extends SbtStack {
   private busArnInput(props: ApplicationPlaneStackProps): string {
     const description =
       "ARN of the control plane's SBT event bus (control-plane output event_bus_arn). Rules for onboarding/offboarding requests are created on it and results are put on it.";
-    const validation = {
-      condition: '${can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$", var.event_bus_arn))}',
-      errorMessage: 'event_bus_arn must be an EventBridge event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>).',
-    };
+    const validation = inputValidation.eventBusArn('event_bus_arn');
     if (this.mode === 'module') return this.stringInput('event_bus_arn', { description, validation });
     if (!props.eventBusArn) throw new Error(`${this.node.path}: root mode needs eventBusArn (the control plane's bus ARN)`);
     if (Token.isUnresolved(props.eventBusArn)) return props.eventBusArn;

@@ -1,6 +1,6 @@
 import type { Construct } from '../core/cdktf';
 import { EventManager } from '../core/event-manager';
-import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
+import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import type { ControlPlaneApi } from './api/control-plane-api';
 import type { IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
@@ -64,6 +64,7 @@ export class ControlPlaneStack extends SbtStack {
     const systemAdminEmail = this.stringInput('system_admin_email', {
       description: 'Email of the control-plane system admin; Cognito sends the temporary password there.',
       default: props.systemAdminEmail,
+      validation: inputValidation.email('system_admin_email'),
     });
     const systemAdminName = this.stringInput('system_admin_name', {
       description: "User name of the system admin (the SBT tutorial signs in as 'admin').",
@@ -72,10 +73,12 @@ export class ControlPlaneStack extends SbtStack {
     const callbackUrls = this.listInput('callback_urls', {
       description: 'Admin UI OAuth callback and logout URLs of the Cognito user client.',
       default: props.callbackUrls ?? ['http://localhost'],
+      validation: inputValidation.urls('callback_urls'),
     });
     const corsAllowOrigins = this.listInput('cors_allow_origins', {
       description: 'Browser origins allowed to call the API (e.g. the admin console). Empty turns CORS off.',
       default: props.corsAllowOrigins ?? [],
+      validation: inputValidation.urls('cors_allow_origins', true),
     });
     const remotePlanes = props.applicationPlaneEventBusArns ?? [];
     const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
@@ -163,6 +166,17 @@ export class ControlPlaneStack extends SbtStack {
       this.output('billing_webhook_secret_arn', billing.webhookVerification.secretArn, 'Secrets Manager secret holding the webhook signing secret (set its value once).');
     }
     if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
+    // ARNs a caller wires into its own IAM policies, alarms and event rules.
+    this.output('tenant_table_arn', this.tenantTable.tableArn, 'ARN of the tenant table (grant readers on it).');
+    this.output('tenant_registration_table_arn', cp.registrationTable.tableArn, 'ARN of the tenant registration table.');
+    if (this.api.api) {
+      this.output('api_id', this.api.api.id, 'Id of the control-plane HTTP API (custom domains, stages, WAF).');
+      this.output('api_execution_arn', this.api.api.executionArn, 'Execution ARN of the HTTP API (Lambda permissions, IAM conditions).');
+    }
+    if (this.auth instanceof CognitoAuth) {
+      this.output('user_pool_arn', this.auth.userPool.arn, 'ARN of the Cognito user pool.');
+      this.output('user_pool_endpoint', this.auth.userPool.endpoint, 'Endpoint of the Cognito user pool (issuer host and path).');
+    }
   }
 }
 

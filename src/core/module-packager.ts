@@ -5,16 +5,19 @@
  * - asset paths (`assets/<id>/<hash>/<file>`) become `${path.module}/assets/<id>/<file>` and the files are
  *   copied in; the content hash is dropped from the path so a code change only changes the zip;
  * - cdktf's `//` metadata is dropped; the rest is split into versions/variables/outputs/main `.tf.json`;
- * - README.md with usage, requirements and inputs/outputs tables generated from the declarations.
+ * - README.md in the registry layout (usage, requirements, providers, resources, inputs, outputs) generated
+ *   from the declarations;
+ * - tests/: the module's `terraform test` files (copied from `testsDir`) and the mock defaults they load
+ *   (`tests/mocks/<provider config>/aws.tfmock.hcl`, generated: well-formed ARNs for every computed ARN
+ *   attribute, valid policy JSON, a fixed account/region/partition).
  * Output is a pure function of the input: re-running changes nothing.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 
-/** AWS provider constraint matching the @cdktf/provider-aws 21 bindings (generated from hashicorp/aws 6.x). */
-export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 7.0.0';
-/** Oldest Terraform that supports everything the modules use (variable validation, optional attrs, moved). */
-export const TERRAFORM_CONSTRAINT = '>= 1.5.0';
+import { AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT } from './versions';
+
+export { AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT };
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +30,10 @@ export interface ModuleSpec {
   readonly stackDir: string;
   /** Destination, e.g. `modules/control-plane`. Replaced entirely. */
   readonly outDir: string;
+  /** Folder of `*.tftest.hcl` files copied to `tests/`. @default none */
+  readonly testsDir?: string;
+  /** Resource type → computed ARN attributes, for the generated mocks (see mock-defaults.ts). @default no mocks */
+  readonly arnAttributes?: Record<string, string[]>;
 }
 
 export interface PackagedModule {
@@ -101,7 +108,9 @@ function hclValue(v: unknown): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: string[]): string {
+const REGISTRY_DOCS = 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs';
+
+function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: string[], main: Json, hasTests: boolean): string {
   const names = Object.keys(variables).sort();
   const required = names.filter((n) => !('default' in (variables[n] as Json)));
   const lines: string[] = [];
@@ -114,15 +123,41 @@ function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: strin
     lines.push('  }');
   }
   if (required.length) lines.push('');
-  for (const n of required) lines.push(`  ${n} = ${exampleFor(variables[n] as Json)}`);
+  for (const n of required) lines.push(`  ${n} = ${exampleFor(n, variables[n] as Json)}`);
   lines.push('}', '```', '');
-  lines.push('## Requirements', '', '| name | version |', '|---|---|', `| terraform | \`${TERRAFORM_CONSTRAINT}\` |`, `| hashicorp/aws | \`${AWS_PROVIDER_CONSTRAINT}\` |`, '');
+  lines.push(
+    'Resource addresses are stable role names (`aws_dynamodb_table.tenants`); a release that renames one ships a',
+    '`moved` block, so `terraform plan` after an upgrade shows moves, not replacements (see CHANGELOG.md).',
+    '',
+  );
+  if (hasTests) {
+    lines.push(
+      '`tests/` holds `terraform test` files that plan and apply this module against a mocked AWS provider',
+      '(offline, no account): `terraform init -backend=false && terraform test` in this folder (terraform ≥ 1.11).',
+      '',
+    );
+  }
+  lines.push('## Requirements', '', '| Name | Version |', '|---|---|', `| terraform | \`${TERRAFORM_CONSTRAINT}\` |`, `| aws | \`${AWS_PROVIDER_CONSTRAINT}\` |`, '');
+  lines.push('## Providers', '', '| Name | Version |', '|---|---|', `| aws | \`${AWS_PROVIDER_CONSTRAINT}\` |`);
+  for (const a of aliases) lines.push(`| ${a} | \`${AWS_PROVIDER_CONSTRAINT}\` |`);
+  lines.push('');
   if (aliases.length) {
-    lines.push('## Providers', '', 'The module needs these provider configurations passed in `providers`:', '');
+    lines.push('Pass the aliased configurations in `providers`:', '');
     for (const a of aliases) lines.push(`- \`${a}\`${a.endsWith('us_east_1') ? ' — an `aws` provider configured for `us-east-1` (AWS Marketplace APIs and events live there)' : ''}`);
     lines.push('');
   }
-  lines.push('## Inputs', '', '| name | description | type | default | required |', '|---|---|---|---|:---:|');
+  lines.push('## Resources', '', '| Name | Type |', '|---|---|');
+  for (const [kind, label, docs] of [
+    ['resource', 'resource', 'resources'],
+    ['data', 'data source', 'data-sources'],
+  ] as const) {
+    for (const [type, byName] of Object.entries((main[kind] ?? {}) as Record<string, Json>).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const name of Object.keys(byName).sort()) {
+        lines.push(`| [${type}.${name}](${REGISTRY_DOCS}/${docs}/${type.replace(/^aws_/, '')}) | ${label} |`);
+      }
+    }
+  }
+  lines.push('', '## Inputs', '', '| Name | Description | Type | Default | Required |', '|---|---|---|---|:---:|');
   for (const n of names) {
     const v = variables[n] as Json;
     const hasDefault = 'default' in v;
@@ -130,7 +165,7 @@ function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: strin
       `| \`${n}\` | ${cell(String(v.description ?? ''))} | \`${cell(String(v.type ?? 'any'))}\` | ${hasDefault ? `\`${cell(hclValue(v.default))}\`` : 'n/a'} | ${hasDefault ? 'no' : 'yes'} |`,
     );
   }
-  lines.push('', '## Outputs', '', '| name | description |', '|---|---|');
+  lines.push('', '## Outputs', '', '| Name | Description |', '|---|---|');
   for (const n of Object.keys(outputs).sort()) {
     lines.push(`| \`${n}\` | ${cell(String((outputs[n] as Json).description ?? ''))} |`);
   }
@@ -138,13 +173,106 @@ function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: strin
   return lines.join('\n');
 }
 
-function exampleFor(v: Json): string {
+function exampleFor(name: string, v: Json): string {
   const t = String(v.type ?? 'string');
+  if (/email$/.test(name)) return '"ops@example.com"';
+  if (name === 'event_bus_arn') return 'module.control_plane.event_bus_arn';
   if (t === 'number') return '0';
   if (t === 'bool') return 'true';
   if (t.startsWith('list')) return '[]';
   if (t.startsWith('map')) return '{}';
   return '"..."';
+}
+
+/** Region a provider configuration's mocks report: the default one, and `us-east-1` for an alias named so. */
+const mockRegion = (config: string) => (config === 'us_east_1' ? 'us-east-1' : 'eu-west-1');
+const MOCK_ACCOUNT = '123456789012';
+/** A valid policy (JSON object with Version and Statement) for every `aws_iam_policy_document`. */
+const MOCK_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
+});
+
+/** [service, region-less?, resource part] of the ARN of types whose ARN the provider checks closely. */
+const ARN_SHAPES: Record<string, [string, boolean, string]> = {
+  aws_apigatewayv2_api: ['apigateway', false, '/apis/mock'],
+  aws_cloudfront_distribution: ['cloudfront', true, 'distribution/EMOCK'],
+  aws_cloudwatch_event_bus: ['events', false, 'event-bus/mock'],
+  aws_cloudwatch_event_rule: ['events', false, 'rule/mock'],
+  aws_cloudwatch_log_group: ['logs', false, 'log-group:mock'],
+  aws_cloudwatch_metric_alarm: ['cloudwatch', false, 'alarm:mock'],
+  aws_codebuild_project: ['codebuild', false, 'project/mock'],
+  aws_cognito_user_pool: ['cognito-idp', false, 'userpool/mock'],
+  aws_dynamodb_table: ['dynamodb', false, 'table/mock'],
+  aws_iam_role: ['iam', true, 'role/mock'],
+  aws_kms_alias: ['kms', false, 'alias/mock'],
+  aws_kms_key: ['kms', false, 'key/mock'],
+  aws_lambda_function: ['lambda', false, 'function:mock'],
+  aws_s3_bucket: ['s3', true, 'mock'],
+  aws_secretsmanager_secret: ['secretsmanager', false, 'secret:mock'],
+  aws_sfn_state_machine: ['states', false, 'stateMachine:mock'],
+  aws_sns_topic: ['sns', false, 'mock'],
+  aws_sqs_queue: ['sqs', false, 'mock'],
+};
+
+/** A well-formed ARN for `type.attr` (service-shaped for the types above; a generic one otherwise). */
+function mockArn(type: string, attr: string, region: string): string {
+  const [service, global, resource] = ARN_SHAPES[type] ?? [type.replace(/^aws_/, '').split('_')[0]!, false, `${type}/mock`];
+  const arn = `arn:aws:${service}:${global ? '' : region}:${global && service === 's3' ? '' : MOCK_ACCOUNT}:${resource}`;
+  if (attr === 'arn') return arn;
+  if (attr === 'invoke_arn' || attr === 'qualified_invoke_arn') return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+  if (attr === 'execution_arn') return `arn:aws:execute-api:${region}:${MOCK_ACCOUNT}:mock`;
+  if (attr === 'stream_arn') return `${arn}/stream/2024-01-01T00:00:00.000`;
+  if (attr === 'qualified_arn') return `${arn}:1`;
+  if (attr === 'target_key_arn') return `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/mock`;
+  return `${arn}/${attr}`;
+}
+
+/** `tests/mocks/<config>/aws.tfmock.hcl` for one provider configuration (`default` or an alias). */
+export function renderMocks(config: string, arnAttributes: Record<string, string[]>): string {
+  const region = mockRegion(config);
+  const lines = [
+    '# Generated by `npm run modules` (src/core/module-packager.ts): mock defaults for `terraform test`.',
+    '# hashicorp/aws validates ARN and policy arguments even when they come from mocks, so computed ARNs are',
+    `# well-formed (region ${region}, account ${MOCK_ACCOUNT}) and every policy document is valid JSON.`,
+    '',
+    'mock_data "aws_iam_policy_document" {',
+    '  defaults = {',
+    `    json = ${JSON.stringify(MOCK_POLICY)}`,
+    '  }',
+    '}',
+    '',
+    'mock_data "aws_caller_identity" {',
+    '  defaults = {',
+    `    account_id = "${MOCK_ACCOUNT}"`,
+    `    arn        = "arn:aws:iam::${MOCK_ACCOUNT}:role/mock"`,
+    `    id         = "${MOCK_ACCOUNT}"`,
+    '  }',
+    '}',
+    '',
+    'mock_data "aws_region" {',
+    '  defaults = {',
+    `    id   = "${region}"`,
+    `    name = "${region}"`,
+    '  }',
+    '}',
+    '',
+    'mock_data "aws_partition" {',
+    '  defaults = {',
+    '    dns_suffix = "amazonaws.com"',
+    '    id         = "aws"',
+    '    partition  = "aws"',
+    '  }',
+    '}',
+  ];
+  for (const [type, attrs] of Object.entries(arnAttributes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!attrs.length) continue;
+    const width = Math.max(...attrs.map((a) => a.length));
+    lines.push('', `mock_resource "${type}" {`, '  defaults = {');
+    for (const a of attrs) lines.push(`    ${a.padEnd(width)} = "${mockArn(type, a, region)}"`);
+    lines.push('  }', '}');
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Computes the module's files from a synthesized stack (no writes). */
@@ -172,10 +300,20 @@ export function packageModule(spec: ModuleSpec): PackagedModule {
   const files: Record<string, string> = {
     'versions.tf.json': stableJson({ terraform: { required_version: TERRAFORM_CONSTRAINT, required_providers: requiredProviders } }),
     'main.tf.json': stableJson(main),
-    'README.md': readme(spec, variables, outputs, aliases),
   };
   if (Object.keys(variables).length) files['variables.tf.json'] = stableJson({ variable: variables });
   if (Object.keys(outputs).length) files['outputs.tf.json'] = stableJson({ output: outputs });
+  if (spec.arnAttributes) {
+    for (const config of ['default', ...aliases.map((a) => a.replace(/^aws\./, ''))]) {
+      files[`tests/mocks/${config}/aws.tfmock.hcl`] = renderMocks(config, spec.arnAttributes);
+    }
+  }
+  if (spec.testsDir && existsSync(spec.testsDir)) {
+    for (const f of readdirSync(spec.testsDir).sort()) {
+      if (f.endsWith('.tftest.hcl')) files[`tests/${f}`] = readFileSync(join(spec.testsDir, f), 'utf8');
+    }
+  }
+  files['README.md'] = readme(spec, variables, outputs, aliases, main, Object.keys(files).some((f) => f.endsWith('.tftest.hcl')));
   const assets: Record<string, string> = {};
   for (const [rel, src] of [...assetMap.entries()].sort()) assets[rel] = join(spec.stackDir, src);
   return { files, assets };
@@ -185,7 +323,10 @@ export function packageModule(spec: ModuleSpec): PackagedModule {
 export function writeModule(spec: ModuleSpec, pkg: PackagedModule = packageModule(spec)): void {
   if (existsSync(spec.outDir)) rmSync(spec.outDir, { recursive: true, force: true });
   mkdirSync(spec.outDir, { recursive: true });
-  for (const [name, content] of Object.entries(pkg.files)) writeFileSync(join(spec.outDir, name), content);
+  for (const [name, content] of Object.entries(pkg.files)) {
+    mkdirSync(dirname(join(spec.outDir, name)), { recursive: true });
+    writeFileSync(join(spec.outDir, name), content);
+  }
   for (const [rel, src] of Object.entries(pkg.assets)) {
     const dest = join(spec.outDir, rel);
     mkdirSync(dirname(dest), { recursive: true });

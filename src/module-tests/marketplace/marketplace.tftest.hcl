@@ -1,0 +1,56 @@
+# terraform test for the marketplace module: plans and applies against mocked AWS providers (offline).
+# Copied into modules/marketplace/tests/ by `npm run modules`; the mocks beside it are generated. The
+# us_east_1 mocks answer with us-east-1 ARNs, which shows what the module creates through that alias.
+
+mock_provider "aws" {
+  source = "./tests/mocks/default"
+}
+
+mock_provider "aws" {
+  alias  = "us_east_1"
+  source = "./tests/mocks/us_east_1"
+}
+
+variables {
+  product_code                 = "abc123example"
+  seller_email                 = "seller@example.com"
+  event_bus_arn                = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"
+  registration_required_fields = ["companyName", "contactEmail"]
+  admin_jwt_issuer             = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example"
+  admin_jwt_audience           = ["client-id"]
+}
+
+run "applies" {
+  assert {
+    condition     = startswith(aws_cloudwatch_event_rule.product_ingest_marketplace.arn, "arn:aws:events:us-east-1:")
+    error_message = "the rule on AWS Marketplace events must be created in us-east-1 (through the aws.us_east_1 provider)"
+  }
+  assert {
+    condition     = startswith(aws_dynamodb_table.product_subscribers.arn, "arn:aws:dynamodb:eu-west-1:")
+    error_message = "everything else lives in the default provider's region"
+  }
+}
+
+run "rejects_an_invalid_seller_email" {
+  command = plan
+  variables {
+    seller_email = "seller-at-example"
+  }
+  expect_failures = [var.seller_email]
+}
+
+run "rejects_a_bus_arn_that_is_not_an_event_bus" {
+  command = plan
+  variables {
+    event_bus_arn = "not-an-arn"
+  }
+  expect_failures = [var.event_bus_arn]
+}
+
+run "rejects_lower_case_country_codes" {
+  command = plan
+  variables {
+    geo_restriction_locations = ["us", "DE"]
+  }
+  expect_failures = [var.geo_restriction_locations]
+}

@@ -1,0 +1,258 @@
+/**
+ * Real terraform over everything users run through terraform (offline: provider from the filesystem
+ * mirror, mocked AWS in `terraform test`):
+ *  - `terraform init -backend=false` + `terraform validate` of a small caller of every module, of both
+ *    examples (examples/hcl-pipeline; examples/cdktf-typescript synthesized) and of every stack of the
+ *    reference app synthesized in root mode (what `npm run synth` writes to cdktf.out/stacks);
+ *  - a caller of modules/marketplace without the aws.us_east_1 alias must NOT validate;
+ *  - `terraform test` of each module (its shipped tests/*.tftest.hcl) and of the HCL example;
+ *  - upgrade: per module, a state applied with the 0.1.0 addresses plans as moves with nothing destroyed.
+ * All configurations run in one pool of two terraform processes (2 cores); one plugin cache is shared.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { finalAddress, loadAddressHistory } from '../../src/core/address-history';
+import { App } from '../../src/core/cdktf';
+import { buildReferenceApp } from '../../src/reference-app';
+import { pool, terraform, terraformSetup, type RunResult } from '../support/terraform';
+
+const ROOT = join(__dirname, '../..');
+const MODULES = ['application-plane', 'control-plane', 'marketplace'];
+const tf = terraformSetup();
+if (!tf.available) console.log(`terraform tests skipped: ${tf.reason}`);
+const maybe = tf.available ? describe : describe.skip;
+
+/** Required inputs of each module (also what the upgrade test's old and new runs get). */
+const MODULE_VARS: Record<string, string> = {
+  'application-plane': 'event_bus_arn = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"',
+  'control-plane': 'system_admin_email = "ops@example.com"',
+  marketplace: [
+    'product_code                 = "abc123example"',
+    'seller_email                 = ""',
+    'event_bus_arn                = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"',
+    'registration_required_fields = ["companyName"]',
+    'admin_jwt_issuer             = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example"',
+    'admin_jwt_audience           = ["client-id"]',
+  ].join('\n'),
+};
+
+const MARKETPLACE_PROVIDERS = `
+provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+`;
+
+/** A root module calling every module with only its required inputs (each module validated through a caller). */
+function writeCallers(dir: string, modulesDir: string, withAlias: boolean) {
+  mkdirSync(dir, { recursive: true });
+  const blocks = MODULES.map((m) => {
+    const providers = m === 'marketplace' && withAlias ? '  providers = {\n    aws           = aws\n    aws.us_east_1 = aws.us_east_1\n  }\n' : '';
+    return `module "${m.replace(/-/g, '_')}" {\n  source = "${modulesDir}/${m}"\n${providers}${MODULE_VARS[m]!.replace(/^/gm, '  ')}\n}\n`;
+  });
+  writeFileSync(join(dir, 'main.tf'), `${MARKETPLACE_PROVIDERS}\n${blocks.join('\n')}`);
+}
+
+/**
+ * The module as 0.1.0 declared it, for the upgrade test: the current configuration with every moved
+ * resource renamed back to its old address (references rewritten), `moved` blocks removed.
+ */
+function writeOldModule(moduleDir: string, name: string) {
+  const history = loadAddressHistory(name);
+  const back = new Map<string, string>(); // new → old (direct moves into declared addresses)
+  for (const [from, to] of Object.entries(history.moved)) back.set(to, from);
+  const rename = (text: string) =>
+    text.replace(/(?<![\w.-])(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g, (ref, type: string, n: string) => {
+      const old = back.get(`${type}.${n}`);
+      return old ?? ref;
+    });
+  const old = join(moduleDir, 'old');
+  mkdirSync(old);
+  for (const f of readdirSync(moduleDir).filter((x) => x.endsWith('.tf.json'))) {
+    const doc = JSON.parse(readFileSync(join(moduleDir, f), 'utf8')) as Record<string, unknown>;
+    delete doc.moved;
+    const resources = doc.resource as Record<string, Record<string, unknown>> | undefined;
+    if (resources) {
+      for (const [type, byName] of Object.entries(resources)) {
+        resources[type] = Object.fromEntries(Object.entries(byName).map(([n, body]) => [(back.get(`${type}.${n}`) ?? `${type}.${n}`).split('.')[1]!, body]));
+      }
+    }
+    writeFileSync(join(old, f), rename(JSON.stringify(doc, null, 2)));
+  }
+  try {
+    symlinkSync(join(moduleDir, 'assets'), join(old, 'assets'));
+  } catch {
+    /* no assets */
+  }
+  const aliasMock = name === 'marketplace' ? 'mock_provider "aws" {\n  alias  = "us_east_1"\n  source = "./tests/mocks/us_east_1"\n}\n' : '';
+  writeFileSync(
+    join(moduleDir, 'tests', 'upgrade.tftest.hcl'),
+    `mock_provider "aws" {\n  source = "./tests/mocks/default"\n}\n${aliasMock}\nvariables {\n${MODULE_VARS[name]}\n}\n\n` +
+      'run "release_0_1_0" {\n  state_key = "upgrade"\n  module {\n    source = "./old"\n  }\n}\n\n' +
+      'run "upgrade" {\n  state_key = "upgrade"\n  command   = plan\n}\n',
+  );
+}
+
+/** Moves into addresses the module declares: what the upgrade plan must show. */
+function expectedMoves(name: string, declared: Set<string>): number {
+  const h = loadAddressHistory(name);
+  return Object.keys(h.moved).filter((from) => declared.has(finalAddress(h, from))).length;
+}
+
+const times: Record<string, number> = {};
+const show = (r: RunResult) => `${r.stdout}\n${r.stderr}`.slice(-4000);
+
+maybe('real terraform', () => {
+  let work: string;
+  const jobs = new Map<string, Promise<RunResult>>();
+  const validated = new Map<string, RunResult>();
+  const run = pool(2);
+
+  const validate = (label: string, dir: string) =>
+    run(async () => {
+      const init = await terraform(dir, ['init', '-backend=false', '-input=false'], tf.env);
+      if (init.code !== 0) return init;
+      const v = await terraform(dir, ['validate'], tf.env);
+      times[`validate ${label}`] = init.ms + v.ms;
+      return v;
+    });
+  /** init, optionally validate (its result is the job's when it fails), then `terraform test`. */
+  const testIn = (label: string, dir: string, args: string[] = [], alsoValidate = false) =>
+    run(async () => {
+      const init = await terraform(dir, ['init', '-backend=false', '-input=false'], tf.env);
+      if (init.code !== 0) return init;
+      if (alsoValidate) {
+        const v = await terraform(dir, ['validate'], tf.env);
+        times[`validate ${label}`] = init.ms + v.ms;
+        validated.set(label, v);
+        if (v.code !== 0) return v;
+      }
+      const t = await terraform(dir, ['test', ...args], tf.env);
+      times[`test ${label}`] = (alsoValidate ? 0 : init.ms) + t.ms;
+      return t;
+    });
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'sbt-tf-'));
+    // Copies, so .terraform/ and lock files never land in the repository (modules/ is drift-checked).
+    cpSync(join(ROOT, 'modules'), join(work, 'modules'), { recursive: true });
+    cpSync(join(ROOT, 'examples', 'hcl-pipeline'), join(work, 'examples', 'hcl-pipeline'), { recursive: true });
+    writeCallers(join(work, 'callers'), '../modules', true);
+    writeCallers(join(work, 'no-alias'), '../modules', false);
+    // The reference app's stacks (root mode) and the cdktf TypeScript example's stacks.
+    const app = new App({ outdir: join(work, 'stacks') });
+    buildReferenceApp(app, 'root');
+    app.synth();
+    process.env.CDKTF_OUTDIR = join(work, 'example-stacks');
+    try {
+      jest.isolateModules(() => {
+        require('../../examples/cdktf-typescript/main');
+      });
+    } finally {
+      delete process.env.CDKTF_OUTDIR;
+    }
+    // Longest first, so the pool ends together.
+    for (const m of MODULES) {
+      writeOldModule(join(work, 'modules', m), m);
+      jobs.set(`test ${m}`, testIn(m, join(work, 'modules', m), ['-verbose']));
+    }
+    jobs.set('test hcl-pipeline', testIn('examples/hcl-pipeline', join(work, 'examples', 'hcl-pipeline'), [], true));
+    jobs.set('validate callers', validate('module callers', join(work, 'callers')));
+    jobs.set('validate no-alias', validate('marketplace caller without alias', join(work, 'no-alias')));
+    for (const s of readdirSync(join(work, 'stacks', 'stacks'))) jobs.set(`validate stack ${s}`, validate(`stack ${s}`, join(work, 'stacks', 'stacks', s)));
+    for (const s of readdirSync(join(work, 'example-stacks', 'stacks'))) {
+      jobs.set(`validate example ${s}`, validate(`examples/cdktf-typescript ${s}`, join(work, 'example-stacks', 'stacks', s)));
+    }
+    // Settle everything so a failing test does not leave processes running into afterAll.
+    for (const [k, p] of jobs) jobs.set(k, p.catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message, ms: 0 })));
+  });
+
+  afterAll(async () => {
+    await Promise.all(jobs.values());
+    rmSync(work, { recursive: true, force: true });
+    const lines = Object.entries(times)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, ms]) => `  ${k}: ${(ms / 1000).toFixed(1)} s`);
+    console.log(`terraform ${tf.version} (init + command, per configuration):\n${lines.join('\n')}`);
+  });
+
+  const T = 15 * 60 * 1000;
+
+  test(
+    'every module validates through a caller that passes only the required inputs',
+    async () => {
+      const r = await jobs.get('validate callers')!;
+      expect([r.code, show(r)]).toEqual([0, expect.stringContaining('The configuration is valid')]);
+    },
+    T,
+  );
+
+  test(
+    'a caller of modules/marketplace must pass the aws.us_east_1 provider',
+    async () => {
+      const r = await jobs.get('validate no-alias')!;
+      expect(r.code).not.toBe(0);
+      expect(show(r)).toMatch(/aws\.us_east_1/);
+    },
+    T,
+  );
+
+  test(
+    'examples/hcl-pipeline validates',
+    async () => {
+      await jobs.get('test hcl-pipeline');
+      const r = validated.get('examples/hcl-pipeline')!;
+      expect([r.code, show(r)]).toEqual([0, expect.stringContaining('The configuration is valid')]);
+    },
+    T,
+  );
+
+  test(
+    'every synthesized stack (reference app and cdktf TypeScript example) validates',
+    async () => {
+      const stacks = [...jobs.keys()].filter((k) => k.startsWith('validate stack ') || k.startsWith('validate example '));
+      expect(stacks.length).toBe(5);
+      for (const k of stacks) {
+        const r = await jobs.get(k)!;
+        expect([k, r.code, show(r)]).toEqual([k, 0, expect.stringContaining('The configuration is valid')]);
+      }
+    },
+    T,
+  );
+
+  test(
+    'examples/hcl-pipeline: terraform test plans and applies the composed modules',
+    async () => {
+      const r = await jobs.get('test hcl-pipeline')!;
+      expect([r.code, show(r)]).toEqual([0, expect.stringMatching(/Success! \d+ passed, 0 failed/)]);
+    },
+    T,
+  );
+
+  test.each(MODULES)(
+    'modules/%s: its terraform tests pass, and a 0.1.0 state upgrades by moves without destroying anything',
+    async (m) => {
+      const r = await jobs.get(`test ${m}`)!;
+      const out = show(r);
+      expect([r.code, out]).toEqual([0, expect.stringMatching(/Success! \d+ passed, 0 failed/)]);
+      // The upgrade run's plan: every moved resource shows as a move; nothing is destroyed or replaced.
+      const full = r.stdout;
+      const upgrade = full.slice(full.indexOf('run "upgrade"'));
+      const declared = new Set<string>();
+      const main = JSON.parse(readFileSync(join(ROOT, 'modules', m, 'main.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+      for (const [type, byName] of Object.entries(main.resource ?? {})) for (const n of Object.keys(byName)) declared.add(`${type}.${n}`);
+      // `# a has moved to b` (no other change) or `# b will be updated in-place` + `(moved from a)`.
+      const moves = upgrade.match(/# \S+ has moved to \S+|\(moved from \S+\)/g) ?? [];
+      expect(moves.length).toBe(expectedMoves(m, declared));
+      const plan = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(upgrade);
+      expect(plan?.[3]).toBe('0');
+      expect(upgrade).not.toMatch(/must be replaced|will be destroyed/);
+    },
+    T,
+  );
+});
