@@ -17,6 +17,19 @@ module "application_plane" {
   name_prefix   = var.name_prefix
   event_bus_arn = module.control_plane.event_bus_arn
   tags          = var.tags
+
+  # Your tenant jobs: here the toolkit's samples (a CloudFormation stack with a bucket per tenant).
+  provisioning_script   = file("${path.module}/scripts/provisioning.sh")
+  deprovisioning_script = file("${path.module}/scripts/deprovisioning.sh")
+  provisioning_iam_statements = [
+    { actions = ["cloudformation:CreateStack", "cloudformation:DescribeStacks"], resources = ["arn:aws:cloudformation:*:*:stack/${var.name_prefix}-tenant-*/*"] },
+    { actions = ["s3:CreateBucket"], resources = ["arn:aws:s3:::${var.name_prefix}-tenant-*"] },
+  ]
+  deprovisioning_iam_statements = [
+    { actions = ["cloudformation:DeleteStack", "cloudformation:DescribeStacks"], resources = ["arn:aws:cloudformation:*:*:stack/${var.name_prefix}-tenant-*/*"] },
+    { actions = ["s3:DeleteBucket"], resources = ["arn:aws:s3:::${var.name_prefix}-tenant-*"] },
+  ]
+  compute_type = "BUILD_GENERAL1_SMALL"
 }
 
 module "marketplace" {

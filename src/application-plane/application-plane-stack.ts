@@ -1,3 +1,4 @@
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Token, type Construct } from '../core/cdktf';
 import { EventManager, type EventManagerProps } from '../core/event-manager';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
@@ -59,13 +60,46 @@ export class ApplicationPlaneStack extends SbtStack {
 
     const ctx = awsContext(this);
     const tenantStackPrefix = this.name('tenant');
+    const module = this.mode === 'module';
     const common = {
       eventManager: this.eventManager,
       scriptEnvironmentVariables: { TENANT_STACK_PREFIX: tenantStackPrefix },
       timeoutSeconds: props.jobTimeoutSeconds,
-      buildImage: props.buildImage,
-      computeType: props.computeType,
+      buildImage: this.stringInput('build_image', {
+        description: 'CodeBuild image both scripts run in (bash, the AWS CLI and jq are expected).',
+        default: props.buildImage ?? 'aws/codebuild/amazonlinux2-x86_64-standard:5.0',
+      }),
+      computeType: this.stringInput('compute_type', {
+        description: 'CodeBuild compute size of both scripts (BUILD_GENERAL1_SMALL … BUILD_GENERAL1_2XLARGE).',
+        default: props.computeType ?? 'BUILD_GENERAL1_SMALL',
+        validation: {
+          condition: '${contains(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"], var.compute_type)}',
+          errorMessage: 'compute_type must be one of BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE, _2XLARGE.',
+        },
+      }),
     };
+    // Module: the caller's scripts (required inputs; the sample scripts are only the HCL example's).
+    // Root (cdktf deploy): the sample scripts, or the props' ones.
+    const script = (job: 'provisioning' | 'deprovisioning', sample: string) =>
+      module
+        ? this.stringInput(`${job}_script`, {
+            description: `Bash run by the ${job} job (CodeBuild build phase). Event detail keys arrive as variables (tenantId${job === 'provisioning' ? ', tier' : ''}); export tenantStatus (and ${job === 'provisioning' ? 'tenantS3Bucket, tenantConfig' : 'nothing else'}) to send them back; TENANT_STACK_PREFIX is set.`,
+            validation: { condition: `\${length(trimspace(var.${job}_script)) > 0}`, errorMessage: `${job}_script must not be empty.` },
+          })
+        : sample;
+    // The sample scripts' permissions; a caller's scripts get theirs from the *_iam_statements inputs.
+    const samplePermissions = (job: 'provisioning' | 'deprovisioning') =>
+      module
+        ? []
+        : job === 'provisioning'
+          ? [
+              { actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks'], resources: [stacks] },
+              { actions: ['s3:CreateBucket'], resources: [buckets] },
+            ]
+          : [
+              { actions: ['cloudformation:DeleteStack', 'cloudformation:DescribeStacks'], resources: [stacks] },
+              { actions: ['s3:DeleteBucket'], resources: [buckets] },
+            ];
     const stacks = `arn:${ctx.partition}:cloudformation:${ctx.region}:${ctx.accountId}:stack/${tenantStackPrefix}-*/*`;
     // CloudFormation names the bucket after the (lower-case) stack: <prefix>-tenant-<tenantId>-mybucket-<suffix>.
     const buckets = `arn:${ctx.partition}:s3:::${tenantStackPrefix}-*`;
@@ -73,11 +107,8 @@ export class ApplicationPlaneStack extends SbtStack {
     this.provisioning = new ProvisioningScriptJob(this, 'provisioning', {
       ...common,
       jobName: this.name('provisioning'),
-      script: PROVISIONING_SCRIPT,
-      permissions: [
-        { actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks'], resources: [stacks] },
-        { actions: ['s3:CreateBucket'], resources: [buckets] },
-      ],
+      script: script('provisioning', PROVISIONING_SCRIPT),
+      permissions: samplePermissions('provisioning'),
       environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
       environmentVariablesToOutgoingEvent: {
         tenantData: ['tenantS3Bucket', 'tenantConfig', 'tenantStatus'],
@@ -87,14 +118,12 @@ export class ApplicationPlaneStack extends SbtStack {
     this.deprovisioning = new DeprovisioningScriptJob(this, 'deprovisioning', {
       ...common,
       jobName: this.name('deprovisioning'),
-      script: DEPROVISIONING_SCRIPT,
-      permissions: [
-        { actions: ['cloudformation:DeleteStack', 'cloudformation:DescribeStacks'], resources: [stacks] },
-        { actions: ['s3:DeleteBucket'], resources: [buckets] },
-      ],
+      script: script('deprovisioning', DEPROVISIONING_SCRIPT),
+      permissions: samplePermissions('deprovisioning'),
       environmentStringVariablesFromIncomingEvent: ['tenantId'],
       environmentVariablesToOutgoingEvent: { tenantData: ['tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
     });
+    for (const job of [this.provisioning, this.deprovisioning]) this.extraStatements(job, job === this.provisioning ? 'provisioning' : 'deprovisioning');
     this.applicationPlane = new CoreApplicationPlane(this, 'application-plane', {
       eventManager: this.eventManager,
       scriptJobs: [this.provisioning, this.deprovisioning],
@@ -123,6 +152,28 @@ export class ApplicationPlaneStack extends SbtStack {
     this.output('deprovisioning_state_machine_arn', this.deprovisioning.stateMachine.arn, 'State machine that deprovisions a tenant on offboardingRequest.');
     this.output('provisioning_project_name', this.provisioning.codebuildProject.name, 'CodeBuild project running the provisioning script.');
     this.output('deprovisioning_project_name', this.deprovisioning.codebuildProject.name, 'CodeBuild project running the deprovisioning script.');
+  }
+
+  /**
+   * Input `<job>_iam_statements`: what the caller's script may do in AWS, as a second policy on the
+   * job's build role (only when the list is not empty: IAM rejects a policy without statements).
+   */
+  private extraStatements(job: ProvisioningScriptJob | DeprovisioningScriptJob, name: 'provisioning' | 'deprovisioning') {
+    const input = `${name}_iam_statements`;
+    const v = this.typedInput(input, 'list(object({ actions = list(string), resources = list(string), effect = optional(string, "Allow") }))', {
+      description: `IAM statements the ${name} script needs (e.g. cloudformation:CreateStack on your tenant stacks), added to its build role.`,
+      default: [],
+      validation: {
+        condition: `\${alltrue([for s in var.${input} : length(s.actions) > 0 && length(s.resources) > 0 && contains(["Allow", "Deny"], s.effect)])}`,
+        errorMessage: `every statement of ${input} needs actions, resources and effect Allow or Deny.`,
+      },
+    });
+    new IamRolePolicy(job, 'extra-policy', {
+      count: Token.asNumber(Fn.min([1, Fn.lengthOf(v.value)])),
+      name: 'caller-statements',
+      role: job.buildRole.role.name,
+      policy: `\${jsonencode({ Version = "2012-10-17", Statement = [for s in var.${input} : { Effect = s.effect, Action = s.actions, Resource = s.resources }] })}`,
+    });
   }
 
   private busArnInput(props: ApplicationPlaneStackProps): string {

@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { Construct, TerraformStack, Token } from '../core/cdktf';
+import { Construct, Fn, TerraformStack, Token } from '../core/cdktf';
 import type { EventDefinition, IEventManager } from '../core/event-manager';
 import { StepFunctionsTarget, type IEventTarget } from '../core/event-targets';
 import { ServiceRole, type IGrantable, type PolicyStatement } from '../core/iam';
@@ -228,9 +228,15 @@ export class ScriptJob extends Construct implements IGrantable {
 
     const image = props.buildImage ?? DEFAULT_IMAGE;
     const staticVars = Object.entries(props.scriptEnvironmentVariables ?? {});
+    // A script that is itself a Terraform value (a module input) may hold any character: it enters the
+    // buildspec's JSON text through Terraform's jsonencode (quotes included) instead of as literal text.
+    const SCRIPT = '__SBT_SCRIPT__';
+    const POST_SCRIPT = '__SBT_POST_SCRIPT__';
+    const scriptIsValue = isWholeToken(props.script);
+    const postIsValue = props.postScript !== undefined && isWholeToken(props.postScript);
     const buildspec = scriptJobBuildspec({
-      script: props.script,
-      postScript: props.postScript,
+      script: scriptIsValue ? SCRIPT : props.script,
+      postScript: postIsValue ? POST_SCRIPT : props.postScript,
       exportedVariables: [...new Set([...tenantData, ...tenantRegistrationData])],
     });
     this.codebuildProject = new CodebuildProject(this, 'project', {
@@ -240,7 +246,14 @@ export class ScriptJob extends Construct implements IGrantable {
       buildTimeout: Math.min(2160, Math.max(5, Math.ceil(this.timeoutSeconds / 60))),
       encryptionKey: this.encryptionKey.arn,
       artifacts: { type: 'NO_ARTIFACTS' },
-      source: { type: 'NO_SOURCE', buildspec: escapeTerraformTemplate(JSON.stringify(buildspec, null, 2)) },
+      source: {
+        type: 'NO_SOURCE',
+        buildspec: escapeTerraformTemplate(
+          JSON.stringify(buildspec, null, 2)
+            .replace(`"${SCRIPT}"`, () => (scriptIsValue ? Fn.jsonencode(props.script) : `"${SCRIPT}"`))
+            .replace(`"${POST_SCRIPT}"`, () => (postIsValue ? Fn.jsonencode(props.postScript) : `"${POST_SCRIPT}"`)),
+        ),
+      },
       environment: {
         type: props.environmentType ?? (image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER'),
         image,
@@ -397,4 +410,9 @@ export class ScriptJob extends Construct implements IGrantable {
     }
     if (!props.script.trim()) throw new Error(`${where}: script is empty`);
   }
+}
+
+/** A string that is one cdktf token (e.g. a variable's value), not text with tokens embedded. */
+function isWholeToken(s: string): boolean {
+  return /^\$\{TfToken\[[A-Za-z0-9_.]+\]\}$/.test(s);
 }

@@ -145,6 +145,10 @@ export class SbtStack extends TerraformStack {
     return v;
   }
 
+  /** An input of any Terraform type (e.g. `list(object({...}))`); use its `value` in expressions. */
+  typedInput(name: string, type: string, o: InputOptions<unknown>): TerraformVariable {
+    return this.variable(name, type, o);
+  }
   stringInput(name: string, o: InputOptions<string>): string {
     return this.variable(name, 'string', o).stringValue;
   }

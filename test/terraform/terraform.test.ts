@@ -25,7 +25,11 @@ const maybe = tf.available ? describe : describe.skip;
 
 /** Required inputs of each module (also what the upgrade test's old and new runs get). */
 const MODULE_VARS: Record<string, string> = {
-  'application-plane': 'event_bus_arn = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"',
+  'application-plane': [
+    'event_bus_arn         = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"',
+    'provisioning_script   = "echo provisioning"',
+    'deprovisioning_script = "echo deprovisioning"',
+  ].join('\n'),
   'control-plane': 'system_admin_email = "ops@example.com"',
   marketplace: [
     'product_code                 = "abc123example"',

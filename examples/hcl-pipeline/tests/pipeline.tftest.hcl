@@ -30,6 +30,10 @@ run "pipeline_applies" {
     condition     = startswith(module.control_plane.event_bus_arn, "arn:aws:events:")
     error_message = "the bus output is an EventBridge ARN"
   }
+  assert {
+    condition     = module.application_plane.provisioning_project_name == "acme-provisioning"
+    error_message = "the provisioning job is named after name_prefix"
+  }
 }
 
 run "rejects_an_invalid_admin_email" {

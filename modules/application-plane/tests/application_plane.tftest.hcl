@@ -6,8 +6,14 @@ mock_provider "aws" {
 }
 
 variables {
-  event_bus_arn = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"
-  tags          = { team = "platform" }
+  event_bus_arn         = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"
+  tags                  = { team = "platform" }
+  provisioning_script   = "echo \"provisioning $tenantId (${tier})\"\nexport tenantStatus=created"
+  deprovisioning_script = "echo bye"
+  provisioning_iam_statements = [
+    { actions = ["s3:CreateBucket"], resources = ["arn:aws:s3:::acme-tenant-*"] },
+  ]
+  compute_type = "BUILD_GENERAL1_MEDIUM"
 }
 
 run "subscribes_to_the_given_bus" {
@@ -23,6 +29,22 @@ run "subscribes_to_the_given_bus" {
     condition     = aws_sfn_state_machine.provisioning.tags["team"] == "platform"
     error_message = "the tags input reaches every taggable resource"
   }
+  assert {
+    condition     = jsondecode(aws_codebuild_project.provisioning.source[0].buildspec).phases.build.commands[0] == var.provisioning_script
+    error_message = "the caller's provisioning script is the build phase, byte for byte (quotes, newlines and $${} included)"
+  }
+  assert {
+    condition     = jsondecode(aws_codebuild_project.deprovisioning.source[0].buildspec).phases.build.commands[0] == "echo bye"
+    error_message = "the caller's deprovisioning script is its build phase"
+  }
+  assert {
+    condition     = aws_codebuild_project.provisioning.environment[0].compute_type == "BUILD_GENERAL1_MEDIUM"
+    error_message = "compute_type sizes the build"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.provisioning_extra[0].policy).Statement[0].Action == ["s3:CreateBucket"] && length(aws_iam_role_policy.deprovisioning_extra) == 0
+    error_message = "the caller's IAM statements become a policy on the build role (none when the list is empty)"
+  }
 }
 
 run "rejects_a_bus_arn_that_is_not_an_event_bus" {
@@ -31,4 +53,20 @@ run "rejects_a_bus_arn_that_is_not_an_event_bus" {
     event_bus_arn = "arn:aws:sqs:eu-west-1:123456789012:queue"
   }
   expect_failures = [var.event_bus_arn]
+}
+
+run "rejects_an_empty_script" {
+  command = plan
+  variables {
+    provisioning_script = "  "
+  }
+  expect_failures = [var.provisioning_script]
+}
+
+run "rejects_an_unknown_compute_type" {
+  command = plan
+  variables {
+    compute_type = "HUGE"
+  }
+  expect_failures = [var.compute_type]
 }

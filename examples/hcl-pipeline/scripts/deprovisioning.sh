@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The toolkit's sample deprovisioning job: deletes the tenant's CloudFormation stack.
+set -eo pipefail
+echo "starting..."
+echo "tenantId: $tenantId"
+STACK_NAME="${TENANT_STACK_PREFIX}-${tenantId}"
+
+aws cloudformation delete-stack --stack-name "$STACK_NAME"
+aws cloudformation wait stack-delete-complete --stack-name "$STACK_NAME"
+
+export tenantStatus="deleted"
+export registrationStatus="deleted"
+
+echo "done!"
