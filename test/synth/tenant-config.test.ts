@@ -18,7 +18,7 @@ test('tenant-config: function from the archive with its hash, public routes, lea
   );
   // Only the tenant-config function's own policy (other control-plane functions write tables).
   const docs = Object.entries(json.data?.aws_iam_policy_document ?? {})
-    .filter(([name]) => name.includes('tenant-config'))
+    .filter(([name]) => name.startsWith('tenant_config_get_role'))
     .map(([, d]) => d);
   const actions = docs.flatMap((d) => ((d.statement as { actions: string[] }[]) ?? []).flatMap((s) => s.actions));
   expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));

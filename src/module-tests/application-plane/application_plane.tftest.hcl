@@ -8,7 +8,7 @@ mock_provider "aws" {
 variables {
   event_bus_arn         = "arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"
   tags                  = { team = "platform" }
-  provisioning_script   = "echo \"provisioning $tenantId (${tier})\"\nexport tenantStatus=created"
+  provisioning_script   = "echo \"provisioning $tenantId ($${tier})\"\nexport tenantStatus=created"
   deprovisioning_script = "echo bye"
   provisioning_iam_statements = [
     { actions = ["s3:CreateBucket"], resources = ["arn:aws:s3:::acme-tenant-*"] },

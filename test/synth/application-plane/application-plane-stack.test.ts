@@ -8,17 +8,17 @@ import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/
 
 type Statement = { sid?: string; actions: string[]; resources: string[]; condition?: { test: string; variable: string; values: string[] }[] };
 const BUS = '${var.event_bus_arn}';
-const CTX = 'arn:${data.aws_partition.sbt-context-partition.partition}';
-const REGION_ACCOUNT = '${data.aws_region.sbt-context-region.region}:${data.aws_caller_identity.sbt-context-caller-identity.account_id}';
+const CTX = 'arn:${data.aws_partition.sbt_context.partition}';
+const REGION_ACCOUNT = '${data.aws_region.sbt_context.id}:${data.aws_caller_identity.sbt_context.account_id}';
 
 const moduleJson = () => synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module' }));
-const byName = (json: StackJson, type: string, suffix: string) => {
-  const hits = Object.entries(resourcesOf(json, type)).filter(([id]) => id.startsWith(suffix));
+const byName = (json: StackJson, type: string, name: string) => {
+  const hits = Object.entries(resourcesOf(json, type)).filter(([id]) => id === name);
   expect(hits).toHaveLength(1);
   return hits[0];
 };
-const policyOf = (json: StackJson, prefix: string): Statement[] => {
-  const docs = Object.entries(json.data?.aws_iam_policy_document ?? {}).filter(([id]) => id.startsWith(prefix));
+const policyOf = (json: StackJson, name: string): Statement[] => {
+  const docs = Object.entries(json.data?.aws_iam_policy_document ?? {}).filter(([id]) => id === name);
   expect(docs).toHaveLength(1);
   return docs[0][1].statement as Statement[];
 };
@@ -43,19 +43,19 @@ describe('application-plane stack (module mode)', () => {
     const [ruleId] = Object.entries(resourcesOf(json, 'aws_cloudwatch_event_rule')).find(([, r]) =>
       String(r.event_pattern).includes('sbt_aws_onboardingRequest'),
     )!;
-    const [smId] = byName(json, 'aws_sfn_state_machine', 'provisioning_state-machine');
+    const [smId] = byName(json, 'aws_sfn_state_machine', 'provisioning');
     const target = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target')).find((t) => String(t.rule).includes(ruleId))!;
     expect(target.arn).toBe(`\${aws_sfn_state_machine.${smId}.arn}`);
     const roleId = /aws_iam_role\.([^.]+)\.arn/.exec(String(target.role_arn))![1];
     expect(resourcesOf(json, 'aws_iam_role')[roleId].name).toBe('${var.name_prefix}-provisioning-trigger');
-    expect(policyOf(json, roleId.replace(/_[0-9A-F]{8}$/, '_policy-document'))).toEqual([
+    expect(policyOf(json, `${roleId}_role`)).toEqual([
       { actions: ['states:StartExecution'], effect: 'Allow', resources: [`\${aws_sfn_state_machine.${smId}.arn}`] },
     ]);
   });
 
   test('state machine role: this project, the .sync managed rule, PutEvents on the bus; "*" only for log delivery and X-Ray', () => {
-    const [projectId] = byName(json, 'aws_codebuild_project', 'provisioning_project');
-    const statements = policyOf(json, 'provisioning_state-machine-role_policy-document');
+    const [projectId] = byName(json, 'aws_codebuild_project', 'provisioning');
+    const statements = policyOf(json, 'provisioning_state_machine_role');
     expect(statements).toEqual([
       expect.objectContaining({
         actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
@@ -74,10 +74,17 @@ describe('application-plane stack (module mode)', () => {
     }
   });
 
-  test('build role: its log group, its key, and the scripts\' CloudFormation/S3 scoped to tenant stacks and buckets', () => {
-    const [logId] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_build-logs');
-    const [keyId] = byName(json, 'aws_kms_key', 'provisioning_key');
-    expect(policyOf(json, 'provisioning_build-role_policy-document')).toEqual([
+  test('build role: its log group, its key, and (root mode) the sample scripts\' CloudFormation/S3 scoped to tenant stacks and buckets', () => {
+    const rootJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/sbt' }));
+    const [logId] = byName(rootJson, 'aws_cloudwatch_log_group', 'provisioning_build_logs');
+    const [keyId] = byName(rootJson, 'aws_kms_key', 'provisioning');
+    // Module mode: only its log group and key; the caller's statements come as a second, counted policy.
+    expect(policyOf(json, 'provisioning_build_role').map((st) => st.actions[0])).toEqual(['logs:CreateLogStream', 'kms:Decrypt']);
+    expect(resourcesOf(json, 'aws_iam_role_policy').provisioning_extra).toMatchObject({
+      count: '${min(1, length(var.provisioning_iam_statements))}',
+      role: '${aws_iam_role.provisioning_build.name}',
+    });
+    expect(policyOf(rootJson, 'provisioning_build_role')).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], effect: 'Allow', resources: [`\${aws_cloudwatch_log_group.${logId}.arn}:*`] },
       {
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
@@ -91,7 +98,7 @@ describe('application-plane stack (module mode)', () => {
       },
       { actions: ['s3:CreateBucket'], effect: 'Allow', resources: [`${CTX}:s3:::\${var.name_prefix}-tenant-*`] },
     ]);
-    expect(policyOf(json, 'deprovisioning_build-role_policy-document').slice(2).flatMap((s) => s.actions)).toEqual([
+    expect(policyOf(rootJson, 'deprovisioning_build_role').slice(2).flatMap((s) => s.actions)).toEqual([
       'cloudformation:DeleteStack',
       'cloudformation:DescribeStacks',
       's3:DeleteBucket',
@@ -100,32 +107,32 @@ describe('application-plane stack (module mode)', () => {
 
   test('roles trust only their service, for this account and this project / state machine (confused deputy)', () => {
     const trust = (prefix: string) => (policyOf(json, prefix)[0] as Statement & { principals: unknown }).condition;
-    expect(trust('provisioning_build-role_trust')).toEqual([
-      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.sbt-context-caller-identity.account_id}'] },
+    expect(trust('provisioning_build_role_trust')).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.sbt_context.account_id}'] },
       { test: 'ArnLike', variable: 'aws:SourceArn', values: [`${CTX}:codebuild:${REGION_ACCOUNT}:project/\${var.name_prefix}-provisioning`] },
     ]);
-    expect(trust('provisioning_state-machine-role_trust')).toEqual([
-      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.sbt-context-caller-identity.account_id}'] },
+    expect(trust('provisioning_state_machine_role_trust')).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.sbt_context.account_id}'] },
       { test: 'ArnLike', variable: 'aws:SourceArn', values: [`${CTX}:states:${REGION_ACCOUNT}:stateMachine:\${var.name_prefix}-provisioning`] },
     ]);
   });
 
   test('logs: build and state-machine log groups with retention, encrypted with the job key; machine logs ALL', () => {
-    const [keyId] = byName(json, 'aws_kms_key', 'provisioning_key');
-    const [buildLogId, buildLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_build-logs');
-    const [sfnLogId, sfnLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_state-machine-logs');
+    const [keyId] = byName(json, 'aws_kms_key', 'provisioning');
+    const [buildLogId, buildLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_build_logs');
+    const [sfnLogId, sfnLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_state_machine_logs');
     expect(buildLogs).toEqual({ name: '/aws/codebuild/${var.name_prefix}-provisioning', retention_in_days: 30, kms_key_id: `\${aws_kms_key.${keyId}.arn}` });
     expect(sfnLogs).toEqual({
       name: '/aws/vendedlogs/states/${var.name_prefix}-provisioning',
       retention_in_days: 30,
       kms_key_id: `\${aws_kms_key.${keyId}.arn}`,
     });
-    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning_project');
+    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning');
     expect(project.logs_config).toEqual({
       cloudwatch_logs: { status: 'ENABLED', group_name: `\${aws_cloudwatch_log_group.${buildLogId}.name}` },
       s3_logs: { status: 'DISABLED' },
     });
-    const [, sm] = byName(json, 'aws_sfn_state_machine', 'provisioning_state-machine');
+    const [, sm] = byName(json, 'aws_sfn_state_machine', 'provisioning');
     expect(sm.logging_configuration).toEqual({
       include_execution_data: true,
       level: 'ALL',
@@ -136,11 +143,11 @@ describe('application-plane stack (module mode)', () => {
   });
 
   test('encryption: a rotated customer key per job, used by the project; logs may use it only for the job\'s log groups', () => {
-    const [keyId, key] = byName(json, 'aws_kms_key', 'provisioning_key');
+    const [keyId, key] = byName(json, 'aws_kms_key', 'provisioning');
     expect(key.enable_key_rotation).toBe(true);
-    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning_project');
+    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning');
     expect(project.encryption_key).toBe(`\${aws_kms_key.${keyId}.arn}`);
-    const logs = policyOf(json, 'provisioning_key-policy')[1];
+    const logs = policyOf(json, 'provisioning_key_policy')[1];
     expect(logs.condition).toEqual([
       {
         test: 'ArnLike',
@@ -154,7 +161,7 @@ describe('application-plane stack (module mode)', () => {
   });
 
   test('project: bash buildspec with the script, exported variables, static variables; Terraform escapes in place', () => {
-    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning_project');
+    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning');
     expect(project.environment).toMatchObject({
       compute_type: 'BUILD_GENERAL1_SMALL',
       image: 'aws/codebuild/amazonlinux2-x86_64-standard:5.0',

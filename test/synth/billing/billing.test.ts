@@ -17,8 +17,8 @@ const routesOf = (json: StackJson) =>
 /** Statements of the inline policy of the function named `*<suffix>`. */
 function statementsOf(json: StackJson, suffix: string): Statement[] {
   const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith(suffix))!;
-  const prefix = logical.replace(/_function_[A-F0-9]+$/, '');
-  const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k.startsWith(`${prefix}_role_policy-document`))!;
+  // The function's role policy document is `<function address>_role` (role-named addresses).
+  const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === `${logical}_role`)!;
   return (doc[1].statement as Statement[]) ?? [];
 }
 

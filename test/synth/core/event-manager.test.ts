@@ -42,7 +42,11 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   const other = new SbtStack(app, 'app-plane');
   const f = fn(other);
   em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new LambdaTarget(f) });
-  em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q') });
+  em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q'), targetId: 'queue' });
+  // A second target on one rule needs its own id (it is part of the resource address).
+  expect(() => em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q2') })).toThrow(
+    /already has a target 'target': pass a distinct targetId/,
+  );
   em.addTargetToEvent(other, {
     eventDefinition: em.events.offboardingRequest,
     target: new StepFunctionsTarget('arn:aws:states:us-east-1:1:stateMachine:sm', { roleName: 'r' }),
@@ -82,7 +86,7 @@ test('grantPutEventsTo and cross-account put permission (SBT #166)', () => {
     (d) => (d.statement as { actions: string[]; resources: string[] }[]) ?? [],
   );
   expect(statements).toContainEqual(
-    expect.objectContaining({ actions: ['events:PutEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.em_bus_\w+\.arn\}$/)] }),
+    expect.objectContaining({ actions: ['events:PutEvents'], resources: ['${aws_cloudwatch_event_bus.em.arn}'] }),
   );
 });
 

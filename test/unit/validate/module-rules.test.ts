@@ -52,7 +52,6 @@ describe('checks 3 and 4: module rules', () => {
       variable: { ...goodModule.variable, archive: { type: 'string', description: 'zip' } },
     };
     expect(messages(await validateDoc(doc, { kind: 'module', machinePaths: ['/work/main'] }))).toEqual([
-      "output.fn_arn.value: reference to undeclared resource 'aws_lambda_function.f'",
       "resource.aws_lambda_function.abs.filename: file path must be written as ${path.module}/<relative path> (got '/work/main/build/lambda/x.zip')",
       "resource.aws_lambda_function.abs.filename: names a path of this machine ('/work/main')",
       `resource.aws_lambda_function.rel.description: looks like an absolute machine path ('built in ${homePath}')`,
