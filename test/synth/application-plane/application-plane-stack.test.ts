@@ -121,10 +121,11 @@ describe('application-plane stack (module mode)', () => {
     const [keyId] = byName(json, 'aws_kms_key', 'provisioning');
     const [buildLogId, buildLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_build_logs');
     const [sfnLogId, sfnLogs] = byName(json, 'aws_cloudwatch_log_group', 'provisioning_state_machine_logs');
-    expect(buildLogs).toEqual({ name: '/aws/codebuild/${var.name_prefix}-provisioning', retention_in_days: 30, kms_key_id: `\${aws_kms_key.${keyId}.arn}` });
+    expect(buildLogs).toEqual({ name: '/aws/codebuild/${var.name_prefix}-provisioning', retention_in_days: 30, kms_key_id: `\${aws_kms_key.${keyId}.arn}`, tags: '${var.tags}' });
     expect(sfnLogs).toEqual({
       name: '/aws/vendedlogs/states/${var.name_prefix}-provisioning',
       retention_in_days: 30,
+      tags: '${var.tags}',
       kms_key_id: `\${aws_kms_key.${keyId}.arn}`,
     });
     const [, project] = byName(json, 'aws_codebuild_project', 'provisioning');
@@ -160,11 +161,14 @@ describe('application-plane stack (module mode)', () => {
     ]);
   });
 
-  test('project: bash buildspec with the script, exported variables, static variables; Terraform escapes in place', () => {
-    const [, project] = byName(json, 'aws_codebuild_project', 'provisioning');
+  test('project (root mode, sample script): bash buildspec with the script, exported variables, static variables; Terraform escapes in place', () => {
+    const rootJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/sbt' }));
+    const [, project] = byName(rootJson, 'aws_codebuild_project', 'provisioning');
+    expect(rootJson.variable?.compute_type).toMatchObject({ default: 'BUILD_GENERAL1_SMALL' });
+    expect(rootJson.variable?.build_image).toMatchObject({ default: 'aws/codebuild/amazonlinux2-x86_64-standard:5.0' });
     expect(project.environment).toMatchObject({
-      compute_type: 'BUILD_GENERAL1_SMALL',
-      image: 'aws/codebuild/amazonlinux2-x86_64-standard:5.0',
+      compute_type: '${var.compute_type}',
+      image: '${var.build_image}',
       type: 'LINUX_CONTAINER',
       privileged_mode: true,
       environment_variable: [{ name: 'TENANT_STACK_PREFIX', value: '${var.name_prefix}-tenant', type: 'PLAINTEXT' }],
@@ -175,7 +179,7 @@ describe('application-plane stack (module mode)', () => {
     // Raw: bash's ${…} is escaped for Terraform, so `terraform plan` passes it through untouched.
     expect(source.buildspec).toContain('STACK_NAME=\\"$${TENANT_STACK_PREFIX}-$${tenantId}\\"');
     expect(source.buildspec).not.toMatch(/[^$]\$\{(?!var\.)/);
-    const buildspec = JSON.parse(new TerraformReferences(json).render(source.buildspec));
+    const buildspec = JSON.parse(new TerraformReferences(rootJson).render(source.buildspec));
     expect(buildspec.version).toBe('0.2');
     expect(buildspec.env).toEqual({ shell: 'bash', 'exported-variables': ['tenantS3Bucket', 'tenantConfig', 'tenantStatus', 'registrationStatus'] });
     expect(buildspec.phases.build.commands[0]).toContain('STACK_NAME="${TENANT_STACK_PREFIX}-${tenantId}"');

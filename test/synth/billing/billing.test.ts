@@ -86,8 +86,8 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
       expect.arrayContaining([
         ['secretsmanager:GetSecretValue', [expect.stringMatching(/^\$\{aws_secretsmanager_secret\..+\.arn\}$/)]],
         ['events:PutEvents', [expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\..+\.arn\}$/)]],
-        ['dynamodb:PutItem', [expect.stringMatching(/replay-table.+\.arn\}$/)]],
-        ['dynamodb:UpdateItem', [expect.stringMatching(/tenants_table.+\.arn\}$/)]],
+        ['dynamodb:PutItem', ['${aws_dynamodb_table.billing_webhook_verification_replay.arn}']],
+        ['dynamodb:UpdateItem', ['${aws_dynamodb_table.tenants.arn}']],
       ]),
     );
     expect(statementsOf(json, '-billing-get-tenant-billing').flatMap((s) => s.actions)).toEqual(
