@@ -105,7 +105,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
   const cpJson = JSON.parse(
     Testing.synth(new ControlPlaneStack(Testing.app(), 'control-plane', { systemAdminEmail: 'admin@localhost' })),
   ) as StackJson;
-  const apJson = JSON.parse(Testing.synth(new ApplicationPlaneStack(Testing.app(), 'application-plane', { mode: 'module' }))) as StackJson;
+  // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
+  const apJson = JSON.parse(Testing.synth(new ApplicationPlaneStack(Testing.app(), 'application-plane', { eventBusArn: BUS_ARN }))) as StackJson;
   const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('local'));
   const load = zipLoader(join(work, 'handlers'));
   const cp = new SynthHarness(cpJson, {

@@ -36,7 +36,8 @@ let cfnCalls: string;
 beforeAll(async () => {
   await bus.start();
   const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module' }));
+  // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
+  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
   const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('e2e'));
   cp = new SynthHarness(cpJson, {
     tables,

@@ -56,7 +56,8 @@ esac
 `,
     );
     chmodSync(join(bin, 'aws'), 0o755);
-    const json = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module' }));
+    // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
+    const json = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
     local = new LocalStepFunctions(json, { references: { 'var.event_bus_arn': BUS_ARN }, path: [bin] });
   });
   afterAll(async () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   capture = await new EventBridgeCapture().start();
   secrets = await new SecretsManagerFake().start();
   h = new SynthHarness(json, { tables, busName: 'test-bus' });
-  secrets.set(h.secretArnOf(h.secretLogical('signing-secret')), SECRET);
+  secrets.set(h.secretArnOf(h.secretLogical('signing')), SECRET);
 });
 afterAll(async () => {
   await capture.stop();

@@ -111,8 +111,8 @@ beforeAll(async () => {
   capture = await new EventBridgeCapture().start();
   secrets = await new SecretsManagerFake().start();
   h = new SynthHarness(json, { tables, busName: 'test-bus' });
-  secrets.set(h.secretArnOf(h.secretLogical('api-key')), 'test-api-key\n');
-  secrets.set(h.secretArnOf(h.secretLogical('signing-secret')), SIGNING);
+  secrets.set(h.secretArnOf(h.secretLogical('api_key')), 'test-api-key\n');
+  secrets.set(h.secretArnOf(h.secretLogical('signing')), SIGNING);
 });
 afterAll(async () => {
   await vendor.stop();

@@ -25,10 +25,10 @@ export async function setUp(label: string, props: ControlPlaneStackProps = {}): 
   // Billing and metering have their own suites (test/integration/billing, metering): left out here.
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false, ...props }));
   const tables = await createTablesFromSynth(json as never, uniquePrefix(label));
-  const find = (part: string) => Object.entries(tables).find(([logical]) => logical.includes(part))?.[1];
-  process.env.TENANT_TABLE_NAME = find('_tenants_')!;
-  process.env.REGISTRATION_TABLE_NAME = find('_registrations_')!;
-  const users = find('_users_');
+  // Tables by their (role-named, stable) resource addresses.
+  process.env.TENANT_TABLE_NAME = tables.tenants!;
+  process.env.REGISTRATION_TABLE_NAME = tables.registrations!;
+  const users = tables.user_management_users;
   if (users) process.env.USER_TABLE_NAME = users;
   process.env.EVENT_BUS_NAME = 'sbt-events';
   const bus = await new EventBridgeCapture().start();
