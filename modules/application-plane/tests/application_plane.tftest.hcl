@@ -47,26 +47,13 @@ run "subscribes_to_the_given_bus" {
   }
 }
 
-run "rejects_a_bus_arn_that_is_not_an_event_bus" {
+# One plan for all rejections (each must fail on its own input; a plan of the whole module is the cost).
+run "rejects_invalid_inputs" {
   command = plan
   variables {
-    event_bus_arn = "arn:aws:sqs:eu-west-1:123456789012:queue"
-  }
-  expect_failures = [var.event_bus_arn]
-}
-
-run "rejects_an_empty_script" {
-  command = plan
-  variables {
+    event_bus_arn       = "arn:aws:sqs:eu-west-1:123456789012:queue"
     provisioning_script = "  "
+    compute_type        = "HUGE"
   }
-  expect_failures = [var.provisioning_script]
-}
-
-run "rejects_an_unknown_compute_type" {
-  command = plan
-  variables {
-    compute_type = "HUGE"
-  }
-  expect_failures = [var.compute_type]
+  expect_failures = [var.event_bus_arn, var.provisioning_script, var.compute_type]
 }

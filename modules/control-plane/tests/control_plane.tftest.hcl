@@ -29,18 +29,13 @@ run "applies_with_defaults" {
   }
 }
 
-run "rejects_an_invalid_admin_email" {
+# One plan for all rejections (each must fail on its own input; a plan of the whole module is the cost).
+run "rejects_invalid_inputs" {
   command = plan
   variables {
     system_admin_email = "not-an-email"
+    name_prefix        = "Bad_Prefix"
+    callback_urls      = ["ftp://example.com"]
   }
-  expect_failures = [var.system_admin_email]
-}
-
-run "rejects_an_invalid_name_prefix" {
-  command = plan
-  variables {
-    name_prefix = "Bad_Prefix"
-  }
-  expect_failures = [var.name_prefix]
+  expect_failures = [var.system_admin_email, var.name_prefix, var.callback_urls]
 }

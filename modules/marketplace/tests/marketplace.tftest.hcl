@@ -31,26 +31,13 @@ run "applies" {
   }
 }
 
-run "rejects_an_invalid_seller_email" {
+# One plan for all rejections (each must fail on its own input; a plan of the whole module is the cost).
+run "rejects_invalid_inputs" {
   command = plan
   variables {
-    seller_email = "seller-at-example"
-  }
-  expect_failures = [var.seller_email]
-}
-
-run "rejects_a_bus_arn_that_is_not_an_event_bus" {
-  command = plan
-  variables {
-    event_bus_arn = "not-an-arn"
-  }
-  expect_failures = [var.event_bus_arn]
-}
-
-run "rejects_lower_case_country_codes" {
-  command = plan
-  variables {
+    seller_email              = "seller-at-example"
+    event_bus_arn             = "not-an-arn"
     geo_restriction_locations = ["us", "DE"]
   }
-  expect_failures = [var.geo_restriction_locations]
+  expect_failures = [var.seller_email, var.event_bus_arn, var.geo_restriction_locations]
 }
