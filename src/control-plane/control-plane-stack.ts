@@ -42,6 +42,11 @@ export interface ControlPlaneStackProps extends SbtStackProps {
    * @default none (application planes in this account listen on the bus directly)
    */
   readonly applicationPlaneEventBusArns?: string[];
+  /**
+   * Which SBT era's event names the control plane emits (variable `event_era`): 'sbt-0.9' or 'pre-0.9'.
+   * Rules match both eras either way. @default 'sbt-0.9'
+   */
+  readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
   /** Extra ControlPlane props. */
   readonly controlPlane?: Partial<ControlPlaneProps>;
 }
@@ -80,6 +85,7 @@ export class ControlPlaneStack extends SbtStack {
     const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
     this.eventManager = new EventManager(this, 'events', {
       busName: this.name('sbt-events'),
+      eventEra: this.eventEraInput(props.eventEra),
       allowPutEventsFromAccounts: remoteAccounts.length ? remoteAccounts : undefined,
     });
     remotePlanes.forEach((targetBusArn, i) => {

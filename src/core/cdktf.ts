@@ -10,6 +10,7 @@ export {
   AssetType,
   CloudBackend,
   Fn,
+  Op,
   LocalBackend,
   NamedCloudWorkspace,
   S3Backend,

@@ -92,6 +92,22 @@ export class SbtStack extends TerraformStack {
     return this.variable(name, 'map(string)', o).value as Record<string, string>;
   }
 
+  /**
+   * Input `event_era`: which SBT era's event names this stack emits (`sbt-0.9`: `sbt_aws_<key>` from
+   * `sbt.*.plane`; `pre-0.9`: `<key>` from `*PlaneEventSource`). Rules match both either way.
+   */
+  eventEraInput(value: string | undefined): string {
+    return this.stringInput('event_era', {
+      description:
+        "Which SBT-AWS era's event names are emitted: 'sbt-0.9' (sbt_aws_<key> from sbt.control.plane / sbt.application.plane) or 'pre-0.9' (<key> from controlPlaneEventSource / applicationPlaneEventSource, as the SBT docs' older application planes expect). Rules match both eras either way.",
+      default: value ?? 'sbt-0.9',
+      validation: {
+        condition: '${contains(["sbt-0.9", "pre-0.9"], var.event_era)}',
+        errorMessage: "event_era must be 'sbt-0.9' or 'pre-0.9'.",
+      },
+    });
+  }
+
   /** A described output (module output and stack output alike). */
   output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`output '${name}' must be snake_case`);
