@@ -20,7 +20,7 @@ export interface ControlPlaneStackProps extends SbtStackProps {
   readonly systemAdminName?: string;
   /** Admin UI callback URLs (variable `callback_urls`). @default ['http://localhost'] */
   readonly callbackUrls?: string[];
-  /** Browser origins allowed by CORS (variable `cors_allow_origins`). @default none (CORS off) */
+  /** Browser origins allowed by CORS (variable `cors_allow_origins`; empty turns CORS off). @default ['*'] (SBT's handlers answer `*`) */
   readonly corsAllowOrigins?: string[];
   /** Identity provider, or a factory creating it in the stack (e.g. `(s) => new OidcAuth(s, 'auth', {...})`). @default CognitoAuth */
   readonly auth?: IAuth | ((scope: Construct) => IAuth);
@@ -78,8 +78,8 @@ export class ControlPlaneStack extends SbtStack {
       default: props.callbackUrls ?? ['http://localhost'],
     });
     const corsAllowOrigins = this.listInput('cors_allow_origins', {
-      description: 'Browser origins allowed to call the API (e.g. the admin console). Empty turns CORS off.',
-      default: props.corsAllowOrigins ?? [],
+      description: "Browser origins allowed to call the API (e.g. the admin console). ['*'] (default) is what SBT answers; empty turns CORS off.",
+      default: props.corsAllowOrigins ?? ['*'],
     });
     const remotePlanes = props.applicationPlaneEventBusArns ?? [];
     const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
