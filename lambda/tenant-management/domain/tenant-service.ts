@@ -593,7 +593,10 @@ export class TenantService {
     const uniq = [...new Set(changed)];
     return {
       key: 'tenantUpdated',
+      // The tenant's new state, flat as in onboardingRequest (SBT-era consumers read detail.tier, .email…),
+      // then what changed: changedFields, changes (new values), previous (old values), reason.
       detail: {
+        ...eventView(after),
         tenantId: after.tenantId,
         tenantRegistrationId: after.tenantRegistrationId,
         lifecycleState: after.lifecycleState,
