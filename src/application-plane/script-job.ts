@@ -36,10 +36,11 @@ export interface ScriptJobProps {
   /** `jobOutput` of the failure event (e.g. `{ tenantStatus: 'Failed to provision tenant.' }`). */
   readonly jobFailureStatus: Record<string, string>;
   /**
-   * What the script may do in AWS: statements of the build project's role (SBT takes a CDK PolicyDocument;
-   * here a list of PolicyStatement). Least privilege: name ARNs. @default none (the script can only log)
+   * What the script may do in AWS: statements of the build project's role — a list of statements, or SBT's
+   * shape, a policy document with `statements` (`PolicyDocument` from the sbt-compat entry point, as in
+   * the seed's tutorial). Least privilege: name ARNs. @default none (the script can only log)
    */
-  readonly permissions?: PolicyStatement[];
+  readonly permissions?: PolicyStatement[] | { readonly statements: readonly PolicyStatement[] };
   /** Bash run as the CodeBuild build phase. `export` the variables listed in `environmentVariablesToOutgoingEvent`. */
   readonly script: string;
   /** Bash run as the post_build phase (runs even when the script failed; `$CODEBUILD_BUILD_SUCCEEDING` tells). @default none */
@@ -222,7 +223,7 @@ export class ScriptJob extends Construct implements IGrantable {
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           resources: [this.encryptionKey.arn],
         },
-        ...(props.permissions ?? []),
+        ...(Array.isArray(props.permissions) ? props.permissions : (props.permissions?.statements ?? [])),
       ],
     });
 

@@ -27,6 +27,7 @@ export {
   Token,
   Lazy,
   Aspects,
+  Annotations,
 } from 'cdktf';
 export type { IAspect, ITerraformDependable, TerraformVariableConfig } from 'cdktf';
 export { Construct } from 'constructs';

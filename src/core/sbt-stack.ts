@@ -2,6 +2,26 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { applyBackend, type BackendConfig } from './backend';
 import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from './cdktf';
 
+/**
+ * A name prefix from a stack name, for constructs used outside an SbtStack's `name_prefix` (SBT's
+ * constructs needed none): `ControlPlaneStack` → `control-plane-stack`, clipped to name_prefix's 20
+ * characters (lowercase letters, digits, hyphens; starts with a letter).
+ */
+export function namePrefixFromStackName(id: string): string {
+  const kebab = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase()
+    .replace(/^[^a-z]+/, '');
+  return (kebab.slice(0, 20).replace(/-+$/, '') || 'sbt');
+}
+
+/** The name prefix for constructs in `scope`: its SbtStack's `name_prefix`, else one from the stack's name. */
+export function namePrefixOf(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  return stack instanceof SbtStack ? stack.namePrefix : namePrefixFromStackName(stack.node.id);
+}
+
 /** Props every product stack takes. */
 export interface SbtStackProps {
   /**

@@ -43,6 +43,10 @@ export interface ControlPlaneApiProps {
   readonly corsAllowMethods?: string[];
   /** Seconds browsers may cache a preflight answer. @default 300 */
   readonly corsMaxAge?: number;
+  /** Allow credentials (cookies) cross-origin; not with origin `*`. @default false */
+  readonly corsAllowCredentials?: boolean;
+  /** Response headers scripts may read. @default none */
+  readonly corsExposeHeaders?: string[];
   /** Steady-state requests/s for the whole stage. @default 100 */
   readonly throttlingRateLimit?: number;
   /** Burst for the whole stage. @default 200 */
@@ -142,6 +146,8 @@ export class ControlPlaneApi extends Construct {
             allowMethods: props.corsAllowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
             allowHeaders: props.corsAllowHeaders ?? DEFAULT_CORS_HEADERS,
             maxAge: props.corsMaxAge ?? 300,
+            allowCredentials: props.corsAllowCredentials,
+            exposeHeaders: props.corsExposeHeaders,
           }
         : undefined,
     });
