@@ -92,6 +92,11 @@ export interface EventManagerProps {
    */
   readonly eventBusArn?: string;
   /**
+   * SBT's `eventBus` (an existing bus): adopted like `eventBusArn` — a CDK-style `{ eventBusArn }` or our
+   * `aws_cloudwatch_event_bus` resource (`{ arn }`). @default create a bus
+   */
+  readonly eventBus?: { readonly eventBusArn: string } | { readonly arn: string };
+  /**
    * Which era's names events are emitted with: `sbt-0.9` (`sbt_aws_<key>` from `sbt.control.plane` /
    * `sbt.application.plane`) or `pre-0.9` (`<key>` from `controlPlaneEventSource` /
    * `applicationPlaneEventSource`, what the seed's application planes listen for). A literal or a Terraform
@@ -146,13 +151,15 @@ export class EventManager extends Construct implements IEventManager {
       props.applicationPlaneEventSource ?? this.byEra(defaultSourceOf('provisionSuccess', 'sbt-0.9'), defaultSourceOf('provisionSuccess', 'pre-0.9'));
     this.overrides = props.sourceOverrides ?? {};
 
-    if (props.eventBusArn) {
+    const adopted = props.eventBusArn ?? (props.eventBus ? ('eventBusArn' in props.eventBus ? props.eventBus.eventBusArn : props.eventBus.arn) : undefined);
+    if (props.eventBusArn && props.eventBus) throw new Error(`${this.node.path}: give eventBusArn or eventBus, not both`);
+    if (adopted) {
       if (props.allowPutEventsFromAccounts?.length) {
         throw new Error(`${this.node.path}: allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one`);
       }
-      this.busArn = props.eventBusArn;
+      this.busArn = adopted;
       // arn:aws:events:<region>:<account>:event-bus/<name>
-      this.busName = Fn.element(Fn.split('/', props.eventBusArn), 1);
+      this.busName = Fn.element(Fn.split('/', adopted), 1);
     } else {
       if (!props.busName) throw new Error(`${this.node.path}: EventManager needs busName or eventBusArn`);
       this.bus = new CloudwatchEventBus(this, 'bus', { name: props.busName });

@@ -179,3 +179,16 @@ test("an SBT-style auth plug-in implements our IAuth: its scopes guard the route
   const integrations = Object.values(resourcesOf(json, 'aws_apigatewayv2_integration')).map((i) => String(i.integration_uri));
   expect(integrations.some((u) => u.includes('idp-users'))).toBe(true);
 });
+
+test("SBT-only props: EventManager eventBus adopts a bus; ScriptJob source/projectProps compile and are reported, not silently dropped", () => {
+  const app = testApp();
+  const stack = new Stack(app, 'AppPlaneStack');
+  const arn = 'arn:aws:events:us-east-1:123456789012:event-bus/sbt';
+  const eventManager = new sbt.EventManager(stack, 'events', { eventBus: { eventBusArn: arn } });
+  expect(eventManager.busArn).toBe(arn);
+  expect(() => new sbt.EventManager(stack, 'both', { eventBus: { eventBusArn: arn }, eventBusArn: arn })).toThrow(/not both/);
+  const job = new sbt.ProvisioningScriptJob(stack, 'job', { script: 'echo hi', eventManager, source: { type: 'GITHUB' }, projectProps: { timeout: 5 } });
+  const warnings = job.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+  expect(warnings).toEqual([expect.stringContaining('source (an SBT CDK prop) is not applied'), expect.stringContaining('projectProps (an SBT CDK prop) is not applied')]);
+  expect(Object.keys(resourcesOf(synthStack(stack), 'aws_cloudwatch_event_bus'))).toEqual([]);
+});
