@@ -41,6 +41,8 @@ export interface LocalRuntimeOptions {
   readonly port?: number;
   /** Use the `aws` on PATH in jobs instead of the CloudFormation stand-in (local/bin/aws). @default false */
   readonly realAws?: boolean;
+  /** Which SBT era's event names both planes emit (`event_era`). @default 'sbt-0.9' */
+  readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
 }
 
 export interface LocalRuntime {
@@ -49,6 +51,11 @@ export interface LocalRuntime {
   readonly adminToken: string;
   /** File the AWS CLI stand-in records calls in. */
   readonly awsCallLog: string;
+  /**
+   * The loopback EventBridge endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE for a client): events put there are
+   * delivered along the synthesized rules when the next API request settles.
+   */
+  readonly eventBridgeEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -103,10 +110,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
 
   // The system as Terraform would create it.
   const cpJson = JSON.parse(
-    Testing.synth(new ControlPlaneStack(Testing.app(), 'control-plane', { systemAdminEmail: 'admin@localhost' })),
+    Testing.synth(new ControlPlaneStack(Testing.app(), 'control-plane', { systemAdminEmail: 'admin@localhost', eventEra: o.eventEra })),
   ) as StackJson;
   // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
-  const apJson = JSON.parse(Testing.synth(new ApplicationPlaneStack(Testing.app(), 'application-plane', { eventBusArn: BUS_ARN }))) as StackJson;
+  const apJson = JSON.parse(
+    Testing.synth(new ApplicationPlaneStack(Testing.app(), 'application-plane', { eventBusArn: BUS_ARN, eventEra: o.eventEra })),
+  ) as StackJson;
   const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('local'));
   const load = zipLoader(join(work, 'handlers'));
   const cp = new SynthHarness(cpJson, {
@@ -188,6 +197,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     url,
     adminToken,
     awsCallLog,
+    eventBridgeEndpoint: bus.endpoint,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bus.stop();

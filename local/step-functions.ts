@@ -105,6 +105,9 @@ export class TerraformReferences {
   resolve(expr: string, seen: string[] = []): string {
     if (expr in this.overrides) return this.overrides[expr];
     if (seen.includes(expr)) throw new Error(`reference cycle: ${[...seen, expr].join(' → ')}`);
+    // `(var.x == "a") ? "b" : "c"` — the one conditional our constructs write (e.g. the event era).
+    const c = /^\(?var\.([a-z0-9_]+) == "([^"]*)"\)? \? "([^"]*)" : "([^"]*)"$/.exec(expr);
+    if (c) return this.resolve(`var.${c[1]}`, seen) === c[2] ? c[3]! : c[4]!;
     const v = /^var\.([a-z0-9_]+)$/.exec(expr);
     if (v) {
       const def = this.json.variable?.[v[1]]?.default;

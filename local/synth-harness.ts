@@ -65,7 +65,17 @@ export class SynthHarness {
   }
 
   resolve(value: string): string {
-    return value.replace('${var.name_prefix}', this.o.namePrefix ?? 'test').replace(ref, (all, type: string, logical: string, attr: string) => {
+    return value
+      .replace('${var.name_prefix}', this.o.namePrefix ?? 'test')
+      .replace(/\$\{var\.([a-z0-9_]+)\}/g, (all, name: string) => {
+        // Other variables: a value given in references, else the variable's default.
+        const given = this.o.references?.[`var.${name}`];
+        if (given !== undefined) return given;
+        const def = (this.json.variable as Record<string, { default?: unknown }> | undefined)?.[name]?.default;
+        if (typeof def === 'string' || typeof def === 'number' || typeof def === 'boolean') return String(def);
+        throw new Error(`cannot resolve ${all} locally: pass it in references`);
+      })
+      .replace(ref, (all, type: string, logical: string, attr: string) => {
       if (type === 'aws_dynamodb_table' && attr === 'name') {
         const t = this.o.tables[logical];
         if (!t) throw new Error(`no local table for ${logical}`);

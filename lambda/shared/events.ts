@@ -4,13 +4,7 @@
  * in the EventManager reach the handlers. A partially failed PutEvents is an error, never silently lost.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  APPLICATION_PLANE_SOURCE,
-  CONTROL_PLANE_SOURCE,
-  defaultSourceOf,
-  detailTypeOf,
-  type SbtEventKey,
-} from '../../src/core/event-catalog';
+import { DEFAULT_EVENT_ERA, defaultSourceOf, detailTypeOf, isControlPlaneKey, isEventEra, type EventEra, type SbtEventKey } from '../../src/core/event-catalog';
 import { env, eventBridge } from './aws-clients';
 
 export interface OutgoingEvent {
@@ -19,14 +13,18 @@ export interface OutgoingEvent {
   detail: Record<string, unknown>;
 }
 
-/** Resolves an SBT key to its detail-type and (possibly overridden) source. */
+/** The era events are emitted in (SBT_EVENT_ERA; anything else → ≥ 0.9, SBT's current names). */
+export function eventEra(): EventEra {
+  const v = process.env.SBT_EVENT_ERA;
+  return isEventEra(v) ? v : DEFAULT_EVENT_ERA;
+}
+
+/** Resolves an SBT key to its detail-type (in the configured era) and (possibly overridden) source. */
 export function sbtEvent(key: SbtEventKey, detail: Record<string, unknown>): OutgoingEvent {
+  const era = eventEra();
   const override = process.env[`EVENT_SOURCE_${key}`];
-  const planeDefault =
-    defaultSourceOf(key) === CONTROL_PLANE_SOURCE
-      ? (process.env.CONTROL_PLANE_EVENT_SOURCE ?? CONTROL_PLANE_SOURCE)
-      : (process.env.APPLICATION_PLANE_EVENT_SOURCE ?? APPLICATION_PLANE_SOURCE);
-  return { detailType: detailTypeOf(key), source: override ?? planeDefault, detail };
+  const configured = isControlPlaneKey(key) ? process.env.CONTROL_PLANE_EVENT_SOURCE : process.env.APPLICATION_PLANE_EVENT_SOURCE;
+  return { detailType: detailTypeOf(key, era), source: override || configured || defaultSourceOf(key, era), detail };
 }
 
 /** Puts up to 10 events per call (the PutEvents limit) and throws if any entry failed. */

@@ -104,8 +104,11 @@ function toResult(res: HttpResponse): APIGatewayProxyResultV2 {
   return { statusCode: res.statusCode, headers, body: isText ? (res.body as string) : JSON.stringify(res.body) };
 }
 
-/** Wraps a route function: HttpError → its status; anything else → logged 500 without internals. */
-export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResponse>) {
+/**
+ * Wraps a route function: HttpError → its status; anything else → logged 500 without internals.
+ * `errorHeaders` go on error answers too (e.g. a public route's CORS header, so a browser can read a 404).
+ */
+export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResponse>, errorHeaders?: Record<string, string>) {
   return async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
       return toResult(await fn(event));
@@ -114,18 +117,43 @@ export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResponse>) {
         return toResult({
           statusCode: err.statusCode,
           body: { message: err.message, ...(err.details ?? {}) },
+          headers: errorHeaders,
         });
       }
       logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey });
-      return toResult({ statusCode: 500, body: { message: 'Internal Server Error' } });
+      return toResult({ statusCode: 500, body: { message: 'Internal Server Error' }, headers: errorHeaders });
     }
   };
 }
 
-/** Pagination query shared by list routes: `limit` 1..100 (default 10), opaque `next_token`. */
+/**
+ * `next_token` as SBT accepts it (`Query(min_length=0)`): SBT's own CLI always sends `next_token=` on the
+ * first page, so an empty value means "first page", exactly like an absent one.
+ */
+export const nextTokenQuery = z.optional(
+  z.pipe(
+    z.string().check(z.maxLength(4096)),
+    z.transform((v) => (v === '' ? undefined : v)),
+  ),
+);
+
+/** Largest page a list route returns; a larger `limit` is served in pages of this size (next_token continues). */
+export const MAX_PAGE = 1000;
+
+/**
+ * Pagination query shared by list routes, SBT's bounds: `limit` > 0 (default 10; SBT sets no maximum, so a
+ * larger one is not an error — the page is at most MAX_PAGE items and `next_token` continues), opaque
+ * `next_token` (empty = first page).
+ */
 export const paginationQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
-  next_token: z.optional(z.string().check(z.minLength(1))),
+  limit: z._default(
+    z.pipe(
+      z.coerce.number().check(z.int(), z.minimum(1)),
+      z.transform((n) => Math.min(n, MAX_PAGE)),
+    ),
+    10,
+  ),
+  next_token: nextTokenQuery,
 });
 
 /** Opaque continuation tokens: base64url of DynamoDB's LastEvaluatedKey; bad tokens are a 400. */

@@ -12,6 +12,13 @@ const name = z.optional(z.string().check(z.minLength(1), z.maxLength(256)));
 const query = z.object({ tenantId: name, tenantName: name });
 const path = z.object({ tenantName: name });
 
+/**
+ * A tenant's front end reads its config from its own origin before anyone signs in, so the answer is
+ * readable from any origin — SBT's handler sends the same header (Powertools CORSConfig default). When
+ * the API has CORS configured, API Gateway's own headers take precedence.
+ */
+const CORS = { 'access-control-allow-origin': '*' };
+
 const reader: TenantConfigReader = {
   async byId(tenantId) {
     const res = await dynamo().send(
@@ -47,5 +54,5 @@ export const handler = httpHandler(async (event) => {
     tenantName: q.tenantName,
     origin: header(event, 'origin'),
   });
-  return { statusCode: 200, body: await lookupTenantConfig(selector, reader) };
-});
+  return { statusCode: 200, body: await lookupTenantConfig(selector, reader), headers: CORS };
+}, CORS);

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
+import { offboardIdempotently } from './domain/offboard';
 import { actor, idempotencyKey, routeOf, tenantService } from './domain/runtime';
 
 const idPath = z.object({ tenantId: z.string().check(z.minLength(1), z.maxLength(128)) });
@@ -52,7 +53,7 @@ export const handler = httpHandler(async (event) => {
     }
     case 'DELETE /tenants/{tenantId}': {
       const { tenantId } = parsePath(event, idPath);
-      return emittedOr503(await svc.requestTransition(tenantId, 'offboard', `DELETE /tenants/{tenantId} by ${who}`), 200);
+      return emittedOr503(await offboardIdempotently(svc, tenantId, `DELETE /tenants/{tenantId} by ${who}`), 200);
     }
     case 'PUT /tenants/{tenantId}/activate': {
       const { tenantId } = parsePath(event, idPath);

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
+import { offboardIdempotently } from '../tenant-management/domain/offboard';
 import { actor, idempotencyKey, routeOf, tenantService } from '../tenant-management/domain/runtime';
 
 const idPath = z.object({ tenantRegistrationId: z.string().check(z.minLength(1), z.maxLength(128)) });
@@ -67,7 +68,8 @@ export const handler = httpHandler(async (event) => {
     case 'DELETE /tenant-registrations/{tenantRegistrationId}': {
       const { tenantRegistrationId } = parsePath(event, idPath);
       const tenantId = await svc.tenantIdOfRegistration(tenantRegistrationId);
-      const res = await svc.requestTransition(tenantId, 'offboard', `DELETE registration by ${who}`);
+      // A repeated DELETE is 200 with the current state (SBT's delete is idempotent), not a 409.
+      const res = await offboardIdempotently(svc, tenantId, `DELETE registration by ${who}`);
       if (!res.emitted) return failed503(res.tenant);
       return {
         statusCode: 200,

@@ -6,17 +6,18 @@
  * Throws only on our own faults (DynamoDB unavailable…), so EventBridge retries those and nothing else.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { detailTypeOf } from '../../src/core/event-catalog';
+import { keyOfDetailType } from '../../src/core/event-catalog';
 import { logger } from '../shared/logger';
 import { tenantService } from '../tenant-management/domain/runtime';
 
 const KEYS = ['provisionSuccess', 'provisionFailure', 'deprovisionSuccess', 'deprovisionFailure'] as const;
 type ResultKey = (typeof KEYS)[number];
-const BY_DETAIL_TYPE = new Map<string, ResultKey>(KEYS.map((k) => [detailTypeOf(k), k]));
+const isResultKey = (k: string | undefined): k is ResultKey => (KEYS as readonly (string | undefined)[]).includes(k);
 
 export async function handler(event: EventBridgeEvent<string, Record<string, unknown>>): Promise<{ outcome: string }> {
-  const key = BY_DETAIL_TYPE.get(event['detail-type']);
-  if (!key) {
+  // Either era's name: `sbt_aws_provisionSuccess` (≥ 0.9) or `provisionSuccess` (application planes before 0.9).
+  const key = keyOfDetailType(event['detail-type']);
+  if (!isResultKey(key)) {
     logger.warn('unexpected detail-type ignored', { detailType: event['detail-type'] });
     return { outcome: 'ignored' };
   }

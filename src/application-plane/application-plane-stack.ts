@@ -18,6 +18,11 @@ export interface ApplicationPlaneStackProps extends SbtStackProps {
   readonly eventBusArn?: string;
   /** Event sources, when the control plane overrides SBT's. @default SBT's (`sbt.control.plane`, `sbt.application.plane`) */
   readonly eventSources?: Pick<EventManagerProps, 'controlPlaneEventSource' | 'applicationPlaneEventSource' | 'sourceOverrides'>;
+  /**
+   * Which SBT era's event names the jobs answer with (variable `event_era`): 'sbt-0.9' or 'pre-0.9'. The
+   * jobs' rules match requests of both eras either way. @default 'sbt-0.9'
+   */
+  readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
   /** Seconds a provisioning or deprovisioning build may run before it fails. @default 3600 */
   readonly jobTimeoutSeconds?: number;
   /** CodeBuild image of both jobs. @default ScriptJob's (amazonlinux2-x86_64-standard:5.0) */
@@ -49,14 +54,16 @@ export class ApplicationPlaneStack extends SbtStack {
     super(scope, id, props);
     this.useStableAddresses('application-plane', ['application-plane']);
     const busArn = this.busArnInput(props);
+    const eventEra = this.eventEraInput(props.eventEra);
     this.eventManager = props.crossAccount
       ? new EventManager(this, 'events', {
           busName: this.name('app-plane-events'),
           // arn:<partition>:events:<region>:<account>:event-bus/<name> → the control plane's account
           allowPutEventsFromAccounts: [Fn.element(Fn.split(':', busArn), 4)],
+          eventEra,
           ...(props.eventSources ?? {}),
         })
-      : new EventManager(this, 'events', { eventBusArn: busArn, ...(props.eventSources ?? {}) });
+      : new EventManager(this, 'events', { eventBusArn: busArn, eventEra, ...(props.eventSources ?? {}) });
 
     const ctx = awsContext(this);
     const tenantStackPrefix = this.name('tenant');

@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { Construct, Fn, TerraformStack, Token } from '../core/cdktf';
+import { Annotations, Construct, Fn, TerraformStack, Token } from '../core/cdktf';
 import type { EventDefinition, IEventManager } from '../core/event-manager';
 import { StepFunctionsTarget, type IEventTarget } from '../core/event-targets';
 import { ServiceRole, type IGrantable, type PolicyStatement } from '../core/iam';
@@ -36,10 +36,11 @@ export interface ScriptJobProps {
   /** `jobOutput` of the failure event (e.g. `{ tenantStatus: 'Failed to provision tenant.' }`). */
   readonly jobFailureStatus: Record<string, string>;
   /**
-   * What the script may do in AWS: statements of the build project's role (SBT takes a CDK PolicyDocument;
-   * here a list of PolicyStatement). Least privilege: name ARNs. @default none (the script can only log)
+   * What the script may do in AWS: statements of the build project's role — a list of statements, or SBT's
+   * shape, a policy document with `statements` (`PolicyDocument` from the sbt-compat entry point, as in
+   * the seed's tutorial). Least privilege: name ARNs. @default none (the script can only log)
    */
-  readonly permissions?: PolicyStatement[];
+  readonly permissions?: PolicyStatement[] | { readonly statements: readonly PolicyStatement[] };
   /** Bash run as the CodeBuild build phase. `export` the variables listed in `environmentVariablesToOutgoingEvent`. */
   readonly script: string;
   /** Bash run as the post_build phase (runs even when the script failed; `$CODEBUILD_BUILD_SUCCEEDING` tells). @default none */
@@ -85,6 +86,16 @@ export interface ScriptJobProps {
   readonly logRetentionInDays?: number;
   /** X-Ray tracing of the state machine. @default true (as SBT) */
   readonly tracing?: boolean;
+  /**
+   * SBT's CodeBuild `source` (#108). Not applied — the build has no source; clone in the script (the
+   * build role can be granted what it needs). Accepted so SBT code compiles; reported as a synth warning.
+   */
+  readonly source?: unknown;
+  /**
+   * SBT's `projectProps` (CDK ProjectProps spread over the project, #183). Not applied — use `buildImage`,
+   * `computeType`, `environmentType`, `privileged`, `timeoutSeconds`. Reported as a synth warning.
+   */
+  readonly projectProps?: unknown;
 }
 
 /** Props of the tenant-lifecycle presets: ScriptJobProps minus what the preset fixes (SBT's TenantLifecycleScriptJobProps). */
@@ -153,6 +164,13 @@ export class ScriptJob extends Construct implements IGrantable {
     const jsonVars = props.environmentJSONVariablesFromIncomingEvent ?? [];
     const { tenantData, tenantRegistrationData } = this.environmentVariablesToOutgoingEvent;
     this.validate(props, stringVars, jsonVars);
+    for (const sbtOnly of ['source', 'projectProps'] as const) {
+      if (props[sbtOnly] !== undefined) {
+        Annotations.of(this).addWarning(
+          `${sbtOnly} (an SBT CDK prop) is not applied: use buildImage / computeType / environmentType / privileged / timeoutSeconds, and fetch sources in the script`,
+        );
+      }
+    }
 
     const ctx = awsContext(this);
     const retention = props.logRetentionInDays ?? 30;
@@ -222,7 +240,7 @@ export class ScriptJob extends Construct implements IGrantable {
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           resources: [this.encryptionKey.arn],
         },
-        ...(props.permissions ?? []),
+        ...(Array.isArray(props.permissions) ? props.permissions : (props.permissions?.statements ?? [])),
       ],
     });
 

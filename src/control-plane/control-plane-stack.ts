@@ -20,7 +20,7 @@ export interface ControlPlaneStackProps extends SbtStackProps {
   readonly systemAdminName?: string;
   /** Admin UI callback URLs (variable `callback_urls`). @default ['http://localhost'] */
   readonly callbackUrls?: string[];
-  /** Browser origins allowed by CORS (variable `cors_allow_origins`). @default none (CORS off) */
+  /** Browser origins allowed by CORS (variable `cors_allow_origins`; empty turns CORS off). @default ['*'] (SBT's handlers answer `*`) */
   readonly corsAllowOrigins?: string[];
   /** Identity provider, or a factory creating it in the stack (e.g. `(s) => new OidcAuth(s, 'auth', {...})`). @default CognitoAuth */
   readonly auth?: IAuth | ((scope: Construct) => IAuth);
@@ -42,6 +42,11 @@ export interface ControlPlaneStackProps extends SbtStackProps {
    * @default none (application planes in this account listen on the bus directly)
    */
   readonly applicationPlaneEventBusArns?: string[];
+  /**
+   * Which SBT era's event names the control plane emits (variable `event_era`): 'sbt-0.9' or 'pre-0.9'.
+   * Rules match both eras either way. @default 'sbt-0.9'
+   */
+  readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
   /** Extra ControlPlane props. */
   readonly controlPlane?: Partial<ControlPlaneProps>;
 }
@@ -76,14 +81,15 @@ export class ControlPlaneStack extends SbtStack {
       validation: inputValidation.urls('callback_urls'),
     });
     const corsAllowOrigins = this.listInput('cors_allow_origins', {
-      description: 'Browser origins allowed to call the API (e.g. the admin console). Empty turns CORS off.',
-      default: props.corsAllowOrigins ?? [],
+      description: "Browser origins allowed to call the API (e.g. the admin console). ['*'] (default) is what SBT answers; empty turns CORS off.",
+      default: props.corsAllowOrigins ?? ['*'],
       validation: inputValidation.urls('cors_allow_origins', true),
     });
     const remotePlanes = props.applicationPlaneEventBusArns ?? [];
     const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
     this.eventManager = new EventManager(this, 'events', {
       busName: this.name('sbt-events'),
+      eventEra: this.eventEraInput(props.eventEra),
       allowPutEventsFromAccounts: remoteAccounts.length ? remoteAccounts : undefined,
     });
     remotePlanes.forEach((targetBusArn, i) => {

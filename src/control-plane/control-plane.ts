@@ -1,7 +1,8 @@
 import { Construct } from '../core/cdktf';
+import { namePrefixOf } from '../core/sbt-stack';
 import { EventManager, type IEventManager } from '../core/event-manager';
 import { ControlPlaneApi, type ControlPlaneApiProps } from './api/control-plane-api';
-import type { IAuth } from './auth/auth-interface';
+import { jwksUriOf, scopesOf, type IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
 import type { IBilling } from './billing/billing-interface';
 import { BillingProvider } from './billing/billing-provider';
@@ -14,9 +15,24 @@ import { RegistrationTable } from './tenant-registration/registration-table';
 import { TenantRegistrationService } from './tenant-registration/tenant-registration-service';
 import { UserManagementService } from './user-management/user-management-service';
 
+/** SBT's `apiCorsConfig` (CDK CorsPreflightOptions) as far as an HTTP API has it. */
+export interface SbtCorsPreflightOptions {
+  readonly allowOrigins?: string[];
+  readonly allowHeaders?: string[];
+  /** CDK's CorsHttpMethod values are these strings (`'GET'`, …, `'*'`). */
+  readonly allowMethods?: string[];
+  readonly allowCredentials?: boolean;
+  readonly exposeHeaders?: string[];
+  /** Seconds, or a CDK-style Duration (`{ toSeconds() }`). */
+  readonly maxAge?: number | { toSeconds(): number };
+}
+
 export interface ControlPlaneProps {
-  /** Prefix of every resource name (`<prefix>-tenants`, `<prefix>-control-plane`, …). */
-  readonly namePrefix: string;
+  /**
+   * Prefix of every resource name (`<prefix>-tenants`, `<prefix>-control-plane`, …).
+   * @default the stack's `name_prefix` in an SbtStack, else one made from the stack's name (SBT needed none)
+   */
+  readonly namePrefix?: string;
   /** Email of the system admin; Cognito sends the temporary password there. */
   readonly systemAdminEmail: string;
   /** User name of the system admin. @default 'admin' (the SBT tutorial signs in as admin) */
@@ -54,6 +70,10 @@ export interface ControlPlaneProps {
   readonly billing?: IBilling;
   /** Metering provider (DynamoDBMetering, a vendor package), wired by a MeteringProvider. @default none */
   readonly metering?: IMetering;
+  /** SBT's name for `api.accessLogRetentionInDays: 0`: no API access logs. @default false */
+  readonly disableAPILogging?: boolean;
+  /** SBT's CORS options (CDK CorsPreflightOptions), applied to the HTTP API; `api.cors*` win when both are set. @default `*` (SBT's handlers' answer) */
+  readonly apiCorsConfig?: SbtCorsPreflightOptions;
 }
 
 /**
@@ -76,10 +96,15 @@ export class ControlPlane extends Construct {
   readonly billing?: BillingProvider;
   /** Present when `metering` was given. */
   readonly metering?: MeteringProvider;
+  /** SBT's `controlPlaneAPIGatewayUrl`: the API's base URL with a trailing slash (SBT clients append `tenants`). */
+  readonly controlPlaneAPIGatewayUrl: string;
+  /** The name prefix in use (given, or derived from the stack). */
+  readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: ControlPlaneProps) {
     super(scope, id);
-    const prefix = props.namePrefix;
+    const prefix = props.namePrefix ?? namePrefixOf(this);
+    this.namePrefix = prefix;
     const deletionProtection = props.deletionProtection ?? true;
     this.eventManager = props.eventManager ?? new EventManager(this, 'events', { busName: `${prefix}-sbt-events` });
     this.auth =
@@ -90,10 +115,23 @@ export class ControlPlane extends Construct {
       email: props.systemAdminEmail,
       role: props.systemAdminRoleName ?? 'SystemAdmin',
     });
+    const cors = props.apiCorsConfig;
+    const maxAge = cors?.maxAge === undefined ? undefined : typeof cors.maxAge === 'number' ? cors.maxAge : cors.maxAge.toSeconds();
     this.api = new ControlPlaneApi(this, 'api', {
-      ...(props.api ?? {}),
+      ...(props.disableAPILogging ? { accessLogRetentionInDays: 0 } : {}),
+      ...(cors
+        ? {
+            corsAllowOrigins: cors.allowOrigins,
+            corsAllowHeaders: cors.allowHeaders,
+            corsAllowMethods: cors.allowMethods,
+            corsAllowCredentials: cors.allowCredentials,
+            corsExposeHeaders: cors.exposeHeaders,
+            corsMaxAge: maxAge,
+          }
+        : {}),
+      ...definedOnly(props.api ?? {}),
       name: `${prefix}-control-plane`,
-      jwt: { issuer: this.auth.jwtIssuer, audience: this.auth.jwtAudience, jwksUri: this.auth.jwksUri },
+      jwt: { issuer: this.auth.jwtIssuer, audience: this.auth.jwtAudience, jwksUri: jwksUriOf(this.auth) },
       cognitoUserPoolArn: this.auth.userPoolArn,
     });
     this.tenantTable = new TenantTable(this, 'tenants', { name: `${prefix}-tenants`, deletionProtection, kmsKeyArn: props.kmsKeyArn });
@@ -104,7 +142,7 @@ export class ControlPlane extends Construct {
     });
     const common = {
       api: this.api,
-      scopes: this.auth.scopes,
+      scopes: scopesOf(this.auth),
       tenantTable: this.tenantTable,
       registrationTable: this.registrationTable,
       eventManager: this.eventManager,
@@ -128,10 +166,16 @@ export class ControlPlane extends Construct {
       tenantTable: this.tenantTable,
       namePrefix: prefix,
       public: props.tenantConfigPublic ?? true,
-      readScope: this.auth.scopes.tenantRead,
+      readScope: scopesOf(this.auth).tenantRead,
     });
+    this.controlPlaneAPIGatewayUrl = `${this.api.url}/`;
     const wiring = { api: this.api, eventManager: this.eventManager, namePrefix: prefix, tenantTable: this.tenantTable };
     if (props.billing) this.billing = new BillingProvider(this, 'billing', { billing: props.billing, ...wiring });
     if (props.metering) this.metering = new MeteringProvider(this, 'metering', { metering: props.metering, ...wiring });
   }
+}
+
+/** `o` without its undefined members (so an unset `api.x` does not erase an SBT-named prop). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -10,6 +10,7 @@ export {
   AssetType,
   CloudBackend,
   Fn,
+  Op,
   LocalBackend,
   NamedCloudWorkspace,
   S3Backend,
@@ -26,6 +27,7 @@ export {
   Token,
   Lazy,
   Aspects,
+  Annotations,
 } from 'cdktf';
 export type { IAspect, ITerraformDependable, TerraformVariableConfig } from 'cdktf';
 export { Construct } from 'constructs';

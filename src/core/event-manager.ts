@@ -1,27 +1,54 @@
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { Construct, Fn } from './cdktf';
+import { Construct, Fn, Op, Token } from './cdktf';
 import {
   APPLICATION_PLANE_EVENT_KEYS,
-  APPLICATION_PLANE_SOURCE,
   CONTROL_PLANE_EVENT_KEYS,
-  CONTROL_PLANE_SOURCE,
-  detailTypeOf,
+  DEFAULT_EVENT_ERA,
+  defaultSourceOf,
+  detailTypesOf,
+  isEventEra,
+  keyOfDetailType,
+  type EventEra,
   type SbtEventKey,
 } from './event-catalog';
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
 
-/** An event by detail-type and source (SBT's EventDefinition). */
+/** What else a rule for an EventDefinition matches, and the rule's stable id. */
+export interface EventDefinitionOptions {
+  /** Further detail-types the rule matches (e.g. the other era's name). @default none */
+  readonly alsoMatchDetailTypes?: string[];
+  /** Further sources the rule matches. @default none */
+  readonly alsoMatchSources?: string[];
+  /** Construct id of the rule (stable across eras). @default `<source>_<detailType>Rule`, sanitized (SBT's) */
+  readonly ruleId?: string;
+}
+
+/**
+ * An event by detail-type and source (SBT's EventDefinition): what is *emitted*. A rule made for it
+ * (`addTargetToEvent`) also matches `matchDetailTypes` / `matchSources` — for SBT's standard events,
+ * both eras' names — so senders of either era reach it.
+ */
 export class EventDefinition {
+  readonly matchDetailTypes: string[];
+  readonly matchSources: string[];
+  readonly ruleId?: string;
   constructor(
     readonly detailType: string,
     readonly source: string,
-  ) {}
+    o: EventDefinitionOptions = {},
+  ) {
+    const literal = (xs: string[]) => xs.filter((x) => !Token.isUnresolved(x));
+    this.matchDetailTypes = [...new Set(literal([detailType, ...(o.alsoMatchDetailTypes ?? [])]))];
+    this.matchSources = [...new Set(literal([source, ...(o.alsoMatchSources ?? [])]))];
+    this.ruleId = o.ruleId;
+  }
 }
 
+/** SBT ≥ 0.9's argument: the event by definition. */
 export interface AddTargetToEventProps {
   /** The event to route. */
   readonly eventDefinition: EventDefinition;
@@ -34,6 +61,16 @@ export interface AddTargetToEventProps {
   readonly targetId?: string;
 }
 
+/** SBT before 0.9's argument: the event by `DetailType` (its un-prefixed name, e.g. `DetailType.ONBOARDING_REQUEST`). */
+export interface AddTargetToEventByTypeProps {
+  /** A standard event's key / pre-0.9 detail-type, or a ≥ 0.9 `sbt_aws_…` detail-type, or a custom event's detail-type. */
+  readonly eventType: string;
+  /** Where it goes. */
+  readonly target: IEventTarget;
+  /** Construct id of the target under its rule (part of the resource address). @default 'target' */
+  readonly targetId?: string;
+}
+
 /** SBT's IEventManager, as members that mean the same here. */
 export interface IEventManager {
   readonly busName: string;
@@ -41,7 +78,10 @@ export interface IEventManager {
   readonly controlPlaneEventSource: string;
   readonly applicationPlaneEventSource: string;
   readonly events: Record<SbtEventKey, EventDefinition> & Record<string, EventDefinition>;
-  addTargetToEvent(scope: Construct, props: AddTargetToEventProps): void;
+  /** Routes an event to a target; accepts SBT ≥ 0.9's `{eventDefinition, target}` and pre-0.9's `{eventType, target}`. */
+  addTargetToEvent(scope: Construct, props: AddTargetToEventProps | AddTargetToEventByTypeProps): void;
+  /** Which era's names this manager's events are emitted with (`sbt-0.9` / `pre-0.9`, or a Terraform expression). */
+  readonly eventEra: string;
   createControlPlaneEvent(detailType: string): EventDefinition;
   createApplicationPlaneEvent(detailType: string): EventDefinition;
   createCustomEvent(detailType: string, source: string): EventDefinition;
@@ -58,9 +98,25 @@ export interface EventManagerProps {
    * application plane lives in another stack, module or account. @default create a bus
    */
   readonly eventBusArn?: string;
-  /** Source for control-plane events. @default 'sbt.control.plane' (SBT's) */
+  /**
+   * SBT's `eventBus` (an existing bus): adopted like `eventBusArn` — a CDK-style `{ eventBusArn }` or our
+   * `aws_cloudwatch_event_bus` resource (`{ arn }`). @default create a bus
+   */
+  readonly eventBus?: { readonly eventBusArn: string } | { readonly arn: string };
+  /**
+   * Which era's names events are emitted with: `sbt-0.9` (`sbt_aws_<key>` from `sbt.control.plane` /
+   * `sbt.application.plane`) or `pre-0.9` (`<key>` from `controlPlaneEventSource` /
+   * `applicationPlaneEventSource`, what the seed's application planes listen for). A literal or a Terraform
+   * expression (a stack's `event_era` variable). Rules match both eras either way.
+   * @default 'sbt-0.9'
+   */
+  readonly eventEra?: EventEra | string;
+  /**
+   * Source for control-plane events. Set ⇒ emitted and matched exactly (no other era's default).
+   * @default the era's default: 'sbt.control.plane' (≥ 0.9) / 'controlPlaneEventSource' (pre-0.9); rules match both
+   */
   readonly controlPlaneEventSource?: string;
-  /** Source for application-plane events. @default 'sbt.application.plane' (SBT's) */
+  /** Source for application-plane events; as `controlPlaneEventSource`. @default 'sbt.application.plane' / 'applicationPlaneEventSource' */
   readonly applicationPlaneEventSource?: string;
   /** Per-event source overrides keyed by the un-prefixed key, e.g. `{ onboardingRequest: 'my.source' }`. */
   readonly sourceOverrides?: Partial<Record<SbtEventKey, string>>;
@@ -81,6 +137,7 @@ const ruleSources = new WeakMap<CloudwatchEventRule, string>();
  * event per scope), so an application-plane stack never makes the control-plane stack depend on it.
  */
 export class EventManager extends Construct implements IEventManager {
+  readonly eventEra: string;
   readonly busName: string;
   readonly busArn: string;
   readonly controlPlaneEventSource: string;
@@ -92,17 +149,26 @@ export class EventManager extends Construct implements IEventManager {
 
   constructor(scope: Construct, id: string, props: EventManagerProps) {
     super(scope, id);
-    this.controlPlaneEventSource = props.controlPlaneEventSource ?? CONTROL_PLANE_SOURCE;
-    this.applicationPlaneEventSource = props.applicationPlaneEventSource ?? APPLICATION_PLANE_SOURCE;
+    const era = props.eventEra ?? DEFAULT_EVENT_ERA;
+    if (!Token.isUnresolved(era) && !isEventEra(era)) {
+      throw new Error(`${this.node.path}: eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
+    }
+    this.eventEra = era;
+    this.explicitSources = { control: props.controlPlaneEventSource, application: props.applicationPlaneEventSource };
+    this.controlPlaneEventSource = props.controlPlaneEventSource ?? this.byEra(defaultSourceOf('onboardingRequest', 'sbt-0.9'), defaultSourceOf('onboardingRequest', 'pre-0.9'));
+    this.applicationPlaneEventSource =
+      props.applicationPlaneEventSource ?? this.byEra(defaultSourceOf('provisionSuccess', 'sbt-0.9'), defaultSourceOf('provisionSuccess', 'pre-0.9'));
     this.overrides = props.sourceOverrides ?? {};
 
-    if (props.eventBusArn) {
+    const adopted = props.eventBusArn ?? (props.eventBus ? ('eventBusArn' in props.eventBus ? props.eventBus.eventBusArn : props.eventBus.arn) : undefined);
+    if (props.eventBusArn && props.eventBus) throw new Error(`${this.node.path}: give eventBusArn or eventBus, not both`);
+    if (adopted) {
       if (props.allowPutEventsFromAccounts?.length) {
         throw new Error(`${this.node.path}: allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one`);
       }
-      this.busArn = props.eventBusArn;
+      this.busArn = adopted;
       // arn:aws:events:<region>:<account>:event-bus/<name>
-      this.busName = Fn.element(Fn.split('/', props.eventBusArn), 1);
+      this.busName = Fn.element(Fn.split('/', adopted), 1);
     } else {
       if (!props.busName) throw new Error(`${this.node.path}: EventManager needs busName or eventBusArn`);
       this.bus = new CloudwatchEventBus(this, 'bus', { name: props.busName });
@@ -127,12 +193,38 @@ export class EventManager extends Construct implements IEventManager {
       }
     }
 
-    for (const key of CONTROL_PLANE_EVENT_KEYS) {
-      this.events[key] = this.register(detailTypeOf(key), this.overrides[key] ?? this.controlPlaneEventSource);
-    }
-    for (const key of APPLICATION_PLANE_EVENT_KEYS) {
-      this.events[key] = this.register(detailTypeOf(key), this.overrides[key] ?? this.applicationPlaneEventSource);
-    }
+    for (const key of CONTROL_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'control');
+    for (const key of APPLICATION_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'application');
+  }
+
+  private readonly explicitSources: { control?: string; application?: string };
+
+  /** `current` in the ≥ 0.9 era, `legacy` before (a Terraform conditional when the era is an expression). */
+  private byEra(current: string, legacy: string): string {
+    if (this.eventEra === 'sbt-0.9') return current;
+    if (this.eventEra === 'pre-0.9') return legacy;
+    return Token.asString(Fn.conditional(Op.eq(this.eventEra, "pre-0.9"), legacy, current));
+  }
+
+  /**
+   * A standard event: emitted with this manager's era and source; its rules match both eras'
+   * detail-types and — unless a source was configured explicitly — both eras' default sources.
+   */
+  private standard(key: SbtEventKey, plane: 'control' | 'application'): EventDefinition {
+    const [current, legacy] = detailTypesOf(key);
+    const explicit = this.overrides[key] ?? this.explicitSources[plane];
+    const source = explicit ?? (plane === 'control' ? this.controlPlaneEventSource : this.applicationPlaneEventSource);
+    const detailType = this.byEra(current, legacy);
+    const k = `${explicit ?? plane}:${key}`;
+    if (this.registered.has(k)) throw new Error(`Event with detail type '${current}' and source '${source}' already exists`);
+    this.registered.add(k);
+    this.registered.add(`${source}:${detailType}`);
+    const stableSource = explicit ?? defaultSourceOf(key, 'sbt-0.9');
+    return new EventDefinition(detailType, source, {
+      alsoMatchDetailTypes: [current, legacy],
+      alsoMatchSources: explicit ? [] : [defaultSourceOf(key, 'sbt-0.9'), defaultSourceOf(key, 'pre-0.9')],
+      ruleId: sanitize(current),
+    });
   }
 
   private register(detailType: string, source: string): EventDefinition {
@@ -161,9 +253,10 @@ export class EventManager extends Construct implements IEventManager {
 
   /** The rule for `def` in `scope`, created on first use and reused for further targets. */
   ruleFor(scope: Construct, def: EventDefinition): CloudwatchEventRule {
-    // The detail type names the rule (it is the rule's resource address: `<scope>_<detail_type>`); the
-    // same detail type from a second source in one scope would need a second id, so it is refused.
-    const id = sanitize(def.detailType);
+    // The era-independent detail type names the rule (it is the rule's resource address:
+    // `<scope>_<detail_type>`, the same whichever era is emitted); the same detail type from a second
+    // source in one scope would need a second id, so it is refused.
+    const id = def.ruleId ?? sanitize(def.detailType);
     const existing = scope.node.tryFindChild(id) as CloudwatchEventRule | undefined;
     if (existing) {
       const source = ruleSources.get(existing);
@@ -172,17 +265,30 @@ export class EventManager extends Construct implements IEventManager {
       }
       return existing;
     }
+    // Patterns need literals: an EventDefinition built from expressions matches what its options list.
+    const sources = def.matchSources.length ? def.matchSources : [def.source];
+    const detailTypes = def.matchDetailTypes.length ? def.matchDetailTypes : [def.detailType];
     const rule = new CloudwatchEventRule(scope, id, {
       eventBusName: this.busArn,
-      description: `${def.detailType} from ${def.source}`,
-      eventPattern: JSON.stringify({ source: [def.source], 'detail-type': [def.detailType] }),
+      description: `${detailTypes.join(' | ')} from ${sources.join(' | ')}`,
+      eventPattern: JSON.stringify({ source: sources, 'detail-type': detailTypes }),
     });
     ruleSources.set(rule, def.source);
     return rule;
   }
 
-  addTargetToEvent(scope: Construct, props: AddTargetToEventProps): void {
-    const rule = this.ruleFor(scope, props.eventDefinition);
+  /** The definition an SBT pre-0.9 `eventType` names: a standard key, a `sbt_aws_` detail-type, or a custom event. */
+  eventOfType(eventType: string): EventDefinition {
+    const key = keyOfDetailType(eventType);
+    const def = (key && this.events[key]) || this.events[eventType];
+    if (!def) throw new Error(`${this.node.path}: no event '${eventType}' (a DetailType, an sbt_aws_ detail-type or a custom event's detail-type)`);
+    return def;
+  }
+
+  addTargetToEvent(scope: Construct, props: AddTargetToEventProps | AddTargetToEventByTypeProps): void {
+    const def = 'eventDefinition' in props ? props.eventDefinition : this.eventOfType(props.eventType);
+    if (!def) throw new Error(`${this.node.path}: addTargetToEvent needs eventDefinition or eventType`);
+    const rule = this.ruleFor(scope, def);
     const targetId = props.targetId ?? 'target';
     if (rule.node.tryFindChild(targetId)) {
       throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId for the next one`);
@@ -209,11 +315,11 @@ export class EventManager extends Construct implements IEventManager {
   }
 
   handlerEnvironment(): Record<string, string> {
-    const env: Record<string, string> = {
-      EVENT_BUS_NAME: this.busName,
-      CONTROL_PLANE_EVENT_SOURCE: this.controlPlaneEventSource,
-      APPLICATION_PLANE_EVENT_SOURCE: this.applicationPlaneEventSource,
-    };
+    // Sources go to handlers only when configured: otherwise they follow SBT_EVENT_ERA, so the env holds
+    // plain values (no conditionals) whichever way the era is set.
+    const env: Record<string, string> = { EVENT_BUS_NAME: this.busName, SBT_EVENT_ERA: this.eventEra };
+    if (this.explicitSources.control) env.CONTROL_PLANE_EVENT_SOURCE = this.explicitSources.control;
+    if (this.explicitSources.application) env.APPLICATION_PLANE_EVENT_SOURCE = this.explicitSources.application;
     for (const [k, v] of Object.entries(this.overrides)) if (v) env[`EVENT_SOURCE_${k}`] = v;
     return env;
   }

@@ -6,6 +6,26 @@ import { addressName, AddressRegistry } from './resource-addresses';
 import { AWS_PROVIDER_CONSTRAINT } from './versions';
 import { TagsAspect } from './tags-aspect';
 
+/**
+ * A name prefix from a stack name, for constructs used outside an SbtStack's `name_prefix` (SBT's
+ * constructs needed none): `ControlPlaneStack` → `control-plane-stack`, clipped to name_prefix's 20
+ * characters (lowercase letters, digits, hyphens; starts with a letter).
+ */
+export function namePrefixFromStackName(id: string): string {
+  const kebab = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase()
+    .replace(/^[^a-z]+/, '');
+  return (kebab.slice(0, 20).replace(/-+$/, '') || 'sbt');
+}
+
+/** The name prefix for constructs in `scope`: its SbtStack's `name_prefix`, else one from the stack's name. */
+export function namePrefixOf(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  return stack instanceof SbtStack ? stack.namePrefix : namePrefixFromStackName(stack.node.id);
+}
+
 /** Props every product stack takes. */
 export interface SbtStackProps {
   /**
@@ -163,6 +183,22 @@ export class SbtStack extends TerraformStack {
   }
   mapInput(name: string, o: InputOptions<Record<string, string>>): Record<string, string> {
     return this.variable(name, 'map(string)', o).value as Record<string, string>;
+  }
+
+  /**
+   * Input `event_era`: which SBT era's event names this stack emits (`sbt-0.9`: `sbt_aws_<key>` from
+   * `sbt.*.plane`; `pre-0.9`: `<key>` from `*PlaneEventSource`). Rules match both either way.
+   */
+  eventEraInput(value: string | undefined): string {
+    return this.stringInput('event_era', {
+      description:
+        "Which SBT-AWS era's event names are emitted: 'sbt-0.9' (sbt_aws_<key> from sbt.control.plane / sbt.application.plane) or 'pre-0.9' (<key> from controlPlaneEventSource / applicationPlaneEventSource, as the SBT docs' older application planes expect). Rules match both eras either way.",
+      default: value ?? 'sbt-0.9',
+      validation: {
+        condition: '${contains(["sbt-0.9", "pre-0.9"], var.event_era)}',
+        errorMessage: "event_era must be 'sbt-0.9' or 'pre-0.9'.",
+      },
+    });
   }
 
   /** A described output (module output and stack output alike). */

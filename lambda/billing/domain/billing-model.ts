@@ -54,6 +54,12 @@ export interface BillingUser {
 
 const id = z.string().check(z.minLength(1), z.maxLength(256));
 const optText = z.optional(z.string().check(z.maxLength(1024)));
+const lenientText = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((v): string | undefined => (typeof v === 'string' && v.length <= 1024 ? v : undefined)),
+  ),
+);
 
 /**
  * `onboardingRequest` detail (SBT: tenantRegistrationData ∪ tenantData ∪ {tenantId}). Only tenantId is
@@ -75,11 +81,15 @@ export const onboardingDetail = z.looseObject({
 export const tenantUpdatedDetail = z.looseObject({
   tenantId: id,
   origin: optText,
-  email: optText,
-  tenantName: optText,
-  tier: optText,
-  plan: optText,
+  // Lenient: the flat tenant state may hold anything under these names (a numeric `plan` from a job);
+  // what is not text is simply not a billing field, rather than a reason to drop the whole event.
+  email: lenientText,
+  tenantName: lenientText,
+  tier: lenientText,
+  plan: lenientText,
   tenantData: z.optional(z.looseObject({ email: optText, tenantName: optText, tier: optText, plan: optText })),
+  /** The control plane's tenantUpdated: which fields changed (the flat fields are the whole new state). */
+  changedFields: z.optional(z.array(z.string())),
 });
 
 /** `tenantUserCreated` / `tenantUserDeleted` detail: the tenant and the user (`userId` or SBT's `userName`). */
@@ -133,9 +143,15 @@ export function newCustomer(d: z.infer<typeof onboardingDetail>, customerId: str
 export function customerChanges(d: z.infer<typeof tenantUpdatedDetail>): Partial<Pick<BillingCustomer, 'email' | 'name' | 'plan'>> {
   const t = d.tenantData ?? {};
   const out: Partial<Pick<BillingCustomer, 'email' | 'name' | 'plan'>> = {};
-  const email = d.email ?? t.email;
-  const name = d.tenantName ?? t.tenantName;
-  const plan = d.tier ?? d.plan ?? t.tier ?? t.plan;
+  // The control plane's tenantUpdated carries the whole new state flat plus `changedFields`: only the
+  // fields that changed are billing changes (a lifecycle transition must not rewrite the plan). Details
+  // without `changedFields` (the billing webhook's, SBT-style senders) list only what changed.
+  const changed = d.changedFields ? new Set(d.changedFields) : undefined;
+  const pick = (field: 'email' | 'tenantName' | 'tier' | 'plan'): string | undefined =>
+    changed && !changed.has(field) ? undefined : (d[field] ?? t[field]);
+  const email = pick('email');
+  const name = pick('tenantName');
+  const plan = pick('tier') ?? pick('plan');
   if (email !== undefined) out.email = email;
   if (name !== undefined) out.name = name;
   if (plan !== undefined) out.plan = plan;

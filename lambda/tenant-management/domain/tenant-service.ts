@@ -16,6 +16,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -88,6 +89,18 @@ const isConditionFailure = (e: unknown) =>
 
 const isItemTooLarge = (e: unknown) =>
   (e as { name?: string }).name === 'ValidationException' && /item size|maximum allowed size/i.test(String((e as Error).message));
+
+/** `SET #f0 = :f0, …` parts for an update of `fields` (names and values kept apart from the expression). */
+function setClause(fields: Data): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    return `#f${i} = :f${i}`;
+  });
+  return { sets, names, values };
+}
 
 export class TenantService {
   private readonly now: () => string;
@@ -331,40 +344,90 @@ export class TenantService {
     }
   }
 
-  /** Merges registration data (PATCH /tenant-registrations/{id}) and, if given, tenant data. */
+  /**
+   * Merges registration data (PATCH /tenant-registrations/{id}) and, if given, tenant data — both parts in
+   * ONE transaction, so a refused tenant part (OFFBOARDED, a taken name, too large) leaves the
+   * registration untouched too. The tenant part is conditioned on the version read, so `previous` in the
+   * tenantUpdated event is exactly what was replaced (a concurrent writer makes us re-read and retry).
+   */
   async updateRegistration(id: string, input: { registrationData: Data; tenantData: Data; reason: string }): Promise<{ tenantRegistration: Data; tenant?: Data }> {
-    const at = this.now();
-    const names: Record<string, string> = { '#u': 'updatedAt', '#id': 'tenantRegistrationId' };
-    const values: Record<string, unknown> = { ':u': at };
-    const sets = ['#u = :u'];
-    Object.entries(input.registrationData).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      sets.push(`#f${i} = :f${i}`);
-    });
-    let reg: Data;
-    try {
-      const res = await this.d.db.send(
-        new UpdateCommand({
-          TableName: this.d.registrationTable,
-          Key: { tenantRegistrationId: id },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#id)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      reg = res.Attributes ?? {};
-    } catch (e) {
-      if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: registration ${id} would exceed DynamoDB's 400 KB item limit`);
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw notFound(`Tenant registration not found for id ${id}`);
-      throw e;
+    const reg = await this.getRegistrationItem(id);
+    if (!reg) throw notFound(`Tenant registration not found for id ${id}`);
+    const tenantId = String(reg.tenantId);
+    const patch = input.tenantData;
+    const hasTenantPart = Object.keys(patch).length > 0;
+
+    for (let attempt = 0; ; attempt++) {
+      const at = this.now();
+      const old = hasTenantPart ? await this.getTenantItem(tenantId) : undefined;
+      if (hasTenantPart && !old) throw notFound(`Tenant not found for id ${tenantId}`);
+      if (old?.lifecycleState === 'OFFBOARDED') {
+        throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: old.lifecycleState });
+      }
+      const regSet = setClause({ ...input.registrationData, updatedAt: at });
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+        {
+          Update: {
+            TableName: this.d.registrationTable,
+            Key: { tenantRegistrationId: id },
+            UpdateExpression: `SET ${regSet.sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(#id)',
+            ExpressionAttributeNames: { ...regSet.names, '#id': 'tenantRegistrationId' },
+            ExpressionAttributeValues: regSet.values,
+          },
+        },
+      ];
+      // tenantName is unique and immutable once set (see checkRename); a first name is claimed in this
+      // same transaction, so a refused PATCH leaves no claim behind either.
+      const newName = old && patch.tenantName !== undefined && patch.tenantName !== old.tenantName ? String(patch.tenantName) : undefined;
+      if (newName !== undefined && old!.tenantName !== undefined) {
+        throw conflict(`tenantName of tenant ${tenantId} is '${String(old!.tenantName)}' and cannot be changed`, { field: 'tenantName' });
+      }
+      if (old) {
+        const t = setClause({ ...patch, updatedAt: at });
+        const versioned = old.version === undefined ? 'attribute_not_exists(#v)' : '#v = :ver';
+        items.push({
+          Update: {
+            TableName: this.d.tenantTable,
+            Key: { tenantId },
+            UpdateExpression: `SET ${t.sets.join(', ')} ADD #v :one`,
+            ConditionExpression: `attribute_exists(#tid) AND #s <> :off AND ${versioned}`,
+            ExpressionAttributeNames: { ...t.names, '#v': 'version', '#s': 'lifecycleState', '#tid': 'tenantId' },
+            ExpressionAttributeValues: { ...t.values, ':one': 1, ':off': 'OFFBOARDED', ...(old.version === undefined ? {} : { ':ver': old.version }) },
+          },
+        });
+        if (newName !== undefined) {
+          items.push({
+            Put: {
+              TableName: this.d.tenantTable,
+              Item: { tenantId: `${NAME_CLAIM}${newName}`, claimedBy: tenantId, createdAt: at },
+              ConditionExpression: 'attribute_not_exists(tenantId)',
+            },
+          });
+        }
+      }
+      try {
+        await this.d.db.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (e) {
+        const reasons = (e as { CancellationReasons?: { Code?: string; Message?: string }[] }).CancellationReasons ?? [];
+        if (isItemTooLarge(e) || reasons.some((r) => r.Code === 'ValidationError' && /size/i.test(r.Message ?? ''))) {
+          throw new HttpError(413, `Request body too large: registration ${id} or its tenant would exceed DynamoDB's 400 KB item limit`);
+        }
+        if ((e as { name?: string }).name !== 'TransactionCanceledException') throw e;
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw notFound(`Tenant registration not found for id ${id}`);
+        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw conflict(`A tenant named '${String(newName)}' already exists`, { field: 'tenantName' });
+        // The tenant changed under us (version) or was offboarded meanwhile: re-read and decide again.
+        if (reasons[1]?.Code === 'ConditionalCheckFailed' && attempt < 4) continue;
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw conflict(`Tenant ${tenantId} is being changed concurrently; retry`, { tenantId });
+        throw e;
+      }
+      const registration = await this.getRegistrationItem(id);
+      if (!old) return { tenantRegistration: present(registration) };
+      const updated: Data = { ...old, ...patch, updatedAt: at, version: Number(old.version ?? 0) + 1 };
+      const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
+      if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, input.reason)]);
+      return { tenantRegistration: present(registration), tenant: present(updated) };
     }
-    const tenant = Object.keys(input.tenantData).length
-      ? await this.updateTenant(String(reg.tenantId), input.tenantData, input.reason)
-      : undefined;
-    return { tenantRegistration: present(reg), ...(tenant ? { tenant } : {}) };
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -593,7 +656,10 @@ export class TenantService {
     const uniq = [...new Set(changed)];
     return {
       key: 'tenantUpdated',
+      // The tenant's new state, flat as in onboardingRequest (SBT-era consumers read detail.tier, .email…),
+      // then what changed: changedFields, changes (new values), previous (old values), reason.
       detail: {
+        ...eventView(after),
         tenantId: after.tenantId,
         tenantRegistrationId: after.tenantRegistrationId,
         lifecycleState: after.lifecycleState,

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import type { SbtEventKey } from '../../../src/core/event-catalog';
-import { badRequest, conflict, notFound } from '../../shared/http';
+import { badRequest, conflict, nextTokenQuery, notFound } from '../../shared/http';
 import { InvalidUserInputError, UserExistsError, UserNotFoundError, type UserInfo, type UserStore } from './user-store';
 
 const userName = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'no whitespace allowed'));
@@ -17,7 +17,7 @@ export const userPath = z.object({ userId: userName });
 /** Cognito's ListUsers caps a page at 60. */
 export const userListQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(60)), 10),
-  next_token: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  next_token: nextTokenQuery, // empty = first page (SBT's CLI always sends `next_token=`)
 });
 
 export type Emit = (events: { key: SbtEventKey; detail: Record<string, unknown> }[]) => Promise<void>;

@@ -32,8 +32,22 @@ export interface ControlPlaneApiProps {
    * token authorizer for non-Cognito issuers. @default no authorizer: only public routes allowed
    */
   readonly jwt?: { readonly issuer: string; readonly audience: string[]; readonly jwksUri?: string };
-  /** Browser origins allowed by CORS (e.g. the admin console). @default CORS off */
+  /**
+   * Browser origins allowed by CORS (e.g. the admin console); empty turns CORS off.
+   * @default ['*'] — what SBT's handlers answer (`Access-Control-Allow-Origin: *`); tokens travel in the
+   * Authorization header, never in cookies, so `*` exposes nothing a token does not already grant
+   */
   readonly corsAllowOrigins?: string[];
+  /** Request headers browsers may send. @default authorization, content-type, idempotency-key (our retry-safe POSTs) */
+  readonly corsAllowHeaders?: string[];
+  /** Methods browsers may use. @default GET, POST, PUT, PATCH, DELETE, OPTIONS */
+  readonly corsAllowMethods?: string[];
+  /** Seconds browsers may cache a preflight answer. @default 300 */
+  readonly corsMaxAge?: number;
+  /** Allow credentials (cookies) cross-origin; not with origin `*`. @default false */
+  readonly corsAllowCredentials?: boolean;
+  /** Response headers scripts may read. @default none */
+  readonly corsExposeHeaders?: string[];
   /** Steady-state requests/s for the whole stage. @default 100 */
   readonly throttlingRateLimit?: number;
   /** Burst for the whole stage. @default 200 */
@@ -84,6 +98,11 @@ export interface RouteRecord {
   readonly functionName: string;
 }
 
+/** SBT's handlers answer every origin (`Access-Control-Allow-Origin: *`). */
+export const DEFAULT_CORS_ORIGINS = ['*'];
+/** Headers our clients send: the bearer token, JSON bodies and Idempotency-Key (retry-safe POSTs). */
+export const DEFAULT_CORS_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
+
 /**
  * The control plane's HTTP API (API Gateway v2): `$default` stage with auto-deploy, JSON access logs,
  * stage throttling, optional CORS, one JWT authorizer. Every route is authorized and scoped unless it is
@@ -122,12 +141,14 @@ export class ControlPlaneApi extends Construct {
       protocolType: 'HTTP',
       description: props.description ?? 'SaaS control plane API',
       disableExecuteApiEndpoint: props.domain?.disableExecuteApiEndpoint,
-      corsConfiguration: props.corsAllowOrigins?.length
+      corsConfiguration: (props.corsAllowOrigins ?? DEFAULT_CORS_ORIGINS).length
         ? {
-            allowOrigins: props.corsAllowOrigins,
-            allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-            allowHeaders: ['authorization', 'content-type'],
-            maxAge: 300,
+            allowOrigins: props.corsAllowOrigins ?? DEFAULT_CORS_ORIGINS,
+            allowMethods: props.corsAllowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+            allowHeaders: props.corsAllowHeaders ?? DEFAULT_CORS_HEADERS,
+            maxAge: props.corsMaxAge ?? 300,
+            allowCredentials: props.corsAllowCredentials,
+            exposeHeaders: props.corsExposeHeaders,
           }
         : undefined,
     });

@@ -5,7 +5,8 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { Construct, Fn } from '../../core/cdktf';
+import { Annotations, Construct, Fn } from '../../core/cdktf';
+import { namePrefixOf } from '../../core/sbt-stack';
 import { LambdaFunction } from '../../core/lambda-function';
 import { RESOURCE_SERVERS, SCOPES } from '../../core/scopes';
 import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, type IAuth } from './auth-interface';
@@ -14,10 +15,27 @@ import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, typ
 export const ALL_SCOPES: string[] = Object.entries(RESOURCE_SERVERS).flatMap(([server, scopes]) => scopes.map((s) => `${server}/${s.name}`));
 
 export interface CognitoAuthProps {
-  /** Prefix of the pool, clients, trigger function and (by default) the hosted-UI domain. */
-  readonly namePrefix: string;
+  /**
+   * Prefix of the pool, clients, trigger function and (by default) the hosted-UI domain.
+   * @default the stack's `name_prefix` in an SbtStack, else one made from the stack's name (SBT needed none)
+   */
+  readonly namePrefix?: string;
   /** Admin UI callback/logout URLs (OAuth code flow). @default ['http://localhost'] (as SBT) */
   readonly callbackUrls?: string[];
+  /** SBT's name for a single callback URL (`callbackUrls: [url]`). @default 'http://localhost' */
+  readonly controlPlaneCallbackURL?: string;
+  /**
+   * SBT's switch for Cognito advanced security (#141): true → feature plan PLUS with threat protection
+   * ENFORCED; false → ESSENTIALS, threat protection OFF. @default unset: `featurePlan` (ESSENTIALS) — SBT
+   * defaults to on, which bills every active user at the PLUS rate; here turning it on is a decision
+   */
+  readonly enableAdvancedSecurityMode?: boolean;
+  /**
+   * SBT's "for testing" switch that drops scope checks from the user routes. Not applied: every route
+   * keeps its scope, and the pre-token trigger already gives the admin's tokens (InitiateAuth included)
+   * every scope, so the tutorial works with checks on. `false` is reported as a synth warning. @default true
+   */
+  readonly setAPIGWScopes?: boolean;
   /**
    * Hosted-UI / token-endpoint domain prefix (globally unique per region).
    * @default `<namePrefix>-<account id>` (SBT uses `<account>-<construct address>`)
@@ -72,16 +90,24 @@ export class CognitoAuth extends Construct implements IAuth {
   readonly userPoolArn: string;
   readonly roleScopes: Record<string, string[]>;
 
-  constructor(scope: Construct, id: string, props: CognitoAuthProps) {
+  constructor(scope: Construct, id: string, props: CognitoAuthProps = {}) {
     super(scope, id);
+    const namePrefix = props.namePrefix ?? namePrefixOf(this);
+    if (props.setAPIGWScopes === false) {
+      Annotations.of(this).addWarning(
+        'setAPIGWScopes: false is not applied — every control-plane route keeps its scope (SBT leaves them unchecked). ' +
+          "The pre-token trigger puts every scope into the SystemAdmin's tokens, including USER_PASSWORD_AUTH ones, so the tutorial's calls pass.",
+      );
+    }
+    const advanced = props.enableAdvancedSecurityMode;
     const region = new DataAwsRegion(this, 'region').id; // 5.x and 6.x (`.region` is 6.x only)
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const callbackUrls = props.callbackUrls ?? ['http://localhost'];
+    const callbackUrls = props.callbackUrls ?? (props.controlPlaneCallbackURL ? [props.controlPlaneCallbackURL] : ['http://localhost']);
     this.roleScopes = props.roleScopes ?? { SystemAdmin: ALL_SCOPES };
 
     this.preTokenFunction = new LambdaFunction(this, 'pre-token', {
       archive: 'user-management-pre-token',
-      functionName: `${props.namePrefix}-cognito-pre-token`,
+      functionName: `${namePrefix}-cognito-pre-token`,
       description: 'Adds role scopes to control-plane access tokens',
       timeout: 5,
       memorySize: 128,
@@ -90,8 +116,9 @@ export class CognitoAuth extends Construct implements IAuth {
 
     const protection = props.deletionProtection ?? true;
     this.userPool = new CognitoUserPool(this, 'user-pool', {
-      name: `${props.namePrefix}-control-plane`,
-      userPoolTier: props.featurePlan ?? 'ESSENTIALS',
+      name: `${namePrefix}-control-plane`,
+      userPoolTier: advanced === undefined ? (props.featurePlan ?? 'ESSENTIALS') : advanced ? 'PLUS' : 'ESSENTIALS',
+      userPoolAddOns: advanced === undefined ? undefined : { advancedSecurityMode: advanced ? 'ENFORCED' : 'OFF' },
       deletionProtection: typeof protection === 'boolean' ? (protection ? 'ACTIVE' : 'INACTIVE') : Fn.conditional(protection, 'ACTIVE', 'INACTIVE'),
       autoVerifiedAttributes: ['email'],
       mfaConfiguration: 'OPTIONAL',
@@ -135,13 +162,13 @@ export class CognitoAuth extends Construct implements IAuth {
 
     this.domain = new CognitoUserPoolDomain(this, 'domain', {
       userPoolId: this.userPool.id,
-      domain: props.domainPrefix ?? `${props.namePrefix}-${account}`,
+      domain: props.domainPrefix ?? `${namePrefix}-${account}`,
     });
 
     const tokenUnits = [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }];
     const access = props.accessTokenValidityMinutes ?? 60;
     this.userClient = new CognitoUserPoolClient(this, 'user-client', {
-      name: `${props.namePrefix}-admin-ui`,
+      name: `${namePrefix}-admin-ui`,
       userPoolId: this.userPool.id,
       generateSecret: false,
       explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
@@ -162,7 +189,7 @@ export class CognitoAuth extends Construct implements IAuth {
       dependsOn: this.resourceServers,
     });
     this.machineClient = new CognitoUserPoolClient(this, 'machine-client', {
-      name: `${props.namePrefix}-machine`,
+      name: `${namePrefix}-machine`,
       userPoolId: this.userPool.id,
       generateSecret: true,
       allowedOauthFlowsUserPoolClient: true,

@@ -11,7 +11,8 @@
  * Compared with SBT-AWS 0.9.3 (reference/sbt-aws.md §6.3): same member names and triggers, plus
  * `updateCustomerFunction` (on our `tenantUpdated`), `readUserFunction`/`updateUserFunction` (SBT PR #12,
  * seed 003) and `fetchTenantBillingFunction` (the internal billing API seed 003 asks for). SBT's
- * `ingestor` (a Firehose aggregator only its mock used) is left out: usage flows through IMetering.
+ * `ingestor` is accepted (a provider that aggregates raw billing data itself names its ingestion
+ * endpoint there); our reference providers take usage through IMetering instead.
  */
 import type { Construct } from '../../core/cdktf';
 import type { EventDefinition, IEventManager } from '../../core/event-manager';
@@ -45,6 +46,20 @@ export interface IFunctionPath {
   /** Path below `/billing/`, e.g. `webhook` → `POST /billing/webhook`. Letters, digits, `-`, `_`, `/`. */
   readonly path: string;
   readonly handler: LambdaFunction;
+}
+
+/**
+ * SBT's IDataIngestorAggregator: where raw billing data is sent and aggregated (SBT's mock uses Kinesis
+ * Firehose → S3 → a Lambda summing into DynamoDB). BillingProvider publishes `dataIngestorName` (SBT's
+ * `dataIngestorName` output) and grants nothing: producers get their own permissions.
+ */
+export interface IDataIngestorAggregator {
+  /** Name of the ingestion endpoint (e.g. a Firehose delivery stream) producers send to. */
+  readonly dataIngestorName: string;
+  /** Its ARN, when producers need one for IAM. @default none */
+  readonly dataIngestorArn?: string;
+  /** The function aggregating ingested records. @default none */
+  readonly dataAggregator?: LambdaFunction;
 }
 
 /** What `bind` receives: the parts of the control plane a provider may need. */
@@ -90,6 +105,8 @@ export interface IBilling {
    * clients) that must know the billing state synchronously. Sync, default scope `billing/billing_read`.
    */
   readonly fetchTenantBillingFunction?: ISyncFunction;
+  /** SBT's raw-data ingestor (see IDataIngestorAggregator); its name becomes output `dataIngestorName`. @default none */
+  readonly ingestor?: IDataIngestorAggregator;
   /** Pushes/rolls up usage on a schedule. Scheduled on the default bus, default `rate(24 hours)`. */
   readonly putUsageFunction?: IFunctionSchedule;
   /**

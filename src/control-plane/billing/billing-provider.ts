@@ -1,5 +1,5 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { Construct } from '../../core/cdktf';
+import { Construct, TerraformOutput } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import type { SbtEventKey } from '../../core/event-catalog';
@@ -66,6 +66,10 @@ export class BillingProvider extends Construct {
     route(billing.readUserFunction, 'GET', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingRead);
     route(billing.updateUserFunction, 'PUT', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingWrite);
 
+    if (billing.ingestor) {
+      // SBT's output name, so scripts that read `dataIngestorName` keep working.
+      new TerraformOutput(this, 'dataIngestorName', { value: billing.ingestor.dataIngestorName, description: "The billing provider's raw-data ingestor (SBT's dataIngestorName)." });
+    }
     if (billing.putUsageFunction) {
       this.putUsageRule = new CloudwatchEventRule(this, 'put-usage-schedule', {
         name: `${props.namePrefix}-billing-put-usage`,

@@ -2,7 +2,7 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaFunction } from '../../core/lambda-function';
 import type { ControlPlaneApi } from '../api/control-plane-api';
-import type { IAuth } from '../auth/auth-interface';
+import { scopesOf, type IAuth } from '../auth/auth-interface';
 import { UserTable } from './user-table';
 
 export interface UserManagementServiceProps {
@@ -47,16 +47,19 @@ export class UserManagementService extends Construct {
       this.userTable = new UserTable(this, 'users', { name: `${props.namePrefix}-users`, deletionProtection: props.deletionProtection });
       this.userTable.bindUserStore(this.function);
     }
-    const { userRead: read, userWrite: write } = props.auth.scopes;
-    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string][] = [
-      ['POST', '/users', write],
-      ['GET', '/users', read],
-      ['GET', '/users/{userId}', read],
-      ['PUT', '/users/{userId}', write],
-      ['DELETE', '/users/{userId}', write],
-      ['PUT', '/users/{userId}/enable', write],
-      ['PUT', '/users/{userId}/disable', write],
+    const { userRead: read, userWrite: write } = scopesOf(props.auth);
+    const a = props.auth;
+    // An SBT-style IAuth may bring its own user functions and per-operation scopes (SBT routes /users to
+    // them); each route uses the plug-in's function and scope when given, ours otherwise.
+    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string, LambdaFunction | undefined][] = [
+      ['POST', '/users', a.createUserScope ?? write, a.createUserFunction],
+      ['GET', '/users', a.fetchAllUsersScope ?? read, a.fetchAllUsersFunction],
+      ['GET', '/users/{userId}', a.fetchUserScope ?? read, a.fetchUserFunction],
+      ['PUT', '/users/{userId}', a.updateUserScope ?? write, a.updateUserFunction],
+      ['DELETE', '/users/{userId}', a.deleteUserScope ?? write, a.deleteUserFunction],
+      ['PUT', '/users/{userId}/enable', a.enableUserScope ?? write, a.enableUserFunction],
+      ['PUT', '/users/{userId}/disable', a.disableUserScope ?? write, a.disableUserFunction],
     ];
-    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+    for (const [method, path, scope, fn] of routes) props.api.addRoute({ method, path, handler: fn ?? this.function, scopes: [scope] });
   }
 }

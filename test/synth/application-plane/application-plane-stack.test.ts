@@ -32,8 +32,9 @@ describe('application-plane stack (module mode)', () => {
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
     expect(rules.map((r) => [r.event_bus_name, JSON.parse(String(r.event_pattern))])).toEqual(
       expect.arrayContaining([
-        [BUS, { source: ['sbt.control.plane'], 'detail-type': ['sbt_aws_onboardingRequest'] }],
-        [BUS, { source: ['sbt.control.plane'], 'detail-type': ['sbt_aws_offboardingRequest'] }],
+        // both SBT eras (≥ 0.9 and the seed's pre-0.9 names)
+        [BUS, { source: ['sbt.control.plane', 'controlPlaneEventSource'], 'detail-type': ['sbt_aws_onboardingRequest', 'onboardingRequest'] }],
+        [BUS, { source: ['sbt.control.plane', 'controlPlaneEventSource'], 'detail-type': ['sbt_aws_offboardingRequest', 'offboardingRequest'] }],
       ]),
     );
     expect(rules).toHaveLength(2);

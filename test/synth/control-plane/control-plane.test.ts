@@ -156,7 +156,8 @@ describe('default (CognitoAuth, public HTTP API)', () => {
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
     const patterns = rules.map((r) => JSON.parse(String(r.event_pattern)));
     for (const dt of ['sbt_aws_provisionSuccess', 'sbt_aws_provisionFailure', 'sbt_aws_deprovisionSuccess', 'sbt_aws_deprovisionFailure']) {
-      expect(patterns).toContainEqual({ source: ['sbt.application.plane'], 'detail-type': [dt] });
+      // both SBT eras: ≥ 0.9 and the pre-0.9 names (un-prefixed, applicationPlaneEventSource)
+      expect(patterns).toContainEqual({ source: ['sbt.application.plane', 'applicationPlaneEventSource'], 'detail-type': [dt, dt.replace('sbt_aws_', '')] });
     }
     const targets = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target'));
     expect(targets).toHaveLength(4);

@@ -54,9 +54,10 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   const json = synthStack(other);
   const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
   expect(rules).toHaveLength(2);
+  // Both SBT eras: ≥ 0.9 names and the pre-0.9 ones the seed's application planes use.
   expect(rules.map((r) => JSON.parse(String(r.event_pattern)))).toContainEqual({
-    source: ['sbt.control.plane'],
-    'detail-type': ['sbt_aws_onboardingRequest'],
+    source: ['sbt.control.plane', 'controlPlaneEventSource'],
+    'detail-type': ['sbt_aws_onboardingRequest', 'onboardingRequest'],
   });
   const targets = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target'));
   expect(targets).toHaveLength(3);

@@ -32,7 +32,11 @@ test('SBT routes 19–25 with the JWT authorizer and read/write metering scopes'
 test('ingestUsage (application-plane source) → the ingest function', () => {
   const rules = resourcesOf(json, 'aws_cloudwatch_event_rule');
   const [ruleId] = Object.entries(rules).find(([, r]) => String(r.event_pattern).includes('sbt_aws_ingestUsage'))!;
-  expect(JSON.parse(String(rules[ruleId]!.event_pattern))).toEqual({ source: ['sbt.application.plane'], 'detail-type': ['sbt_aws_ingestUsage'] });
+  // both SBT eras: the seed's `DetailType.INGEST_USAGE` (un-prefixed) and the pre-0.9 source count too
+  expect(JSON.parse(String(rules[ruleId]!.event_pattern))).toEqual({
+    source: ['sbt.application.plane', 'applicationPlaneEventSource'],
+    'detail-type': ['sbt_aws_ingestUsage', 'ingestUsage'],
+  });
   const target = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target')).find((t) => String(t.rule).includes(ruleId))!;
   const fn = /aws_lambda_function\.([^.]+)\.arn/.exec(String(target.arn))![1]!;
   expect(resourcesOf(json, 'aws_lambda_function')[fn]!.function_name).toBe('${var.name_prefix}-metering-ingest-usage');

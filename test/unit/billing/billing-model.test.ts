@@ -24,6 +24,15 @@ test('tenantUpdated changes: flat fields win over tenantData; nothing billing-re
   expect(customerChanges(parse({ tenantId: 't', tenantConfig: '{}' }))).toEqual({});
 });
 
+test("the control plane's tenantUpdated (whole state flat + changedFields): only changed billing fields count", () => {
+  const parse = (d: unknown) => z.parse(tenantUpdatedDetail, d);
+  const state = { tenantId: 't', tenantName: 'acme', email: 'a@b.c', tier: 'premium', lifecycleState: 'ACTIVE' };
+  expect(customerChanges(parse({ ...state, changedFields: ['tier'], changes: { tier: 'premium' } }))).toEqual({ plan: 'premium' });
+  expect(customerChanges(parse({ ...state, changedFields: ['lifecycleState'], changes: { lifecycleState: 'ACTIVE' } }))).toEqual({});
+  // a non-text field under a billing name is not a billing change, not a reason to drop the event
+  expect(customerChanges(parse({ tenantId: 't', plan: 5, tier: 'gold', changedFields: ['plan', 'tier'] }))).toEqual({ plan: 'gold' });
+});
+
 test('webhook changes: explicit fields override what the type implies', () => {
   const parse = (d: unknown) => z.parse(webhookBody, d);
   expect(webhookChanges(parse({ type: 'payment.failed', data: { tenantId: 't' } }))).toEqual({ paymentState: 'failed', billingStatus: 'past_due' });

@@ -1,0 +1,228 @@
+/**
+ * SBT's client contract over HTTP against `npm run local` (issue 12): every tenant and registration
+ * command of SBT's CLI (`scripts/sbt-aws.sh` in awslabs/sbt-aws) as that script sends it — same paths,
+ * bodies and query strings (`curl -G …?limit=N --data-urlencode next_token=…` always sends `next_token`,
+ * empty on the first page) — reading the fields the script and its test read (`.data.tenantId`,
+ * `.data.tenantRegistrationId`, `.data.registrationStatus`, `.next_token`); and both event eras driving
+ * provisioning (a runtime whose planes speak pre-0.9 names, and pre-0.9 events put on the bus).
+ *
+ * Users: SBT's user commands are written below (`sbtUserCommands`) but run as test.todo — the local
+ * runtime has no Cognito yet (another change brings cognito-local), so /users answers 500 there today.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { spawn, type ChildProcess } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+const root = join(__dirname, '../../..');
+
+interface Runtime {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  eventBridgeEndpoint: string;
+  awsCallLog: string;
+}
+
+async function startRuntime(extraArgs: string[] = []): Promise<Runtime> {
+  const child = spawn(process.execPath, [join(root, 'scripts/local.mjs'), '--port', '0', '--json', ...extraArgs], {
+    cwd: root,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const info = await new Promise<{ url: string; adminToken: string; eventBridgeEndpoint: string; awsCallLog: string }>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('SBT_LOCAL '));
+      if (line) resolve(JSON.parse(line.slice('SBT_LOCAL '.length)));
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${err}`)));
+  });
+  return { child, url: info.url, token: info.adminToken, eventBridgeEndpoint: info.eventBridgeEndpoint, awsCallLog: info.awsCallLog };
+}
+
+async function stopRuntime(rt: Runtime | undefined) {
+  if (!rt || rt.child.exitCode !== null) return;
+  const exited = new Promise((r) => rt.child.once('exit', r));
+  rt.child.kill('SIGTERM');
+  await exited;
+}
+
+/** SBT's CLI: `CONTROL_PLANE_API_ENDPOINT` ends with `/` and paths are appended to it. */
+function sbtClient(rt: Runtime) {
+  const endpoint = `${rt.url}/`;
+  const curl = async (method: string, url: string, data?: unknown) => {
+    const res = await fetch(url, {
+      method,
+      headers: { Authorization: `Bearer ${rt.token}`, 'content-type': 'application/json' },
+      body: data === undefined ? undefined : JSON.stringify(data),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+  /** `curl -G --url "${ENDPOINT}x?limit=${MY_LIMIT}" --data-urlencode "next_token=${NEXT_TOKEN}"` */
+  const list = (path: string, limit = '10', nextToken = '') =>
+    curl('GET', `${endpoint}${path}?limit=${limit}&next_token=${encodeURIComponent(nextToken)}`);
+  return {
+    createTenantRegistration: (tenantName: string, email: string) =>
+      curl('POST', `${endpoint}tenant-registrations`, {
+        tenantData: {
+          tenantName,
+          email,
+          tier: 'basic',
+          prices: [
+            { id: 'price_123456789Example', metricName: 'productsSold' },
+            { id: 'price_123456789AnotherExample', metricName: 'plusProductsSold' },
+          ],
+        },
+        tenantRegistrationData: { registrationStatus: 'In progress', tenantRegistrationData1: 'test' },
+      }),
+    getTenantRegistration: (id: string) => curl('GET', `${endpoint}tenant-registrations/${id}`),
+    getAllTenantRegistrations: (limit?: string, nextToken?: string) => list('tenant-registrations', limit, nextToken),
+    updateTenantRegistration: (id: string, key: string, value: string) =>
+      curl('PATCH', `${endpoint}tenant-registrations/${id}`, { tenantRegistrationData: { [key]: value }, tenantData: { [key]: value } }),
+    deleteTenantRegistration: (id: string) => curl('DELETE', `${endpoint}tenant-registrations/${id}`),
+    getTenant: (id: string) => curl('GET', `${endpoint}tenants/${id}`),
+    getAllTenants: (limit?: string, nextToken?: string) => list('tenants', limit, nextToken),
+    createUser: (userName: string, email: string) => curl('POST', `${endpoint}users`, { userName, email, userRole: 'basicUser' }),
+    getAllUsers: (limit?: string, nextToken?: string) => list('users', limit, nextToken),
+    getUser: (id: string) => curl('GET', `${endpoint}users/${id}`),
+    updateUser: (id: string, userRole: string, email: string) => curl('PUT', `${endpoint}users/${id}`, { userRole, email }),
+    deleteUser: (id: string) => curl('DELETE', `${endpoint}users/${id}`),
+    /** Not a CLI command: a request after which the runtime has delivered everything put on its bus. */
+    settle: () => curl('GET', `${endpoint}tenants?limit=1`),
+    raw: curl,
+  };
+}
+
+/** Puts one event on the runtime's bus as an application plane or an old control plane would. */
+async function putEvent(rt: Runtime, source: string, detailType: string, detail: Record<string, unknown>) {
+  const client = new EventBridgeClient({ endpoint: rt.eventBridgeEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const res = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'local-sbt-events', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }] }));
+  expect(res.FailedEntryCount).toBe(0);
+}
+
+describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () => {
+  let rt: Runtime;
+  let sbt: ReturnType<typeof sbtClient>;
+  beforeAll(async () => {
+    rt = await startRuntime();
+    sbt = sbtClient(rt);
+  }, 180_000);
+  afterAll(() => stopRuntime(rt));
+
+  test('create-tenant-registration → get-tenant-registration (registrationStatus created) → get-tenant', async () => {
+    const created = await sbt.createTenantRegistration('tenant1001', 'admin+tenant1001@example.com');
+    expect(created.status).toBe(201);
+    const { tenantRegistrationId, tenantId } = created.json.data;
+    expect(typeof tenantRegistrationId).toBe('string');
+    expect(typeof tenantId).toBe('string');
+    expect(created.json.data.message).toBe('Tenant registration initiated');
+
+    // test-sbt-aws.sh polls `.data.registrationStatus` until the provisioning job reported "created".
+    const reg = await sbt.getTenantRegistration(tenantRegistrationId);
+    expect(reg.status).toBe(200);
+    expect(reg.json.data).toMatchObject({ tenantRegistrationId, tenantId, registrationStatus: 'created', tenantRegistrationData1: 'test' });
+
+    const tenant = await sbt.getTenant(tenantId);
+    expect(tenant.status).toBe(200);
+    expect(tenant.json.data).toMatchObject({ tenantId, tenantName: 'tenant1001', tier: 'basic', tenantRegistrationId, lifecycleState: 'ACTIVE' });
+    expect(tenant.json.data.prices).toHaveLength(2);
+  });
+
+  test('get-all-tenants / get-all-tenant-registrations with the empty next_token, then walking .next_token', async () => {
+    for (const n of ['tenant1002', 'tenant1003']) expect((await sbt.createTenantRegistration(n, `admin+${n}@example.com`)).status).toBe(201);
+    for (const command of [sbt.getAllTenants, sbt.getAllTenantRegistrations]) {
+      const first = await command(); // limit=10&next_token=
+      expect(first.status).toBe(200);
+      expect(first.json.data.length).toBeGreaterThanOrEqual(3);
+      const seen: unknown[] = [];
+      let token = '';
+      do {
+        const page = await command('1', token);
+        expect(page.status).toBe(200);
+        expect(page.json.data.length).toBeLessThanOrEqual(1);
+        seen.push(...page.json.data);
+        token = page.json.next_token ?? '';
+      } while (token);
+      expect(seen.length).toBe(first.json.data.length);
+    }
+  });
+
+  test('update-tenant-registration <id> <key> <value> updates both parts; delete-tenant-registration twice is 200', async () => {
+    const { tenantRegistrationId, tenantId } = (await sbt.createTenantRegistration('tenant1004', 'admin+tenant1004@example.com')).json.data;
+    const updated = await sbt.updateTenantRegistration(tenantRegistrationId, 'tier', 'premium');
+    expect(updated.status).toBe(200);
+    expect(updated.json.data).toMatchObject({
+      message: 'Tenant registration updated successfully',
+      tenantRegistration: { tenantRegistrationId, tier: 'premium' },
+      tenant: { tenantId, tier: 'premium' },
+    });
+    const del = await sbt.deleteTenantRegistration(tenantRegistrationId);
+    expect(del.status).toBe(200);
+    expect(del.json.data.message).toBe('Tenant registration deletion initiated');
+    expect((await sbt.deleteTenantRegistration(tenantRegistrationId)).status).toBe(200);
+    // the deprovisioning job ran (the runtime settles before answering): test-sbt-aws.sh expects "deleted"
+    expect((await sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('deleted');
+    expect((await sbt.getTenant(tenantId)).json.data).toMatchObject({ sbtaws_active: false, lifecycleState: 'OFFBOARDED' });
+  });
+
+  test("a pre-0.9 onboardingRequest put on the bus (the seed's sample event) runs the provisioning job", async () => {
+    const tenantId = 'e6878e03-ae2c-43ed-a863-08314487318b';
+    await putEvent(rt, 'controlPlaneEventSource', 'onboardingRequest', { tenantId, tier: 'standard', tenantRegistrationId: 'sbt-era-registration' });
+    await sbt.settle();
+    expect(readFileSync(rt.awsCallLog, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
+  });
+
+  test('usage of both eras put on the bus is counted (seed: detailType DetailType.INGEST_USAGE)', async () => {
+    const meter = await sbt.raw('POST', `${rt.url}/meters`, { label: 'SBT Meter', meterApiName: 'sbt-meter', meterType: 'sum_of_all_usage' });
+    expect(meter.status).toBe(201);
+    await putEvent(rt, 'sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 1 });
+    await putEvent(rt, 'sbt.application.plane', 'ingestUsage', { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 2 });
+    await putEvent(rt, 'applicationPlaneEventSource', 'ingestUsage', { tenantId: 't2', meterApiName: 'sbt-meter', meterValue: 4 });
+    await sbt.settle();
+    const usage = await sbt.raw('GET', `${rt.url}/usage/${meter.json.data.meterId}`);
+    expect(usage.status).toBe(200);
+    expect(usage.json.data).toMatchObject({ total: '7', events: 3 });
+  });
+
+  // SBT's user commands (create-user, get-all-users, get-user, update-user, delete-user): the local
+  // runtime's /users is backed by Cognito, which it does not emulate yet — these answer 500 there today.
+  // When cognito-local lands, replace these todos with `test('…', () => sbtUserCommands(sbt))`.
+  test.todo('users (local runtime has no Cognito yet): create-user → get-all-users (empty next_token) → get-user → update-user → delete-user');
+});
+
+/** SBT's user commands as sbt-aws.sh sends them; run once the local runtime serves /users (see the todo above). */
+export async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void> {
+  const created = await sbt.createUser('user1001', 'admin+user1001@example.com');
+  expect(created.status).toBe(201);
+  expect(created.json.data.userName).toBe('user1001');
+  const all = await sbt.getAllUsers(); // limit=10&next_token=
+  expect(all.status).toBe(200);
+  expect(all.json.data.map((u: { userName: string }) => u.userName)).toContain('user1001');
+  expect((await sbt.getUser('user1001')).json.data).toMatchObject({ userName: 'user1001', userRole: 'basicUser', email: 'admin+user1001@example.com' });
+  expect((await sbt.updateUser('user1001', 'advancedUser', 'admin+user1001b@example.com')).status).toBe(200);
+  expect((await sbt.getUser('user1001')).json.data).toMatchObject({ userRole: 'advancedUser' });
+  expect((await sbt.deleteUser('user1001')).status).toBe(200);
+}
+
+describe('pre-0.9 event names driving provisioning (npm run local -- --event-era pre-0.9)', () => {
+  let rt: Runtime;
+  let sbt: ReturnType<typeof sbtClient>;
+  beforeAll(async () => {
+    rt = await startRuntime(['--event-era', 'pre-0.9']);
+    sbt = sbtClient(rt);
+  }, 180_000);
+  afterAll(() => stopRuntime(rt));
+
+  test('onboardingRequest from controlPlaneEventSource → provisioning job → provisionSuccess from applicationPlaneEventSource → ACTIVE', async () => {
+    const created = await sbt.createTenantRegistration('legacy2001', 'admin+legacy2001@example.com');
+    expect(created.status).toBe(201);
+    const { tenantRegistrationId, tenantId } = created.json.data;
+    expect((await sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('created');
+    expect((await sbt.getTenant(tenantId)).json.data.lifecycleState).toBe('ACTIVE');
+  });
+});
