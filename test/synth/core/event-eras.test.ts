@@ -123,9 +123,12 @@ describe("SBT's DetailType and addTargetToEvent shapes", () => {
     const stack = new SbtStack(testApp(), 's');
     const em = new EventManager(stack, 'em', { busName: 'bus' });
     const fn = new LambdaFunction(stack, 'fn', { archive: 'tenant-config-get', functionName: 'f' });
+    // A second target on one rule names itself (targetId): the id is part of its resource address.
+    const fn2 = new LambdaFunction(stack, 'fn2', { archive: 'tenant-config-get', functionName: 'f2' });
+    const fn3 = new LambdaFunction(stack, 'fn3', { archive: 'tenant-config-get', functionName: 'f3' });
     em.addTargetToEvent(stack, { eventType: lib.DetailType.INGEST_USAGE, target: new LambdaTarget(fn) });
-    em.addTargetToEvent(stack, { eventDefinition: em.events.ingestUsage, target: new LambdaTarget(fn) });
-    em.addTargetToEvent(stack, { eventType: 'sbt_aws_ingestUsage', target: new LambdaTarget(fn) });
+    em.addTargetToEvent(stack, { eventDefinition: em.events.ingestUsage, target: new LambdaTarget(fn2), targetId: 'second' });
+    em.addTargetToEvent(stack, { eventType: 'sbt_aws_ingestUsage', target: new LambdaTarget(fn3), targetId: 'third' });
     const json = synthStack(stack);
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
     expect(rules).toHaveLength(1);
