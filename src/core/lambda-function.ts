@@ -2,10 +2,9 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { existsSync, readFileSync, readdirSync } from 'fs';
-import { join } from 'path';
 import { archiveHash, archivePath } from './archives';
-import { AssetType, Construct, Lazy, TerraformAsset, TerraformStack } from './cdktf';
+import { Construct, Lazy, TerraformAsset, TerraformStack } from './cdktf';
+import { FileAsset } from './file-asset';
 import { ServiceRole, type IGrantable, type PolicyStatement } from './iam';
 
 export interface LambdaFunctionProps {
@@ -122,7 +121,7 @@ export class LambdaFunction extends Construct implements IGrantable {
     const stack = TerraformStack.of(scope);
     const id = `archive-${archive}`;
     const existing = stack.node.tryFindChild(id) as TerraformAsset | undefined;
-    return existing ?? new ArchiveAsset(stack, id, archivePath(archive));
+    return existing ?? new FileAsset(stack, id, archivePath(archive));
   }
 
   get functionArn(): string {
@@ -156,38 +155,4 @@ export class LambdaFunction extends Construct implements IGrantable {
       sourceArn,
     });
   }
-}
-
-/**
- * A handler archive as a cdktf file asset, except that synth leaves an identical copy already in the output
- * folder alone. cdktf deletes each asset's folder and copies the file again on every synth (6–8 % of an
- * `npm run synth` in a profile); the copy sits under a folder named by the archive's content hash, so
- * when that folder is the only one and its file has the archive's exact bytes there is nothing to do.
- * Anything else (first synth, a changed archive, a stray file) takes cdktf's own path.
- */
-class ArchiveAsset extends TerraformAsset {
-  constructor(
-    scope: Construct,
-    id: string,
-    readonly sourceFile: string,
-  ) {
-    super(scope, id, { path: sourceFile, type: AssetType.FILE });
-  }
-}
-
-type SynthesisSession = { manifest: { outdir: string; forStack(stack: TerraformStack): { synthesizedStackPath: string } } };
-type AssetInternals = { _onSynthesize?: (session: SynthesisSession) => void };
-const cdktfOnSynthesize = (TerraformAsset.prototype as unknown as AssetInternals)._onSynthesize;
-// cdktf binds `this._onSynthesize` in its constructor, so a prototype method here replaces it for archives.
-// If a cdktf release renames it, this does nothing and cdktf's own copying applies.
-if (typeof cdktfOnSynthesize === 'function') {
-  Object.defineProperty(ArchiveAsset.prototype, '_onSynthesize', {
-    value: function onSynthesize(this: ArchiveAsset, session: SynthesisSession) {
-      const stackDir = join(session.manifest.outdir, session.manifest.forStack(TerraformStack.of(this)).synthesizedStackPath, '..');
-      const target = join(stackDir, this.path); // assets/<asset id>/<content hash>/<archive>.zip
-      const folder = join(target, '..', '..');
-      if (existsSync(target) && readdirSync(folder).length === 1 && readFileSync(target).equals(readFileSync(this.sourceFile))) return;
-      cdktfOnSynthesize.call(this, session);
-    },
-  });
 }

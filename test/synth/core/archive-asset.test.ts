@@ -1,4 +1,4 @@
-// Handler archives are copied into the output folder only when the copy there is not already identical;
+// Handler archives (FileAsset, src/core/file-asset.ts) are copied into the output folder only when the copy there is not already identical;
 // a changed or damaged copy, or a leftover version, is replaced exactly as cdktf would.
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
