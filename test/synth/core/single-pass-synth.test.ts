@@ -44,11 +44,25 @@ test('reference app, module mode: identical files', () => {
   expectSameOutput((app) => buildReferenceApp(app, 'module'));
 });
 
-test('with an Aspect in the tree it falls back to cdktf’s own synth (aspects may change elements after preparing)', () => {
-  const visited: string[] = [];
+test('Aspects are applied once per node, as cdktf applies them, with the same result', () => {
+  const visits: string[][] = [];
   expectSameOutput((app) => {
-    const { controlPlane } = buildReferenceApp(app, 'root');
-    Aspects.of(controlPlane).add({ visit: (node: IConstruct) => void visited.push(node.node.path) });
+    const seen: string[] = [];
+    visits.push(seen);
+    const { controlPlane, applicationPlane } = buildReferenceApp(app, 'root');
+    // not idempotent: applied twice, the description would carry two marks
+    const mark = {
+      visit: (node: IConstruct) => {
+        seen.push(node.node.path);
+        const r = node as unknown as { description?: string };
+        if (typeof r.description === 'string') r.description = `${r.description} [aspect]`;
+      },
+    };
+    Aspects.of(controlPlane).add(mark);
+    Aspects.of(applicationPlane).add(mark);
   });
-  expect(visited.length).toBeGreaterThan(0);
+  const [cdktf, ours] = visits;
+  expect(cdktf.length).toBeGreaterThan(100);
+  expect([...ours].sort()).toEqual([...cdktf].sort());
+  expect(new Set(ours).size).toBe(ours.length);
 });
