@@ -9,6 +9,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(ts|mts)$': '<rootDir>/test/support/esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // examples/ import the library by its package name, as an app does; inside the repo that is src/.
+  moduleNameMapper: { '^terraform-saas-builder-toolkit$': '<rootDir>/src/index.ts' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],

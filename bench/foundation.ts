@@ -1,8 +1,7 @@
 /**
  * Foundation benchmarks (npm run bench):
- * - synth: the reference app as a whole process from precompiled JavaScript (dist/main.js), median of 5,
- *   against SBT-AWS's CDK synth of ControlPlane + CoreApplicationPlane (97 resources, ~615 ms on this
- *   2-core machine) — reported as a ratio;
+ * - synth: the reference app as a whole process from precompiled JavaScript (dist/main.js), median of 7
+ *   (the same-run comparison with SBT-AWS is bench/anchor.ts, `npm run bench -- --anchor`);
  * - zip sizes of every handler archive;
  * - cold init per handler: a fresh node process imports the bundle (extracted from its zip, exactly what
  *   Lambda runs) and performs one invocation against DynamoDB Local; p50 of 5 runs per handler.
@@ -16,8 +15,6 @@ import { join } from 'path';
 import { tableInputFromTerraform, type TerraformTableConfig } from '../local/tables';
 
 export const ROOT = join(__dirname, '..').replace(/\/dist$/, '');
-const SBT_CDK_SYNTH_MS = 615;
-const SBT_CDK_RESOURCES = 97;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,9 +53,6 @@ export function benchSynth(entry = 'dist/main.js', runs = 7) {
     runsMs: times.map((x) => Math.round(x)),
     medianMs: Math.round(ms),
     msPerResource: +(ms / Math.max(resources, 1)).toFixed(2),
-    peer: { tool: 'SBT-AWS 0.9.3 (AWS CDK)', resources: SBT_CDK_RESOURCES, ms: SBT_CDK_SYNTH_MS },
-    ratioToPeer: +(ms / SBT_CDK_SYNTH_MS).toFixed(3),
-    ratioToPeerPerResource: +((ms / Math.max(resources, 1)) / (SBT_CDK_SYNTH_MS / SBT_CDK_RESOURCES)).toFixed(3),
   };
 }
 

@@ -4,29 +4,68 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { parseArgs } from 'util';
+import { benchCli, benchSbtScope } from '../bench/anchor';
 import { ROOT, benchColdInit, benchSizes, benchSynth } from '../bench/foundation';
 import { runMeteringBench } from '../bench/marketplace-metering';
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
+const USAGE = `usage: npm run bench [-- --anchor [--pairs N]] [-- --synth-only]
+Synth time, handler zip sizes, cold init per handler and Marketplace metering throughput.
+  --anchor      also install the SBT-AWS anchor (bench/.anchor, on demand) and compare in this run, as N
+                interleaved pairs: our SBT-scope synth vs SBT's, and \`npm run synth\` vs SBT's \`cdk synth -q\`
+  --pairs N     interleaved pairs per comparison (default 20)
+  --synth-only  skip zip sizes, cold init and metering`;
+
 async function main() {
-  if (process.argv.includes('--help')) {
-    console.log('usage: npm run bench\nSynth time, handler zip sizes, cold init per handler (and Marketplace metering throughput).');
+  const { values: opts } = parseArgs({
+    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (opts.help) {
+    console.log(USAGE);
     return;
   }
+  const pairs = Number(opts.pairs ?? 20);
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a positive integer, got '${opts.pairs}'`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const synth = benchSynth('dist/main.js');
   const sbtScope = benchSynth('dist/bench/synth-sbt-scope.js');
+  console.log(`\nsynth (whole process from precompiled JS, median / min of 7; node start alone: ${synth.nodeStartMs} ms)`);
+  for (const [label, r] of [['reference app', synth], ['SBT scope (control plane + application plane)', sbtScope]] as const) {
+    console.log(`  ${label}: ${r.stacks.length} stacks, ${r.resources} resources: ${r.medianMs} / ${r.minMs} ms (${r.msPerResource} ms/resource)`);
+  }
+
+  if (opts.anchor) {
+    const progress = (what: string) => (i: number) => process.stdout.write(`\r  ${what}: pair ${i}/${pairs}`);
+    console.log(`\nsame-run comparison with the anchor (${pairs} interleaved pairs each; ratio = median ours / median anchor)`);
+    const scope = benchSbtScope(ROOT, pairs, progress('SBT scope'));
+    process.stdout.write('\n');
+    const cli = benchCli(ROOT, pairs, progress('CLIs'));
+    process.stdout.write('\n');
+    const anchor = { measuredAt: new Date().toISOString(), node: process.version, anchor: scope.tool, sbtScope: scope, cli };
+    writeFileSync(join(ROOT, 'bench/results/anchor.json'), `${JSON.stringify(anchor, null, 2)}\n`);
+    console.log(`  anchor: ${scope.tool.label}, aws-cdk CLI ${scope.tool.awsCdkCli}`);
+    for (const [label, r, target] of [
+      ['SBT scope, whole process', scope, 0.2],
+      ['npm run synth (nothing stale) vs cdk synth -q', cli, 0.25],
+    ] as const) {
+      console.log(`  ${label}:`);
+      console.log(`    ours   ${String(r.ours.medianMs).padStart(6)} ms median (min ${r.ours.minMs}), ${r.ours.resources} resources`);
+      console.log(`    anchor ${String(r.anchor.medianMs).padStart(6)} ms median (min ${r.anchor.minMs}), ${r.anchor.resources} resources`);
+      console.log(`    ratio  ${r.ratio} (target ≤ ${target}: ${r.ratio <= target ? 'met' : 'not met'})`);
+    }
+  }
+  if (opts['synth-only']) {
+    writeFileSync(join(ROOT, 'bench/results/synth.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, synth, synthSbtScope: sbtScope }, null, 2)}\n`);
+    return;
+  }
+
   const sizes = benchSizes();
   const init = await benchColdInit();
   const foundation = { measuredAt: new Date().toISOString(), node: process.version, synth, synthSbtScope: sbtScope, sizes, coldInit: init };
   writeFileSync(join(ROOT, 'bench/results/foundation.json'), `${JSON.stringify(foundation, null, 2)}\n`);
 
-  console.log(`\nsynth (whole process from precompiled JS, median / min of 7; node start alone: ${synth.nodeStartMs} ms)`);
-  for (const [label, r] of [['reference app', synth], ['SBT scope (control plane + application plane)', sbtScope]] as const) {
-    console.log(`  ${label}: ${r.stacks.length} stacks, ${r.resources} resources: ${r.medianMs} / ${r.minMs} ms (${r.msPerResource} ms/resource)`);
-    console.log(`    vs SBT-AWS CDK (${r.peer.resources} resources in ${r.peer.ms} ms): ratio ${r.ratioToPeer}, per resource ${r.ratioToPeerPerResource}`);
-  }
   console.log(`\nhandler archives: ${sizes.count}, max ${kb(sizes.maxBytes)}, median ${kb(sizes.medianBytes)}`);
   console.log('\ncold init (fresh process: import + first invocation against DynamoDB Local), p50 of 5');
   const w = Math.max(...init.handlers.map((h) => h.archive.length), 7);

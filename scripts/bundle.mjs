@@ -5,8 +5,6 @@
 //   --if-stale   skip when no input of any archive changed (inputs and their hashes are recorded per archive)
 //   --quiet      no size table
 //   --help
-import { build } from 'esbuild';
-import { zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -40,13 +38,18 @@ function isStale(handlers) {
   if (manifest.lock !== sha256(readFileSync(join(ROOT, 'package-lock.json')))) return true;
   const names = handlers.map((h) => h.name).sort();
   if (JSON.stringify(names) !== JSON.stringify(Object.keys(manifest.archives).sort())) return true;
+  const current = new Map(); // handlers share most inputs: hash each file once
+  const hashOf = (file) => {
+    if (!current.has(file)) {
+      const p = join(ROOT, file);
+      current.set(file, existsSync(p) ? sha256(readFileSync(p)) : undefined);
+    }
+    return current.get(file);
+  };
   for (const name of names) {
     const entry = manifest.archives[name];
     if (!existsSync(join(ARCHIVE_DIR, `${name}.zip`))) return true;
-    for (const [file, hash] of Object.entries(entry.inputs)) {
-      const p = join(ROOT, file);
-      if (!existsSync(p) || sha256(readFileSync(p)) !== hash) return true;
-    }
+    for (const [file, hash] of Object.entries(entry.inputs)) if (hashOf(file) !== hash) return true;
   }
   return false;
 }
@@ -57,6 +60,8 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
     if (!quiet) console.log(`bundle: ${handlers.length} archives up to date`);
     return;
   }
+  // Loaded only when something is stale: `npm run synth` with nothing to rebuild never pays for them.
+  const [{ build }, { zipSync }] = await Promise.all([import('esbuild'), import('fflate')]);
   mkdirSync(ARCHIVE_DIR, { recursive: true });
   const started = Date.now();
   const results = await Promise.all(

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
-// npm run synth — bundles handlers if stale, compiles main.ts with esbuild, runs it (cdktf synth output in
-// cdktf.out/stacks/<stack>/cdk.tf.json). `--app-only` is what cdktf.json runs: same, without the summary.
-import { spawnSync } from 'node:child_process';
+// npm run synth — bundles handlers if stale, compiles main.ts with esbuild if stale, runs it in this process
+// (cdktf synth output in cdktf.out/stacks/<stack>/cdk.tf.json). `--app-only` is what cdktf.json runs: the
+// same, without the summary line.
+// Staleness is by content hash, never by time: handler archives against every input file esbuild read
+// (build/lambda/manifest.json), the compiled app against its sources (dist/.compile-cache.json), both against
+// package-lock.json. With nothing stale neither esbuild nor a second node process is started.
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
 import { bundle } from './bundle.mjs';
 import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
 const args = new Set(process.argv.slice(2));
 if (args.has('--help')) {
-  console.log('usage: npm run synth\nBundles stale handlers, compiles main.ts and synthesizes every stack into cdktf.out/.');
+  console.log('usage: npm run synth\nBundles stale handlers, compiles main.ts if its sources changed and synthesizes every stack into cdktf.out/.');
   process.exit(0);
 }
 const appOnly = args.has('--app-only');
 await bundle({ ifStale: true, quiet: true });
 await compile(['main.ts'], { selfContained: true });
 const started = Date.now();
-const res = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { stdio: 'inherit', cwd: ROOT, env: process.env });
-if (res.status !== 0) process.exit(res.status ?? 1);
+// main.ts resolves relative paths (outdir, backend paths) against the working directory, as `node dist/main.js` did.
+process.chdir(ROOT);
+createRequire(import.meta.url)(join(ROOT, 'dist', 'main.js'));
 if (!appOnly) {
-  const outdir = process.env.CDKTF_OUTDIR ?? join(ROOT, 'cdktf.out');
+  const outdir = process.env.CDKTF_OUTDIR || join(ROOT, 'cdktf.out');
   const stacks = readdirSync(join(outdir, 'stacks')).sort();
-  console.log(`synthesized ${stacks.length} stacks in ${Date.now() - started} ms: ${stacks.map((s) => `cdktf.out/stacks/${s}/cdk.tf.json`).join(', ')}`);
+  const rel = relative(ROOT, outdir);
+  const shown = rel.startsWith('..') ? outdir : rel || '.';
+  console.log(`synthesized ${stacks.length} stacks in ${Date.now() - started} ms: ${stacks.map((s) => `${shown}/stacks/${s}/cdk.tf.json`).join(', ')}`);
 }

@@ -1,8 +1,9 @@
 /**
  * Public API of the Terraform-native SaaS Builder Toolkit.
  * Core building blocks first; each product area exports its constructs and stack.
+ * cdktf's own classes (App, TerraformStack, …) are not re-exported: apps import them from `cdktf`, the
+ * peer dependency, so there is exactly one copy of cdktf in an app and `instanceof` checks hold.
  */
-export * from './core/cdktf';
 export * from './core/event-catalog';
 export * from './core/event-manager';
 export * from './core/event-targets';

@@ -3,18 +3,21 @@
  * billing/metering providers, and an application plane in its own stack whose provisioning job is the
  * seed tutorial's ScriptJob — ported from SBT by changing imports (and the IAM document to statements).
  *
- *   npx ts-node examples/cdktf-typescript/main.ts   (or compile it like main.ts; see scripts/synth.mjs)
+ * This folder is a complete app (package.json, cdktf.json, tsconfig.json): copy it, `npm install`, then
+ * `npx cdktf synth` or `npm run synth`. test/e2e/package/consumer-app.test.ts does exactly that with the
+ * packed tarball, and test/synth/examples.test.ts synthesizes it against the sources.
  */
+import { App } from 'cdktf';
 import {
-  App,
+  ControlPlaneStack,
   CoreApplicationPlane,
   EventManager,
   ProvisioningScriptJob,
   SbtStack,
-  ControlPlaneStack,
-} from '../../src';
+} from 'terraform-saas-builder-toolkit';
 
-const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out.example' });
+// Output folder: CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out.
+const app = new App();
 
 // The control plane: API, Cognito, tenants, registrations, users, config, billing and metering.
 const controlPlane = new ControlPlaneStack(app, 'acme-control-plane', {

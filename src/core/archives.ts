@@ -4,21 +4,27 @@
  */
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { dirname, join } from 'path';
 
-/** Repository root: this file is src/core/archives.ts (or dist/… when compiled, two levels deeper). */
-function repoRoot(): string {
+/**
+ * Root of the package this file belongs to: the nearest folder above it with a package.json. That is the
+ * repository in a checkout (src/core/, or dist/ for the esbuild-compiled app) and
+ * node_modules/terraform-saas-builder-toolkit/ when installed (compiled to lib/src/core/), whose tarball
+ * ships the archives in the same build/lambda/ folder (package.json `files`).
+ */
+function packageRoot(): string {
   let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'lambda'))) return dir;
-    dir = resolve(dir, '..');
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
   }
-  return process.cwd();
 }
 
-/** Directory of built archives; SBT_ARCHIVE_DIR overrides it (tests, bench). */
+/** Directory of built archives; SBT_ARCHIVE_DIR overrides it (tests, bench, or an app that bundles this library). */
 export function archiveDir(): string {
-  return process.env.SBT_ARCHIVE_DIR ?? join(repoRoot(), 'build', 'lambda');
+  return process.env.SBT_ARCHIVE_DIR ?? join(packageRoot(), 'build', 'lambda');
 }
 
 export function archivePath(name: string): string {
@@ -36,7 +42,13 @@ export function archiveHash(name: string): string {
   let h = hashes.get(path);
   if (h) return h;
   if (!existsSync(path)) {
-    throw new Error(`handler archive ${path} does not exist: run 'npm run bundle' (lambda/ → build/lambda/*.zip)`);
+    const checkout = existsSync(join(packageRoot(), 'lambda'));
+    throw new Error(
+      checkout
+        ? `handler archive ${path} does not exist: run 'npm run bundle' (lambda/ → build/lambda/*.zip)`
+        : `handler archive ${path} does not exist: the installed package lacks its build/lambda/*.zip ` +
+            `(reinstall it), or point SBT_ARCHIVE_DIR at a folder holding ${name}.zip`,
+    );
   }
   h = createHash('sha256').update(readFileSync(path)).digest('base64');
   hashes.set(path, h);

@@ -3,7 +3,8 @@ import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/li
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { archiveHash, archivePath } from './archives';
-import { AssetType, Construct, Lazy, TerraformAsset, TerraformStack } from './cdktf';
+import { Construct, Lazy, TerraformAsset, TerraformStack } from './cdktf';
+import { FileAsset } from './file-asset';
 import { ServiceRole, type IGrantable, type PolicyStatement } from './iam';
 
 export interface LambdaFunctionProps {
@@ -120,7 +121,7 @@ export class LambdaFunction extends Construct implements IGrantable {
     const stack = TerraformStack.of(scope);
     const id = `archive-${archive}`;
     const existing = stack.node.tryFindChild(id) as TerraformAsset | undefined;
-    return existing ?? new TerraformAsset(stack, id, { path: archivePath(archive), type: AssetType.FILE });
+    return existing ?? new FileAsset(stack, id, archivePath(archive));
   }
 
   get functionArn(): string {

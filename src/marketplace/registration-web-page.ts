@@ -9,7 +9,8 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { AssetType, Construct, Fn, TerraformAsset } from '../core/cdktf';
+import { Construct, Fn } from '../core/cdktf';
+import { FileAsset } from '../core/file-asset';
 
 /** CloudFront managed policies (ids are global constants). */
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -161,7 +162,7 @@ export class RegistrationWebPage extends Construct {
     const dir = registrationPageDir();
     for (const [file, contentType] of Object.entries(PAGE_FILES)) {
       const path = join(dir, file);
-      const asset = new TerraformAsset(this, `asset-${file.replace(/\./g, '-')}`, { path, type: AssetType.FILE });
+      const asset = new FileAsset(this, `asset-${file.replace(/\./g, '-')}`, path);
       new S3Object(this, `object-${file.replace(/\./g, '-')}`, {
         bucket: this.bucket.id,
         key: file,

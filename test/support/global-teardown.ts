@@ -2,6 +2,9 @@ import { rmSync } from 'fs';
 import type { ChildProcess } from 'child_process';
 
 export default async function globalTeardown(): Promise<void> {
+  // The run's temp folder (global-setup.ts), with every cdktf.outdir.* Testing.app() left in it.
+  const runTmp = process.env.SBT_TEST_RUN_TMPDIR;
+  if (runTmp) rmSync(runTmp, { recursive: true, force: true });
   const local = (globalThis as Record<string, unknown>).__DYNAMODB_LOCAL__ as
     | { proc: ChildProcess; pidFile: string }
     | undefined;
