@@ -1,11 +1,12 @@
 /**
  * TOKEN authorizer of the private REST API for external OIDC issuers: verifies the bearer JWT (signature
  * against the issuer's JWKS, issuer, audience, expiry) with aws-jwt-verify, then allows exactly the
- * routes whose scope the token carries. Env: JWT_ISSUER, JWT_AUDIENCE (JSON list), JWKS_URI, ROUTE_SCOPES.
+ * routes whose scope the token carries — exactly (see domain/policy.ts). Env: JWT_ISSUER, JWT_AUDIENCE (JSON list),
+ * JWKS_URI, ROUTE_SCOPES, POLICY_MODE (`per-request` when the route table has no exact cacheable policy).
  * An invalid token answers 401 (`throw new Error('Unauthorized')` is API Gateway's contract).
  */
 import { JwtVerifier } from 'aws-jwt-verify';
-import { allowedResources, apiPrefix, policyFor, tokenScopes, type RouteScopes } from './domain/policy';
+import { policyFor, statementsFor, tokenScopes, type RouteScopes } from './domain/policy';
 
 let verifier: ReturnType<typeof JwtVerifier.create> | undefined;
 let routes: RouteScopes | undefined;
@@ -38,5 +39,5 @@ export async function handler(event: { type?: string; authorizationToken?: strin
   const sub = typeof payload.sub === 'string' ? payload.sub : 'unknown';
   const context: Record<string, string> = { sub, scope: scopes.join(' ') };
   for (const k of ['username', 'client_id', 'azp', 'email']) if (typeof payload[k] === 'string') context[k] = payload[k] as string;
-  return policyFor(sub, allowedResources(apiPrefix(event.methodArn), routes, scopes), context);
+  return policyFor(sub, statementsFor(event.methodArn, routes, scopes, process.env.POLICY_MODE === 'per-request'), context);
 }

@@ -19,6 +19,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Construct, Fn, Lazy } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
 import { roleNameOf } from '../../core/sbt-stack';
+import { exactForEveryScopeSet, type RouteScopes } from '../../../lambda/control-plane-authorizer/domain/policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -252,14 +253,17 @@ export class ControlPlaneApi extends Construct {
         },
       });
       (this as { authorizerFunction?: LambdaFunction }).authorizerFunction = fn;
-      // The route → scope table is only complete at synth time.
-      fn.addEnvironment(
-        'ROUTE_SCOPES',
-        Lazy.stringValue({
-          produce: () =>
-            JSON.stringify(Object.fromEntries(this.routes.filter((r) => r.authorization === 'jwt').map((r) => [`${r.method} ${r.path}`, r.scopes[0]]))),
-        }),
-      );
+      // The route → scope table is only complete at synth time. A route with several scopes accepts any
+      // one of them (as the HTTP API's JWT authorizer does).
+      const routeScopes = (): RouteScopes =>
+        Object.fromEntries(
+          this.routes.filter((r) => r.authorization === 'jwt').map((r) => [`${r.method} ${r.path}`, r.scopes.length === 1 ? r.scopes[0] : r.scopes]),
+        );
+      fn.addEnvironment('ROUTE_SCOPES', Lazy.stringValue({ produce: () => JSON.stringify(routeScopes()) }));
+      // Cached policies must be exact for every scope set (execute-api's `*` spans `/`); a route table where
+      // that is impossible gets per-request answers, and then the cache must be off.
+      const exact = (): boolean => exactForEveryScopeSet(routeScopes());
+      fn.addEnvironment('POLICY_MODE', Lazy.stringValue({ produce: () => (exact() ? 'cached' : 'per-request') }));
       fn.allowInvokeFrom('allow-api-authorizer', 'apigateway.amazonaws.com', `${rest.executionArn}/authorizers/*`);
       (this as { restAuthorizer?: ApiGatewayAuthorizer }).restAuthorizer = new ApiGatewayAuthorizer(this, 'rest-authorizer', {
         name: 'jwt',
@@ -267,7 +271,7 @@ export class ControlPlaneApi extends Construct {
         type: 'TOKEN',
         authorizerUri: fn.invokeArn,
         identitySource: 'method.request.header.Authorization',
-        authorizerResultTtlInSeconds: 300,
+        authorizerResultTtlInSeconds: Lazy.numberValue({ produce: () => (exactForEveryScopeSet(routeScopes()) ? 300 : 0) }),
       });
     }
     // Redeploy whenever the route table changes (a REST API serves a snapshot, unlike HTTP API auto-deploy).
