@@ -87,8 +87,22 @@ const isConditionFailure = (e: unknown) =>
   ((e as { name?: string }).name === 'TransactionCanceledException' &&
     ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
 
+/** Per-item codes of a cancelled transaction ([] for other errors). */
+const cancellationCodes = (e: unknown): (string | undefined)[] =>
+  (e as { name?: string }).name === 'TransactionCanceledException'
+    ? ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code))
+    : [];
+
 const isItemTooLarge = (e: unknown) =>
-  (e as { name?: string }).name === 'ValidationException' && /item size|maximum allowed size/i.test(String((e as Error).message));
+  ((e as { name?: string }).name === 'ValidationException' && /item size|maximum allowed size/i.test(String((e as Error).message))) ||
+  ((e as { CancellationReasons?: { Code?: string; Message?: string }[] }).CancellationReasons ?? []).some(
+    (r) => r.Code === 'ValidationError' && /item size|maximum allowed size/i.test(String(r.Message)),
+  );
+
+function withoutName(names: Record<string, string>): Record<string, string> {
+  const { '#n': _n, ...rest } = names;
+  return rest;
+}
 
 /** `SET #f0 = :f0, …` parts for an update of `fields` (names and values kept apart from the expression). */
 function setClause(fields: Data): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
@@ -264,83 +278,113 @@ export class TenantService {
   /**
    * Merges `patch` into the tenant (SBT's PUT /tenants/{id}: partial body). Refused once the tenant is
    * OFFBOARDED. Emits tenantUpdated with the fields whose value actually changed.
+   *
+   * `tenantName` keys the tenant-config lookup and usually the tenant's resources, so it is unique and,
+   * once set, immutable (409). Naming an unnamed tenant takes the name claim AND updates the tenant in ONE
+   * conditional transaction (the update requires the tenant to still be unnamed and unchanged), so
+   * concurrent renames cannot leave orphaned claims or rename a tenant that got its name meanwhile.
    */
   async updateTenant(tenantId: string, patch: Data, reason: string): Promise<Data> {
-    if (patch.tenantName !== undefined) await this.checkRename(tenantId, String(patch.tenantName));
-    const at = this.now();
-    const names: Record<string, string> = { '#u': 'updatedAt', '#v': 'version', '#s': 'lifecycleState', '#id': 'tenantId' };
-    const values: Record<string, unknown> = { ':u': at, ':one': 1, ':off': 'OFFBOARDED' };
+    if (tenantId.startsWith(NAME_CLAIM)) throw notFound(`Tenant not found for id ${tenantId}`);
+    const names: Record<string, string> = { '#u': 'updatedAt', '#v': 'version', '#s': 'lifecycleState', '#id': 'tenantId', '#n': 'tenantName' };
     const sets = ['#u = :u'];
+    const values: Record<string, unknown> = { ':off': 'OFFBOARDED', ':one': 1 };
     Object.entries(patch).forEach(([k, v], i) => {
       names[`#f${i}`] = k;
       values[`:f${i}`] = v;
       sets.push(`#f${i} = :f${i}`);
     });
-    let old: Data;
-    try {
-      const res = await this.d.db.send(
-        new UpdateCommand({
-          TableName: this.d.tenantTable,
-          Key: { tenantId },
-          UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
-          ConditionExpression: 'attribute_exists(#id) AND attribute_exists(#s) AND #s <> :off',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      old = res.Attributes ?? {};
-    } catch (e) {
-      if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') {
-        const item = (e as { Item?: Data }).Item;
-        if (!item || tenantId.startsWith(NAME_CLAIM)) throw notFound(`Tenant not found for id ${tenantId}`);
-        throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: item.lifecycleState });
-      }
-      throw e;
-    }
-    const updated: Data = { ...old, ...patch, updatedAt: at, version: Number(old.version ?? 0) + 1 };
-    const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
-    if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, reason)]);
-    return present(updated);
-  }
-
-  /**
-   * `tenantName` keys the tenant-config lookup and usually the tenant's resources, so it is unique and,
-   * once set, immutable (409). A tenant created without a name may get one: the claim is taken first.
-   */
-  private async checkRename(tenantId: string, tenantName: string): Promise<void> {
-    const current = await this.getTenantItem(tenantId);
-    if (!current) throw notFound(`Tenant not found for id ${tenantId}`);
-    if (current.tenantName === tenantName) return;
-    if (current.tenantName !== undefined) {
-      throw conflict(`tenantName of tenant ${tenantId} is '${String(current.tenantName)}' and cannot be changed`, { field: 'tenantName' });
-    }
-    try {
-      await this.d.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.d.tenantTable,
-                Item: { tenantId: `${NAME_CLAIM}${tenantName}`, claimedBy: tenantId, createdAt: this.now() },
-                ConditionExpression: 'attribute_not_exists(tenantId)',
-              },
-            },
-            {
-              ConditionCheck: {
+    const base = 'attribute_exists(#id) AND attribute_exists(#s) AND #s <> :off';
+    const name = patch.tenantName === undefined ? undefined : String(patch.tenantName);
+    for (let attempt = 0; ; attempt++) {
+      const at = this.now();
+      values[':u'] = at;
+      let old: Data;
+      try {
+        if (name === undefined) {
+          // No name in the patch: one atomic update; the old image comes back with it.
+          const res = await this.d.db.send(
+            new UpdateCommand({
+              TableName: this.d.tenantTable,
+              Key: { tenantId },
+              UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
+              ConditionExpression: base,
+              ExpressionAttributeNames: withoutName(names),
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_OLD',
+            }),
+          );
+          old = res.Attributes ?? {};
+        } else {
+          const current = await this.getTenantItem(tenantId);
+          if (!current) throw notFound(`Tenant not found for id ${tenantId}`);
+          if (current.lifecycleState === 'OFFBOARDED') {
+            throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: current.lifecycleState });
+          }
+          if (current.tenantName !== undefined && current.tenantName !== name) {
+            throw conflict(`tenantName: tenant ${tenantId} is named '${String(current.tenantName)}' and a name cannot be changed`, { field: 'tenantName' });
+          }
+          const ver = { ':ver': current.version ?? 0 };
+          if (current.tenantName === name) {
+            // Same name again: the update must find it still so (it is immutable, but be exact).
+            await this.d.db.send(
+              new UpdateCommand({
                 TableName: this.d.tenantTable,
                 Key: { tenantId },
-                ConditionExpression: 'attribute_exists(tenantId) AND attribute_not_exists(tenantName)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) throw conflict(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
-      throw e;
+                UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
+                ConditionExpression: `${base} AND #n = :f${Object.keys(patch).indexOf('tenantName')} AND #v = :ver`,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: { ...values, ...ver },
+              }),
+            );
+          } else {
+            await this.d.db.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Put: {
+                      TableName: this.d.tenantTable,
+                      Item: { tenantId: `${NAME_CLAIM}${name}`, claimedBy: tenantId, createdAt: at },
+                      ConditionExpression: 'attribute_not_exists(tenantId)',
+                    },
+                  },
+                  {
+                    Update: {
+                      TableName: this.d.tenantTable,
+                      Key: { tenantId },
+                      UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
+                      ConditionExpression: `${base} AND attribute_not_exists(#n) AND #v = :ver`,
+                      ExpressionAttributeNames: names,
+                      ExpressionAttributeValues: { ...values, ...ver },
+                    },
+                  },
+                ],
+              }),
+            );
+          }
+          old = current;
+        }
+      } catch (e) {
+        if (e instanceof HttpError) throw e;
+        if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
+        const reasons = cancellationCodes(e);
+        if (reasons[0] === 'ConditionalCheckFailed') throw conflict(`tenantName: a tenant named '${name}' already exists`, { field: 'tenantName' });
+        if (isConditionFailure(e)) {
+          const item = await this.getTenantItem(tenantId);
+          if (!item) throw notFound(`Tenant not found for id ${tenantId}`);
+          if (item.lifecycleState === 'OFFBOARDED') {
+            throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: item.lifecycleState });
+          }
+          // The tenant changed between our read and write (another update, or it got its name): decide again.
+          if (name !== undefined && attempt < 8) continue;
+          throw conflict(`Tenant ${tenantId} changed concurrently; retry`, {});
+        }
+        throw e;
+      }
+      const updated: Data = { ...old, ...patch, updatedAt: at, version: Number(old.version ?? 0) + 1 };
+      const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
+      if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, reason)]);
+      return present(updated);
     }
   }
 
@@ -613,7 +657,7 @@ export class TenantService {
     // Success: { tenantData, tenantRegistrationData }. SBT failures send jobFailureStatus flat (e.g.
     // { tenantStatus: 'Failed to provision tenant.' }) — SBT drops it; we store it on the tenant.
     const tenantData = jobData(structured ? jobOutput.tenantData : jobOutput);
-    delete tenantData.tenantName; // unique and immutable (see checkRename); a job cannot rename a tenant
+    delete tenantData.tenantName; // unique and immutable (see updateTenant); a job cannot rename a tenant
     const registrationData = jobData(structured ? jobOutput.tenantRegistrationData : undefined);
     const failed = key.endsWith('Failure');
     // Errors are clipped: a Step Functions cause can be tens of KB, and the item (with its history) must
