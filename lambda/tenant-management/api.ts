@@ -32,7 +32,7 @@ export const handler = httpHandler(async (event) => {
   switch (route) {
     case 'POST /tenants': {
       const tenantData = clientData(parseBody(event, anyObject), '', { dropIds: true });
-      checkConventionalFields(tenantData, '');
+      checkConventionalFields(tenantData, '', { requireTier: true });
       const res = await svc.onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${who}`, idempotencyKey: idempotencyKey(event) });
       return emittedOr503(res, res.replayed ? 200 : 201);
     }

@@ -23,7 +23,7 @@ import {
 import { createHash } from 'crypto';
 import type { SbtEventKey } from '../../../src/core/event-catalog';
 import { conflict, decodeToken, encodeToken, HttpError, notFound } from '../../shared/http';
-import { deepEqual, jobData, type Data } from './data';
+import { clientBytes, deepEqual, EVENT_DETAIL_BUDGET, fitDetail, jobData, MAX_DATA_BYTES, type Data } from './data';
 import {
   appendHistory,
   isActiveFlag,
@@ -81,6 +81,9 @@ function eventView(item: Data): Data {
   const { listPartition: _p, lifecycleHistory: _h, version: _v, ...rest } = item;
   return rest;
 }
+
+/** Fields an event always carries, however large the tenant: enough to act on it or fetch the rest. */
+const REFERENCE_FIELDS = ['tenantId', 'tenantRegistrationId', 'lifecycleState', 'sbtaws_active', 'tenantName', 'tier', 'email', 'createdAt', 'updatedAt'];
 
 const isConditionFailure = (e: unknown) =>
   (e as { name?: string }).name === 'ConditionalCheckFailedException' ||
@@ -301,6 +304,16 @@ export class TenantService {
       values[':u'] = at;
       let old: Data;
       try {
+        // The tenant's data as a whole stays within the budget, so lifecycle changes and events always fit.
+        const current0 = await this.getTenantItem(tenantId);
+        if (current0) {
+          const bytes = clientBytes({ ...current0, ...patch });
+          if (bytes > MAX_DATA_BYTES && bytes > clientBytes(current0)) {
+            throw new HttpError(413, `Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`, {
+              limit: 'tenantDataBytes',
+            });
+          }
+        }
         if (name === undefined) {
           // No name in the patch: one atomic update; the old image comes back with it.
           const res = await this.d.db.send(
@@ -486,6 +499,7 @@ export class TenantService {
     event: LifecycleEvent,
     ctx: { reason: string; error?: JobError; tenantData?: Data; registrationData?: Data },
   ): Promise<{ before: Data; after: Data }> {
+    let compact = false;
     for (let attempt = 0; ; attempt++) {
       const before = await this.getTenantItem(tenantId);
       if (!before) throw notFound(`Tenant not found for id ${tenantId}`);
@@ -498,7 +512,8 @@ export class TenantService {
         if (e instanceof LifecycleError) throw conflict(e.message, { lifecycleState: from, allowed: e.allowed });
         throw e;
       }
-      const history = appendHistory(before.lifecycleHistory as TransitionRecord[] | undefined, next.record);
+      // At the item size limit the history is compacted to the latest record (the change itself must land).
+      const history = compact ? [next.record] : appendHistory(before.lifecycleHistory as TransitionRecord[] | undefined, next.record);
       const active = isActiveFlag(next.state);
       const tNames: Record<string, string> = {
         '#s': 'lifecycleState', '#h': 'lifecycleHistory', '#a': 'sbtaws_active', '#u': 'updatedAt', '#v': 'version',
@@ -559,6 +574,11 @@ export class TenantService {
         );
       } catch (e) {
         if (isConditionFailure(e) && attempt < 3) continue; // someone else moved the tenant: re-read and re-decide
+        if (isItemTooLarge(e) && !compact) {
+          this.d.log?.warn('tenant item at the size limit: lifecycle history compacted', { tenantId });
+          compact = true;
+          continue;
+        }
         throw e;
       }
       const after: Data = {
@@ -587,7 +607,7 @@ export class TenantService {
       return { tenant: emitted ? present(after) : await this.getTenant(tenantId), emitted };
     }
     const events = [this.updatedEvent(after, before, changed, reason)];
-    if (request) events.unshift({ key: request, detail: eventView(after) });
+    if (request) events.unshift({ key: request, detail: fitDetail(eventView(after), REFERENCE_FIELDS) });
     await this.d.emit(events);
     return { tenant: present(after), emitted: true };
   }
@@ -617,7 +637,10 @@ export class TenantService {
     extra?: { key: SbtEventKey; detail: Record<string, unknown> },
   ): Promise<boolean> {
     // SBT's payload: registration data ∪ tenant data ∪ ids (tenantData carries tenantRegistrationId, #143).
-    const detail = { ...eventView(registration), ...eventView(tenant), tenantId: tenant.tenantId, tenantRegistrationId: tenant.tenantRegistrationId };
+    const detail = fitDetail(
+      { ...eventView(registration), ...eventView(tenant), tenantId: tenant.tenantId, tenantRegistrationId: tenant.tenantRegistrationId },
+      REFERENCE_FIELDS,
+    );
     try {
       await this.d.emit([{ key, detail }, ...(extra ? [extra] : [])]);
       return true;
@@ -708,8 +731,9 @@ export class TenantService {
         tenantRegistrationId: after.tenantRegistrationId,
         lifecycleState: after.lifecycleState,
         changedFields: uniq,
-        changes: Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])),
-        previous: Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])),
+        // Each half of the budget: large values go by reference (omittedFields), never over 256 KB.
+        changes: fitDetail(Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 2),
+        previous: fitDetail(Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 2),
         reason,
       },
     };
