@@ -1,21 +1,20 @@
 /**
  * IMetering.createMeterFunction (DynamoDBMetering): POST /meters `{label, meterApiName, meterType, ...}`
- * (seed 000's body as written; further properties are kept) → 201 `{data: Meter}` | 409 name taken.
+ * (seed 000's body as written; the further Amberflo properties of `meterExtras`, any other key is a 400) → 201 `{data: Meter}` | 409 name taken.
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import { randomUUID } from 'crypto';
 import * as z from 'zod/mini';
 import { conflict, httpHandler, parseBody } from '../shared/http';
-import { label, meterApiName, meterType, meteringStore } from './domain/context';
+import { label, meterApiName, meterExtras, meterType, meteringStore } from './domain/context';
 import { MeterNameTaken, type Meter } from './domain/metering-store';
 
-const body = z.looseObject({ label, meterApiName, meterType });
-const RESERVED = new Set(['meterId', 'createdAt', 'updatedAt', 'pk', 'sk']);
+const body = z.strictObject({ label, meterApiName, meterType, ...meterExtras });
 
 export const handler = httpHandler(async (event) => {
   const b = parseBody(event, body);
   const now = new Date().toISOString();
-  const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+  const extra = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
   const meter: Meter = { ...extra, meterId: randomUUID(), label: b.label, meterApiName: b.meterApiName, meterType: b.meterType, createdAt: now, updatedAt: now };
   try {
     await meteringStore().createMeter(meter);

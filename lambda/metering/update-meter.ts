@@ -6,17 +6,16 @@
  */
 import * as z from 'zod/mini';
 import { badRequest, conflict, httpHandler, notFound, parseBody, parsePath } from '../shared/http';
-import { label, meterApiName, meterIdPath, meterType, meteringStore } from './domain/context';
+import { label, meterApiName, meterExtras, meterIdPath, meterType, meteringStore } from './domain/context';
 import { MeterNameTaken, type Meter } from './domain/metering-store';
 
-const body = z.looseObject({ label: z.optional(label), meterApiName: z.optional(meterApiName), meterType: z.optional(meterType) });
-const RESERVED = new Set(['meterId', 'createdAt', 'updatedAt', 'pk', 'sk']);
+const body = z.strictObject({ label: z.optional(label), meterApiName: z.optional(meterApiName), meterType: z.optional(meterType), ...meterExtras });
 
 export const handler = httpHandler(async (event) => {
   const { meterId } = parsePath(event, meterIdPath);
   const b = parseBody(event, body);
-  const changes = Object.fromEntries(Object.entries(b).filter(([k, v]) => !RESERVED.has(k) && v !== undefined));
-  if (!Object.keys(changes).length) throw badRequest('Invalid request body: nothing to update');
+  const changes = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+  if (!Object.keys(changes).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
   const store = meteringStore();
   const before = await store.getMeter(meterId);
   if (!before) throw notFound(`Meter not found for id ${meterId}`);
