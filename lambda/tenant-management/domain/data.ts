@@ -17,6 +17,7 @@ export const MANAGED_FIELDS = [
   'updatedAt',
   'listPartition',
   'version',
+  'requestFingerprint',
 ] as const;
 const MANAGED = new Set<string>(MANAGED_FIELDS);
 
@@ -87,9 +88,6 @@ export function nameProblem(name: string): string | undefined {
 /** Optional string fields SBT clients conventionally send; typed when present so bad types are a 400. */
 export function checkConventionalFields(data: Data, where: string, opts: { requireTier?: boolean } = {}): void {
   const field = (k: string) => `${where ? `${where}.` : ''}${k}`;
-  if (opts.requireTier && data.tier === undefined) {
-    throw badRequest(`Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`, { field: field('tier') });
-  }
   for (const k of ['tenantName', 'email', 'tier']) {
     const v = data[k];
     if (v === undefined) continue;
@@ -101,6 +99,9 @@ export function checkConventionalFields(data: Data, where: string, opts: { requi
   }
   if (typeof data.email === 'string' && !/^[^\s@]+@[^\s@]+$/.test(data.email)) {
     throw badRequest(`Invalid request body: field '${field('email')}': not an email address`, { field: field('email') });
+  }
+  if (opts.requireTier && data.tier === undefined) {
+    throw badRequest(`Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`, { field: field('tier') });
   }
 }
 
@@ -143,4 +144,16 @@ export function fitDetail(detail: Data, keep: readonly string[], budget = EVENT_
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** JSON with object keys sorted: the same data always gives the same text (for request fingerprints). */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Data)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }

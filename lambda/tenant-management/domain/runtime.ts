@@ -50,12 +50,27 @@ export function actor(event: HttpEvent): string {
 }
 
 /**
- * `Idempotency-Key` header (optional, 1-128 printable chars), scoped to the caller and route so two clients never
- * share a key space. A retried POST with the same key returns the first result instead of a new tenant.
+ * The caller's identity for idempotency: issuer + subject of the verified token (HTTP API JWT claims,
+ * Cognito authorizer claims, or our token authorizer's context). Never `username`: two callers of
+ * different issuers, or a renamed user, may share one.
+ */
+export function principal(event: HttpEvent): string {
+  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer;
+  const claims = authz?.jwt?.claims ?? authz?.claims ?? authz ?? {};
+  const iss = typeof claims.iss === 'string' ? claims.iss : '';
+  const sub = typeof claims.sub === 'string' ? claims.sub : typeof claims.client_id === 'string' ? `client:${claims.client_id}` : 'anonymous';
+  return JSON.stringify([iss, sub]);
+}
+
+/**
+ * `Idempotency-Key` header (optional, 1-128 printable chars; IETF draft-ietf-httpapi-idempotency-key-header),
+ * scoped to the caller (issuer + subject) and route so two clients never share a key space. A retried
+ * POST with the same key and body returns the first result; the same key with another body is a 422.
  */
 export function idempotencyKey(event: HttpEvent): string | undefined {
   const key = header(event, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest("Invalid header 'idempotency-key': 1-128 printable ASCII characters");
-  return `${actor(event)}:${routeOf(event)}:${key}`;
+  return `${principal(event)}:${routeOf(event)}:${key}`;
 }

@@ -23,7 +23,7 @@ import {
 import { createHash } from 'crypto';
 import type { SbtEventKey } from '../../../src/core/event-catalog';
 import { conflict, decodeToken, encodeToken, HttpError, notFound } from '../../shared/http';
-import { clientBytes, deepEqual, EVENT_DETAIL_BUDGET, fitDetail, jobData, MAX_DATA_BYTES, type Data } from './data';
+import { canonicalJson, clientBytes, deepEqual, EVENT_DETAIL_BUDGET, fitDetail, jobData, MAX_DATA_BYTES, type Data } from './data';
 import {
   appendHistory,
   isActiveFlag,
@@ -72,13 +72,13 @@ export interface OnboardResult {
 /** Hidden bookkeeping attributes are not part of API responses. */
 function present(item: Data | undefined): Data {
   if (!item) return {};
-  const { listPartition: _p, ...rest } = item;
+  const { listPartition: _p, requestFingerprint: _f, ...rest } = item;
   return rest;
 }
 
 /** Event detail views: the history stays out (EventBridge entries are limited to 256 KB). */
 function eventView(item: Data): Data {
-  const { listPartition: _p, lifecycleHistory: _h, version: _v, ...rest } = item;
+  const { listPartition: _p, lifecycleHistory: _h, version: _v, requestFingerprint: _f, ...rest } = item;
   return rest;
 }
 
@@ -139,6 +139,10 @@ export class TenantService {
     // With an Idempotency-Key the ids are derived from it, so a client's retry finds its first attempt.
     const tenantId = input.idempotencyKey ? derivedId(`tenant:${input.idempotencyKey}`) : this.newId();
     const tenantRegistrationId = input.idempotencyKey ? derivedId(`registration:${input.idempotencyKey}`) : this.newId();
+    // What the key promised: a retry must carry the same request (else 422, as the IETF draft says).
+    const requestFingerprint = input.idempotencyKey
+      ? createHash('sha256').update(canonicalJson({ tenantData: input.tenantData, registrationData: input.registrationData })).digest('hex')
+      : undefined;
     const first = registered({ at, reason: input.reason });
     const { state, record } = transition('REGISTERED', 'provision', { at, reason: input.reason });
     const tenant: Data = {
@@ -152,6 +156,7 @@ export class TenantService {
       updatedAt: at,
       version: 1,
       listPartition: TENANT_PARTITION,
+      ...(requestFingerprint ? { requestFingerprint } : {}),
     };
     const registration: Data = {
       ...input.registrationData,
@@ -193,6 +198,11 @@ export class TenantService {
     } catch (e) {
       if (input.idempotencyKey && isConditionFailure(e)) {
         const first = await this.getTenantItem(tenantId);
+        if (first && first.requestFingerprint !== undefined && first.requestFingerprint !== requestFingerprint) {
+          throw new HttpError(422, 'Idempotency-Key was already used with a different request body; use a new key for a new request', {
+            field: 'idempotency-key',
+          });
+        }
         if (first) {
           // A replay: answer what the first attempt created (same ids, current state), emit nothing new.
           const reg = await this.getRegistrationItem(tenantRegistrationId);

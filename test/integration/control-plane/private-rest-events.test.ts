@@ -27,7 +27,7 @@ function restEvent(method: string, resource: string, o: { pathParameters?: Recor
 }
 
 test('REST proxy events reach the same routes', async () => {
-  const created = (await tenants(restEvent('POST', '/tenants', { body: { tenantName: `rest${Date.now()}` } }) as never)) as { statusCode: number; body: string };
+  const created = (await tenants(restEvent('POST', '/tenants', { body: { tenantName: `rest${Date.now()}`, tier: 'basic' } }) as never)) as { statusCode: number; body: string };
   expect(created.statusCode).toBe(201);
   const tenant = JSON.parse(created.body).data;
   expect(tenant.lifecycleHistory[0].reason).toBe('POST /tenants by admin');

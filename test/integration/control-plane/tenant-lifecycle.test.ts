@@ -138,7 +138,7 @@ test('a provisioning failure is persisted with the job error, then retried to AC
 
 test('a bus that refuses onboardingRequest leaves a visible PROVISION_FAILED tenant (503), and retry recovers', async () => {
   h.bus.failNext(1);
-  const res = await tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName: name() } });
+  const res = await tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName: name(), tier: 'basic' } });
   expect(res.status).toBe(503);
   expect(res.body.data.lifecycleState).toBe('PROVISION_FAILED');
   expect(res.body.data.lastError).toMatchObject({ error: 'EventDeliveryFailed' });
@@ -287,9 +287,25 @@ test('client errors: 400 naming the field, 404 for unknown ids, 409 for conflict
   await bad(regRoute('POST', 'nope', '/retry'), 404);
   // name claims are not tenants
   const tenantName = name();
-  await tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName } });
+  await tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName, tier: 'basic' } });
   await bad(tenantRoute('GET', `TENANT_NAME#${tenantName}`), 404);
-  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName } }), 409, /already exists/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName, tier: 'basic' } }), 409, /already exists/);
+  // POST /tenants needs a tier (it selects what gets provisioned), named in the 400
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tenantName: name() } }), 400, /field 'tier': is required/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants' }), 400, /field 'tier': is required/);
+  // names: control and bidi characters, path and markup characters are refused by name
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: 'a\u0000b' } }), 400, /tenantName': control characters are not allowed/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: 'abc\u202eexe' } }), 400, /tenantName': bidirectional/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: '../etc' } }), 400, /tenantName': the characters/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: '<b>x</b>' } }), 400, /tenantName': the characters/);
+  // what SBT clients send today stays valid
+  for (const ok of ['tenant1', 'Acme Corp', 'basic-tier_tenant.01', 'Müller & Söhne', '東京テナント']) {
+    expect((await tenantsApi({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: `${ok} ${name()}` } })).status).toBe(201);
+  }
+  // prototype keys are refused, at any depth, naming the key
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: '{"tier":"basic","__proto__":{"tenantName":"ghost"}}' }), 400, /field '__proto__': the key '__proto__' is not allowed/);
+  await bad(tenantsApi({ method: 'POST', path: '/tenants', body: '{"tier":"basic","a":{"__proto__":{"x":1}}}' }), 400, /field 'a\.__proto__': the key '__proto__' is not allowed/);
+  await bad(tenantRoute('PUT', 'some-id', '', '{"__proto__":{"tenantName":"ghost"}}'), 400, /'__proto__' is not allowed/);
 });
 
 test('concurrent lifecycle requests serialize: exactly one of two deactivations wins, the other is a 409', async () => {
