@@ -1,6 +1,9 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { Construct } from './cdktf';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Construct, Fn, Lazy, TerraformStack } from './cdktf';
 import { ServiceRole } from './iam';
 import type { LambdaFunction } from './lambda-function';
 
@@ -13,19 +16,109 @@ export interface IEventTarget {
 export interface EventTargetOptions {
   /** JSONPath of the part of the event to deliver (e.g. `$.detail`). @default the whole event */
   readonly inputPath?: string;
-  /** Retries EventBridge makes before giving up. @default 185 (EventBridge default) */
+  /** Retries EventBridge makes before giving up (0-185). @default 185 (EventBridge's default, now explicit) */
   readonly maximumRetryAttempts?: number;
-  /** SQS queue ARN for events EventBridge could not deliver. @default none (they are dropped after retries) */
+  /** How long EventBridge keeps retrying, in seconds (60-86400). @default 86400 (24 h, EventBridge's default) */
+  readonly maximumEventAgeInSeconds?: number;
+  /**
+   * SQS queue ARN for events EventBridge could not deliver after its retries. @default the stack's shared
+   * encrypted dead-letter queue (`EventTargetDeadLetterQueue`), with an alarm — never dropped silently
+   */
   readonly deadLetterQueueArn?: string;
 }
 
-function common(rule: CloudwatchEventRule, o: EventTargetOptions) {
+/**
+ * The stack-wide dead-letter queue of event targets: every target without its own DLQ delivers here
+ * what it could not deliver after its retries, so no event is dropped silently (EventBridge otherwise
+ * only counts it in FailedInvocations). SSE-SQS encrypted, 14 days retention, a queue policy that lets
+ * exactly the stack's rules send, and an alarm as soon as one message is waiting.
+ */
+export class EventTargetDeadLetterQueue extends Construct {
+  private static readonly perStack = new WeakMap<TerraformStack, EventTargetDeadLetterQueue>();
+
+  /** The DLQ of `scope`'s stack (created on first use). */
+  static of(scope: Construct): EventTargetDeadLetterQueue {
+    const stack = TerraformStack.of(scope);
+    let dlq = EventTargetDeadLetterQueue.perStack.get(stack);
+    if (!dlq) {
+      dlq = new EventTargetDeadLetterQueue(stack, 'event-target-dlq');
+      EventTargetDeadLetterQueue.perStack.set(stack, dlq);
+    }
+    return dlq;
+  }
+
+  readonly queue: SqsQueue;
+  /** Alarm: at least one undelivered event is waiting (ApproximateNumberOfMessagesVisible ≥ 1). */
+  readonly alarm: CloudwatchMetricAlarm;
+  private readonly ruleArns: string[] = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const prefix = (scope as { namePrefix?: string }).namePrefix;
+    const stackId = scope.node.id.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 30);
+    this.queue = new SqsQueue(this, 'queue', {
+      // name_prefix: two stacks (or installs) in one account never collide
+      namePrefix: `${prefix ? `${prefix}-` : ''}${stackId}-events-dlq-`,
+      messageRetentionSeconds: 1209600,
+      sqsManagedSseEnabled: true,
+    });
+    new SqsQueuePolicy(this, 'policy', {
+      queueUrl: this.queue.url,
+      // Produced at synth time, when every rule of the stack has been bound.
+      policy: Lazy.stringValue({
+        produce: () =>
+          Fn.jsonencode({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'AllowEventBridgeRulesOfThisStack',
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: this.queue.arn,
+                Condition: { ArnEquals: { 'aws:SourceArn': [...this.ruleArns] } },
+              },
+            ],
+          }),
+      }),
+    });
+    this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+      alarmName: `${prefix ? `${prefix}-` : ''}${stackId}-undelivered-events`,
+      alarmDescription:
+        'EventBridge could not deliver an event to its target after all retries; it waits in this dead-letter queue (the message attributes ERROR_CODE / ERROR_MESSAGE / RULE_ARN / TARGET_ARN say why). Fix the target, then redrive.',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.queue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  /** Lets `rule` send to the queue. */
+  allow(rule: CloudwatchEventRule): void {
+    this.ruleArns.push(rule.arn);
+  }
+}
+
+function common(scope: Construct, rule: CloudwatchEventRule, o: EventTargetOptions, retry = true) {
+  let dlq = o.deadLetterQueueArn;
+  if (!dlq) {
+    const shared = EventTargetDeadLetterQueue.of(scope);
+    shared.allow(rule);
+    dlq = shared.queue.arn;
+  }
   return {
     rule: rule.name,
     eventBusName: rule.eventBusName,
     inputPath: o.inputPath,
-    retryPolicy: o.maximumRetryAttempts !== undefined ? { maximumRetryAttempts: o.maximumRetryAttempts } : undefined,
-    deadLetterConfig: o.deadLetterQueueArn ? { arn: o.deadLetterQueueArn } : undefined,
+    retryPolicy: retry
+      ? { maximumRetryAttempts: o.maximumRetryAttempts ?? 185, maximumEventAgeInSeconds: o.maximumEventAgeInSeconds ?? 86400 }
+      : undefined,
+    deadLetterConfig: { arn: dlq },
   };
 }
 
@@ -36,7 +129,7 @@ export class LambdaTarget implements IEventTarget {
     readonly options: EventTargetOptions = {},
   ) {}
   bind(scope: Construct, id: string, rule: CloudwatchEventRule): void {
-    new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.fn.functionArn });
+    new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options), arn: this.fn.functionArn });
     // The permission lives beside the function, named after the rule (a function has one permission per rule).
     this.fn.allowInvokeFrom(`invoke-from-${rule.node.id}`, 'events.amazonaws.com', rule.arn);
   }
@@ -53,7 +146,7 @@ export class SqsTarget implements IEventTarget {
   ) {}
   bind(scope: Construct, id: string, rule: CloudwatchEventRule): void {
     new CloudwatchEventTarget(scope, id, {
-      ...common(rule, this.options),
+      ...common(scope, rule, this.options),
       arn: this.queueArn,
       sqsTarget: this.options.messageGroupId ? { messageGroupId: this.options.messageGroupId } : undefined,
     });
@@ -86,7 +179,7 @@ export class StepFunctionsTarget implements IEventTarget {
       // Only this rule may use the role (no confused deputy through another rule in the account).
       trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
     });
-    new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.stateMachineArn, roleArn: role.roleArn });
+    new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options), arn: this.stateMachineArn, roleArn: role.roleArn });
   }
 }
 
@@ -111,6 +204,7 @@ export class EventBusTarget implements IEventTarget {
         statements: [{ actions: ['events:PutEvents'], resources: [this.busArn] }],
         trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
       });
-    new CloudwatchEventTarget(scope, id, { ...common(rule, this.options), arn: this.busArn, roleArn: role.roleArn });
+    // EventBridge takes no retry policy for event-bus targets (it retries them itself); a DLQ it does take.
+    new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options, false), arn: this.busArn, roleArn: role.roleArn });
   }
 }
