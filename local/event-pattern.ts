@@ -27,9 +27,9 @@
  * | `suffix: "s"` / `suffix: {equals-ignore-case: "s"}` — string values only               | [C] suffix matching (+ ignoring case) |
  * | `equals-ignore-case: "s"` — string values only                                         | [C] equals-ignore-case |
  * | `anything-but: v` / `[v…]` (all strings or all numbers) — leaf present and not in set  | [C] anything-but |
- * | `anything-but: {prefix|suffix: "s"}`, `{equals-ignore-case: s|[s…]}`, `{wildcard: s|[s…]}` | [C] anything-but prefix/suffix/ignore case/wildcard |
+ * | `anything-but: {prefix|suffix: s|[s…]}`, `{equals-ignore-case: s|[s…]}`, `{wildcard: s|[s…]}` | [C] anything-but prefix/suffix/ignore case/wildcard |
  * | anything-but matches any present leaf not excluded, incl. other JSON types (ours: Event Ruler byte semantics) | (ours) |
- * | `numeric: [op, n]` or `[lowerOp, n, upperOp, m]`; ops = < <= > >=; `=` only alone      | [C] numeric matching |
+ * | `numeric: [op, n]` or `[lowerOp, n, upperOp, m]` (lower first); ops = < <= > >=; `=` alone | [C] numeric matching |
  * | numeric only matches JSON numbers (a string "5" does not); operands within ±5.0e9      | [C] numeric matching |
  * | `exists: true` matches a present leaf value (null counts; an object / [] does not)      | [C] exists matching ("leaf nodes only") |
  * | `exists: false` matches absence, including under a missing parent object               | [C] exists matching |
@@ -38,7 +38,13 @@
  * | `$or: [obj, obj, …]` (≥ 2 non-empty objects) at top level or nested; recursive          | [C] $or matching |
  * | Operator objects have exactly one key; unknown operators / empty arrays / {} rejected  | [C] (PutRule validation) |
  *
- * Not supported / known gaps: AWS limits (pattern size, `$or` combination count, wildcard complexity); exact numeric
+ * | `anything-but: {prefix|suffix: s|[s…]}` — a list of prefixes / suffixes is accepted      | Event Ruler |
+ * | numeric range: lower bound first (`[">", 0, "<", 5]`); `["<", 5, ">", 0]` is rejected    | Event Ruler |
+ * | `$or` expanding to more than 1,000 combinations is rejected                             | [C] $or matching |
+ * | field lookups are own properties only (`constructor`, `toString` are ordinary missing keys) | Event Ruler (JSON) |
+ * | wildcards match in linear time (segments placed greedily, no regex backtracking)        | (ours) |
+ *
+ * Not supported / known gaps: AWS limits (pattern size, wildcard complexity); exact numeric
  * normalisation (Event Ruler keeps 6 decimals / 15 digits); how AWS treats `exists:false` across elements of an
  * array of objects (we evaluate per element); IPv4-mapped IPv6 addresses are not folded into IPv4.
  */
@@ -99,9 +105,12 @@ function compileOr(value: unknown, path: string): NodeMatcher {
   return (node) => alternatives.some((m) => m(node));
 }
 
+/** The event's own value at `key` — never an inherited one (`constructor`, `toString`, `__proto__`). */
+const own = (node: Node, key: string): unknown => (Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined);
+
 function compileNested(key: string, inner: NodeMatcher): NodeMatcher {
   return (node) => {
-    const child = node[key];
+    const child = own(node, key);
     if (isObject(child)) return inner(child);
     if (Array.isArray(child)) {
       let sawObject = false;
@@ -134,7 +143,7 @@ function compileField(key: string, values: unknown[], path: string): NodeMatcher
     matchers.push(compileLeaf(v, p));
   });
   return (node) => {
-    const raw = node[key];
+    const raw = own(node, key);
     if (raw === undefined) return existsFalse;
     if (raw === null || typeof raw !== 'object') {
       // fast path: a single primitive leaf
@@ -231,10 +240,13 @@ function compileAnythingBut(arg: unknown, path: string): LeafMatcher {
   switch (op) {
     case 'prefix':
     case 'suffix': {
-      if (typeof inner !== 'string') fail(p, 'must be a string');
-      if (inner === '') fail(p, 'must not be empty');
+      // Event Ruler accepts one string or a list of them (none empty).
+      const list = stringOrStrings(inner, p);
+      list.forEach((v, i) => {
+        if (v === '') fail(Array.isArray(inner) ? `${p}[${i}]` : p, 'must not be empty');
+      });
       const test = op === 'prefix' ? startsWith : endsWith;
-      return (x) => typeof x !== 'string' || !test(x, inner);
+      return (x) => typeof x !== 'string' || !list.some((v) => test(x, v));
     }
     case 'equals-ignore-case': {
       const list = stringOrStrings(inner, p);
@@ -278,10 +290,11 @@ function compileNumeric(arg: unknown, path: string): (x: number) => boolean {
   }
   if (ops.length === 2) {
     if (ops.includes('=')) fail(path, '"=" cannot be combined with another comparison');
-    const lowerIdx = ops.findIndex((o) => LOWER_OPS.has(o));
-    const upperIdx = ops.findIndex((o) => UPPER_OPS.has(o));
-    if (lowerIdx < 0 || upperIdx < 0) fail(path, 'a range needs one lower bound (> or >=) and one upper bound (< or <=)');
-    if (!(nums[lowerIdx] < nums[upperIdx])) fail(path, 'the lower bound must be less than the upper bound');
+    // Event Ruler reads a range as [lower op, n, upper op, m] only: an upper bound first is rejected.
+    if (!LOWER_OPS.has(ops[0]) || !UPPER_OPS.has(ops[1])) {
+      fail(path, 'a range is [lower op (> or >=), n, upper op (< or <=), m], lower bound first');
+    }
+    if (!(nums[0] < nums[1])) fail(path, 'the lower bound must be less than the upper bound');
   }
   const tests = ops.map((op, i) => comparison(op, nums[i]));
   return tests.length === 1 ? tests[0] : (x) => tests[0](x) && tests[1](x);
@@ -302,28 +315,53 @@ function comparison(op: string, n: number): (x: number) => boolean {
   }
 }
 
-/** `*` matches any run (including empty); `\*` is a literal star, `\\` a literal backslash. */
-function compileWildcard(w: string, path: string): RegExp {
-  let src = '';
+/**
+ * `*` matches any run (including empty); `\*` is a literal star, `\\` a literal backslash. Compiled to
+ * literal segments matched greedily left to right (each placed once, at its leftmost position): no regex,
+ * no backtracking — time linear in the value for a fixed pattern, whatever the pattern.
+ */
+export interface Wildcard {
+  test(x: string): boolean;
+}
+function compileWildcard(w: string, path: string): Wildcard {
+  const segments: string[] = [''];
   let prevStar = false;
   for (let i = 0; i < w.length; i++) {
     const c = w[i];
     if (c === '\\') {
       const next = w[i + 1];
       if (next !== '*' && next !== '\\') fail(path, `invalid escape at character ${i}: only \\* and \\\\ are allowed`);
-      src += escapeRegExp(next);
+      segments[segments.length - 1] += next;
       i++;
       prevStar = false;
     } else if (c === '*') {
       if (prevStar) fail(path, 'consecutive wildcard characters (**) are not allowed');
-      src += '.*';
+      segments.push('');
       prevStar = true;
     } else {
-      src += escapeRegExp(c);
+      segments[segments.length - 1] += c;
       prevStar = false;
     }
   }
-  return new RegExp(`^${src}$`, 's');
+  return { test: (x) => globMatch(segments, x) };
+}
+
+/** segments = the pattern split at its stars: [head, middle…, tail]; one segment means no star. */
+function globMatch(segments: string[], x: string): boolean {
+  if (segments.length === 1) return x === segments[0];
+  const head = segments[0];
+  const tail = segments[segments.length - 1];
+  if (x.length < head.length + tail.length || !x.startsWith(head) || !x.endsWith(tail)) return false;
+  let at = head.length;
+  const end = x.length - tail.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const seg = segments[i];
+    if (!seg) continue;
+    const found = x.indexOf(seg, at);
+    if (found < 0 || found + seg.length > end) return false;
+    at = found + seg.length;
+  }
+  return true;
 }
 
 // ───────────────────────────── CIDR (IPv4 + IPv6) ─────────────────────────────
@@ -421,7 +459,6 @@ function flatten(arr: unknown[]): unknown[] {
 const fold = (s: string): string => s.toLowerCase();
 const startsWith = (x: string, p: string): boolean => x.startsWith(p);
 const endsWith = (x: string, p: string): boolean => x.endsWith(p);
-const escapeRegExp = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function describe(v: unknown): string {
   if (v === undefined) return 'undefined';
@@ -441,8 +478,28 @@ function parse(pattern: unknown): unknown {
 
 // ───────────────────────────── public API ─────────────────────────────
 
+/** EventBridge's limit on the combinations a pattern's `$or`s expand to. */
+export const MAX_OR_COMBINATIONS = 1000;
+
+/**
+ * How many plain patterns the `$or`s expand to: a product over an object's fields, a sum over the
+ * alternatives of a `$or` (Event Ruler's "rule complexity"); capped early so huge patterns stay cheap.
+ */
+function combinations(pattern: Node): number {
+  let n = 1;
+  for (const [key, value] of Object.entries(pattern)) {
+    if (key === '$or' && Array.isArray(value)) n *= value.reduce((sum: number, alt) => sum + (isObject(alt) ? combinations(alt) : 1), 0);
+    else if (isObject(value)) n *= combinations(value);
+    if (n > MAX_OR_COMBINATIONS) return n;
+  }
+  return n;
+}
+
 function build(pattern: unknown): EventPredicate {
-  const root = compileObject(parse(pattern), '$');
+  const parsed = parse(pattern);
+  const root = compileObject(parsed, '$');
+  const n = combinations(parsed as Node);
+  if (n > MAX_OR_COMBINATIONS) fail('$', `the $or alternatives expand to more than ${MAX_OR_COMBINATIONS} combinations (EventBridge's limit)`);
   return (event) => isObject(event) && root(event);
 }
 

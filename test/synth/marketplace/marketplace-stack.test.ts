@@ -78,7 +78,8 @@ test('metering: hourly schedule, single concurrency, ledger + usage tables with 
   const ledger = tables.find((t) => String(t.name).endsWith('metering-ledger'))!;
   expect(ledger.global_secondary_index).toEqual([expect.objectContaining({ name: 'openIndex', hash_key: 'open', range_key: 'hourMs' })]);
   for (const t of [usage, ledger]) expect(t.ttl).toEqual({ attribute_name: 'expiresAt', enabled: true });
-  const alarms = all(json, 'aws_cloudwatch_metric_alarm');
+  // (the stack-wide event-target DLQ has its own alarm: test/synth/core/event-target-dlq.test.ts)
+  const alarms = all(json, 'aws_cloudwatch_metric_alarm').filter((a) => String(a.alarm_name).includes('marketplace-metering'));
   const cutoff = alarms.find((a) => a.metric_name === 'MeteringSecondsToCutoff')!;
   expect(cutoff).toMatchObject({ comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', threshold: 43200, namespace: 'SBT/Marketplace' });
   expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'MeteringSecondsToCutoff']);

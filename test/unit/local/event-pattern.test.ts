@@ -124,6 +124,16 @@ const cases: Case[] = [
   ['[C] anything-but prefix init vs terminated', { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2Event(), true],
   ['[C] anything-but suffix .txt vs notes.txt', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'notes.txt' }), false],
   ['[C] anything-but suffix .txt vs image.png', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'image.png' }), true],
+  ['[Event Ruler] anything-but prefix list vs initializing', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event({ state: 'initializing' }), false],
+  ['[Event Ruler] anything-but prefix list vs stopped', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event({ state: 'stopped' }), false],
+  ['[Event Ruler] anything-but prefix list vs terminated', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event(), true],
+  ['[Event Ruler] anything-but suffix list vs notes.md', { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } }, ec2Event({ FileName: 'notes.md' }), false],
+  ['[Event Ruler] anything-but suffix list vs image.png', { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } }, ec2Event({ FileName: 'image.png' }), true],
+  // field lookups are own properties: inherited names are missing fields
+  ['own properties: "constructor" is missing, exists:false matches', { detail: { constructor: [{ exists: false }] } }, ec2Event(), true],
+  ['own properties: "toString" is missing, exists:true does not match', { detail: { toString: [{ exists: true }] } }, ec2Event(), false],
+  ['own properties: "constructor" nested object is missing', { detail: { constructor: { name: ['Object'] } } }, ec2Event(), false],
+  ['own properties: "hasOwnProperty" anything-but does not match a missing field', { hasOwnProperty: [{ 'anything-but': 'x' }] }, ec2Event(), false],
   ['[C] anything-but equals-ignore-case list vs "STOPPED"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'STOPPED' }), false],
   ['[C] anything-but equals-ignore-case list vs "running"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'running' }), true],
   ['[C] anything-but equals-ignore-case value vs "INITIALIZING"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] } }, ec2Event({ state: 'INITIALIZING' }), false],
@@ -137,7 +147,6 @@ const cases: Case[] = [
   ['[C] numeric = 3.018e2 vs 301.8 written differently', { detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } }, counters(5, 7, 3.018e2), true],
   ['[C] numeric does not match a numeric string', { detail: { 'c-count': [{ numeric: ['>', 0] }] } }, counters('5', 7, 301.8), false],
   ['[C] numeric >= lower bound inclusive', { detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } }, counters(5, 7, 301.8), true],
-  ['[C] numeric range written upper-first', { detail: { 'c-count': [{ numeric: ['<=', 5, '>', 0] }] } }, counters(5, 7, 301.8), true],
   ['[C] numeric compares numerically (10 > 9, not lexically)', { detail: { 'c-count': [{ numeric: ['>', 9] }] } }, counters(10, 7, 301.8), true],
   ['[C] numeric negative values', { detail: { 'c-count': [{ numeric: ['<', -1] }] } }, counters(-1.5, 7, 301.8), true],
   // ── [C] exists ──
@@ -228,7 +237,21 @@ const invalid: Bad[] = [
   ['anything-but empty list', { s: [{ 'anything-but': [] }] }, '$.s[0].anything-but'],
   ['anything-but boolean', { s: [{ 'anything-but': true }] }, '$.s[0].anything-but'],
   ['anything-but unknown inner operator', { s: [{ 'anything-but': { numeric: ['>', 1] } }] }, '$.s[0].anything-but'],
-  ['anything-but prefix list', { s: [{ 'anything-but': { prefix: ['a'] } }] }, '$.s[0].anything-but.prefix'],
+  ['anything-but prefix list with an empty prefix', { s: [{ 'anything-but': { prefix: ['a', ''] } }] }, '$.s[0].anything-but.prefix[1]'],
+  ['anything-but suffix list with a number', { s: [{ 'anything-but': { suffix: ['a', 1] } }] }, '$.s[0].anything-but.suffix[1]'],
+  ['anything-but prefix empty list', { s: [{ 'anything-but': { prefix: [] } }] }, '$.s[0].anything-but.prefix'],
+  // Event Ruler: a range is [lower op, n, upper op, m]; the upper bound first is rejected
+  ['numeric range written upper-first', { n: [{ numeric: ['<=', 5, '>', 0] }] }, '$.n[0].numeric'],
+  ['numeric range upper-first with >=', { n: [{ numeric: ['<', 5, '>=', 0] }] }, '$.n[0].numeric'],
+  // [C] $or: at most 1,000 combinations (11 × 10 × 10 = 1,100)
+  [
+    '$or beyond 1,000 combinations',
+    {
+      $or: Array.from({ length: 11 }, (_, i) => ({ a: [String(i)] })),
+      detail: { $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })), x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) } },
+    },
+    '$',
+  ],
   ['anything-but wildcard with **', { s: [{ 'anything-but': { wildcard: ['ok*', 'a**b'] } }] }, '$.s[0].anything-but.wildcard[1]'],
   ['wildcard with consecutive **', { s: [{ wildcard: 'arn:**' }] }, '$.s[0].wildcard'],
   ['wildcard with a bad escape', { s: [{ wildcard: 'a\\b' }] }, '$.s[0].wildcard'],
@@ -267,7 +290,13 @@ describe('validatePattern — rejected like PutRule, naming the path', () => {
   test('valid edge forms are accepted', () => {
     for (const p of [
       { s: [{ wildcard: 'a\\\\b\\**' }] },
-      { n: [{ numeric: ['<', 5, '>=', 0] }] },
+      { n: [{ numeric: ['>=', 0, '<', 5] }] },
+      { s: [{ 'anything-but': { prefix: ['a', 'b'] } }, { 'anything-but': { suffix: ['.txt', '.md'] } }] },
+      // 10 × 10 × 10 = 1,000 combinations: exactly the limit
+      {
+        $or: Array.from({ length: 10 }, (_, i) => ({ a: [String(i)] })),
+        detail: { $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })), x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) } },
+      },
       { s: [{ prefix: '' }] },
       { s: [null, '', 0, false, { exists: true }] },
       { ip: [{ cidr: '::/0' }, { cidr: '0.0.0.0/0' }, { cidr: '::ffff:10.0.0.0/104' }] },
@@ -289,6 +318,26 @@ describe('helpers', () => {
 
   test('wildcard escape of a backslash matches a literal backslash', () => {
     expect(matchesPattern({ p: [{ wildcard: 'C:\\\\*' }] }, { p: 'C:\\Windows' })).toBe(true);
+  });
+  test('wildcards without backtracking: the pattern that took 13 s as a regex answers at once, and correctly', () => {
+    // A backtracking regex (^.*a.*a…b$) explores ~C(40, 12) paths on 40 "a"s; segments placed greedily do not.
+    const pathological = { p: [{ wildcard: `${'*a'.repeat(12)}*b` }] };
+    expect(matchesPattern(pathological, { p: 'a'.repeat(40) })).toBe(false);
+    expect(matchesPattern(pathological, { p: `${'a'.repeat(40)}b` })).toBe(true);
+    expect(matchesPattern({ p: [{ 'anything-but': { wildcard: `${'*a'.repeat(12)}*b` } }] }, { p: 'a'.repeat(4000) })).toBe(true);
+  });
+
+  test('wildcard matching agrees with a reference regex on random patterns (fast-check)', () => {
+    const alphabet = fc.constantFrom('a', 'b', '*');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b'), { maxLength: 10 }), (chars, value) => {
+        const w = chars.join('');
+        if (w.includes('**')) return;
+        const reference = new RegExp(`^${w.replace(/\*/g, '.*')}$`, 's');
+        expect(matchesPattern({ p: [{ wildcard: w }] }, { p: value.join('') })).toBe(reference.test(value.join('')));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
