@@ -57,6 +57,7 @@ export function presentConfig(value: unknown): unknown {
 
 export async function lookupTenantConfig(sel: TenantSelector, reader: TenantConfigReader): Promise<unknown> {
   const item = sel.by === 'tenantId' ? await reader.byId(sel.value) : await reader.byName(sel.value);
-  if (!item || item.tenantConfig === undefined) throw notFound(`No tenant details found for ${sel.value}`);
+  // Offboarding / offboarded tenants (sbtaws_active false, SBT's soft delete) are gone for their users.
+  if (!item || item.sbtaws_active === false || item.tenantConfig === undefined) throw notFound(`No tenant details found for ${sel.value}`);
   return presentConfig(item.tenantConfig);
 }

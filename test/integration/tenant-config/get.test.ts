@@ -20,6 +20,21 @@ beforeAll(async () => {
   await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-1', tenantName: 'acme', tenantConfig: config } }));
   await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-2', tenantName: 'plain', tenantConfig: 'not-json' } }));
   await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-3', tenantName: 'noconfig' } }));
+  // offboarded (SBT's soft delete: sbtaws_active false) — its config must not be served any more
+  await dynamo().send(
+    new PutCommand({ TableName: tableName, Item: { tenantId: 't-4', tenantName: 'gone', tenantConfig: config, lifecycleState: 'OFFBOARDED', sbtaws_active: false } }),
+  );
+});
+
+test('an offboarded tenant is not served, by id, name, path or Origin: 404', async () => {
+  for (const e of [
+    { path: '/tenant-config', query: { tenantId: 't-4' } },
+    { path: '/tenant-config', query: { tenantName: 'gone' } },
+    { path: '/tenant-config/gone', pathParameters: { tenantName: 'gone' } },
+    { path: '/tenant-config', headers: { origin: 'https://gone.app.example.com' } },
+  ]) {
+    expect(await call(e)).toEqual({ status: 404, body: { message: 'No tenant details found for ' + (e.query?.tenantId ?? 'gone') } });
+  }
 });
 
 const call = async (e: Parameters<typeof httpEvent>[0]) => {
