@@ -74,7 +74,11 @@ export interface ScriptJobProps {
   readonly computeType?: string;
   /** CodeBuild environment type. @default ARM_CONTAINER for `aarch64` images, else LINUX_CONTAINER */
   readonly environmentType?: string;
-  /** Privileged mode (Docker daemon inside the build). @default true, as SBT, so scripts that build images keep working */
+  /**
+   * Privileged mode (a Docker daemon inside the build, root on the build host: CKV_AWS_316). Opt in only for
+   * scripts that build container images. @default false (SBT turns it on for every job; nothing in its
+   * provisioning scripts needs it)
+   */
   readonly privileged?: boolean;
   /**
    * Seconds the build may take; past it Step Functions stops the build and the job fails with
@@ -277,7 +281,7 @@ export class ScriptJob extends Construct implements IGrantable {
         image,
         computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
         imagePullCredentialsType: 'CODEBUILD',
-        privilegedMode: props.privileged ?? true,
+        privilegedMode: props.privileged ?? false,
         environmentVariable: staticVars.length
           ? staticVars.map(([name, value]) => ({ name, value: escapeTerraformTemplate(value), type: 'PLAINTEXT' }))
           : undefined,

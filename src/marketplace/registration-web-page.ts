@@ -1,10 +1,12 @@
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA as S3BucketLogging } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
@@ -53,6 +55,12 @@ export interface RegistrationWebPageProps {
   readonly geoRestrictionLocations?: string[];
   /** CloudFront price class. @default 'PriceClass_100' */
   readonly priceClass?: string;
+  /**
+   * Custom domain of the page with its ACM certificate (which CloudFront requires in us-east-1). Only with
+   * one does the TLS floor hold: on the default *.cloudfront.net certificate CloudFront ignores
+   * `minimumProtocolVersion` and accepts TLS 1.0. @default none — the distribution's own domain
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /**
@@ -64,10 +72,14 @@ export interface RegistrationWebPageProps {
  */
 export class RegistrationWebPage extends Construct {
   readonly bucket: S3Bucket;
+  /** Bucket of the page bucket's server access logs. */
+  readonly logBucket: S3Bucket;
   readonly distribution: CloudfrontDistribution;
+  private readonly domainName?: string;
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
+    this.domainName = props.domain?.domainName;
     this.bucket = new S3Bucket(this, 'bucket', { bucketPrefix: `${props.namePrefix}-mp-registration-`, forceDestroy: true });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
@@ -131,7 +143,11 @@ export class RegistrationWebPage extends Construct {
           locations: geo,
         },
       },
-      viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+      aliases: props.domain ? [props.domain.domainName] : undefined,
+      // The TLS floor holds only with an own certificate (SNI); the default certificate allows TLS 1.0.
+      viewerCertificate: props.domain
+        ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+        : { cloudfrontDefaultCertificate: true },
     });
 
     new S3BucketPolicy(this, 'policy', {
@@ -158,6 +174,47 @@ export class RegistrationWebPage extends Construct {
         ],
       }),
     });
+
+    // Versioned (an overwritten or deleted page can be restored) with server access logs in their own bucket.
+    new S3BucketVersioning(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    this.logBucket = new S3Bucket(this, 'server-access-logs', { bucketPrefix: `${props.namePrefix}-mp-registration-logs-`, forceDestroy: true });
+    new S3BucketPublicAccessBlock(this, 'server-access-logs-public-access-block', {
+      bucket: this.logBucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'server-access-logs-ownership', { bucket: this.logBucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketServerSideEncryptionConfiguration(this, 'server-access-logs-encryption', {
+      bucket: this.logBucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketPolicy(this, 'server-access-logs-policy', {
+      bucket: this.logBucket.id,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowS3ServerAccessLogsOfThePageBucket',
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `${this.logBucket.arn}/*`,
+            Condition: { ArnLike: { 'aws:SourceArn': this.bucket.arn } },
+          },
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [this.logBucket.arn, `${this.logBucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+    new S3BucketLogging(this, 'logging', { bucket: this.bucket.id, targetBucket: this.logBucket.id, targetPrefix: 'page/' });
 
     const dir = registrationPageDir();
     for (const [file, contentType] of Object.entries(PAGE_FILES)) {
@@ -187,9 +244,9 @@ export class RegistrationWebPage extends Construct {
     });
   }
 
-  /** `https://<distribution domain>` (no trailing slash). */
+  /** `https://<custom domain or distribution domain>` (no trailing slash). */
   get url(): string {
-    return `https://${this.distribution.domainName}`;
+    return `https://${this.domainName ?? this.distribution.domainName}`;
   }
   /** The fulfillment URL to configure on the listing. */
   get fulfillmentUrl(): string {

@@ -27,12 +27,13 @@ beforeAll(async () => {
 });
 
 test('an offboarded tenant is not served, by id, name, path or Origin: 404', async () => {
-  for (const e of [
+  const lookups: Parameters<typeof httpEvent>[0][] = [
     { path: '/tenant-config', query: { tenantId: 't-4' } },
     { path: '/tenant-config', query: { tenantName: 'gone' } },
     { path: '/tenant-config/gone', pathParameters: { tenantName: 'gone' } },
     { path: '/tenant-config', headers: { origin: 'https://gone.app.example.com' } },
-  ]) {
+  ];
+  for (const e of lookups) {
     expect(await call(e)).toEqual({ status: 404, body: { message: 'No tenant details found for ' + (e.query?.tenantId ?? 'gone') } });
   }
 });

@@ -130,7 +130,7 @@ describe('ScriptJob', () => {
       jobName: 'fast-job',
       buildImage: 'aws/codebuild/amazonlinux2-aarch64-standard:3.0',
       computeType: 'BUILD_GENERAL1_LARGE',
-      privileged: false,
+      privileged: true, // opt-in: Docker builds
       timeoutSeconds: 90,
       logRetentionInDays: 7,
       tracing: false,
@@ -139,7 +139,7 @@ describe('ScriptJob', () => {
     const project = Object.values(resourcesOf(json, 'aws_codebuild_project'))[0];
     expect(project.name).toBe('fast-job');
     expect(project.build_timeout).toBe(5); // CodeBuild's minimum; the task timeout (90 s) is what stops the build
-    expect(project.environment).toMatchObject({ type: 'ARM_CONTAINER', compute_type: 'BUILD_GENERAL1_LARGE', privileged_mode: false });
+    expect(project.environment).toMatchObject({ type: 'ARM_CONTAINER', compute_type: 'BUILD_GENERAL1_LARGE', privileged_mode: true });
     expect(Object.values(resourcesOf(json, 'aws_cloudwatch_log_group')).map((g) => g.retention_in_days)).toEqual([7, 7]);
     const sm = Object.values(resourcesOf(json, 'aws_sfn_state_machine'))[0];
     expect(sm.tracing_configuration).toEqual({ enabled: false });
