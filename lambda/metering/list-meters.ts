@@ -3,11 +3,11 @@
  * (a Query over the meters partition, paginated; never a Scan). Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import { decodeToken, encodeToken, httpHandler, paginationQuery, parseQuery } from '../shared/http';
-import { meterPageKey, meteringStore } from './domain/context';
+import { METER_PAGE_KEY, meteringStore } from './domain/context';
 
 export const handler = httpHandler(async (event) => {
   const q = parseQuery(event, paginationQuery);
-  const page = await meteringStore().listMeters(q.limit, meterPageKey(decodeToken(q.next_token)));
+  const page = await meteringStore().listMeters(q.limit, decodeToken(q.next_token, METER_PAGE_KEY));
   const next = encodeToken(page.next);
   return { statusCode: 200, body: { data: page.items, ...(next ? { next_token: next } : {}) } };
 });

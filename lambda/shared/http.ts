@@ -259,13 +259,33 @@ export const paginationQuery = z.object({
 export function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
-export function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+export function decodeToken(token: string | undefined, shape?: KeyShape): Record<string, unknown> | undefined {
   if (!token) return undefined;
+  const refused = () => badRequest("Invalid query string: field 'next_token': not a token this API issued");
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw refused();
   }
-  throw badRequest("Invalid query string: field 'next_token': not a token this API issued");
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw refused();
+  if (shape && !hasShape(v as Record<string, unknown>, shape)) throw refused();
+  return v as Record<string, unknown>;
+}
+
+/**
+ * The exact key a list issues as its token: attribute → a literal value, or `'string'` (non-empty, ≤ 1 KB).
+ * A forged token of any other shape is refused before it reaches DynamoDB (where odd types are a 500).
+ */
+export type KeyShape = Record<string, 'string' | { equals: string }>;
+function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
+  const keys = Object.keys(v);
+  if (keys.length !== Object.keys(shape).length) return false;
+  return keys.every((k) => {
+    const rule = Object.prototype.hasOwnProperty.call(shape, k) ? shape[k] : undefined;
+    const x = v[k];
+    if (rule === undefined) return false;
+    if (rule === 'string') return typeof x === 'string' && x.length > 0 && x.length <= 1024;
+    return x === rule.equals;
+  });
 }

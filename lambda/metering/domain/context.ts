@@ -1,7 +1,6 @@
 /** Wiring shared by the metering handlers. Env: METERS_TABLE_NAME, USAGE_TABLE_NAME. */
 import * as z from 'zod/mini';
 import { dynamo, env } from '../../shared/aws-clients';
-import { badRequest } from '../../shared/http';
 import { METER_TYPES } from './aggregation';
 import { MeteringStore } from './metering-store';
 
@@ -27,12 +26,5 @@ export const meterExtras = {
   useInBilling: z.optional(z.boolean()),
 };
 
-/** A list continuation token of GET /meters: exactly the key of the meters partition, else a 400. */
-export function meterPageKey(token: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  const keys = Object.keys(token).sort();
-  if (keys.join(',') !== 'pk,sk' || token.pk !== 'METER' || typeof token.sk !== 'string' || !token.sk || token.sk.length > 64) {
-    throw badRequest("Invalid query string: field 'next_token': not a token this API issued");
-  }
-  return token;
-}
+/** The key shape of a GET /meters continuation token (the meters partition). */
+export const METER_PAGE_KEY = { pk: { equals: 'METER' }, sk: 'string' } as const;

@@ -243,10 +243,12 @@ export class TenantService {
   }
 
   private async list(table: string, index: string, partition: string, limit: number, nextToken?: string): Promise<Page<Data>> {
-    const start = decodeToken(nextToken);
-    if (start && start.listPartition !== partition) {
-      throw new HttpError(400, "Invalid query string: field 'next_token': not a token this API issued");
-    }
+    // The GSI's LastEvaluatedKey: the table key + the index keys, exactly.
+    const start = decodeToken(nextToken, {
+      [table === this.d.tenantTable ? 'tenantId' : 'tenantRegistrationId']: 'string',
+      listPartition: { equals: partition },
+      createdAt: 'string',
+    });
     const res = await this.d.db.send(
       new QueryCommand({
         TableName: table,

@@ -52,8 +52,8 @@ export class DynamoUserStore implements UserStore {
   }
 
   async list(limit: number, nextToken?: string): Promise<{ users: UserInfo[]; nextToken?: string }> {
-    const start = decodeToken(nextToken);
-    if (start && start.listPartition !== PARTITION) throw new InvalidUserInputError("field 'next_token': not a token this API issued");
+    // Exactly the GSI's LastEvaluatedKey (table key + index keys): forged shapes never reach DynamoDB.
+    const start = decodeToken(nextToken, { userName: 'string', listPartition: { equals: PARTITION }, created: 'string' });
     const res = await this.db.send(
       new QueryCommand({
         TableName: this.table,
