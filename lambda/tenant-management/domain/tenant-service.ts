@@ -317,10 +317,10 @@ export class TenantService {
       let old: Data;
       try {
         // The tenant's data as a whole stays within the budget, so lifecycle changes and events always fit.
-        const current0 = await this.getTenantItem(tenantId);
-        if (current0) {
-          const bytes = clientBytes({ ...current0, ...patch });
-          if (bytes > MAX_DATA_BYTES && bytes > clientBytes(current0)) {
+        const read = await this.getTenantItem(tenantId);
+        if (read) {
+          const bytes = clientBytes({ ...read, ...patch });
+          if (bytes > MAX_DATA_BYTES && bytes > clientBytes(read)) {
             throw new HttpError(413, `Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`, {
               limit: 'tenantDataBytes',
             });
@@ -341,7 +341,7 @@ export class TenantService {
           );
           old = res.Attributes ?? {};
         } else {
-          const current = await this.getTenantItem(tenantId);
+          const current = read;
           if (!current) throw notFound(`Tenant not found for id ${tenantId}`);
           if (current.lifecycleState === 'OFFBOARDED') {
             throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: current.lifecycleState });
