@@ -5,7 +5,8 @@
  * concurrency and keeps a status histogram per route, and the report `npm run fuzz` prints.
  *
  * Budget: FUZZ_RUNS inputs per route (default 40 under `npm test`; `npm run fuzz` sets 10,000).
- * FUZZ_SEED fixes the inputs (default: a new seed per run, printed in the report).
+ * FUZZ_SEED fixes the inputs (default: a new seed per run, printed in the report); FUZZ_REPORT_DIR moves the
+ * reports (default build/fuzz).
  */
 import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'fs';
@@ -174,7 +175,7 @@ export const fiveHundreds = (r: RouteReport) => Object.entries(r.histogram).filt
 
 /** Writes this suite's report (routes, histograms, 5xx examples, integrity findings) for scripts/fuzz.mjs. */
 export function writeReport(suite: string, integrity: Record<string, string[]> | undefined): void {
-  const dir = join(__dirname, '..', '..', 'build', 'fuzz');
+  const dir = process.env.FUZZ_REPORT_DIR ?? join(__dirname, '..', '..', 'build', 'fuzz');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${suite}.json`), JSON.stringify({ suite, seed: SEED, runsPerRoute: RUNS, routes: report, integrity }, null, 1));
 }
