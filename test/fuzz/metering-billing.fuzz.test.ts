@@ -32,7 +32,7 @@ beforeAll(async () => {
   capture = await new EventBridgeCapture().start();
   secrets = await new SecretsManagerFake().start();
   h = new SynthHarness(json, { tables, busName: 'test-bus' });
-  secrets.set(h.secretArnOf(h.secretLogical('signing-secret')), SECRET);
+  secrets.set(h.secretArnOf(h.secretLogical('signing')), SECRET);
   meterId = (await req('POST', '/meters', { label: 'fuzz', meterApiName: 'fuzz-meter', meterType: 'sum_of_all_usage' })).body.data.meterId;
   await h.publish('sbt.control.plane', 'sbt_aws_onboardingRequest', { tenantId: 't-fuzz', tenantName: 'fuzz', email: 'f@example.com', tier: 'basic', tenantRegistrationId: 'r-fuzz' });
 });
