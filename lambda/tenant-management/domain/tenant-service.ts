@@ -737,17 +737,21 @@ export class TenantService {
       key: 'tenantUpdated',
       // The tenant's new state, flat as in onboardingRequest (SBT-era consumers read detail.tier, .email…),
       // then what changed: changedFields, changes (new values), previous (old values), reason.
-      detail: {
-        ...eventView(after),
-        tenantId: after.tenantId,
-        tenantRegistrationId: after.tenantRegistrationId,
-        lifecycleState: after.lifecycleState,
-        changedFields: uniq,
-        // Each half of the budget: large values go by reference (omittedFields), never over 256 KB.
-        changes: fitDetail(Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 2),
-        previous: fitDetail(Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 2),
-        reason,
-      },
+      // Never over EventBridge's 256 KB: changes and previous get a quarter of the budget each, the flat
+      // state the rest; large values go by reference (omittedFields — GET /tenants/{tenantId} has them).
+      detail: fitDetail(
+        {
+          ...eventView(after),
+          tenantId: after.tenantId,
+          tenantRegistrationId: after.tenantRegistrationId,
+          lifecycleState: after.lifecycleState,
+          changedFields: uniq,
+          changes: fitDetail(Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
+          previous: fitDetail(Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
+          reason,
+        },
+        [...REFERENCE_FIELDS, 'changedFields', 'changes', 'previous', 'reason'],
+      ),
     };
   }
 }
