@@ -9,7 +9,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { Construct, Fn } from '../core/cdktf';
+import { Construct, Fn, Token } from '../core/cdktf';
 import { FileAsset } from '../core/file-asset';
 
 /** CloudFront managed policies (ids are global constants). */
@@ -23,6 +23,20 @@ export const PAGE_FILES: Record<string, string> = {
   'app.js': 'application/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
+
+function viewerCertificate(domain: RegistrationWebPageProps['domain']) {
+  const min = 'TLSv1.2_2021';
+  if (!domain) return { cloudfrontDefaultCertificate: true, minimumProtocolVersion: min };
+  const cert = domain.certificateArn;
+  if (!Token.isUnresolved(cert)) return { acmCertificateArn: cert, sslSupportMethod: 'sni-only', minimumProtocolVersion: min };
+  const on = Fn.startswith(cert, 'arn:');
+  return {
+    acmCertificateArn: Fn.conditional(on, cert, null),
+    sslSupportMethod: Fn.conditional(on, 'sni-only', null),
+    cloudfrontDefaultCertificate: Fn.conditional(on, false, true),
+    minimumProtocolVersion: min,
+  };
+}
 
 /** Folder of the static page, found from src/ or from the compiled dist/src/. */
 export function registrationPageDir(): string {
@@ -53,6 +67,13 @@ export interface RegistrationWebPageProps {
   readonly geoRestrictionLocations?: string[];
   /** CloudFront price class. @default 'PriceClass_100' */
   readonly priceClass?: string;
+  /**
+   * Custom domain: host names (CNAMEs) and an ACM certificate in us-east-1 covering them (CloudFront only uses
+   * certificates there). The fulfillment URL becomes `https://<first alias>/landing`. @default the CloudFront host
+   */
+  readonly domain?: { readonly aliases: string[]; readonly certificateArn: string };
+  /** WAFv2 web ACL ARN (scope CLOUDFRONT) in front of the page, /landing and /register. @default none */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -65,6 +86,7 @@ export interface RegistrationWebPageProps {
 export class RegistrationWebPage extends Construct {
   readonly bucket: S3Bucket;
   readonly distribution: CloudfrontDistribution;
+  private readonly customHost?: string;
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
@@ -131,8 +153,17 @@ export class RegistrationWebPage extends Construct {
           locations: geo,
         },
       },
-      viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+      aliases: props.domain?.aliases,
+      // Module inputs are tokens ('' = off): decided by Terraform; literals are decided here.
+      webAclId: props.webAclArn && Token.isUnresolved(props.webAclArn) ? Fn.conditional(Fn.startswith(props.webAclArn, 'arn:'), props.webAclArn, null) : props.webAclArn || undefined,
+      viewerCertificate: viewerCertificate(props.domain),
     });
+    const cert = props.domain?.certificateArn;
+    this.customHost = !props.domain
+      ? undefined
+      : Token.isUnresolved(cert)
+        ? Fn.conditional(Fn.startswith(cert!, 'arn:'), Fn.element(props.domain.aliases, 0), this.distribution.domainName)
+        : Fn.element(props.domain.aliases, 0);
 
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
@@ -187,9 +218,13 @@ export class RegistrationWebPage extends Construct {
     });
   }
 
-  /** `https://<distribution domain>` (no trailing slash). */
+  /** `https://<custom domain or distribution domain>` (no trailing slash). */
   get url(): string {
-    return `https://${this.distribution.domainName}`;
+    return `https://${this.customHost ?? this.distribution.domainName}`;
+  }
+  /** The CloudFront host to point the custom domain's DNS (alias / CNAME) at. */
+  get dnsTarget(): string {
+    return this.distribution.domainName;
   }
   /** The fulfillment URL to configure on the listing. */
   get fulfillmentUrl(): string {
