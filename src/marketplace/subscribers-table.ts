@@ -28,6 +28,8 @@ export class SubscribersTable extends Construct {
       name: props.name,
       ...durableTable({ deletionProtection: props.deletionProtection }),
       hashKey: 'subscriberId',
+      // Registration-token bindings (`landing:<hash>`) expire; subscriber items never carry expiresAt.
+      ttl: { attributeName: 'expiresAt', enabled: true },
       attribute: [
         { name: 'subscriberId', type: 'S' },
         { name: 'customerAWSAccountId', type: 'S' },
