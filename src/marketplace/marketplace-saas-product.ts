@@ -191,7 +191,7 @@ export class MarketplaceSaaSProduct extends Construct {
       CONTROL_PLANE_EVENT_SOURCE: props.controlPlaneEventSource ?? 'sbt.control.plane',
       TENANT_TABLE_NAME: props.tenantTableName,
       REGISTRATION_TABLE_NAME: props.tenantRegistrationTableName,
-      TIER_DIMENSIONS: (props.tierDimensions ?? []).join(','),
+      TIER_DIMENSIONS: Fn.join(',', props.tierDimensions ?? []),
     };
     const putEvents = { actions: ['events:PutEvents'], resources: [props.eventBusArn] };
     const marketplaceActions = ['aws-marketplace:ResolveCustomer', ...(contracts ? ['aws-marketplace:GetEntitlements'] : [])];

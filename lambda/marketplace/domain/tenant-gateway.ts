@@ -115,7 +115,14 @@ export class TenantServiceGateway implements TenantGateway {
       if (!isConflict(e)) throw e;
       res = await attempt(` (${item.subscriberId.replace(/^[a-z]+:/, '')})`);
     }
-    if (!res.emitted) throw new Error(`onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`);
+    if (!res.emitted && res.replayed && res.tenant.lifecycleState === 'PROVISION_FAILED') {
+      // The first attempt stored the tenant but could not put its event (the control plane then marks it
+      // PROVISION_FAILED): the redelivery re-emits through the control plane's own retry path.
+      const again = await this.svc.retry(String(res.tenant.tenantId), `AWS Marketplace subscription ${item.subscriberId}: retry`);
+      if (!again.emitted) throw new Error(`onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`);
+    } else if (!res.emitted) {
+      throw new Error(`onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`);
+    }
     return { tenantId: String(res.tenant.tenantId), tenantRegistrationId: String(res.registration.tenantRegistrationId ?? res.tenant.tenantRegistrationId), planHash: planHashOf(plan) };
   }
 

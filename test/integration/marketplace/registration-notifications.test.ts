@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 beforeEach(() => {
   process.env.IDENTITY_MODE = 'license';
-  delete process.env.REGISTRATION_PAGE_URL;
+  // The 302-to-page variant (the construct's default); one test switches to the direct variant.
+  process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
 });
 
 const ctx = { getRemainingTimeInMillis: () => 30000 } as never;

@@ -56,7 +56,11 @@ test('invalid records are named', () => {
   expect(invalidReason({ dimension: 'd', quantity: -1, timestamp: 1, customerIdentifier: 'c' })).toMatch(/quantity/);
   expect(invalidReason({ dimension: 'd', quantity: 1.5, timestamp: 1, customerIdentifier: 'c' })).toMatch(/quantity/);
   expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 'soon', customerIdentifier: 'c' })).toMatch(/timestamp/);
-  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'l' })).toMatch(/customerAWSAccountId/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'l-1' })).toMatch(/customerAWSAccountId/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'not-a-licence', customerAWSAccountId: '1' })).toMatch(/licenseArn/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: {} })).toMatch(/tags/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } })).toMatch(/tags/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: { team: 'a<b' } })).toMatch(/tag 'team'/);
   expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1 })).toMatch(/customerIdentifier/);
   expect(invalidReason({ dimension: 'd', quantity: 0, timestamp: 1, customerIdentifier: 'c' })).toBeUndefined();
 });
