@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type Construct } from '../core/cdktf';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
-import { MarketplaceSaaSProduct, type MarketplaceNotificationOptions } from './marketplace-saas-product';
+import { MarketplaceSaaSProduct, checkMarketplaceConfig, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
 
 export interface MarketplaceStackProps extends SbtStackProps {
@@ -71,12 +71,8 @@ export class MarketplaceStack extends SbtStack {
     super(scope, id, props);
     this.useStableAddresses('marketplace');
     const root = this.mode === 'root';
-    const requiredLiteral = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
-    if (props.registrationPage === false && requiredLiteral.length > 0) {
-      throw new Error(
-        `${this.node.path}: requiredFields (${requiredLiteral.join(', ')}) need the registration page: without it the fulfillment URL registers the buyer directly and has no form, so every buyer would get 400. Keep registrationPage or set requiredFields: [].`,
-      );
-    }
+    // Literal settings that cannot work fail here, at synth; module inputs get the same rules as variable validations.
+    checkMarketplaceConfig(this.node.path, props);
     this.usEast1 = new AwsProvider(this, 'aws_us_east_1', {
       alias: 'us_east_1',
       region: 'us-east-1',

@@ -24,7 +24,7 @@ export type IdentityMode = 'license' | 'customer';
 export function normalizeLicenseId(raw: string | undefined): string | undefined {
   if (typeof raw !== 'string') return undefined;
   const last = raw.trim().split(/[:/]/).pop() ?? '';
-  const m = /^(?:l|lic)-([0-9A-Za-z]+)$/.exec(last);
+  const m = /^(?:l|lic)-([0-9A-Za-z][0-9A-Za-z-]*)$/.exec(last);
   return m ? `l-${m[1]}` : undefined;
 }
 
