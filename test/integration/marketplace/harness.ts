@@ -25,7 +25,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number; fakeEcho?: 'exact' | 'documented' } = {}): Promise<Harness> {
   const json = synthStack(
     new MarketplaceStack(testApp(), 'marketplace', {
       eventBusArn: BUS,
@@ -48,7 +48,7 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
     tenants: findCp('tenants'),
     registrations: findCp('registrations'),
   };
-  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond }).start();
+  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond, echo: o.fakeEcho }).start();
   fake.products.add(PRODUCT);
   const bus = await new EventBridgeCapture().start();
   Object.assign(process.env, {
