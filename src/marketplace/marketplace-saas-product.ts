@@ -224,7 +224,8 @@ export class MarketplaceSaaSProduct extends Construct {
       archive: 'marketplace-notifications',
       functionName: `${p}-marketplace-notifications`,
       description: 'AWS Marketplace subscription, entitlement, agreement and licence notifications',
-      timeout: 30,
+      // Room for the final-usage flush at cancellation (a buyer's pending usage + BatchMeterUsage with retries).
+      timeout: 60,
       environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-notifications' },
       statements: [
         this.subscribers.writeStatement(),

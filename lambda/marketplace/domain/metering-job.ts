@@ -114,7 +114,7 @@ const isCondFail = (e: unknown) => ['ConditionalCheckFailedException', 'Transact
 export async function runMeteringJob(d: MeteringJobDeps, o: MeteringRunOptions = {}): Promise<MeteringJobReport> {
   const now = d.now ?? Date.now;
   const report: MeteringJobReport = { aggregated: 0, invalid: 0, late: 0, overflow: 0, claimed: 0, sent: 0, duplicate: 0, notSubscribed: 0, failed: 0, retryLater: 0 };
-  await aggregatePending(d, now, report);
+  await aggregatePending(d, now, report, o.finalFor);
   await sendClosed(d, now, report, o.finalFor);
   return report;
 }
@@ -178,8 +178,32 @@ class IdentityResolver {
   }
 }
 
-async function aggregatePending(d: MeteringJobDeps, now: () => number, report: MeteringJobReport) {
+/** A final flush folds only its buyers' pending records (matched on account, customer id or licence as written). */
+function pendingFilter(targets: FinalUsageTarget[] | undefined) {
+  if (!targets) return undefined;
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  targets.forEach((t, i) => {
+    if (t.customerAWSAccountId) {
+      parts.push(`customerAWSAccountId = :pa${i}`);
+      values[`:pa${i}`] = t.customerAWSAccountId;
+    }
+    if (t.customerIdentifier) {
+      parts.push(`customerIdentifier = :pc${i}`);
+      values[`:pc${i}`] = t.customerIdentifier.trim();
+    }
+    if (t.licenseArn) {
+      parts.push(`licenseArn = :pl${i}`);
+      values[`:pl${i}`] = t.licenseArn;
+    }
+  });
+  return parts.length ? { expr: parts.join(' OR '), values } : undefined;
+}
+
+async function aggregatePending(d: MeteringJobDeps, now: () => number, report: MeteringJobReport, finalFor?: FinalUsageTarget[]) {
   const resolver = new IdentityResolver(d);
+  const filter = pendingFilter(finalFor);
+  if (finalFor && !filter) return;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await d.db.send(
@@ -187,8 +211,9 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
         TableName: d.usageTable,
         IndexName: USAGE_PENDING_INDEX,
         KeyConditionExpression: '#p = :t',
+        ...(filter ? { FilterExpression: filter.expr } : {}),
         ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':t': 'true' },
+        ExpressionAttributeValues: { ':t': 'true', ...(filter?.values ?? {}) },
         ExclusiveStartKey: start,
         Limit: d.pageSize,
       }),
