@@ -236,6 +236,13 @@ test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlem
   expect(granted).toMatchObject({ access: 'GRANTED', contractExpired: false });
   expect(granted?.entitlements).toEqual([expect.objectContaining({ dimension: 'seats', value: 10 })]);
   await provisioned(id);
+  // An entitlement change (more seats): the entitlement topic only says "entitlement-updated"; the new plan reaches
+  // the tenant as tenantUpdated.
+  h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.Value = { IntegerValue: 20 };
+  await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T11:00:00.000Z'));
+  const tenantId = (await store().get(id))?.tenantId;
+  const planUpdate = h.bus.ofType('sbt_aws_tenantUpdated').find((e) => e.detail.tenantId === tenantId && (e.detail.changedFields as string[]).includes('marketplaceEntitlements'));
+  expect((planUpdate?.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value).toBe(20);
   // The contract expires: the entitlement topic only says "entitlement-updated", GetEntitlements tells what.
   h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate = Math.floor(Date.now() / 1000) - 60;
   await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT }, '2026-11-25T10:00:00.000Z'));
