@@ -18,6 +18,7 @@ import { meteringConfigured, meteringDepsFromEnv, meteringMetricsLine } from './
 import { parseNotification } from './domain/notifications';
 import { clock, config, effects, hasContracts, store } from './domain/runtime';
 import type { SubscriberStore } from './domain/subscriber-store';
+import { TenantBusy } from './domain/tenant-gateway';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -54,9 +55,32 @@ const targetOf = (item: SubscriberItem | undefined): FinalUsageTarget | undefine
 async function afterChange(s: SubscriberStore, ids: string[], reason: string): Promise<void> {
   const fx = effects();
   for (const id of ids) {
-    await s.reconcile(id, fx);
+    try {
+      await s.reconcile(id, fx);
+    } catch (e) {
+      // Recorded as pending (emissionPendingIndex): the scheduled sweep completes it; no need to fail the message.
+      if (e instanceof TenantBusy) {
+        logger.info('access change deferred to the sweep', { subscriberId: id, reason: e.message });
+        continue;
+      }
+      throw e;
+    }
     await s.syncPlan(id, fx, reason);
   }
+}
+
+/** Scheduled sweep (EventBridge schedule → `{ "sweep": "pending-emissions" }`): retries deferred access changes. */
+async function sweep(): Promise<{ retried: number; stillPending: number }> {
+  const res = await store().sweepPendingEmissions(effects(), (id, e) => logger.warn('pending access change still failing', { subscriberId: id, error: String(e) }));
+  console.log(
+    JSON.stringify({
+      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'SBT/Marketplace', Dimensions: [['ProductCode']], Metrics: [{ Name: 'PendingAccessChanges', Unit: 'Count' }] }] },
+      ProductCode: process.env.PRODUCT_CODE,
+      PendingAccessChanges: res.stillPending,
+    }),
+  );
+  logger.info('pending access changes swept', res);
+  return res;
 }
 
 export async function handleRecord(record: SQSRecord): Promise<void> {
@@ -136,5 +160,12 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+export interface SweepEvent {
+  sweep: 'pending-emissions';
+}
+export function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
+export function handler(event: SweepEvent, context?: Context): Promise<{ retried: number; stillPending: number }>;
+export async function handler(event: SQSEvent | SweepEvent, context?: Context): Promise<SQSBatchResponse | { retried: number; stillPending: number }> {
+  if ('sweep' in event) return sweep();
+  return processPartialResponse(event, handleRecord, processor, { context: context!, throwOnFullBatchFailure: false });
+}

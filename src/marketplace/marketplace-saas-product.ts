@@ -1,4 +1,7 @@
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { awsContext } from '../application-plane/aws-context';
 import { Construct, Fn, Token, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
@@ -234,6 +237,34 @@ export class MarketplaceSaaSProduct extends Construct {
         sesStatement,
         ...(contracts ? [{ actions: ['aws-marketplace:GetEntitlements'], resources: ['*'] }] : []),
       ],
+    });
+    // The safety net behind SQS retries: access changes the control plane could not take yet (an offboarding while
+    // the tenant is still PROVISIONING) are retried every 15 minutes from the sparse emissionPendingIndex.
+    const sweepRule = new CloudwatchEventRule(this, 'pending-sweep', {
+      name: `${p}-marketplace-pending-sweep`,
+      description: 'Retries Marketplace access changes not yet applied in the control plane',
+      scheduleExpression: 'rate(15 minutes)',
+    });
+    new CloudwatchEventTarget(this, 'pending-sweep-target', {
+      rule: sweepRule.name,
+      arn: this.notificationFunction.functionArn,
+      input: JSON.stringify({ sweep: 'pending-emissions' }),
+      retryPolicy: { maximumRetryAttempts: 0 },
+    });
+    this.notificationFunction.allowInvokeFrom('invoke-from-pending-sweep', 'events.amazonaws.com', sweepRule.arn);
+    new CloudwatchMetricAlarm(this, 'pending-access-alarm', {
+      alarmName: `${p}-marketplace-pending-access-changes`,
+      alarmDescription: 'Marketplace access changes (onboarding/offboarding) have not reached the control plane for an hour.',
+      namespace: 'SBT/Marketplace',
+      metricName: 'PendingAccessChanges',
+      dimensions: { ProductCode: props.productCode },
+      statistic: 'Minimum',
+      period: 900,
+      evaluationPeriods: 4,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: props.alarmActions ?? [],
     });
     const snsOpts = typeof sns === 'object' ? sns : {};
     const topics = sns

@@ -20,6 +20,8 @@ export const INDEX = {
   account: 'customerAWSAccountIdIndex',
   customerIdentifier: 'customerIdentifierIndex',
   kind: 'kindIndex',
+  /** Sparse: subscribers whose access change has not reached the control plane yet (the sweep retries them). */
+  emissionPending: 'emissionPendingIndex',
 } as const;
 
 export interface AccessEffects {
@@ -294,10 +296,12 @@ export class SubscriberStore {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { subscriberId },
-              UpdateExpression: 'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now' + (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
+              UpdateExpression:
+                'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now, emissionPending = :pending' +
+                (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
               ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
               ExpressionAttributeNames: { '#acc': 'access' },
-              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ...(v === 0 ? {} : { ':v': v }) },
+              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ':pending': 'true', ...(v === 0 ? {} : { ':v': v }) },
             }),
           );
         } catch (e) {
@@ -369,7 +373,11 @@ export class SubscriberStore {
             TableName: this.tableName,
             Key: { subscriberId },
             UpdateExpression:
-              'SET emittedVersion = :v' + (tenant ? ', tenantId = :tid, tenantRegistrationId = :trid, planHash = :ph' : '') + ' REMOVE emitLeaseUntil',
+              'SET emittedVersion = :v' +
+              (tenant ? ', tenantId = :tid, tenantRegistrationId = :trid, planHash = :ph' : '') +
+              // Leaves the sweep's index only when the newest change is done (a newer one keeps it pending).
+              ' REMOVE emitLeaseUntil' +
+              (pending === item.accessVersion ? ', emissionPending' : ''),
             ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
             ExpressionAttributeValues: {
               ':v': pending,
@@ -382,6 +390,41 @@ export class SubscriberStore {
       }
     }
     return this.get(subscriberId);
+  }
+
+  /**
+   * The safety net behind SQS retries: access changes whose control-plane effect has not happened yet (e.g. an
+   * offboarding while the tenant was still PROVISIONING, which the control plane refuses until the job finishes)
+   * are retried from the sparse `emissionPendingIndex`. Returns how many are still pending after this sweep.
+   */
+  async sweepPendingEmissions(effects: AccessEffects, onError: (id: string, e: unknown) => void): Promise<{ retried: number; stillPending: number }> {
+    let retried = 0;
+    let stillPending = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.emissionPending,
+          KeyConditionExpression: 'emissionPending = :t',
+          ExpressionAttributeValues: { ':t': 'true' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const id = String(it.subscriberId);
+        retried++;
+        try {
+          const after = await this.reconcile(id, effects);
+          if (after && pendingEmission(after) !== undefined) stillPending++;
+        } catch (e) {
+          stillPending++;
+          onError(id, e);
+        }
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return { retried, stillPending };
   }
 
   /**

@@ -90,6 +90,9 @@ export function tenantDataOf(item: SubscriberItem, plan: Plan, nameSuffix = ''):
   return { tenantData, registrationData };
 }
 
+/** The tenant cannot be offboarded yet (still PROVISIONING): the sweep retries once the job has finished. */
+export class TenantBusy extends Error {}
+
 const isConflict = (e: unknown) => e instanceof HttpError && e.statusCode === 409;
 const LEAVING = new Set(['OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED']);
 
@@ -130,8 +133,9 @@ export class TenantServiceGateway implements TenantGateway {
     if (typeof item.tenantId !== 'string') return; // never became a tenant: nothing to take down
     const tenant = await this.svc.getTenant(item.tenantId);
     if (LEAVING.has(String(tenant.lifecycleState))) return;
-    // Offboarding a tenant still PROVISIONING is illegal (409): the error makes the notification retry after the
-    // provisioning job has finished.
+    // Offboarding a tenant still PROVISIONING is illegal in the control plane (409): the change stays pending and the
+    // sweep (and any redelivery) applies it once the provisioning job has finished.
+    if (tenant.lifecycleState === 'PROVISIONING') throw new TenantBusy(`tenant ${item.tenantId} is still PROVISIONING; offboarding deferred`);
     const res = await this.svc.requestTransition(item.tenantId, 'offboard', reason);
     if (!res.emitted) throw new Error(`offboardingRequest of tenant ${item.tenantId} could not be put on the bus`);
   }

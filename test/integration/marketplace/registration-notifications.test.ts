@@ -179,6 +179,28 @@ test('reordering: License Deprovisioned processed before an older License Update
   expect(onboardings(idC)).toHaveLength(0);
 });
 
+test('unsubscribe while the tenant is still PROVISIONING: deferred, not failed; the scheduled sweep offboards once the job finished', async () => {
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await registerAs(b, form);
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  expect(onboardings(id)).toHaveLength(1);
+  // The control plane refuses to offboard a PROVISIONING tenant: the change stays pending, the message succeeds.
+  expect(await notify(licenseEvent('Deprovisioned', '2026-11-24T10:05:00Z', { licenseArn: b.eventLicenseArn, account: b.account }))).toEqual({ batchItemFailures: [] });
+  expect(await store().get(id)).toMatchObject({ access: 'REVOKED', accessVersion: 2, emittedVersion: 1, emissionPending: 'true' });
+  expect(offboardings(id)).toHaveLength(0);
+  await notifications({ sweep: 'pending-emissions' });
+  expect(offboardings(id)).toHaveLength(0);
+  // The provisioning job finishes; the next sweep offboards through the control plane, once.
+  await provisioned(id);
+  await notifications({ sweep: 'pending-emissions' });
+  await notifications({ sweep: 'pending-emissions' });
+  expect(offboardings(id)).toHaveLength(1);
+  const item = await store().get(id);
+  expect(item).toMatchObject({ emittedVersion: 2 });
+  expect(item?.emissionPending).toBeUndefined();
+});
+
 test('Purchase Agreement Ended marks the licences of that agreement (final metering window), without revoking', async () => {
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;

@@ -55,7 +55,8 @@ test('pricing models wire only what they need', () => {
   expect(acts(contracts)).not.toContain('aws-marketplace:BatchMeterUsage');
   expect(acts(subs)).not.toContain('aws-marketplace:GetEntitlements');
   expect(acts(subs)).toContain('aws-marketplace:BatchMeterUsage');
-  expect(all(contracts, 'aws_cloudwatch_metric_alarm')).toHaveLength(0);
+  // Without metering only the alarm of the pending-access-change sweep exists.
+  expect(all(contracts, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(['PendingAccessChanges']);
   // Legacy SNS: the entitlement topic only with contracts.
   const snsSubs = synth({ pricingModel: MarketplacePricingModel.SUBSCRIPTIONS, notifications: { eventBridge: false, legacySns: true } });
   expect(all(snsSubs, 'aws_sns_topic_subscription').map((s) => s.topic_arn)).toEqual([
@@ -90,7 +91,10 @@ test('metering: hourly schedule, single concurrency, ledger + usage tables with 
     'MeteringLateRecords',
     'MeteringNotSubscribedRecords',
     'MeteringSecondsToCutoff',
+    'PendingAccessChanges',
   ]);
+  const sweep = all(json, 'aws_cloudwatch_event_target').find((t) => String(t.input ?? '').includes('pending-emissions'))!;
+  expect(sweep.arn).toMatch(/product_notifications_function/);
   // The notification consumer runs the final-usage flush at cancellation with the metering tables and DLQ.
   const consumer = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('marketplace-notifications'))!;
   expect(Object.keys((consumer.environment as { variables: Record<string, string> }).variables)).toEqual(
