@@ -5,7 +5,11 @@
  * Created / Amended / Ended). Each message is applied with order-guarded conditional writes and then access is
  * reconciled, so duplicates and reordering converge on the same end state. A message that keeps failing goes to
  * the queue's DLQ after maxReceiveCount (the sample had no DLQ and looped forever, its issue #52).
- * Env: PRODUCT_CODE, SUBSCRIBERS_TABLE_NAME, IDENTITY_MODE, PRICING_MODEL, SELLER_EMAIL?, EVENT_BUS_NAME, …
+ * Also: the final-usage flush at cancellation (Purchase Agreement Ended / unsubscribe-pending / License
+ * Deprovisioned), plan changes → tenantUpdated through the control plane, and the scheduled sweep
+ * (`{"sweep":"pending-emissions"}`) of access changes the control plane could not take yet.
+ * Env: PRODUCT_CODE, SUBSCRIBERS_TABLE_NAME, IDENTITY_MODE, PRICING_MODEL, SELLER_EMAIL?, EVENT_BUS_NAME,
+ * TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME, TIER_DIMENSIONS, and with metering the metering job's variables.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
