@@ -3,7 +3,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { awsContext } from '../application-plane/aws-context';
-import { Construct, Fn, Token, type TerraformProvider } from '../core/cdktf';
+import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
 import { SCOPES } from '../core/scopes';
 import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
@@ -341,7 +341,9 @@ export class MarketplaceSaaSProduct extends Construct {
     stage.putRouteSettings(
       ['POST /landing', 'POST /register'].map((routeKey) => ({ routeKey, throttlingRateLimit: rate, throttlingBurstLimit: burst })),
     );
-    stage.dependsOn = [...(stage.dependsOn ?? []), ...this.api.node.findAll().filter((c): c is Apigatewayv2Route => c instanceof Apigatewayv2Route).map((r) => r.fqn)];
+    // depends_on takes bare addresses (`type.name`), resolved at synth (the stack allocates role-named ids).
+    const routes = this.api.node.findAll().filter((c): c is Apigatewayv2Route => c instanceof Apigatewayv2Route);
+    stage.addOverride('depends_on', Lazy.anyValue({ produce: () => routes.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
   }
 
   /** The URL to enter as the listing's fulfillment URL. */

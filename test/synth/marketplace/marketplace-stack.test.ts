@@ -94,7 +94,7 @@ test('metering: hourly schedule, single concurrency, ledger + usage tables with 
     'PendingAccessChanges',
   ]);
   const sweep = all(json, 'aws_cloudwatch_event_target').find((t) => String(t.input ?? '').includes('pending-emissions'))!;
-  expect(sweep.arn).toMatch(/product_notifications_function/);
+  expect(sweep.arn).toMatch(/aws_lambda_function\.product_notifications/);
   // The notification consumer runs the final-usage flush at cancellation with the metering tables and DLQ.
   const consumer = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('marketplace-notifications'))!;
   expect(Object.keys((consumer.environment as { variables: Record<string, string> }).variables)).toEqual(
