@@ -67,7 +67,8 @@ beforeAll(async () => {
   await fake.start();
   fake.products.add(PRODUCT);
   const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module' }));
+  // Root mode keeps the sample provisioning scripts (module mode takes the caller's).
+  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
   const mpJson = synthStack(new MarketplaceStack(testApp(), 'marketplace', { mode: 'module', registrationPage: false, requiredFields: [] }));
   const cpTables = await createTablesFromSynth(cpJson as never, uniquePrefix('e2e-mp-cp'));
   const mpTables = await createTablesFromSynth(mpJson as never, uniquePrefix('e2e-mp'));
