@@ -45,6 +45,9 @@ export function buildReferenceApp(app: App, mode: 'root' | 'module') {
       ? {
           productCode: process.env.SBT_MP_PRODUCT_CODE ?? 'example-product-code',
           eventBusArn: controlPlane.eventManager.busArn,
+          // Buyers become tenants through the control plane's own registration path (its tables).
+          tenantTableName: controlPlane.tenantTable.tableName,
+          tenantRegistrationTableName: controlPlane.controlPlane.registrationTable.tableName,
           sellerEmail: process.env.SBT_MP_SELLER_EMAIL ?? '',
           // Subscriber admin routes trust the control plane's identity provider.
           adminJwt: { issuer: controlPlane.auth.jwtIssuer, audience: controlPlane.auth.jwtAudience },

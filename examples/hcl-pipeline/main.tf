@@ -49,4 +49,8 @@ module "marketplace" {
   admin_jwt_issuer             = module.control_plane.jwt_issuer
   admin_jwt_audience           = [module.control_plane.user_client_id, module.control_plane.machine_client_id]
   tags                         = var.tags
+
+  # Buyers become tenants through the control plane's own registration path (its tables).
+  tenant_table_name              = module.control_plane.tenant_table_name
+  tenant_registration_table_name = module.control_plane.tenant_registration_table_name
 }

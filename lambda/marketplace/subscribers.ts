@@ -1,14 +1,13 @@
 /**
  * Admin routes over subscribers (JWT, scoped): GET /subscribers (paginated Query on the `kind` index, never a
- * Scan), GET /subscribers/{subscriberId}, DELETE /subscribers/{subscriberId} (emits offboardingRequest when the
- * subscriber had access, so the tenant is not left running).
- * Env: SUBSCRIBERS_TABLE_NAME, IDENTITY_MODE, PRODUCT_CODE, EVENT_BUS_NAME, CONTROL_PLANE_EVENT_SOURCE.
+ * Scan), GET /subscribers/{subscriberId}, DELETE /subscribers/{subscriberId} (offboards the subscriber's tenant
+ * through the control plane when it had access, so the tenant is not left running).
+ * Env: SUBSCRIBERS_TABLE_NAME, IDENTITY_MODE, PRODUCT_CODE, EVENT_BUS_NAME, CONTROL_PLANE_EVENT_SOURCE,
+ * TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { putSbtEvent } from '../shared/events';
 import { decodeToken, encodeToken, httpHandler, notFound, paginationQuery, parsePath, parseQuery } from '../shared/http';
-import { store } from './domain/runtime';
-import { controlPlaneDetail } from './domain/subscriber-store';
+import { store, tenantGateway } from './domain/runtime';
 
 const path = z.object({ subscriberId: z.string().check(z.minLength(3), z.maxLength(512)) });
 
@@ -35,7 +34,8 @@ export const handler = httpHandler(async (event) => {
   if (route === 'DELETE /subscribers/{subscriberId}') {
     const old = await s.delete(id);
     if (!old) throw notFound(`Subscriber ${id} not found`);
-    if (old.access === 'GRANTED') await putSbtEvent('offboardingRequest', { ...controlPlaneDetail(old, (old.accessVersion ?? 0) + 1), reason: 'deleted by an administrator' });
+    // The buyer's tenant is offboarded through the control plane's own path (offboardingRequest, → OFFBOARDED).
+    if (old.access === 'GRANTED') await tenantGateway().offboard(old, `AWS Marketplace subscriber ${id} deleted by an administrator`);
     return { statusCode: 200, body: { subscriberId: id, deleted: true } };
   }
   throw notFound(`No route ${route}`);

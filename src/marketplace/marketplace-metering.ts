@@ -25,6 +25,11 @@ export interface MarketplaceMeteringProps {
   readonly deletionProtection?: boolean | string;
   /** Days processed usage records and finished ledger items are kept (DynamoDB TTL). @default 400 */
   readonly retentionDays?: number;
+  /**
+   * The subscribers table: usage is billed to the subscriber's canonical identity (no second record across the
+   * ProductCode → LicenseArn migration) and never timestamped before the licence start. @default no lookup
+   */
+  readonly subscribersTable?: { readonly name: string; readonly arn: string };
 }
 
 /**
@@ -42,6 +47,9 @@ export class MarketplaceMetering extends Construct {
   readonly job: LambdaFunction;
   readonly schedule: CloudwatchEventRule;
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** What a function running the metering code needs (the notification consumer's final-usage flush uses it too). */
+  readonly environment: Record<string, string>;
+  readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: MarketplaceMeteringProps) {
     super(scope, id);
@@ -79,9 +87,23 @@ export class MarketplaceMetering extends Construct {
       { actions: ['dynamodb:Query'], resources: [`${this.usageTable.arn}/index/${MarketplaceMetering.PENDING_INDEX}`, `${this.ledgerTable.arn}/index/${MarketplaceMetering.OPEN_INDEX}`] },
       // TransactWriteItems is authorised per item action (UpdateItem on both tables).
       { actions: ['dynamodb:UpdateItem'], resources: [this.usageTable.arn, this.ledgerTable.arn] },
+      { actions: ['dynamodb:GetItem'], resources: [this.ledgerTable.arn] },
+      ...(props.subscribersTable
+        ? [{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.subscribersTable.arn, `${props.subscribersTable.arn}/index/customerIdentifierIndex`] }]
+        : []),
       { actions: ['aws-marketplace:BatchMeterUsage'], resources: ['*'] },
       { actions: ['sqs:SendMessage'], resources: [this.dlq.arn] },
     ];
+    this.statements = statements;
+    this.environment = {
+      USAGE_TABLE_NAME: this.usageTable.name,
+      LEDGER_TABLE_NAME: this.ledgerTable.name,
+      METERING_DLQ_URL: this.dlq.url,
+      METERING_MAX_TPS: String(props.maxRequestsPerSecond ?? 9.8),
+      CLOSE_DELAY_MINUTES: String(props.closeDelayMinutes ?? 10),
+      RETENTION_DAYS: String(props.retentionDays ?? 400),
+      ...(props.subscribersTable ? { SUBSCRIBERS_TABLE_NAME: props.subscribersTable.name } : {}),
+    };
     this.job = new LambdaFunction(this, 'job', {
       archive: 'marketplace-metering-job',
       functionName: `${p}-marketplace-metering`,
@@ -93,12 +115,7 @@ export class MarketplaceMetering extends Construct {
       maximumRetryAttempts: 0,
       environment: {
         PRODUCT_CODE: props.productCode,
-        USAGE_TABLE_NAME: this.usageTable.name,
-        LEDGER_TABLE_NAME: this.ledgerTable.name,
-        METERING_DLQ_URL: this.dlq.url,
-        METERING_MAX_TPS: String(props.maxRequestsPerSecond ?? 9.8),
-        CLOSE_DELAY_MINUTES: String(props.closeDelayMinutes ?? 10),
-        RETENTION_DAYS: String(props.retentionDays ?? 400),
+        ...this.environment,
         MARKETPLACE_REGION: 'us-east-1',
         POWERTOOLS_SERVICE_NAME: 'marketplace-metering',
       },
@@ -132,7 +149,8 @@ export class MarketplaceMetering extends Construct {
       }),
       new CloudwatchMetricAlarm(this, 'dlq-alarm', {
         alarmName: `${p}-marketplace-metering-dlq`,
-        alarmDescription: 'Usage records that can never be billed (validation error or past the cutoff) are in the metering DLQ.',
+        alarmDescription:
+          'Usage that was not billed is in the metering DLQ: refused by AWS (CustomerNotSubscribed, DuplicateRecord, validation), past the cutoff, late (its hour was already sent), invalid, or over the hourly Quantity bound.',
         namespace: 'AWS/SQS',
         metricName: 'ApproximateNumberOfMessagesVisible',
         dimensions: { QueueName: this.dlq.name },
@@ -144,6 +162,32 @@ export class MarketplaceMetering extends Construct {
         treatMissingData: 'notBreaching',
         alarmActions: actions,
       }),
+      // One alarm per kind of refused usage, so the alarm name says what happened (the DLQ alarm above says that
+      // something did). Emitted by the hourly job and by the final-usage flush at cancellation.
+      ...(
+        [
+          ['not-subscribed', 'MeteringNotSubscribedRecords', 'AWS answered CustomerNotSubscribed: usage of a buyer without an active subscription (or sent after the final window) was not billed.'],
+          ['late', 'MeteringLateRecords', 'Usage arrived after its hour had been sent to AWS Marketplace (late-usage policy: not billed, put on the metering DLQ).'],
+          ['duplicate', 'MeteringDuplicateRecords', 'AWS answered DuplicateRecord: another quantity had already been billed for that customer, dimension and hour.'],
+          ['invalid', 'MeteringInvalidRecords', 'Usage records that can never be billed (invalid fields, before the licence start, or over the hourly Quantity bound).'],
+        ] as const
+      ).map(
+        ([id, metric, description]) =>
+          new CloudwatchMetricAlarm(this, `${id}-alarm`, {
+            alarmName: `${p}-marketplace-metering-${id}`,
+            alarmDescription: description,
+            namespace: 'SBT/Marketplace',
+            metricName: metric,
+            dimensions: { ProductCode: props.productCode },
+            statistic: 'Sum',
+            period: 3600,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: 'GreaterThanThreshold',
+            treatMissingData: 'notBreaching',
+            alarmActions: actions,
+          }),
+      ),
       new CloudwatchMetricAlarm(this, 'job-errors-alarm', {
         alarmName: `${p}-marketplace-metering-errors`,
         alarmDescription: 'The metering job failed.',

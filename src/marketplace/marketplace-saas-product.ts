@@ -1,4 +1,9 @@
-import { Construct, Fn, type TerraformProvider } from '../core/cdktf';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { awsContext } from '../application-plane/aws-context';
+import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
 import { SCOPES } from '../core/scopes';
 import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
@@ -28,8 +33,21 @@ export interface MarketplaceSaaSProductProps {
   readonly pricingModel: MarketplacePricingModel;
   /** Provider aliased to us-east-1 (Marketplace events and SNS topics exist only there). */
   readonly usEast1Provider: TerraformProvider;
-  /** ARN of the control plane's event bus: onboardingRequest / offboardingRequest go there. */
+  /** ARN of the control plane's event bus: the tenant path's onboardingRequest / offboardingRequest / tenantUpdated go there. */
   readonly eventBusArn: string;
+  /**
+   * The control plane's tenant and tenant-registration tables (control-plane outputs `tenant_table_name`,
+   * `tenant_registration_table_name`). A Marketplace buyer becomes a tenant through the control plane's own
+   * registration path (the code behind POST /tenant-registrations), so the events carry tenantId and
+   * tenantRegistrationId like every other onboarding.
+   */
+  readonly tenantTableName: string;
+  readonly tenantRegistrationTableName: string;
+  /**
+   * Contract dimensions from lowest to highest tier: the tenant's `tier` is the highest one the buyer is entitled
+   * to. @default none — the entitled dimensions, sorted and joined with '+' ('marketplace' without contract)
+   */
+  readonly tierDimensions?: string[];
   /** Source of those events. @default 'sbt.control.plane' (the control plane's own, so its rules match) */
   readonly controlPlaneEventSource?: string;
   /** Notification modes. @default EventBridge only */
@@ -46,7 +64,20 @@ export interface MarketplaceSaaSProductProps {
   readonly adminReadScope?: string;
   readonly adminWriteScope?: string;
   /** Registration web page (S3 + CloudFront). @default enabled, no geo restriction */
-  readonly registrationPage?: false | { readonly geoRestrictionLocations?: string[]; readonly productName?: string; readonly priceClass?: string };
+  readonly registrationPage?: false | RegistrationPageOptions;
+  /**
+   * Custom domain of the fulfillment URL without a page (HTTP API, regional ACM certificate in the stack's region).
+   * With a page, give `registrationPage.domain` instead (the fulfillment URL is then on the page's host).
+   * @default the execute-api host
+   */
+  readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * Requests per second (and burst) of the buyer-facing routes (/landing, /register), separate from the admin
+   * routes' stage limit so a registration surge cannot starve the admins and a scraper cannot use the admin budget.
+   * @default 20 / 40 (admin routes: 50 / 100)
+   */
+  readonly buyerRateLimit?: number;
+  readonly buyerBurstLimit?: number;
   /** Metering options (SUBSCRIPTIONS and CONTRACTS_WITH_SUBSCRIPTION only). */
   readonly metering?: {
     readonly scheduleExpression?: string;
@@ -61,6 +92,43 @@ export interface MarketplaceSaaSProductProps {
   readonly alarmActions?: string[];
   /** Protect tables from destroy. @default true */
   readonly deletionProtection?: boolean | string;
+}
+
+export interface RegistrationPageOptions {
+  readonly geoRestrictionLocations?: string[];
+  readonly productName?: string;
+  readonly priceClass?: string;
+  /** Custom domain of the page and fulfillment URL: aliases + an ACM certificate in us-east-1. @default CloudFront's host */
+  readonly domain?: { readonly aliases: string[]; readonly certificateArn: string };
+  /** WAFv2 web ACL (scope CLOUDFRONT, ARN) protecting the page and the fulfillment URL. @default none */
+  readonly webAclArn?: string;
+}
+
+/** Fails synth for a configuration that cannot work, naming the property. */
+export function checkMarketplaceConfig(path: string, props: Pick<MarketplaceSaaSProductProps, 'requiredFields' | 'registrationPage' | 'apiDomain' | 'buyerRateLimit' | 'buyerBurstLimit'>): void {
+  const required = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
+  if (props.registrationPage === false && !Token.isUnresolved(required) && required.length > 0) {
+    throw new Error(
+      `${path}: requiredFields (${required.join(', ')}) need the registration page: without it the fulfillment URL registers the buyer directly and has no form, so every buyer would get 400. Enable registrationPage or set requiredFields: [].`,
+    );
+  }
+  const page = props.registrationPage === false ? undefined : props.registrationPage;
+  if (page && props.apiDomain) {
+    throw new Error(`${path}: apiDomain is for a listing without registration page; with the page the fulfillment URL is on the page's host — use registrationPage.domain.`);
+  }
+  if (page?.domain && !Token.isUnresolved(page.domain.certificateArn)) {
+    if (!Token.isUnresolved(page.domain.aliases) && !page.domain.aliases.length) throw new Error(`${path}: registrationPage.domain.aliases must name at least one host name.`);
+    const arn = page.domain.certificateArn;
+    if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(arn)) {
+      throw new Error(`${path}: registrationPage.domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses certificates there), got '${arn}'.`);
+    }
+  }
+  if (page?.webAclArn && !Token.isUnresolved(page.webAclArn) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+/.test(page.webAclArn)) {
+    throw new Error(`${path}: registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…), got '${page.webAclArn}'.`);
+  }
+  for (const [name, v] of [['buyerRateLimit', props.buyerRateLimit], ['buyerBurstLimit', props.buyerBurstLimit]] as const) {
+    if (v !== undefined && !Token.isUnresolved(v) && (!Number.isFinite(v) || v <= 0)) throw new Error(`${path}: ${name} must be a positive number, got ${v}.`);
+  }
 }
 
 /**
@@ -86,6 +154,7 @@ export class MarketplaceSaaSProduct extends Construct {
     const eventBridge = props.notifications?.eventBridge ?? true;
     const sns = props.notifications?.legacySns ?? false;
     if (!eventBridge && !sns) throw new Error(`${this.node.path}: enable EventBridge and/or legacy SNS notifications`);
+    checkMarketplaceConfig(this.node.path, props);
     // Concurrent Agreements key buyers on licences; an SNS-only (legacy) listing keys them on CustomerIdentifier.
     this.identityMode = eventBridge ? 'license' : 'customer';
     const contracts = hasEntitlements(props.pricingModel);
@@ -103,7 +172,15 @@ export class MarketplaceSaaSProduct extends Construct {
       corsAllowOrigins: props.registrationCorsOrigins,
       throttlingRateLimit: 50,
       throttlingBurstLimit: 100,
+      domain: props.registrationPage === false && props.apiDomain ? props.apiDomain : undefined,
     });
+    const ctx = awsContext(this);
+    const tableArn = (name: string) => `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
+    // The control plane's tenant path (TenantService): conditional puts/updates in transactions, reads by key.
+    const tenantStatement = {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      resources: [tableArn(props.tenantTableName), tableArn(props.tenantRegistrationTableName)],
+    };
 
     const common: Record<string, string> = {
       PRODUCT_CODE: props.productCode,
@@ -115,6 +192,9 @@ export class MarketplaceSaaSProduct extends Construct {
       // PutEvents takes the bus ARN as EventBusName, so a bus in another account works too.
       EVENT_BUS_NAME: props.eventBusArn,
       CONTROL_PLANE_EVENT_SOURCE: props.controlPlaneEventSource ?? 'sbt.control.plane',
+      TENANT_TABLE_NAME: props.tenantTableName,
+      REGISTRATION_TABLE_NAME: props.tenantRegistrationTableName,
+      TIER_DIMENSIONS: Fn.join(',', props.tierDimensions ?? []),
     };
     const putEvents = { actions: ['events:PutEvents'], resources: [props.eventBusArn] };
     const marketplaceActions = ['aws-marketplace:ResolveCustomer', ...(contracts ? ['aws-marketplace:GetEntitlements'] : [])];
@@ -138,7 +218,7 @@ export class MarketplaceSaaSProduct extends Construct {
         OPTIONAL_FIELDS: Fn.join(',', optional),
         POWERTOOLS_SERVICE_NAME: 'marketplace-register',
       },
-      statements: [this.subscribers.writeStatement(), putEvents, { actions: marketplaceActions, resources: ['*'] }, sesStatement],
+      statements: [this.subscribers.writeStatement(), putEvents, tenantStatement, { actions: marketplaceActions, resources: ['*'] }, sesStatement],
     });
     this.api.addRoute({ method: 'POST', path: '/landing', handler: this.registerFunction, authorization: 'none', publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)' });
     this.api.addRoute({ method: 'POST', path: '/register', handler: this.registerFunction, authorization: 'none', publicReason: 'the buyer registers before having any account' });
@@ -147,14 +227,44 @@ export class MarketplaceSaaSProduct extends Construct {
       archive: 'marketplace-notifications',
       functionName: `${p}-marketplace-notifications`,
       description: 'AWS Marketplace subscription, entitlement, agreement and licence notifications',
-      timeout: 30,
+      // Room for the final-usage flush at cancellation (a buyer's pending usage + BatchMeterUsage with retries).
+      timeout: 60,
       environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-notifications' },
       statements: [
         this.subscribers.writeStatement(),
         putEvents,
+        tenantStatement,
         sesStatement,
         ...(contracts ? [{ actions: ['aws-marketplace:GetEntitlements'], resources: ['*'] }] : []),
       ],
+    });
+    // The safety net behind SQS retries: access changes the control plane could not take yet (an offboarding while
+    // the tenant is still PROVISIONING) are retried every 15 minutes from the sparse emissionPendingIndex.
+    const sweepRule = new CloudwatchEventRule(this, 'pending-sweep', {
+      name: `${p}-marketplace-pending-sweep`,
+      description: 'Retries Marketplace access changes not yet applied in the control plane',
+      scheduleExpression: 'rate(15 minutes)',
+    });
+    new CloudwatchEventTarget(this, 'pending-sweep-target', {
+      rule: sweepRule.name,
+      arn: this.notificationFunction.functionArn,
+      input: JSON.stringify({ sweep: 'pending-emissions' }),
+      retryPolicy: { maximumRetryAttempts: 0 },
+    });
+    this.notificationFunction.allowInvokeFrom('invoke-from-pending-sweep', 'events.amazonaws.com', sweepRule.arn);
+    new CloudwatchMetricAlarm(this, 'pending-access-alarm', {
+      alarmName: `${p}-marketplace-pending-access-changes`,
+      alarmDescription: 'Marketplace access changes (onboarding/offboarding) have not reached the control plane for an hour.',
+      namespace: 'SBT/Marketplace',
+      metricName: 'PendingAccessChanges',
+      dimensions: { ProductCode: props.productCode },
+      statistic: 'Minimum',
+      period: 900,
+      evaluationPeriods: 4,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: props.alarmActions ?? [],
     });
     const snsOpts = typeof sns === 'object' ? sns : {};
     const topics = sns
@@ -178,7 +288,12 @@ export class MarketplaceSaaSProduct extends Construct {
         ...props.metering,
         alarmActions: props.alarmActions,
         deletionProtection: props.deletionProtection,
+        subscribersTable: { name: this.subscribers.tableName, arn: this.subscribers.tableArn },
       });
+      // Final usage at cancellation: the notification consumer runs the same metering code for the ended buyer
+      // (AWS accepts usage for only about an hour after the agreement ends; the hourly job may be too late).
+      for (const [k, v] of Object.entries(this.metering.environment)) this.notificationFunction.addEnvironment(k, v);
+      for (const st of this.metering.statements) this.notificationFunction.addToRolePolicy(st);
     }
 
     if (props.adminJwt) {
@@ -188,7 +303,7 @@ export class MarketplaceSaaSProduct extends Construct {
         description: 'Admin: list, get and delete AWS Marketplace subscribers',
         timeout: 10,
         environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-subscribers' },
-        statements: [this.subscribers.writeStatement(), putEvents],
+        statements: [this.subscribers.writeStatement(), putEvents, tenantStatement],
       });
       const read = props.adminReadScope ?? SCOPES.tenantRead;
       const write = props.adminWriteScope ?? SCOPES.tenantWrite;
@@ -207,10 +322,28 @@ export class MarketplaceSaaSProduct extends Construct {
         productName: o.productName,
         geoRestrictionLocations: o.geoRestrictionLocations,
         priceClass: o.priceClass,
+        domain: o.domain,
+        webAclArn: o.webAclArn,
       });
-      // 302-to-page variant: the landing route sends the browser to the page with the token.
+      // 302-to-page variant: the landing route sends the browser to the page (the session cookie carries the buyer).
       this.registerFunction.addEnvironment('REGISTRATION_PAGE_URL', `${this.page.url}/index.html`);
     }
+    this.limitBuyerRoutes(props.buyerRateLimit ?? 20, props.buyerBurstLimit ?? 40);
+  }
+
+  /**
+   * Separate throttling for the buyer-facing routes (route settings of the stage; the stage default stays the admin
+   * routes' limit). The stage must wait for the routes: route settings name existing route keys.
+   */
+  private limitBuyerRoutes(rate: number, burst: number): void {
+    const stage = this.api.stage;
+    if (!stage) return;
+    stage.putRouteSettings(
+      ['POST /landing', 'POST /register'].map((routeKey) => ({ routeKey, throttlingRateLimit: rate, throttlingBurstLimit: burst })),
+    );
+    // depends_on takes bare addresses (`type.name`), resolved at synth (the stack allocates role-named ids).
+    const routes = this.api.node.findAll().filter((c): c is Apigatewayv2Route => c instanceof Apigatewayv2Route);
+    stage.addOverride('depends_on', Lazy.anyValue({ produce: () => routes.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
   }
 
   /** The URL to enter as the listing's fulfillment URL. */

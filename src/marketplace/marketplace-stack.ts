@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type Construct } from '../core/cdktf';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
-import { MarketplaceSaaSProduct, type MarketplaceNotificationOptions } from './marketplace-saas-product';
+import { MarketplaceSaaSProduct, checkMarketplaceConfig, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
 
 export interface MarketplaceStackProps extends SbtStackProps {
@@ -13,6 +13,18 @@ export interface MarketplaceStackProps extends SbtStackProps {
   readonly notifications?: MarketplaceNotificationOptions;
   /** Control-plane event bus ARN (variable `event_bus_arn`). Root mode needs it from props or `-var`. */
   readonly eventBusArn?: string;
+  /**
+   * The control plane's tenant / tenant-registration tables (variables `tenant_table_name`,
+   * `tenant_registration_table_name`; control-plane outputs of the same names). Marketplace buyers become tenants
+   * through the control plane's own registration path. Root mode: tokens from the control-plane stack are used as is.
+   */
+  readonly tenantTableName?: string;
+  readonly tenantRegistrationTableName?: string;
+  /** Contract dimensions from lowest to highest tier (variable `tier_dimensions`). @default [] */
+  readonly tierDimensions?: string[];
+  /** Buyer-facing route limits (variables `buyer_rate_limit`, `buyer_burst_limit`). @default 20 / 40 */
+  readonly buyerRateLimit?: number;
+  readonly buyerBurstLimit?: number;
   /** Source of onboarding/offboarding events (variable `control_plane_event_source`). @default 'sbt.control.plane' */
   readonly controlPlaneEventSource?: string;
   /** Seller e-mail (SES identity) told about new subscribers (variable `seller_email`). @default '' (off) */
@@ -25,8 +37,21 @@ export interface MarketplaceStackProps extends SbtStackProps {
    * plane's Cognito user pool. Root mode without it builds no admin routes; module mode always has them.
    */
   readonly adminJwt?: { readonly issuer: string; readonly audience: string[] };
-  /** Registration page: false to skip; geo restriction list (variable `geo_restriction_locations`, default []). */
-  readonly registrationPage?: false | { readonly geoRestrictionLocations?: string[]; readonly productName?: string };
+  /**
+   * Registration page: false to skip; geo restriction list (variable `geo_restriction_locations`, default []);
+   * custom domain (variables `registration_domain_aliases`, `registration_certificate_arn` — ACM in us-east-1,
+   * '' = CloudFront's host) and WAF (variable `registration_web_acl_arn`, CLOUDFRONT scope, '' = none).
+   */
+  readonly registrationPage?:
+    | false
+    | {
+        readonly geoRestrictionLocations?: string[];
+        readonly productName?: string;
+        readonly domain?: { readonly aliases: string[]; readonly certificateArn: string };
+        readonly webAclArn?: string;
+      };
+  /** Custom domain of the fulfillment URL when there is no page (HTTP API, regional certificate). */
+  readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
   /** Alarm actions (variable `alarm_action_arns`). @default [] */
   readonly alarmActions?: string[];
   /** Variable `deletion_protection`. @default true */
@@ -46,6 +71,8 @@ export class MarketplaceStack extends SbtStack {
     super(scope, id, props);
     this.useStableAddresses('marketplace');
     const root = this.mode === 'root';
+    // Literal settings that cannot work fail here, at synth; module inputs get the same rules as variable validations.
+    checkMarketplaceConfig(this.node.path, props);
     this.usEast1 = new AwsProvider(this, 'aws_us_east_1', {
       alias: 'us_east_1',
       region: 'us-east-1',
@@ -66,6 +93,30 @@ export class MarketplaceStack extends SbtStack {
             default: root ? props.eventBusArn : undefined,
             validation: inputValidation.eventBusArn('event_bus_arn'),
           });
+    const tableInput = (name: string, value: string | undefined, what: string) =>
+      root && value && Token.isUnresolved(value)
+        ? value
+        : this.stringInput(name, {
+            description: `Name of the control plane's ${what} table (control-plane output ${name}); Marketplace buyers become tenants through the control plane's registration path.`,
+            default: root ? value : undefined,
+            validation: { condition: `\${length(var.${name}) > 0}`, errorMessage: `${name} must name the control plane's ${what} table.` },
+          });
+    const tenantTable = tableInput('tenant_table_name', props.tenantTableName, 'tenant');
+    const registrationTable = tableInput('tenant_registration_table_name', props.tenantRegistrationTableName, 'tenant registration');
+    const tierDimensions = this.listInput('tier_dimensions', {
+      description: "Contract dimensions from lowest to highest tier; the tenant's tier is the highest the buyer is entitled to. Empty: the entitled dimensions joined with '+'.",
+      default: props.tierDimensions ?? [],
+    });
+    const buyerRate = this.numberInput('buyer_rate_limit', {
+      description: 'Requests per second of the buyer-facing routes (/landing, /register), separate from the admin routes.',
+      default: props.buyerRateLimit ?? 20,
+      validation: { condition: '${var.buyer_rate_limit > 0}', errorMessage: 'buyer_rate_limit must be positive.' },
+    });
+    const buyerBurst = this.numberInput('buyer_burst_limit', {
+      description: 'Burst of the buyer-facing routes.',
+      default: props.buyerBurstLimit ?? 40,
+      validation: { condition: '${var.buyer_burst_limit > 0}', errorMessage: 'buyer_burst_limit must be positive.' },
+    });
     const source = this.stringInput('control_plane_event_source', {
       description: 'Source of the onboarding/offboarding events; keep the control plane source so its rules match.',
       default: props.controlPlaneEventSource ?? 'sbt.control.plane',
@@ -78,6 +129,10 @@ export class MarketplaceStack extends SbtStack {
     const required = this.listInput('registration_required_fields', {
       description: 'Registration form fields the buyer must fill in (names; labels derive from them).',
       default: root ? (props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS) : undefined,
+      // Without the page there is no form: required fields would make the fulfillment URL answer 400 to everyone.
+      ...(props.registrationPage === false
+        ? { validation: { condition: '${length(var.registration_required_fields) == 0}', errorMessage: 'registration_required_fields must be empty: this module has no registration page, so the fulfillment URL has no form.' } }
+        : {}),
     });
     const optional = this.listInput('registration_optional_fields', {
       description: 'Optional registration form fields.',
@@ -122,6 +177,28 @@ export class MarketplaceStack extends SbtStack {
               default: props.registrationPage?.geoRestrictionLocations ?? [],
               validation: inputValidation.countryCodes('geo_restriction_locations'),
             }),
+            domain: {
+              aliases: this.listInput('registration_domain_aliases', {
+                description: 'Custom host names of the registration page and fulfillment URL (need registration_certificate_arn).',
+                default: props.registrationPage?.domain?.aliases ?? [],
+              }),
+              certificateArn: this.stringInput('registration_certificate_arn', {
+                description: "ACM certificate (us-east-1, CloudFront) covering registration_domain_aliases; '' = CloudFront's own host.",
+                default: props.registrationPage?.domain?.certificateArn ?? '',
+                validation: {
+                  condition: '${var.registration_certificate_arn == "" || (can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.registration_certificate_arn)) && length(var.registration_domain_aliases) > 0)}',
+                  errorMessage: 'registration_certificate_arn must be an ACM certificate in us-east-1 (CloudFront uses only those) and needs registration_domain_aliases.',
+                },
+              }),
+            },
+            webAclArn: this.stringInput('registration_web_acl_arn', {
+              description: "WAFv2 web ACL (scope CLOUDFRONT) in front of the page and the fulfillment URL; '' = none.",
+              default: props.registrationPage?.webAclArn ?? '',
+              validation: {
+                condition: '${var.registration_web_acl_arn == "" || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/", var.registration_web_acl_arn))}',
+                errorMessage: 'registration_web_acl_arn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…).',
+              },
+            }),
           };
 
     this.product = new MarketplaceSaaSProduct(this, 'product', {
@@ -130,6 +207,12 @@ export class MarketplaceStack extends SbtStack {
       pricingModel: props.pricingModel ?? MarketplacePricingModel.CONTRACTS_WITH_SUBSCRIPTION,
       usEast1Provider: this.usEast1,
       eventBusArn,
+      tenantTableName: tenantTable,
+      tenantRegistrationTableName: registrationTable,
+      tierDimensions,
+      buyerRateLimit: buyerRate,
+      buyerBurstLimit: buyerBurst,
+      apiDomain: props.apiDomain,
       controlPlaneEventSource: source,
       notifications: props.notifications,
       requiredFields: required,
@@ -149,7 +232,11 @@ export class MarketplaceStack extends SbtStack {
     this.output('subscribers_table_arn', this.product.subscribers.tableArn, 'ARN of the subscribers table (grant readers on it).');
     this.output('notification_queue_arn', this.product.notifications.queue.arn, 'ARN of the notification queue.');
     this.output('notification_dlq_arn', this.product.notifications.dlq.arn, 'ARN of the notification dead-letter queue (alarm on it).');
-    if (this.product.page) this.output('registration_page_url', this.product.page.url, 'Registration web page (CloudFront).');
+    if (this.product.page) {
+      this.output('registration_page_url', this.product.page.url, 'Registration web page (CloudFront, or the custom domain).');
+      this.output('registration_dns_target', this.product.page.dnsTarget, 'CloudFront host to point the custom domain (alias/CNAME) at.');
+    }
+    if (this.product.api.domainTarget) this.output('api_domain_target', this.product.api.domainTarget, 'DNS target of the fulfillment URL custom domain.');
     if (this.product.metering) {
       this.output('usage_table_name', this.product.metering.usageTable.name, 'Write usage records here (see docs/marketplace.md).');
       this.output('metering_ledger_table_name', this.product.metering.ledgerTable.name, 'One item per billed record with its Marketplace outcome.');

@@ -52,8 +52,8 @@ export class NotificationIngest extends Construct {
     this.dlq = new SqsQueue(this, 'dlq', { name: `${p}-marketplace-notifications-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
     this.queue = new SqsQueue(this, 'queue', {
       name: `${p}-marketplace-notifications`,
-      // ≥ 6 × the consumer timeout (AWS guidance for Lambda event sources).
-      visibilityTimeoutSeconds: 180,
+      // ≥ 6 × the consumer timeout (60 s; AWS guidance for Lambda event sources).
+      visibilityTimeoutSeconds: 360,
       messageRetentionSeconds: 1209600,
       sqsManagedSseEnabled: true,
       redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: this.dlq.arn, maxReceiveCount: props.maxReceiveCount ?? 5 }),

@@ -11,7 +11,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { Construct, Fn } from '../core/cdktf';
+import { Construct, Fn, Token } from '../core/cdktf';
 import { FileAsset } from '../core/file-asset';
 
 /** CloudFront managed policies (ids are global constants). */
@@ -25,6 +25,22 @@ export const PAGE_FILES: Record<string, string> = {
   'app.js': 'application/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
+
+function viewerCertificate(domain: RegistrationWebPageProps['domain']) {
+  const min = 'TLSv1.2_2021';
+  // On the default *.cloudfront.net certificate CloudFront ignores minimumProtocolVersion (TLS 1.0 stays
+  // accepted), so no floor is claimed there; it holds only with an own certificate (SNI).
+  if (!domain) return { cloudfrontDefaultCertificate: true };
+  const cert = domain.certificateArn;
+  if (!Token.isUnresolved(cert)) return { acmCertificateArn: cert, sslSupportMethod: 'sni-only', minimumProtocolVersion: min };
+  const on = Fn.startswith(cert, 'arn:');
+  return {
+    acmCertificateArn: Fn.conditional(on, cert, null),
+    sslSupportMethod: Fn.conditional(on, 'sni-only', null),
+    cloudfrontDefaultCertificate: Fn.conditional(on, false, true),
+    minimumProtocolVersion: min,
+  };
+}
 
 /** Folder of the static page, found from src/ or from the compiled dist/src/. */
 export function registrationPageDir(): string {
@@ -56,11 +72,12 @@ export interface RegistrationWebPageProps {
   /** CloudFront price class. @default 'PriceClass_100' */
   readonly priceClass?: string;
   /**
-   * Custom domain of the page with its ACM certificate (which CloudFront requires in us-east-1). Only with
-   * one does the TLS floor hold: on the default *.cloudfront.net certificate CloudFront ignores
-   * `minimumProtocolVersion` and accepts TLS 1.0. @default none — the distribution's own domain
+   * Custom domain: host names (CNAMEs) and an ACM certificate in us-east-1 covering them (CloudFront only uses
+   * certificates there). The fulfillment URL becomes `https://<first alias>/landing`. @default the CloudFront host
    */
-  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly domain?: { readonly aliases: string[]; readonly certificateArn: string };
+  /** WAFv2 web ACL ARN (scope CLOUDFRONT) in front of the page, /landing and /register. @default none */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -75,7 +92,7 @@ export class RegistrationWebPage extends Construct {
   /** Bucket of the page bucket's server access logs. */
   readonly logBucket: S3Bucket;
   readonly distribution: CloudfrontDistribution;
-  private readonly domainName?: string;
+  private readonly customHost?: string;
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
@@ -143,12 +160,17 @@ export class RegistrationWebPage extends Construct {
           locations: geo,
         },
       },
-      aliases: props.domain ? [props.domain.domainName] : undefined,
-      // The TLS floor holds only with an own certificate (SNI); the default certificate allows TLS 1.0.
-      viewerCertificate: props.domain
-        ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
-        : { cloudfrontDefaultCertificate: true },
+      aliases: props.domain?.aliases,
+      // Module inputs are tokens ('' = off): decided by Terraform; literals are decided here.
+      webAclId: props.webAclArn && Token.isUnresolved(props.webAclArn) ? Fn.conditional(Fn.startswith(props.webAclArn, 'arn:'), props.webAclArn, null) : props.webAclArn || undefined,
+      viewerCertificate: viewerCertificate(props.domain),
     });
+    const cert = props.domain?.certificateArn;
+    this.customHost = !props.domain
+      ? undefined
+      : Token.isUnresolved(cert)
+        ? Fn.conditional(Fn.startswith(cert!, 'arn:'), Fn.element(props.domain.aliases, 0), this.distribution.domainName)
+        : Fn.element(props.domain.aliases, 0);
 
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
@@ -246,7 +268,11 @@ export class RegistrationWebPage extends Construct {
 
   /** `https://<custom domain or distribution domain>` (no trailing slash). */
   get url(): string {
-    return `https://${this.domainName ?? this.distribution.domainName}`;
+    return `https://${this.customHost ?? this.distribution.domainName}`;
+  }
+  /** The CloudFront host to point the custom domain's DNS (alias / CNAME) at. */
+  get dnsTarget(): string {
+    return this.distribution.domainName;
   }
   /** The fulfillment URL to configure on the listing. */
   get fulfillmentUrl(): string {

@@ -20,6 +20,7 @@ export class SubscribersTable extends Construct {
   static readonly ACCOUNT_INDEX = 'customerAWSAccountIdIndex';
   static readonly CUSTOMER_IDENTIFIER_INDEX = 'customerIdentifierIndex';
   static readonly KIND_INDEX = 'kindIndex';
+  static readonly EMISSION_PENDING_INDEX = 'emissionPendingIndex';
   readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: SubscribersTableProps) {
@@ -28,16 +29,21 @@ export class SubscribersTable extends Construct {
       name: props.name,
       ...durableTable({ deletionProtection: props.deletionProtection }),
       hashKey: 'subscriberId',
+      // Registration-token bindings (`landing:<hash>`) expire; subscriber items never carry expiresAt.
+      ttl: { attributeName: 'expiresAt', enabled: true },
       attribute: [
         { name: 'subscriberId', type: 'S' },
         { name: 'customerAWSAccountId', type: 'S' },
         { name: 'customerIdentifier', type: 'S' },
         { name: 'kind', type: 'S' },
+        { name: 'emissionPending', type: 'S' },
       ],
       globalSecondaryIndex: [
         { name: SubscribersTable.ACCOUNT_INDEX, hashKey: 'customerAWSAccountId', rangeKey: 'subscriberId', projectionType: 'ALL' },
         { name: SubscribersTable.CUSTOMER_IDENTIFIER_INDEX, hashKey: 'customerIdentifier', projectionType: 'INCLUDE', nonKeyAttributes: ['kind'] },
         { name: SubscribersTable.KIND_INDEX, hashKey: 'kind', rangeKey: 'subscriberId', projectionType: 'ALL' },
+        // Sparse: access changes not yet applied in the control plane (retried by the sweep).
+        { name: SubscribersTable.EMISSION_PENDING_INDEX, hashKey: 'emissionPending', projectionType: 'KEYS_ONLY' },
       ],
     });
   }

@@ -14,6 +14,13 @@
  *    Success with the same MeteringRecordId (idempotent), a different quantity is DuplicateRecord (not billed);
  *    CustomerNotSubscribed for unknown/unsubscribed customers; TimestampOutOfBoundsException (whole batch) beyond
  *    24 h / month-end grace or in the future; injected UnprocessedRecords.
+ *  - Concurrent Agreements: `endAgreement()` models AWS's final reporting window (usage is accepted for about one
+ *    hour after "Purchase Agreement Ended", then CustomerNotSubscribed); `licenseStarts` refuses usage timestamped
+ *    before the licence started (InvalidLicenseException, "usage is within the license activation period");
+ *    UsageAllocations are validated (sum = Quantity, 1-5 tags) and kept on the billed record.
+ *  - `echo: 'documented'` answers LicenseArn records the way AWS's documented responses do: the echoed UsageRecord
+ *    spells the licence ARN in another form (`…:license:l-…` / `aws:license-manager:<region>:…:l-…`) and leaves out
+ *    CustomerAWSAccountId, so a client must match results on what it sent, not on echoed spellings.
  * `billed` is the list of records the fake would bill (first writes), which tests compare to the expected usage.
  */
 import { createHash } from 'crypto';
@@ -45,8 +52,13 @@ export interface BilledRecord {
   customerIdentifier?: string;
   dimension: string;
   hour: string;
+  /** The record's Timestamp as sent. */
+  timestamp: string;
   quantity: number;
   meteringRecordId: string;
+  allocations?: { quantity: number; tags?: Record<string, string> }[];
+  /** Fake clock when AWS accepted it. */
+  acceptedAt: number;
 }
 
 interface WireRecord {
@@ -56,9 +68,15 @@ interface WireRecord {
   CustomerIdentifier?: string;
   CustomerAWSAccountId?: string;
   LicenseArn?: string;
+  UsageAllocations?: { AllocatedUsageQuantity?: number; Tags?: { Key: string; Value: string }[] }[];
 }
 
 const HOUR = 3600_000;
+/** The licence id of any ARN spelling (what AWS keys a licence on). */
+const licId = (arn: string) => {
+  const last = arn.trim().split(/[:/]/).pop() ?? '';
+  return last.replace(/^lic-/, 'l-');
+};
 
 export class MarketplaceFake {
   meteringEndpoint = '';
@@ -72,6 +90,10 @@ export class MarketplaceFake {
   /** Dimensions the listing does not have: the whole request fails with InvalidUsageDimensionException. */
   readonly invalidDimensions = new Set<string>();
   readonly billed: BilledRecord[] = [];
+  /** Licence id (l-…) → when its agreement ended (epoch ms): usage accepted for one more hour. */
+  readonly agreementEnds = new Map<string, number>();
+  /** Licence id (l-…) → licence start (epoch ms): earlier timestamps are InvalidLicenseException. */
+  readonly licenseStarts = new Map<string, number>();
   readonly calls: { target: string; at: number; throttled?: boolean; records?: number }[] = [];
   private readonly ledger = new Map<string, BilledRecord>();
   private accepted: number[] = [];
@@ -88,6 +110,8 @@ export class MarketplaceFake {
       now?: () => number;
       /** Set AWS_ENDPOINT_URL_* for the SDK. @default true */
       setEnv?: boolean;
+      /** How results echo LicenseArn records. @default 'exact' */
+      echo?: 'exact' | 'documented';
     } = {},
   ) {}
 
@@ -137,6 +161,10 @@ export class MarketplaceFake {
   addToken(token: string, customer: FakeCustomer): void {
     this.tokens.set(token, customer);
     this.products.add(customer.ProductCode);
+  }
+  /** The buyer's agreement ended at `atMs`: AWS takes usage for about one hour more (reference §3.7/§3.8). */
+  endAgreement(licenseArn: string, atMs: number): void {
+    this.agreementEnds.set(licId(licenseArn), atMs);
   }
   expireToken(token: string): void {
     this.tokens.set(token, 'expired');
@@ -233,6 +261,17 @@ export class MarketplaceFake {
         return [400, { __type: 'ValidationException', message: 'ProductCode is required for records without LicenseArn' }];
       if (r.LicenseArn && productCode)
         return [400, { __type: 'ValidationException', message: 'do not send ProductCode with LicenseArn records' }];
+      if (r.LicenseArn && this.licenseStarts.has(licId(r.LicenseArn)) && r.Timestamp * 1000 < this.licenseStarts.get(licId(r.LicenseArn))!)
+        return [400, { __type: 'InvalidLicenseException', message: 'usage is outside the license activation period' }];
+      if (r.Quantity !== undefined && (!Number.isInteger(r.Quantity) || r.Quantity < 0 || r.Quantity > 2147483647))
+        return [400, { __type: 'ValidationException', message: `Quantity ${r.Quantity} must be 0..2147483647` }];
+      if (r.UsageAllocations) {
+        const sum = r.UsageAllocations.reduce((n, a) => n + (a.AllocatedUsageQuantity ?? 0), 0);
+        if (r.UsageAllocations.length < 1 || r.UsageAllocations.length > 2500 || sum !== (r.Quantity ?? 0))
+          return [400, { __type: 'InvalidUsageAllocationsException', message: 'allocations must be 1-2500 and sum to Quantity' }];
+        if (r.UsageAllocations.some((a) => a.Tags !== undefined && (a.Tags.length < 1 || a.Tags.length > 5)))
+          return [400, { __type: 'InvalidTagException', message: 'an allocation has 1-5 tags' }];
+      }
       const ts = r.Timestamp * 1000;
       const d = new Date(ts);
       const monthGrace = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, 6);
@@ -248,22 +287,30 @@ export class MarketplaceFake {
         continue;
       }
       const who = r.LicenseArn ?? r.CustomerAWSAccountId ?? r.CustomerIdentifier ?? '';
+      const echo = this.echoOf(r);
+      const ended = r.LicenseArn ? this.agreementEnds.get(licId(r.LicenseArn)) : undefined;
+      if (ended !== undefined && clock >= ended + HOUR) {
+        Results.push({ UsageRecord: echo, Status: 'CustomerNotSubscribed' });
+        continue;
+      }
       if (
+        (r.LicenseArn && this.notSubscribed.has(licId(r.LicenseArn))) ||
         !who ||
         this.notSubscribed.has(who) ||
         (r.CustomerAWSAccountId && this.notSubscribed.has(r.CustomerAWSAccountId)) ||
         (r.CustomerIdentifier && this.notSubscribed.has(r.CustomerIdentifier))
       ) {
-        Results.push({ UsageRecord: r, Status: 'CustomerNotSubscribed' });
+        Results.push({ UsageRecord: echo, Status: 'CustomerNotSubscribed' });
         continue;
       }
       const hour = new Date(Math.floor((r.Timestamp * 1000) / HOUR) * HOUR).toISOString();
-      const scope = r.LicenseArn ? `license:${r.LicenseArn}` : `product:${productCode}`;
+      // AWS keys a licence on its id, whatever ARN spelling the request used.
+      const scope = r.LicenseArn ? `license:${licId(r.LicenseArn)}` : `product:${productCode}`;
       const key = `${scope}|${r.CustomerAWSAccountId ?? r.CustomerIdentifier}|${r.Dimension}|${hour}`;
       const quantity = r.Quantity ?? 0;
       const prior = this.ledger.get(key);
       if (prior) {
-        Results.push({ UsageRecord: r, MeteringRecordId: prior.meteringRecordId, Status: prior.quantity === quantity ? 'Success' : 'DuplicateRecord' });
+        Results.push({ UsageRecord: echo, MeteringRecordId: prior.meteringRecordId, Status: prior.quantity === quantity ? 'Success' : 'DuplicateRecord' });
         continue;
       }
       const meteringRecordId = createHash('sha256').update(key).digest('hex').slice(0, 32);
@@ -275,13 +322,30 @@ export class MarketplaceFake {
         customerIdentifier: r.CustomerIdentifier,
         dimension: r.Dimension,
         hour,
+        timestamp: new Date(r.Timestamp * 1000).toISOString(),
         quantity,
         meteringRecordId,
+        allocations: r.UsageAllocations?.map((a) => ({
+          quantity: a.AllocatedUsageQuantity ?? 0,
+          ...(a.Tags ? { tags: Object.fromEntries(a.Tags.map((t) => [t.Key, t.Value])) } : {}),
+        })),
+        acceptedAt: clock,
       };
       this.ledger.set(key, rec);
       this.billed.push(rec);
-      Results.push({ UsageRecord: r, MeteringRecordId: meteringRecordId, Status: 'Success' });
+      Results.push({ UsageRecord: echo, MeteringRecordId: meteringRecordId, Status: 'Success' });
     }
     return [200, { Results, UnprocessedRecords }];
+  }
+
+  /** The UsageRecord a result echoes. */
+  private echoOf(r: WireRecord): WireRecord {
+    if (this.options.echo !== 'documented' || !r.LicenseArn) return r;
+    const id = licId(r.LicenseArn);
+    const acct = r.CustomerAWSAccountId ?? '123456789012';
+    // The other documented spelling of the same licence, and no CustomerAWSAccountId.
+    const other = r.LicenseArn.includes(':license:') ? `aws:license-manager:us-east-1:${acct}:${id}` : `arn:aws:license-manager::${acct}:license:${id}`;
+    const { CustomerAWSAccountId: _a, ...rest } = r;
+    return { ...rest, LicenseArn: other };
   }
 }

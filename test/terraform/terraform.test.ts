@@ -38,6 +38,8 @@ const MODULE_VARS: Record<string, string> = {
     'registration_required_fields = ["companyName"]',
     'admin_jwt_issuer             = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example"',
     'admin_jwt_audience           = ["client-id"]',
+    'tenant_table_name              = "acme-tenants"',
+    'tenant_registration_table_name = "acme-tenant-registrations"',
   ].join('\n'),
 };
 

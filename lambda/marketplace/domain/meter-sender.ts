@@ -10,7 +10,7 @@
  * Records of one request share one product (legacy ProductCode at request level; CA records carry LicenseArn).
  */
 import { BatchMeterUsageCommand, type MarketplaceMeteringClient, type UsageRecord } from '@aws-sdk/client-marketplace-metering';
-import { chunk, recordKey } from './metering';
+import { chunk, matchResults } from './metering';
 
 export type SendStatus = 'Success' | 'DuplicateRecord' | 'CustomerNotSubscribed' | 'Failed' | 'Unprocessed';
 
@@ -83,7 +83,7 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
   const base = o.backoffBaseMs ?? 100;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = o.random ?? Math.random;
-  const results = new Map<string, SendResult>();
+  const out = new Map<string, SendResult>();
   const backoff = (attempt: number) => sleep(Math.floor(random() * Math.min(5000, base * 2 ** attempt)));
 
   // One product per request.
@@ -101,7 +101,7 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
 
   const retryLater = async (job: Job, why: string) => {
     if (job.attempt + 1 >= maxAttempts || o.shouldStop?.()) {
-      for (const it of job.items) results.set(it.key, { status: 'Unprocessed', error: why });
+      for (const it of job.items) out.set(it.key, { status: 'Unprocessed', error: why });
       return;
     }
     await backoff(job.attempt);
@@ -114,15 +114,15 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
       const res = await o.client.send(
         new BatchMeterUsageCommand({ ProductCode: job.productCode, UsageRecords: job.items.map((i) => i.record) }),
       );
-      const byKey = new Map(job.items.map((i) => [recordKey(i.record), i]));
-      for (const r of res.Results ?? []) {
-        const it = r.UsageRecord && byKey.get(recordKey(r.UsageRecord));
-        if (!it) continue;
-        byKey.delete(recordKey(r.UsageRecord!));
-        results.set(it.key, { status: (r.Status as SendStatus) ?? 'Failed', meteringRecordId: r.MeteringRecordId });
+      // Matched on what this request sent (dimension, hour, licence or customer), not on echoed spellings.
+      const results = res.Results ?? [];
+      const { matched, unmatched } = matchResults(job.items, results);
+      for (const [it, idx] of matched) {
+        const r = results[idx];
+        out.set(it.key, { status: (r.Status as SendStatus) ?? 'Failed', meteringRecordId: r.MeteringRecordId });
       }
+      const leftover = unmatched;
       // UnprocessedRecords, and anything the service did not mention, are retried.
-      const leftover = [...byKey.values()];
       if (leftover.length) await retryLater({ ...job, items: leftover }, 'UnprocessedRecords');
     } catch (e) {
       if (isRetryable(e)) return retryLater(job, (e as Error).name ?? 'retryable error');
@@ -132,7 +132,7 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
         return;
       }
       const err = e as Error;
-      results.set(job.items[0].key, { status: 'Failed', error: `${err.name}: ${err.message}` });
+      out.set(job.items[0].key, { status: 'Failed', error: `${err.name}: ${err.message}` });
     }
   };
 
@@ -153,5 +153,5 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
     };
     pump();
   });
-  return results;
+  return out;
 }

@@ -19,9 +19,23 @@
  * alarm watches.
  */
 import type { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'crypto';
-import { HOUR_MS, aggregate, cutoffOf, invalidReason, usageRecordOf, type RawUsage } from './metering';
+import { customerKey, licenseIdOf, licenseKey } from './identity';
+import {
+  HOUR_MS,
+  MAX_ALLOCATIONS,
+  MAX_QUANTITY,
+  aggregate,
+  cutoffOf,
+  identityKey,
+  invalidReason,
+  tagSetId,
+  usageRecordOf,
+  usageTimeMs,
+  type Allocations,
+  type RawUsage,
+} from './metering';
 import { sendUsage, type RateLimiter, type SendItem } from './meter-sender';
 
 export const USAGE_PENDING_INDEX = 'pendingIndex';
@@ -51,12 +65,38 @@ export interface MeteringJobDeps {
   retentionDays?: number;
   /** Query page size (tests force pagination with a small one). @default DynamoDB's 1 MB pages */
   pageSize?: number;
+  /**
+   * The subscribers table: usage is billed to the subscriber's canonical identity (a legacy CustomerIdentifier
+   * record of a buyer who has a licence is billed on the licence — no second record for the same hour across the
+   * ProductCode → LicenseArn migration), sent with the licence ARN spelling ResolveCustomer gave, and never
+   * timestamped before the licence started. @default no lookup (records are billed as written)
+   */
+  subscribersTable?: string;
+}
+
+/** Whose usage a final flush sends (any of the fields; a subscriber item gives all it knows). */
+export interface FinalUsageTarget {
+  licenseArn?: string;
+  customerAWSAccountId?: string;
+  customerIdentifier?: string;
+}
+
+export interface MeteringRunOptions {
+  /**
+   * Final flush at cancellation (Purchase Agreement Ended / unsubscribe-pending / License Deprovisioned): AWS
+   * accepts usage for only about an hour after the agreement ends, so the usage of these buyers is sent now —
+   * including the hour still running — instead of after the hour closes. Usage that arrives for an hour already
+   * sent is late (recorded, DLQ, alarm).
+   */
+  finalFor?: FinalUsageTarget[];
 }
 
 export interface MeteringJobReport {
   aggregated: number;
   invalid: number;
   late: number;
+  /** Records whose hourly sum would exceed BatchMeterUsage's Quantity bound (2147483647). */
+  overflow: number;
   claimed: number;
   sent: number;
   duplicate: number;
@@ -71,15 +111,99 @@ const expiresAt = (d: MeteringJobDeps) => Math.floor(Date.now() / 1000) + (d.ret
 
 const isCondFail = (e: unknown) => ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((e as { name?: string })?.name ?? '');
 
-export async function runMeteringJob(d: MeteringJobDeps): Promise<MeteringJobReport> {
+export async function runMeteringJob(d: MeteringJobDeps, o: MeteringRunOptions = {}): Promise<MeteringJobReport> {
   const now = d.now ?? Date.now;
-  const report: MeteringJobReport = { aggregated: 0, invalid: 0, late: 0, claimed: 0, sent: 0, duplicate: 0, notSubscribed: 0, failed: 0, retryLater: 0 };
-  await aggregatePending(d, now, report);
-  await sendClosed(d, now, report);
+  const report: MeteringJobReport = { aggregated: 0, invalid: 0, late: 0, overflow: 0, claimed: 0, sent: 0, duplicate: 0, notSubscribed: 0, failed: 0, retryLater: 0 };
+  await aggregatePending(d, now, report, o.finalFor);
+  await sendClosed(d, now, report, o.finalFor);
   return report;
 }
 
-async function aggregatePending(d: MeteringJobDeps, now: () => number, report: MeteringJobReport) {
+type Pending = RawUsage & { customerKey: string; recordId: string; notBeforeMs?: number };
+
+/**
+ * Resolves a usage record to the subscriber it bills (cached per run): the licence when the buyer has one, in the
+ * spelling ResolveCustomer returned, and the licence start (agreement start, else first License Updated).
+ */
+class IdentityResolver {
+  private readonly cache = new Map<string, Record<string, unknown> | undefined>();
+  constructor(private readonly d: MeteringJobDeps) {}
+
+  private async subscriber(key: string, load: () => Promise<Record<string, unknown> | undefined>) {
+    if (!this.cache.has(key)) this.cache.set(key, await load());
+    return this.cache.get(key);
+  }
+
+  async resolve(r: Pending): Promise<Pending> {
+    const table = this.d.subscribersTable;
+    if (!table) return r;
+    let sub: Record<string, unknown> | undefined;
+    if (r.licenseArn) {
+      const id = licenseKey(r.licenseArn);
+      sub = await this.subscriber(id, async () => (await this.d.db.send(new GetCommand({ TableName: table, Key: { subscriberId: id } }))).Item);
+    } else if (r.customerIdentifier) {
+      const ci = r.customerIdentifier.trim();
+      sub = await this.subscriber(customerKey(ci), async () => {
+        // The index projects only `kind`: read the matching items themselves.
+        const q = await this.d.db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'customerIdentifierIndex',
+            KeyConditionExpression: 'customerIdentifier = :c',
+            ExpressionAttributeValues: { ':c': ci },
+          }),
+        );
+        const ids = (q.Items ?? []).filter((i) => i.kind === 'subscriber').map((i) => String(i.subscriberId));
+        // Prefer the licence item (registered under Concurrent Agreements) over a parked legacy one.
+        ids.sort((a, b) => Number(b.startsWith('license:')) - Number(a.startsWith('license:')));
+        for (const id of ids) {
+          const it = (await this.d.db.send(new GetCommand({ TableName: table, Key: { subscriberId: id } }))).Item;
+          if (it) return it;
+        }
+        return undefined;
+      });
+    }
+    if (!sub) return r;
+    const out: Pending = { ...r };
+    if (typeof sub.licenseArn === 'string' && typeof sub.customerAWSAccountId === 'string') {
+      if (!r.licenseArn || licenseIdOf(r.licenseArn) === licenseIdOf(sub.licenseArn)) {
+        out.licenseArn = sub.licenseArn;
+        out.customerAWSAccountId = sub.customerAWSAccountId;
+        out.customerIdentifier = undefined;
+      }
+    }
+    const start = [sub.agreementStartTime, sub.licenseStartedAt].map((v) => (typeof v === 'string' ? Date.parse(v) : NaN)).find((v) => !Number.isNaN(v));
+    if (start !== undefined && out.licenseArn) out.notBeforeMs = start;
+    return out;
+  }
+}
+
+/** A final flush folds only its buyers' pending records (matched on account, customer id or licence as written). */
+function pendingFilter(targets: FinalUsageTarget[] | undefined) {
+  if (!targets) return undefined;
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  targets.forEach((t, i) => {
+    if (t.customerAWSAccountId) {
+      parts.push(`customerAWSAccountId = :pa${i}`);
+      values[`:pa${i}`] = t.customerAWSAccountId;
+    }
+    if (t.customerIdentifier) {
+      parts.push(`customerIdentifier = :pc${i}`);
+      values[`:pc${i}`] = t.customerIdentifier.trim();
+    }
+    if (t.licenseArn) {
+      parts.push(`licenseArn = :pl${i}`);
+      values[`:pl${i}`] = t.licenseArn;
+    }
+  });
+  return parts.length ? { expr: parts.join(' OR '), values } : undefined;
+}
+
+async function aggregatePending(d: MeteringJobDeps, now: () => number, report: MeteringJobReport, finalFor?: FinalUsageTarget[]) {
+  const resolver = new IdentityResolver(d);
+  const filter = pendingFilter(finalFor);
+  if (finalFor && !filter) return;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await d.db.send(
@@ -87,21 +211,34 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
         TableName: d.usageTable,
         IndexName: USAGE_PENDING_INDEX,
         KeyConditionExpression: '#p = :t',
+        ...(filter ? { FilterExpression: filter.expr } : {}),
         ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':t': 'true' },
+        ExpressionAttributeValues: { ':t': 'true', ...(filter?.values ?? {}) },
         ExclusiveStartKey: start,
         Limit: d.pageSize,
       }),
     );
     start = page.LastEvaluatedKey;
-    const valid: (RawUsage & { customerKey: string; recordId: string })[] = [];
+    const valid: Pending[] = [];
     for (const it of page.Items ?? []) {
       const why = invalidReason(it as Partial<RawUsage>);
       if (why) {
-        await markRecord(d, it, { invalid: why }).then((ok) => ok && report.invalid++);
+        if (await markRecord(d, it, { invalid: why })) {
+          report.invalid++;
+          await d.deadLetter?.([{ reason: 'invalid', error: why, record: it }]);
+        }
         continue;
       }
-      valid.push(it as RawUsage & { customerKey: string; recordId: string });
+      const r = await resolver.resolve(it as Pending);
+      if (r.notBeforeMs !== undefined && usageTimeMs(r.timestamp)! < r.notBeforeMs) {
+        const error = `usage at ${new Date(usageTimeMs(r.timestamp)!).toISOString()} is before the licence started (${new Date(r.notBeforeMs).toISOString()})`;
+        if (await markRecord(d, it, { invalid: error })) {
+          report.invalid++;
+          await d.deadLetter?.([{ reason: 'invalid', error, record: it }]);
+        }
+        continue;
+      }
+      valid.push(r);
     }
     // Group this page's records by bucket; one transaction per bucket and ≤ 99 records.
     const byBucket = new Map<string, typeof valid>();
@@ -136,17 +273,49 @@ async function markRecord(d: MeteringJobDeps, it: Record<string, unknown>, set: 
   }
 }
 
-async function foldIntoBucket(d: MeteringJobDeps, recs: (RawUsage & { customerKey: string; recordId: string })[], report: MeteringJobReport, now: () => number) {
+async function foldIntoBucket(d: MeteringJobDeps, recs: Pending[], report: MeteringJobReport, now: () => number) {
   const b = aggregate(recs)[0];
+  if (b.quantity > MAX_QUANTITY) {
+    // Several records of one transaction already exceed the bound: fold them one by one, so the bucket takes what
+    // fits and only the overflowing records are refused.
+    if (recs.length > 1) for (const r of recs) await foldIntoBucket(d, [r], report, now);
+    else await refuseOverflow(d, recs, b.bucketId, report);
+    return;
+  }
+  // Tagged usage (UsageAllocations): one ADD-ed quantity per tag set, next to the tags themselves.
+  const allocNames: Record<string, string> = {};
+  const allocValues: Record<string, unknown> = {};
+  const allocSets: string[] = [];
+  const allocAdds: string[] = [];
+  const bySet = new Map<string, { tags: Record<string, string>; quantity: number }>();
+  for (const r of recs) {
+    if (!r.tags) continue;
+    const id = tagSetId(r.tags);
+    const cur = bySet.get(id) ?? { tags: r.tags, quantity: 0 };
+    cur.quantity += r.quantity;
+    bySet.set(id, cur);
+  }
+  [...bySet.entries()].forEach(([id, a], i) => {
+    allocNames[`#aq${i}`] = `alloc_${id}`;
+    allocNames[`#at${i}`] = `allocTags_${id}`;
+    allocValues[`:aq${i}`] = a.quantity;
+    allocValues[`:at${i}`] = a.tags;
+    allocAdds.push(`#aq${i} :aq${i}`);
+    allocSets.push(`#at${i} = :at${i}`);
+  });
+  const notBefore = recs.map((r) => r.notBeforeMs).find((v) => v !== undefined);
   const ledgerUpdate = {
     Update: {
       TableName: d.ledgerTable,
       Key: { bucketId: b.bucketId },
       UpdateExpression:
-        'ADD #qty :q, recordCount :n SET #st = if_not_exists(#st, :open), #o = if_not_exists(#o, :t), hourMs = :h, #dim = :dim, cutoffMs = :c' +
-        (b.licenseArn ? ', licenseArn = :la, customerAWSAccountId = :acct' : ', customerIdentifier = :ci'),
-      ConditionExpression: 'attribute_not_exists(#st) OR #st = :open',
-      ExpressionAttributeNames: { '#st': 'state', '#o': 'open', '#qty': 'quantity', '#dim': 'dimension' },
+        `ADD #qty :q, recordCount :n${allocAdds.map((a) => `, ${a}`).join('')} SET #st = if_not_exists(#st, :open), #o = if_not_exists(#o, :t), hourMs = :h, #dim = :dim, cutoffMs = :c` +
+        (b.licenseArn ? ', licenseArn = :la, customerAWSAccountId = :acct' : ', customerIdentifier = :ci') +
+        (notBefore !== undefined ? ', notBeforeMs = if_not_exists(notBeforeMs, :nb)' : '') +
+        allocSets.map((a) => `, ${a}`).join(''),
+      // The bucket must still be open AND its hourly sum must stay within the Quantity bound.
+      ConditionExpression: '(attribute_not_exists(#st) OR #st = :open) AND (attribute_not_exists(#qty) OR #qty <= :room)',
+      ExpressionAttributeNames: { '#st': 'state', '#o': 'open', '#qty': 'quantity', '#dim': 'dimension', ...allocNames },
       ExpressionAttributeValues: {
         ':q': b.quantity,
         ':n': b.count,
@@ -155,7 +324,10 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: (RawUsage & { customerKe
         ':h': b.hourMs,
         ':dim': b.dimension,
         ':c': cutoffOf(b.hourMs),
+        ':room': MAX_QUANTITY - b.quantity,
         ...(b.licenseArn ? { ':la': b.licenseArn, ':acct': b.customerAWSAccountId } : { ':ci': b.customerIdentifier }),
+        ...(notBefore !== undefined ? { ':nb': notBefore } : {}),
+        ...allocValues,
       },
     },
   };
@@ -176,8 +348,19 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: (RawUsage & { customerKe
     if (!isCondFail(e)) throw e;
     const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-      // The bucket was claimed for sending already: these records are late for that hour.
-      for (const r of recs) if (await markRecord(d, r as unknown as Record<string, unknown>, { late: true, bucketId: b.bucketId })) report.late++;
+      const cur = (await d.db.send(new GetCommand({ TableName: d.ledgerTable, Key: { bucketId: b.bucketId }, ConsistentRead: true }))).Item;
+      if (cur && cur.state === 'OPEN') {
+        // Still open, so the hourly sum was the refusal: never put an out-of-range quantity on the wire.
+        if (recs.length > 1) for (const r of recs) await foldIntoBucket(d, [r], report, now);
+        else await refuseOverflow(d, recs, b.bucketId, report);
+        return;
+      }
+      // Late-usage policy: the hour was already sent (AWS keeps the first quantity of an hour; a second would only
+      // be a DuplicateRecord), so the record is marked `late`, counted, and put on the metering DLQ for the seller.
+      const late: Pending[] = [];
+      for (const r of recs) if (await markRecord(d, r as unknown as Record<string, unknown>, { late: true, bucketId: b.bucketId })) late.push(r);
+      report.late += late.length;
+      if (late.length) await d.deadLetter?.(late.map((r) => ({ reason: 'late', bucketId: b.bucketId, bucketState: cur?.state, record: r })));
       return;
     }
     // Some record was folded concurrently by another run: retry one by one.
@@ -185,7 +368,52 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: (RawUsage & { customerKe
   }
 }
 
-async function sendClosed(d: MeteringJobDeps, now: () => number, report: MeteringJobReport) {
+async function refuseOverflow(d: MeteringJobDeps, recs: Pending[], bucketId: string, report: MeteringJobReport) {
+  const error = `the hourly sum of ${bucketId} would exceed ${MAX_QUANTITY} (BatchMeterUsage Quantity bound)`;
+  for (const r of recs) {
+    if (await markRecord(d, r as unknown as Record<string, unknown>, { invalid: error })) {
+      report.overflow++;
+      await d.deadLetter?.([{ reason: 'overflow', error, record: r }]);
+    }
+  }
+}
+
+/** Filter of the open-bucket Query for a final flush: the targets' buckets only. */
+function finalFilter(targets: FinalUsageTarget[]) {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  targets.forEach((t, i) => {
+    if (t.licenseArn) {
+      parts.push(`begins_with(bucketId, :fl${i})`);
+      values[`:fl${i}`] = `${identityKey({ licenseArn: t.licenseArn, customerAWSAccountId: t.customerAWSAccountId })}#`;
+      if (!t.customerAWSAccountId) values[`:fl${i}`] = `L:${licenseIdOf(t.licenseArn)}:`;
+    }
+    if (t.customerIdentifier) {
+      parts.push(`begins_with(bucketId, :fc${i})`);
+      values[`:fc${i}`] = `${identityKey({ customerIdentifier: t.customerIdentifier })}#`;
+    }
+    if (!t.licenseArn && !t.customerIdentifier && t.customerAWSAccountId) {
+      parts.push(`customerAWSAccountId = :fa${i}`);
+      values[`:fa${i}`] = t.customerAWSAccountId;
+    }
+  });
+  return parts.length ? { expr: parts.join(' OR '), values } : undefined;
+}
+
+function allocationsOf(item: Record<string, unknown>): Allocations {
+  const out: Allocations = {};
+  for (const [k, v] of Object.entries(item)) {
+    if (!k.startsWith('alloc_')) continue;
+    const id = k.slice('alloc_'.length);
+    const tags = item[`allocTags_${id}`];
+    if (tags && typeof tags === 'object') out[id] = { tags: tags as Record<string, string>, quantity: Number(v) };
+  }
+  return out;
+}
+
+async function sendClosed(d: MeteringJobDeps, now: () => number, report: MeteringJobReport, finalFor?: FinalUsageTarget[]) {
+  const filter = finalFor ? finalFilter(finalFor) : undefined;
+  if (finalFor && !filter) return;
   const owner = randomUUID();
   const closeDelay = d.closeDelayMs ?? 10 * 60_000;
   const lease = d.leaseMs ?? 10 * 60_000;
@@ -199,8 +427,10 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
         TableName: d.ledgerTable,
         IndexName: LEDGER_OPEN_INDEX,
         KeyConditionExpression: '#o = :t AND hourMs <= :closed',
+        // A final flush takes every started hour of its buyers (the running one too); the hourly run closed hours.
+        ...(filter ? { FilterExpression: filter.expr } : {}),
         ExpressionAttributeNames: { '#o': 'open' },
-        ExpressionAttributeValues: { ':t': 'true', ':closed': t0 - HOUR_MS - closeDelay },
+        ExpressionAttributeValues: { ':t': 'true', ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay, ...(filter?.values ?? {}) },
         ExclusiveStartKey: start,
         Limit: d.pageSize,
       }),
@@ -233,6 +463,7 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
   const toSend = claimed.filter((c) => Number(c.item.cutoffMs) > now());
   for (const c of expired) await finish(d, owner, c.bucketId, 'FAILED', { error: 'cutoff passed before the record could be sent' }, c.item, report);
 
+  const byIdEarly = new Map(toSend.map((c) => [c.bucketId, c.item]));
   const items: SendItem[] = toSend.map(({ bucketId, item }) => ({
     key: bucketId,
     productCode: item.licenseArn ? undefined : d.productCode,
@@ -243,8 +474,17 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
       dimension: item.dimension as string,
       hourMs: Number(item.hourMs),
       quantity: Number(item.quantity),
+      notBeforeMs: item.notBeforeMs === undefined ? undefined : Number(item.notBeforeMs),
+      allocations: allocationsOf(item),
     }),
   }));
+  // More tag sets than one record may carry (2500) can never be sent: refuse them visibly.
+  for (const it of [...items]) {
+    if ((it.record.UsageAllocations?.length ?? 0) > MAX_ALLOCATIONS) {
+      items.splice(items.indexOf(it), 1);
+      await finish(d, owner, it.key, 'FAILED', { error: `more than ${MAX_ALLOCATIONS} tag sets in one hour` }, byIdEarly.get(it.key)!, report);
+    }
+  }
   const results = items.length
     ? await sendUsage(items, { client: d.metering, limiter: d.limiter, sleep: d.sleep, maxAttempts: d.maxAttempts, shouldStop: d.shouldStop })
     : new Map();
@@ -298,8 +538,9 @@ async function finish(
   item: Record<string, unknown>,
   report: MeteringJobReport,
 ) {
-  // DLQ before the mark: a crash in between re-sends to the DLQ (at-least-once) rather than losing the alert.
-  if (state === 'FAILED') {
+  // Everything AWS refused (or we could not send) goes to the DLQ — never only a stored state. DLQ before the
+  // mark: a crash in between re-sends to the DLQ (at-least-once) rather than losing the alert.
+  if (state !== 'SENT') {
     const { leaseOwner: _owner, leaseUntil: _until, open: _open, ...record } = item;
     await d.deadLetter?.([{ ...record, state, ...extra }]);
   }

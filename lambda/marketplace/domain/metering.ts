@@ -4,12 +4,20 @@
  * which BatchMeterUsage treats as idempotent ("Identical requests are idempotent"), while a different quantity
  * for the same hour would be a DuplicateRecord and is never billed.
  */
-import type { UsageRecord } from '@aws-sdk/client-marketplace-metering';
+import type { UsageAllocation, UsageRecord } from '@aws-sdk/client-marketplace-metering';
+import { createHash } from 'crypto';
+import { licenseIdOf, normalizeLicenseId } from './identity';
 
 export const HOUR_MS = 3600_000;
 export const MAX_RECORDS_PER_REQUEST = 25;
 /** "each request must be less than 1 MB"; keep a margin for the envelope. */
 export const MAX_REQUEST_BYTES = 1_000_000 - 4_096;
+
+/** BatchMeterUsage's Quantity bound (Integer 0..2147483647): the hourly SUM must stay within it too. */
+export const MAX_QUANTITY = 2147483647;
+/** UsageAllocations per record and tags per allocation (reference §3.3). */
+export const MAX_ALLOCATIONS = 2500;
+export const MAX_TAGS = 5;
 
 export const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
 
@@ -46,11 +54,38 @@ export interface RawUsage extends BillingIdentity {
   dimension: string;
   quantity: number;
   timestamp: unknown;
+  /** Cost-allocation tags of this usage (BatchMeterUsage UsageAllocations): 1–5 `{key: value}` pairs. */
+  tags?: Record<string, string>;
 }
 
+/**
+ * Billing identity of a bucket. The licence part is the normalised licence id (identity.ts), so every ARN spelling
+ * of one licence lands in one bucket — one record per licence, dimension and hour, never two.
+ */
 export function identityKey(i: BillingIdentity): string {
-  if (i.licenseArn) return `L:${i.licenseArn}:${i.customerAWSAccountId ?? ''}`;
-  return `C:${i.customerIdentifier ?? ''}`;
+  if (i.licenseArn) return `L:${licenseIdOf(i.licenseArn)}:${i.customerAWSAccountId ?? ''}`;
+  return `C:${(i.customerIdentifier ?? '').trim()}`;
+}
+
+/** Stable short name of one tag set (ledger attribute suffix). */
+export function tagSetId(tags: Record<string, string>): string {
+  const canonical = JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+const TAG_KEY = /^[a-zA-Z0-9+ \-=._:\/@]{1,100}$/;
+const TAG_VALUE = /^[a-zA-Z0-9+ \-=._:\/@]{1,256}$/;
+
+function tagsReason(tags: unknown): string | undefined {
+  if (tags === undefined) return undefined;
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return 'tags must be an object of 1-5 string pairs';
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length < 1 || entries.length > MAX_TAGS) return `tags must have 1-${MAX_TAGS} entries`;
+  for (const [k, v] of entries) {
+    if (!TAG_KEY.test(k)) return `tag key '${k.slice(0, 40)}' must be 1-100 characters of [a-zA-Z0-9+ -=._:/@]`;
+    if (typeof v !== 'string' || !TAG_VALUE.test(v)) return `tag '${k}' needs a value of 1-256 characters of [a-zA-Z0-9+ -=._:/@]`;
+  }
+  return undefined;
 }
 
 /** Deterministic ledger key of one billable record. */
@@ -64,6 +99,9 @@ export function invalidReason(r: Partial<RawUsage>): string | undefined {
   if (typeof r.quantity !== 'number' || !Number.isInteger(r.quantity) || r.quantity < 0 || r.quantity > 2147483647)
     return 'quantity must be an integer 0..2147483647';
   if (usageTimeMs(r.timestamp) === undefined) return 'timestamp must be epoch seconds, epoch milliseconds or ISO-8601';
+  const tags = tagsReason(r.tags);
+  if (tags) return tags;
+  if (r.licenseArn !== undefined && !normalizeLicenseId(r.licenseArn)) return 'licenseArn is not a licence ARN or id (l-…)';
   if (r.licenseArn) {
     if (!r.customerAWSAccountId || !/^[0-9]+$/.test(r.customerAWSAccountId)) return 'licenseArn needs customerAWSAccountId (digits)';
   } else if (!r.customerIdentifier) {
@@ -106,17 +144,65 @@ export function aggregate(records: RawUsage[]): Bucket[] {
   return [...out.values()];
 }
 
-/** The wire record of a bucket. Timestamp = start of the usage hour (never send-time). */
-export function usageRecordOf(b: Omit<Bucket, 'count' | 'bucketId'>): UsageRecord {
-  return b.licenseArn
-    ? { Timestamp: new Date(b.hourMs), Dimension: b.dimension, Quantity: b.quantity, LicenseArn: b.licenseArn, CustomerAWSAccountId: b.customerAWSAccountId }
-    : { Timestamp: new Date(b.hourMs), Dimension: b.dimension, Quantity: b.quantity, CustomerIdentifier: b.customerIdentifier };
+/** Quantity per tag set of a bucket (tag set id → tags and quantity). */
+export type Allocations = Record<string, { tags: Record<string, string>; quantity: number }>;
+
+/**
+ * The wire record of a bucket. Timestamp = start of the usage hour (never send-time), moved forward to the licence
+ * start when the licence began inside that hour: AWS refuses usage outside the licence activation period
+ * (InvalidLicenseException), and dedup is per hour, so the record stays in the same hour and stays deterministic.
+ * Tagged usage becomes UsageAllocations; untagged usage of the same bucket is one allocation without tags, so the
+ * allocations sum to Quantity as AWS requires.
+ */
+export function usageRecordOf(b: Omit<Bucket, 'count' | 'bucketId'> & { notBeforeMs?: number; allocations?: Allocations }): UsageRecord {
+  const ts = b.notBeforeMs !== undefined && b.notBeforeMs > b.hourMs && b.notBeforeMs < b.hourMs + HOUR_MS ? b.notBeforeMs : b.hourMs;
+  const rec: UsageRecord = b.licenseArn
+    ? { Timestamp: new Date(ts), Dimension: b.dimension, Quantity: b.quantity, LicenseArn: b.licenseArn, CustomerAWSAccountId: b.customerAWSAccountId }
+    : { Timestamp: new Date(ts), Dimension: b.dimension, Quantity: b.quantity, CustomerIdentifier: b.customerIdentifier };
+  const allocs = Object.values(b.allocations ?? {}).filter((a) => a.quantity > 0);
+  if (allocs.length) {
+    const tagged = allocs.reduce((n, a) => n + a.quantity, 0);
+    const out: UsageAllocation[] = allocs.map((a) => ({
+      AllocatedUsageQuantity: a.quantity,
+      Tags: Object.entries(a.tags).sort(([x], [y]) => (x < y ? -1 : 1)).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    if (b.quantity > tagged) out.push({ AllocatedUsageQuantity: b.quantity - tagged });
+    rec.UsageAllocations = out;
+  }
+  return rec;
 }
 
-/** Matches a result's echoed UsageRecord to what we sent. */
-export function recordKey(r: UsageRecord): string {
-  const t = r.Timestamp instanceof Date ? r.Timestamp.getTime() : Date.parse(String(r.Timestamp));
-  return [r.LicenseArn ?? '', r.CustomerAWSAccountId ?? '', r.CustomerIdentifier ?? '', r.Dimension ?? '', t].join('|');
+const epochMs = (t: unknown) => (t instanceof Date ? t.getTime() : typeof t === 'number' ? (t < 1e11 ? t * 1000 : t) : Date.parse(String(t)));
+
+/**
+ * Matches BatchMeterUsage results to the records of THAT request on what the request sent — dimension, usage hour
+ * and the billed party (licence id, else account, else customer identifier) — never on an echoed field's exact
+ * spelling: AWS's LicenseArn responses echo the licence in another ARN form and may leave out
+ * CustomerAWSAccountId. A request holds at most one record per party, dimension and hour (the ledger guarantees
+ * it), so a result that narrows to exactly one sent record is that record; anything ambiguous or unknown stays
+ * unmatched and is retried (an identical re-send is idempotent), never credited to the wrong record.
+ */
+export function matchResults<T extends { record: UsageRecord }>(
+  sent: T[],
+  results: { UsageRecord?: UsageRecord }[],
+): { matched: [T, number][]; unmatched: T[] } {
+  const left = new Set(sent);
+  const matched: [T, number][] = [];
+  results.forEach((r, idx) => {
+    const u = r.UsageRecord;
+    if (!u) return;
+    const hour = hourStart(epochMs(u.Timestamp));
+    let cands = [...left].filter((s) => s.record.Dimension === u.Dimension && hourStart(epochMs(s.record.Timestamp)) === hour);
+    const lic = normalizeLicenseId(u.LicenseArn);
+    if (lic) cands = cands.filter((s) => s.record.LicenseArn !== undefined && licenseIdOf(s.record.LicenseArn) === lic);
+    if (u.CustomerAWSAccountId) cands = cands.filter((s) => s.record.CustomerAWSAccountId === undefined || s.record.CustomerAWSAccountId === u.CustomerAWSAccountId);
+    if (u.CustomerIdentifier) cands = cands.filter((s) => (s.record.CustomerIdentifier ?? '').trim() === u.CustomerIdentifier!.trim());
+    if (!lic && !u.CustomerAWSAccountId && !u.CustomerIdentifier && cands.length > 1) return;
+    if (cands.length !== 1) return;
+    left.delete(cands[0]);
+    matched.push([cands[0], idx]);
+  });
+  return { matched, unmatched: [...left] };
 }
 
 const sizeOf = (r: UsageRecord) => Buffer.byteLength(JSON.stringify({ ...r, Timestamp: 0 })) + 16;

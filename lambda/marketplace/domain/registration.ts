@@ -34,12 +34,13 @@ export class FieldError extends Error {
 }
 
 /** Reads the token, offer type and configured fields from a parsed body (form or JSON); unknown fields are dropped. */
-export function validateRegistration(body: Record<string, unknown>, cfg: FieldConfig): RegistrationInput {
+export function validateRegistration(body: Record<string, unknown>, cfg: FieldConfig, o: { token?: boolean } = {}): RegistrationInput {
   const tokenRaw = body['x-amzn-marketplace-token'] ?? body.regToken;
-  if (typeof tokenRaw !== 'string' || tokenRaw.trim() === '') {
+  const needToken = o.token ?? true;
+  if (needToken && (typeof tokenRaw !== 'string' || tokenRaw.trim() === '')) {
     throw new FieldError('x-amzn-marketplace-token', 'is required: open this page from AWS Marketplace ("Set up your account")');
   }
-  if (tokenRaw.length > 4096) throw new FieldError('x-amzn-marketplace-token', 'is too long');
+  if (typeof tokenRaw === 'string' && tokenRaw.length > 4096) throw new FieldError('x-amzn-marketplace-token', 'is too long');
   const offer = body['x-amzn-marketplace-offer-type'] ?? body.offerType;
   if (offer !== undefined && offer !== '' && (typeof offer !== 'string' || !/^[a-z-]{1,32}$/.test(offer))) {
     throw new FieldError('x-amzn-marketplace-offer-type', 'is not a Marketplace offer type');
@@ -57,13 +58,17 @@ export function validateRegistration(body: Record<string, unknown>, cfg: FieldCo
     if (/email/i.test(name) && !EMAIL.test(parsed.data)) throw new FieldError(name, 'must be an e-mail address');
     fields[name] = parsed.data;
   }
-  return { token: tokenRaw.trim(), offerType: typeof offer === 'string' && offer ? offer : undefined, fields };
+  return { token: typeof tokenRaw === 'string' ? tokenRaw.trim() : '', offerType: typeof offer === 'string' && offer ? offer : undefined, fields };
 }
 
-/** Where the 302 variant sends the browser: the page with the token in the query (URL-encoded, never raw body). */
-export function redirectLocation(pageUrl: string, token: string, offerType?: string): string {
+/**
+ * Where the 302 variant sends the browser: the page, WITHOUT the token (it was resolved at landing and lives in
+ * the signed session cookie; a token in a URL leaks through history, logs and Referer). `session=1` only tells the
+ * page to show the form; the offer type is not a secret.
+ */
+export function redirectLocation(pageUrl: string, offerType?: string): string {
   const u = new URL(pageUrl);
-  u.searchParams.set('x-amzn-marketplace-token', token);
+  u.searchParams.set('session', '1');
   if (offerType) u.searchParams.set('x-amzn-marketplace-offer-type', offerType);
   return u.toString();
 }

@@ -4,12 +4,14 @@
  */
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { dynamo, env } from '../../shared/aws-clients';
-import { putSbtEvent } from '../../shared/events';
+import { putEvents, sbtEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
+import { TenantService } from '../../tenant-management/domain/tenant-service';
 import type { SubscriberItem } from './access';
 import { sesClient } from './clients';
 import type { IdentityMode } from './identity';
 import { SubscriberStore, type AccessEffects } from './subscriber-store';
+import { TenantServiceGateway, type TenantGateway } from './tenant-gateway';
 
 export type PricingModel = 'CONTRACTS' | 'SUBSCRIPTIONS' | 'CONTRACTS_WITH_SUBSCRIPTION';
 
@@ -30,13 +32,39 @@ export function store(): SubscriberStore {
   return new SubscriberStore(dynamo(), c.table, c.identityMode);
 }
 
+/** Test/clock seam: the time the handlers act at (final-usage windows are tested with an injected clock). */
+export const clock = { now: (): number => Date.now() };
+
+let gateway: TenantGateway | undefined;
+/** The control plane's tenant service on its own tables (control-plane outputs tenant_table_name, …). */
+export function tenantGateway(): TenantGateway {
+  gateway ??= new TenantServiceGateway(
+    new TenantService({
+      db: dynamo(),
+      tenantTable: env('TENANT_TABLE_NAME'),
+      registrationTable: env('REGISTRATION_TABLE_NAME'),
+      emit: async (events) => {
+        await putEvents(events.map((e) => sbtEvent(e.key, e.detail)));
+        logger.info('control-plane events put', { keys: events.map((e) => e.key), tenantId: events[0]?.detail.tenantId });
+      },
+      log: {
+        warn: (msg, extra) => logger.warn(msg, { ...(extra ?? {}) }),
+        error: (msg, extra) => logger.error(msg, { ...(extra ?? {}) }),
+      },
+    }),
+    (process.env.TIER_DIMENSIONS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+  );
+  return gateway;
+}
+/** Tests switch tables between suites. */
+export function resetTenantGatewayForTesting(): void {
+  gateway = undefined;
+}
+
 export function effects(): AccessEffects {
   const c = config();
   return {
-    emit: async (key, detail) => {
-      await putSbtEvent(key, detail);
-      logger.info('control-plane event put', { key, subscriberId: detail.marketplaceSubscriberId, accessVersion: detail.accessVersion });
-    },
+    tenants: tenantGateway(),
     notifySeller: c.sellerEmail ? (item) => sendSellerEmail(c.sellerEmail!, c.productCode, item) : undefined,
   };
 }

@@ -14,16 +14,19 @@ import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
 import type { Notification } from './notifications';
+import type { TenantGateway } from './tenant-gateway';
 
 export const INDEX = {
   account: 'customerAWSAccountIdIndex',
   customerIdentifier: 'customerIdentifierIndex',
   kind: 'kindIndex',
+  /** Sparse: subscribers whose access change has not reached the control plane yet (the sweep retries them). */
+  emissionPending: 'emissionPendingIndex',
 } as const;
 
 export interface AccessEffects {
-  /** Puts onboardingRequest / offboardingRequest on the control-plane bus; must throw if it failed. */
-  emit(key: 'onboardingRequest' | 'offboardingRequest', detail: Record<string, unknown>): Promise<void>;
+  /** The control plane's tenant path (onboard / offboard / plan updates); must throw if it failed. */
+  tenants: TenantGateway;
   /** Tells the seller about a new subscriber (SES); best effort is not enough — throw to retry. */
   notifySeller?(item: SubscriberItem): Promise<void>;
 }
@@ -145,7 +148,14 @@ export class SubscriberStore {
         ...(n.action === 'deprovisioned' ? { finalUsageUntil: new Date(this.now().getTime() + 3600_000).toISOString() } : {}),
       },
       'subscriber',
-      { licenseArn: n.licenseArn, licenseId: licenseIdOf(n.licenseArn), customerAWSAccountId: n.accountId, productCode: n.productCode },
+      {
+        licenseArn: n.licenseArn,
+        licenseId: licenseIdOf(n.licenseArn),
+        customerAWSAccountId: n.accountId,
+        productCode: n.productCode,
+        // When the licence became active (metering never timestamps usage before it).
+        ...(n.action === 'updated' ? { licenseStartedAt: n.order.split('#')[0] } : {}),
+      },
     );
     return { subscriberId, applied };
   }
@@ -286,10 +296,12 @@ export class SubscriberStore {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { subscriberId },
-              UpdateExpression: 'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now' + (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
+              UpdateExpression:
+                'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now, emissionPending = :pending' +
+                (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
               ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
               ExpressionAttributeNames: { '#acc': 'access' },
-              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ...(v === 0 ? {} : { ':v': v }) },
+              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ':pending': 'true', ...(v === 0 ? {} : { ':v': v }) },
             }),
           );
         } catch (e) {
@@ -325,6 +337,7 @@ export class SubscriberStore {
         throw e;
       }
       const granted = item.access === 'GRANTED';
+      let tenant: { tenantId: string; tenantRegistrationId: string; planHash: string } | undefined;
       try {
         if (granted && effects.notifySeller && !item.sellerNotifiedAt) {
           await effects.notifySeller(item);
@@ -337,7 +350,8 @@ export class SubscriberStore {
             }),
           );
         }
-        await effects.emit(granted ? 'onboardingRequest' : 'offboardingRequest', controlPlaneDetail(item, pending));
+        if (granted) tenant = await effects.tenants.onboard(item, pending);
+        else await effects.tenants.offboard(item, 'AWS Marketplace: the subscription ended');
       } catch (e) {
         // Release the claim so the redelivery (the message is reported as failed) can emit at once.
         await this.db
@@ -358,9 +372,17 @@ export class SubscriberStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { subscriberId },
-            UpdateExpression: 'SET emittedVersion = :v REMOVE emitLeaseUntil',
+            UpdateExpression:
+              'SET emittedVersion = :v' +
+              (tenant ? ', tenantId = :tid, tenantRegistrationId = :trid, planHash = :ph' : '') +
+              // Leaves the sweep's index only when the newest change is done (a newer one keeps it pending).
+              ' REMOVE emitLeaseUntil' +
+              (pending === item.accessVersion ? ', emissionPending' : ''),
             ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
-            ExpressionAttributeValues: { ':v': pending },
+            ExpressionAttributeValues: {
+              ':v': pending,
+              ...(tenant ? { ':tid': tenant.tenantId, ':trid': tenant.tenantRegistrationId, ':ph': tenant.planHash } : {}),
+            },
           }),
         );
       } catch (e) {
@@ -368,6 +390,88 @@ export class SubscriberStore {
       }
     }
     return this.get(subscriberId);
+  }
+
+  /**
+   * The safety net behind SQS retries: access changes whose control-plane effect has not happened yet (e.g. an
+   * offboarding while the tenant was still PROVISIONING, which the control plane refuses until the job finishes)
+   * are retried from the sparse `emissionPendingIndex`. Returns how many are still pending after this sweep.
+   */
+  async sweepPendingEmissions(effects: AccessEffects, onError: (id: string, e: unknown) => void): Promise<{ retried: number; stillPending: number }> {
+    let retried = 0;
+    let stillPending = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.emissionPending,
+          KeyConditionExpression: 'emissionPending = :t',
+          ExpressionAttributeValues: { ':t': 'true' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const id = String(it.subscriberId);
+        retried++;
+        try {
+          const after = await this.reconcile(id, effects);
+          if (after && pendingEmission(after) !== undefined) stillPending++;
+        } catch (e) {
+          stillPending++;
+          onError(id, e);
+        }
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return { retried, stillPending };
+  }
+
+  /**
+   * Trial → paid on the EventBridge path: the buyer's licence moved to another offer than the free-trial one it was
+   * registered with (events carry no trial flag; DescribeAgreement would be the only other source).
+   */
+  async endFreeTrial(subscriberId: string, order: string): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { subscriberId },
+          UpdateExpression: 'SET freeTrial = :f, freeTrialEndedAt = :at',
+          ConditionExpression: 'freeTrial = :t',
+          ExpressionAttributeValues: { ':f': false, ':t': true, ':at': order.split('#')[0] },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
+      });
+  }
+
+  /**
+   * Plan changes (upgrade, downgrade, trial → paid, amended agreement, new entitlements) of a buyer who is a
+   * tenant → the tenant's tier/entitlements through the control plane (tenantUpdated). Runs after reconcile, so
+   * the onboarding of this access version has been emitted first; a crash before the mark re-applies, and an
+   * update with nothing changed emits nothing.
+   */
+  async syncPlan(subscriberId: string, effects: AccessEffects, reason: string): Promise<void> {
+    const item = await this.get(subscriberId);
+    if (!item || item.kind !== 'subscriber' || item.access !== 'GRANTED' || typeof item.tenantId !== 'string') return;
+    if ((item.emittedVersion ?? 0) !== (item.accessVersion ?? 0)) return;
+    const hash = await effects.tenants.updatePlan(item, reason);
+    if (hash === undefined || hash === item.planHash) return;
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { subscriberId },
+          UpdateExpression: 'SET planHash = :h, planChangedAt = :now',
+          ConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':h': hash, ':now': this.iso(), ':t': item.tenantId },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
+      });
   }
 
   async delete(subscriberId: string): Promise<SubscriberItem | undefined> {
@@ -399,30 +503,4 @@ export class SubscriberStore {
     );
     return { items: (r.Items ?? []) as SubscriberItem[], next: r.LastEvaluatedKey };
   }
-}
-
-/**
- * Detail of onboardingRequest / offboardingRequest: SBT's Marketplace detail (the subscriber item: productCode,
- * customerIdentifier, customerAWSAccountID — SBT's casing — contact fields, entitlements) plus the tenant fields the
- * control plane's registration flow reads (tenantName, email) and `accessVersion` for consumers to dedupe.
- */
-export function controlPlaneDetail(item: SubscriberItem, accessVersion: number): Record<string, unknown> {
-  const reg = (item.registration ?? {}) as Record<string, string>;
-  return {
-    source: 'aws-marketplace',
-    marketplaceSubscriberId: item.subscriberId,
-    accessVersion,
-    productCode: item.productCode,
-    customerIdentifier: item.customerIdentifier,
-    customerAWSAccountId: item.customerAWSAccountId,
-    customerAWSAccountID: item.customerAWSAccountId,
-    licenseArn: item.licenseArn,
-    agreementId: item.agreementId,
-    freeTrial: item.freeTrial === true,
-    tenantName: reg.companyName ?? reg.tenantName ?? item.subscriberId,
-    email: reg.contactEmail ?? reg.email,
-    ...reg,
-    entitlements: item.entitlements ?? [],
-    created: item.createdAt,
-  };
 }

@@ -18,6 +18,9 @@ variables {
   registration_required_fields = ["companyName", "contactEmail"]
   admin_jwt_issuer             = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example"
   admin_jwt_audience           = ["client-id"]
+  # The control plane's tables: Marketplace buyers become tenants through its registration path.
+  tenant_table_name              = "acme-tenants"
+  tenant_registration_table_name = "acme-tenant-registrations"
 }
 
 run "applies" {
@@ -35,9 +38,34 @@ run "applies" {
 run "rejects_invalid_inputs" {
   command = plan
   variables {
-    seller_email              = "seller-at-example"
-    event_bus_arn             = "not-an-arn"
-    geo_restriction_locations = ["us", "DE"]
+    seller_email                 = "seller-at-example"
+    event_bus_arn                = "not-an-arn"
+    geo_restriction_locations    = ["us", "DE"]
+    tenant_table_name            = ""
+    registration_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/not-for-cloudfront"
+    registration_web_acl_arn     = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/acl/1"
+    buyer_rate_limit             = 0
   }
-  expect_failures = [var.seller_email, var.event_bus_arn, var.geo_restriction_locations]
+  expect_failures = [
+    var.seller_email, var.event_bus_arn, var.geo_restriction_locations, var.tenant_table_name,
+    var.registration_certificate_arn, var.registration_web_acl_arn, var.buyer_rate_limit,
+  ]
+}
+
+# Custom domain and WAF in front of the registration page and the fulfillment URL.
+run "custom_domain_and_waf" {
+  command = plan
+  variables {
+    registration_domain_aliases  = ["signup.example.com"]
+    registration_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    registration_web_acl_arn     = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1"
+  }
+  assert {
+    condition     = aws_cloudfront_distribution.product_page.viewer_certificate[0].acm_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    error_message = "the page must be served with the custom domain's certificate"
+  }
+  assert {
+    condition     = output.fulfillment_url == "https://signup.example.com/landing"
+    error_message = "the fulfillment URL must be on the custom domain"
+  }
 }

@@ -1,5 +1,6 @@
-// Registration page: reads the Marketplace token from the URL (the landing endpoint 302s here with it), builds the
-// form from the configured fields (config.js) and posts JSON to the registration endpoint. No framework, no build.
+// Registration page: the landing endpoint resolved the Marketplace token already and 302s here with a signed,
+// HttpOnly session cookie (the token never appears in this URL). The page builds the form from the configured
+// fields (config.js) and posts JSON to the registration endpoint, which acts on that session. No framework, no build.
 (function () {
   'use strict';
   var cfg = window.SBT_MARKETPLACE_REGISTRATION || {};
@@ -7,7 +8,7 @@
   var optional = cfg.optionalFields || [];
   var registerUrl = cfg.registerUrl || '/register';
   var params = new URLSearchParams(window.location.search);
-  var token = params.get('x-amzn-marketplace-token');
+  var session = params.get('session');
   var offerType = params.get('x-amzn-marketplace-offer-type');
   var form = document.getElementById('registration');
   var fieldsEl = document.getElementById('fields');
@@ -28,8 +29,8 @@
     return 'text';
   }
   if (cfg.productName) document.getElementById('title').textContent = 'Set up your ' + cfg.productName + ' account';
-  if (!token) {
-    say('Registration token missing. Please go to AWS Marketplace and choose "Set up your account" to open this page.', 'error');
+  if (!session) {
+    say('Registration session missing. Please go to AWS Marketplace and choose "Set up your account" to open this page.', 'error');
     return;
   }
   if (offerType === 'free-trial') document.getElementById('intro').textContent += ' Your free trial starts once AWS Marketplace confirms the subscription.';
@@ -59,8 +60,7 @@
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    var body = { regToken: token };
-    if (offerType) body.offerType = offerType;
+    var body = {};
     var ok = true;
     required.concat(optional).forEach(function (name) {
       var input = document.getElementById('f-' + name);
@@ -78,7 +78,7 @@
     }
     submit.disabled = true;
     say('Registering…');
-    fetch(registerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(registerUrl, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) { return { res: res, data: data }; });
       })

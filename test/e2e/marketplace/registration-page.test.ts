@@ -1,7 +1,9 @@
 // Browser test of the registration page: Debian chromium driven by playwright-core. The page files are served
 // from src/marketplace/registration-page with the config.js the construct generates; /landing and /register are
 // served by the REAL register handler (DynamoDB Local + the Marketplace fake), all on 127.0.0.1.
-// The buyer's journey: AWS Marketplace form-POSTs the token → 302 to the page → fill in → registered.
+// The buyer's journey: AWS Marketplace form-POSTs the token → resolved at once, bound to this browser in a signed
+// HttpOnly session cookie → 302 to the page (no token in the URL) → fill in → registered. A second browser with the
+// same token is refused.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { createServer, type Server } from 'http';
 import { tmpdir } from 'os';
@@ -53,7 +55,12 @@ maybe('registration page in chromium', () => {
         }
         if (req.method === 'POST' && (url.pathname === '/register' || url.pathname === '/landing')) {
           const out = (await register(
-            httpEvent({ method: 'POST', path: url.pathname, headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: Buffer.concat(chunks).toString('utf8') }),
+            httpEvent({
+              method: 'POST',
+              path: url.pathname,
+              headers: { 'content-type': String(req.headers['content-type'] ?? ''), ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}) },
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
           )) as { statusCode: number; headers?: Record<string, string>; body?: string };
           res.writeHead(out.statusCode, out.headers ?? {});
           res.end(out.body ?? '');
@@ -97,7 +104,7 @@ maybe('registration page in chromium', () => {
         offerType ? `<input name="x-amzn-marketplace-offer-type" value="${offerType}">` : ''
       }</form>`,
     );
-    await Promise.all([page.waitForURL(/index\.html\?x-amzn-marketplace-token=/), page.evaluate('document.getElementById("mp").submit()')]);
+    await Promise.all([page.waitForURL(/index\.html\?session=1/), page.evaluate('document.getElementById("mp").submit()')]);
   }
 
   test('token POST → 302 to the page → fields from configuration → registered (pending until Marketplace confirms)', async () => {
@@ -105,7 +112,11 @@ maybe('registration page in chromium', () => {
     h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412341234', LicenseArn: 'arn:aws:license-manager::1:license/l-browser1' });
     const page = await browser.newPage();
     await arriveFromMarketplace(page, token, 'free-trial');
-    expect(new URL(page.url()).searchParams.get('x-amzn-marketplace-token')).toBe(token);
+    // Resolved at landing; the token is not in the page URL (history, logs, Referer), the session cookie is HttpOnly.
+    expect(page.url()).not.toContain('x-amzn-marketplace-token');
+    const cookies = await browser.cookies(base);
+    expect(cookies).toEqual([expect.objectContaining({ name: '__Host-sbt-mp-registration', httpOnly: true, secure: true, sameSite: 'Lax' })]);
+    expect(await page.evaluate('document.cookie')).toBe('');
     await expect(page.locator('h1').textContent()).resolves.toBe('Set up your Widgets account');
     const labels = await page.locator('label').allTextContents();
     expect(labels).toEqual(['Company name', 'Contact person', 'Contact email', 'Contact phone (optional)']);
@@ -137,21 +148,52 @@ maybe('registration page in chromium', () => {
     await page.close();
   });
 
-  test('an invalid token: the server error is shown and the buyer can retry; no token: no form', async () => {
+  test('an invalid token is refused at landing; no session: no form; a second browser replaying the buyer\'s token cannot register', async () => {
     const page = await browser.newPage();
-    await arriveFromMarketplace(page, 'forged-token');
-    await page.fill('#f-companyName', 'X');
-    await page.fill('#f-contactPerson', 'Y');
-    await page.fill('#f-contactEmail', 'y@x.example');
-    await page.click('#submit');
-    await page.locator('#status.error').waitFor();
-    expect(await page.locator('#status').textContent()).toMatch(/x-amzn-marketplace-token.*invalid/);
-    expect(await page.locator('#submit').isEnabled()).toBe(true);
+    await page.goto(`${base}/nothing`);
+    await page.setContent(`<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="forged-token"></form>`);
+    await Promise.all([page.waitForURL(/\/landing$/), page.evaluate('document.getElementById("mp").submit()')]);
+    expect(await page.locator('body').textContent()).toMatch(/x-amzn-marketplace-token.*invalid/);
 
     await page.goto(`${base}/index.html`);
     await page.locator('#status.error').waitFor();
-    expect(await page.locator('#status').textContent()).toMatch(/Registration token missing/);
+    expect(await page.locator('#status').textContent()).toMatch(/Registration session missing/);
     expect(await page.locator('#registration').isHidden()).toBe(true);
     await page.close();
+
+    // The hijack of the issue: the buyer lands first; someone else replays the same token in another browser.
+    const token = `tok-hijack-${Date.now()}`;
+    h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412349999', LicenseArn: 'arn:aws:license-manager::1:license/l-browser2' });
+    const buyerPage = await browser.newPage();
+    await arriveFromMarketplace(buyerPage, token);
+    const otherDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-other-'));
+    const other = await chromium.launchPersistentContext(otherDir, { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const evil = await other.newPage();
+      await evil.goto(`${base}/nothing`);
+      await evil.setContent(`<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}"></form>`);
+      await Promise.all([evil.waitForURL(/\/landing$/), evil.evaluate('document.getElementById("mp").submit()')]);
+      expect(await evil.locator('body').textContent()).toMatch(/already opened in another browser/);
+      // Even straight to the page: no session, so the registration endpoint refuses it.
+      await evil.goto(`${base}/index.html?session=1`);
+      await evil.fill('#f-companyName', 'Evil');
+      await evil.fill('#f-contactPerson', 'Mallory');
+      await evil.fill('#f-contactEmail', 'mallory@evil.example');
+      await evil.click('#submit');
+      await evil.locator('#status.error').waitFor();
+      expect(await evil.locator('#status').textContent()).toMatch(/session/);
+    } finally {
+      await other.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+    // The buyer still registers, with their own details.
+    await buyerPage.fill('#f-companyName', 'Buyer Co');
+    await buyerPage.fill('#f-contactPerson', 'Bea');
+    await buyerPage.fill('#f-contactEmail', 'bea@buyer.example');
+    await buyerPage.click('#submit');
+    await buyerPage.locator('#status.ok').waitFor();
+    const item = await new SubscriberStore(dynamo(), h.tables.subscribers, 'license').get('license:l-browser2');
+    expect(item).toMatchObject({ registration: { companyName: 'Buyer Co', contactEmail: 'bea@buyer.example' } });
+    await buyerPage.close();
   });
 });

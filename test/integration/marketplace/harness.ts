@@ -4,7 +4,11 @@
  * construct gives the handlers.
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { resetTenantGatewayForTesting } from '../../../lambda/marketplace/domain/runtime';
+import { handler as register } from '../../../lambda/marketplace/register';
+import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
+import { httpEvent } from '../../../local/http-event';
 import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../support/marketplace-fake';
@@ -17,11 +21,11 @@ export const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/sbt-events';
 export interface Harness {
   fake: MarketplaceFake;
   bus: EventBridgeCapture;
-  tables: { subscribers: string; usage: string; ledger: string };
+  tables: { subscribers: string; usage: string; ledger: string; tenants: string; registrations: string };
   stop(): Promise<void>;
 }
 
-export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number; fakeEcho?: 'exact' | 'documented' } = {}): Promise<Harness> {
   const json = synthStack(
     new MarketplaceStack(testApp(), 'marketplace', {
       eventBusArn: BUS,
@@ -31,8 +35,20 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
   );
   const created = await createTablesFromSynth(json as never, uniquePrefix(label));
   const find = (part: string) => Object.entries(created).find(([logical]) => logical.includes(part))![1];
-  const tables = { subscribers: find('subscribers'), usage: find('metering_usage'), ledger: find('metering_ledger') };
-  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond }).start();
+  // The control plane's tenant tables: Marketplace buyers become tenants through its registration path.
+  const cp = await createTablesFromSynth(
+    synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' })) as never,
+    uniquePrefix(`${label}-cp`),
+  );
+  const findCp = (part: string) => Object.entries(cp).find(([logical]) => logical.includes(part))![1];
+  const tables = {
+    subscribers: find('subscribers'),
+    usage: find('metering_usage'),
+    ledger: find('metering_ledger'),
+    tenants: findCp('tenants'),
+    registrations: findCp('registrations'),
+  };
+  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond, echo: o.fakeEcho }).start();
   fake.products.add(PRODUCT);
   const bus = await new EventBridgeCapture().start();
   Object.assign(process.env, {
@@ -48,7 +64,10 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
     MARKETPLACE_REGION: 'us-east-1',
     USAGE_TABLE_NAME: tables.usage,
     LEDGER_TABLE_NAME: tables.ledger,
+    TENANT_TABLE_NAME: tables.tenants,
+    REGISTRATION_TABLE_NAME: tables.registrations,
   });
+  resetTenantGatewayForTesting();
   delete process.env.REGISTRATION_PAGE_URL;
   return {
     fake,
@@ -59,6 +78,44 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
       await bus.stop();
     },
   };
+}
+
+export interface HttpOut {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json?: Record<string, unknown>;
+}
+
+async function call(path: string, contentType: string, body: string, cookie?: string): Promise<HttpOut> {
+  const res = (await register(
+    httpEvent({ method: 'POST', path, headers: { 'content-type': contentType, ...(cookie ? { cookie } : {}) }, body }),
+  )) as { statusCode: number; headers?: Record<string, string>; body?: string };
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers ?? {}, body: res.body ?? '', json };
+}
+
+/**
+ * A buyer's browser: keeps the session cookie /landing sets (as a browser would) and sends it back. `land()` is
+ * AWS Marketplace's form POST of the token to the fulfillment URL; `register()` the page's JSON.
+ */
+export class Browser {
+  cookie?: string;
+  async land(token: string, offerType?: string): Promise<HttpOut> {
+    const form = new URLSearchParams({ 'x-amzn-marketplace-token': token, ...(offerType ? { 'x-amzn-marketplace-offer-type': offerType } : {}) });
+    const out = await call('/landing', 'application/x-www-form-urlencoded', form.toString(), this.cookie);
+    const set = out.headers['set-cookie'];
+    if (set) this.cookie = set.split(';')[0];
+    return out;
+  }
+  async register(fields: Record<string, unknown>): Promise<HttpOut> {
+    return call('/register', 'application/json', JSON.stringify(fields), this.cookie);
+  }
 }
 
 let seq = 0;

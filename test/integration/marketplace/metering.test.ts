@@ -104,7 +104,14 @@ test('DuplicateRecord and CustomerNotSubscribed are terminal and recorded; a bad
   expect(await state(gone)).toMatchObject({ state: 'NOT_SUBSCRIBED' });
   expect(await state(ok)).toMatchObject({ state: 'SENT' });
   expect(await state(ok, 'bogus')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/InvalidUsageDimension/) });
-  expect(dead).toEqual([expect.objectContaining({ dimension: 'bogus', state: 'FAILED' })]);
+  // Everything AWS refused goes to the DLQ (and its own metric), never only a stored state.
+  expect(dead.map((d) => [d.dimension, d.state, d.licenseArn]).sort()).toEqual(
+    [
+      ['bogus', 'FAILED', ok.licenseArn],
+      ['users', 'DUPLICATE', dup.licenseArn],
+      ['users', 'NOT_SUBSCRIBED', gone.licenseArn],
+    ].sort(),
+  );
   expect(h.fake.billed.filter((b) => b.licenseArn === dup.licenseArn).map((b) => b.quantity)).toEqual([1]);
   // Terminal means terminal: the next run sends nothing again.
   expect(await job(h, clock)).toMatchObject({ claimed: 0 });

@@ -5,10 +5,8 @@ import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from 
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
-import { handler as register } from '../../../lambda/marketplace/register';
-import { httpEvent } from '../../../local/http-event';
 import { startFauxqsProcess, type FauxqsProcess } from './fauxqs-process';
-import { PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
+import { Browser, PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let q: FauxqsProcess;
@@ -70,7 +68,10 @@ test('SNS envelope from a topic subscription and EventBridge events through SQS;
   // A legacy buyer registers, then Marketplace publishes subscribe-success (the §3.7 message) on the topic.
   process.env.IDENTITY_MODE = 'customer';
   h.fake.addToken('tok-queue', { ProductCode: PRODUCT, CustomerIdentifier: 'CIQUEUE', CustomerAWSAccountId: '444455556666' });
-  await register(httpEvent({ method: 'POST', path: '/register', body: { regToken: 'tok-queue', companyName: 'Q', contactPerson: 'Q', contactEmail: 'q@q.example' } }));
+  process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
+  const browser = new Browser();
+  expect((await browser.land('tok-queue')).status).toBe(302);
+  expect((await browser.register({ companyName: 'Q', contactPerson: 'Q', contactEmail: 'q@q.example' })).status).toBe(201);
   await sns.send(
     new PublishCommand({
       TopicArn: topic.TopicArn,

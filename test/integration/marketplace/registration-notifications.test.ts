@@ -6,7 +6,8 @@ import { handler as subscribers } from '../../../lambda/marketplace/subscribers'
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { httpEvent } from '../../../local/http-event';
-import { PRODUCT, agreementEvent, licenseEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
+import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
+import { Browser, PRODUCT, agreementEvent, licenseEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
 import { createServer, type Server } from 'http';
 
 let h: Harness;
@@ -16,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 beforeEach(() => {
   process.env.IDENTITY_MODE = 'license';
-  delete process.env.REGISTRATION_PAGE_URL;
+  // The 302-to-page variant (the construct's default); one test switches to the direct variant.
+  process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
 });
 
 const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
@@ -41,13 +43,25 @@ function buyer(o: { withLicense?: boolean } = {}) {
   return c;
 }
 const form = { companyName: 'Acme', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
-async function registerJson(body: Record<string, unknown>) {
-  const res = (await register(httpEvent({ method: 'POST', path: '/register', headers: { 'content-type': 'application/json' }, body }))) as {
-    statusCode: number;
-    body: string;
-    headers: Record<string, string>;
-  };
-  return { status: res.statusCode, body: JSON.parse(res.body) };
+/** One browser per buyer: Marketplace's form POST to /landing, then the page's JSON to /register. */
+const browsers = new Map<string, Browser>();
+async function registerAs(b: { token: string }, fields: Record<string, unknown>) {
+  let br = browsers.get(b.token);
+  if (!br) {
+    br = new Browser();
+    browsers.set(b.token, br);
+    const landed = await br.land(b.token);
+    if (landed.status !== 302 && landed.status !== 200) return { status: landed.status, body: { message: landed.body } as Record<string, unknown> };
+  }
+  const r = await br.register(fields);
+  return { status: r.status, body: (r.json ?? {}) as Record<string, unknown> };
+}
+/** The control plane's own result path (what its results Lambda does on provisionSuccess). */
+const tenants = () =>
+  new TenantService({ db: dynamo(), tenantTable: h.tables.tenants, registrationTable: h.tables.registrations, emit: async () => undefined });
+async function provisioned(subscriberId: string) {
+  const item = await store().get(subscriberId);
+  await tenants().handleJobResult('provisionSuccess', { tenantRegistrationId: item?.tenantRegistrationId, jobOutput: {} });
 }
 const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const onboardings = (id: string) => h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
@@ -56,7 +70,7 @@ const store = () => new SubscriberStore(dynamo(), h.tables.subscribers, (process
 
 test('register first: stored with LicenseArn + account (legacy id kept), no access until License Updated; then exactly one onboardingRequest', async () => {
   const b = buyer();
-  const r = await registerJson({ regToken: b.token, ...form });
+  const r = await registerAs(b, form);
   expect(r.status).toBe(201);
   const id = `license:l-${b.token.slice(4)}`;
   expect(r.body).toMatchObject({ subscriberId: id, status: 'PENDING_SUBSCRIPTION' });
@@ -79,8 +93,14 @@ test('register first: stored with LicenseArn + account (legacy id kept), no acce
     customerAWSAccountID: b.account,
     licenseArn: b.licenseArn,
     productCode: PRODUCT,
-    accessVersion: 1,
+    source: 'aws-marketplace',
+    tier: 'marketplace',
   });
+  // The control plane's own registration path: the ids every consumer reads (billing, provisioning job).
+  const tenantOf = await store().get(id);
+  expect(events[0].detail).toMatchObject({ tenantId: tenantOf?.tenantId, tenantRegistrationId: tenantOf?.tenantRegistrationId });
+  expect(await tenants().getTenant(String(tenantOf?.tenantId))).toMatchObject({ lifecycleState: 'PROVISIONING', tenantName: expect.stringContaining('Acme') });
+  expect(await tenants().getRegistration(String(tenantOf?.tenantRegistrationId))).toMatchObject({ source: 'aws-marketplace', marketplaceSubscriberId: id });
 });
 
 test('notification first, then registration: access is granted by the registration, once', async () => {
@@ -88,11 +108,11 @@ test('notification first, then registration: access is granted by the registrati
   const id = `license:l-${b.token.slice(4)}`;
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
   expect(onboardings(id)).toHaveLength(0);
-  const r = await registerJson({ regToken: b.token, ...form });
+  const r = await registerAs(b, form);
   expect(r.body.status).toBe('ACTIVE');
-  // Resubmitting the same form (the token is reusable for hours) is idempotent; other details are a conflict.
-  expect((await registerJson({ regToken: b.token, ...form })).status).toBe(201);
-  const other = await registerJson({ regToken: b.token, ...form, companyName: 'Evil' });
+  // Resubmitting the same form (same buyer, same session) is idempotent; other details are a conflict.
+  expect((await registerAs(b, form)).status).toBe(201);
+  const other = await registerAs(b, { ...form, companyName: 'Evil' });
   expect(other.status).toBe(409);
   expect(onboardings(id)).toHaveLength(1);
   expect((await store().get(id))?.registration).toEqual(form);
@@ -111,7 +131,7 @@ test('every order of register / License Updated / duplicate / Agreement Created 
     const id = `license:l-${b.token.slice(4)}`;
     const updated = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: `agmt-${b.account}` }, `upd-${b.account}`);
     for (const s of order) {
-      if (s === 'register') expect((await registerJson({ regToken: b.token, ...form })).status).toBe(201);
+      if (s === 'register') expect((await registerAs(b, form)).status).toBe(201);
       if (s === 'updated') await notify(updated);
       if (s === 'agreement')
         await notify(
@@ -132,7 +152,7 @@ test('every order of register / License Updated / duplicate / Agreement Created 
 test('reordering: License Deprovisioned processed before an older License Updated never grants; Updated→Deprovisioned offboards once', async () => {
   const a = buyer();
   const idA = `license:l-${a.token.slice(4)}`;
-  await registerJson({ regToken: a.token, ...form });
+  await registerAs(a, form);
   await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
   expect((await store().get(idA))?.licenseStatus).toBe('DEPROVISIONED');
@@ -141,27 +161,50 @@ test('reordering: License Deprovisioned processed before an older License Update
 
   const b = buyer();
   const idB = `license:l-${b.token.slice(4)}`;
-  await registerJson({ regToken: b.token, ...form });
+  await registerAs(b, form);
   const dep = licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  await provisioned(idB);
   await notify(dep, dep);
   expect((await store().get(idB))?.access).toBe('REVOKED');
   expect(onboardings(idB)).toHaveLength(1);
   expect(offboardings(idB)).toHaveLength(1);
-  expect(offboardings(idB)[0].detail.accessVersion).toBe(2);
+  expect(offboardings(idB)[0].detail.tenantId).toBe((await store().get(idB))?.tenantId);
   // Same second: the deprovisioning wins the tie, whatever the processing order.
   const c = buyer();
   const idC = `license:l-${c.token.slice(4)}`;
-  await registerJson({ regToken: c.token, ...form });
+  await registerAs(c, form);
   await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
   await notify(licenseEvent('Updated', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
   expect(onboardings(idC)).toHaveLength(0);
 });
 
+test('unsubscribe while the tenant is still PROVISIONING: deferred, not failed; the scheduled sweep offboards once the job finished', async () => {
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await registerAs(b, form);
+  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  expect(onboardings(id)).toHaveLength(1);
+  // The control plane refuses to offboard a PROVISIONING tenant: the change stays pending, the message succeeds.
+  expect(await notify(licenseEvent('Deprovisioned', '2026-11-24T10:05:00Z', { licenseArn: b.eventLicenseArn, account: b.account }))).toEqual({ batchItemFailures: [] });
+  expect(await store().get(id)).toMatchObject({ access: 'REVOKED', accessVersion: 2, emittedVersion: 1, emissionPending: 'true' });
+  expect(offboardings(id)).toHaveLength(0);
+  await notifications({ sweep: 'pending-emissions' });
+  expect(offboardings(id)).toHaveLength(0);
+  // The provisioning job finishes; the next sweep offboards through the control plane, once.
+  await provisioned(id);
+  await notifications({ sweep: 'pending-emissions' });
+  await notifications({ sweep: 'pending-emissions' });
+  expect(offboardings(id)).toHaveLength(1);
+  const item = await store().get(id);
+  expect(item).toMatchObject({ emittedVersion: 2 });
+  expect(item?.emissionPending).toBeUndefined();
+});
+
 test('Purchase Agreement Ended marks the licences of that agreement (final metering window), without revoking', async () => {
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;
-  await registerJson({ regToken: b.token, ...form });
+  await registerAs(b, form);
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: 'agmt-end' }));
   await notify(
     agreementEvent('Purchase Agreement Ended - Manufacturer', '2026-11-24T11:00:00Z', {
@@ -183,10 +226,11 @@ test('legacy SNS (CustomerIdentifier keys): subscribe-success before registratio
   const msg = (action: string, extra: Record<string, unknown> = {}) => ({ action, 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT, ...extra });
   await notify(snsNotification(msg('subscribe-success', { 'offer-identifier': 'offer-abc', isFreeTrialTermPresent: 'true' }), '2026-11-24T10:00:00.000Z'));
   expect(onboardings(id)).toHaveLength(0);
-  const r = await registerJson({ regToken: b.token, ...form });
+  const r = await registerAs(b, form);
   expect(r.body).toMatchObject({ subscriberId: id, status: 'ACTIVE' });
   expect(await store().get(id)).toMatchObject({ freeTrial: true, offerId: 'offer-abc', access: 'GRANTED' });
   expect(onboardings(id)[0].detail.freeTrial).toBe(true);
+  await provisioned(id);
   await notify(snsNotification(msg('unsubscribe-pending'), '2026-11-24T11:00:00.000Z'));
   expect((await store().get(id))?.access).toBe('GRANTED');
   const success = snsNotification(msg('unsubscribe-success'), '2026-11-24T12:00:00.000Z', 'same-id');
@@ -200,7 +244,7 @@ test('legacy SNS (CustomerIdentifier keys): subscribe-success before registratio
 test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlements and an expired contract revokes', async () => {
   process.env.IDENTITY_MODE = 'customer';
   const f = buyer({ withLicense: false });
-  await registerJson({ regToken: f.token, ...form });
+  await registerAs(f, form);
   await notify(snsNotification({ action: 'subscribe-fail', 'customer-identifier': f.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
   expect((await store().get(`customer:${f.customerIdentifier}`))?.access).toBeUndefined();
 
@@ -208,11 +252,19 @@ test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlem
   const id = `customer:${b.customerIdentifier}`;
   const future = Math.floor(Date.now() / 1000) + 86400 * 30;
   h.fake.entitlements.push({ ProductCode: PRODUCT, Dimension: 'seats', CustomerIdentifier: b.customerIdentifier, Value: { IntegerValue: 10 }, ExpirationDate: future });
-  await registerJson({ regToken: b.token, ...form });
+  await registerAs(b, form);
   await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
   const granted = await store().get(id);
   expect(granted).toMatchObject({ access: 'GRANTED', contractExpired: false });
   expect(granted?.entitlements).toEqual([expect.objectContaining({ dimension: 'seats', value: 10 })]);
+  await provisioned(id);
+  // An entitlement change (more seats): the entitlement topic only says "entitlement-updated"; the new plan reaches
+  // the tenant as tenantUpdated.
+  h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.Value = { IntegerValue: 20 };
+  await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T11:00:00.000Z'));
+  const tenantId = (await store().get(id))?.tenantId;
+  const planUpdate = h.bus.ofType('sbt_aws_tenantUpdated').find((e) => e.detail.tenantId === tenantId && (e.detail.changedFields as string[]).includes('marketplaceEntitlements'));
+  expect((planUpdate?.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value).toBe(20);
   // The contract expires: the entitlement topic only says "entitlement-updated", GetEntitlements tells what.
   h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate = Math.floor(Date.now() / 1000) - 60;
   await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT }, '2026-11-25T10:00:00.000Z'));
@@ -224,57 +276,80 @@ test('both modes at once: SNS facts parked under the legacy key are folded into 
   const b = buyer();
   await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
   expect(await store().get(`customer:${b.customerIdentifier}`)).toBeDefined();
-  const r = await registerJson({ regToken: b.token, ...form });
+  const r = await registerAs(b, form);
   expect(r.body.status).toBe('ACTIVE');
   expect(await store().get(`customer:${b.customerIdentifier}`)).toBeUndefined();
 });
 
-test('bad input: missing token, missing field, invalid/expired token, other product → 400 naming the field', async () => {
-  const missing = await registerJson({ ...form });
+test('bad input: missing token, missing field, invalid/expired token, other product → 4xx naming the field', async () => {
+  const missing = await new Browser().land('');
   expect(missing.status).toBe(400);
-  expect(missing.body.message).toMatch(/x-amzn-marketplace-token/);
+  expect(missing.body).toMatch(/x-amzn-marketplace-token/);
   const b = buyer();
-  const noField = await registerJson({ regToken: b.token, companyName: 'A', contactEmail: 'a@b.co' });
+  const noField = await registerAs(b, { companyName: 'A', contactEmail: 'a@b.co' });
   expect(noField.status).toBe(400);
   expect(noField.body.message).toMatch(/contactPerson/);
-  expect((await registerJson({ regToken: 'unknown', ...form })).body.message).toMatch(/x-amzn-marketplace-token.*invalid/);
+  expect((await new Browser().land('unknown')).body).toMatch(/x-amzn-marketplace-token.*invalid/);
   h.fake.expireToken('expired-token');
-  expect((await registerJson({ regToken: 'expired-token', ...form })).body.message).toMatch(/expired/);
+  expect((await new Browser().land('expired-token')).body).toMatch(/expired/);
   h.fake.addToken('other-product', { ProductCode: 'someoneelse', CustomerAWSAccountId: '1', LicenseArn: 'arn:l-zz' });
-  const other = await registerJson({ regToken: 'other-product', ...form });
+  const other = await new Browser().land('other-product');
   expect(other.status).toBe(400);
-  expect(other.body.message).toMatch(/another product/);
-  expect((await registerJson({ regToken: b.token, ...form, contactEmail: 'nope' })).status).toBe(400);
+  expect(other.body).toMatch(/another product/);
+  expect((await registerAs(b, { ...form, contactEmail: 'nope' })).status).toBe(400);
+  // /register without the landing session: 401 naming the session, even with a valid token in the body.
+  const noSession = await new Browser().register({ regToken: buyer().token, ...form });
+  expect(noSession.status).toBe(401);
+  expect(String(noSession.json?.message)).toMatch(/session/);
 });
 
-test('landing: form POST with x-amzn-marketplace-token → 302 to the page (encoded); without a page → direct HTML registration', async () => {
+test('landing resolves the token at once and binds it to the browser: 302 without the token, signed session cookie; a second browser with the same token is refused; without a page → direct HTML registration', async () => {
   process.env.REGISTRATION_PAGE_URL = 'https://d111.cloudfront.net/index.html';
   const b = buyer();
   const token = `${b.token}+/=`;
   h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: b.account, LicenseArn: b.licenseArn });
-  const body = new URLSearchParams({ 'x-amzn-marketplace-token': token, 'x-amzn-marketplace-offer-type': 'free-trial' }).toString();
-  const res = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }))) as {
-    statusCode: number;
-    headers: Record<string, string>;
-  };
-  expect(res.statusCode).toBe(302);
+  const resolvesBefore = h.fake.calls.filter((c) => c.target === 'ResolveCustomer').length;
+  const buyerBrowser = new Browser();
+  const res = await buyerBrowser.land(token, 'free-trial');
+  expect(res.status).toBe(302);
+  // Resolved at landing, not when the form is submitted.
+  expect(h.fake.calls.filter((c) => c.target === 'ResolveCustomer').length).toBe(resolvesBefore + 1);
   const loc = new URL(res.headers.location);
   expect(loc.origin + loc.pathname).toBe('https://d111.cloudfront.net/index.html');
-  expect(loc.searchParams.get('x-amzn-marketplace-token')).toBe(token);
+  expect(res.headers.location).not.toContain(encodeURIComponent(token));
+  expect(loc.searchParams.get('x-amzn-marketplace-token')).toBeNull();
   expect(loc.searchParams.get('x-amzn-marketplace-offer-type')).toBe('free-trial');
+  expect(res.headers['set-cookie']).toMatch(/^__Host-sbt-mp-registration=[^;]+; Max-Age=3600; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
+
+  // The hijack: someone else replays the buyer's token in another browser → refused, and cannot register either.
+  const attacker = new Browser();
+  const replay = await attacker.land(token);
+  expect(replay.status).toBe(409);
+  expect(replay.headers['set-cookie']).toBeUndefined();
+  expect((await attacker.register({ ...form, companyName: 'Evil', contactEmail: 'evil@x.example' })).status).toBe(401);
+  // A forged cookie (payload changed, signature kept) is refused too.
+  const eq = buyerBrowser.cookie!.indexOf('=');
+  const [payload, sig] = buyerBrowser.cookie!.slice(eq + 1).split('.');
+  const forged = JSON.parse(Buffer.from(payload, 'base64url').toString());
+  forged.licenseArn = 'arn:aws:license-manager::1:license:l-victim';
+  attacker.cookie = `${buyerBrowser.cookie!.slice(0, eq)}=${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
+  expect((await attacker.register(form)).status).toBe(401);
+
+  // The buyer registers (and may come back to the landing in the same browser); idempotent for the same buyer.
+  expect((await buyerBrowser.land(token, 'free-trial')).status).toBe(302);
+  expect((await buyerBrowser.register(form)).status).toBe(201);
+  expect((await buyerBrowser.register(form)).status).toBe(201);
+  expect(await store().get(`license:l-${b.token.slice(4)}`)).toMatchObject({ registration: form, offerType: 'free-trial', freeTrial: true });
 
   delete process.env.REGISTRATION_PAGE_URL;
   process.env.REQUIRED_FIELDS = '';
   try {
-    const direct = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }))) as {
-      statusCode: number;
-      headers: Record<string, string>;
-      body: string;
-    };
-    expect(direct.statusCode).toBe(200);
+    const c = buyer();
+    const direct = await new Browser().land(c.token, 'free-trial');
+    expect(direct.status).toBe(200);
     expect(direct.headers['content-type']).toMatch(/text\/html/);
     expect(direct.body).toMatch(/Registration received/);
-    expect(await store().get(`license:l-${b.token.slice(4)}`)).toMatchObject({ offerType: 'free-trial', freeTrial: true });
+    expect(await store().get(`license:l-${c.token.slice(4)}`)).toMatchObject({ offerType: 'free-trial', freeTrial: true });
     const bad = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' }))) as { statusCode: number; body: string };
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/x-amzn-marketplace-token/);
@@ -300,7 +375,7 @@ test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', 
   process.env.SELLER_EMAIL = 'seller@example.com';
   try {
     const b = buyer();
-    await registerJson({ regToken: b.token, ...form });
+    await registerAs(b, form);
     const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
     await notify(ev, ev);
     expect(sent).toHaveLength(1);
@@ -316,7 +391,7 @@ test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', 
 test('a failing PutEvents is retried by SQS (partial batch failure), and the event is not lost', async () => {
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;
-  await registerJson({ regToken: b.token, ...form });
+  await registerAs(b, form);
   const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
   h.bus.failNext(1);
   const first = await notify(ev);
@@ -329,9 +404,10 @@ test('a failing PutEvents is retried by SQS (partial batch failure), and the eve
 
 test('admin routes: list (paginated Query), get, delete (offboards a subscriber that had access); 404 on unknown', async () => {
   const b = buyer();
-  await registerJson({ regToken: b.token, ...form });
+  await registerAs(b, form);
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
   const id = `license:l-${b.token.slice(4)}`;
+  await provisioned(id);
   const call = async (method: string, route: string, path: string, extra: Record<string, unknown> = {}) => {
     const res = (await subscribers(httpEvent({ method, path, route, claims: { sub: 'admin', scope: 'tenant/tenant_read tenant/tenant_write' }, ...extra }))) as { statusCode: number; body: string };
     return { status: res.statusCode, body: JSON.parse(res.body) };
@@ -345,7 +421,8 @@ test('admin routes: list (paginated Query), get, delete (offboards a subscriber 
   expect(got.body.registrationHash).toBeUndefined();
   const del = await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } });
   expect(del).toEqual({ status: 200, body: { subscriberId: id, deleted: true } });
-  expect(offboardings(id).at(-1)?.detail.reason).toMatch(/administrator/);
+  expect(offboardings(id)).toHaveLength(1);
+  expect(h.bus.ofType('sbt_aws_tenantUpdated').some((e) => e.detail.tenantId === offboardings(id)[0].detail.tenantId && /administrator/.test(String(e.detail.reason)))).toBe(true);
   expect((await call('GET', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
   expect((await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
   expect((await call('GET', '/subscribers', '/subscribers', { query: { next_token: 'garbage' } })).status).toBe(400);

@@ -55,7 +55,8 @@ test('pricing models wire only what they need', () => {
   expect(acts(contracts)).not.toContain('aws-marketplace:BatchMeterUsage');
   expect(acts(subs)).not.toContain('aws-marketplace:GetEntitlements');
   expect(acts(subs)).toContain('aws-marketplace:BatchMeterUsage');
-  expect(all(contracts, 'aws_cloudwatch_metric_alarm')).toHaveLength(0);
+  // Without metering only the alarm of the pending-access-change sweep exists.
+  expect(all(contracts, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(['PendingAccessChanges']);
   // Legacy SNS: the entitlement topic only with contracts.
   const snsSubs = synth({ pricingModel: MarketplacePricingModel.SUBSCRIPTIONS, notifications: { eventBridge: false, legacySns: true } });
   expect(all(snsSubs, 'aws_sns_topic_subscription').map((s) => s.topic_arn)).toEqual([
@@ -82,7 +83,24 @@ test('metering: hourly schedule, single concurrency, ledger + usage tables with 
   const alarms = all(json, 'aws_cloudwatch_metric_alarm').filter((a) => String(a.alarm_name).includes('marketplace-metering'));
   const cutoff = alarms.find((a) => a.metric_name === 'MeteringSecondsToCutoff')!;
   expect(cutoff).toMatchObject({ comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', threshold: 43200, namespace: 'SBT/Marketplace' });
-  expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'MeteringSecondsToCutoff']);
+  // Every kind of usage that was not billed has its own alarm (and all of it lands in the DLQ, which alarms too).
+  expect(alarms.map((a) => a.metric_name).sort()).toEqual([
+    'ApproximateNumberOfMessagesVisible',
+    'Errors',
+    'MeteringDuplicateRecords',
+    'MeteringInvalidRecords',
+    'MeteringLateRecords',
+    'MeteringNotSubscribedRecords',
+    'MeteringSecondsToCutoff',
+    'PendingAccessChanges',
+  ]);
+  const sweep = all(json, 'aws_cloudwatch_event_target').find((t) => String(t.input ?? '').includes('pending-emissions'))!;
+  expect(sweep.arn).toMatch(/aws_lambda_function\.product_notifications/);
+  // The notification consumer runs the final-usage flush at cancellation with the metering tables and DLQ.
+  const consumer = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('marketplace-notifications'))!;
+  expect(Object.keys((consumer.environment as { variables: Record<string, string> }).variables)).toEqual(
+    expect.arrayContaining(['USAGE_TABLE_NAME', 'LEDGER_TABLE_NAME', 'METERING_DLQ_URL', 'SUBSCRIBERS_TABLE_NAME']),
+  );
   expect(all(json, 'aws_sqs_queue').some((q) => String(q.name).endsWith('marketplace-metering-dlq'))).toBe(true);
 });
 
@@ -128,7 +146,7 @@ test('registration page: private bucket behind CloudFront OAC, API behaviours, g
   const register = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('register'))!;
   expect((register.environment as { variables: Record<string, string> }).variables.REGISTRATION_PAGE_URL).toMatch(/aws_cloudfront_distribution\..*\.domain_name}\/index\.html$/);
   expect(json.output!.fulfillment_url.value).toMatch(/\/landing$/);
-  const withoutPage = synth({ registrationPage: false });
+  const withoutPage = synth({ registrationPage: false, requiredFields: [] });
   expect(all(withoutPage, 'aws_cloudfront_distribution')).toHaveLength(0);
   expect(withoutPage.output!.fulfillment_url.value).toMatch(/api_endpoint}\/landing$/);
 });
@@ -142,4 +160,48 @@ test('IAM: Marketplace actions on * (they support nothing narrower), everything 
       expect(s.resources).not.toContain('*');
     }
   }
+});
+
+test('configurations that cannot work fail at synth, naming the property', () => {
+  // Required fields but no page: the fulfillment URL would have no form and answer 400 to every buyer.
+  expect(() => synth({ registrationPage: false })).toThrow(/requiredFields .*need the registration page/);
+  expect(() => synth({ registrationPage: { domain: { aliases: ['signup.example.com'], certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/x' } } })).toThrow(
+    /certificateArn must be an ACM certificate in us-east-1/,
+  );
+  expect(() => synth({ registrationPage: { webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/1' } })).toThrow(/scope CLOUDFRONT/);
+  expect(() => synth({ apiDomain: { domainName: 'mp.example.com', certificateArn: 'arn:aws:acm:eu-west-1:1:certificate/x' } })).toThrow(/registrationPage.domain/);
+  // Module mode: the same rules as variable validations Terraform enforces.
+  const mod = synthStack(new MarketplaceStack(testApp(), 'marketplace', { mode: 'module', registrationPage: false, requiredFields: [] }));
+  expect(JSON.stringify(mod.variable!.registration_required_fields.validation)).toMatch(/length\(var.registration_required_fields\) == 0/);
+});
+
+test('operations: custom domain + WAF on the page, buyer routes throttled apart from the admin routes, control-plane tenant tables', () => {
+  const cert = 'arn:aws:acm:us-east-1:111111111111:certificate/abc';
+  const waf = 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/mp/1';
+  const json = synth({ registrationPage: { domain: { aliases: ['signup.example.com'], certificateArn: cert }, webAclArn: waf }, tenantTableName: 'cp-tenants', tenantRegistrationTableName: 'cp-registrations' });
+  const dist = all(json, 'aws_cloudfront_distribution')[0] as Record<string, any>;
+  expect(dist.aliases).toMatch(/registration_domain_aliases/);
+  expect(json.variable!.registration_domain_aliases.default).toEqual(['signup.example.com']);
+  expect(json.variable!.registration_certificate_arn.default).toBe(cert);
+  expect(json.variable!.registration_web_acl_arn.default).toBe(waf);
+  expect(dist.web_acl_id).toMatch(/registration_web_acl_arn/);
+  expect(dist.viewer_certificate.acm_certificate_arn).toMatch(/registration_certificate_arn/);
+  expect(json.output!.fulfillment_url.value).toMatch(/registration_domain_aliases.*\/landing$/);
+  // Literal values (construct used directly) are decided at synth.
+  const stage = all(json, 'aws_apigatewayv2_stage')[0] as Record<string, any>;
+  expect(stage.default_route_settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
+  expect(stage.route_settings.map((r: { route_key: string }) => r.route_key).sort()).toEqual(['POST /landing', 'POST /register']);
+  expect(String(stage.route_settings[0].throttling_rate_limit)).toMatch(/buyer_rate_limit/);
+  expect(json.variable!.buyer_rate_limit.default).toBe(20);
+  expect(stage.depends_on.length).toBeGreaterThanOrEqual(2);
+  // The control plane's tenant path: its tables, conditional writes only (no Scan, no Delete).
+  const tenantSt = actionsOf(json).find((st) => st.actions.includes('dynamodb:ConditionCheckItem'))!;
+  expect(tenantSt.actions.sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  expect(tenantSt.resources.join(' ')).toMatch(/table\/\$\{var.tenant_table_name\}/);
+  const register = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('register'))!;
+  expect((register.environment as { variables: Record<string, string> }).variables).toMatchObject({ TENANT_TABLE_NAME: '${var.tenant_table_name}', REGISTRATION_TABLE_NAME: '${var.tenant_registration_table_name}' });
+  expect(json.variable!.tenant_table_name.default).toBe('cp-tenants');
+  const mod = synthStack(new MarketplaceStack(testApp(), 'marketplace', { mode: 'module' }));
+  expect(mod.variable!.tenant_table_name.default).toBeUndefined();
+  expect(mod.variable!.registration_certificate_arn.default).toBe('');
 });

@@ -5,7 +5,7 @@ import { RegistrationWebPage } from '../../../src/marketplace/registration-web-p
 import { SbtStack } from '../../../src/core/sbt-stack';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
-function page(domain?: { domainName: string; certificateArn: string }) {
+function page(domain?: { aliases: string[]; certificateArn: string }) {
   const stack = new SbtStack(testApp(), 'mp');
   const p = new RegistrationWebPage(stack, 'page', { namePrefix: 'x', apiUrl: 'https://api.example.com', requiredFields: ['email'], domain });
   return { json: synthStack(stack), page: p };
@@ -31,7 +31,7 @@ test('bucket versioning and access logs to a private, encrypted log bucket only 
 });
 
 test('custom domain + ACM certificate: alias, SNI, TLSv1.2_2021; the page URL uses the domain', () => {
-  const { json, page: p } = page({ domainName: 'register.example.com', certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' });
+  const { json, page: p } = page({ aliases: ['register.example.com'], certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' });
   const [dist] = Object.values(resourcesOf(json, 'aws_cloudfront_distribution'));
   expect(dist.aliases).toEqual(['register.example.com']);
   expect(dist.viewer_certificate).toEqual({

@@ -56,7 +56,11 @@ test('invalid records are named', () => {
   expect(invalidReason({ dimension: 'd', quantity: -1, timestamp: 1, customerIdentifier: 'c' })).toMatch(/quantity/);
   expect(invalidReason({ dimension: 'd', quantity: 1.5, timestamp: 1, customerIdentifier: 'c' })).toMatch(/quantity/);
   expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 'soon', customerIdentifier: 'c' })).toMatch(/timestamp/);
-  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'l' })).toMatch(/customerAWSAccountId/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'l-1' })).toMatch(/customerAWSAccountId/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, licenseArn: 'not-a-licence', customerAWSAccountId: '1' })).toMatch(/licenseArn/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: {} })).toMatch(/tags/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } })).toMatch(/tags/);
+  expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1, customerIdentifier: 'c', tags: { team: 'a<b' } })).toMatch(/tag 'team'/);
   expect(invalidReason({ dimension: 'd', quantity: 1, timestamp: 1 })).toMatch(/customerIdentifier/);
   expect(invalidReason({ dimension: 'd', quantity: 0, timestamp: 1, customerIdentifier: 'c' })).toBeUndefined();
 });
@@ -92,7 +96,7 @@ test('registration input: token from form or JSON, required fields named, e-mail
   expect(() => validateRegistration({ regToken: 't', contactEmail: 'a@b.co' }, cfg)).toThrow(FieldError);
   expect(() => validateRegistration({ regToken: 't', companyName: 'A', contactEmail: 'nope' }, cfg)).toThrow(/contactEmail.*e-mail/);
   expect(() => validateRegistration({ regToken: 't', companyName: 'A'.repeat(300), contactEmail: 'a@b.co' }, cfg)).toThrow(/companyName/);
-  expect(redirectLocation('https://d.example/index.html', 'a+b/c=', 'free-trial')).toBe(
-    'https://d.example/index.html?x-amzn-marketplace-token=a%2Bb%2Fc%3D&x-amzn-marketplace-offer-type=free-trial',
-  );
+  // The token never travels on in a URL: it was resolved at landing and lives in the signed session cookie.
+  expect(redirectLocation('https://d.example/index.html', 'free-trial')).toBe('https://d.example/index.html?session=1&x-amzn-marketplace-offer-type=free-trial');
+  expect(redirectLocation('https://d.example/index.html')).not.toMatch(/token/);
 });
