@@ -96,7 +96,6 @@ export class RegistrationWebPage extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
-    this.domainName = props.domain?.domainName;
     this.bucket = new S3Bucket(this, 'bucket', { bucketPrefix: `${props.namePrefix}-mp-registration-`, forceDestroy: true });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
