@@ -22,7 +22,7 @@ export class EventBridgeCapture {
   readonly events: CapturedEvent[] = [];
   private server?: Server;
   private failures = 0;
-  private listeners: Array<(e: CapturedEvent) => void> = [];
+  private listeners: Array<(e: CapturedEvent, origin: string) => void> = [];
   endpoint = '';
 
   async start(): Promise<this> {
@@ -31,7 +31,14 @@ export class EventBridgeCapture {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const target = String(req.headers['x-amz-target'] ?? '');
-        const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        let body: { Entries?: unknown[] };
+        try {
+          body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        } catch {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ __type: 'SerializationException', message: 'request body is not JSON' }));
+          return;
+        }
         res.setHeader('content-type', 'application/x-amz-json-1.1');
         if (target !== 'AWSEvents.PutEvents') {
           res.statusCode = 400;
@@ -48,7 +55,7 @@ export class EventBridgeCapture {
           }
           const ev: CapturedEvent = { ...e, detail: JSON.parse(e.Detail) };
           this.events.push(ev);
-          for (const l of this.listeners) l(ev);
+          for (const l of this.listeners) l(ev, req.url ?? '/');
           return { EventId: randomUUID() };
         });
         res.end(JSON.stringify({ FailedEntryCount: failed, Entries: out }));
@@ -66,7 +73,11 @@ export class EventBridgeCapture {
     this.failures = n;
   }
 
-  onEvent(listener: (e: CapturedEvent) => void): void {
+  /**
+   * Calls `listener` for every accepted entry, before PutEvents answers. `origin` is the request path: a
+   * client whose endpoint has a path (e.g. `<endpoint>/i/<instance>`) tells the runtime who put it.
+   */
+  onEvent(listener: (e: CapturedEvent, origin: string) => void): void {
     this.listeners.push(listener);
   }
 

@@ -23,6 +23,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { track } from './processes';
 import type { StackJson } from './stack-json';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); Node 20 needs this polyfill.
@@ -177,6 +178,15 @@ const PHASE_TYPE: Record<(typeof PHASES)[number], string> = {
 /** Variables bash sets itself; not part of the carried-over environment. */
 const SHELL_OWNED = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD']);
 
+/** The last `n` non-empty lines of `log`, each cut to 300 characters. */
+export function tailLines(log: string, n: number): string[] {
+  return log
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
+}
+
 const taskError = (name: string, cause: string) => Object.assign(new Error(cause), { name });
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -190,6 +200,7 @@ class BuildRun {
     private readonly project: LocalCodeBuildProject,
     private readonly input: StartBuildInput,
     private readonly options: Required<Pick<LocalRuntimeOptions, 'region' | 'accountId'>> & { path: string[] },
+    private readonly onLine?: (build: LocalBuild, line: string) => void,
   ) {
     // StartBuild validates its input before a build exists.
     for (const o of input.EnvironmentVariablesOverride ?? []) {
@@ -304,10 +315,17 @@ class BuildRun {
     b.status = failedIn ? 'FAILED' : 'SUCCEEDED';
     const Build: Json = {
       Id: b.id,
+      BuildStatus: b.status,
+      // CodeBuild's Logs block names the log group and stream; locally the last lines are also inlined
+      // (Tail), so a failure stored on the tenant says what went wrong without a CloudWatch console.
+      Logs: {
+        GroupName: `/aws/codebuild/${project.name}`,
+        StreamName: b.id.split(':')[1] ?? b.id,
+        ...(failedIn ? { Tail: tailLines(b.log, LOG_TAIL_LINES) } : {}),
+      },
       Arn: arn,
       BuildNumber: 1,
       ProjectName: project.name,
-      BuildStatus: b.status,
       BuildComplete: true,
       CurrentPhase: 'COMPLETED',
       Initiator: 'states/local',
@@ -321,10 +339,25 @@ class BuildRun {
 
   private exec(scriptFile: string, env: Record<string, string>, cwd: string): Promise<number> {
     return new Promise((resolve) => {
-      const child = spawn('bash', [scriptFile], { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = track(spawn('bash', [scriptFile], { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
       this.child = child;
-      child.stdout!.on('data', (d: Buffer) => (this.build.log += d.toString('utf8')));
-      child.stderr!.on('data', (d: Buffer) => (this.build.log += d.toString('utf8')));
+      // Lines are passed on as they complete (stdout and stderr each keep their partial last line).
+      const stream = (s: NodeJS.ReadableStream) => {
+        let partial = '';
+        s.on('data', (d: Buffer) => {
+          const text = d.toString('utf8');
+          this.build.log += text;
+          if (!this.onLine) return;
+          const lines = (partial + text).split('\n');
+          partial = lines.pop()!;
+          for (const l of lines) this.onLine(this.build, l);
+        });
+        s.on('end', () => {
+          if (partial && this.onLine) this.onLine(this.build, partial);
+        });
+      };
+      stream(child.stdout!);
+      stream(child.stderr!);
       child.on('error', (e) => {
         this.build.log += `${e.message}\n`;
         resolve(127);
@@ -337,6 +370,19 @@ class BuildRun {
 // ------------------------------------------------------------------------------------------------
 // State machines
 // ------------------------------------------------------------------------------------------------
+
+/** Per-execution options of `LocalStateMachine.run`. */
+export interface RunOptions {
+  /** EventBridge endpoint for this execution's putEvents tasks. @default the SDK's (AWS_ENDPOINT_URL_EVENTBRIDGE) */
+  readonly eventBridgeEndpoint?: string;
+  /** Called with every line a build's commands print (stdout and stderr), as CodeBuild streams them to its log group. */
+  readonly onBuildLine?: (build: LocalBuild, line: string) => void;
+  /** Called when a build starts (before its first command). */
+  readonly onBuildStart?: (build: LocalBuild) => void;
+}
+
+/** Lines of a failed build's log kept in its description (`Logs.Tail`), so the failure says why. */
+export const LOG_TAIL_LINES = 10;
 
 export interface LocalExecution {
   status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -359,7 +405,7 @@ export class LocalStateMachine {
   ) {}
 
   /** Runs one execution with `input` (JSON; e.g. an EventBridge event, as the rule target delivers it). */
-  async run(input: unknown): Promise<LocalExecution> {
+  async run(input: unknown, ro: RunOptions = {}): Promise<LocalExecution> {
     const builds: BuildRun[] = [];
     const running: Promise<unknown>[] = [];
     const putEvents: PutEventsRequestEntry[] = [];
@@ -370,8 +416,9 @@ export class LocalStateMachine {
       if (state.Type !== 'Task') continue;
       if (state.Resource === 'arn:aws:states:::codebuild:startBuild.sync') {
         handlers[stateName] = async (taskInput) => {
-          const run = this.runtime.startBuild(taskInput as unknown as StartBuildInput);
+          const run = this.runtime.startBuild(taskInput as unknown as StartBuildInput, ro);
           builds.push(run);
+          ro.onBuildStart?.(run.build);
           const done = run.run();
           running.push(done.catch(() => undefined));
           return done;
@@ -382,7 +429,9 @@ export class LocalStateMachine {
             ...e,
             Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail),
           })) as PutEventsRequestEntry[];
-          const out = await new EventBridgeClient({}).send(new PutEventsCommand({ Entries: entries }));
+          const client = new EventBridgeClient(ro.eventBridgeEndpoint ? { endpoint: ro.eventBridgeEndpoint } : {});
+          const out = await client.send(new PutEventsCommand({ Entries: entries }));
+          client.destroy();
           entries.forEach((e, i) => {
             if (!out.Entries?.[i]?.ErrorCode) putEvents.push(e);
           });
@@ -417,9 +466,32 @@ export class LocalStateMachine {
   }
 }
 
+/**
+ * aws-local-stepfunctions 3.0.0 deletes every backslash from the string an intrinsic function returns
+ * (BaseIntrinsicFunction.call: `result.replaceAll("\\", "")`), so `States.ArrayGetItem($.x, 0)` turns an
+ * exported `{"tier":"a\nb"}` into `{"tier":"anb"}` — data AWS passes through untouched. The equivalent
+ * JSONPath `$.x[0]` has no such step, so that form (a plain path and a literal index) is rewritten to it;
+ * other intrinsics are left as they are.
+ */
+export function withoutBackslashLoss<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutBackslashLoss(v)) as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+      if (k.endsWith('.$') && typeof v === 'string') {
+        const m = /^States\.ArrayGetItem\((\$[^,()']*),\s*(\d+)\)$/.exec(v.trim());
+        if (m) return [k, `${m[1]!.trim()}[${m[2]}]`];
+      }
+      return [k, withoutBackslashLoss(v)];
+    }),
+  ) as T;
+}
+
 /** The state machines and CodeBuild projects of one synthesized stack, runnable locally. */
 export class LocalStepFunctions {
   readonly references: TerraformReferences;
+  private projects?: LocalCodeBuildProject[];
+  private readonly machines = new Map<string, LocalStateMachine>();
   private readonly opts: Required<Pick<LocalRuntimeOptions, 'region' | 'accountId'>> & { path: string[] };
 
   constructor(
@@ -457,22 +529,27 @@ export class LocalStepFunctions {
 
   /** The state machine whose rendered name (or logical id) is `nameOrId`. */
   stateMachine(nameOrId: string): LocalStateMachine {
+    const cached = this.machines.get(nameOrId);
+    if (cached) return cached;
     const all = this.json.resource?.aws_sfn_state_machine ?? {};
     for (const [logicalId, cfg] of Object.entries(all)) {
       const c = cfg as { name?: string; definition: string };
       const name = c.name ? this.references.render(c.name) : logicalId;
       if (name === nameOrId || logicalId === nameOrId) {
-        const definition = JSON.parse(this.references.render(c.definition)) as StateMachineDefinition;
-        return new LocalStateMachine(logicalId, name, definition, this);
+        const definition = withoutBackslashLoss(JSON.parse(this.references.render(c.definition))) as StateMachineDefinition;
+        const machine = new LocalStateMachine(logicalId, name, definition, this);
+        this.machines.set(nameOrId, machine);
+        return machine;
       }
     }
     throw new Error(`no aws_sfn_state_machine named ${nameOrId}`);
   }
 
   /** @internal */
-  startBuild(input: StartBuildInput): BuildRun {
-    const project = this.codeBuildProjects().find((p) => p.name === input.ProjectName);
+  startBuild(input: StartBuildInput, ro: RunOptions = {}): BuildRun {
+    this.projects ??= this.codeBuildProjects();
+    const project = this.projects.find((p) => p.name === input.ProjectName);
     if (!project) throw taskError('CodeBuild.ResourceNotFoundException', `Project cannot be found: ${input.ProjectName}`);
-    return new BuildRun(project, input, this.opts);
+    return new BuildRun(project, input, this.opts, ro.onBuildLine);
   }
 }

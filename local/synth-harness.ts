@@ -144,24 +144,76 @@ export class SynthHarness {
       .map((t) => t.logical);
   }
 
+  private patternCache?: [string, Record<string, unknown>][];
+  private routeCache?: { r: Block; m: string; pattern: string; names: string[]; rx: RegExp; fn: string }[];
+  private patterns(): [string, Record<string, unknown>][] {
+    this.patternCache ??= Object.entries(this.res('aws_cloudwatch_event_rule'))
+      .filter(([, r]) => r.event_pattern)
+      .map(([k, r]) => [k, JSON.parse(String(r.event_pattern)) as Record<string, unknown>]);
+    return this.patternCache;
+  }
+
+  /**
+   * The synthesized route `method path` takes, as API Gateway matches it: the function it integrates,
+   * the JWT scopes it requires, and the path parameters (URL-decoded; `undefined` when one is not valid
+   * percent-encoding, which API Gateway answers with 400).
+   */
+  matchRoute(
+    method: string,
+    path: string,
+  ): { fn: string; pattern: string; jwt: boolean; scopes: string[]; pathParameters?: Record<string, string>; badEncoding?: boolean } | undefined {
+    this.routeCache ??= Object.values(this.res('aws_apigatewayv2_route')).map((r) => {
+      const [m, pattern] = String(r.route_key).split(' ') as [string, string];
+      const names: string[] = [];
+      const rx = new RegExp(`^${pattern.replace(/\{([^}]+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
+      const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
+      const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
+      const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(uri)![1]!;
+      return { r, m, pattern, names, rx, fn };
+    })
+      // as API Gateway: a literal segment wins over a {parameter}
+      .sort((a, b) => a.names.length - b.names.length);
+    for (const { r, m, pattern, names, rx, fn } of this.routeCache) {
+      if (m !== method && m !== 'ANY') continue;
+      const hit = rx.exec(path);
+      if (!hit) continue;
+      let pathParameters: Record<string, string> | undefined;
+      let badEncoding = false;
+      if (names.length) {
+        try {
+          pathParameters = Object.fromEntries(names.map((n, k) => [n, decodeURIComponent(hit[k + 1]!)]));
+        } catch {
+          badEncoding = true;
+        }
+      }
+      return {
+        fn,
+        pattern,
+        jwt: r.authorization_type === 'JWT',
+        scopes: (r.authorization_scopes as string[] | undefined) ?? [],
+        pathParameters,
+        badEncoding,
+      };
+    }
+    return undefined;
+  }
+
   /** Every target (Lambda function or state machine, by logical name) of the rules matching `event`. */
-  ruleTargets(event: Record<string, unknown>): { kind: 'lambda' | 'states'; logical: string }[] {
+  ruleTargets(event: Record<string, unknown>): { kind: 'lambda' | 'states'; logical: string; rule: string }[] {
     const matches =
       this.o.matches ??
       ((p: Record<string, unknown>, e: Record<string, unknown>) =>
         ((p.source as string[] | undefined) ?? []).includes(String(e.source)) &&
         ((p['detail-type'] as string[] | undefined) ?? []).includes(String(e['detail-type'])));
-    const rules = Object.entries(this.res('aws_cloudwatch_event_rule')).filter(
-      ([, r]) => r.event_pattern && matches(JSON.parse(String(r.event_pattern)) as Record<string, unknown>, event),
-    );
-    const out: { kind: 'lambda' | 'states'; logical: string }[] = [];
+    const rules = this.patterns().filter(([, p]) => matches(p, event));
+    const out: { kind: 'lambda' | 'states'; logical: string; rule: string }[] = [];
     for (const [rule] of rules) {
       for (const t of Object.values(this.res('aws_cloudwatch_event_target'))) {
         if (t.rule !== `\${aws_cloudwatch_event_rule.${rule}.name}`) continue;
         const fn = /^\$\{aws_lambda_function\.([^.]+)\.arn\}$/.exec(String(t.arn));
-        if (fn) out.push({ kind: 'lambda', logical: fn[1]! });
+        if (fn) out.push({ kind: 'lambda', logical: fn[1]!, rule });
         const sm = /^\$\{aws_sfn_state_machine\.([^.]+)\.arn\}$/.exec(String(t.arn));
-        if (sm) out.push({ kind: 'states', logical: sm[1]! });
+        if (sm) out.push({ kind: 'states', logical: sm[1]!, rule });
       }
     }
     return out;
@@ -201,34 +253,24 @@ export class SynthHarness {
   }): Promise<HttpResult> {
     const scopes = i.scopes ?? (i.claims ? String(i.claims.scope ?? '').split(' ').filter(Boolean) : undefined);
     const claims = i.claims ?? (scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: scopes.join(' ') } : undefined);
-    const routes = Object.values(this.res('aws_apigatewayv2_route'));
-    for (const r of routes) {
-      const [method, pattern] = String(r.route_key).split(' ') as [string, string];
-      if (method !== i.method) continue;
-      const names: string[] = [];
-      const rx = new RegExp(`^${pattern.replace(/\{([^}]+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
-      const m = rx.exec(i.path);
-      if (!m) continue;
-      if (r.authorization_type === 'JWT') {
+    const route = this.matchRoute(i.method, i.path);
+    if (route) {
+      if (route.jwt) {
         if (!scopes) return { status: 401, body: { message: 'Unauthorized' } };
-        const needed = (r.authorization_scopes as string[] | undefined) ?? [];
-        if (needed.length && !needed.some((s) => scopes.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
+        if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
       }
-      const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
-      const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
-      const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(uri)![1]!;
-      const pathParameters = Object.fromEntries(names.map((n, k) => [n, decodeURIComponent(m[k + 1]!)]));
+      if (route.badEncoding) return { status: 400, body: { message: 'Bad Request' } };
       const event = httpEvent({
         method: i.method,
         path: i.path,
-        route: pattern,
+        route: route.pattern,
         query: i.query,
-        pathParameters: names.length ? pathParameters : undefined,
+        pathParameters: route.pathParameters,
         headers: i.headers,
         body: i.body,
-        claims: r.authorization_type === 'JWT' ? claims : undefined,
+        claims: route.jwt ? claims : undefined,
       });
-      const res = (await this.invoke(fn, event)) as { statusCode: number; body?: string };
+      const res = (await this.invoke(route.fn, event)) as { statusCode: number; body?: string };
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     }
     return { status: 404, body: { message: 'Not Found' } };

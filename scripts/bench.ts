@@ -3,10 +3,12 @@
  * Figures are measurements on this machine, compared with peers as ratios; nothing here is a pass/fail test.
  */
 import { mkdirSync, writeFileSync } from 'fs';
+import { cpus } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { benchCli, benchSbtScope } from '../bench/anchor';
 import { ROOT, benchColdInit, benchSizes, benchSynth } from '../bench/foundation';
+import { runLocalRuntimeBench, TARGET_GETS_PER_SECOND, TARGET_ONBOARD_SECONDS } from '../bench/local-runtime';
 import { runMeteringBench } from '../bench/marketplace-metering';
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
@@ -16,15 +18,21 @@ Synth time, handler zip sizes, cold init per handler and Marketplace metering th
   --anchor      also install the SBT-AWS anchor (bench/.anchor, on demand) and compare in this run, as N
                 interleaved pairs: our SBT-scope synth vs SBT's, and \`npm run synth\` vs SBT's \`cdk synth -q\`
   --pairs N     interleaved pairs per comparison (default 20)
-  --synth-only  skip zip sizes, cold init and metering`;
+  --synth-only  skip zip sizes, cold init and metering
+  --only local  only the local runtime under load (npm run local: authorized GETs/s, 100 tenants onboarded)`;
 
 async function main() {
   const { values: opts } = parseArgs({
-    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (opts.help) {
     console.log(USAGE);
     return;
+  }
+  if (opts.only !== undefined) {
+    if (opts.only !== 'local') throw new Error(`--only: '${opts.only}' is not a bench (local)`);
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    return localBench();
   }
   const pairs = Number(opts.pairs ?? 20);
   if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a positive integer, got '${opts.pairs}'`);
@@ -84,6 +92,18 @@ async function main() {
     `\nmarketplace metering against a fake throttling at 10 req/s: ${mp.recordsPerSecond.toFixed(1)} records/s of the ${mp.ceiling} records/s ceiling (${(mp.ratio * 100).toFixed(1)} %)`,
   );
 
+}
+
+async function localBench() {
+  const r = await runLocalRuntimeBench(ROOT);
+  writeFileSync(join(ROOT, 'bench/results/local-runtime.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...r }, null, 2)}\n`);
+  console.log(`\nlocal runtime (npm run local, own DynamoDB Local; started in ${r.startupSeconds} s; load average ${r.loadAverage} on ${cpus().length} cores)`);
+  console.log(
+    `  authorized GET /tenants/{id}, concurrency ${r.gets.concurrency}: ${r.gets.perSecond} req/s (target ≥ ${TARGET_GETS_PER_SECOND}), p50 ${r.gets.p50Ms} ms, p99 ${r.gets.p99Ms} ms, ${r.gets.non200} non-200 of ${r.gets.requests}`,
+  );
+  console.log(
+    `  ${r.onboarding.tenants} tenants onboarded, concurrency ${r.onboarding.concurrency}: ${r.onboarding.seconds} s (target < ${TARGET_ONBOARD_SECONDS} s), states after each POST returned: ${JSON.stringify(r.onboarding.states)}, ${r.onboarding.failedPosts} POSTs failed`,
+  );
 }
 
 main().then(

@@ -8,13 +8,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ARCHIVE_DIR, ROOT, discoverHandlers } from './lib/handlers.mjs';
 
-const args = new Set(process.argv.slice(2));
-if (args.has('--help')) {
-  console.log('usage: npm run bundle [-- --if-stale] [-- --quiet]\nBuilds build/lambda/*.zip from lambda/<service>/<handler>.ts.');
-  process.exit(0);
-}
 const MANIFEST = join(ARCHIVE_DIR, 'manifest.json');
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
@@ -124,6 +121,17 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await bundle({ ifStale: args.has('--if-stale'), quiet: args.has('--quiet') });
+// Command line only when run as a script: synth, modules, bench, test and local import bundle() and
+// parse their own arguments (a --help given to them is theirs, not this script's).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: { 'if-stale': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(
+      'usage: npm run bundle [-- --if-stale] [-- --quiet]\nBuilds build/lambda/*.zip from lambda/<service>/<handler>.ts.\n  --if-stale  skip when no input of any archive changed\n  --quiet     no size table',
+    );
+  } else {
+    await bundle({ ifStale: values['if-stale'], quiet: values.quiet });
+  }
 }

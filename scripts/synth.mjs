@@ -8,16 +8,19 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { bundle } from './bundle.mjs';
 import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
-const args = new Set(process.argv.slice(2));
-if (args.has('--help')) {
-  console.log('usage: npm run synth\nBundles stale handlers, compiles main.ts if its sources changed and synthesizes every stack into cdktf.out/.');
+const { values } = parseArgs({ options: { 'app-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(
+    'usage: npm run synth [-- --app-only]\nBundles stale handlers, compiles main.ts if its sources changed and synthesizes every stack into cdktf.out/ (CDKTF_OUTDIR overrides).\n  --app-only  no summary line (what cdktf.json runs)',
+  );
   process.exit(0);
 }
-const appOnly = args.has('--app-only');
+const appOnly = values['app-only'] === true;
 await bundle({ ifStale: true, quiet: true });
 await compile(['main.ts'], { selfContained: true });
 const started = Date.now();

@@ -5,10 +5,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { bundle } from './bundle.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
 const jestArgs = process.argv.slice(2);
+// Every argument is jest's; only a lone --help is answered here (jest's own is `npm test -- --help --verbose`).
+if (jestArgs.length === 1 && parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help) {
+  console.log(
+    'usage: npm test [-- <jest arguments>]\nType-checks (tsc; SBT_SKIP_TYPECHECK=1 skips), bundles stale handlers, runs jest (DynamoDB Local started once, 2 workers).\n  e.g. npm test -- test/e2e/local     npm test -- -t "tenant"',
+  );
+  process.exit(0);
+}
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);

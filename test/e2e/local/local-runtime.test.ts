@@ -1,70 +1,194 @@
-// `npm run local` as a user runs it: a separate process, its printed URL and admin token, plain HTTP.
-// It shares this suite's DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB is inherited) instead of starting one.
-import { spawn, type ChildProcess } from 'child_process';
-import { readFileSync } from 'fs';
+// `npm run local` as a user runs it: a separate process, its printed URL and tokens, plain HTTP — the
+// tutorial's steps (tenants, users, the admin signing in) on real engines: DynamoDB Local, cognito-local,
+// the synthesized rules and state machines with the reference provisioning script in bash.
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
+import { chromium } from 'playwright-core';
+import { call, startLocal, type StartedLocal } from './start-local';
 
-const root = join(__dirname, '../../..');
-let child: ChildProcess;
-let url: string;
-let token: string;
-let awsCallLog: string;
+let rt: StartedLocal;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join(root, 'scripts/local.mjs'), '--port', '0', '--json'], {
-    cwd: root,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const info = await new Promise<{ url: string; adminToken: string; awsCallLog: string }>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('SBT_LOCAL '));
-      if (line) resolve(JSON.parse(line.slice('SBT_LOCAL '.length)));
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${err}`)));
-  });
-  ({ url, adminToken: token, awsCallLog } = info);
-}, 120000);
+  rt = await startLocal(['--token', 'scopes:tenant/tenant_read', '--token', 'user:admin']);
+}, 180000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await rt?.stop();
 });
 
-const call = async (method: string, path: string, body?: unknown, auth = true) => {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
-
 test('onboard, read, configure and offboard a tenant through the local runtime', async () => {
-  expect((await call('GET', '/tenants', undefined, false)).status).toBe(401);
-  expect((await fetch(`${url}/tenants`, { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
+  const { info } = rt;
+  expect((await call(info, 'GET', '/tenants', undefined, null)).status).toBe(401);
+  expect((await call(info, 'GET', '/tenants', undefined, 'not.a.token')).status).toBe(401);
 
-  const created = await call('POST', '/tenants', { tenantName: 'local-acme', email: 'o@acme.example', tier: 'basic', tenantStatus: 'In progress' });
+  const created = await call(info, 'POST', '/tenants', { tenantName: 'local-acme', email: 'o@acme.example', tier: 'basic' });
   expect(created.status).toBe(201);
   const id = created.body.data.tenantId as string;
 
-  // the response came back after the system settled: the provisioning job already ran
-  const tenant = (await call('GET', `/tenants/${id}`)).body.data;
+  // the response came back after the system settled for this request: the provisioning job already ran
+  const tenant = (await call(info, 'GET', `/tenants/${id}`)).body.data;
   expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created' });
-  expect((await call('GET', '/tenant-config?tenantName=local-acme', undefined, false)).body).toMatchObject({ tenantId: id, tier: 'basic' });
-  expect((await call('POST', '/tenants', { tier: 7 })).status).toBe(400);
+  expect((await call(info, 'GET', '/tenant-config?tenantName=local-acme', undefined, null)).body).toMatchObject({ tenantId: id, tier: 'basic' });
+  expect((await call(info, 'POST', '/tenants', { tier: 7 })).status).toBe(400);
 
-  expect((await call('DELETE', `/tenants/${id}`)).status).toBe(200);
-  expect((await call('GET', `/tenants/${id}`)).body.data.lifecycleState).toBe('OFFBOARDED');
-  const calls = readFileSync(awsCallLog, 'utf8');
+  expect((await call(info, 'DELETE', `/tenants/${id}`)).status).toBe(200);
+  expect((await call(info, 'GET', `/tenants/${id}`)).body.data.lifecycleState).toBe('OFFBOARDED');
+  const calls = readFileSync(info.awsCallLog, 'utf8');
   expect(calls).toContain(`create-stack --stack-name sbt-tenant-${id}`);
   expect(calls).toContain(`delete-stack --stack-name sbt-tenant-${id}`);
+
+  // every delivery and the job's output were logged with their prefixes
+  const out = rt.output();
+  expect(out).toContain(`[job sbt-provisioning tenant ${id}] done!`);
+  expect(out).toMatch(new RegExp(`event sbt_aws_onboardingRequest \\(tenant ${id}\\) → rule \\S+ → states \\S*provisioning\\S*: ok`));
+});
+
+test('a newline in tenant data reaches the job, and comes back from it, as a newline', async () => {
+  const { info } = rt;
+  const created = await call(info, 'POST', '/tenants', { tenantName: 'local-newline', email: 'o@nl.example', tier: 'basic\nsecond line' });
+  expect(created.status).toBe(201);
+  const id = created.body.data.tenantId as string;
+  const t = (await call(info, 'GET', `/tenants/${id}`)).body.data;
+  expect(t.lifecycleState).toBe('ACTIVE');
+  // the script echoes "tier: $tier": the newline splits it into two log lines
+  expect(rt.output()).toContain(`[job sbt-provisioning tenant ${id}] tier: basic\n[job sbt-provisioning tenant ${id}] second line`);
+  // tenantConfig is the JSON jq built in the job: the escaped newline survives the round trip
+  expect(JSON.parse(t.tenantConfig).tier).toBe('basic\nsecond line');
+});
+
+test('every /users route answers from cognito-local without a 5xx', async () => {
+  const { info } = rt;
+  const statuses: [string, number][] = [];
+  const c = async (method: string, path: string, body?: unknown) => {
+    const r = await call(info, method, path, body);
+    statuses.push([`${method} ${path}`, r.status]);
+    return r;
+  };
+  expect((await c('POST', '/users', { userName: 'alice', email: 'alice@acme.example', userRole: 'TenantAdmin' })).status).toBe(201);
+  expect((await c('POST', '/users', { userName: 'alice', email: 'alice@acme.example', userRole: 'TenantAdmin' })).status).toBe(409);
+  expect((await c('POST', '/users', { userName: 'bob' })).status).toBe(400);
+  const list = await c('GET', '/users');
+  expect(list.status).toBe(200);
+  expect(list.body.data.map((u: { userName: string }) => u.userName)).toEqual(expect.arrayContaining(['admin', 'alice']));
+  expect((await c('GET', '/users/alice')).body.data).toMatchObject({ userName: 'alice', email: 'alice@acme.example', userRole: 'TenantAdmin' });
+  expect((await c('PUT', '/users/alice', { email: 'alice2@acme.example' })).body.data.email).toBe('alice2@acme.example');
+  expect((await c('PUT', '/users/alice/disable')).body.data.enabled).toBe(false);
+  expect((await c('PUT', '/users/alice/enable')).body.data.enabled).toBe(true);
+  expect((await c('DELETE', '/users/alice')).status).toBe(200);
+  expect((await c('GET', '/users/alice')).status).toBe(404);
+  expect((await c('PUT', '/users/nobody', { email: 'n@x.example' })).status).toBe(404);
+  expect((await c('DELETE', '/users/nobody')).status).toBe(404);
+  expect((await c('PUT', '/users/nobody/enable')).status).toBe(404);
+  expect((await c('GET', '/users?limit=abc')).status).toBe(400);
+  expect(statuses.filter(([, s]) => s >= 500)).toEqual([]);
+});
+
+test("the tutorial's admin signs in with the temporary password (USER_PASSWORD_AUTH) and calls the API", async () => {
+  const { info } = rt;
+  const admin = info.cognito.admin!;
+  expect(admin.userName).toBe('admin');
+  const idp = new CognitoIdentityProviderClient({ endpoint: info.cognito.endpoint });
+  const first = await idp.send(
+    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: info.cognito.clientId, AuthParameters: { USERNAME: 'admin', PASSWORD: admin.temporaryPassword } }),
+  );
+  expect(first.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+  const done = await idp.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: info.cognito.clientId,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: first.Session,
+      ChallengeResponses: { USERNAME: 'admin', NEW_PASSWORD: 'N3w-Passw0rd!' },
+    }),
+  );
+  const access = done.AuthenticationResult!.AccessToken!;
+  // the synthesized pre-token function gives a SystemAdmin every scope
+  expect((await call(info, 'GET', '/tenants', undefined, access)).status).toBe(200);
+  expect((await call(info, 'GET', '/users', undefined, access)).status).toBe(200);
+
+  // a token of a client the authorizer does not list as an audience is refused
+  const other = await idp.send(
+    new CreateUserPoolClientCommand({ UserPoolId: info.cognito.userPoolId, ClientName: 'not-an-audience', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+  );
+  const foreign = await idp.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: other.UserPoolClient!.ClientId!,
+      AuthParameters: { USERNAME: 'admin', PASSWORD: 'N3w-Passw0rd!' },
+    }),
+  );
+  expect(foreign.AuthenticationResult?.AccessToken).toBeTruthy();
+  expect((await call(info, 'GET', '/tenants', undefined, foreign.AuthenticationResult!.AccessToken!)).status).toBe(401);
+});
+
+test('tokens with fewer scopes or for another user: --token and POST /_local/token', async () => {
+  const { info } = rt;
+  const read = info.tokens['scopes:tenant/tenant_read']!;
+  expect((await call(info, 'GET', '/tenants', undefined, read)).status).toBe(200);
+  expect((await call(info, 'POST', '/tenants', { tenantName: 'x', email: 'x@x.example', tier: 'basic' }, read)).status).toBe(403);
+  expect((await call(info, 'GET', '/users', undefined, read)).status).toBe(403);
+  expect((await call(info, 'GET', '/users', undefined, info.tokens['user:admin'])).status).toBe(200);
+
+  expect((await call(info, 'POST', '/users', { userName: 'carol', email: 'carol@acme.example', userRole: 'TenantUser' })).status).toBe(201);
+  const minted = await fetch(`${info.url}/_local/token`, { method: 'POST', body: JSON.stringify({ user: 'carol' }) });
+  expect(minted.status).toBe(200);
+  const carol = ((await minted.json()) as { token: string }).token;
+  // a role without scopes (only SystemAdmin has some by default) is authenticated but forbidden
+  expect((await call(info, 'GET', '/tenants', undefined, carol)).status).toBe(403);
+  const userWrite = ((await (await fetch(`${info.url}/_local/token`, { method: 'POST', body: JSON.stringify({ scopes: ['user/user_write'] }) })).json()) as {
+    token: string;
+  }).token;
+  expect((await call(info, 'DELETE', '/users/carol', undefined, userWrite)).status).toBe(200);
+  expect((await fetch(`${info.url}/_local/token`, { method: 'POST', body: JSON.stringify({ scopes: ['tenant/everything'] }) })).status).toBe(400);
+  expect((await fetch(`${info.url}/_local/token`, { method: 'POST', body: JSON.stringify({ user: 'nobody' }) })).status).toBe(404);
+});
+
+test('a path that is not valid percent-encoding is a 400, not a 500', async () => {
+  const { info } = rt;
+  expect((await call(info, 'GET', '/tenants/%ZZ')).status).toBe(400);
+  expect((await call(info, 'GET', '/users/%E0%A4%A')).status).toBe(400);
+  expect((await call(info, 'GET', '/no-such-route')).status).toBe(404);
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+const browserTest = existsSync(CHROMIUM) ? test : test.skip;
+if (!existsSync(CHROMIUM)) console.warn(`SKIPPED local console browser test: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+
+browserTest('the live console shows tenants with their lifecycle, the event timeline and job logs (Chromium)', async () => {
+  const { info } = rt;
+  const created = await call(info, 'POST', '/tenants', { tenantName: 'console-co', email: 'o@console.example', tier: 'premium' });
+  const id = created.body.data.tenantId as string;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
+  const browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1400, height: 1000 },
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(info.console);
+    const row = page.locator(`#tenants tr[data-tenant="${id}"]`);
+    await row.waitFor();
+    await expect(row.locator('.state').textContent()).resolves.toBe('ACTIVE');
+    await row.locator('summary').click();
+    await expect(row.locator('details').textContent()).resolves.toContain('PROVISIONING → ACTIVE');
+    await page.locator('#events tr.event', { hasText: 'sbt_aws_onboardingRequest' }).first().waitFor();
+    const events = (await page.locator('#events').textContent()) ?? '';
+    expect(events).toContain('sbt_aws_provisionSuccess');
+    expect(events).toMatch(/states \S*provisioning/);
+    const job = page.locator('#jobs details', { hasText: id }).first();
+    await job.locator('summary').click();
+    await expect(job.locator('pre.log').textContent()).resolves.toContain('tier: premium');
+    if (process.env.SBT_CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.SBT_CONSOLE_SCREENSHOT, fullPage: true });
+  } finally {
+    await browser.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
 });

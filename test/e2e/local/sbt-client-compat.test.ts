@@ -6,8 +6,7 @@
  * `.data.tenantRegistrationId`, `.data.registrationStatus`, `.next_token`); and both event eras driving
  * provisioning (a runtime whose planes speak pre-0.9 names, and pre-0.9 events put on the bus).
  *
- * Users: SBT's user commands are written below (`sbtUserCommands`) but run as test.todo — the local
- * runtime has no Cognito yet (another change brings cognito-local), so /users answers 500 there today.
+ * Users: SBT's user commands (`sbtUserCommands`) against the local runtime's /users, on cognito-local.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { spawn, type ChildProcess } from 'child_process';
@@ -189,13 +188,12 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
     expect(usage.json.data).toMatchObject({ total: '7', events: 3 });
   });
 
-  // SBT's user commands (create-user, get-all-users, get-user, update-user, delete-user): the local
-  // runtime's /users is backed by Cognito, which it does not emulate yet — these answer 500 there today.
-  // When cognito-local lands, replace these todos with `test('…', () => sbtUserCommands(sbt))`.
-  test.todo('users (local runtime has no Cognito yet): create-user → get-all-users (empty next_token) → get-user → update-user → delete-user');
+  // SBT's user commands (create-user, get-all-users, get-user, update-user, delete-user), against the
+  // local runtime's /users on cognito-local.
+  test('users: create-user → get-all-users (empty next_token) → get-user → update-user → delete-user', () => sbtUserCommands(sbt));
 });
 
-/** SBT's user commands as sbt-aws.sh sends them; run once the local runtime serves /users (see the todo above). */
+/** SBT's user commands as sbt-aws.sh sends them. */
 export async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void> {
   const created = await sbt.createUser('user1001', 'admin+user1001@example.com');
   expect(created.status).toBe(201);
