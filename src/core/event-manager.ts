@@ -289,9 +289,12 @@ export class EventManager extends Construct implements IEventManager {
     const def = 'eventDefinition' in props ? props.eventDefinition : this.eventOfType(props.eventType);
     if (!def) throw new Error(`${this.node.path}: addTargetToEvent needs eventDefinition or eventType`);
     const rule = this.ruleFor(scope, def);
-    const targetId = props.targetId ?? 'target';
+    // `target` for a rule's first target (its address stays put); SBT code may add more targets to one
+    // rule without naming them, so later ones are numbered — pass `targetId` for a stable, readable address.
+    let targetId = props.targetId ?? 'target';
     if (rule.node.tryFindChild(targetId)) {
-      throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId for the next one`);
+      if (props.targetId) throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId`);
+      for (let n = 2; rule.node.tryFindChild(targetId); n++) targetId = `target-${n}`;
     }
     props.target.bind(rule, targetId, rule);
   }

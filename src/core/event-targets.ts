@@ -122,6 +122,9 @@ function common(scope: Construct, rule: CloudwatchEventRule, o: EventTargetOptio
   };
 }
 
+/** Permissions LambdaTarget created: function → permission id → rule. */
+const invokeGrants = new WeakMap<object, Map<string, CloudwatchEventRule>>();
+
 /** Invokes a Lambda function; adds the lambda:InvokeFunction permission scoped to the rule. */
 export class LambdaTarget implements IEventTarget {
   constructor(
@@ -130,8 +133,16 @@ export class LambdaTarget implements IEventTarget {
   ) {}
   bind(scope: Construct, id: string, rule: CloudwatchEventRule): void {
     new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options), arn: this.fn.functionArn });
-    // The permission lives beside the function, named after the rule (a function has one permission per rule).
-    this.fn.allowInvokeFrom(`invoke-from-${rule.node.id}`, 'events.amazonaws.com', rule.arn);
+    // The permission lives beside the function, named after the rule: one per (function, rule), even when
+    // SBT-style code adds the same function to one rule twice; a same-named rule elsewhere gets its scope in the id.
+    const granted = invokeGrants.get(this.fn) ?? new Map<string, CloudwatchEventRule>();
+    invokeGrants.set(this.fn, granted);
+    let permissionId = `invoke-from-${rule.node.id}`;
+    if (granted.get(permissionId) === rule) return;
+    if (granted.has(permissionId)) permissionId = `invoke-from-${rule.node.scope?.node.id}-${rule.node.id}`;
+    if (granted.get(permissionId) === rule) return;
+    granted.set(permissionId, rule);
+    this.fn.allowInvokeFrom(permissionId, 'events.amazonaws.com', rule.arn);
   }
 }
 

@@ -123,7 +123,8 @@ function readme(spec: ModuleSpec, variables: Json, outputs: Json, aliases: strin
     lines.push('  }');
   }
   if (required.length) lines.push('');
-  for (const n of required) lines.push(`  ${n} = ${exampleFor(n, variables[n] as Json)}`);
+  const width = Math.max(0, ...required.map((n) => n.length));
+  for (const n of required) lines.push(`  ${n.padEnd(width)} = ${exampleFor(n, variables[n] as Json)}`);
   lines.push('}', '```', '');
   lines.push(
     'Resource addresses are stable role names (`aws_dynamodb_table.tenants`); a release that renames one ships a',
@@ -177,6 +178,7 @@ function exampleFor(name: string, v: Json): string {
   const t = String(v.type ?? 'string');
   if (/email$/.test(name)) return '"ops@example.com"';
   if (name === 'event_bus_arn') return 'module.control_plane.event_bus_arn';
+  if (name.endsWith('_script')) return `file("\${path.module}/scripts/${name.replace(/_script$/, '')}.sh")`;
   if (t === 'number') return '0';
   if (t === 'bool') return 'true';
   if (t.startsWith('list')) return '[]';

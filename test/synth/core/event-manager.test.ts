@@ -43,9 +43,9 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   const f = fn(other);
   em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new LambdaTarget(f) });
   em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q'), targetId: 'queue' });
-  // A second target on one rule needs its own id (it is part of the resource address).
-  expect(() => em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q2') })).toThrow(
-    /already has a target 'target': pass a distinct targetId/,
+  // An explicit targetId is part of the resource address: a duplicate is refused, not renamed.
+  expect(() => em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q2'), targetId: 'queue' })).toThrow(
+    /already has a target 'queue': pass a distinct targetId/,
   );
   em.addTargetToEvent(other, {
     eventDefinition: em.events.offboardingRequest,
