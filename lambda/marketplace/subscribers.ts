@@ -22,7 +22,9 @@ export const handler = httpHandler(async (event) => {
   const route = event.routeKey;
   if (route === 'GET /subscribers') {
     const q = parseQuery(event, paginationQuery);
-    const page = await s.list(q.limit, decodeToken(q.next_token));
+    // The kind index's key (kind, subscriberId) is the only token this route issues; any other shape is a 400
+    // before it reaches DynamoDB (where odd attribute types are a 500).
+    const page = await s.list(q.limit, decodeToken(q.next_token, { subscriberId: 'string', kind: { equals: 'subscriber' } }));
     return { statusCode: 200, body: { data: page.items.map(view), next_token: encodeToken(page.next) } };
   }
   const id = decode(parsePath(event, path).subscriberId);

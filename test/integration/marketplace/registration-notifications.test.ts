@@ -426,4 +426,13 @@ test('admin routes: list (paginated Query), get, delete (offboards a subscriber 
   expect((await call('GET', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
   expect((await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
   expect((await call('GET', '/subscribers', '/subscribers', { query: { next_token: 'garbage' } })).status).toBe(400);
+  // The token the list issued continues it; forged tokens of another shape (odd attribute types, extra or
+  // missing keys — a 500 from DynamoDB before) are refused with a 400 naming next_token.
+  const page2 = await call('GET', '/subscribers', '/subscribers', { query: { limit: '2', next_token: page1.body.next_token } });
+  expect(page2.status).toBe(200);
+  const forge = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  for (const key of [{ subscriberId: 1, kind: 'subscriber' }, { subscriberId: 'x', kind: { S: 'subscriber' } }, { subscriberId: 'x' }, { subscriberId: 'x', kind: 'subscriber', extra: 'y' }, { subscriberId: '', kind: 'subscriber' }]) {
+    const r = await call('GET', '/subscribers', '/subscribers', { query: { next_token: forge(key) } });
+    expect({ key, status: r.status, message: r.body.message }).toEqual({ key, status: 400, message: expect.stringContaining('next_token') });
+  }
 });
