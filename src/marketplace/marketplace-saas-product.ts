@@ -5,6 +5,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { awsContext } from '../application-plane/aws-context';
 import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
+import { EventTargetDeadLetterQueue } from '../core/event-targets';
 import { SCOPES } from '../core/scopes';
 import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
@@ -245,11 +246,16 @@ export class MarketplaceSaaSProduct extends Construct {
       description: 'Retries Marketplace access changes not yet applied in the control plane',
       scheduleExpression: 'rate(15 minutes)',
     });
+    const sweepDlq = EventTargetDeadLetterQueue.of(this);
+    sweepDlq.allow(sweepRule);
     new CloudwatchEventTarget(this, 'pending-sweep-target', {
       rule: sweepRule.name,
       arn: this.notificationFunction.functionArn,
       input: JSON.stringify({ sweep: 'pending-emissions' }),
-      retryPolicy: { maximumRetryAttempts: 0 },
+      // A missed sweep is retried by the next one 15 minutes later, so EventBridge keeps it no longer than that;
+      // an invocation it could not deliver still lands in the stack's dead-letter queue (alarmed), never dropped.
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 900 },
+      deadLetterConfig: { arn: sweepDlq.queue.arn },
     });
     this.notificationFunction.allowInvokeFrom('invoke-from-pending-sweep', 'events.amazonaws.com', sweepRule.arn);
     new CloudwatchMetricAlarm(this, 'pending-access-alarm', {

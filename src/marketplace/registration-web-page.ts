@@ -169,7 +169,9 @@ export class RegistrationWebPage extends Construct {
       ? undefined
       : Token.isUnresolved(cert)
         ? Fn.conditional(Fn.startswith(cert!, 'arn:'), Fn.element(props.domain.aliases, 0), this.distribution.domainName)
-        : Fn.element(props.domain.aliases, 0);
+        : Token.isUnresolved(props.domain.aliases)
+          ? Fn.element(props.domain.aliases, 0)
+          : props.domain.aliases[0];
 
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,

@@ -55,8 +55,8 @@ test('pricing models wire only what they need', () => {
   expect(acts(contracts)).not.toContain('aws-marketplace:BatchMeterUsage');
   expect(acts(subs)).not.toContain('aws-marketplace:GetEntitlements');
   expect(acts(subs)).toContain('aws-marketplace:BatchMeterUsage');
-  // Without metering only the alarm of the pending-access-change sweep exists.
-  expect(all(contracts, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(['PendingAccessChanges']);
+  // Without metering only the alarms of the pending-access-change sweep and of the stack's event-target DLQ exist.
+  expect(all(contracts, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'PendingAccessChanges']);
   // Legacy SNS: the entitlement topic only with contracts.
   const snsSubs = synth({ pricingModel: MarketplacePricingModel.SUBSCRIPTIONS, notifications: { eventBridge: false, legacySns: true } });
   expect(all(snsSubs, 'aws_sns_topic_subscription').map((s) => s.topic_arn)).toEqual([
@@ -92,7 +92,10 @@ test('metering: hourly schedule, single concurrency, ledger + usage tables with 
     'MeteringLateRecords',
     'MeteringNotSubscribedRecords',
     'MeteringSecondsToCutoff',
-    'PendingAccessChanges',
+  ]);
+  // The pending-access-change sweep has its own alarm (not a metering one).
+  expect(all(json, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'PendingAccessChanges').map((a) => a.alarm_name)).toEqual([
+    expect.stringMatching(/marketplace-pending-access-changes$/),
   ]);
   const sweep = all(json, 'aws_cloudwatch_event_target').find((t) => String(t.input ?? '').includes('pending-emissions'))!;
   expect(sweep.arn).toMatch(/aws_lambda_function\.product_notifications/);
