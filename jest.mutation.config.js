@@ -1,7 +1,7 @@
 /**
  * The jest configuration `npm run mutation` (Stryker) runs: the suites that exercise the mutated files
- * (stryker.config.json `mutate`) — unit, synth of the core and control plane, control-plane and metering
- * integration — and not the slow end-to-end, browser and module-packaging suites, which test wiring, not
+ * (stryker.config.json `mutate`) — unit, synth of the core and control plane, the control-plane, billing, metering and tenant-config
+ * integration suites — and not the slow end-to-end, browser and module-packaging suites, which test wiring, not
  * these files. DynamoDB Local is started once by scripts/mutation.mjs (the global setup then reuses it).
  */
 const base = require('./jest.config');
@@ -16,7 +16,6 @@ module.exports = {
     '<rootDir>/test/integration/control-plane/**/*.test.ts',
     '<rootDir>/test/integration/metering/**/*.test.ts',
     '<rootDir>/test/integration/billing/**/*.test.ts',
-    '<rootDir>/test/integration/marketplace/**/*.test.ts',
     '<rootDir>/test/integration/tenant-config/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', 'bundle-determinism'],
