@@ -83,8 +83,9 @@ export async function startRegistrationSite(o: { json: StackJson; stackDir: stri
           const key = url.pathname === '/' ? root : url.pathname.slice(1);
           const obj = objects.get(key);
           if (!defaultMethods.includes(req.method ?? 'GET') || !obj) {
-            resp.writeHead(obj || !defaultMethods.includes(req.method ?? 'GET') ? 403 : 404);
-            resp.end();
+            const status = obj || !defaultMethods.includes(req.method ?? 'GET') ? 403 : 404;
+            resp.writeHead(status, { 'content-type': 'text/plain' });
+            resp.end(status === 403 ? 'Forbidden' : 'Not Found');
             return;
           }
           resp.writeHead(200, { 'content-type': obj.type });
