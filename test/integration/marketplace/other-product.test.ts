@@ -8,7 +8,7 @@
  * Each test also sends the same message for OUR product afterwards, so "nothing happened" cannot pass
  * because the message was malformed.
  */
-import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../support/lambda-context';
 import { handler as register } from '../../../lambda/marketplace/register';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
@@ -24,20 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const ctx: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'notifications',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifications',
-  memoryLimitInMB: '256',
-  awsRequestId: 'req',
-  logGroupName: '/aws/lambda/notifications',
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const ctx = lambdaContext('marketplace-notifications');
 const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = (mode: 'license' | 'customer') => new SubscriberStore(dynamo(), h.tables.subscribers, mode);
 const onboardings = (id: string) => h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
