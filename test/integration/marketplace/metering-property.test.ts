@@ -93,4 +93,4 @@ test('random streams + crashes between send and mark + overlapping runs → exac
     // FC_SEED=<seed> replays a reported failure.
     { numRuns: 15, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}), endOnFailure: true },
   );
-});
+}, 300000); // 15 random scenarios against DynamoDB Local + the fake: minutes on a loaded 2-core machine
