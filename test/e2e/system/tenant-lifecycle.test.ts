@@ -60,7 +60,7 @@ beforeAll(async () => {
   const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches, loadHandler: zips.load });
   authorizer = await LocalJwtAuthorizer.create(
     synthesizedAuthorizer(cpJson, (expr) => {
-      if (/^data\.aws_region\.[^.]+\.region$/.test(expr)) return 'us-east-1';
+      if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'us-east-1';
       if (/^aws_cognito_user_pool\.[^.]+\.id$/.test(expr)) return POOL_ID;
       const client = /^aws_cognito_user_pool_client\.([^.]+)\.id$/.exec(expr);
       if (client) return `client-${client[1]}`;

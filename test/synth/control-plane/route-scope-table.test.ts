@@ -65,7 +65,7 @@ const routeKeys = Object.values(resourcesOf(json, 'aws_apigatewayv2_route')).map
 
 /** Terraform references of the authorizer configuration, as AWS would resolve them. */
 const resolveRef = (expr: string): string => {
-  if (/^data\.aws_region\.[^.]+\.region$/.test(expr)) return 'eu-central-1';
+  if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'eu-central-1';
   if (/^aws_cognito_user_pool\.[^.]+\.id$/.test(expr)) return 'eu-central-1_Pool1';
   const client = /^aws_cognito_user_pool_client\.([^.]+)\.id$/.exec(expr);
   if (client) return `client-${client[1]}`;

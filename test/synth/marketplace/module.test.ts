@@ -19,7 +19,7 @@ test('module: configuration_aliases for aws.us_east_1, relocatable page assets, 
     // declares a provider; every file path in the module is under ${path.module}/assets and exists as an asset.
     const tf = Object.fromEntries(Object.entries(pkg.files).filter(([f]) => f.endsWith('.tf.json')).map(([f, text]) => [f, JSON.parse(text)]));
     expect(Object.keys(tf).sort()).toEqual(['main.tf.json', 'outputs.tf.json', 'variables.tf.json', 'versions.tf.json']);
-    expect(tf['versions.tf.json'].terraform.required_providers.aws).toMatchObject({ source: 'hashicorp/aws', configuration_aliases: ['${aws.us_east_1}'] });
+    expect(tf['versions.tf.json'].terraform.required_providers.aws).toMatchObject({ source: 'hashicorp/aws', configuration_aliases: ['aws.us_east_1'] });
     for (const [file, doc] of Object.entries(tf)) expect([file, doc.provider]).toEqual([file, undefined]);
     const main = tf['main.tf.json'] as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const pinned = Object.values(main.resource).flatMap((rs) => Object.values(rs)).filter((r) => r.provider !== undefined);
