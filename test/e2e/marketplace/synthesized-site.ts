@@ -10,6 +10,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from '../../../src/core/cdktf';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
+import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
+import { synthStack, testApp } from '../../support/synth';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { StackJson } from '../../../local/stack-json';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
@@ -41,10 +43,16 @@ export async function startSite(label: string, openssl: string): Promise<SiteFix
   });
   app.synth();
   const stackDir = join(out, 'stacks', 'marketplace');
-  const json = applyVariables(JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson, {
+  const cpTables = await createTablesFromSynth(synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false })), uniquePrefix(`${label}-cp`));
+  const cpTableOf = (part: string) => Object.entries(cpTables).find(([logical]) => logical.includes(part))![1];
+  const rawJson = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson;
+  const json = applyVariables(rawJson, {
     product_code: PRODUCT,
     registration_required_fields: REQUIRED,
     registration_optional_fields: OPTIONAL,
+    // The control plane's tables (onboarding goes through its registration path), as a caller wires them.
+    tenant_table_name: cpTableOf('tenants'),
+    tenant_registration_table_name: cpTableOf('registrations'),
   });
   const tables = await createTablesFromSynth(json as Parameters<typeof createTablesFromSynth>[0], uniquePrefix(label));
   const fake = await new MarketplaceFake().start();
