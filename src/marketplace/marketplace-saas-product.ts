@@ -281,6 +281,7 @@ export class MarketplaceSaaSProduct extends Construct {
       : [];
     this.notifications = new NotificationIngest(this, 'ingest', {
       namePrefix: p,
+      productCode: props.productCode,
       consumer: this.notificationFunction,
       usEast1Provider: props.usEast1Provider,
       eventBridge,

@@ -15,9 +15,27 @@ export const AGREEMENT_EVENT_PATTERN = {
   'detail-type': [{ prefix: 'Purchase Agreement ' }, { prefix: 'License Updated' }, { prefix: 'License Deprovisioned' }],
 };
 
+/**
+ * The rules' pattern for one product: agreement events carry no product code (reference §3.8), so they
+ * all pass; licence events only with `detail.product.code` = ours. The seller's default bus carries the
+ * events of every listing it owns: without the filter another product's License Updated reaches our queue
+ * and only the handler's check stands between it and a granted subscription.
+ */
+export function agreementEventPattern(productCode: string): Record<string, unknown> {
+  return {
+    source: AGREEMENT_EVENT_PATTERN.source,
+    $or: [
+      { 'detail-type': [{ prefix: 'Purchase Agreement ' }] },
+      { 'detail-type': [{ prefix: 'License Updated' }, { prefix: 'License Deprovisioned' }], detail: { product: { code: [productCode] } } },
+    ],
+  };
+}
+
 export interface NotificationIngestProps {
   /** Prefix for names. */
   readonly namePrefix: string;
+  /** The listing's product code: the EventBridge rules pass licence events of this product only. */
+  readonly productCode: string;
   /** The consumer (lambda/marketplace/notifications.ts). */
   readonly consumer: LambdaFunction;
   /** Provider aliased to us-east-1: Marketplace publishes events and SNS topics only there. */
@@ -66,7 +84,7 @@ export class NotificationIngest extends Construct {
         eventBusName: this.bus.name,
         name: `${p}-marketplace-agreements`,
         description: 'AWS Marketplace agreement and licence events → notification queue',
-        eventPattern: JSON.stringify(AGREEMENT_EVENT_PATTERN),
+        eventPattern: JSON.stringify(agreementEventPattern(props.productCode)),
       });
       new CloudwatchEventTarget(this, 'agreements-to-queue', {
         rule: local.name,
@@ -114,7 +132,7 @@ export class NotificationIngest extends Construct {
         eventBusName: 'default',
         name: `${p}-marketplace-agreements-forward`,
         description: 'AWS Marketplace Concurrent-Agreement events (us-east-1 default bus) → marketplace bus',
-        eventPattern: JSON.stringify(AGREEMENT_EVENT_PATTERN),
+        eventPattern: JSON.stringify(agreementEventPattern(props.productCode)),
       });
       const role = new ServiceRole(this, 'forward-role', {
         name: `${p}-marketplace-forward`,

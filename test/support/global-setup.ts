@@ -32,6 +32,6 @@ export default async function globalSetup(): Promise<void> {
   };
   process.once('exit', kill); // a crashed run must not leave an orphaned JVM behind
   (globalThis as Record<string, unknown>).__DYNAMODB_LOCAL__ = { proc, pidFile };
-  await waitForPort(port, 30000);
+  await waitForPort(port, 120000); // a JVM on a busy 2-core machine can take a while
   process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
 }

@@ -694,6 +694,7 @@ export class TenantService {
     const tenantData = jobData(structured ? jobOutput.tenantData : jobOutput);
     delete tenantData.tenantName; // unique and immutable (see updateTenant); a job cannot rename a tenant
     const registrationData = jobData(structured ? jobOutput.tenantRegistrationData : undefined);
+    delete registrationData.tenantName; // nor give its registration another name than the tenant's
     const failed = key.endsWith('Failure');
     // Errors are clipped: a Step Functions cause can be tens of KB, and the item (with its history) must
     // stay far below DynamoDB's 400 KB.

@@ -95,7 +95,8 @@ beforeAll(async () => {
   const stepFunctions = new LocalStepFunctions(apJson, { references: { 'var.event_bus_arn': BUS_ARN }, path: [standIn.bin], accountId: '123456789012' });
   system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
   const rule = Object.values(mpJson.resource!.aws_cloudwatch_event_rule as Record<string, { event_pattern?: string; provider?: string }>).find((r) => r.event_pattern && !r.provider)!;
-  agreementsPattern = JSON.parse(rule.event_pattern!);
+  // The rule passes our product's licence events only: the pattern as deployed has var.product_code interpolated.
+  agreementsPattern = JSON.parse(rule.event_pattern!.split('${var.product_code}').join(PRODUCT));
 });
 
 afterAll(async () => {

@@ -44,7 +44,7 @@ beforeEach(() => bus.clear());
 async function world(cpProps: Partial<ControlPlaneStackProps> = {}, apProps: Partial<ApplicationPlaneStackProps> = {}) {
   const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com', ...cpProps }));
   const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN, ...apProps }));
-  const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('eras'));
+  const tables = await createTablesFromSynth(cpJson, uniquePrefix('eras'));
   const cp = new SynthHarness(cpJson, { tables, busName: BUS_NAME, matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Eras' } });
   const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
   const stepFunctions = new LocalStepFunctions(apJson, { references: { 'var.event_bus_arn': BUS_ARN }, path: [standIn.bin], accountId: '123456789012' });

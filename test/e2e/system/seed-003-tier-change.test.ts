@@ -22,7 +22,7 @@ let json: ReturnType<typeof synthStack>;
 beforeAll(async () => {
   await bus.start();
   json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  const tables = await createTablesFromSynth(json as never, uniquePrefix('seed003'));
+  const tables = await createTablesFromSynth(json, uniquePrefix('seed003'));
   cp = new SynthHarness(json, { tables, busName: 'seed003-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3' } });
   system = new LocalSystem(bus, [{ harness: cp }]);
 });

@@ -1,15 +1,19 @@
 /**
  * End to end, as the synthesized system runs: the control-plane and application-plane stacks'
- * Terraform JSON drives everything — API routes and scopes, EventBridge rules and patterns, Lambda
- * environments, the Step Functions definition and the CodeBuild buildspec. Real handlers against
- * DynamoDB Local; the provisioning job is the application plane's own script run in bash with a
+ * Terraform JSON drives everything — API routes and scopes, the JWT authorizer's issuer and audience,
+ * EventBridge rules and patterns, Lambda environments, the Step Functions definition and the CodeBuild
+ * buildspec. Every handler runs from its BUILT zip (what Terraform uploads), each function in its own
+ * process with its declared environment (test/support/zip-lambda.ts), against DynamoDB Local; every request
+ * carries a signed token verified against the synthesized authorizer configuration (issuer, audience), then
+ * the route's scopes. The provisioning job is the application plane's own script run in bash with a
  * stand-in `aws` CLI (CloudFormation is the only thing not real here).
  *
  *   POST /tenants → onboardingRequest → [app plane] provisioning job → provisionSuccess
  *   → [control plane] results → tenant ACTIVE with the job's exports; billing customer created
  *   DELETE /tenants/{id} → offboardingRequest → deprovisioning job → deprovisionSuccess → OFFBOARDED
+ *   and the failure path: job fails → provisionFailure → PROVISION_FAILED → POST …/retry → ACTIVE
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
@@ -22,38 +26,67 @@ import { LocalSystem } from '../../../local/system';
 import { synthStack, testApp } from '../../support/synth';
 import { SynthHarness } from '../../../local/synth-harness';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import { LocalJwtAuthorizer, synthesizedAuthorizer } from '../../support/http-api-authorizer';
+import { ZipLambdas } from '../../support/zip-lambda';
 
 const BUS_NAME = 'e2e-sbt-events';
 const BUS_ARN = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;
+const POOL_ID = 'us-east-1_E2ELocal';
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
 
 const bus = new EventBridgeCapture();
+const zips = new ZipLambdas();
 let system: LocalSystem;
 let cp: SynthHarness;
-let bin: string;
+let authorizer: LocalJwtAuthorizer;
+let work: string;
 let cfnCalls: string;
+/** While this file exists, the job's next `aws cloudformation create-stack` fails (and removes it). */
+let failNextCreate: string;
 
 beforeAll(async () => {
   await bus.start();
   const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
   // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
   const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
-  const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('e2e'));
+  const tables = await createTablesFromSynth(cpJson, uniquePrefix('e2e'));
   cp = new SynthHarness(cpJson, {
     tables,
     busName: BUS_NAME,
     matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_E2ELocal' },
+    references: { 'aws_cognito_user_pool.*.id': POOL_ID },
+    loadHandler: zips.load,
   });
-  const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
+  const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches, loadHandler: zips.load });
+  authorizer = await LocalJwtAuthorizer.create(
+    synthesizedAuthorizer(cpJson, (expr) => {
+      if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'us-east-1';
+      if (/^aws_cognito_user_pool\.[^.]+\.id$/.test(expr)) return POOL_ID;
+      const client = /^aws_cognito_user_pool_client\.([^.]+)\.id$/.exec(expr);
+      if (client) return `client-${client[1]}`;
+      throw new Error(`unresolved ${expr}`);
+    }),
+  );
 
-  // The recording stand-in for the job's `aws` calls (CloudFormation has no local engine).
-  bin = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
-  const standIn = installAwsStandIn(bin);
+  // The recording stand-in for the job's `aws` calls (CloudFormation has no local engine), behind a
+  // wrapper that can make one create-stack fail, as CloudFormation would (exit 255 + message on stderr).
+  work = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
+  const standIn = installAwsStandIn(work);
   cfnCalls = standIn.callLog;
+  failNextCreate = join(work, 'fail-next-create-stack');
+  const failing = join(work, 'failing-bin');
+  mkdirSync(failing);
+  writeFileSync(
+    join(failing, 'aws'),
+    `#!/usr/bin/env bash
+if [ "$1 $2" = "cloudformation create-stack" ] && [ -f '${failNextCreate}' ]; then rm -f '${failNextCreate}'; echo "An error occurred (LimitExceededException) when calling the CreateStack operation: injected by the e2e test" >&2; exit 255; fi
+exec '${join(standIn.bin, 'aws')}' "$@"
+`,
+  );
+  chmodSync(join(failing, 'aws'), 0o755);
   const stepFunctions = new LocalStepFunctions(apJson, {
     references: { 'var.event_bus_arn': BUS_ARN },
-    path: [standIn.bin],
+    path: [failing],
     accountId: '123456789012',
   });
   system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
@@ -61,13 +94,33 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bus.stop();
-  rmSync(bin, { recursive: true, force: true });
+  await zips.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A request as a client sends it: `scopes` → a signed access token; verified as API Gateway would, then routed. */
+async function api(i: { method: string; path: string; body?: unknown; query?: Record<string, string>; scopes?: string[]; token?: string }) {
+  const token = i.token ?? (i.scopes ? await authorizer.token({ scopes: i.scopes }) : undefined);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const claims = await authorizer.verify(headers);
+  return cp.request({ method: i.method, path: i.path, body: i.body, query: i.query, headers, claims });
+}
+
+test('tokens are checked against the synthesized authorizer before any zip runs: issuer, audience, scope', async () => {
+  const before = zips.loaded.length;
+  const forged = await authorizer.token({ scopes: ADMIN, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' });
+  expect((await api({ method: 'GET', path: '/tenants', token: forged })).status).toBe(401);
+  expect((await api({ method: 'GET', path: '/tenants', token: await authorizer.token({ scopes: ADMIN, clientId: 'not-ours' }) })).status).toBe(401);
+  expect((await api({ method: 'GET', path: '/tenants', scopes: [SCOPES.userRead] })).status).toBe(403);
+  expect(zips.loaded.length).toBe(before);
+  expect((await api({ method: 'GET', path: '/tenants', scopes: [SCOPES.tenantRead] })).status).toBe(200);
+  expect(zips.loaded).toContain('tenant-management-api');
 });
 
 test('onboarding and offboarding flow through both planes', async () => {
   // 1. The tutorial's request, through the synthesized route and its scope check.
-  expect((await cp.request({ method: 'POST', path: '/tenants', body: { tenantName: 'acme' } })).status).toBe(401);
-  const created = await cp.request({
+  expect((await api({ method: 'POST', path: '/tenants', body: { tenantName: 'acme' } })).status).toBe(401);
+  const created = await api({
     method: 'POST',
     path: '/tenants',
     scopes: ADMIN,
@@ -94,18 +147,18 @@ test('onboarding and offboarding flow through both planes', async () => {
   );
   expect(readFileSync(cfnCalls, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
 
-  const tenant = (await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
+  const tenant = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created', tenantS3Bucket: `sbt-tenant-${tenantId}-bucket` });
-  const config = await cp.request({ method: 'GET', path: '/tenant-config', query: { tenantName: 'acme' } });
+  const config = await api({ method: 'GET', path: '/tenant-config', query: { tenantName: 'acme' } });
   expect(config).toEqual({ status: 200, body: { tenantId, tier: 'premium', s3Bucket: `sbt-tenant-${tenantId}-bucket` } });
-  const registration = await cp.request({ method: 'GET', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN });
+  const registration = await api({ method: 'GET', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN });
   expect(registration.body.data).toMatchObject({ registrationStatus: 'created', lifecycleState: 'ACTIVE' });
-  const billing = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] });
+  const billing = await api({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] });
   expect(billing.status).toBe(200);
 
   // 3. Offboarding.
   bus.clear();
-  const deleted = await cp.request({ method: 'DELETE', path: `/tenants/${tenantId}`, scopes: ADMIN });
+  const deleted = await api({ method: 'DELETE', path: `/tenants/${tenantId}`, scopes: ADMIN });
   expect(deleted.status).toBe(200);
   await system.drain();
   expect(bus.events.map((e) => e.DetailType)).toEqual([
@@ -115,7 +168,46 @@ test('onboarding and offboarding flow through both planes', async () => {
     'sbt_aws_tenantUpdated', // OFFBOARDING → OFFBOARDED
   ]);
   expect(readFileSync(cfnCalls, 'utf8')).toContain(`delete-stack --stack-name sbt-tenant-${tenantId}`);
-  const gone = (await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
+  const gone = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(gone).toMatchObject({ lifecycleState: 'OFFBOARDED', sbtaws_active: false });
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
+});
+
+test('failure path end to end: the provisioning job fails → PROVISION_FAILED with the job error → POST …/retry → ACTIVE', async () => {
+  bus.clear();
+  system.deliveries.length = 0;
+  writeFileSync(failNextCreate, '');
+  const created = await api({ method: 'POST', path: '/tenants', scopes: ADMIN, body: { tenantName: 'fails-once', tier: 'basic', tenantStatus: 'In progress' } });
+  expect(created.status).toBe(201);
+  const { tenantId } = created.body.data as { tenantId: string };
+  await system.drain();
+  expect(bus.events.map((e) => `${e.Source} ${e.DetailType}`)).toEqual([
+    'sbt.control.plane sbt_aws_onboardingRequest',
+    'sbt.application.plane sbt_aws_provisionFailure',
+    'sbt.control.plane sbt_aws_tenantUpdated',
+  ]);
+  const failed = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
+  expect(failed.lifecycleState).toBe('PROVISION_FAILED');
+  // What the job reported, as Step Functions' CodeBuild integration reports it: the failed build and the SBT
+  // jobFailureStatus the job declares.
+  expect(failed.lastError).toMatchObject({ event: 'provisionFailed', error: 'States.TaskFailed', jobOutput: { tenantStatus: 'Failed to provision tenant.' } });
+  const build = JSON.parse(failed.lastError.cause as string) as { BuildStatus: string; Phases: { PhaseType: string; Contexts: { Message: string }[] }[] };
+  expect(build.BuildStatus).toBe('FAILED');
+  expect(build.Phases.find((p) => p.PhaseType === 'BUILD')!.Contexts[0].Message).toMatch(/exit status 255$/);
+  expect(failed.tenantStatus).toBe('Failed to provision tenant.');
+  // The tenant-config lookup does not hand out a tenant that was never provisioned.
+  expect((await api({ method: 'GET', path: '/tenant-config', query: { tenantName: 'fails-once' } })).body).not.toHaveProperty('s3Bucket');
+
+  // Retrying needs tenant_write; then the job runs again and succeeds.
+  expect((await api({ method: 'POST', path: `/tenants/${tenantId}/retry`, scopes: [SCOPES.tenantRead] })).status).toBe(403);
+  bus.clear();
+  const retried = await api({ method: 'POST', path: `/tenants/${tenantId}/retry`, scopes: ADMIN });
+  expect([retried.status, retried.body.data.lifecycleState]).toEqual([202, 'PROVISIONING']);
+  await system.drain();
+  expect(bus.events.map((e) => e.DetailType)).toEqual(['sbt_aws_onboardingRequest', 'sbt_aws_tenantUpdated', 'sbt_aws_provisionSuccess', 'sbt_aws_tenantUpdated']);
+  const active = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
+  expect(active).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created', tenantS3Bucket: `sbt-tenant-${tenantId}-bucket` });
+  expect(active.lastError).toBeUndefined();
+  expect((active.lifecycleHistory as { event: string }[]).map((r) => r.event)).toEqual(['register', 'provision', 'provisionFailed', 'retryProvisioning', 'provisionSucceeded']);
+  expect(readFileSync(cfnCalls, 'utf8').split('\n').filter((l) => l.includes(`create-stack --stack-name sbt-tenant-${tenantId}`))).toHaveLength(1); // the failed call never reached the stand-in
 });

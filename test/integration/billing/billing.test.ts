@@ -26,7 +26,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   const json = synthStack(billingTestStack());
-  tables = await createTablesFromSynth(json as never, uniquePrefix('billing'));
+  tables = await createTablesFromSynth(json, uniquePrefix('billing'));
   capture = await new EventBridgeCapture().start();
   secrets = await new SecretsManagerFake().start();
   h = new SynthHarness(json, { tables, busName: 'test-bus' });

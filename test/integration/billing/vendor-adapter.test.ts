@@ -107,7 +107,7 @@ beforeAll(async () => {
   const json = synthStack(
     billingTestStack({ billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: vendor.url }) }),
   );
-  tables = await createTablesFromSynth(json as never, uniquePrefix('billing-vendor'));
+  tables = await createTablesFromSynth(json, uniquePrefix('billing-vendor'));
   capture = await new EventBridgeCapture().start();
   secrets = await new SecretsManagerFake().start();
   h = new SynthHarness(json, { tables, busName: 'test-bus' });

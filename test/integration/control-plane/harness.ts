@@ -2,6 +2,7 @@
  * Shared setup of the control-plane integration tests: tables created from the synthesized stack in
  * DynamoDB Local, the bus captured by EventBridgeCapture, handlers called with API Gateway v2 events.
  */
+import type { EventBridgeEvent } from 'aws-lambda';
 import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { httpEvent, type HttpEventInput } from '../../../local/http-event';
@@ -24,7 +25,7 @@ export interface Harness {
 export async function setUp(label: string, props: ControlPlaneStackProps = {}): Promise<Harness> {
   // Billing and metering have their own suites (test/integration/billing, metering): left out here.
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false, ...props }));
-  const tables = await createTablesFromSynth(json as never, uniquePrefix(label));
+  const tables = await createTablesFromSynth(json, uniquePrefix(label));
   // Tables by their (role-named, stable) resource addresses.
   process.env.TENANT_TABLE_NAME = tables.tenants!;
   process.env.REGISTRATION_TABLE_NAME = tables.registrations!;
@@ -46,7 +47,7 @@ export function caller(handler: Handler) {
 }
 
 /** An EventBridge event as a rule delivers it to Lambda. */
-export function busEvent(detailType: string, detail: Record<string, unknown>) {
+export function busEvent(detailType: string, detail: Record<string, unknown>): EventBridgeEvent<string, Record<string, unknown>> {
   return {
     version: '0',
     id: 'evt',

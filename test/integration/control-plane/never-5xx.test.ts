@@ -8,8 +8,8 @@ import { caller, setUp, type Harness } from './harness';
 let h: Harness;
 let tenantId: string;
 let registrationId: string;
-const tenantsApi = caller(tenants as never);
-const registrationsApi = caller(registrations as never);
+const tenantsApi = caller(tenants);
+const registrationsApi = caller(registrations);
 
 beforeAll(async () => {
   h = await setUp('cp-never-5xx');

@@ -18,7 +18,7 @@ let h: SynthHarness;
 beforeAll(async () => {
   await bus.start();
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com', billing: false, metering: false }));
-  const tables = await createTablesFromSynth(json as never, uniquePrefix('nopartial'));
+  const tables = await createTablesFromSynth(json, uniquePrefix('nopartial'));
   h = new SynthHarness(json, { tables, busName: 'nopartial-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_NoPartial' } });
 });
 afterAll(() => bus.stop());

@@ -23,7 +23,7 @@ let h: SynthHarness;
 beforeAll(async () => {
   await bus.start();
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com' }));
-  const tables = await createTablesFromSynth(json as never, uniquePrefix('sbt-http'));
+  const tables = await createTablesFromSynth(json, uniquePrefix('sbt-http'));
   h = new SynthHarness(json, { tables, busName: 'sbt-http-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Http' } });
 });
 afterAll(() => bus.stop());

@@ -8,9 +8,9 @@ import { handler as tenants } from '../../../lambda/tenant-management/api';
 import { busEvent, caller, setUp, type Harness } from './harness';
 
 let h: Harness;
-const tenantsApi = caller(tenants as never);
-const registrationsApi = caller(registrations as never);
-const configApi = caller(tenantConfig as never);
+const tenantsApi = caller(tenants);
+const registrationsApi = caller(registrations);
+const configApi = caller(tenantConfig);
 
 beforeAll(async () => {
   h = await setUp('cp-lifecycle');
@@ -62,7 +62,7 @@ test('the SBT tutorial: POST /tenants onboards, GET /tenants lists it, provision
   expect(list.body.data.map((t: { tenantId: string }) => t.tenantId)).toContain(tenant.tenantId);
 
   h.bus.clear();
-  expect(await results(busEvent('sbt_aws_provisionSuccess', tutorialExports(tenant.tenantRegistrationId)) as never)).toEqual({ outcome: 'applied' });
+  expect(await results(busEvent('sbt_aws_provisionSuccess', tutorialExports(tenant.tenantRegistrationId)))).toEqual({ outcome: 'applied' });
   const after = (await tenantsApi({ method: 'GET', path: `/tenants/${tenant.tenantId}`, route: '/tenants/{tenantId}', pathParameters: { tenantId: tenant.tenantId } })).body.data;
   expect(after).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created', tenantS3Bucket: 'tenanttemplatestack-bucket', someOtherVariable: 'this is a test' });
   const updated = h.bus.ofType('sbt_aws_tenantUpdated');
@@ -80,7 +80,7 @@ test('the SBT tutorial: POST /tenants onboards, GET /tenants lists it, provision
 
   // a duplicate delivery (EventBridge is at-least-once) changes nothing and emits nothing
   h.bus.clear();
-  expect(await results(busEvent('sbt_aws_provisionSuccess', tutorialExports(tenant.tenantRegistrationId)) as never)).toEqual({ outcome: 'duplicate' });
+  expect(await results(busEvent('sbt_aws_provisionSuccess', tutorialExports(tenant.tenantRegistrationId)))).toEqual({ outcome: 'duplicate' });
   expect(h.bus.events).toHaveLength(0);
 });
 
@@ -110,7 +110,7 @@ test('a provisioning failure is persisted with the job error, then retried to AC
     error: 'States.TaskFailed',
     cause: 'Build failed: CodeBuild phase BUILD exited with 1',
   };
-  expect(await results(busEvent('sbt_aws_provisionFailure', failure) as never)).toEqual({ outcome: 'applied' });
+  expect(await results(busEvent('sbt_aws_provisionFailure', failure))).toEqual({ outcome: 'applied' });
   let t = await getTenant(tenantId);
   expect(t.lifecycleState).toBe('PROVISION_FAILED');
   expect(t.tenantStatus).toBe('Failed to provision tenant.'); // SBT drops this payload entirely
@@ -125,7 +125,7 @@ test('a provisioning failure is persisted with the job error, then retried to AC
   expect(types()).toEqual(['sbt_aws_onboardingRequest', 'sbt_aws_tenantUpdated']);
   expect(h.bus.ofType('sbt_aws_onboardingRequest')[0].detail).toMatchObject({ tenantId, tenantRegistrationId, tier: 'premium' });
 
-  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} } }) as never);
+  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} } }));
   t = await getTenant(tenantId);
   expect(t.lifecycleState).toBe('ACTIVE');
   expect(t.lastError).toBeUndefined();
@@ -173,7 +173,7 @@ test('deactivate / activate: ACTIVE ⇄ DEACTIVATED with request events; illegal
   const early = await tenantRoute('PUT', tenantId, '/deactivate');
   expect(early.status).toBe(409);
   expect(early.body.message).toMatch(/PROVISIONING/);
-  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: {}, tenantRegistrationData: {} } }) as never);
+  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: {}, tenantRegistrationData: {} } }));
   h.bus.clear();
   const off = await tenantRoute('PUT', tenantId, '/deactivate');
   expect(off.status).toBe(200);
@@ -193,7 +193,7 @@ test('deactivate / activate: ACTIVE ⇄ DEACTIVATED with request events; illegal
 
 test('offboarding: DELETE registration → OFFBOARDING + offboardingRequest; deprovision failure, retry, success → OFFBOARDED (soft delete)', async () => {
   const { tenantRegistrationId, tenantId } = await register();
-  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} } }) as never);
+  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} } }));
   h.bus.clear();
   const del = await regRoute('DELETE', tenantRegistrationId);
   expect(del.status).toBe(200);
@@ -206,12 +206,12 @@ test('offboarding: DELETE registration → OFFBOARDING + offboardingRequest; dep
   expect(again.body.data.lifecycleState).toBe('OFFBOARDING');
   expect(h.bus.ofType('sbt_aws_offboardingRequest')).toHaveLength(1);
 
-  await results(busEvent('sbt_aws_deprovisionFailure', { tenantRegistrationId, jobOutput: { tenantStatus: 'Failed to deprovision tenant.' }, error: 'States.Timeout' }) as never);
+  await results(busEvent('sbt_aws_deprovisionFailure', { tenantRegistrationId, jobOutput: { tenantStatus: 'Failed to deprovision tenant.' }, error: 'States.Timeout' }));
   expect((await getTenant(tenantId)).lifecycleState).toBe('DEPROVISION_FAILED');
   h.bus.clear();
   expect((await regRoute('POST', tenantRegistrationId, '/retry')).status).toBe(202);
   expect(types()).toEqual(['sbt_aws_offboardingRequest', 'sbt_aws_tenantUpdated']);
-  await results(busEvent('sbt_aws_deprovisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'deleted' }, tenantRegistrationData: { registrationStatus: 'deleted' } } }) as never);
+  await results(busEvent('sbt_aws_deprovisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'deleted' }, tenantRegistrationData: { registrationStatus: 'deleted' } } }));
   const t = await getTenant(tenantId);
   expect(t).toMatchObject({ lifecycleState: 'OFFBOARDED', sbtaws_active: false, tenantStatus: 'deleted' });
   // soft delete: still readable; but final
@@ -223,7 +223,7 @@ test('offboarding: DELETE registration → OFFBOARDING + offboardingRequest; dep
 
 test('DELETE /tenants/{id} is the same offboarding (SBT soft delete)', async () => {
   const { tenantRegistrationId, tenantId } = await register();
-  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: {} }) as never);
+  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: {} }));
   h.bus.clear();
   const res = await tenantRoute('DELETE', tenantId);
   expect(res.status).toBe(200);
@@ -310,7 +310,7 @@ test('client errors: 400 naming the field, 404 for unknown ids, 409 for conflict
 
 test('concurrent lifecycle requests serialize: exactly one of two deactivations wins, the other is a 409', async () => {
   const { tenantRegistrationId, tenantId } = await register();
-  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: {} }) as never);
+  await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: {} }));
   const [a, b] = await Promise.all([tenantRoute('PUT', tenantId, '/deactivate'), tenantRoute('PUT', tenantId, '/deactivate')]);
   expect([a.status, b.status].sort()).toEqual([200, 409]);
   const t = await getTenant(tenantId);
@@ -319,7 +319,7 @@ test('concurrent lifecycle requests serialize: exactly one of two deactivations 
 
 test('huge job errors are clipped so the tenant item stays small', async () => {
   const { tenantRegistrationId, tenantId } = await register();
-  await results(busEvent('sbt_aws_provisionFailure', { tenantRegistrationId, jobOutput: { log: 'y'.repeat(50000) }, error: 'E', cause: 'x'.repeat(100000) }) as never);
+  await results(busEvent('sbt_aws_provisionFailure', { tenantRegistrationId, jobOutput: { log: 'y'.repeat(50000) }, error: 'E', cause: 'x'.repeat(100000) }));
   const t = await getTenant(tenantId);
   expect(t.lifecycleState).toBe('PROVISION_FAILED');
   expect(t.lastError.cause.length).toBeLessThan(2100);
@@ -328,12 +328,12 @@ test('huge job errors are clipped so the tenant item stays small', async () => {
 });
 
 test('results that do not fit are dropped, not retried forever', async () => {
-  expect(await results(busEvent('sbt_aws_provisionSuccess', { jobOutput: {} }) as never)).toEqual({ outcome: 'ignored' });
-  expect(await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId: 'unknown' }) as never)).toEqual({ outcome: 'ignored' });
+  expect(await results(busEvent('sbt_aws_provisionSuccess', { jobOutput: {} }))).toEqual({ outcome: 'ignored' });
+  expect(await results(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId: 'unknown' }))).toEqual({ outcome: 'ignored' });
   const { tenantRegistrationId } = await register();
   // a deprovision result for a tenant that is provisioning
-  expect(await results(busEvent('sbt_aws_deprovisionSuccess', { tenantRegistrationId }) as never)).toEqual({ outcome: 'ignored' });
-  expect(await results(busEvent('sbt_aws_somethingElse', { tenantRegistrationId }) as never)).toEqual({ outcome: 'ignored' });
+  expect(await results(busEvent('sbt_aws_deprovisionSuccess', { tenantRegistrationId }))).toEqual({ outcome: 'ignored' });
+  expect(await results(busEvent('sbt_aws_somethingElse', { tenantRegistrationId }))).toEqual({ outcome: 'ignored' });
 });
 
 test('tenantName is unique and immutable once set; a tenant without one may claim a free name', async () => {

@@ -9,14 +9,15 @@ import { handler as registrations } from '../../../lambda/tenant-registration/ap
 import { handler as results } from '../../../lambda/tenant-registration/results';
 import { handler as users } from '../../../lambda/user-management/api';
 import { httpEvent } from '../../../local/http-event';
+import type { HttpEvent } from '../../../lambda/shared/http';
 import { resourcesOf } from '../../support/synth';
 import { busEvent, setUp, type Harness } from './harness';
 
-const HANDLERS: Record<string, (e: never) => Promise<unknown>> = {
-  'tenant-management-api': tenants as never,
-  'tenant-registration-api': registrations as never,
-  'user-management-api': users as never,
-  'tenant-config-get': tenantConfig as never,
+const HANDLERS: Record<string, (e: HttpEvent) => Promise<unknown>> = {
+  'tenant-management-api': tenants,
+  'tenant-registration-api': registrations,
+  'user-management-api': users,
+  'tenant-config-get': tenantConfig,
 };
 
 let h: Harness;
@@ -66,7 +67,7 @@ async function gateway(method: string, url: string, token: Record<string, unknow
     body,
     claims: route.auth === 'JWT' ? token : undefined,
   });
-  const res = (await HANDLERS[route.archive](event as never)) as { statusCode: number; body?: string };
+  const res = (await HANDLERS[route.archive](event)) as { statusCode: number; body?: string };
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
@@ -115,7 +116,7 @@ test('tutorial: the synthesized admin signs in, creates a tenant, lists it; prov
         },
         tenantRegistrationData: {},
       },
-    }) as never,
+    }),
   );
   const after = await gateway('GET', `/tenants/${mine.tenantId}`, token);
   expect(after.body.data).toMatchObject({ tenantStatus: 'created', tenantS3Bucket: 'bucket-1', lifecycleState: 'ACTIVE' });

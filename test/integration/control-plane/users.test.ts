@@ -5,7 +5,7 @@ import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
 import { caller, setUp, type Harness } from './harness';
 
 let h: Harness;
-const api = caller(handler as never);
+const api = caller(handler);
 
 beforeAll(async () => {
   h = await setUp('cp-users', {

@@ -33,7 +33,7 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
       notifications: { eventBridge: true, legacySns: true },
     }),
   );
-  const created = await createTablesFromSynth(json as never, uniquePrefix(label));
+  const created = await createTablesFromSynth(json, uniquePrefix(label));
   const find = (part: string) => Object.entries(created).find(([logical]) => logical.includes(part))![1];
   // The control plane's tenant tables: Marketplace buyers become tenants through its registration path.
   const cp = await createTablesFromSynth(

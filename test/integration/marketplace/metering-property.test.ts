@@ -89,6 +89,8 @@ test('random streams + crashes between send and mark + overlapping runs → exac
         expect(open).toEqual([]);
       },
     ),
-    { numRuns: 15, seed: Number(process.env.FC_SEED ?? 20261124), endOnFailure: true },
+    // A fresh random seed every run (fast-check prints it with the counterexample on failure);
+    // FC_SEED=<seed> replays a reported failure.
+    { numRuns: 15, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}), endOnFailure: true },
   );
-});
+}, 300000); // 15 random scenarios against DynamoDB Local + the fake: minutes on a loaded 2-core machine

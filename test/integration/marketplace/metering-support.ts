@@ -1,6 +1,6 @@
 /** Helpers of the metering tests: a simulated clock, usage writes, the job with test-friendly options. */
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
-import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, ScanCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { RateLimiter } from '../../../lambda/marketplace/domain/meter-sender';
 import { runMeteringJob, type MeteringJobDeps } from '../../../lambda/marketplace/domain/metering-job';
@@ -29,10 +29,10 @@ export interface Usage {
 
 export async function writeUsage(table: string, records: Usage[]) {
   for (let i = 0; i < records.length; i += 25) {
-    let items: Record<string, unknown>[] | undefined = records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: { ...r, pending: 'true' } } }));
+    let items: NonNullable<BatchWriteCommandInput['RequestItems']>[string] | undefined = records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: { ...r, pending: 'true' } } }));
     while (items?.length) {
-      const res = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: items as never } }));
-      items = res.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+      const res: BatchWriteCommandOutput = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
+      items = res.UnprocessedItems?.[table];
     }
   }
 }

@@ -1,6 +1,7 @@
 // The notification path through a real queue engine (fauxqs): SNS topic → SQS subscription with the envelope,
 // EventBridge-shaped bodies sent to the queue, a redrive policy to the DLQ; the handler consumes what SQS delivers
 // and reports partial batch failures, so a poison message ends in the DLQ and the good ones are processed.
+import { lambdaContext } from '../../support/lambda-context';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
@@ -25,7 +26,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
+const ctx = lambdaContext('marketplace-notifications');
 
 /** One poll of the queue handed to the handler as Lambda's event source mapping would; failed ones stay. */
 async function pollOnce(queueUrl: string): Promise<number> {

@@ -1,5 +1,6 @@
 // Registration + notifications against DynamoDB Local, the loopback Marketplace fake (real SDK clients) and the
 // EventBridge capture: ordering, duplicates, access rules and the control-plane events.
+import { lambdaContext } from '../../support/lambda-context';
 import { handler as register } from '../../../lambda/marketplace/register';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as subscribers } from '../../../lambda/marketplace/subscribers';
@@ -21,7 +22,7 @@ beforeEach(() => {
   process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
 });
 
-const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
+const ctx = lambdaContext('marketplace-notifications');
 let n = 0;
 /** A fresh buyer with a token the fake resolves (CA: licence + account; legacy id kept). */
 function buyer(o: { withLicense?: boolean } = {}) {

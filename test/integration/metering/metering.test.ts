@@ -15,7 +15,7 @@ let h: SynthHarness;
 
 beforeAll(async () => {
   const json = synthStack(billingTestStack());
-  const tables = await createTablesFromSynth(json as never, uniquePrefix('metering'));
+  const tables = await createTablesFromSynth(json, uniquePrefix('metering'));
   h = new SynthHarness(json, { tables, busName: 'test-bus' });
 });
 

@@ -11,7 +11,7 @@ let tableName: string;
 
 beforeAll(async () => {
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane'));
-  const tables = createTablesFromSynth(json as never, uniquePrefix('tenant-config'));
+  const tables = createTablesFromSynth(json, uniquePrefix('tenant-config'));
   const created = await tables;
   tableName = Object.entries(created).find(([logical]) => logical.includes('tenants'))![1];
   process.env.TENANT_TABLE_NAME = tableName;

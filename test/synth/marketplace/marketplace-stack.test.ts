@@ -3,6 +3,7 @@
 // a private S3 origin behind CloudFront OAC, assets the module packager can relocate.
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
+import { hclValue } from '../../support/hcl-value';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
 const BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/sbt';
@@ -37,7 +38,8 @@ test('notification queue has a DLQ; the consumer reports partial batch failures'
   const json = synth();
   const queues = all(json, 'aws_sqs_queue');
   const main = queues.find((q) => q.name === '${var.name_prefix}-marketplace-notifications')!;
-  expect(String(main.redrive_policy)).toMatch(/deadLetterTargetArn.*aws_sqs_queue\.product_ingest_dlq.*maxReceiveCount.*5/s);
+  const dlq = Object.entries(resourcesOf(json, 'aws_sqs_queue')).find(([, q]) => q.name === '${var.name_prefix}-marketplace-notifications-dlq')![0];
+  expect(hclValue(String(main.redrive_policy))).toEqual({ deadLetterTargetArn: `\${aws_sqs_queue.${dlq}.arn}`, maxReceiveCount: 5 });
   const esm = all(json, 'aws_lambda_event_source_mapping')[0];
   expect(esm.function_response_types).toEqual(['ReportBatchItemFailures']);
 });
@@ -136,16 +138,46 @@ test('registration page: private bucket behind CloudFront OAC, API behaviours, g
   expect(dist.ordered_cache_behavior.map((b: { path_pattern: string }) => b.path_pattern)).toEqual(['/landing', '/register']);
   expect(json.variable!.geo_restriction_locations.default).toEqual([]);
   expect(dist.restrictions.geo_restriction.restriction_type).toMatch(/lookup\(/);
-  const policy = String(all(json, 'aws_s3_bucket_policy')[0].policy);
-  expect(policy).toMatch(/cloudfront\.amazonaws\.com/);
-  expect(policy).toMatch(/AWS:SourceArn/);
+  const [distLogical] = Object.keys(resourcesOf(json, 'aws_cloudfront_distribution'));
+  const [bucketLogical] = Object.keys(resourcesOf(json, 'aws_s3_bucket'));
+  const bucketArn = `\${aws_s3_bucket.${bucketLogical}.arn}`;
+  // Only this distribution may read objects (OAC); nothing may use the bucket over plain HTTP.
+  expect(hclValue(String(all(json, 'aws_s3_bucket_policy')[0].policy))).toEqual({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowCloudFrontOAC',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distLogical}.arn}` } },
+      },
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  });
   const objects = all(json, 'aws_s3_object');
   expect(objects.map((o) => o.key).sort()).toEqual(['app.js', 'config.js', 'index.html', 'style.css']);
   for (const o of objects.filter((o) => o.source)) {
     expect(o.source).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}\/[a-z.]+$/);
     expect(o.etag).toMatch(/^[0-9a-f]{32}$/);
   }
-  expect(String(objects.find((o) => o.key === 'config.js')!.content)).toMatch(/registration_required_fields/);
+  // config.js: the page configuration from the inputs (evaluated and served in test/e2e/marketplace/registration-site.test.ts).
+  const configJs = String(objects.find((o) => o.key === 'config.js')!.content);
+  expect(configJs.startsWith('window.SBT_MARKETPLACE_REGISTRATION = ')).toBe(true);
+  expect(hclValue(configJs.slice('window.SBT_MARKETPLACE_REGISTRATION = '.length).replace(/;\n$/, ''))).toEqual({
+    requiredFields: '${var.registration_required_fields}',
+    optionalFields: '${var.registration_optional_fields}',
+    registerUrl: '/register',
+    productName: null,
+  });
   const register = all(json, 'aws_lambda_function').find((f) => String(f.function_name).endsWith('register'))!;
   expect((register.environment as { variables: Record<string, string> }).variables.REGISTRATION_PAGE_URL).toMatch(/aws_cloudfront_distribution\..*\.domain_name}\/index\.html$/);
   expect(json.output!.fulfillment_url.value).toMatch(/\/landing$/);

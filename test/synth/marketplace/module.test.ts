@@ -15,14 +15,26 @@ test('module: configuration_aliases for aws.us_east_1, relocatable page assets, 
     new MarketplaceStack(app, 'marketplace', { mode: 'module' });
     app.synth();
     const pkg = packageModule({ name: 'marketplace', description: 'AWS Marketplace SaaS integration', stackDir: join(out, 'stacks', 'marketplace'), outDir: join(out, 'module') });
-    const all = Object.values(pkg.files).join('\n');
-    expect(all).toMatch(/configuration_aliases/);
-    expect(all).toMatch(/aws\.us_east_1/);
-    expect(Object.keys(pkg.files).join(' ')).not.toMatch(/provider\.tf/);
-    const relocated = Object.keys(pkg.assets);
-    expect(relocated).toEqual(expect.arrayContaining([expect.stringMatching(/index\.html$/), expect.stringMatching(/app\.js$/), expect.stringMatching(/marketplace-register\.zip$/)]));
-    expect(all).toMatch(/\$\{path\.module\}\/assets\/[^"]*index\.html/);
-    expect(all).not.toMatch(/"assets\/[^"]*[0-9A-F]{32}/);
+    // Parsed files, not substrings: the alias is a configuration_alias of the aws requirement; no file
+    // declares a provider; every file path in the module is under ${path.module}/assets and exists as an asset.
+    const tf = Object.fromEntries(Object.entries(pkg.files).filter(([f]) => f.endsWith('.tf.json')).map(([f, text]) => [f, JSON.parse(text)]));
+    expect(Object.keys(tf).sort()).toEqual(['main.tf.json', 'outputs.tf.json', 'variables.tf.json', 'versions.tf.json']);
+    expect(tf['versions.tf.json'].terraform.required_providers.aws).toMatchObject({ source: 'hashicorp/aws', configuration_aliases: ['aws.us_east_1'] });
+    for (const [file, doc] of Object.entries(tf)) expect([file, doc.provider]).toEqual([file, undefined]);
+    const main = tf['main.tf.json'] as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const pinned = Object.values(main.resource).flatMap((rs) => Object.values(rs)).filter((r) => r.provider !== undefined);
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(new Set(pinned.map((r) => r.provider))).toEqual(new Set(['aws.us_east_1']));
+    const paths = [
+      ...Object.values(main.resource.aws_s3_object ?? {}).filter((o) => o.source !== undefined).map((o) => String(o.source)),
+      ...Object.values(main.resource.aws_lambda_function).map((f) => String(f.filename)),
+    ];
+    expect(paths.length).toBeGreaterThan(3);
+    for (const p of paths) {
+      expect(p).toMatch(/^\$\{path\.module\}\/assets\//);
+      expect(Object.keys(pkg.assets)).toContain(p.replace('${path.module}/', ''));
+    }
+    expect(paths.map((p) => p.split('/').pop())).toEqual(expect.arrayContaining(['index.html', 'app.js', 'marketplace-register.zip']));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

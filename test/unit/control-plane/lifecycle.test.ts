@@ -104,3 +104,60 @@ test('OFFBOARDED is the only final state and every state can reach it', () => {
   };
   for (const s of LIFECYCLE_STATES) expect(reaches(s)).toBe(true);
 });
+
+/**
+ * The whole table, written out by hand (not derived from TRANSITIONS): every state × every event, allowed
+ * (with its target) or refused. Kills e.g. a PROVISIONING → ACTIVE "activate" edge slipped into the
+ * machine (survivor (a) of issue 16), which no happy path or property over the table itself would notice.
+ */
+const EXPECTED_TABLE: Record<LifecycleState, Partial<Record<(typeof LIFECYCLE_EVENTS)[number], LifecycleState>>> = {
+  REGISTERED: { provision: 'PROVISIONING', offboard: 'OFFBOARDING' },
+  PROVISIONING: { provisionSucceeded: 'ACTIVE', provisionFailed: 'PROVISION_FAILED' },
+  PROVISION_FAILED: { retryProvisioning: 'PROVISIONING', offboard: 'OFFBOARDING' },
+  ACTIVE: { deactivate: 'DEACTIVATED', offboard: 'OFFBOARDING' },
+  DEACTIVATED: { activate: 'ACTIVE', offboard: 'OFFBOARDING' },
+  OFFBOARDING: { deprovisionSucceeded: 'OFFBOARDED', deprovisionFailed: 'DEPROVISION_FAILED' },
+  DEPROVISION_FAILED: { retryDeprovisioning: 'OFFBOARDING' },
+  OFFBOARDED: {},
+};
+const ALL_STATES: LifecycleState[] = ['REGISTERED', 'PROVISIONING', 'ACTIVE', 'PROVISION_FAILED', 'DEACTIVATED', 'OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED'];
+const ALL_EVENTS = [
+  'provision', 'provisionSucceeded', 'provisionFailed', 'retryProvisioning', 'deactivate',
+  'activate', 'offboard', 'deprovisionSucceeded', 'deprovisionFailed', 'retryDeprovisioning',
+] as const;
+const cells = ALL_STATES.flatMap((state) => ALL_EVENTS.map((event) => [state, event, EXPECTED_TABLE[state][event]] as const));
+
+test('the vocabulary is exactly the 8 states and 10 events the table covers', () => {
+  expect([...LIFECYCLE_STATES].sort()).toEqual([...ALL_STATES].sort());
+  expect([...LIFECYCLE_EVENTS].sort()).toEqual([...ALL_EVENTS].sort());
+  expect(cells).toHaveLength(80);
+});
+
+describe('full transition table (every state × every event): survivor (a), e.g. a PROVISIONING → ACTIVE "activate" edge', () => {
+  test.each(cells.filter(([, , to]) => to))('%s + %s → %s (allowed)', (state, event, to) => {
+    expect(nextState(state, event)).toBe(to);
+    expect(allowedEvents(state)).toContain(event);
+    expect(transition(state, event, ctx)).toEqual({ state: to, record: { from: state, to, event, at: ctx.at, reason: 'test' } });
+  });
+  test.each(cells.filter(([, , to]) => !to).map(([s, e]) => [s, e] as const))('%s + %s is refused (409-worthy LifecycleError)', (state, event) => {
+    expect(nextState(state, event)).toBeUndefined();
+    expect(allowedEvents(state)).not.toContain(event);
+    let err: unknown;
+    try {
+      transition(state, event, ctx);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LifecycleError);
+    const le = err as LifecycleError;
+    expect({ from: le.from, event: le.event, allowed: [...le.allowed].sort() }).toEqual({
+      from: state,
+      event,
+      allowed: Object.keys(EXPECTED_TABLE[state]).sort(),
+    });
+    expect(le.message).toContain(`Cannot ${event} a tenant in state ${state}`);
+  });
+  test('allowedEvents(state) is exactly the row of the table', () => {
+    for (const s of ALL_STATES) expect([...allowedEvents(s)].sort()).toEqual(Object.keys(EXPECTED_TABLE[s]).sort());
+  });
+});

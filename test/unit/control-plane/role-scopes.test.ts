@@ -26,3 +26,12 @@ test('the trigger adds only missing scopes to the access token (event V2_0)', as
   const none = await handler({ request: { userAttributes: {} }, response: { claimsAndScopeOverrideDetails: null } });
   expect(none.response.claimsAndScopeOverrideDetails).toBeNull();
 });
+
+test('ROLE_SCOPES parsing: absent → no roles; anything but a JSON object is refused; duplicates collapse', () => {
+  expect(parseRoleScopes(undefined)).toEqual({});
+  expect(parseRoleScopes('')).toEqual({});
+  expect(parseRoleScopes('{"A":["s1","s2"]}')).toEqual({ A: ['s1', 's2'] });
+  for (const bad of ['null', '"x"', '42', '[]', 'true']) expect(() => parseRoleScopes(bad)).toThrow('ROLE_SCOPES must be a JSON object of role → scopes');
+  expect(scopesForRole('', { '': ['s'] })).toEqual([]); // an empty role is no role
+  expect(scopesForRole('A', { A: ['s', 's', 't'] })).toEqual(['s', 't']);
+});

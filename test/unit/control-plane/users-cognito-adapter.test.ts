@@ -7,6 +7,7 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoUserStore } from '../../../lambda/user-management/domain/cognito-user-store';
@@ -15,16 +16,23 @@ import { HttpError } from '../../../lambda/shared/http';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
+/**
+ * A real Cognito SDK client whose requests stop at the first middleware step: each command is recorded
+ * (name and input, as the SDK built them) and answered by `reply` — the SDK's own types all the way.
+ */
 function recordingClient(reply: (c: Sent) => unknown) {
   const sent: Sent[] = [];
-  return {
-    sent,
-    send: async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      const c = { name: cmd.constructor.name, input: cmd.input };
+  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  client.middlewareStack.add(
+    (_next, context) => async (args) => {
+      const c = { name: String(context.commandName), input: args.input as Record<string, unknown> };
       sent.push(c);
-      return reply(c);
+      const output = (await reply(c)) as Record<string, unknown>;
+      return { output: { $metadata: {}, ...output }, response: undefined };
     },
-  };
+    { step: 'initialize', name: 'recordAndReply' },
+  );
+  return Object.assign(client, { sent });
 }
 
 const cognitoUser = {
@@ -42,7 +50,7 @@ const cognitoUser = {
 test('create sends AdminCreateUser with email, verified flag and custom:userRole, and emits tenantUserCreated', async () => {
   const client = recordingClient(() => ({ User: { ...cognitoUser, Attributes: cognitoUser.UserAttributes } }));
   const events: unknown[] = [];
-  const svc = new UserService(new CognitoUserStore(client as never, 'pool-1'), async (e) => void events.push(...e));
+  const svc = new UserService(new CognitoUserStore(client, 'pool-1'), async (e) => void events.push(...e));
   const user = await svc.create({ userName: 'alice', email: 'alice@example.com', userRole: 'SystemAdmin' });
   expect(client.sent[0].name).toBe(AdminCreateUserCommand.name);
   expect(client.sent[0].input).toEqual({
@@ -69,7 +77,7 @@ test('create sends AdminCreateUser with email, verified flag and custom:userRole
 
 test('a partial update sends only the given attribute (SBT sent both and 500ed on a partial body)', async () => {
   const client = recordingClient(() => cognitoUser);
-  const store = new CognitoUserStore(client as never, 'pool-1');
+  const store = new CognitoUserStore(client, 'pool-1');
   await store.update('alice', { userRole: 'TenantAdmin' });
   expect(client.sent.map((s) => s.name)).toEqual([AdminUpdateUserAttributesCommand.name, AdminGetUserCommand.name]);
   expect(client.sent[0].input).toEqual({ UserPoolId: 'pool-1', Username: 'alice', UserAttributes: [{ Name: 'custom:userRole', Value: 'TenantAdmin' }] });
@@ -77,7 +85,7 @@ test('a partial update sends only the given attribute (SBT sent both and 500ed o
 
 test('enable and disable map to AdminEnableUser / AdminDisableUser', async () => {
   const client = recordingClient((c) => (c.name === AdminGetUserCommand.name ? { ...cognitoUser, Enabled: false } : {}));
-  const store = new CognitoUserStore(client as never, 'pool-1');
+  const store = new CognitoUserStore(client, 'pool-1');
   expect((await store.setEnabled('alice', false)).enabled).toBe(false);
   await store.setEnabled('alice', true);
   expect(client.sent.filter((s) => s.name !== AdminGetUserCommand.name).map((s) => [s.name, s.input])).toEqual([
@@ -88,7 +96,7 @@ test('enable and disable map to AdminEnableUser / AdminDisableUser', async () =>
 
 test('list caps the page at 60 and passes the pagination token through', async () => {
   const client = recordingClient(() => ({ Users: [{ ...cognitoUser, Attributes: cognitoUser.UserAttributes }], PaginationToken: 'next' }));
-  const svc = new UserService(new CognitoUserStore(client as never, 'pool-1'), async () => {});
+  const svc = new UserService(new CognitoUserStore(client, 'pool-1'), async () => {});
   const page = await svc.list(60, 'tok');
   expect(client.sent[0]).toEqual({ name: ListUsersCommand.name, input: { UserPoolId: 'pool-1', Limit: 60, PaginationToken: 'tok' } });
   expect(page.next_token).toBe('next');
@@ -98,7 +106,7 @@ test('list caps the page at 60 and passes the pagination token through', async (
 test('Cognito errors become 404 / 409 / 400, never 500', async () => {
   const err = (name: string) => Object.assign(new Error(name), { name });
   const failing = (name: string) =>
-    new UserService(new CognitoUserStore(recordingClient(() => Promise.reject(err(name))) as never, 'p'), async () => {});
+    new UserService(new CognitoUserStore(recordingClient(() => Promise.reject(err(name))), 'p'), async () => {});
   const status = async (p: Promise<unknown>) => p.then(() => 200, (e: HttpError) => e.statusCode);
   expect(await status(failing('UserNotFoundException').get('bob'))).toBe(404);
   expect(await status(failing('UsernameExistsException').create({ userName: 'bob', email: 'b@x.io', userRole: 'r' }))).toBe(409);

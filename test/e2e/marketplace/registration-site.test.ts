@@ -1,0 +1,44 @@
+/**
+ * The registration site served from the synthesized stack (no hand-copied config.js, no hand-wired routes):
+ * the page files are the stack's `aws_s3_object`s, config.js is the object's Terraform template with the
+ * input variables applied, /landing and /register go along the synthesized HTTP API routes and CloudFront
+ * behaviours to the register function with its declared environment. What a browser then does with the
+ * page is registration-page.test.ts.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { runInNewContext } from 'vm';
+import { registrationPageDir } from '../../../src/marketplace/registration-web-page';
+import { needsTool, onPath } from '../../support/tools';
+import { fetchSite, OPTIONAL, REQUIRED, startSite, type SiteFixture } from './synthesized-site';
+
+const openssl = needsTool('openssl', onPath('openssl'), 'registration-site (local TLS for the https-only distribution)', 'apt-get install -y openssl');
+
+openssl.describe('registration site from the synthesized stack', () => {
+  let f: SiteFixture;
+  beforeAll(async () => {
+    f = await startSite('mp-site', openssl.path!);
+  });
+  afterAll(() => f?.stop());
+
+  test('the page files are the synthesized bucket objects; / is the default root object', async () => {
+    for (const [path, file] of [['/', 'index.html'], ['/app.js', 'app.js'], ['/style.css', 'style.css']]) {
+      const r = await fetchSite(`${f.site.url}${path}`);
+      expect([path, r.status, r.body]).toEqual([path, 200, readFileSync(join(registrationPageDir(), file), 'utf8')]);
+    }
+    expect((await fetchSite(`${f.site.url}/secret.txt`)).status).toBe(404);
+  });
+
+  test('config.js is the stack\'s template evaluated with the input variables', async () => {
+    const r = await fetchSite(`${f.site.url}/config.js`);
+    expect(r.headers['content-type']).toMatch(/^application\/javascript/);
+    const window: Record<string, unknown> = {};
+    runInNewContext(r.body, { window });
+    expect(window.SBT_MARKETPLACE_REGISTRATION).toEqual({ requiredFields: REQUIRED, optionalFields: OPTIONAL, registerUrl: '/register', productName: 'Widgets' });
+  });
+
+  test('only the synthesized API behaviours reach the API: other paths go to the S3 origin, which allows GET/HEAD only', async () => {
+    expect((await fetchSite(`${f.site.url}/subscribers`, { method: 'POST' })).status).toBe(403);
+    expect((await fetchSite(`${f.site.url}/subscribers`)).status).toBe(404);
+  });
+});
