@@ -94,6 +94,12 @@ export function tenantDataOf(item: SubscriberItem, plan: Plan, nameSuffix = ''):
 export class TenantBusy extends Error {}
 
 const isConflict = (e: unknown) => e instanceof HttpError && e.statusCode === 409;
+/**
+ * The idempotency key was first used with the other name variant: an earlier delivery found the company name
+ * taken and created the tenant under the suffixed name (then e.g. its event was refused). The unsuffixed attempt
+ * of the redelivery is refused as a different request under the same key (422); the suffixed one replays it.
+ */
+const isKeyUsedByOtherName = (e: unknown) => e instanceof HttpError && e.statusCode === 422 && e.details?.field === 'idempotency-key';
 const LEAVING = new Set(['OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED']);
 
 export class TenantServiceGateway implements TenantGateway {
@@ -115,7 +121,7 @@ export class TenantServiceGateway implements TenantGateway {
     } catch (e) {
       // tenantName is unique in the control plane: another buyer (or this buyer's earlier, offboarded tenant) has
       // the company name, so this tenant is named after the licence as well — deterministically, for retries.
-      if (!isConflict(e)) throw e;
+      if (!isConflict(e) && !isKeyUsedByOtherName(e)) throw e;
       res = await attempt(` (${item.subscriberId.replace(/^[a-z]+:/, '')})`);
     }
     if (!res.emitted && res.replayed && res.tenant.lifecycleState === 'PROVISION_FAILED') {

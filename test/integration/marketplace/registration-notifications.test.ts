@@ -403,6 +403,24 @@ test('a failing PutEvents is retried by SQS (partial batch failure), and the eve
   expect(await store().get(id)).toMatchObject({ accessVersion: 1, emittedVersion: 1 });
 });
 
+test('a refused PutEvents for a buyer whose company name is already taken (suffixed tenant name) is re-emitted on redelivery', async () => {
+  const companyName = `Taken ${Date.now().toString(36)}`;
+  // Another tenant already holds the name: the grant names this tenant after the licence as well.
+  await tenants().onboard({ tenantData: { tenantName: companyName }, registrationData: {}, reason: 'other tenant' });
+  const b = buyer();
+  const id = `license:l-${b.token.slice(4)}`;
+  await registerAs(b, { ...form, companyName });
+  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  h.bus.failNext(1);
+  expect((await notify(ev)).batchItemFailures).toHaveLength(1);
+  expect(onboardings(id)).toHaveLength(0);
+  expect(await notify(ev)).toEqual({ batchItemFailures: [] }); // redelivery
+  const events = onboardings(id);
+  expect(events).toHaveLength(1);
+  expect(events[0].detail.tenantName).toBe(`${companyName} (l-${b.token.slice(4)})`);
+  expect(await store().get(id)).toMatchObject({ accessVersion: 1, emittedVersion: 1 });
+});
+
 test('admin routes: list (paginated Query), get, delete (offboards a subscriber that had access); 404 on unknown', async () => {
   const b = buyer();
   await registerAs(b, form);
