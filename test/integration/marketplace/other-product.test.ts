@@ -14,7 +14,7 @@ import { handler as notifications } from '../../../lambda/marketplace/notificati
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { httpEvent } from '../../../local/http-event';
-import { PRODUCT, agreementEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
+import { Browser, PRODUCT, agreementEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
 
 const OTHER = 'otherproductcode00000002';
 
@@ -49,10 +49,13 @@ async function registeredBuyer(mode: 'license' | 'customer') {
     CustomerIdentifier: b.customerIdentifier,
     ...(mode === 'license' ? { LicenseArn: b.licenseArn } : {}),
   });
-  const res = (await register(httpEvent({ method: 'POST', path: '/register', headers: { 'content-type': 'application/json' }, body: { regToken: b.token, ...form } }))) as {
-    statusCode: number;
-  };
-  expect(res.statusCode).toBe(201);
+  // The buyer's journey as it ships: Marketplace form-POSTs the token to /landing (resolved at once, bound to
+  // this browser's session cookie), then the page registers on that session.
+  const browser = new Browser();
+  const landed = await browser.land(b.token);
+  expect([200, 302]).toContain(landed.status);
+  const res = await browser.register(form);
+  expect(res.status).toBe(201);
   return b;
 }
 
