@@ -1,7 +1,7 @@
 /**
  * EventBridge event-pattern matcher for the local runtime and end-to-end tests: delivers events along the
  * synthesized `aws_cloudwatch_event_rule.event_pattern`s. Dependency-free (no maintained npm library exists; see
- * /work/shared/reference/local-runtime.md §3).
+ * the project's shared reference notes, local-runtime.md §3).
  *
  * API: `validatePattern` (throws `InvalidEventPatternError` naming the offending path for what PutRule rejects),
  * `matchesPattern` (validates first, caches the compiled pattern per object / JSON string) and `compilePattern`

@@ -1,4 +1,9 @@
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { messages, validateDoc } from './helpers';
+
+// A checkout path of 'this machine' for the machine-path rule (built, so no tracked file names a real one).
+const CHECKOUT = join(tmpdir(), 'sbt-checkout');
 
 const goodModule = {
   terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '>= 6.0' } } },
@@ -19,7 +24,7 @@ const goodModule = {
 
 describe('checks 3 and 4: module rules', () => {
   test('a relocatable, documented module passes', async () => {
-    expect(await validateDoc(goodModule, { kind: 'module', machinePaths: ['/work/main'] })).toEqual([]);
+    expect(await validateDoc(goodModule, { kind: 'module', machinePaths: [CHECKOUT] })).toEqual([]);
   });
 
   test('provider blocks, backends and HCP Terraform blocks are findings', async () => {
@@ -43,7 +48,7 @@ describe('checks 3 and 4: module rules', () => {
       ...goodModule,
       resource: {
         aws_lambda_function: {
-          abs: { function_name: 'a', filename: '/work/main/build/lambda/x.zip', role: 'r' },
+          abs: { function_name: 'a', filename: `${CHECKOUT}/build/lambda/x.zip`, role: 'r' },
           rel: { function_name: 'b', filename: 'assets/x.zip', role: 'r', description: `built in ${homePath}` },
           root: { function_name: 'c', filename: '${path.root}/x.zip', role: 'r', environment: { variables: { P: tmpPath } } },
           input: { function_name: 'd', filename: '${var.archive}', role: 'r' },
@@ -51,9 +56,9 @@ describe('checks 3 and 4: module rules', () => {
       },
       variable: { ...goodModule.variable, archive: { type: 'string', description: 'zip' } },
     };
-    expect(messages(await validateDoc(doc, { kind: 'module', machinePaths: ['/work/main'] }))).toEqual([
-      "resource.aws_lambda_function.abs.filename: file path must be written as ${path.module}/<relative path> (got '/work/main/build/lambda/x.zip')",
-      "resource.aws_lambda_function.abs.filename: names a path of this machine ('/work/main')",
+    expect(messages(await validateDoc(doc, { kind: 'module', machinePaths: [CHECKOUT] }))).toEqual([
+      `resource.aws_lambda_function.abs.filename: file path must be written as \${path.module}/<relative path> (got '${CHECKOUT}/build/lambda/x.zip')`,
+      `resource.aws_lambda_function.abs.filename: names a path of this machine ('${CHECKOUT}')`,
       `resource.aws_lambda_function.rel.description: looks like an absolute machine path ('built in ${homePath}')`,
       "resource.aws_lambda_function.rel.filename: file path must be written as ${path.module}/<relative path> (got 'assets/x.zip')",
       `resource.aws_lambda_function.root.environment.variables.P: looks like an absolute machine path ('${tmpPath}')`,
