@@ -106,7 +106,7 @@ function compileOr(value: unknown, path: string): NodeMatcher {
 }
 
 /** The event's own value at `key` — never an inherited one (`constructor`, `toString`, `__proto__`). */
-const own = (node: Node, key: string): unknown => (Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined);
+const own = (node: Node, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
 
 function compileNested(key: string, inner: NodeMatcher): NodeMatcher {
   return (node) => {

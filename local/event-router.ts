@@ -13,7 +13,6 @@
  * matched; the timeline keeps the last events for the console.
  */
 import { randomUUID } from 'crypto';
-import { matchesPattern } from './event-pattern';
 import type { CapturedEvent, EventBridgeCapture } from './eventbridge-capture';
 import type { InvocationTrace } from './lambda-pool';
 import type { LocalExecution } from './step-functions';

@@ -198,7 +198,7 @@ class BuildRun {
 
   constructor(
     private readonly project: LocalCodeBuildProject,
-    private readonly input: StartBuildInput,
+    input: StartBuildInput,
     private readonly options: Required<Pick<LocalRuntimeOptions, 'region' | 'accountId'>> & { path: string[] },
     private readonly onLine?: (build: LocalBuild, line: string) => void,
   ) {
@@ -236,7 +236,7 @@ class BuildRun {
   }
 
   async run(): Promise<Json> {
-    const { project, input, options } = this;
+    const { project, options } = this;
     const b = this.build;
     const arn = `arn:aws:codebuild:${options.region}:${options.accountId}:build/${b.id}`;
     const srcDir = mkdtempSync(join(tmpdir(), 'sbt-codebuild-src-'));

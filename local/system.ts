@@ -25,7 +25,7 @@ export class LocalSystem {
   private readonly pending: CapturedEvent[] = [];
 
   constructor(
-    private readonly bus: EventBridgeCapture,
+    bus: EventBridgeCapture,
     private readonly planes: { harness: SynthHarness; stepFunctions?: LocalStepFunctions }[],
     private readonly account = '000000000000',
     private readonly region = 'us-east-1',

@@ -13,8 +13,8 @@ import { join, resolve } from 'path';
 import { App } from '../src/core/cdktf';
 import { addressProblems, type AddressHistory } from '../src/core/address-history';
 import { elementsOf, matchElements, resourceMoves } from '../src/core/address-moves';
-import { computedArnAttributes } from '../src/core/mock-defaults';
-import { listFiles, packageModule, stableJson, writeModule, type PackagedModule } from '../src/core/module-packager';
+import { computedArnAttributes } from '../tools/mock-defaults';
+import { listFiles, packageModule, stableJson, writeModule, type PackagedModule } from '../tools/module-packager';
 import { MODULE_DESCRIPTIONS, buildReferenceApp } from '../src/reference-app';
 
 export const ROOT = resolve(__dirname, '..').replace(/\/dist$/, '');

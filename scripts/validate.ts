@@ -10,8 +10,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatFinding, sortFindings, validateConfiguration, type Finding } from '../src/core/validate';
-import { loadJsonDir, readJsonConfig } from '../src/core/validate/load';
+import { formatFinding, sortFindings, validateConfiguration, type Finding } from '../tools/validate';
+import { loadJsonDir, readJsonConfig } from '../tools/validate/load';
 
 const HELP = `usage: npm run validate [-- --root <dir>]
 

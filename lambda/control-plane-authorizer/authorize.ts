@@ -1,12 +1,12 @@
 /**
  * TOKEN authorizer of the private REST API for external OIDC issuers: verifies the bearer JWT (signature
  * against the issuer's JWKS, issuer, audience, expiry) with aws-jwt-verify, then allows exactly the
- * routes whose scope the token carries — exactly (see domain/policy.ts). Env: JWT_ISSUER, JWT_AUDIENCE (JSON list),
+ * routes whose scope the token carries — exactly (see src/contracts/route-scope-policy.ts). Env: JWT_ISSUER, JWT_AUDIENCE (JSON list),
  * JWKS_URI, ROUTE_SCOPES, POLICY_MODE (`per-request` when the route table has no exact cacheable policy).
  * An invalid token answers 401 (`throw new Error('Unauthorized')` is API Gateway's contract).
  */
 import { JwtVerifier } from 'aws-jwt-verify';
-import { policyFor, statementsFor, tokenScopes, type RouteScopes } from './domain/policy';
+import { policyFor, statementsFor, tokenScopes, type RouteScopes } from '../../src/contracts/route-scope-policy';
 
 let verifier: ReturnType<typeof JwtVerifier.create> | undefined;
 let routes: RouteScopes | undefined;

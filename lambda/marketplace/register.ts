@@ -13,7 +13,7 @@
  * REGISTRATION_PAGE_URL?, REGISTRATION_SESSION_SECONDS?, SELLER_EMAIL?, EVENT_BUS_NAME, CONTROL_PLANE_EVENT_SOURCE,
  * TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME, MARKETPLACE_REGION.
  */
-import { ResolveCustomerCommand } from '@aws-sdk/client-marketplace-metering';
+import { ResolveCustomerCommand, type ResolveCustomerCommandOutput } from '@aws-sdk/client-marketplace-metering';
 import { dynamo } from '../shared/aws-clients';
 import { header, httpHandler, HttpError, badRequest, conflict, rawBody, type HttpEvent, type HttpResponse } from '../shared/http';
 import { logger } from '../shared/logger';
@@ -60,7 +60,7 @@ const sessionSeconds = () => {
 };
 
 async function resolveToken(token: string) {
-  let resolved;
+  let resolved: ResolveCustomerCommandOutput;
   try {
     resolved = await meteringClient().send(new ResolveCustomerCommand({ RegistrationToken: token }));
   } catch (e) {

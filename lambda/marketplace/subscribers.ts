@@ -30,7 +30,7 @@ export const handler = httpHandler(async (event) => {
   const id = decode(parsePath(event, path).subscriberId);
   if (route === 'GET /subscribers/{subscriberId}') {
     const item = await s.get(id);
-    if (!item || item.kind !== 'subscriber') throw notFound(`Subscriber ${id} not found`);
+    if (item?.kind !== 'subscriber') throw notFound(`Subscriber ${id} not found`);
     return { statusCode: 200, body: view(item) };
   }
   if (route === 'DELETE /subscribers/{subscriberId}') {

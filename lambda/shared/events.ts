@@ -4,7 +4,7 @@
  * in the EventManager reach the handlers. A partially failed PutEvents is an error, never silently lost.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DEFAULT_EVENT_ERA, defaultSourceOf, detailTypeOf, isControlPlaneKey, isEventEra, type EventEra, type SbtEventKey } from '../../src/core/event-catalog';
+import { DEFAULT_EVENT_ERA, defaultSourceOf, detailTypeOf, isControlPlaneKey, isEventEra, type EventEra, type SbtEventKey } from '../../src/contracts/event-catalog';
 import { env, eventBridge } from './aws-clients';
 
 export interface OutgoingEvent {

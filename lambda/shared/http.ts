@@ -128,7 +128,7 @@ export function checkJsonValue(v: unknown, path: string, where = 'request body')
       });
     }
   } else if (Array.isArray(v)) {
-    v.forEach((x, i) => checkJsonValue(x, path ? `${path}.${i}` : String(i), where));
+    for (const [i, x] of v.entries()) checkJsonValue(x, path ? `${path}.${i}` : String(i), where);
   } else if (v && typeof v === 'object') {
     for (const k of Object.keys(v)) {
       const sub = path ? `${path}.${k}` : k;
@@ -282,7 +282,7 @@ function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
   const keys = Object.keys(v);
   if (keys.length !== Object.keys(shape).length) return false;
   return keys.every((k) => {
-    const rule = Object.prototype.hasOwnProperty.call(shape, k) ? shape[k] : undefined;
+    const rule = Object.hasOwn(shape, k) ? shape[k] : undefined;
     const x = v[k];
     if (rule === undefined) return false;
     if (rule === 'string') return typeof x === 'string' && x.length > 0 && x.length <= 1024;

@@ -6,7 +6,7 @@
  * Throws only on our own faults (DynamoDB unavailable…), so EventBridge retries those and nothing else.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { keyOfDetailType } from '../../src/core/event-catalog';
+import { keyOfDetailType } from '../../src/contracts/event-catalog';
 import { logger } from '../shared/logger';
 import { tenantService } from '../tenant-management/domain/runtime';
 

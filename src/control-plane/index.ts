@@ -27,5 +27,5 @@ export { UserTable } from './user-management/user-table';
 export type { UserTableProps } from './user-management/user-table';
 export { TenantConfigService } from './tenant-config/tenant-config-service';
 export type { TenantConfigServiceProps } from './tenant-config/tenant-config-service';
-export { LIFECYCLE_STATES, LIFECYCLE_EVENTS, TRANSITIONS } from '../../lambda/tenant-management/domain/lifecycle';
-export type { LifecycleState, LifecycleEvent, TransitionRecord } from '../../lambda/tenant-management/domain/lifecycle';
+export { LIFECYCLE_STATES, LIFECYCLE_EVENTS, TRANSITIONS } from '../contracts/lifecycle';
+export type { LifecycleState, LifecycleEvent, TransitionRecord } from '../contracts/lifecycle';

@@ -101,7 +101,8 @@ export class App extends CdktfApp {
     type AspectList = { _aspects?: IAspect[] };
     // If cdktf's Aspects ever stop keeping their list in `_aspects`, they could not be hidden: cdktf's synth.
     if (all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects))) {
-      return super.synth();
+      super.synth();
+      return;
     }
     for (const stack of stacks) stack.ensureBackendExists(); // what prepareStack does first
     const invoked: Record<string, IAspect[]> = {};

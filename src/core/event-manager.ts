@@ -12,7 +12,7 @@ import {
   keyOfDetailType,
   type EventEra,
   type SbtEventKey,
-} from './event-catalog';
+} from '../contracts/event-catalog';
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
@@ -219,7 +219,6 @@ export class EventManager extends Construct implements IEventManager {
     if (this.registered.has(k)) throw new Error(`Event with detail type '${current}' and source '${source}' already exists`);
     this.registered.add(k);
     this.registered.add(`${source}:${detailType}`);
-    const stableSource = explicit ?? defaultSourceOf(key, 'sbt-0.9');
     return new EventDefinition(detailType, source, {
       alsoMatchDetailTypes: [current, legacy],
       alsoMatchSources: explicit ? [] : [defaultSourceOf(key, 'sbt-0.9'), defaultSourceOf(key, 'pre-0.9')],

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { AssetType, Construct, TerraformAsset, TerraformStack } from './cdktf';
+import { AssetType, type Construct, TerraformAsset, TerraformStack } from './cdktf';
 
 export class FileAsset extends TerraformAsset {
   /**

@@ -3,7 +3,7 @@ import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/li
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { archiveHash, archivePath } from './archives';
-import { Construct, Lazy, TerraformAsset, TerraformStack } from './cdktf';
+import { Construct, Lazy, type TerraformAsset, TerraformStack } from './cdktf';
 import { FileAsset } from './file-asset';
 import { ServiceRole, type IGrantable, type PolicyStatement } from './iam';
 

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { applyBackend, type BackendConfig } from './backend';
 import { loadAddressHistory, movedBlocks } from './address-history';
-import { Aspects, Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
+import { Aspects, type Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
 import { addressName, AddressRegistry } from './resource-addresses';
 import { AWS_PROVIDER_CONSTRAINT } from './versions';
 import { TagsAspect } from './tags-aspect';

@@ -6,11 +6,11 @@ import { awsContext } from '../application-plane/aws-context';
 import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdktf';
 import { LambdaFunction } from '../core/lambda-function';
 import { EventTargetDeadLetterQueue } from '../core/event-targets';
-import { SCOPES } from '../core/scopes';
+import { SCOPES } from '../contracts/scopes';
 import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
 import { NotificationIngest } from './notification-ingest';
-import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
+import { DEFAULT_REGISTRATION_FIELDS, type MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
 import { RegistrationWebPage } from './registration-web-page';
 import { SubscribersTable } from './subscribers-table';
 

@@ -159,7 +159,7 @@ export class MarketplaceStack extends SbtStack {
                   validation: inputValidation.url('admin_jwt_issuer', true),
                 }),
           audience:
-            root && props.adminJwt && props.adminJwt.audience.some((a) => Token.isUnresolved(a))
+            root && props.adminJwt?.audience.some((a) => Token.isUnresolved(a))
               ? props.adminJwt.audience
               : this.listInput('admin_jwt_audience', {
                   description: 'JWT audiences (app client ids) accepted by the admin routes.',

@@ -10,7 +10,7 @@
  * A separate entry point because these names clash with the main API's (our `PolicyStatement` is a plain
  * statement shape; CDK's is a class) and because they exist for porting, not for new code.
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { PolicyStatement as StatementShape } from '../core/iam';
 import { SbtStack, namePrefixFromStackName, type SbtStackProps } from '../core/sbt-stack';
 
@@ -120,9 +120,16 @@ export class PolicyDocument {
         Action: s.actions,
         Resource: s.resources,
         ...(s.conditions
-          ? { Condition: s.conditions.reduce<Record<string, Record<string, string[]>>>((acc, c) => ({ ...acc, [c.test]: { ...(acc[c.test] ?? {}), [c.variable]: c.values } }), {}) }
+          ? { Condition: conditionBlock(s.conditions) }
           : {}),
       })),
     };
   }
+}
+
+/** SBT's flat `{ test, variable, values }` conditions → IAM's `{ test: { variable: values } }` block. */
+function conditionBlock(conditions: readonly { test: string; variable: string; values: string[] }[]) {
+  const block: Record<string, Record<string, string[]>> = {};
+  for (const c of conditions) block[c.test] = { ...block[c.test], [c.variable]: c.values };
+  return block;
 }

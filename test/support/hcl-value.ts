@@ -4,14 +4,14 @@
  * become their reference text (`${aws_sqs_queue.q.arn}`), templates keep references inline. Parsing is the
  * project's HCL expression parser; anything else (function calls, operators) is an error.
  */
-import { parseTemplate, type Expr, type Step, type TplPart } from '../../src/core/validate/hcl-expression';
+import { parseTemplate, type Expr, type Step, type TplPart } from '../../tools/validate/hcl-expression';
 
 export type HclValue = string | number | boolean | null | HclValue[] | { [k: string]: HclValue };
 
 const refText = (root: string, steps: Step[]) =>
-  `\${${[root, ...steps.map((s) => (s.t === 'attr' ? s.name : s.t === 'splat' ? '*' : `[${JSON.stringify(valueOf(s.expr))}]`))].join('.')}}`;
+  `\${${[root, ...steps.map((s) => (s.t === 'attr' ? s.name : s.t === 'splat' ? '*' : `[${JSON.stringify(hclValueOf(s.expr))}]`))].join('.')}}`;
 
-function valueOf(e: Expr): HclValue {
+function hclValueOf(e: Expr): HclValue {
   switch (e.t) {
     case 'lit':
       return e.value;
@@ -20,11 +20,11 @@ function valueOf(e: Expr): HclValue {
     case 'tpl':
       return partsValue(e.parts);
     case 'tuple':
-      return e.items.map(valueOf);
+      return e.items.map(hclValueOf);
     case 'obj':
-      return Object.fromEntries(e.items.map((i) => [String(valueOf(i.key)), valueOf(i.value)]));
+      return Object.fromEntries(e.items.map((i) => [String(hclValueOf(i.key)), hclValueOf(i.value)]));
     case 'call':
-      if (e.name === 'jsonencode' && e.args.length === 1) return valueOf(e.args[0]!);
+      if (e.name === 'jsonencode' && e.args.length === 1) return hclValueOf(e.args[0]!);
       throw new Error(`hclValue: function ${e.name} is not supported`);
     default:
       throw new Error(`hclValue: ${e.t} expressions are not supported`);
@@ -32,12 +32,12 @@ function valueOf(e: Expr): HclValue {
 }
 
 function partsValue(parts: TplPart[]): HclValue {
-  if (parts.length === 1 && parts[0]!.t === 'interp') return valueOf(parts[0].expr);
+  if (parts.length === 1 && parts[0]!.t === 'interp') return hclValueOf(parts[0].expr);
   return parts
     .map((p) => {
       if (p.t === 'str') return p.value;
       if (p.t === 'interp') {
-        const v = valueOf(p.expr);
+        const v = hclValueOf(p.expr);
         return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
       }
       throw new Error('hclValue: template directives are not supported');

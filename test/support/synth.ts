@@ -2,7 +2,7 @@
  * Synthesizes a stack the way `cdktf synth` would and returns its parsed JSON (Testing.synth gives the
  * same `cdk.tf.json` content without writing the app to disk).
  */
-import { App, Testing, type TerraformStack } from '../../src/core/cdktf';
+import { type App, Testing, type TerraformStack } from '../../src/core/cdktf';
 
 export type { StackJson } from '../../local/stack-json';
 import type { StackJson } from '../../local/stack-json';

@@ -2,9 +2,9 @@
  * Input variables applied to a synthesized stack as `terraform apply -var …` would: every string that is
  * a Terraform template over `var.*` only (with `jsonencode`, `join`) is evaluated; strings that reference
  * resources are left for the harness to resolve. Values default to the synthesized `variable` defaults.
- * Parsing is the project's HCL expression parser (src/core/validate/hcl-expression.ts).
+ * Parsing is the project's HCL expression parser (tools/validate/hcl-expression.ts).
  */
-import { isTemplate, parseTemplate, type Expr, type TplPart } from '../../src/core/validate/hcl-expression';
+import { isTemplate, parseTemplate, type Expr, type TplPart } from '../../tools/validate/hcl-expression';
 import type { StackJson } from '../../local/stack-json';
 
 type V = string | number | boolean | null | V[] | { [k: string]: V };

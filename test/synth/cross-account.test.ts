@@ -2,7 +2,7 @@
 // forwards to the other's bus (SBT #45/#46, #166).
 import { ApplicationPlaneStack } from '../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../src/control-plane/control-plane-stack';
-import { validateConfiguration } from '../../src/core/validate';
+import { validateConfiguration } from '../../tools/validate';
 import { resourcesOf, synthStack, testApp, type StackJson } from './../support/synth';
 
 const CP_BUS = 'arn:aws:events:us-east-1:111111111111:event-bus/acme-sbt-events';

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { validateConfiguration } from '../../src/core/validate';
+import { validateConfiguration } from '../../tools/validate';
 
 
 test('examples/cdktf-typescript synthesizes two stacks that validate', async () => {

@@ -97,7 +97,9 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
 
   let active = 0;
   const waiters: Array<() => void> = [];
-  const wake = () => waiters.splice(0).forEach((w) => w());
+  const wake = () => {
+    for (const w of waiters.splice(0)) w();
+  };
 
   const retryLater = async (job: Job, why: string) => {
     if (job.attempt + 1 >= maxAttempts || o.shouldStop?.()) {

@@ -73,8 +73,8 @@ export function tagSetId(tags: Record<string, string>): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-const TAG_KEY = /^[a-zA-Z0-9+ \-=._:\/@]{1,100}$/;
-const TAG_VALUE = /^[a-zA-Z0-9+ \-=._:\/@]{1,256}$/;
+const TAG_KEY = /^[a-zA-Z0-9+ \-=._:/@]{1,100}$/;
+const TAG_VALUE = /^[a-zA-Z0-9+ \-=._:/@]{1,256}$/;
 
 function tagsReason(tags: unknown): string | undefined {
   if (tags === undefined) return undefined;

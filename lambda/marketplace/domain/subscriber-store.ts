@@ -287,7 +287,7 @@ export class SubscriberStore {
   async reconcile(subscriberId: string, effects: AccessEffects): Promise<SubscriberItem | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const item = await this.get(subscriberId);
-      if (!item || item.kind !== 'subscriber') return item;
+      if (item?.kind !== 'subscriber') return item;
       const to = accessTransition(item);
       if (to) {
         const v = item.accessVersion ?? 0;
@@ -455,7 +455,7 @@ export class SubscriberStore {
    */
   async syncPlan(subscriberId: string, effects: AccessEffects, reason: string): Promise<void> {
     const item = await this.get(subscriberId);
-    if (!item || item.kind !== 'subscriber' || item.access !== 'GRANTED' || typeof item.tenantId !== 'string') return;
+    if (item?.kind !== 'subscriber' || item.access !== 'GRANTED' || typeof item.tenantId !== 'string') return;
     if ((item.emittedVersion ?? 0) !== (item.accessVersion ?? 0)) return;
     const hash = await effects.tenants.updatePlan(item, reason);
     if (hash === undefined || hash === item.planHash) return;

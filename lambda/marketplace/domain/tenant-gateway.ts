@@ -115,7 +115,7 @@ export class TenantServiceGateway implements TenantGateway {
       const { tenantData, registrationData } = tenantDataOf(item, plan, suffix);
       return this.svc.onboard({ tenantData, registrationData, reason: `AWS Marketplace subscription ${item.subscriberId}`, idempotencyKey: key });
     };
-    let res;
+    let res: Awaited<ReturnType<typeof attempt>>;
     try {
       res = await attempt('');
     } catch (e) {

@@ -71,6 +71,7 @@ export function clientData(raw: unknown, where: string, opts: { dropIds?: boolea
  * such as /tenant-config/{tenantName} and in HTML pages). Letters of any script, digits, spaces and
  * the punctuation SBT clients use today (`- _ . @ & ' ( ) ,` …) stay allowed.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (they are rejected).
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const PATH_OR_MARKUP = /[/\\<>]/;

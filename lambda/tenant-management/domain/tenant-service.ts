@@ -21,7 +21,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'crypto';
-import type { SbtEventKey } from '../../../src/core/event-catalog';
+import type { SbtEventKey } from '../../../src/contracts/event-catalog';
 import { conflict, decodeToken, encodeToken, HttpError, notFound } from '../../shared/http';
 import { canonicalJson, clientBytes, deepEqual, EVENT_DETAIL_BUDGET, fitDetail, jobData, MAX_DATA_BYTES, type Data } from './data';
 import {
@@ -35,7 +35,7 @@ import {
   type LifecycleEvent,
   type LifecycleState,
   type TransitionRecord,
-} from './lifecycle';
+} from '../../../src/contracts/lifecycle';
 
 export const TENANT_LIST_INDEX = 'tenantListIndex';
 export const REGISTRATION_LIST_INDEX = 'registrationListIndex';

@@ -6,7 +6,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeToken, encodeToken } from '../../shared/http';
 import {
-  InvalidUserInputError,
   UserExistsError,
   UserNotFoundError,
   type NewUser,

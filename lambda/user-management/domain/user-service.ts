@@ -3,7 +3,7 @@
  * tenantUserCreated / tenantUserDeleted events.
  */
 import * as z from 'zod/mini';
-import type { SbtEventKey } from '../../../src/core/event-catalog';
+import type { SbtEventKey } from '../../../src/contracts/event-catalog';
 import { badRequest, conflict, nextTokenQuery, notFound } from '../../shared/http';
 import { InvalidUserInputError, UserExistsError, UserNotFoundError, type UserInfo, type UserStore } from './user-store';
 

@@ -19,7 +19,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Construct, Fn, Lazy } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
 import { roleNameOf } from '../../core/sbt-stack';
-import { exactForEveryScopeSet, type RouteScopes } from '../../../lambda/control-plane-authorizer/domain/policy';
+import { exactForEveryScopeSet, type RouteScopes } from '../../contracts/route-scope-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

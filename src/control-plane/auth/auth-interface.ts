@@ -1,6 +1,6 @@
 import type { Construct } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
-import { SCOPES } from '../../core/scopes';
+import { SCOPES } from '../../contracts/scopes';
 
 /** SBT's CreateAdminUserProps. */
 export interface CreateAdminUserProps {
@@ -13,7 +13,7 @@ export interface CreateAdminUserProps {
 }
 
 /**
- * The scope each group of control-plane routes requires. One vocabulary (src/core/scopes.ts) by default;
+ * The scope each group of control-plane routes requires. One vocabulary (src/contracts/scopes.ts) by default;
  * an external IdP with other scope names maps them here. Every route has exactly one scope — SBT leaves
  * its registration routes without any (its CognitoAuth never sets `*TenantRegistrationScope`).
  */

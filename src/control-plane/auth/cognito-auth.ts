@@ -8,7 +8,7 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { Annotations, Construct, Fn } from '../../core/cdktf';
 import { namePrefixOf } from '../../core/sbt-stack';
 import { LambdaFunction } from '../../core/lambda-function';
-import { RESOURCE_SERVERS, SCOPES } from '../../core/scopes';
+import { RESOURCE_SERVERS, SCOPES } from '../../contracts/scopes';
 import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, type IAuth } from './auth-interface';
 
 /** Every scope of every resource server (tenant, user, billing, metering). */
@@ -66,7 +66,7 @@ export interface CognitoAuthProps {
 
 /**
  * Cognito as the control plane's IdP (SBT's default IAuth): user pool with a `userRole` custom attribute,
- * resource servers `tenant`, `user`, `billing`, `metering` (src/core/scopes.ts), a hosted-UI domain (the
+ * resource servers `tenant`, `user`, `billing`, `metering` (src/contracts/scopes.ts), a hosted-UI domain (the
  * token endpoint), an admin UI client (no secret; SRP/password + OAuth code flow), a machine client
  * (secret; client credentials only), a pre-token-generation trigger that scopes user access tokens by
  * role, and the system admin as an `aws_cognito_user` (no custom resource Lambda, unlike SBT).

@@ -10,7 +10,7 @@ export interface OidcAuthProps {
   readonly jwksUri?: string;
   /** Token endpoint for machine clients. @default `<issuer>/oauth/token` is NOT assumed: none */
   readonly tokenEndpoint?: string;
-  /** Scope names as the IdP issues them. @default tenant/tenant_read … (src/core/scopes.ts) */
+  /** Scope names as the IdP issues them. @default tenant/tenant_read … (src/contracts/scopes.ts) */
   readonly scopes?: Partial<ControlPlaneScopes>;
   /** Client ids, for outputs only. */
   readonly userClientId?: string;

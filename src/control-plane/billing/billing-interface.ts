@@ -23,7 +23,7 @@ import type { TenantTable } from '../tenant-management/tenant-table';
 /** A function behind an API route (SBT's ISyncFunction). */
 export interface ISyncFunction {
   readonly handler: LambdaFunction;
-  /** OAuth scope the JWT authorizer requires. @default the member's scope from src/core/scopes.ts (see each member) */
+  /** OAuth scope the JWT authorizer requires. @default the member's scope from src/contracts/scopes.ts (see each member) */
   readonly scope?: string;
 }
 

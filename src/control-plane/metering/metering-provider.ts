@@ -1,8 +1,8 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
-import type { SbtEventKey } from '../../core/event-catalog';
-import { SCOPES } from '../../core/scopes';
+import type { SbtEventKey } from '../../contracts/event-catalog';
+import { SCOPES } from '../../contracts/scopes';
 import type { ControlPlaneApi, HttpMethod } from '../api/control-plane-api';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { IASyncFunction, IMetering, ISyncFunction } from './metering-interface';

@@ -2,6 +2,7 @@
 // HttpOnly session cookie (the token never appears in this URL). The page builds the form from the configured
 // fields (config.js) and posts JSON to the registration endpoint, which acts on that session. No framework, no build.
 (function () {
+  // biome-ignore lint/suspicious/noRedundantUseStrict: a classic <script>, not a module, so strict mode is not implied.
   'use strict';
   var cfg = window.SBT_MARKETPLACE_REGISTRATION || {};
   var required = cfg.requiredFields || [];

@@ -194,7 +194,7 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
 });
 
 /** SBT's user commands as sbt-aws.sh sends them. */
-export async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void> {
+async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void> {
   const created = await sbt.createUser('user1001', 'admin+user1001@example.com');
   expect(created.status).toBe(201);
   expect(created.json.data.userName).toBe('user1001');

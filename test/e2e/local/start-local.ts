@@ -60,7 +60,7 @@ export async function call(info: LocalInfo, method: string, path: string, body?:
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let parsed: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let parsed: any;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -4,7 +4,7 @@
 // The buyer's journey: AWS Marketplace form-POSTs the token → resolved at once, bound to this browser in a signed
 // HttpOnly session cookie → 302 to the page (no token in the URL) → fill in → registered. A second browser with the
 // same token is refused.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { createServer, type Server } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';

@@ -17,7 +17,7 @@ import { join } from 'path';
 import type { SQSEvent } from 'aws-lambda';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';

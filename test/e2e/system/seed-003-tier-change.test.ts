@@ -5,7 +5,7 @@
  * the billing customer's plan follows. Lifecycle-only changes leave the plan alone.
  */
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { matchesPattern } from '../../../local/event-pattern';
 import { LocalSystem } from '../../../local/system';

@@ -18,7 +18,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalStepFunctions } from '../../../local/step-functions';

@@ -9,7 +9,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { dynamo } from '../../../lambda/shared/aws-clients';
-import { detailTypeOf } from '../../../src/core/event-catalog';
+import { detailTypeOf } from '../../../src/contracts/event-catalog';
 import { handler as results } from '../../../lambda/tenant-registration/results';
 import { resetTenantServiceForTesting, tenantService } from '../../../lambda/tenant-management/domain/runtime';
 import { setUp, type Harness } from './harness';

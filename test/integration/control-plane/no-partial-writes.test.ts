@@ -4,7 +4,7 @@
  * part leaves the registration as it was. Through the synthesized routes and DynamoDB Local.
  */
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalSystem } from '../../../local/system';
 import { SynthHarness } from '../../../local/synth-harness';

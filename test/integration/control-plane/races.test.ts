@@ -18,7 +18,10 @@ afterAll(() => h.bus.stop());
 
 const put = (tenantId: string, body: unknown) => api({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId }, body });
 const create = async (body: Record<string, unknown> = { tier: 'basic' }) => (await api({ method: 'POST', path: '/tenants', body })).body.data.tenantId as string;
-const histogram = (xs: { status: number }[]) => xs.reduce<Record<number, number>>((m, x) => ({ ...m, [x.status]: (m[x.status] ?? 0) + 1 }), {});
+const histogram = (xs: { status: number }[]) => xs.reduce<Record<number, number>>((m, x) => {
+    m[x.status] = (m[x.status] ?? 0) + 1;
+    return m;
+  }, {});
 
 /** All items of the tenant table: name claims and tenants. */
 async function integrity() {

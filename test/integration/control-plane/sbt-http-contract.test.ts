@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { userListQuery } from '../../../lambda/user-management/domain/user-service';
 import { paginationQuery } from '../../../lambda/shared/http';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { httpEvent } from '../../../local/http-event';
 import { LocalSystem } from '../../../local/system';

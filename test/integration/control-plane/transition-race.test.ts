@@ -12,7 +12,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TenantService, type Emit } from '../../../lambda/tenant-management/domain/tenant-service';
-import type { TransitionRecord } from '../../../lambda/tenant-management/domain/lifecycle';
+import type { TransitionRecord } from '../../../src/contracts/lifecycle';
 import { HttpError } from '../../../lambda/shared/http';
 import { setUp, type Harness } from './harness';
 

@@ -2,7 +2,7 @@
 // are read from the Terraform JSON (route → integration → function archive → handler), the admin's access
 // token carries what Cognito would put in it (InitiateAuth's base scope + what our pre-token trigger adds
 // for the synthesized admin's role), and the handlers run against DynamoDB Local.
-import { handler as preToken } from '../../../lambda/user-management/pre-token';
+import type { handler as preToken } from '../../../lambda/user-management/pre-token';
 import { handler as tenantConfig } from '../../../lambda/tenant-config/get';
 import { handler as tenants } from '../../../lambda/tenant-management/api';
 import { handler as registrations } from '../../../lambda/tenant-registration/api';

@@ -9,7 +9,7 @@ import { handler as register } from '../../../lambda/marketplace/register';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { httpEvent } from '../../../local/http-event';
-import { MarketplacePricingModel } from '../../../src/marketplace/pricing';
+import type { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../support/marketplace-fake';
 import { synthStack, testApp } from '../../support/synth';

@@ -9,11 +9,9 @@
  * because the message was malformed.
  */
 import { lambdaContext } from '../../support/lambda-context';
-import { handler as register } from '../../../lambda/marketplace/register';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
-import { httpEvent } from '../../../local/http-event';
 import { Browser, PRODUCT, agreementEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
 
 const OTHER = 'otherproductcode00000002';

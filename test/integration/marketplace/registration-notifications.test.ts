@@ -124,7 +124,7 @@ test('every order of register / License Updated / duplicate / Agreement Created 
   const perms: (typeof steps)[number][][] = [];
   const permute = (rest: (typeof steps)[number][], acc: (typeof steps)[number][]) => {
     if (!rest.length) return perms.push(acc);
-    rest.forEach((s, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, s]));
+    for (const [i, s] of rest.entries()) permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, s]);
   };
   permute([...steps], []);
   for (const order of perms) {
@@ -265,7 +265,7 @@ test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlem
   await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T11:00:00.000Z'));
   const tenantId = (await store().get(id))?.tenantId;
   const planUpdate = h.bus.ofType('sbt_aws_tenantUpdated').find((e) => e.detail.tenantId === tenantId && (e.detail.changedFields as string[]).includes('marketplaceEntitlements'));
-  expect((planUpdate?.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value).toBe(20);
+  expect((planUpdate!.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value).toBe(20);
   // The contract expires: the entitlement topic only says "entitlement-updated", GetEntitlements tells what.
   h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate = Math.floor(Date.now() / 1000) - 60;
   await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT }, '2026-11-25T10:00:00.000Z'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
-import { App } from '../../../src/core/cdktf';
+import type { App } from '../../../src/core/cdktf';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { TerraformReferences } from '../../../local/step-functions';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';

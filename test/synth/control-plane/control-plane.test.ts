@@ -3,7 +3,7 @@
 // the application-plane result wiring.
 import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
 import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
-import { RESOURCE_SERVERS } from '../../../src/core/scopes';
+import { RESOURCE_SERVERS } from '../../../src/contracts/scopes';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
 // Billing and metering have their own synth suites; here they are off unless a test says otherwise.

@@ -7,7 +7,7 @@
  * Forged tokens (other issuer, other audience, expired, other key) never reach anything.
  */
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { SynthHarness } from '../../../local/synth-harness';
 import { LocalJwtAuthorizer, synthesizedAuthorizer } from '../../support/http-api-authorizer';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';

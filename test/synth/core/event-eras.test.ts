@@ -5,7 +5,7 @@
  */
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SBT_EVENT_KEYS, detailTypesOf, keyOfDetailType } from '../../../src/core/event-catalog';
+import { SBT_EVENT_KEYS, detailTypesOf, keyOfDetailType } from '../../../src/contracts/event-catalog';
 import { EventManager } from '../../../src/core/event-manager';
 import { LambdaTarget } from '../../../src/core/event-targets';
 import { LambdaFunction } from '../../../src/core/lambda-function';
@@ -97,7 +97,7 @@ describe('the emitted era', () => {
     expect(cp.variable?.event_era).toMatchObject({ type: 'string', default: 'sbt-0.9' });
     expect(JSON.stringify(cp.variable?.event_era)).toContain("contains([\\\"sbt-0.9\\\", \\\"pre-0.9\\\"], var.event_era)");
     const results = Object.values(resourcesOf(cp, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-tenant-job-results'));
-    expect((results?.environment as { variables: Record<string, string> }).variables.SBT_EVENT_ERA).toBe('${var.event_era}');
+    expect((results!.environment as { variables: Record<string, string> }).variables.SBT_EVENT_ERA).toBe('${var.event_era}');
 
     const ap = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module', eventEra: 'pre-0.9' }));
     expect(ap.variable?.event_era).toMatchObject({ default: 'pre-0.9' });

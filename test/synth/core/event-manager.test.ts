@@ -1,7 +1,7 @@
 import { LambdaFunction } from '../../../src/core/lambda-function';
 import { EventManager } from '../../../src/core/event-manager';
 import { LambdaTarget, SqsTarget, StepFunctionsTarget } from '../../../src/core/event-targets';
-import { SBT_EVENT_KEYS } from '../../../src/core/event-catalog';
+import { SBT_EVENT_KEYS } from '../../../src/contracts/event-catalog';
 import { SbtStack } from '../../../src/core/sbt-stack';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 

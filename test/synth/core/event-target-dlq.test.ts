@@ -4,10 +4,10 @@
 // encrypted, admits exactly the stack's rules, and has an alarm.
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { App } from '../../../src/core/cdktf';
+import type { App } from '../../../src/core/cdktf';
 import { buildReferenceApp } from '../../../src/reference-app';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
-import { validateConfiguration } from '../../../src/core/validate';
+import { validateConfiguration } from '../../../tools/validate';
 
 const AP_BUS = 'arn:aws:events:us-east-1:222222222222:event-bus/acme-app-plane-events';
 const CP_BUS = 'arn:aws:events:us-east-1:111111111111:event-bus/acme-sbt-events';

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from '../../../src/core/cdktf';
-import { packageModule } from '../../../src/core/module-packager';
-import { formatFinding, validateConfiguration } from '../../../src/core/validate';
+import { packageModule } from '../../../tools/module-packager';
+import { formatFinding, validateConfiguration } from '../../../tools/validate';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 
 test('module: configuration_aliases for aws.us_east_1, relocatable page assets, required inputs', () => {

@@ -15,7 +15,7 @@ import {
   TRANSITIONS,
   type LifecycleState,
   type TransitionRecord,
-} from '../../../lambda/tenant-management/domain/lifecycle';
+} from '../../../src/contracts/lifecycle';
 
 const ctx = { at: '2026-01-01T00:00:00.000Z', reason: 'test' };
 

@@ -12,7 +12,7 @@ import {
   statementsFor,
   type PolicyStatement,
   type RouteScopes,
-} from '../../../lambda/control-plane-authorizer/domain/policy';
+} from '../../../src/contracts/route-scope-policy';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
 const PREFIX = 'arn:aws:execute-api:us-east-1:111122223333:abc123/v1';

@@ -2,7 +2,7 @@
 // key and verified by aws-jwt-verify against the issuer's JWKS (handed to its cache: it fetches only over
 // https), policies per route scope.
 import { createSign, generateKeyPairSync, type KeyObject } from 'crypto';
-import { allowedResources, apiPrefix, tokenScopes } from '../../../lambda/control-plane-authorizer/domain/policy';
+import { allowedResources, apiPrefix, tokenScopes } from '../../../src/contracts/route-scope-policy';
 
 const ARN = 'arn:aws:execute-api:us-east-1:111122223333:abc123/v1/GET/tenants';
 const ROUTES = { 'GET /tenants': 'tenant/tenant_read', 'PUT /tenants/{tenantId}': 'tenant/tenant_write', 'GET /users': 'user/user_read' };

@@ -7,7 +7,7 @@
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { CognitoAuth } from '../../../src/control-plane/auth/cognito-auth';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { scopesForRole, parseRoleScopes } from '../../../lambda/user-management/domain/role-scopes';
 import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoUserStore } from '../../../lambda/user-management/domain/cognito-user-store';
 import { UserService } from '../../../lambda/user-management/domain/user-service';
-import { HttpError } from '../../../lambda/shared/http';
+import type { HttpError } from '../../../lambda/shared/http';
 
 type Sent = { name: string; input: Record<string, unknown> };
 

@@ -5,7 +5,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from '../../../src/core/cdktf';
 import { ServiceRole } from '../../../src/core/iam';
-import { SCOPES, RESOURCE_SERVERS } from '../../../src/core/scopes';
+import { SCOPES, RESOURCE_SERVERS } from '../../../src/contracts/scopes';
 import { synthStack, testApp, type StackJson } from '../../support/synth';
 
 function synthRole(build: (stack: TerraformStack) => void): StackJson {

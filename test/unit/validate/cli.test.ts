@@ -86,7 +86,9 @@ output "queue_url" {
 
 describe('npm run validate (CLI)', () => {
   const roots: string[] = [];
-  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  });
   const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'validate.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: '' } });
 
   test('--help explains; no cdktf.out exits 2 asking for a synth', () => {

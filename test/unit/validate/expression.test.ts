@@ -1,4 +1,4 @@
-import { evaluate, HclSyntaxError, parseExpression, parseTemplate, referencesOf, UNKNOWN } from '../../../src/core/validate';
+import { evaluate, HclSyntaxError, parseExpression, parseTemplate, referencesOf, UNKNOWN } from '../../../tools/validate';
 
 /** The references of a JSON string value, as dotted names (attributes only). */
 const refs = (s: string): string[] =>

@@ -1,4 +1,4 @@
-import { validateConfiguration, type ConfigFile, type Finding, type TfDoc, type ValidateOptions } from '../../../src/core/validate';
+import { validateConfiguration, type ConfigFile, type Finding, type TfDoc, type ValidateOptions } from '../../../tools/validate';
 
 /** Validates one in-memory document as `file`. */
 export function validateDoc(doc: TfDoc, opts: Partial<ValidateOptions> = {}, file = 'main.tf.json'): Promise<Finding[]> {

@@ -1,4 +1,4 @@
-import { actionProblem, collectIamActions } from '../../../src/core/validate';
+import { actionProblem, collectIamActions } from '../../../tools/validate';
 import { messages, validateDoc } from './helpers';
 
 const policyDocument = (actions: string[], extra: Record<string, unknown> = {}) => ({

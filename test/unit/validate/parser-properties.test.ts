@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { HclSyntaxError, parseTemplate, referencesOf } from '../../../src/core/validate';
+import { HclSyntaxError, parseTemplate, referencesOf } from '../../../tools/validate';
 
 const ident = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/);
 

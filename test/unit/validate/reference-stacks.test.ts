@@ -4,7 +4,7 @@
  */
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { Testing } from '../../../src/core/cdktf';
-import { formatFinding, validateConfiguration, type TfDoc } from '../../../src/core/validate';
+import { formatFinding, validateConfiguration, type TfDoc } from '../../../tools/validate';
 
 test('the synthesized control-plane stack validates with zero findings', async () => {
   const doc = JSON.parse(Testing.synth(new ControlPlaneStack(Testing.app(), 'control-plane'))) as TfDoc;

@@ -15,7 +15,7 @@
  * No I/O here (see `./load` for reading files); no cdktf import.
  */
 import { checkIamActions } from './iam';
-import { type ConfigFile, type Finding } from './model';
+import type { ConfigFile, Finding } from './model';
 import { checkInterfaceDocs, checkModuleRules, type ModuleRuleOptions } from './module-rules';
 
 export { actionProblem, checkIamActions, collectIamActions, POLICY_ATTRIBUTES, type ActionUse } from './iam';

@@ -6,7 +6,7 @@
  * default. The attribute list comes from the provider bindings (a computed attribute is a getter without
  * a setter).
  */
-import { TerraformResource, type IConstruct } from './cdktf';
+import { TerraformResource, type IConstruct } from '../src/core/cdktf';
 
 /** Resource type → its computed ARN attributes (snake_case), over every resource below `roots`. */
 export function computedArnAttributes(roots: readonly IConstruct[]): Record<string, string[]> {

@@ -59,7 +59,9 @@ function filePathProblem(s: string): string | undefined {
 
 function walkStrings(v: unknown, path: (string | number)[], visit: (s: string, path: (string | number)[]) => void): void {
   if (typeof v === 'string') visit(v, path);
-  else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, [...path, i], visit));
+  else if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) walkStrings(x, [...path, i], visit);
+  }
   else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (k !== '//') walkStrings(x, [...path, k], visit);
 }
 

@@ -478,10 +478,12 @@ export function referencesOf(node: Expr | TplPart[], scope: ReadonlySet<string> 
       case 'lit':
         return;
       case 'tpl':
-        return walkParts(e.parts, sc);
+        walkParts(e.parts, sc);
+        return;
       case 'ref':
         if (!sc.has(e.root)) out.push({ root: e.root, steps: e.steps });
-        return walkSteps(e.steps, sc);
+        walkSteps(e.steps, sc);
+        return;
       case 'call':
       case 'tuple':
       case 'op':
@@ -501,7 +503,8 @@ export function referencesOf(node: Expr | TplPart[], scope: ReadonlySet<string> 
       }
       case 'get':
         walk(e.base, sc);
-        return walkSteps(e.steps, sc);
+        walkSteps(e.steps, sc);
+        return;
     }
   };
   if (Array.isArray(node)) walkParts(node, scope);

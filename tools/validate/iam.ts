@@ -35,7 +35,9 @@ export interface ActionUse {
 
 function pushActions(out: ActionUse[], file: string, path: (string | number)[], v: unknown): void {
   if (typeof v === 'string') out.push({ file, path: joinPath(path), action: v });
-  else if (Array.isArray(v)) v.forEach((a, i) => typeof a === 'string' && out.push({ file, path: joinPath([...path, i]), action: a }));
+  else if (Array.isArray(v)) {
+    for (const [i, a] of v.entries()) if (typeof a === 'string') out.push({ file, path: joinPath([...path, i]), action: a });
+  }
 }
 
 /** Actions of a policy document value (parsed JSON or evaluated `jsonencode`); unknown parts are skipped. */
