@@ -51,12 +51,15 @@ async function main() {
     process.stdout.write('\n');
     const cli = benchCli(ROOT, pairs, progress('CLIs'));
     process.stdout.write('\n');
-    const anchor = { measuredAt: new Date().toISOString(), node: process.version, anchor: scope.tool, sbtScope: scope, cli };
+    const cliForced = benchCli(ROOT, pairs, progress('CLIs, --force'), true);
+    process.stdout.write('\n');
+    const anchor = { measuredAt: new Date().toISOString(), node: process.version, anchor: scope.tool, sbtScope: scope, cli, cliForced };
     writeFileSync(join(ROOT, 'bench/results/anchor.json'), `${JSON.stringify(anchor, null, 2)}\n`);
     console.log(`  anchor: ${scope.tool.label}, aws-cdk CLI ${scope.tool.awsCdkCli}`);
     for (const [label, r, target] of [
       ['SBT scope, whole process', scope, 0.2],
       ['npm run synth (nothing stale) vs cdk synth -q', cli, 0.25],
+      ['npm run synth -- --force (always synthesizes) vs cdk synth -q', cliForced, 0.25],
     ] as const) {
       console.log(`  ${label}:`);
       console.log(`    ours   ${String(r.ours.medianMs).padStart(6)} ms median (min ${r.ours.minMs}), ${r.ours.resources} resources`);
