@@ -9,7 +9,7 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { runMeteringJob, type MeteringJobReport } from './domain/metering-job';
-import { meteringDepsFromEnv, meteringMetricsLine } from './domain/metering-runtime';
+import { meteringDepsFromEnv, publishMeteringMetrics } from './domain/metering-runtime';
 
 export { METRIC_NAMESPACE } from './domain/metering-runtime';
 
@@ -17,7 +17,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Meter
   const report = await runMeteringJob(
     meteringDepsFromEnv({ shouldStop: context ? () => context.getRemainingTimeInMillis() < 30_000 : undefined }),
   );
-  console.log(meteringMetricsLine(report));
+  publishMeteringMetrics(report);
   logger.info('metering run', { ...report });
   return report;
 }

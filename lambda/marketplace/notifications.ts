@@ -18,7 +18,8 @@ import type { SubscriberItem } from './domain/access';
 import { contractExpired, fetchEntitlements } from './domain/clients';
 import { licenseArnForms, licenseKey } from './domain/identity';
 import { runMeteringJob, type FinalUsageTarget } from './domain/metering-job';
-import { meteringConfigured, meteringDepsFromEnv, meteringMetricsLine } from './domain/metering-runtime';
+import { meteringConfigured, meteringDepsFromEnv, publishMeteringMetrics } from './domain/metering-runtime';
+import { publishMarketplaceMetrics } from './domain/metrics';
 import { parseNotification } from './domain/notifications';
 import { clock, config, effects, hasContracts, store } from './domain/runtime';
 import type { SubscriberStore } from './domain/subscriber-store';
@@ -42,7 +43,7 @@ async function licenseEntitlements(productCode: string, item: SubscriberItem | u
 async function flushFinalUsage(targets: FinalUsageTarget[], why: string): Promise<void> {
   if (!meteringConfigured() || !targets.length) return;
   const report = await runMeteringJob(meteringDepsFromEnv({ now: clock.now }), { finalFor: targets });
-  console.log(meteringMetricsLine(report, { final: true }));
+  publishMeteringMetrics(report, { final: true });
   logger.info('final usage flush', { why, targets: targets.length, ...report });
   if (report.retryLater > 0) throw new Error(`final usage flush (${why}): ${report.retryLater} record(s) not yet accepted; retrying`);
 }
@@ -76,13 +77,7 @@ async function afterChange(s: SubscriberStore, ids: string[], reason: string): P
 /** Scheduled sweep (EventBridge schedule → `{ "sweep": "pending-emissions" }`): retries deferred access changes. */
 async function sweep(): Promise<{ retried: number; stillPending: number }> {
   const res = await store().sweepPendingEmissions(effects(), (id, e) => logger.warn('pending access change still failing', { subscriberId: id, error: String(e) }));
-  console.log(
-    JSON.stringify({
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'SBT/Marketplace', Dimensions: [['ProductCode']], Metrics: [{ Name: 'PendingAccessChanges', Unit: 'Count' }] }] },
-      ProductCode: process.env.PRODUCT_CODE,
-      PendingAccessChanges: res.stillPending,
-    }),
-  );
+  publishMarketplaceMetrics(config().productCode, { PendingAccessChanges: res.stillPending });
   logger.info('pending access changes swept', res);
   return res;
 }

@@ -1,6 +1,6 @@
 /**
  * The metering job's wiring from the environment, shared by the hourly job and the final-usage flush the
- * notification handler runs at cancellation, and the embedded-metric-format line both report (namespace
+ * notification handler runs at cancellation, and the metrics both report (domain/metrics.ts: namespace
  * SBT/Marketplace, dimension ProductCode) that the construct's alarms watch.
  * Env: PRODUCT_CODE, USAGE_TABLE_NAME, LEDGER_TABLE_NAME, METERING_DLQ_URL?, METERING_MAX_TPS?,
  *      CLOSE_DELAY_MINUTES?, RETENTION_DAYS?, SUBSCRIBERS_TABLE_NAME?, MARKETPLACE_REGION.
@@ -10,8 +10,9 @@ import { dynamo, env } from '../../shared/aws-clients';
 import { meteringClient, sqsClient } from './clients';
 import { RateLimiter } from './meter-sender';
 import type { MeteringJobDeps, MeteringJobReport } from './metering-job';
+import { publishMarketplaceMetrics } from './metrics';
 
-export const METRIC_NAMESPACE = 'SBT/Marketplace';
+export { METRIC_NAMESPACE } from './metrics';
 /** Reported when nothing is at risk (a day), so the alarm only sees a low value when something is. */
 const NOTHING_PENDING = 86_400;
 
@@ -49,36 +50,23 @@ export function meteringDepsFromEnv(o: { now?: () => number; shouldStop?: () => 
 }
 
 /**
- * One EMF line: CloudWatch turns it into metrics, no PutMetricData permission needed. Every kind of usage AWS
- * refused or we could not bill has its own metric (and alarm): nothing is only a stored state.
+ * The run's metrics (one EMF line through Powertools Metrics): every kind of usage AWS refused or we could not
+ * bill has its own metric (and alarm), so nothing is only a stored state. The final-usage flush at cancellation
+ * reports the same counts but no MeteringSecondsToCutoff (the hourly job's liveness signal: its alarm treats a
+ * missing value as breaching), and says so in its `FinalUsageFlush` property.
  */
-export function meteringMetricsLine(report: MeteringJobReport, extra: { final?: boolean } = {}): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: METRIC_NAMESPACE,
-          Dimensions: [['ProductCode']],
-          Metrics: [
-            ...(extra.final ? [] : [{ Name: 'MeteringSecondsToCutoff', Unit: 'Seconds' }]),
-            { Name: 'MeteringFailedRecords', Unit: 'Count' },
-            { Name: 'MeteringRetryLater', Unit: 'Count' },
-            { Name: 'MeteringLateRecords', Unit: 'Count' },
-            { Name: 'MeteringInvalidRecords', Unit: 'Count' },
-            { Name: 'MeteringNotSubscribedRecords', Unit: 'Count' },
-            { Name: 'MeteringDuplicateRecords', Unit: 'Count' },
-          ],
-        },
-      ],
+export function publishMeteringMetrics(report: MeteringJobReport, extra: { final?: boolean } = {}): void {
+  publishMarketplaceMetrics(
+    env('PRODUCT_CODE'),
+    {
+      ...(extra.final ? {} : { MeteringSecondsToCutoff: report.minSecondsToCutoff ?? NOTHING_PENDING }),
+      MeteringFailedRecords: report.failed,
+      MeteringRetryLater: report.retryLater,
+      MeteringLateRecords: report.late,
+      MeteringInvalidRecords: report.invalid + report.overflow,
+      MeteringNotSubscribedRecords: report.notSubscribed,
+      MeteringDuplicateRecords: report.duplicate,
     },
-    ProductCode: process.env.PRODUCT_CODE,
-    ...(extra.final ? { FinalUsageFlush: true } : { MeteringSecondsToCutoff: report.minSecondsToCutoff ?? NOTHING_PENDING }),
-    MeteringFailedRecords: report.failed,
-    MeteringRetryLater: report.retryLater,
-    MeteringLateRecords: report.late,
-    MeteringInvalidRecords: report.invalid + report.overflow,
-    MeteringNotSubscribedRecords: report.notSubscribed,
-    MeteringDuplicateRecords: report.duplicate,
-  });
+    extra.final ? { FinalUsageFlush: 'true' } : {},
+  );
 }

@@ -153,7 +153,11 @@ test('handler: past-cutoff usage goes to the SQS DLQ (fauxqs) and the EMF metric
   const sqs = new SQSClient({ region: 'us-east-1', useQueueUrlAsEndpoint: false });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `metering-dlq-${Date.now()}` }));
   const logs: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void logs.push(String(a[0])));
+  // Powertools Metrics writes the EMF line to stdout through its own Console (not the patched global one).
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    logs.push(...String(chunk).split('\n'));
+    return true;
+  });
   try {
     // Old usage (26 h ago by the real clock the handler uses) and one unsendable retry-later record.
     const now = Date.now();
