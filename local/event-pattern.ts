@@ -1,7 +1,7 @@
 /**
  * EventBridge event-pattern matcher for the local runtime and end-to-end tests: delivers events along the
- * synthesized `aws_cloudwatch_event_rule.event_pattern`s. Dependency-free (no maintained npm library exists; see
- * the project's shared reference notes, local-runtime.md §3).
+ * synthesized `aws_cloudwatch_event_rule.event_pattern`s. No npm dependency (no maintained library exists; see
+ * the project's shared reference notes, local-runtime.md §3); IP addresses and CIDR blocks are node:net's.
  *
  * API: `validatePattern` (throws `InvalidEventPatternError` naming the offending path for what PutRule rejects),
  * `matchesPattern` (validates first, caches the compiled pattern per object / JSON string) and `compilePattern`
@@ -48,6 +48,8 @@
  * normalisation (Event Ruler keeps 6 decimals / 15 digits); how AWS treats `exists:false` across elements of an
  * array of objects (we evaluate per element); IPv4-mapped IPv6 addresses are not folded into IPv4.
  */
+
+import { BlockList, isIP } from 'node:net';
 
 export class InvalidEventPatternError extends Error {
   constructor(
@@ -366,81 +368,36 @@ function globMatch(segments: string[], x: string): boolean {
 
 // ───────────────────────────── CIDR (IPv4 + IPv6) ─────────────────────────────
 
+type IpFamily = 'ipv4' | 'ipv6';
+
+/**
+ * The family of a plain IP address, or undefined (node:net's parser: no leading zeros in IPv4 octets, `::`
+ * compression and an embedded IPv4 tail in IPv6). A zone id (`fe80::1%eth0`) is a host-local name, not part of
+ * an address EventBridge would compare: refused.
+ */
+function ipFamily(s: string): IpFamily | undefined {
+  if (s.includes('%')) return undefined;
+  const v = isIP(s);
+  return v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
+}
+
+/** A `cidr` operand as a predicate; the block arithmetic is node:net's BlockList. */
 function compileCidr(arg: unknown, path: string): (x: string) => boolean {
   if (typeof arg !== 'string') fail(path, 'must be a string such as "10.0.0.0/24"');
   const slash = arg.indexOf('/');
   if (slash < 0) fail(path, `"${arg}" is not a CIDR block (missing /prefix-length)`);
-  const addr = parseIp(arg.slice(0, slash));
+  const network = arg.slice(0, slash);
   const lenText = arg.slice(slash + 1);
-  if (!addr || !/^\d{1,3}$/.test(lenText)) fail(path, `"${arg}" is not a valid CIDR block`);
-  const bits = addr.length * 8;
+  const family = ipFamily(network);
+  if (!family || !/^\d{1,3}$/.test(lenText)) fail(path, `"${arg}" is not a valid CIDR block`);
+  const bits = family === 'ipv4' ? 32 : 128;
   const len = Number(lenText);
   if (len > bits) fail(path, `prefix length ${len} exceeds ${bits}`);
-  const network = mask(addr, len);
-  return (x) => {
-    const ip = parseIp(x);
-    if (!ip || ip.length !== network.length) return false;
-    const masked = mask(ip, len);
-    for (let i = 0; i < masked.length; i++) if (masked[i] !== network[i]) return false;
-    return true;
-  };
-}
-
-function mask(bytes: number[], len: number): number[] {
-  return bytes.map((b, i) => {
-    const keep = Math.max(0, Math.min(8, len - i * 8));
-    return b & ((0xff << (8 - keep)) & 0xff);
-  });
-}
-
-/** Returns 4 bytes (IPv4) or 16 bytes (IPv6), or undefined. */
-export function parseIp(s: string): number[] | undefined {
-  return s.includes(':') ? parseIpv6(s) : parseIpv4(s);
-}
-
-function parseIpv4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out.push(n);
-  }
-  return out;
-}
-
-function parseIpv6(s: string): number[] | undefined {
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    const groups = part.split(':');
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i];
-      if (i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseIpv4(g);
-        if (!v4) return undefined;
-        out.push(...v4);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-        const n = parseInt(g, 16);
-        out.push(n >> 8, n & 0xff);
-      }
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return undefined;
-  if (halves.length === 1) return head.length === 16 ? head : undefined;
-  // An embedded IPv4 may only end the address.
-  if (halves[0].includes('.')) return undefined;
-  const fill = 16 - head.length - tail.length;
-  if (fill < 2) return undefined;
-  return [...head, ...new Array<number>(fill).fill(0), ...tail];
+  const block = new BlockList();
+  block.addSubnet(network, len, family);
+  // BlockList also matches across families (an IPv4 block contains ::ffff:a.b.c.d and the reverse); a pattern
+  // compares like with like: an IPv4 block never matches an IPv6 address.
+  return (x) => ipFamily(x) === family && block.check(x, family);
 }
 
 // ───────────────────────────── helpers ─────────────────────────────

@@ -7,7 +7,6 @@ import {
   compilePattern,
   InvalidEventPatternError,
   matchesPattern,
-  parseIp,
   validatePattern,
   type EventPattern,
 } from '../../../local/event-pattern';
@@ -261,6 +260,17 @@ const invalid: Bad[] = [
   ['cidr prefix too long', { ip: [{ cidr: '10.0.0.0/33' }] }, '$.ip[0].cidr'],
   ['cidr IPv6 prefix too long', { ip: [{ cidr: '2001:db8::/129' }] }, '$.ip[0].cidr'],
   ['cidr malformed IPv6', { ip: [{ cidr: '2001:::1/64' }] }, '$.ip[0].cidr'],
+  ['cidr not a string', { ip: [{ cidr: 167772160 }] }, '$.ip[0].cidr'],
+  ['cidr IPv4 octet with a leading zero', { ip: [{ cidr: '010.0.0.0/8' }] }, '$.ip[0].cidr'],
+  ['cidr IPv4 with three octets', { ip: [{ cidr: '10.0.0/24' }] }, '$.ip[0].cidr'],
+  ['cidr IPv6 with two ::', { ip: [{ cidr: '1::2::3/64' }] }, '$.ip[0].cidr'],
+  ['cidr IPv6 with an embedded IPv4 not at the end', { ip: [{ cidr: '1.2.3.4::/64' }] }, '$.ip[0].cidr'],
+  ['cidr IPv6 with a zone id', { ip: [{ cidr: 'fe80::1%eth0/64' }] }, '$.ip[0].cidr'],
+  ['cidr host name', { ip: [{ cidr: 'example.com/24' }] }, '$.ip[0].cidr'],
+  ['cidr empty prefix length', { ip: [{ cidr: '10.0.0.0/' }] }, '$.ip[0].cidr'],
+  ['cidr negative prefix length', { ip: [{ cidr: '10.0.0.0/-1' }] }, '$.ip[0].cidr'],
+  ['cidr two prefix lengths', { ip: [{ cidr: '10.0.0.0/8/16' }] }, '$.ip[0].cidr'],
+  ['cidr with spaces', { ip: [{ cidr: ' 10.0.0.0/8' }] }, '$.ip[0].cidr'],
   ['$or not an array', { $or: { a: ['1'] } }, '$.$or'],
   ['$or with one alternative', { $or: [{ a: ['1'] }] }, '$.$or'],
   ['$or with a non-object alternative', { $or: [{ a: ['1'] }, 'b'] }, '$.$or[1]'],
@@ -307,13 +317,32 @@ describe('validatePattern — rejected like PutRule, naming the path', () => {
 });
 
 describe('helpers', () => {
-  test('parseIp handles IPv4, IPv6 compression and embedded IPv4', () => {
-    expect(parseIp('10.0.0.255')).toEqual([10, 0, 0, 255]);
-    expect(parseIp('::1')).toEqual([...new Array(15).fill(0), 1]);
-    expect(parseIp('::ffff:1.2.3.4')?.slice(10)).toEqual([0xff, 0xff, 1, 2, 3, 4]);
-    for (const bad of ['1.2.3', '01.2.3.4', '1.2.3.4.5', '1:2:3:4:5:6:7', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9', '1.2.3.4::']) {
-      expect(parseIp(bad)).toBeUndefined();
+  test('cidr: IPv6 compression, embedded IPv4 and host bits in the block; malformed addresses never match', () => {
+    const m = (cidr: string, ip: string) => matchesPattern({ ip: [{ cidr }] }, { ip });
+    expect(m('::1/128', '0:0:0:0:0:0:0:1')).toBe(true);
+    expect(m('::ffff:1.2.3.0/120', '::ffff:1.2.3.4')).toBe(true);
+    expect(m('::ffff:1.2.3.0/120', '::ffff:1.2.4.4')).toBe(false);
+    expect(m('10.0.0.77/24', '10.0.0.1')).toBe(true); // host bits of the block are ignored, as in the mask
+    expect(m('2001:DB8::/32', '2001:db8:ffff::1')).toBe(true); // hex digits in either case
+    expect(m('::/0', '10.0.0.1')).toBe(false); // every IPv6 address, but an IPv4 one is not IPv6
+    for (const bad of ['1.2.3', '01.2.3.4', '1.2.3.4.5', '1:2:3:4:5:6:7', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9', '1.2.3.4::', 'fe80::1%eth0', '', ' 1.2.3.4']) {
+      expect(m('0.0.0.0/0', bad) || m('::/0', bad)).toBe(false);
     }
+  });
+
+  test('an IPv6 address matches every CIDR block computed from its own leading bits', () => {
+    const group = fc.integer({ min: 0, max: 0xffff });
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), (groups, len) => {
+        const n = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+        const all = (1n << 128n) - 1n;
+        const net = len === 0 ? 0n : n & ((all << BigInt(128 - len)) & all);
+        const text = (x: bigint) => Array.from({ length: 8 }, (_, i) => ((x >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(':');
+        const pattern = { ip: [{ cidr: `${text(net)}/${len}` }] };
+        expect(matchesPattern(pattern, { ip: text(n) })).toBe(true);
+        if (len > 0) expect(matchesPattern(pattern, { ip: text(n ^ (1n << BigInt(128 - len))) })).toBe(false); // last network bit flipped
+      }),
+    );
   });
 
   test('wildcard escape of a backslash matches a literal backslash', () => {
