@@ -7,8 +7,18 @@ import { bundle } from './bundle.mjs';
 import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
-if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help) {
-  console.log('usage: npm run modules [-- --check]\nRegenerates modules/<stack>/ (relocatable Terraform modules) from the stacks.\n  --check  report drift instead of writing (exit 1 when modules/ is stale)');
+const USAGE =
+  'usage: npm run modules [-- --check | --record-moves <git-rev>]\nRegenerates modules/<stack>/ (relocatable Terraform modules) from the stacks.\n  --check                 report drift instead of writing (exit 1 when modules/ is stale)\n  --record-moves <rev>    also record moved entries from the modules committed at <rev>';
+let values;
+try {
+  // The options of scripts/modules.ts (MODULES_OPTIONS), checked before the bundle and the compile.
+  ({ values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' }, check: { type: 'boolean' }, 'record-moves': { type: 'string' } } }));
+} catch (e) {
+  console.error(`modules: ${e.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
   process.exit(0);
 }
 await bundle({ ifStale: true, quiet: true });

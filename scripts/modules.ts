@@ -10,6 +10,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { parseArgs } from 'util';
 import { App } from '../src/core/cdktf';
 import { addressProblems, type AddressHistory } from '../src/core/address-history';
 import { elementsOf, matchElements, resourceMoves } from '../src/core/address-moves';
@@ -120,9 +121,17 @@ function recordHistory(name: string, pkg: PackagedModule, movesFromRev?: string)
   writeFileSync(historyFile(name), stableJson(next));
 }
 
+/** The command line (scripts/modules.mjs checks the same options before it bundles). */
+const MODULES_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  check: { type: 'boolean' },
+  'record-moves': { type: 'string' },
+} as const;
+
 function main() {
-  const args = new Set(process.argv.slice(2));
-  if (args.has('--help')) {
+  // Strict: an unknown option or `--record-moves` without a revision stops here, before anything is written.
+  const { values: args } = parseArgs({ options: MODULES_OPTIONS });
+  if (args.help) {
     console.log(
       'usage: npm run modules [-- --check | --record-moves <git-rev>]\n' +
         'Regenerates modules/<stack>/ (relocatable Terraform modules) from the stacks and records their resource\n' +
@@ -133,7 +142,7 @@ function main() {
   }
   const { modules, cleanup } = packageAll();
   try {
-    if (args.has('--check')) {
+    if (args.check) {
       const problems = [...drift(modules), ...historyProblems(modules)];
       for (const p of problems) console.log(`modules/${p}`);
       if (problems.length) {
@@ -142,8 +151,7 @@ function main() {
       } else console.log('modules/ is up to date');
       return;
     }
-    const revIdx = process.argv.indexOf('--record-moves');
-    const movesFromRev = revIdx >= 0 ? process.argv[revIdx + 1] : undefined;
+    const movesFromRev = args['record-moves'];
     for (const [name, pkg] of Object.entries(modules)) {
       recordHistory(name, pkg, movesFromRev);
       writeModule({ name, description: MODULE_DESCRIPTIONS[name], stackDir: '', outDir: join(ROOT, 'modules', name) }, pkg);

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { formatFinding, sortFindings, validateConfiguration, type Finding } from '../tools/validate';
 import { loadJsonDir, readJsonConfig } from '../tools/validate/load';
 
@@ -27,7 +28,7 @@ References, arguments, types and module calls are terraform's: npm test runs ter
 on every module, example and stack (test/terraform, when terraform and a provider mirror are present).
 
 Prints "file: path: message" per finding and a summary.
-Exit status: 0 clean, 1 findings, 2 nothing to validate (run npm run synth first).
+Exit status: 0 clean, 1 findings, 2 nothing to validate (run npm run synth first) or a bad argument.
 Options: --root <dir>  repository root (default: the directory above dist/)`;
 
 function subdirs(dir: string): string[] {
@@ -43,12 +44,19 @@ function hasFiles(dir: string, suffix: string): boolean {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  let values: { help?: boolean; root?: string };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, root: { type: 'string' } } }));
+  } catch (e) {
+    // An unknown option or `--root` without a directory: say which, never validate some other tree.
+    console.error(`validate: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const rootIdx = argv.indexOf('--root');
-  const root = rootIdx >= 0 && argv[rootIdx + 1] ? resolve(argv[rootIdx + 1]!) : resolve(__dirname, '..', '..');
+  const root = values.root ? resolve(values.root) : resolve(__dirname, '..', '..');
   const outdir = process.env.CDKTF_OUTDIR ? resolve(process.env.CDKTF_OUTDIR) : join(root, 'cdktf.out');
   const stacksDir = join(outdir, 'stacks');
   const stackFiles = subdirs(stacksDir)

@@ -102,6 +102,16 @@ describe('npm run validate (CLI)', () => {
     expect(res.stderr).toMatch(/run npm run synth first/);
   });
 
+  test('an unknown option or --root without a directory exits 2 naming it (never validates another tree)', () => {
+    const unknown = run('--roots', '/nowhere');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--roots'/);
+    expect(unknown.stdout).toBe('');
+    const bare = run('--root');
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toMatch(/--root <value>' argument missing/);
+  });
+
   test('clean tree exits 0; a finding prints file: path: message and exits 1', () => {
     const stack = {
       variable: { name_prefix: { type: 'string', description: 'p' } },
@@ -109,7 +119,7 @@ describe('npm run validate (CLI)', () => {
     };
     const root = fixture(GOOD_TF, { stack });
     roots.push(root);
-    const ok = run('--root', root);
+    const ok = run(`--root=${root}`); // both spellings of an option's value (node:util parseArgs)
     expect(ok.stdout).toMatch(/validate: ok — 1 stack\(s\), 1 module\(s\), no findings/);
     expect(ok.status).toBe(0);
 
