@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm test — the whole suite, offline: type-check (tsc, strict), lint + format gate (Biome, biome.jsonc: also
-// the layer rules — src/ never imports lambda/, lambda/ only src/contracts/), bundle handlers if stale (synth tests read
+// the layer rules — src/ never imports lambda/, lambda/ only src/contracts/), the dependency gate (knip), bundle handlers if stale (synth tests read
 // the archives' hashes), then jest (DynamoDB Local started once by the global setup; ≤ 2 workers).
 // Extra arguments go to jest, e.g. `npm test -- test/synth`.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ const jestArgs = process.argv.slice(2);
 // Every argument is jest's; only a lone --help is answered here (jest's own is `npm test -- --help --verbose`).
 if (jestArgs.length === 1 && parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help) {
   console.log(
-    'usage: npm test [-- <jest arguments>]\nType-checks (tsc) and lints (Biome; SBT_SKIP_TYPECHECK=1 skips both), bundles stale handlers, runs jest (DynamoDB Local started once, 2 workers).\n  e.g. npm test -- test/e2e/local     npm test -- -t "tenant"',
+    'usage: npm test [-- <jest arguments>]\nType-checks (tsc), lints (Biome) and checks dependencies (knip); SBT_SKIP_TYPECHECK=1 skips all three, bundles stale handlers, runs jest (DynamoDB Local started once, 2 workers).\n  e.g. npm test -- test/e2e/local     npm test -- -t "tenant"',
   );
   process.exit(0);
 }
@@ -25,6 +25,8 @@ const run = (cmd, args) => {
 if (!process.env.SBT_SKIP_TYPECHECK) {
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
   run(process.execPath, [join(ROOT, 'node_modules/@biomejs/biome/bin/biome'), 'check', '--error-on-warnings', '--reporter=summary', '.']);
+  // Dependencies (knip.jsonc): every import declared in package.json, every declared package imported.
+  run(process.execPath, [join(ROOT, 'node_modules/knip/bin/knip.js'), '--dependencies', '--no-progress']);
 }
 await bundle({ ifStale: true, quiet: true });
 // Jest's summary is not a closing line CI tools read, so the plain one is printed after it.
