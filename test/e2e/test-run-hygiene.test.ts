@@ -36,7 +36,12 @@ test("the run's DynamoDB Local keeps its unpacked sqlite library in the run's fo
     return;
   }
   // One request, so the engine has surely loaded its storage library.
-  await new DynamoDBClient({}).send(new ListTablesCommand({ Limit: 1 }));
+  const client = new DynamoDBClient({});
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+  } finally {
+    client.destroy(); // its keep-alive socket would hold the worker open
+  }
   const pid = readFileSync(join(runTmp, pidFile), 'utf8').trim();
   // The launcher may be a wrapper: the JVM is the process or one of its children.
   const pids = [pid, ...(existsSync(`/proc/${pid}/task/${pid}/children`) ? readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean) : [])];
