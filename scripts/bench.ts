@@ -21,12 +21,14 @@ Synth time, handler zip sizes, cold init per handler and Marketplace metering th
   --synth-only  skip zip sizes, cold init and metering
   --only local  only the local runtime under load (npm run local: authorized GETs/s, 100 tenants onboarded;
                 also part of the full run)
+  --tenants N   with the local runtime bench: tenants to onboard (default 100)
+  --gets N      with the local runtime bench: measured GETs (default 5000)
   --profile DIR with the local runtime bench: V8 CPU profiles of the runtime and its handler instances
                 (node --cpu-prof) written to DIR, to open in Chrome DevTools or speedscope`;
 
 async function main() {
   const { values: opts } = parseArgs({
-    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' }, tenants: { type: 'string' }, gets: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (opts.help) {
     console.log(USAGE);
@@ -35,7 +37,7 @@ async function main() {
   if (opts.only !== undefined) {
     if (opts.only !== 'local') throw new Error(`--only: '${opts.only}' is not a bench (local)`);
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    return localBench(opts.profile);
+    return localBench(opts.profile, opts.tenants, opts.gets);
   }
   const pairs = Number(opts.pairs ?? 20);
   if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a positive integer, got '${opts.pairs}'`);
@@ -101,8 +103,19 @@ async function main() {
 
 }
 
-async function localBench(profileDir?: string) {
-  const r = await runLocalRuntimeBench(ROOT, { profileDir: profileDir === undefined ? undefined : resolve(profileDir) });
+function count(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+async function localBench(profileDir?: string, tenants?: string, gets?: string) {
+  const r = await runLocalRuntimeBench(ROOT, {
+    profileDir: profileDir === undefined ? undefined : resolve(profileDir),
+    tenants: count('tenants', tenants),
+    gets: count('gets', gets),
+  });
   writeFileSync(join(ROOT, 'bench/results/local-runtime.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...r }, null, 2)}\n`);
   const split = (c?: { byProcess: Record<string, number> }) =>
     c ? ` [${Object.entries(c.byProcess).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v} ms`).join(', ')}]` : '';
