@@ -4,9 +4,9 @@
  * Why: `child_process.spawn` forks the calling process, and fork copies its page tables — synchronously,
  * on the thread that called it. The runtime holds every warm Lambda instance (worker threads, tens of MB
  * each), so a fork of it costs ~35 ms at 800 MB (measured on this machine against ~4 ms for a 10 MB
- * process), and a CodeBuild stand-in forks one `bash` per buildspec command: onboarding 100 tenants spent
- * most of the runtime's main thread in `spawn` (CPU profile in bench/results/local-runtime.json's notes),
- * stalling every HTTP request meanwhile. The helper is a bare Node process (~40 MB) started while the
+ * process), and the CodeBuild stand-in forks one `bash` per buildspec command: onboarding 100 tenants spent
+ * 23 % of the runtime's main thread in `spawn` (V8 CPU profile, `npm run bench -- --only local --profile
+ * <dir>`), stalling every HTTP request meanwhile. The helper is a bare Node process (~40 MB) started while the
  * runtime is still small; it forks cheaply, off the runtime's event loop.
  *
  * Each job still is the leader of its own process group (StopBuild ends the command and its children),

@@ -2,7 +2,8 @@
  * Runs a *synthesized* state machine locally: the `definition` of an `aws_sfn_state_machine` in a stack's
  * cdk.tf.json, executed by aws-local-stepfunctions, with
  * - `codebuild:startBuild.sync` tasks run by a local CodeBuild stand-in: the buildspec of the synthesized
- *   `aws_codebuild_project` (phases install → pre_build → build → post_build) in a local `bash`, with
+ *   `aws_codebuild_project` (phases install → pre_build → build → post_build) in a local `bash` (started by a
+ *   small helper process, local/job-spawner.ts), with
  *   CodeBuild's environment contract (project variables, then the task's EnvironmentVariablesOverride;
  *   CODEBUILD_* variables; variables persist from command to command; after a failed build command the
  *   rest of the phase is skipped and post_build still runs) and the buildspec's `exported-variables` read
