@@ -27,6 +27,8 @@ export interface InvocationTrace {
 interface Instance {
   readonly id: string;
   readonly worker: Worker;
+  /** Its handler is loaded (it answered an invocation): the handler starts as soon as the event arrives. */
+  warm?: boolean;
   busy?: { trace?: InvocationTrace; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; begin: () => void };
 }
 
@@ -35,22 +37,28 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const { pathToFileURL } = require('url');
 const ready = import(pathToFileURL(workerData.entry).href).then((m) => m.handler);
+let loaded;
+ready.then((h) => { loaded = h; }, () => undefined);
 let n = 0;
 const TIMED_OUT = Symbol('timed out');
-parentPort.on('message', async ({ event, timeoutMs }) => {
-  let handler;
-  try {
-    handler = await ready;
-  } catch (e) {
-    parentPort.postMessage({ ok: false, error: { name: 'Runtime.ImportModuleError', message: String((e && e.message) || e), stack: e && e.stack } });
-    return;
+parentPort.on('message', async ({ json, timeoutMs }) => {
+  const event = JSON.parse(json);
+  let handler = loaded;
+  if (!handler) {
+    try {
+      handler = await ready;
+    } catch (e) {
+      parentPort.postMessage({ ok: false, error: { name: 'Runtime.ImportModuleError', message: String((e && e.message) || e), stack: e && e.stack } });
+      return;
+    }
+    // The first invocation: init is over, the handler starts now (a warm instance skips this message).
+    parentPort.postMessage({ begin: true });
   }
   // Lambda's init phase does not count against the function's timeout: the clock starts now. The clock
   // runs in this thread, so a handler that finished is never reported as timed out because the main
   // thread was slow to read its answer (a busy laptop); the main thread only stops a thread that stays
   // silent well past the timeout (e.g. a synchronous endless loop).
   const deadline = Date.now() + timeoutMs;
-  parentPort.postMessage({ begin: true });
   const context = {
     functionName: workerData.functionName, functionVersion: '$LATEST', memoryLimitInMB: '128',
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:' + workerData.functionName,
@@ -117,6 +125,7 @@ export class LambdaPool {
       if (m.begin) return b.begin();
       clearTimeout(b.timer);
       inst.busy = undefined;
+      inst.warm = true;
       if (m.timedOut) {
         // Lambda ends the execution environment of a timed-out invocation; the next one gets a fresh one.
         this.all.delete(inst.id);
@@ -190,7 +199,10 @@ export class LambdaPool {
         },
       };
       inst.busy = busy;
-      inst.worker.postMessage({ event, timeoutMs });
+      // As JSON text: Lambda hands the handler a JSON document too, and a string crosses to the thread
+      // cheaper than the structured clone of the object.
+      inst.worker.postMessage({ json: JSON.stringify(event ?? null), timeoutMs });
+      if (inst.warm) busy.begin();
     });
   }
 

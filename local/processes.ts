@@ -4,8 +4,12 @@
  * its parent (npm) going away — takes all of them with it: no JVM keeps the port, no job outlives it.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'child_process';
+import { rmSync } from 'fs';
 
 const running = new Set<ChildProcess>();
+/** Process groups started by a helper on our behalf (job shells; local/job-spawner.ts), by leader pid. */
+const groups = new Set<number>();
+const folders = new Set<string>();
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
@@ -32,17 +36,54 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
   return track(spawn(command, args, { ...options, detached: true }));
 }
 
+/** Records a process group another process started for us (its leader's pid); returns the un-record function. */
+export function trackPid(pid: number): () => void {
+  groups.add(pid);
+  return () => groups.delete(pid);
+}
+
 /** Signals every recorded group (synchronous, so it also works from an `exit` handler). */
 export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
   for (const c of running) killGroup(c, signal);
 }
 
 /** Number of recorded processes still running. */
 export function runningCount(): number {
-  return running.size;
+  return running.size + groups.size;
 }
 
-process.once('exit', () => killAll('SIGKILL'));
+/**
+ * Removes `dir` when this process exits, however it exits (a signal during startup, a crash, a stop past
+ * its deadline) — unless `forget` was called first (the owner removed it itself). Returns `forget`.
+ */
+export function removeOnExit(dir: string): () => void {
+  folders.add(dir);
+  return () => folders.delete(dir);
+}
+
+/** Synchronously removes every folder registered with `removeOnExit` (after the processes using them were killed). */
+export function removeFolders(): void {
+  for (const d of folders) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* best effort: the others must still go */
+    }
+  }
+  folders.clear();
+}
+
+process.once('exit', () => {
+  killAll('SIGKILL');
+  removeFolders();
+});
 
 /**
  * Calls `onOrphaned` when the process that started us exits (npm killed with SIGTERM does not pass the

@@ -37,7 +37,7 @@ import { EventBridgeCapture } from './eventbridge-capture';
 import { freePort, waitForPort } from './free-port';
 import { httpEvent } from './http-event';
 import { LambdaPool, type LocalFunction } from './lambda-pool';
-import { killAll, track } from './processes';
+import { killAll, removeOnExit, track } from './processes';
 import type { StackJson } from './stack-json';
 import { LocalStepFunctions, type LocalBuild } from './step-functions';
 import { SynthHarness } from './synth-harness';
@@ -99,15 +99,21 @@ export function parseTokenSpec(s: string): TokenSpec {
   return { scopes: list };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) return 'too-large';
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The request body (events, not an async iterator: this runs on every request). */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        chunks.length = 0;
+        resolve('too-large');
+      } else chunks.push(c);
+    });
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -153,7 +159,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
   const url = `http://127.0.0.1:${port}`;
 
   const work = mkdtempSync(join(tmpdir(), 'sbt-local-'));
-  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
+  // Also removed if the process exits before stop() ran (e.g. a signal while the engines are starting).
+  const forgetWork = removeOnExit(work);
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      rmSync(work, { recursive: true, force: true });
+      forgetWork();
+    },
+  ];
   const stopAll = async () => {
     // Kept-alive client connections would hold close() open: they are cut first.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -196,7 +209,11 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
       const javaTmp = join(work, 'java-tmp');
       mkdirSync(javaTmp);
       const before = process.env.JAVA_TOOL_OPTIONS;
-      process.env.JAVA_TOOL_OPTIONS = `${before ? `${before} ` : ''}-Djava.io.tmpdir=${javaTmp}`;
+      // C1 only and the serial collector: the engine reaches its warm speed after ~1,500 requests instead of
+      // ~3,000+ and spends no core on C2 compiles or parallel GC threads (measured with the AWS SDK against it
+      // on 2 cores: 2.0 → 0.8 ms of JVM CPU per GetItem over the first 3,000 calls, against 3.6 → 1.1 ms).
+      // No perf-data file (/tmp/hsperfdata_<user>/<pid>, left behind by a killed JVM).
+      process.env.JAVA_TOOL_OPTIONS = `${before ? `${before} ` : ''}-Djava.io.tmpdir=${javaTmp} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData`;
       const dynamo = track(spawnDynamo({ port: dynamoPort, sharedDb: true, stdio: 'ignore', detached: true }));
       if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
       else process.env.JAVA_TOOL_OPTIONS = before;

@@ -2,7 +2,8 @@
  * Runs a *synthesized* state machine locally: the `definition` of an `aws_sfn_state_machine` in a stack's
  * cdk.tf.json, executed by aws-local-stepfunctions, with
  * - `codebuild:startBuild.sync` tasks run by a local CodeBuild stand-in: the buildspec of the synthesized
- *   `aws_codebuild_project` (phases install → pre_build → build → post_build) in a local `bash`, with
+ *   `aws_codebuild_project` (phases install → pre_build → build → post_build) in a local `bash` (started by a
+ *   small helper process, local/job-spawner.ts), with
  *   CodeBuild's environment contract (project variables, then the task's EnvironmentVariablesOverride;
  *   CODEBUILD_* variables; variables persist from command to command; after a failed build command the
  *   rest of the phase is skipped and post_build still runs) and the buildspec's `exported-variables` read
@@ -16,14 +17,14 @@
  * rendered: variables from their defaults or `references`, resource attributes from the resource's own
  * configuration, anything else from `references` (an unknown reference is an error, never guessed).
  */
-import { spawn, type ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { track } from './processes';
+import { jobSpawner, type SpawnedJob } from './job-spawner';
+import { removeOnExit } from './processes';
 import type { StackJson } from './stack-json';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); Node 20 needs this polyfill.
@@ -191,7 +192,7 @@ const taskError = (name: string, cause: string) => Object.assign(new Error(cause
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class BuildRun {
-  private child?: ChildProcess;
+  private job?: SpawnedJob;
   private stopped = false;
   private readonly overrides: Record<string, string> = {};
   readonly build: LocalBuild;
@@ -226,13 +227,7 @@ class BuildRun {
     if (this.build.status !== 'IN_PROGRESS') return;
     this.stopped = true;
     this.build.status = 'STOPPED';
-    if (this.child?.pid) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    this.job?.kill('SIGKILL');
   }
 
   async run(): Promise<Json> {
@@ -241,6 +236,8 @@ class BuildRun {
     const arn = `arn:aws:codebuild:${options.region}:${options.accountId}:build/${b.id}`;
     const srcDir = mkdtempSync(join(tmpdir(), 'sbt-codebuild-src-'));
     const workDir = mkdtempSync(join(tmpdir(), 'sbt-codebuild-agent-'));
+    // A runtime ended mid-build (a signal, a crash) still removes them.
+    const forget = [removeOnExit(srcDir), removeOnExit(workDir)];
     const overrides = this.overrides;
     // Precedence as CodeBuild's: buildspec env.variables < project variables < start-build overrides.
     let env: Record<string, string> = {
@@ -307,6 +304,7 @@ class BuildRun {
     } finally {
       rmSync(srcDir, { recursive: true, force: true });
       rmSync(workDir, { recursive: true, force: true });
+      for (const f of forget) f();
     }
     if (this.stopped) throw taskError('States.TaskFailed', JSON.stringify({ Id: b.id, BuildStatus: 'STOPPED' }));
     b.exported = (project.buildspec.env?.['exported-variables'] ?? []).map((name) =>
@@ -338,31 +336,26 @@ class BuildRun {
   }
 
   private exec(scriptFile: string, env: Record<string, string>, cwd: string): Promise<number> {
-    return new Promise((resolve) => {
-      const child = track(spawn('bash', [scriptFile], { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
-      this.child = child;
-      // Lines are passed on as they complete (stdout and stderr each keep their partial last line).
-      const stream = (s: NodeJS.ReadableStream) => {
-        let partial = '';
-        s.on('data', (d: Buffer) => {
-          const text = d.toString('utf8');
-          this.build.log += text;
-          if (!this.onLine) return;
-          const lines = (partial + text).split('\n');
-          partial = lines.pop()!;
-          for (const l of lines) this.onLine(this.build, l);
-        });
-        s.on('end', () => {
-          if (partial && this.onLine) this.onLine(this.build, partial);
-        });
-      };
-      stream(child.stdout!);
-      stream(child.stderr!);
-      child.on('error', (e) => {
-        this.build.log += `${e.message}\n`;
-        resolve(127);
-      });
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1)));
+    // Lines are passed on as they complete (stdout and stderr each keep their partial last line).
+    const partial = { stdout: '', stderr: '' };
+    const job = jobSpawner().spawn('bash', [scriptFile], {
+      env,
+      cwd,
+      onOutput: (text, stream) => {
+        this.build.log += text;
+        if (!this.onLine) return;
+        const lines = (partial[stream] + text).split('\n');
+        partial[stream] = lines.pop()!;
+        for (const l of lines) this.onLine(this.build, l);
+      },
+      onError: (message) => {
+        this.build.log += `${message}\n`;
+      },
+    });
+    this.job = job;
+    return job.exited.then((status) => {
+      if (this.onLine) for (const p of [partial.stdout, partial.stderr]) if (p) this.onLine(this.build, p);
+      return status;
     });
   }
 }
@@ -397,6 +390,9 @@ export interface LocalExecution {
 }
 
 export class LocalStateMachine {
+  /** Validated once (asl-validator compiles its JSON schemas per construction); each run passes its own task handlers. */
+  private machine?: StateMachine;
+
   constructor(
     readonly logicalId: string,
     readonly name: string,
@@ -443,8 +439,8 @@ export class LocalStateMachine {
         throw new Error(`state ${stateName}: resource ${state.Resource} is not emulated locally`);
       }
     }
-    const machine = new StateMachine(this.definition);
-    const execution = machine.run(input as Json, { overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides } });
+    this.machine ??= new StateMachine(this.definition);
+    const execution = this.machine.run(input as Json, { overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides } });
     try {
       const output = (await execution.result) as Json;
       return { status: 'SUCCEEDED', output, builds: builds.map((b) => b.build), putEvents };
@@ -500,6 +496,7 @@ export class LocalStepFunctions {
   ) {
     this.references = new TerraformReferences(json, options.references);
     this.opts = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012', path: [...(options.path ?? [])] };
+    jobSpawner().start(); // now, while this process is small (see job-spawner.ts)
   }
 
   /** CodeBuild projects by (rendered) name. */

@@ -11,7 +11,7 @@ import { ROOT } from './lib/handlers.mjs';
 const args = process.argv.slice(2);
 if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help) {
   console.log(
-    'usage: npm run bench [-- --anchor [--pairs N]] [-- --synth-only] [-- --only local]\nRuns the benchmarks and writes bench/results/*.json: synth time, handler zip sizes, cold init, Marketplace metering; --only local: the local runtime under load (authorized GETs/s, onboarding time).\n  --anchor      also install the SBT-AWS anchor (bench/.anchor) and compare in this run\n  --pairs N     interleaved pairs per comparison (default 20)\n  --synth-only  skip zip sizes, cold init and metering',
+    'usage: npm run bench [-- --anchor [--pairs N]] [-- --synth-only] [-- --only local] [-- --profile DIR]\nRuns the benchmarks and writes bench/results/*.json: synth time, handler zip sizes, cold init, Marketplace metering, the local runtime under load (authorized GETs/s, 100 tenants onboarded, CPU per request).\n  --anchor      also install the SBT-AWS anchor (bench/.anchor) and compare in this run\n  --pairs N     interleaved pairs per comparison (default 20)\n  --synth-only  skip zip sizes, cold init, metering and the local runtime\n  --only local  only the local runtime under load\n  --profile DIR V8 CPU profiles of the local runtime (main thread and handler instances) written to DIR',
   );
   process.exit(0);
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { cpus } from 'os';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { benchCli, benchSbtScope } from '../bench/anchor';
 import { ROOT, benchColdInit, benchSizes, benchSynth } from '../bench/foundation';
@@ -19,11 +19,16 @@ Synth time, handler zip sizes, cold init per handler and Marketplace metering th
                 interleaved pairs: our SBT-scope synth vs SBT's, and \`npm run synth\` vs SBT's \`cdk synth -q\`
   --pairs N     interleaved pairs per comparison (default 20)
   --synth-only  skip zip sizes, cold init and metering
-  --only local  only the local runtime under load (npm run local: authorized GETs/s, 100 tenants onboarded)`;
+  --only local  only the local runtime under load (npm run local: authorized GETs/s, 100 tenants onboarded;
+                also part of the full run)
+  --tenants N   with the local runtime bench: tenants to onboard (default 100)
+  --gets N      with the local runtime bench: measured GETs (default 5000)
+  --profile DIR with the local runtime bench: V8 CPU profiles of the runtime and its handler instances
+                (node --cpu-prof) written to DIR, to open in Chrome DevTools or speedscope`;
 
 async function main() {
   const { values: opts } = parseArgs({
-    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' }, tenants: { type: 'string' }, gets: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (opts.help) {
     console.log(USAGE);
@@ -32,7 +37,7 @@ async function main() {
   if (opts.only !== undefined) {
     if (opts.only !== 'local') throw new Error(`--only: '${opts.only}' is not a bench (local)`);
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    return localBench();
+    return localBench(opts.profile, opts.tenants, opts.gets);
   }
   const pairs = Number(opts.pairs ?? 20);
   if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a positive integer, got '${opts.pairs}'`);
@@ -94,19 +99,44 @@ async function main() {
   console.log(
     `\nmarketplace metering against a fake throttling at 10 req/s: ${mp.recordsPerSecond.toFixed(1)} records/s of the ${mp.ceiling} records/s ceiling (${(mp.ratio * 100).toFixed(1)} %)`,
   );
+  await localBench(opts.profile);
 
 }
 
-async function localBench() {
-  const r = await runLocalRuntimeBench(ROOT);
+function count(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+async function localBench(profileDir?: string, tenants?: string, gets?: string) {
+  const r = await runLocalRuntimeBench(ROOT, {
+    profileDir: profileDir === undefined ? undefined : resolve(profileDir),
+    tenants: count('tenants', tenants),
+    gets: count('gets', gets),
+  });
   writeFileSync(join(ROOT, 'bench/results/local-runtime.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...r }, null, 2)}\n`);
-  console.log(`\nlocal runtime (npm run local, own DynamoDB Local; started in ${r.startupSeconds} s; load average ${r.loadAverage} on ${cpus().length} cores)`);
+  const split = (c?: { byProcess: Record<string, number> }) =>
+    c ? ` [${Object.entries(c.byProcess).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v} ms`).join(', ')}]` : '';
   console.log(
-    `  authorized GET /tenants/{id}, concurrency ${r.gets.concurrency}: ${r.gets.perSecond} req/s (target ≥ ${TARGET_GETS_PER_SECOND}), p50 ${r.gets.p50Ms} ms, p99 ${r.gets.p99Ms} ms, ${r.gets.non200} non-200 of ${r.gets.requests}`,
+    `\nlocal runtime (npm run local, own DynamoDB Local; started in ${r.startupSeconds} s; load average ${r.loadAverageBefore} before, ${r.loadAverage} after, on ${cpus().length} cores)`,
   );
+  const g = r.gets;
   console.log(
-    `  ${r.onboarding.tenants} tenants onboarded, concurrency ${r.onboarding.concurrency}: ${r.onboarding.seconds} s (target < ${TARGET_ONBOARD_SECONDS} s), states after each POST returned: ${JSON.stringify(r.onboarding.states)}, ${r.onboarding.failedPosts} POSTs failed`,
+    `  authorized GET /tenants/{id}, concurrency ${g.concurrency}: ${g.perSecond} req/s (target ≥ ${TARGET_GETS_PER_SECOND}), p50 ${g.p50Ms} ms, p99 ${g.p99Ms} ms, ${g.non200} non-200 of ${g.requests}`,
   );
+  if (g.cpuMsPerRequest !== undefined) {
+    console.log(`    CPU ${g.cpuMsPerRequest} ms per request${split(g.cpu)} → ${g.idleMachinePerSecond} req/s on ${r.cores} otherwise idle cores`);
+  }
+  const b = r.onboarding;
+  console.log(
+    `  ${b.tenants} tenants onboarded, concurrency ${b.concurrency}: ${b.seconds} s (target < ${TARGET_ONBOARD_SECONDS} s), states after each POST returned: ${JSON.stringify(b.states)}, ${b.failedPosts} POSTs failed`,
+  );
+  if (b.cpuMsPerTenant !== undefined) {
+    console.log(`    CPU ${b.cpuMsPerTenant} ms per tenant${split(b.cpu)} → ${b.idleMachineSeconds} s on ${r.cores} otherwise idle cores`);
+  }
+  if (profileDir) console.log(`  CPU profiles: ${resolve(profileDir)}`);
 }
 
 main().then(

@@ -108,6 +108,46 @@ describe.each([
   }, 240000);
 });
 
+// A signal while the runtime is still starting (here: DynamoDB Local's JVM is up, the runtime waits for its
+// port; cognito-local and the API are not ready yet) must still end what was started and remove the work
+// folder — nothing has a stop() to call yet.
+describe.each([
+  ['SIGTERM', 'npm'],
+  ['SIGINT', 'the runtime'],
+] as const)('%s to %s during startup', (signal, target) => {
+  test('stops what was started so far and leaves no temp file', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'sbt-hygiene-start-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    delete env.AWS_ENDPOINT_URL_DYNAMODB; // its own JVM: the slow first step, and a process to leave behind
+    const child =
+      target === 'npm'
+        ? spawn('npm', ['run', '--silent', 'local', '--', '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(process.execPath, [join(ROOT, 'scripts/local.mjs'), '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    const jvm = () => descendants(child.pid!).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('DynamoDBLocal.jar');
+      } catch {
+        return false;
+      }
+    });
+    await until(() => jvm().length > 0 || child.exitCode !== null);
+    expect(child.exitCode).toBeNull();
+    const started = descendants(child.pid!);
+    expect(readdirSync(tmp).length).toBeGreaterThan(0); // the work folder (the JVM's sqlite library goes there)
+
+    child.kill(signal);
+    await exited;
+    await until(() => started.every((p) => !alive(p)));
+    await until(() => readdirSync(tmp).length === 0);
+    expect(out).not.toContain('SBT_LOCAL '); // it was stopped before it was ready
+    rmSync(tmp, { recursive: true, force: true });
+  }, 240000);
+});
+
 test('a busy port is one clear line naming --port, and nothing is started', async () => {
   const busy: Server = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
