@@ -12,11 +12,11 @@ import { MarketplacePricingModel } from './marketplace/pricing';
 /** Module name (= stack id) → README description. Every stack here becomes modules/<name>/. */
 export const MODULE_DESCRIPTIONS: Record<string, string> = {
   'control-plane':
-    'SaaS control plane: tenant management and registration API with scoped auth, users, tenant config, the SBT event bus and lifecycle events.',
+    'SaaS control plane: tenant management and registration API with scoped auth, users, tenant config, the SBT event bus and lifecycle events; reference billing and metering, each behind a switch (`enable_billing`, `enable_metering`).',
   'application-plane':
-    'SaaS application plane: script jobs (Step Functions + CodeBuild) that provision and deprovision tenants when the control plane asks, and report back on its event bus.',
+    'SaaS application plane: script jobs (Step Functions + CodeBuild) that provision and deprovision tenants when the control plane asks, and report back on its event bus. You give the scripts, which event-detail keys they receive and which exported variables go back (`<job>_event_variables`, `<job>_tenant_data_variables`, …), their IAM statements, compute size and timeout (`job_timeout_minutes`).',
   marketplace:
-    'AWS Marketplace SaaS product: registration endpoint and page, subscription/entitlement notifications (EventBridge Concurrent Agreements or legacy SNS), hourly metering with exactly-once billing per customer, dimension and hour, seller e-mail and subscriber admin routes.',
+    'AWS Marketplace SaaS product: registration endpoint and page (switch: `enable_registration_page`), subscription/entitlement notifications (EventBridge Concurrent Agreements or legacy SNS), hourly metering with exactly-once billing per customer, dimension and hour, seller e-mail and subscriber admin routes.',
 };
 
 export function buildReferenceApp(app: App, mode: 'root' | 'module') {

@@ -9,6 +9,10 @@ module "control_plane" {
   name_prefix        = var.name_prefix
   system_admin_email = var.system_admin_email
   tags               = var.tags
+
+  # Plan-time switches: false removes the feature's tables, functions, rules and routes.
+  enable_billing  = var.enable_billing
+  enable_metering = true
 }
 
 module "application_plane" {
@@ -30,6 +34,14 @@ module "application_plane" {
     { actions = ["s3:DeleteBucket"], resources = ["arn:aws:s3:::${var.name_prefix}-tenant-*"] },
   ]
   compute_type = "BUILD_GENERAL1_SMALL"
+
+  # What the jobs get from the event detail and send back (the samples' lists: the defaults), and how long
+  # a build may run (5-2160 minutes; past it the job's failure event is sent).
+  provisioning_event_variables             = ["tenantId", "tier"]
+  provisioning_tenant_data_variables       = ["tenantS3Bucket", "tenantConfig", "tenantStatus"]
+  provisioning_registration_data_variables = ["registrationStatus"]
+  deprovisioning_event_variables           = ["tenantId"]
+  job_timeout_minutes                      = 60
 }
 
 module "marketplace" {

@@ -36,3 +36,9 @@ variable "tags" {
   description = "Tags on every taggable resource of the three modules (the providers' default_tags apply too)."
   default     = { team = "platform" }
 }
+
+variable "enable_billing" {
+  type        = bool
+  description = "Create the control plane's reference billing (tables, functions, /billing routes and webhook)."
+  default     = true
+}

@@ -1,11 +1,12 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn, Token, type Construct } from '../core/cdktf';
+import { Fn, Op, Token, type Construct } from '../core/cdktf';
 import { EventManager, type EventManagerProps } from '../core/event-manager';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { awsContext } from './aws-context';
 import { CoreApplicationPlane } from './core-application-plane';
 import { DeprovisioningScriptJob } from './deprovisioning-script-job';
 import { ProvisioningScriptJob } from './provisioning-script-job';
+import type { EnvironmentVariablesToOutgoingEventProps } from './script-job';
 import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from './tenant-scripts';
 
 export interface ApplicationPlaneStackProps extends SbtStackProps {
@@ -23,8 +24,28 @@ export interface ApplicationPlaneStackProps extends SbtStackProps {
    * jobs' rules match requests of both eras either way. @default 'sbt-0.9'
    */
   readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
-  /** Seconds a provisioning or deprovisioning build may run before it fails. @default 3600 */
+  /**
+   * Minutes a provisioning or deprovisioning build may run before the job fails with `States.Timeout`
+   * (CodeBuild's range, 5–2160; the state machine's task timeout is the same, its execution timeout 5
+   * minutes longer). Root mode: fixed at synth; module mode: the default of the input `job_timeout_minutes`.
+   * @default 60 (SBT's one hour)
+   */
+  readonly jobTimeoutMinutes?: number;
+  /** @deprecated use `jobTimeoutMinutes` (a whole number of minutes, 300–129600 seconds). */
   readonly jobTimeoutSeconds?: number;
+  /**
+   * Which variables the provisioning job passes in from the onboarding event and returns in its success
+   * event. Root mode: fixed at synth; module mode: the defaults of the inputs `provisioning_event_variables`,
+   * `provisioning_event_json_variables`, `provisioning_tenant_data_variables`,
+   * `provisioning_registration_data_variables`.
+   * @default in: tenantId, tier; out: tenantS3Bucket, tenantConfig, tenantStatus (tenant data), registrationStatus (registration data)
+   */
+  readonly provisioningVariables?: JobVariables;
+  /**
+   * The same for the deprovisioning job (inputs `deprovisioning_*_variables`).
+   * @default in: tenantId; out: tenantStatus (tenant data), registrationStatus (registration data)
+   */
+  readonly deprovisioningVariables?: JobVariables;
   /** CodeBuild image of both jobs. @default ScriptJob's (amazonlinux2-x86_64-standard:5.0) */
   readonly buildImage?: string;
   /** CodeBuild compute type of both jobs. @default ScriptJob's (BUILD_GENERAL1_SMALL) */
@@ -39,6 +60,34 @@ export interface ApplicationPlaneStackProps extends SbtStackProps {
    */
   readonly crossAccount?: boolean;
 }
+
+/** The variables a tenant-lifecycle job passes in and exports (ScriptJob's props of the same names). */
+export interface JobVariables {
+  /** Top-level keys of the incoming event's `detail` given to the script as string variables. */
+  readonly environmentStringVariablesFromIncomingEvent?: string[];
+  /** Top-level keys of the incoming `detail` given to the script as JSON strings. @default none */
+  readonly environmentJSONVariablesFromIncomingEvent?: string[];
+  /** Variables the script exports, returned in the success event's `jobOutput`. */
+  readonly environmentVariablesToOutgoingEvent?: EnvironmentVariablesToOutgoingEventProps;
+}
+
+/** Today's (and SBT's tutorial's) variables of the two jobs. */
+const DEFAULT_JOB_VARIABLES: Record<'provisioning' | 'deprovisioning', Required<JobVariables> & { environmentVariablesToOutgoingEvent: Required<EnvironmentVariablesToOutgoingEventProps> }> = {
+  provisioning: {
+    environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
+    environmentJSONVariablesFromIncomingEvent: [],
+    environmentVariablesToOutgoingEvent: { tenantData: ['tenantS3Bucket', 'tenantConfig', 'tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
+  },
+  deprovisioning: {
+    environmentStringVariablesFromIncomingEvent: ['tenantId'],
+    environmentJSONVariablesFromIncomingEvent: [],
+    environmentVariablesToOutgoingEvent: { tenantData: ['tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
+  },
+};
+
+/** Terraform condition: every name a shell variable name, not CodeBuild's, listed once. */
+const namesCondition = (input: string) =>
+  `\${alltrue([for n in var.${input} : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", n)) && !startswith(n, "CODEBUILD_")]) && length(distinct(var.${input})) == length(var.${input})}`;
 
 /**
  * The `application-plane` stack / module: adopts the control plane's bus and provisions / deprovisions
@@ -71,7 +120,7 @@ export class ApplicationPlaneStack extends SbtStack {
     const common = {
       eventManager: this.eventManager,
       scriptEnvironmentVariables: { TENANT_STACK_PREFIX: tenantStackPrefix },
-      timeoutSeconds: props.jobTimeoutSeconds,
+      timeoutSeconds: this.timeoutInput(props),
       buildImage: this.stringInput('build_image', {
         description: 'CodeBuild image both scripts run in (bash, the AWS CLI and jq are expected).',
         default: props.buildImage ?? 'aws/codebuild/amazonlinux2-x86_64-standard:5.0',
@@ -90,7 +139,7 @@ export class ApplicationPlaneStack extends SbtStack {
     const script = (job: 'provisioning' | 'deprovisioning', sample: string) =>
       module
         ? this.stringInput(`${job}_script`, {
-            description: `Bash run by the ${job} job (CodeBuild build phase). Event detail keys arrive as variables (tenantId${job === 'provisioning' ? ', tier' : ''}); export tenantStatus (and ${job === 'provisioning' ? 'tenantS3Bucket, tenantConfig' : 'nothing else'}) to send them back; TENANT_STACK_PREFIX is set.`,
+            description: `Bash run by the ${job} job (CodeBuild build phase). The event detail keys listed in ${job}_event_variables / ${job}_event_json_variables arrive as variables; export the ones listed in ${job}_tenant_data_variables / ${job}_registration_data_variables to send them back; TENANT_STACK_PREFIX is set.`,
             validation: { condition: `\${length(trimspace(var.${job}_script)) > 0}`, errorMessage: `${job}_script must not be empty.` },
           })
         : sample;
@@ -116,21 +165,27 @@ export class ApplicationPlaneStack extends SbtStack {
       jobName: this.name('provisioning'),
       script: script('provisioning', PROVISIONING_SCRIPT),
       permissions: samplePermissions('provisioning'),
-      environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
-      environmentVariablesToOutgoingEvent: {
-        tenantData: ['tenantS3Bucket', 'tenantConfig', 'tenantStatus'],
-        tenantRegistrationData: ['registrationStatus'],
-      },
+      ...this.jobVariables('provisioning', props.provisioningVariables),
     });
     this.deprovisioning = new DeprovisioningScriptJob(this, 'deprovisioning', {
       ...common,
       jobName: this.name('deprovisioning'),
       script: script('deprovisioning', DEPROVISIONING_SCRIPT),
       permissions: samplePermissions('deprovisioning'),
-      environmentStringVariablesFromIncomingEvent: ['tenantId'],
-      environmentVariablesToOutgoingEvent: { tenantData: ['tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
+      ...this.jobVariables('deprovisioning', props.deprovisioningVariables),
     });
     for (const job of [this.provisioning, this.deprovisioning]) this.extraStatements(job, job === this.provisioning ? 'provisioning' : 'deprovisioning');
+    if (module) {
+      // A name both a string and a JSON variable would be overridden twice (CodeBuild keeps one): refused at plan.
+      for (const job of ['provisioning', 'deprovisioning'] as const) {
+        (job === 'provisioning' ? this.provisioning : this.deprovisioning).stateMachine.addOverride('lifecycle.precondition', [
+          {
+            condition: `\${length(setintersection(var.${job}_event_variables, var.${job}_event_json_variables)) == 0}`,
+            error_message: `${job}_event_variables and ${job}_event_json_variables must not share a name.`,
+          },
+        ]);
+      }
+    }
     this.applicationPlane = new CoreApplicationPlane(this, 'application-plane', {
       eventManager: this.eventManager,
       scriptJobs: [this.provisioning, this.deprovisioning],
@@ -159,6 +214,83 @@ export class ApplicationPlaneStack extends SbtStack {
     this.output('deprovisioning_state_machine_arn', this.deprovisioning.stateMachine.arn, 'State machine that deprovisions a tenant on offboardingRequest.');
     this.output('provisioning_project_name', this.provisioning.codebuildProject.name, 'CodeBuild project running the provisioning script.');
     this.output('deprovisioning_project_name', this.deprovisioning.codebuildProject.name, 'CodeBuild project running the deprovisioning script.');
+  }
+
+  /**
+   * The job's timeout in seconds. Module: input `job_timeout_minutes` (× 60, a Terraform number); root: the
+   * props' value, fixed at synth.
+   */
+  private timeoutInput(props: ApplicationPlaneStackProps): number {
+    const where = `${this.node.path}: jobTimeoutMinutes`;
+    let minutes = props.jobTimeoutMinutes;
+    if (minutes === undefined && props.jobTimeoutSeconds !== undefined) {
+      if (this.mode === 'root') return props.jobTimeoutSeconds; // as before (ScriptJob checks it)
+      minutes = props.jobTimeoutSeconds / 60;
+    }
+    minutes ??= 60;
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 2160) throw new Error(`${where} must be a whole number of minutes from 5 to 2160 (CodeBuild's range), got ${minutes}`);
+    if (this.mode === 'root') return minutes * 60;
+    const input = this.numberInput('job_timeout_minutes', {
+      description:
+        "Minutes a provisioning or deprovisioning build may run; past it the build is stopped and the job's failure event (States.Timeout) is sent. CodeBuild's range: 5-2160.",
+      default: minutes,
+      validation: {
+        condition: '${var.job_timeout_minutes >= 5 && var.job_timeout_minutes <= 2160 && floor(var.job_timeout_minutes) == var.job_timeout_minutes}',
+        errorMessage: 'job_timeout_minutes must be a whole number of minutes from 5 to 2160 (CodeBuild build timeout range).',
+      },
+    });
+    return Op.mul(input, 60) as unknown as number;
+  }
+
+  /**
+   * The variables a job passes in and exports. Module: four list inputs per job (validated names; the
+   * definition and buildspec are built from them by Terraform); root: the props' lists, fixed at synth.
+   */
+  private jobVariables(job: 'provisioning' | 'deprovisioning', given: JobVariables | undefined) {
+    const d = DEFAULT_JOB_VARIABLES[job];
+    const out = { ...d.environmentVariablesToOutgoingEvent, ...(given?.environmentVariablesToOutgoingEvent ?? {}) };
+    const values = {
+      environmentStringVariablesFromIncomingEvent: given?.environmentStringVariablesFromIncomingEvent ?? d.environmentStringVariablesFromIncomingEvent,
+      environmentJSONVariablesFromIncomingEvent: given?.environmentJSONVariablesFromIncomingEvent ?? d.environmentJSONVariablesFromIncomingEvent,
+      environmentVariablesToOutgoingEvent: { tenantData: out.tenantData ?? [], tenantRegistrationData: out.tenantRegistrationData ?? [] },
+    };
+    if (this.mode === 'root') return values;
+    const event = job === 'provisioning' ? 'onboardingRequest' : 'offboardingRequest';
+    const list = (suffix: string, description: string, value: string[]) => {
+      const name = `${job}_${suffix}`;
+      return this.listInput(name, {
+        description,
+        default: value,
+        validation: {
+          condition: namesCondition(name),
+          errorMessage: `${name}: every name must match ^[A-Za-z_][A-Za-z0-9_]*$, must not start with CODEBUILD_ (reserved by CodeBuild) and must be listed once.`,
+        },
+      });
+    };
+    return {
+      environmentStringVariablesFromIncomingEvent: list(
+        'event_variables',
+        `Top-level keys of the ${event} event's detail the ${job} script gets as string variables of the same name (a missing key fails the job with SBT.MissingEventVariable).`,
+        values.environmentStringVariablesFromIncomingEvent,
+      ),
+      environmentJSONVariablesFromIncomingEvent: list(
+        'event_json_variables',
+        `Top-level keys of the ${event} event's detail the ${job} script gets as JSON strings (objects, arrays, numbers).`,
+        values.environmentJSONVariablesFromIncomingEvent,
+      ),
+      environmentVariablesToOutgoingEvent: {
+        tenantData: list(
+          'tenant_data_variables',
+          `Variables the ${job} script exports that go back in the success event's jobOutput.tenantData (written to the tenant; unset ones arrive as "").`,
+          values.environmentVariablesToOutgoingEvent.tenantData,
+        ),
+        tenantRegistrationData: list(
+          'registration_data_variables',
+          `Variables the ${job} script exports that go back in jobOutput.tenantRegistrationData (written to the registration, e.g. registrationStatus).`,
+          values.environmentVariablesToOutgoingEvent.tenantRegistrationData,
+        ),
+      },
+    };
   }
 
   /**

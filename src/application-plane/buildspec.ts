@@ -1,3 +1,5 @@
+import { distinctNames, hasNames, HclExpression, hclExpr, listWhen, mergeWhen, renderHcl, type NameList } from './hcl-expression';
+
 /**
  * The CodeBuild buildspec of a ScriptJob (pure: no cdktf), as SBT-AWS writes it (reference/sbt-aws.md §5):
  * bash, the script as the build phase, the post-script as post_build, and the variables the job returns
@@ -15,8 +17,8 @@ export interface BuildspecProps {
   readonly script: string;
   /** Bash run as the post_build phase. @default none */
   readonly postScript?: string;
-  /** Variables exported back to Step Functions. @default none */
-  readonly exportedVariables?: string[];
+  /** Variables exported back to Step Functions (a list, or a Terraform expression: see hcl-expression.ts). @default none */
+  readonly exportedVariables?: NameList;
 }
 
 export interface Buildspec {
@@ -25,23 +27,32 @@ export interface Buildspec {
   phases: { build: { commands: string[] }; post_build?: { commands: string[] } };
 }
 
+const EXPORTS_COMMENT =
+  '# ScriptJob: define every exported variable (empty when the script did not set it), so the outgoing event can always be built';
+
 /** The command appended to post_build: `export v="${v-}"` for every exported variable. */
-export function defaultExportsCommand(names: string[]): string {
-  return [
-    '# ScriptJob: define every exported variable (empty when the script did not set it), so the outgoing event can always be built',
-    ...names.map((n) => `export ${n}="\${${n}-}"`),
-  ].join('\n');
+export function defaultExportsCommand(names: string[]): string;
+export function defaultExportsCommand(names: NameList): string | HclExpression;
+export function defaultExportsCommand(names: NameList): string | HclExpression {
+  if (!(names instanceof HclExpression)) return [EXPORTS_COMMENT, ...names.map((n) => `export ${n}="\${${n}-}"`)].join('\n');
+  // join("\n", …): `$${` is a literal `${` in the HCL template, `${n}` the name.
+  return hclExpr(`join("\\n", concat([${renderHcl(EXPORTS_COMMENT)}], [for n in ${names.text} : "export \${n}=\\"$\${\${n}-}\\""]))`);
 }
 
-export function scriptJobBuildspec(props: BuildspecProps): Buildspec {
-  const exported = props.exportedVariables ?? [];
-  const post = [...(props.postScript ? [props.postScript] : []), ...(exported.length ? [defaultExportsCommand(exported)] : [])];
+/**
+ * The buildspec: a plain object while `exportedVariables` is a literal list; with an expression it holds
+ * {@link HclExpression}s (render it with `renderHcl` inside `jsonencode`).
+ */
+export function scriptJobBuildspec(props: BuildspecProps & { exportedVariables?: string[] }): Buildspec;
+export function scriptJobBuildspec(props: BuildspecProps): Buildspec | Record<string, unknown>;
+export function scriptJobBuildspec(props: BuildspecProps): Buildspec | Record<string, unknown> {
+  const exported = distinctNames(props.exportedVariables ?? []);
+  const any = hasNames(exported);
+  const post = listWhen(...(props.postScript ? [[true, props.postScript] as [boolean, unknown]] : []), [any, defaultExportsCommand(exported)]);
+  const hasPost = props.postScript ? true : any;
   return {
     version: '0.2',
-    env: { shell: 'bash', ...(exported.length ? { 'exported-variables': exported } : {}) },
-    phases: {
-      build: { commands: [props.script] },
-      ...(post.length ? { post_build: { commands: post } } : {}),
-    },
-  };
+    env: mergeWhen([true, { shell: 'bash' }], [any, { 'exported-variables': exported }]),
+    phases: mergeWhen([true, { build: { commands: [props.script] } }], [hasPost, { post_build: { commands: post } }]),
+  } as Buildspec;
 }

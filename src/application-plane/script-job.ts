@@ -5,14 +5,15 @@ import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { Annotations, Construct, Fn, TerraformStack, Token } from '../core/cdktf';
+import { Annotations, Construct, Fn, Op, TerraformLocal, TerraformStack, Token } from '../core/cdktf';
 import type { EventDefinition, IEventManager } from '../core/event-manager';
 import { StepFunctionsTarget, type IEventTarget } from '../core/event-targets';
 import { ServiceRole, type IGrantable, type PolicyStatement } from '../core/iam';
-import { SbtStack } from '../core/sbt-stack';
+import { roleNameOf, SbtStack } from '../core/sbt-stack';
 import { awsContext } from './aws-context';
 import { scriptJobBuildspec } from './buildspec';
 import { scriptJobDefinition } from './state-machine-definition';
+import { containsExpression, concatNames, nameList, renderHcl, tokensToLocal } from './hcl-expression';
 import { escapeTerraformDeep, escapeTerraformTemplate } from './terraform-template';
 
 /** Which exported variables go back in the success event, and where (SBT's EnvironmentVariablesToOutgoingEventProps). */
@@ -49,7 +50,11 @@ export interface ScriptJobProps {
   readonly incomingEvent: EventDefinition;
   /** The events the job answers with. */
   readonly outgoingEvent: OutgoingEventDefinitions;
-  /** Top-level keys of the incoming event's `detail` given to the script as string variables of the same name. @default none */
+  /**
+   * Top-level keys of the incoming event's `detail` given to the script as string variables of the same name.
+   * This and the two lists below may be Terraform lists (e.g. a variable's `listValue`): the state machine
+   * definition and the buildspec are then Terraform expressions built from them at plan time. @default none
+   */
   readonly environmentStringVariablesFromIncomingEvent?: string[];
   /** Top-level keys of the incoming `detail` given to the script as JSON strings (objects, arrays, numbers). @default none */
   readonly environmentJSONVariablesFromIncomingEvent?: string[];
@@ -83,6 +88,7 @@ export interface ScriptJobProps {
   /**
    * Seconds the build may take; past it Step Functions stops the build and the job fails with
    * `States.Timeout` (failure event sent). Also sets the project's own timeout (whole minutes, 5–2160).
+   * May be a Terraform number (e.g. `Op.mul(minutesVariable.numberValue, 60)`), validated there.
    * @default 3600 (SBT's one hour)
    */
   readonly timeoutSeconds?: number;
@@ -256,25 +262,44 @@ export class ScriptJob extends Construct implements IGrantable {
     const POST_SCRIPT = '__SBT_POST_SCRIPT__';
     const scriptIsValue = isWholeToken(props.script);
     const postIsValue = props.postScript !== undefined && isWholeToken(props.postScript);
-    const buildspec = scriptJobBuildspec({
-      script: scriptIsValue ? SCRIPT : props.script,
-      postScript: postIsValue ? POST_SCRIPT : props.postScript,
-      exportedVariables: [...new Set([...tenantData, ...tenantRegistrationData])],
-    });
+    const exported = concatNames(nameList(tenantData), nameList(tenantRegistrationData)); // (the buildspec drops repeats)
+    // Exported variables given as a Terraform list shape the buildspec: it is then one jsonencode expression
+    // (the scripts, literal or values, are HCL strings in it). Else literal JSON text, a script that is a
+    // value spliced in through jsonencode.
+    // cdktf tokens in such an expression are moved to `locals` entries of this job (see tokensToLocal): one
+    // per document, as the definition names the project, whose buildspec would otherwise depend on it.
+    const locals: Record<string, Record<string, string>> = {};
+    const expression = (doc: unknown, part: string) => {
+      const name = `${roleNameOf(this).replace(/[^A-Za-z0-9_]/g, '_')}_${part}_inputs`;
+      return `\${jsonencode(${tokensToLocal(renderHcl(doc), name, (locals[name] ??= {}))})}`;
+    };
+    const buildspecText = containsExpression(exported)
+      ? expression(scriptJobBuildspec({ script: props.script, postScript: props.postScript, exportedVariables: exported }), 'buildspec')
+      : escapeTerraformTemplate(
+          JSON.stringify(
+            scriptJobBuildspec({
+              script: scriptIsValue ? SCRIPT : props.script,
+              postScript: postIsValue ? POST_SCRIPT : props.postScript,
+              exportedVariables: exported,
+            }),
+            null,
+            2,
+          )
+            .replace(`"${SCRIPT}"`, () => (scriptIsValue ? Fn.jsonencode(props.script) : `"${SCRIPT}"`))
+            .replace(`"${POST_SCRIPT}"`, () => (postIsValue ? Fn.jsonencode(props.postScript) : `"${POST_SCRIPT}"`)),
+        );
     this.codebuildProject = new CodebuildProject(this, 'project', {
       name: projectName,
       description: `ScriptJob ${this.jobName}: runs on ${props.incomingEvent.detailType} from ${props.incomingEvent.source}`,
       serviceRole: this.buildRole.roleArn,
-      buildTimeout: Math.min(2160, Math.max(5, Math.ceil(this.timeoutSeconds / 60))),
+      buildTimeout: Token.isUnresolved(this.timeoutSeconds)
+        ? Fn.min([2160, Fn.max([5, Fn.ceil(Op.div(this.timeoutSeconds, 60))])])
+        : Math.min(2160, Math.max(5, Math.ceil(this.timeoutSeconds / 60))),
       encryptionKey: this.encryptionKey.arn,
       artifacts: { type: 'NO_ARTIFACTS' },
       source: {
         type: 'NO_SOURCE',
-        buildspec: escapeTerraformTemplate(
-          JSON.stringify(buildspec, null, 2)
-            .replace(`"${SCRIPT}"`, () => (scriptIsValue ? Fn.jsonencode(props.script) : `"${SCRIPT}"`))
-            .replace(`"${POST_SCRIPT}"`, () => (postIsValue ? Fn.jsonencode(props.postScript) : `"${POST_SCRIPT}"`)),
-        ),
+        buildspec: buildspecText,
       },
       environment: {
         type: props.environmentType ?? (image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER'),
@@ -349,17 +374,18 @@ export class ScriptJob extends Construct implements IGrantable {
       jobFailureStatus: props.jobFailureStatus,
       successEvent: props.outgoingEvent.success,
       failureEvent: props.outgoingEvent.failure,
-      stringVariables: stringVars,
-      jsonVariables: jsonVars,
-      tenantData,
-      tenantRegistrationData,
+      stringVariables: nameList(stringVars),
+      jsonVariables: nameList(jsonVars),
+      tenantData: nameList(tenantData),
+      tenantRegistrationData: nameList(tenantRegistrationData),
       timeoutSeconds: this.timeoutSeconds,
     });
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {
       name: this.jobName,
       type: 'STANDARD', // .sync integrations need a standard workflow
       roleArn: this.stateMachineRole.roleArn,
-      definition: JSON.stringify(escapeTerraformDeep(definition)),
+      // Lists or a timeout given as Terraform values shape the definition: it is then one jsonencode expression.
+      definition: containsExpression(definition) ? expression(definition, 'definition') : JSON.stringify(escapeTerraformDeep(definition)),
       loggingConfiguration: {
         logDestination: `${this.stateMachineLogGroup.arn}:*`,
         includeExecutionData: true,
@@ -369,6 +395,8 @@ export class ScriptJob extends Construct implements IGrantable {
       // Step Functions checks the role's log permissions when the machine is created.
       dependsOn: [this.stateMachineRole.node.findChild('policy') as IamRolePolicy],
     });
+
+    for (const [name, values] of Object.entries(locals)) new TerraformLocal(this, name, values).overrideLogicalId(name);
 
     const target = new StepFunctionsTarget(this.stateMachine.arn, { roleName: `${this.jobName}-trigger` });
     let boundTo: string | undefined;
@@ -408,6 +436,7 @@ export class ScriptJob extends Construct implements IGrantable {
       throw new Error(`${where}: jobName '${this.jobName}' is too long (role names end in '-trigger' and may have 64 characters)`);
     }
     const check = (what: string, names: string[]) => {
+      if (Token.isUnresolved(names)) return; // a Terraform list: the caller validates it (the stack's inputs do)
       for (const n of names) {
         if (!VAR_NAME.test(n)) throw new Error(`${where}: ${what} '${n}' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)`);
         if (n.startsWith('CODEBUILD_')) throw new Error(`${where}: ${what} '${n}': CodeBuild reserves the CODEBUILD_ prefix`);
@@ -419,7 +448,7 @@ export class ScriptJob extends Construct implements IGrantable {
     check('environmentVariablesToOutgoingEvent.tenantData', tenantData);
     check('environmentVariablesToOutgoingEvent.tenantRegistrationData', tenantRegistrationData);
     check('scriptEnvironmentVariables', Object.keys(props.scriptEnvironmentVariables ?? {}));
-    const both = stringVars.filter((n) => jsonVars.includes(n));
+    const both = Token.isUnresolved(stringVars) || Token.isUnresolved(jsonVars) ? [] : stringVars.filter((n) => jsonVars.includes(n));
     if (both.length) throw new Error(`${where}: '${both[0]}' is both a string and a JSON variable`);
     if (!VAR_NAME.test(props.jobIdentifierKey) || ['jobOutput', 'error', 'cause'].includes(props.jobIdentifierKey)) {
       throw new Error(`${where}: jobIdentifierKey '${props.jobIdentifierKey}' must be a plain key other than jobOutput/error/cause`);
@@ -427,7 +456,9 @@ export class ScriptJob extends Construct implements IGrantable {
     for (const k of Object.keys(props.jobFailureStatus)) {
       if (k.endsWith('.$')) throw new Error(`${where}: jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
     }
-    if (!Number.isInteger(this.timeoutSeconds) || this.timeoutSeconds < 1 || this.timeoutSeconds > 2160 * 60) {
+    if (Token.isUnresolved(this.timeoutSeconds)) {
+      // a Terraform number: validated where it is declared
+    } else if (!Number.isInteger(this.timeoutSeconds) || this.timeoutSeconds < 1 || this.timeoutSeconds > 2160 * 60) {
       throw new Error(`${where}: timeoutSeconds must be an integer from 1 to ${2160 * 60}`);
     }
     if (!props.script.trim()) throw new Error(`${where}: script is empty`);

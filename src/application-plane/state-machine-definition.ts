@@ -1,5 +1,20 @@
+import {
+  concatNames,
+  hasNames,
+  HclExpression,
+  hclExpr,
+  mapNames,
+  mergeWhen,
+  objectOfNames,
+  plus,
+  renderHcl,
+  str,
+  type Name,
+  type NameList,
+} from './hcl-expression';
+
 /**
- * The Amazon States Language definition of a ScriptJob (pure: no cdktf), SBT-AWS's machine
+ * The Amazon States Language definition of a ScriptJob (pure: no constructs), SBT-AWS's machine
  * (reference/sbt-aws.md §5) with four changes:
  *
  * - **Failures carry their reason.** SBT's failure event holds only `jobFailureStatus`; ours adds `error`
@@ -52,116 +67,132 @@ export interface ScriptJobDefinitionProps {
   readonly jobFailureStatus: Record<string, string>;
   readonly successEvent: EventRef;
   readonly failureEvent: EventRef;
-  /** Variables passed to the build from `$.detail.<name>` (strings). */
-  readonly stringVariables: string[];
+  /**
+   * Variables passed to the build from `$.detail.<name>` (strings). This and the three lists below may be
+   * Terraform expressions (a module input): the definition is then an expression too (see hcl-expression.ts).
+   */
+  readonly stringVariables: NameList;
   /** Variables passed to the build from `$.detail.<name>`, JSON-stringified. */
-  readonly jsonVariables: string[];
+  readonly jsonVariables: NameList;
   /** Exported variables returned as `jobOutput.tenantData`. */
-  readonly tenantData: string[];
+  readonly tenantData: NameList;
   /** Exported variables returned as `jobOutput.tenantRegistrationData`. */
-  readonly tenantRegistrationData: string[];
-  /** Seconds the build may run before the job fails with States.Timeout. */
-  readonly timeoutSeconds: number;
+  readonly tenantRegistrationData: NameList;
+  /** Seconds the build may run before the job fails with States.Timeout (a number or a Terraform expression). */
+  readonly timeoutSeconds: number | HclExpression;
   /** Shown in the console. */
   readonly comment?: string;
 }
 
-const exportedPath = (name: string) => `$.Build.ExportedEnvironmentVariables[?(@.Name == '${name}')].Value`;
+const exportedPath = (name: Name) => str(`$.Build.ExportedEnvironmentVariables[?(@.Name == '`, name, `')].Value`);
 
-/** The ASL document (a plain object; JSON.stringify it). */
+/**
+ * The ASL document: a plain object (JSON.stringify it) while every input is literal; with an expression
+ * among the inputs it holds {@link HclExpression}s (render it with `renderHcl` inside `jsonencode`).
+ */
 export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string, unknown> {
   const S = SCRIPT_JOB_STATES;
-  const overrides = [
-    ...p.stringVariables.map((n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': `$.detail.${n}` })),
-    ...p.jsonVariables.map((n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': `States.JsonToString($.detail.${n})` })),
-  ];
-  const selected = (names: string[]) => Object.fromEntries(names.map((n) => [`${n}.$`, exportedPath(n)]));
-  const fromSelected = (group: string, names: string[]) =>
-    Object.fromEntries(names.map((n) => [`${n}.$`, `States.ArrayGetItem($.${S.startBuild}.exported.${group}.${n}, 0)`]));
+  const overrides = concatNamesOf(
+    mapNames(p.stringVariables, (n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': str('$.detail.', n) })),
+    mapNames(p.jsonVariables, (n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': str('States.JsonToString($.detail.', n, ')') })),
+  );
+  const selected = (names: NameList) => objectOfNames(names, (n) => str(n, '.$'), exportedPath);
+  const fromSelected = (group: string, names: NameList) =>
+    objectOfNames(names, (n) => str(n, '.$'), (n) => str(`States.ArrayGetItem($.${S.startBuild}.exported.${group}.`, n, ', 0)'));
   const idField = { [`${p.jobIdentifierKey}.$`]: `$.detail.${p.jobIdentifierKey}` };
   const retry = [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }];
   const putEvent = (e: EventRef, detail: Record<string, unknown>) => ({
     Entries: [{ EventBusName: p.eventBusName, Source: e.source, DetailType: e.detailType, Detail: detail }],
   });
 
-  const eventVariables = [...p.stringVariables, ...p.jsonVariables];
-  const missingState = (n: string) => `missingEventVariable_${n}`;
-  const inputChecks: Record<string, unknown> = eventVariables.length
-    ? {
+  const eventVariables = concatNames(p.stringVariables, p.jsonVariables);
+  const checked = hasNames(eventVariables);
+  const missingState = (n: Name) => str('missingEventVariable_', n);
+  const inputChecks = mergeWhen(
+    [
+      checked,
+      {
         [S.checkInput]: {
           Type: 'Choice',
-          Choices: eventVariables.map((n) => ({ Not: { Variable: `$.detail.${n}`, IsPresent: true }, Next: missingState(n) })),
+          Choices: mapNames(eventVariables, (n) => ({ Not: { Variable: str('$.detail.', n), IsPresent: true }, Next: missingState(n) })),
           Default: S.startBuild,
         },
-        ...Object.fromEntries(
-          eventVariables.map((n) => [
-            missingState(n),
-            {
-              Type: 'Pass',
-              Result: { Error: 'SBT.MissingEventVariable', Cause: `the incoming event's detail has no '${n}' (a variable of this job)` },
-              ResultPath: `$.${S.startBuild}.Catch`,
-              Next: S.notifyFailure,
-            },
-          ]),
-        ),
-      }
-    : {};
+      },
+    ],
+    [
+      true,
+      objectOfNames(eventVariables, missingState, (n) => ({
+        Type: 'Pass',
+        Result: { Error: 'SBT.MissingEventVariable', Cause: str(`the incoming event's detail has no '`, n, `' (a variable of this job)`) },
+        ResultPath: `$.${S.startBuild}.Catch`,
+        Next: S.notifyFailure,
+      })),
+    ],
+  );
 
   return {
     ...(p.comment ? { Comment: p.comment } : {}),
-    StartAt: eventVariables.length ? S.checkInput : S.startBuild,
-    TimeoutSeconds: p.timeoutSeconds + EXECUTION_TIMEOUT_MARGIN_SECONDS,
-    States: {
-      ...inputChecks,
-      [S.startBuild]: {
-        Type: 'Task',
-        Resource: CODEBUILD_START_BUILD_SYNC,
-        TimeoutSeconds: p.timeoutSeconds,
-        Parameters: {
-          ProjectName: p.projectName,
-          ...(overrides.length ? { EnvironmentVariablesOverride: overrides } : {}),
-        },
-        ResultSelector: {
-          'buildId.$': '$.Build.Id',
-          'buildStatus.$': '$.Build.BuildStatus',
-          exported: { tenantData: selected(p.tenantData), tenantRegistrationData: selected(p.tenantRegistrationData) },
-        },
-        ResultPath: `$.${S.startBuild}`,
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: `$.${S.startBuild}.Catch`, Next: S.notifyFailure }],
-        Next: S.notifySuccess,
-      },
-      [S.notifySuccess]: {
-        Type: 'Task',
-        Resource: EVENTBRIDGE_PUT_EVENTS,
-        Parameters: putEvent(p.successEvent, {
-          ...idField,
-          jobOutput: {
-            tenantData: fromSelected('tenantData', p.tenantData),
-            tenantRegistrationData: fromSelected('tenantRegistrationData', p.tenantRegistrationData),
+    StartAt: typeof checked === 'boolean' ? (checked ? S.checkInput : S.startBuild) : hclExpr(`${checked.text} ? "${S.checkInput}" : "${S.startBuild}"`),
+    TimeoutSeconds: plus(p.timeoutSeconds, EXECUTION_TIMEOUT_MARGIN_SECONDS),
+    States: mergeWhen(
+      [true, inputChecks],
+      [
+        true,
+        {
+          [S.startBuild]: {
+            Type: 'Task',
+            Resource: CODEBUILD_START_BUILD_SYNC,
+            TimeoutSeconds: p.timeoutSeconds,
+            Parameters: mergeWhen([true, { ProjectName: p.projectName }], [hasNames(eventVariables), { EnvironmentVariablesOverride: overrides }]),
+            ResultSelector: {
+              'buildId.$': '$.Build.Id',
+              'buildStatus.$': '$.Build.BuildStatus',
+              exported: { tenantData: selected(p.tenantData), tenantRegistrationData: selected(p.tenantRegistrationData) },
+            },
+            ResultPath: `$.${S.startBuild}`,
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: `$.${S.startBuild}.Catch`, Next: S.notifyFailure }],
+            Next: S.notifySuccess,
           },
-        }),
-        ResultPath: `$.${S.notifySuccess}`,
-        Retry: retry,
-        End: true,
-      },
-      [S.notifyFailure]: {
-        Type: 'Task',
-        Resource: EVENTBRIDGE_PUT_EVENTS,
-        Parameters: putEvent(p.failureEvent, {
-          ...idField,
-          jobOutput: p.jobFailureStatus,
-          'error.$': `$.${S.startBuild}.Catch.Error`,
-          'cause.$': `$.${S.startBuild}.Catch.Cause`,
-        }),
-        ResultPath: `$.${S.notifyFailure}`,
-        Retry: retry,
-        Next: S.failed,
-      },
-      [S.failed]: {
-        Type: 'Fail',
-        ErrorPath: `$.${S.startBuild}.Catch.Error`,
-        CausePath: `$.${S.startBuild}.Catch.Cause`,
-      },
-    },
+          [S.notifySuccess]: {
+            Type: 'Task',
+            Resource: EVENTBRIDGE_PUT_EVENTS,
+            Parameters: putEvent(p.successEvent, {
+              ...idField,
+              jobOutput: {
+                tenantData: fromSelected('tenantData', p.tenantData),
+                tenantRegistrationData: fromSelected('tenantRegistrationData', p.tenantRegistrationData),
+              },
+            }),
+            ResultPath: `$.${S.notifySuccess}`,
+            Retry: retry,
+            End: true,
+          },
+          [S.notifyFailure]: {
+            Type: 'Task',
+            Resource: EVENTBRIDGE_PUT_EVENTS,
+            Parameters: putEvent(p.failureEvent, {
+              ...idField,
+              jobOutput: p.jobFailureStatus,
+              'error.$': `$.${S.startBuild}.Catch.Error`,
+              'cause.$': `$.${S.startBuild}.Catch.Cause`,
+            }),
+            ResultPath: `$.${S.notifyFailure}`,
+            Retry: retry,
+            Next: S.failed,
+          },
+          [S.failed]: {
+            Type: 'Fail',
+            ErrorPath: `$.${S.startBuild}.Catch.Error`,
+            CausePath: `$.${S.startBuild}.Catch.Cause`,
+          },
+        },
+      ],
+    ),
   };
+}
+
+/** Two mapped lists in order (plain arrays, or `concat`). */
+function concatNamesOf(a: unknown[] | HclExpression, b: unknown[] | HclExpression): unknown[] | HclExpression {
+  if (!(a instanceof HclExpression) && !(b instanceof HclExpression)) return [...a, ...b];
+  return hclExpr(`concat(${renderHcl(a)}, ${renderHcl(b)})`);
 }

@@ -1,4 +1,4 @@
-import type { Construct } from '../core/cdktf';
+import { Construct } from '../core/cdktf';
 import { EventManager } from '../core/event-manager';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import type { ControlPlaneApi } from './api/control-plane-api';
@@ -35,6 +35,14 @@ export interface ControlPlaneStackProps extends SbtStackProps {
   readonly billing?: IBilling | ((scope: Construct, metering?: IMetering) => IBilling) | false;
   /** Metering provider, or a factory; `false` for none. @default the reference DynamoDBMetering */
   readonly metering?: IMetering | ((scope: Construct) => IMetering) | false;
+  /**
+   * Module mode: default of the input `enable_billing` — false leaves every billing resource out at plan time
+   * (tables, functions, rules, routes; output `billing_*` null). Root mode: `billing: false` is the equivalent
+   * (left out at synth). @default true (when there is a billing provider)
+   */
+  readonly enableBilling?: boolean;
+  /** Module mode: default of the input `enable_metering` (as `enableBilling`, for metering). @default true */
+  readonly enableMetering?: boolean;
   /**
    * Event buses of application planes in other AWS accounts (ApplicationPlaneStack `crossAccount`):
    * request events (onboarding, offboarding, activate, deactivate) are forwarded to each, and their
@@ -118,6 +126,7 @@ export class ControlPlaneStack extends SbtStack {
               deletionProtection,
               metering: metering instanceof DynamoDBMetering ? metering : undefined,
             }));
+    const switches = this.billingSwitches(props, billing, metering);
     this.controlPlane = new ControlPlane(this, 'control-plane', {
       ...(props.controlPlane ?? {}),
       namePrefix: this.namePrefix,
@@ -136,6 +145,10 @@ export class ControlPlaneStack extends SbtStack {
         private: props.private,
       },
     });
+    switches.billing?.include(this.controlPlane.billing);
+    switches.metering?.include(this.controlPlane.metering);
+    // The put-usage job rolls metering's usage up: without metering it has nothing to read.
+    if (billing instanceof DynamoDBBilling && billing.putUsageFunction && metering) switches.metering?.include(this.controlPlane.billing?.putUsageRule);
     this.api = this.controlPlane.api;
     this.tenantTable = this.controlPlane.tenantTable;
     this.auth = this.controlPlane.auth;
@@ -167,9 +180,16 @@ export class ControlPlaneStack extends SbtStack {
     if (cp.userManagement.userTable) {
       this.output('user_table_name', cp.userManagement.userTable.table.name, 'DynamoDB user table (external IdPs).');
     }
-    if (cp.billing?.webhookUrl) this.output('billing_webhook_url', cp.billing.webhookUrl, 'Give this URL to the billing vendor (signed webhooks).');
+    if (cp.billing?.webhookUrl) {
+      const url = switches.billing ? switches.billing.when(cp.billing.webhookUrl) : cp.billing.webhookUrl;
+      this.output('billing_webhook_url', url, 'Give this URL to the billing vendor (signed webhooks); null when enable_billing is false.');
+    }
     if (billing instanceof DynamoDBBilling) {
-      this.output('billing_webhook_secret_arn', billing.webhookVerification.secretArn, 'Secrets Manager secret holding the webhook signing secret (set its value once).');
+      this.output(
+        'billing_webhook_secret_arn',
+        billing.webhookVerification.secretArn,
+        'Secrets Manager secret holding the webhook signing secret (set its value once); null when enable_billing is false.',
+      );
     }
     if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
     // ARNs a caller wires into its own IAM policies, alarms and event rules.
@@ -183,6 +203,29 @@ export class ControlPlaneStack extends SbtStack {
       this.output('user_pool_arn', this.auth.userPool.arn, 'ARN of the Cognito user pool.');
       this.output('user_pool_endpoint', this.auth.userPool.endpoint, 'Endpoint of the Cognito user pool (issuer host and path).');
     }
+  }
+
+  /**
+   * Module mode: inputs `enable_billing` / `enable_metering` (for the providers that exist). Everything the
+   * provider creates — in its own construct, and what the control plane wires to it (rules, routes,
+   * permissions) — is behind the switch. Root mode: none (`billing: false` / `metering: false` decide at synth).
+   */
+  private billingSwitches(props: ControlPlaneStackProps, billing: IBilling | undefined, metering: IMetering | undefined) {
+    if (this.mode !== 'module') return {};
+    const make = (what: 'billing' | 'metering', provider: unknown, enabled: boolean | undefined) => {
+      if (!provider) return undefined;
+      const sw = this.featureSwitch(`enable_${what}`, {
+        description:
+          what === 'billing'
+            ? 'Create the billing provider (tables, functions, event rules, /billing routes and webhook). false removes all of it; billing_* outputs are then null.'
+            : 'Create the metering provider (meter and usage tables, functions, /meters and /usage routes). false removes all of it.',
+        default: enabled ?? true,
+      });
+      // A provider that is a construct of its own (the reference ones) goes entirely.
+      if (Construct.isConstruct(provider)) sw.include(provider);
+      return sw;
+    };
+    return { billing: make('billing', billing, props.enableBilling), metering: make('metering', metering, props.enableMetering) };
   }
 }
 

@@ -27,6 +27,7 @@ export {
   NamedCloudWorkspace,
   S3Backend,
   TerraformAsset,
+  TerraformDataSource,
   TerraformElement,
   TerraformIterator,
   TerraformLocal,

@@ -4,6 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct, Fn, Lazy, TerraformStack } from './cdktf';
+import { tolerateSwitchedReferences } from './feature-switch';
 import { ServiceRole } from './iam';
 import type { LambdaFunction } from './lambda-function';
 
@@ -62,7 +63,7 @@ export class EventTargetDeadLetterQueue extends Construct {
       messageRetentionSeconds: 1209600,
       sqsManagedSseEnabled: true,
     });
-    new SqsQueuePolicy(this, 'policy', {
+    const policy = new SqsQueuePolicy(this, 'policy', {
       queueUrl: this.queue.url,
       // Produced at synth time, when every rule of the stack has been bound.
       policy: Lazy.stringValue({
@@ -76,12 +77,15 @@ export class EventTargetDeadLetterQueue extends Construct {
                 Principal: { Service: 'events.amazonaws.com' },
                 Action: 'sqs:SendMessage',
                 Resource: this.queue.arn,
-                Condition: { ArnEquals: { 'aws:SourceArn': [...this.ruleArns] } },
+                // compact: a rule behind a feature switch that is off reads as null here (see feature-switch.ts).
+                Condition: { ArnEquals: { 'aws:SourceArn': Fn.compact([...this.ruleArns]) } },
               },
             ],
           }),
       }),
     });
+    // It lists every rule of the stack: a switched-off rule leaves the list, it does not take the policy along.
+    tolerateSwitchedReferences(policy);
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
       alarmName: `${prefix ? `${prefix}-` : ''}${stackId}-undelivered-events`,
       alarmDescription:

@@ -4,6 +4,7 @@ import { loadAddressHistory, movedBlocks } from './address-history';
 import { Aspects, type Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
 import { addressName, AddressRegistry } from './resource-addresses';
 import { AWS_PROVIDER_CONSTRAINT } from './versions';
+import { addressOf, applySwitches, FeatureSwitch, isTolerant } from './feature-switch';
 import { TagsAspect } from './tags-aspect';
 
 /**
@@ -66,6 +67,7 @@ export class SbtStack extends TerraformStack {
   readonly tags: Record<string, string>;
   private readonly addresses = new AddressRegistry();
   private readonly addressWrappers = new Set<string>();
+  private readonly switches: FeatureSwitch[] = [];
 
   constructor(scope: Construct, id: string, props: SbtStackProps = {}) {
     super(scope, id);
@@ -139,6 +141,30 @@ export class SbtStack extends TerraformStack {
     const node = tfElement.node;
     const ids = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
     return this.addresses.claim(kind, addressName(ids, { wrappers: this.addressWrappers, type }), node.path);
+  }
+
+  /**
+   * A plan-time switch: bool input `name` (e.g. `enable_billing`); the constructs given to its `include`
+   * are created only while it is true (`count`, see feature-switch.ts), outputs that reference them are
+   * null when it is false.
+   */
+  featureSwitch(name: string, o: InputOptions<boolean>): FeatureSwitch {
+    const sw = new FeatureSwitch(name, this.variable(name, 'bool', o));
+    this.switches.push(sw);
+    return sw;
+  }
+
+  /** The document with the feature switches applied (counts, references, moved targets). */
+  override toTerraform(): Record<string, unknown> {
+    const doc = super.toTerraform();
+    if (!this.switches.length) return doc;
+    const all = this.node.findAll();
+    const tolerant = new Set(all.filter(isTolerant).flatMap((c) => addressOf(c, this) ?? []));
+    return applySwitches(
+      doc,
+      this.switches.map((s) => ({ condition: `var.${s.name}`, addresses: s.addresses(this) })),
+      tolerant,
+    );
   }
 
   /** The snake_case name of a construct's path below this stack, wrappers left out (used to name resources after other constructs). */

@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type Construct } from '../core/cdktf';
+import { tolerateSwitchedReferences } from '../core/feature-switch';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { MarketplaceSaaSProduct, checkMarketplaceConfig, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
@@ -50,6 +51,13 @@ export interface MarketplaceStackProps extends SbtStackProps {
         readonly domain?: { readonly aliases: string[]; readonly certificateArn: string };
         readonly webAclArn?: string;
       };
+  /**
+   * Module mode: default of the input `enable_registration_page` — false leaves the page (bucket, CloudFront,
+   * files) out at plan time: the fulfillment URL is then the API's `/landing`, which registers the buyer
+   * directly (so `registration_required_fields` must be empty). Root mode: `registrationPage: false` is the
+   * equivalent (left out at synth). @default true (when `registrationPage` is not false)
+   */
+  readonly enableRegistrationPage?: boolean;
   /** Custom domain of the fulfillment URL when there is no page (HTTP API, regional certificate). */
   readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
   /** Alarm actions (variable `alarm_action_arns`). @default [] */
@@ -224,7 +232,8 @@ export class MarketplaceStack extends SbtStack {
       deletionProtection: deletionProtection as unknown as boolean,
     });
 
-    this.output('fulfillment_url', this.product.fulfillmentUrl, 'Fulfillment URL to set on the Marketplace listing (POST target of "Set up your account").');
+    const pageSwitch = this.pageSwitch(props);
+    this.output('fulfillment_url', pageSwitch && this.product.page ? pageSwitch.when(this.product.fulfillmentUrl, `${this.product.api.url}/landing`) : this.product.fulfillmentUrl, 'Fulfillment URL to set on the Marketplace listing (POST target of "Set up your account").');
     this.output('api_url', this.product.api.url, 'Base URL of the marketplace API (/landing, /register, admin /subscribers).');
     this.output('subscribers_table_name', this.product.subscribers.tableName, 'DynamoDB table of Marketplace subscribers.');
     this.output('notification_queue_url', this.product.notifications.queue.url, 'Queue receiving Marketplace notifications.');
@@ -233,8 +242,10 @@ export class MarketplaceStack extends SbtStack {
     this.output('notification_queue_arn', this.product.notifications.queue.arn, 'ARN of the notification queue.');
     this.output('notification_dlq_arn', this.product.notifications.dlq.arn, 'ARN of the notification dead-letter queue (alarm on it).');
     if (this.product.page) {
-      this.output('registration_page_url', this.product.page.url, 'Registration web page (CloudFront, or the custom domain).');
-      this.output('registration_dns_target', this.product.page.dnsTarget, 'CloudFront host to point the custom domain (alias/CNAME) at.');
+      const off = pageSwitch ? '; null when enable_registration_page is false' : '';
+      const onlyWithPage = (v: string) => (pageSwitch ? pageSwitch.when(v) : v);
+      this.output('registration_page_url', onlyWithPage(this.product.page.url), `Registration web page (CloudFront, or the custom domain)${off}.`);
+      this.output('registration_dns_target', onlyWithPage(this.product.page.dnsTarget), `CloudFront host to point the custom domain (alias/CNAME) at${off}.`);
     }
     if (this.product.api.domainTarget) this.output('api_domain_target', this.product.api.domainTarget, 'DNS target of the fulfillment URL custom domain.');
     if (this.product.metering) {
@@ -242,5 +253,30 @@ export class MarketplaceStack extends SbtStack {
       this.output('metering_ledger_table_name', this.product.metering.ledgerTable.name, 'One item per billed record with its Marketplace outcome.');
       this.output('metering_dlq_url', this.product.metering.dlq.url, 'Usage that could not be billed (validation error or past the cutoff).');
     }
+  }
+
+  /**
+   * Module mode with the page: input `enable_registration_page`. Off removes the page construct (bucket,
+   * CloudFront, objects); the register function stays (it serves the fulfillment URL) and is told no page
+   * URL, so /landing registers the buyer directly — which needs no required form fields (a precondition).
+   */
+  private pageSwitch(props: MarketplaceStackProps) {
+    const page = this.product.page;
+    if (this.mode !== 'module' || !page) return undefined;
+    const sw = this.featureSwitch('enable_registration_page', {
+      description:
+        'Create the registration web page (S3 + CloudFront) that /landing redirects buyers to. false removes it: the fulfillment URL becomes the API /landing, which registers the buyer directly (registration_required_fields must then be empty); registration_* outputs are null.',
+      default: props.enableRegistrationPage ?? true,
+    }).include(page);
+    const register = this.product.registerFunction;
+    tolerateSwitchedReferences(register);
+    register.addEnvironment('REGISTRATION_PAGE_URL', sw.when(`${page.url}/index.html`, ''));
+    register.resource.addOverride('lifecycle.precondition', [
+      {
+        condition: '${var.enable_registration_page || length(var.registration_required_fields) == 0}',
+        error_message: 'registration_required_fields must be empty when enable_registration_page is false: without the page the fulfillment URL has no form.',
+      },
+    ]);
+    return sw;
   }
 }

@@ -6,7 +6,8 @@
  *    reference app synthesized in root mode (what `npm run synth` writes to cdktf.out/stacks);
  *  - a caller of modules/marketplace without the aws.us_east_1 alias must NOT validate;
  *  - `terraform test` of each module (its shipped tests/*.tftest.hcl) and of the HCL example;
- *  - upgrade: per module, a state applied with the 0.1.0 addresses plans as moves with nothing destroyed.
+ *  - upgrade: per module, and for the application-plane stack as `cdktf deploy` writes it, a state applied
+ *    with the 0.1.0 addresses (and no feature-switch counts) plans as moves with nothing destroyed.
  * All configurations run in one pool of two terraform processes (2 cores); one plugin cache is shared.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
@@ -14,6 +15,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { finalAddress, loadAddressHistory } from '../../src/core/address-history';
 import { App } from '../../src/core/cdktf';
+import { ApplicationPlaneStack } from '../../src/application-plane/application-plane-stack';
+import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from '../../src/application-plane/tenant-scripts';
+import { escapeTerraformTemplate } from '../../src/application-plane/terraform-template';
 import { buildReferenceApp } from '../../src/reference-app';
 import { pool, terraform, terraformSetup, type RunResult } from '../support/terraform';
 import { needsTool } from '../support/tools';
@@ -65,11 +69,47 @@ function writeCallers(dir: string, modulesDir: string, withAlias: boolean) {
   writeFileSync(join(dir, 'main.tf'), `${MARKETPLACE_PROVIDERS}\n${blocks.join('\n')}`);
 }
 
+/** A switch's count (`${var.enable_x ? 1 : 0}`, or an older count kept under it). */
+const SWITCH_COUNT = /^\$\{(?:\(?var\.enable_[a-z_]+\)?(?: && )?)+ \? (?:1|\((.+)\)) : 0\}$/;
+
 /**
- * The module as 0.1.0 declared it, for the upgrade test: the current configuration with every moved
- * resource renamed back to its old address (references rewritten), `moved` blocks removed.
+ * 0.1.0 had no feature switches: `count` of switched elements removed (an older count restored), and the
+ * references that came with them (`x[0].a`, `one(x[*].a)`) back to `x.a`. Mutates the parsed files.
  */
-function writeOldModule(moduleDir: string, name: string) {
+function unswitch(docs: Record<string, unknown>[]) {
+  const switched: string[] = [];
+  for (const doc of docs) {
+    for (const [kind, prefix] of [
+      ['resource', ''],
+      ['data', 'data.'],
+    ] as const) {
+      for (const [type, byName] of Object.entries((doc[kind] ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
+        for (const [n, body] of Object.entries(byName)) {
+          const m = typeof body.count === 'string' ? SWITCH_COUNT.exec(body.count) : null;
+          if (!m) continue;
+          if (m[1]) body.count = `\${${m[1]}}`;
+          else {
+            delete body.count;
+            switched.push(`${prefix}${type}.${n}`);
+          }
+        }
+      }
+    }
+  }
+  const esc = (a: string) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (text: string) =>
+    switched.reduce(
+      (t, a) => t.replace(new RegExp(`one\\(${esc(a)}\\[\\*\\]\\.([A-Za-z0-9_]+)\\)`, 'g'), `${a}.$1`).split(`${a}[0].`).join(`${a}.`),
+      text,
+    );
+}
+
+/**
+ * The module (or stack) as 0.1.0 declared it, for the upgrade test: the current configuration with every
+ * moved resource renamed back to its old address (references rewritten), no feature-switch counts, no
+ * `moved` blocks, no backend. `tests/upgrade.tftest.hcl` applies it, then plans the current one on its state.
+ */
+function writeOldModule(moduleDir: string, name: string, opts: { vars?: string; mocks?: string; extra?: string } = {}) {
   const history = loadAddressHistory(name);
   const back = new Map<string, string>(); // new → old (direct moves into declared addresses)
   for (const [from, to] of Object.entries(history.moved)) back.set(to, from);
@@ -80,16 +120,20 @@ function writeOldModule(moduleDir: string, name: string) {
     });
   const old = join(moduleDir, 'old');
   mkdirSync(old);
-  for (const f of readdirSync(moduleDir).filter((x) => x.endsWith('.tf.json'))) {
-    const doc = JSON.parse(readFileSync(join(moduleDir, f), 'utf8')) as Record<string, unknown>;
+  const files = readdirSync(moduleDir).filter((x) => x.endsWith('.tf.json'));
+  const docs = files.map((f) => JSON.parse(readFileSync(join(moduleDir, f), 'utf8')) as Record<string, unknown>);
+  const noSwitches = unswitch(docs);
+  for (const [i, f] of files.entries()) {
+    const doc = docs[i]!;
     delete doc.moved;
+    delete (doc.terraform as { backend?: unknown } | undefined)?.backend;
     const resources = doc.resource as Record<string, Record<string, unknown>> | undefined;
     if (resources) {
       for (const [type, byName] of Object.entries(resources)) {
         resources[type] = Object.fromEntries(Object.entries(byName).map(([n, body]) => [(back.get(`${type}.${n}`) ?? `${type}.${n}`).split('.')[1]!, body]));
       }
     }
-    writeFileSync(join(old, f), rename(JSON.stringify(doc, null, 2)));
+    writeFileSync(join(old, f), rename(noSwitches(JSON.stringify(doc, null, 2))));
   }
   try {
     symlinkSync(join(moduleDir, 'assets'), join(old, 'assets'));
@@ -97,18 +141,76 @@ function writeOldModule(moduleDir: string, name: string) {
     /* no assets */
   }
   const aliasMock = name === 'marketplace' ? 'mock_provider "aws" {\n  alias  = "us_east_1"\n  source = "./tests/mocks/us_east_1"\n}\n' : '';
+  mkdirSync(join(moduleDir, 'tests'), { recursive: true });
   writeFileSync(
     join(moduleDir, 'tests', 'upgrade.tftest.hcl'),
-    `mock_provider "aws" {\n  source = "./tests/mocks/default"\n}\n${aliasMock}\nvariables {\n${MODULE_VARS[name]}\n}\n\n` +
+    `mock_provider "aws" {\n  source = "${opts.mocks ?? './tests/mocks/default'}"\n}\n${aliasMock}${opts.extra ?? ''}\nvariables {\n${opts.vars ?? MODULE_VARS[name]}\n}\n\n` +
       'run "release_0_1_0" {\n  state_key = "upgrade"\n  module {\n    source = "./old"\n  }\n}\n\n' +
       'run "upgrade" {\n  state_key = "upgrade"\n  command   = plan\n}\n',
   );
 }
 
-/** Moves into addresses the module declares: what the upgrade plan must show. */
-function expectedMoves(name: string, declared: Set<string>): number {
+/**
+ * `override_data` for the cross-stack inputs of a synthesized stack (a terraform_remote_state of the
+ * control plane's local state, which a test has not got): each output it reads gets a well-formed value.
+ */
+function remoteStateOverrides(stackDir: string): string {
+  const text = readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8');
+  const byState = new Map<string, Set<string>>();
+  for (const m of text.matchAll(/data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
+    byState.set(m[1]!, (byState.get(m[1]!) ?? new Set()).add(m[2]!));
+  }
+  return [...byState]
+    .map(([state, outputs]) => {
+      const values = [...outputs].map((o) => `      ${JSON.stringify(o)} = ${/bus/i.test(o) ? '"arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"' : '"mock"'}`);
+      return `\noverride_data {\n  target = data.terraform_remote_state.${state}\n  values = {\n    outputs = {\n${values.join('\n')}\n    }\n  }\n}\n`;
+    })
+    .join('');
+}
+
+/**
+ * `tests/same_as_stack.tftest.hcl` in the application-plane module: with its default job inputs (and the
+ * sample scripts), the definitions and buildspecs Terraform builds from the inputs decode to the same JSON as
+ * the literal ones `cdktf deploy` ships (the root-mode stack, synthesized here with a literal bus ARN).
+ */
+function writeModuleEqualsStack(moduleDir: string, work: string) {
+  const bus = 'arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events';
+  const app = new App({ outdir: join(work, 'ap-literal') });
+  new ApplicationPlaneStack(app, 'application-plane', { eventBusArn: bus });
+  app.synth();
+  const stack = JSON.parse(readFileSync(join(work, 'ap-literal', 'stacks', 'application-plane', 'cdk.tf.json'), 'utf8')) as {
+    resource: Record<string, Record<string, { definition?: string; source?: { buildspec: string } }>>;
+  };
+  // A heredoc holds the JSON-syntax template as is: quotes and backslashes literal, ${} and $${ as in the file.
+  const heredoc = (text: string) => `<<SBT_EOT\n${text}\nSBT_EOT\n`;
+  const asserts = (['provisioning', 'deprovisioning'] as const).flatMap((job) => [
+    `  assert {\n    condition = jsondecode(aws_sfn_state_machine.${job}.definition) == jsondecode(${heredoc(stack.resource.aws_sfn_state_machine![job]!.definition!)})\n    error_message = "the ${job} definition differs from the stack's"\n  }`,
+    `  assert {\n    condition = jsondecode(aws_codebuild_project.${job}.source[0].buildspec) == jsondecode(${heredoc(stack.resource.aws_codebuild_project![job]!.source!.buildspec)})\n    error_message = "the ${job} buildspec differs from the stack's"\n  }`,
+  ]);
+  writeFileSync(
+    join(moduleDir, 'tests', 'same_as_stack.tftest.hcl'),
+    'mock_provider "aws" {\n  source = "./tests/mocks/default"\n}\n\nvariables {\n' +
+      `  event_bus_arn = "${bus}"\n  provisioning_script = ${heredoc(escapeTerraformTemplate(PROVISIONING_SCRIPT))}  deprovisioning_script = ${heredoc(escapeTerraformTemplate(DEPROVISIONING_SCRIPT))}}\n\n` +
+      `run "module_defaults_equal_the_stack" {\n  command = plan\n${asserts.join('\n')}\n}\n`,
+  );
+}
+
+/**
+ * Moves the upgrade plan must show: the history's moves into declared addresses, plus Terraform's own move
+ * `x` → `x[0]` for each switched resource (count) whose address 0.1.0 already had (no history move into it).
+ */
+function expectedMoves(name: string, main: { resource?: Record<string, Record<string, { count?: unknown }>> }): number {
   const h = loadAddressHistory(name);
-  return Object.keys(h.moved).filter((from) => declared.has(finalAddress(h, from))).length;
+  const declared = new Set<string>();
+  const switched: string[] = [];
+  for (const [type, byName] of Object.entries(main.resource ?? {})) {
+    for (const [n, body] of Object.entries(byName)) {
+      declared.add(`${type}.${n}`);
+      if (typeof body.count === 'string' && /^\$\{(?:\(?var\.enable_[a-z_]+\)?(?: && )?)+ \? 1 : 0\}$/.test(body.count)) switched.push(`${type}.${n}`);
+    }
+  }
+  const targets = new Set(Object.values(h.moved));
+  return Object.keys(h.moved).filter((from) => declared.has(finalAddress(h, from))).length + switched.filter((a) => !targets.has(a)).length;
 }
 
 const times: Record<string, number> = {};
@@ -165,13 +267,21 @@ maybe('real terraform', () => {
     }
     // Longest first (measured), so the two lanes of the pool end together.
     for (const m of MODULES) writeOldModule(join(work, 'modules', m), m);
+    writeModuleEqualsStack(join(work, 'modules', 'application-plane'), work);
     jobs.set('test marketplace', testIn('marketplace', join(work, 'modules', 'marketplace'), ['-verbose']));
     jobs.set('test hcl-pipeline', testIn('examples/hcl-pipeline', join(work, 'examples', 'hcl-pipeline'), [], true));
     jobs.set('test control-plane', testIn('control-plane', join(work, 'modules', 'control-plane'), ['-verbose']));
     jobs.set('test application-plane', testIn('application-plane', join(work, 'modules', 'application-plane'), ['-verbose']));
     jobs.set('validate callers', validate('module callers', join(work, 'callers')));
     jobs.set('validate no-alias', validate('marketplace caller without alias', join(work, 'no-alias')));
-    for (const s of readdirSync(join(work, 'stacks', 'stacks'))) jobs.set(`validate stack ${s}`, validate(`stack ${s}`, join(work, 'stacks', 'stacks', s)));
+    // The application-plane stack as `cdktf deploy` runs it: validate, then the same 0.1.0 upgrade run.
+    const apStack = join(work, 'stacks', 'stacks', 'application-plane');
+    cpSync(join(ROOT, 'modules', 'application-plane', 'tests', 'mocks'), join(apStack, 'mocks'), { recursive: true });
+    writeOldModule(apStack, 'application-plane', { vars: '', mocks: './mocks/default', extra: remoteStateOverrides(apStack) });
+    for (const s of readdirSync(join(work, 'stacks', 'stacks'))) {
+      const dir = join(work, 'stacks', 'stacks', s);
+      jobs.set(`validate stack ${s}`, dir === apStack ? testIn(`stack ${s}`, dir, ['-verbose'], true) : validate(`stack ${s}`, dir));
+    }
     for (const s of readdirSync(join(work, 'example-stacks', 'stacks'))) {
       jobs.set(`validate example ${s}`, validate(`examples/cdktf-typescript ${s}`, join(work, 'example-stacks', 'stacks', s)));
     }
@@ -225,7 +335,9 @@ maybe('real terraform', () => {
       const stacks = [...jobs.keys()].filter((k) => k.startsWith('validate stack ') || k.startsWith('validate example '));
       expect(stacks.length).toBe(5);
       for (const k of stacks) {
-        const r = await jobs.get(k)!;
+        const job = await jobs.get(k)!;
+        // The application-plane stack's job validates, then runs its upgrade test: the validate result is kept.
+        const r = validated.get(k.replace(/^validate /, '')) ?? job;
         expect([k, r.code, show(r)]).toEqual([k, 0, expect.stringContaining('The configuration is valid')]);
       }
     },
@@ -250,14 +362,29 @@ maybe('real terraform', () => {
       // The upgrade run's plan: every moved resource shows as a move; nothing is destroyed or replaced.
       const full = r.stdout;
       const upgrade = full.slice(full.indexOf('run "upgrade"'));
-      const declared = new Set<string>();
-      const main = JSON.parse(readFileSync(join(ROOT, 'modules', m, 'main.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-      for (const [type, byName] of Object.entries(main.resource ?? {})) for (const n of Object.keys(byName)) declared.add(`${type}.${n}`);
+      const main = JSON.parse(readFileSync(join(ROOT, 'modules', m, 'main.tf.json'), 'utf8'));
       // `# a has moved to b` (no other change) or `# b will be updated in-place` + `(moved from a)`.
       const moves = upgrade.match(/# \S+ has moved to \S+|\(moved from \S+\)/g) ?? [];
-      expect(moves.length).toBe(expectedMoves(m, declared));
+      expect(moves.length).toBe(expectedMoves(m, main));
       const plan = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(upgrade);
       expect(plan?.[3]).toBe('0');
+      expect(upgrade).not.toMatch(/must be replaced|will be destroyed/);
+    },
+    T,
+  );
+
+  test(
+    'the application-plane stack (cdktf deploy): a 0.1.0 state upgrades by moves without destroying anything',
+    async () => {
+      const r = await jobs.get('validate stack application-plane')!;
+      const out = show(r);
+      expect([r.code, out]).toEqual([0, expect.stringMatching(/Success! 2 passed, 0 failed/)]);
+      const upgrade = r.stdout.slice(r.stdout.indexOf('run "upgrade"'));
+      const main = JSON.parse(readFileSync(join(work, 'stacks', 'stacks', 'application-plane', 'cdk.tf.json'), 'utf8'));
+      const moves = upgrade.match(/# \S+ has moved to \S+|\(moved from \S+\)/g) ?? [];
+      expect(moves.length).toBe(expectedMoves('application-plane', main));
+      expect(moves.length).toBeGreaterThan(0);
+      expect(/Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(upgrade)?.[3] ?? '0').toBe('0');
       expect(upgrade).not.toMatch(/must be replaced|will be destroyed/);
     },
     T,

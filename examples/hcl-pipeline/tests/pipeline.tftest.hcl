@@ -34,6 +34,10 @@ run "pipeline_applies" {
     condition     = module.application_plane.provisioning_project_name == "acme-provisioning"
     error_message = "the provisioning job is named after name_prefix"
   }
+  assert {
+    condition     = module.control_plane.billing_webhook_url != null && startswith(module.marketplace.registration_page_url, "https://")
+    error_message = "billing and the registration page are on unless switched off"
+  }
 }
 
 run "rejects_an_invalid_admin_email" {

@@ -32,6 +32,39 @@ run "applies" {
     condition     = startswith(aws_dynamodb_table.product_subscribers.arn, "arn:aws:dynamodb:eu-west-1:")
     error_message = "everything else lives in the default provider's region"
   }
+  assert {
+    condition     = length(aws_cloudfront_distribution.product_page) == 1 && length(aws_s3_bucket.product_page) == 1 && output.registration_page_url != null && endswith(aws_lambda_function.product_register.environment[0].variables["REGISTRATION_PAGE_URL"], "/index.html")
+    error_message = "the registration page exists by default and /landing redirects to it"
+  }
+}
+
+# enable_registration_page = false: no bucket, no CloudFront; /landing on the API registers the buyer directly.
+run "registration_page_off" {
+  command = plan
+  variables {
+    enable_registration_page     = false
+    registration_required_fields = []
+  }
+  assert {
+    condition     = length(aws_cloudfront_distribution.product_page) == 0 && length(aws_s3_bucket.product_page) == 0 && length(aws_s3_object.product_page_object_index_html) == 0 && length(aws_cloudfront_origin_access_control.product_page_oac) == 0
+    error_message = "with enable_registration_page = false no page resource is planned"
+  }
+  assert {
+    condition     = output.registration_page_url == null && output.registration_dns_target == null && aws_lambda_function.product_register.environment[0].variables["REGISTRATION_PAGE_URL"] == ""
+    error_message = "without the page its outputs are null and the register function gets no page URL"
+  }
+  assert {
+    condition     = length(aws_lambda_function.product_register[*]) == 1 && length(aws_apigatewayv2_route.product_api_route_post_landing[*]) == 1
+    error_message = "the fulfillment URL (register function and /landing route) stays"
+  }
+}
+
+run "rejects_required_fields_without_page" {
+  command = plan
+  variables {
+    enable_registration_page = false
+  }
+  expect_failures = [aws_lambda_function.product_register]
 }
 
 # One plan for all rejections (each must fail on its own input; a plan of the whole module is the cost).
@@ -61,7 +94,7 @@ run "custom_domain_and_waf" {
     registration_web_acl_arn     = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1"
   }
   assert {
-    condition     = aws_cloudfront_distribution.product_page.viewer_certificate[0].acm_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    condition     = aws_cloudfront_distribution.product_page[0].viewer_certificate[0].acm_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/abc"
     error_message = "the page must be served with the custom domain's certificate"
   }
   assert {
