@@ -182,13 +182,13 @@ export class ControlPlaneStack extends SbtStack {
     }
     if (cp.billing?.webhookUrl) {
       const url = switches.billing ? switches.billing.when(cp.billing.webhookUrl) : cp.billing.webhookUrl;
-      this.output('billing_webhook_url', url, 'Give this URL to the billing vendor (signed webhooks); null when enable_billing is false.');
+      this.output('billing_webhook_url', url, `Give this URL to the billing vendor (signed webhooks)${switches.billing ? '; null when enable_billing is false' : ''}.`);
     }
     if (billing instanceof DynamoDBBilling) {
       this.output(
         'billing_webhook_secret_arn',
         billing.webhookVerification.secretArn,
-        'Secrets Manager secret holding the webhook signing secret (set its value once); null when enable_billing is false.',
+        `Secrets Manager secret holding the webhook signing secret (set its value once)${switches.billing ? '; null when enable_billing is false' : ''}.`,
       );
     }
     if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
