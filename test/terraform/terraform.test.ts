@@ -190,7 +190,8 @@ function writeModuleEqualsStack(moduleDir: string, work: string) {
   writeFileSync(
     join(moduleDir, 'tests', 'same_as_stack.tftest.hcl'),
     'mock_provider "aws" {\n  source = "./tests/mocks/default"\n}\n\nvariables {\n' +
-      `  event_bus_arn = "${bus}"\n  provisioning_script = ${heredoc(escapeTerraformTemplate(PROVISIONING_SCRIPT))}  deprovisioning_script = ${heredoc(escapeTerraformTemplate(DEPROVISIONING_SCRIPT))}}\n\n` +
+      // (a heredoc ends in a newline, so the scripts' own last one is left to it)
+      `  event_bus_arn = "${bus}"\n  provisioning_script = ${heredoc(escapeTerraformTemplate(PROVISIONING_SCRIPT.replace(/\n$/, '')))}  deprovisioning_script = ${heredoc(escapeTerraformTemplate(DEPROVISIONING_SCRIPT.replace(/\n$/, '')))}}\n\n` +
       `run "module_defaults_equal_the_stack" {\n  command = plan\n${asserts.join('\n')}\n}\n`,
   );
 }
@@ -268,12 +269,13 @@ maybe('real terraform', () => {
     // Longest first (measured), so the two lanes of the pool end together.
     for (const m of MODULES) writeOldModule(join(work, 'modules', m), m);
     writeModuleEqualsStack(join(work, 'modules', 'application-plane'), work);
+    // The callers first: the first tests await them, and each test's timeout runs from its own start.
+    jobs.set('validate callers', validate('module callers', join(work, 'callers')));
+    jobs.set('validate no-alias', validate('marketplace caller without alias', join(work, 'no-alias')));
     jobs.set('test marketplace', testIn('marketplace', join(work, 'modules', 'marketplace'), ['-verbose']));
     jobs.set('test hcl-pipeline', testIn('examples/hcl-pipeline', join(work, 'examples', 'hcl-pipeline'), [], true));
     jobs.set('test control-plane', testIn('control-plane', join(work, 'modules', 'control-plane'), ['-verbose']));
     jobs.set('test application-plane', testIn('application-plane', join(work, 'modules', 'application-plane'), ['-verbose']));
-    jobs.set('validate callers', validate('module callers', join(work, 'callers')));
-    jobs.set('validate no-alias', validate('marketplace caller without alias', join(work, 'no-alias')));
     // The application-plane stack as `cdktf deploy` runs it: validate, then the same 0.1.0 upgrade run.
     const apStack = join(work, 'stacks', 'stacks', 'application-plane');
     cpSync(join(ROOT, 'modules', 'application-plane', 'tests', 'mocks'), join(apStack, 'mocks'), { recursive: true });
