@@ -125,7 +125,8 @@ export class DescopeAuth extends Construct implements IAuth {
     const enabled = this.props.createAdminUserOnApply ?? this.props.managementKeySecretArn !== undefined;
     if (!enabled) {
       Annotations.of(this).addWarning(
-        `DescopeAuth: the system admin '${props.name}' is not created on apply (the management key secret is created empty by this stack). Create the user in Descope, or pass managementKeySecretArn of a secret that holds the key.`,
+        // The name and email are usually Terraform variables (tokens): the message does not quote them.
+        'DescopeAuth: the system admin is not created on apply (the management key secret is created empty by this stack). Create the user in Descope, or pass managementKeySecretArn of a secret that holds the key.',
       );
       return;
     }
