@@ -6,7 +6,7 @@
  * change nothing.
  */
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalSystem } from '../../../local/system';
 import { SynthHarness } from '../../../local/synth-harness';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import { AmberfloMetering } from '../../../src/adapters/amberflo';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import type { SbtStack } from '../../../src/core/sbt-stack';
 import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
 import { SynthHarness } from '../../../local/synth-harness';

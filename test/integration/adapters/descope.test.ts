@@ -10,7 +10,7 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { DescopeAuth } from '../../../src/adapters/descope';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { SCOPES } from '../../../src/core/scopes';
+import { SCOPES } from '../../../src/contracts/scopes';
 import type { SbtStack } from '../../../src/core/sbt-stack';
 import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
