@@ -3,7 +3,8 @@
  * `{tenantId, meterApiName, meterValue}`, plus optional `eventId` (idempotency key; default: the
  * EventBridge event id, which redeliveries keep), `timestamp` (usage time, unix s or ms; default: the
  * event's time) and `dimensions`. Stored once per (meterApiName, eventId); events for unknown meters or
- * with malformed values are logged and dropped (a retry cannot fix them).
+ * with malformed values are logged and dropped (a retry cannot fix them). Each record carries the tenant's
+ * tier at ingestion (see tenant-plan.ts).
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -49,6 +50,9 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
       : Number.isFinite(envelopeTime)
         ? Math.floor(envelopeTime / 1000)
         : nowS;
+  // Seed 003: the record carries the tier the tenant is on now (set by tenant-plan from the control
+  // plane's events), so usage before and after a tier change is told apart.
+  const tier = await store.tenantTier(d.tenantId);
   const stored = await store.putUsage({
     eventId: d.eventId ?? event.id,
     tenantId: d.tenantId,
@@ -57,6 +61,7 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
     eventTime,
     ingestedAt: nowS,
     ...(d.dimensions ? { dimensions: d.dimensions } : {}),
+    ...(tier ? { tier } : {}),
   });
   if (!stored) logger.info('duplicate usage event ignored', { eventId: d.eventId ?? event.id });
 };

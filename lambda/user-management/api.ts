@@ -1,12 +1,14 @@
 /**
  * /users routes (SBT routes 13–17) plus enable/disable, which SBT defines but never routes (#115).
- * Env: USER_STORE = 'cognito' (USER_POOL_ID) | 'dynamodb' (USER_TABLE_NAME); EVENT_BUS_NAME (+ sources).
+ * Env: USER_STORE = 'cognito' (USER_POOL_ID) | 'dynamodb' (USER_TABLE_NAME) | 'descope' (DESCOPE_*); EVENT_BUS_NAME (+ sources).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { dynamo, env } from '../shared/aws-clients';
 import { putEvents, sbtEvent } from '../shared/events';
 import { httpHandler, notFound, parseBody, parsePath, parseQuery } from '../shared/http';
 import { routeOf } from '../tenant-management/domain/runtime';
+import { descope } from '../descope/domain/descope-api';
+import { DescopeUserStore } from '../descope/domain/descope-user-store';
 import { CognitoUserStore } from './domain/cognito-user-store';
 import { DynamoUserStore } from './domain/dynamo-user-store';
 import { createUserBody, updateUserBody, userListQuery, userPath, UserService } from './domain/user-service';
@@ -18,7 +20,9 @@ function store(): UserStore {
   const kind = env('USER_STORE');
   if (kind === 'cognito') return new CognitoUserStore(new CognitoIdentityProviderClient({}), env('USER_POOL_ID'));
   if (kind === 'dynamodb') return new DynamoUserStore(dynamo(), env('USER_TABLE_NAME'));
-  throw new Error(`USER_STORE must be 'cognito' or 'dynamodb', not '${kind}'`);
+  // DescopeAuth (entry point …/descope): users live in the Descope project.
+  if (kind === 'descope') return new DescopeUserStore(descope, { invite: process.env.DESCOPE_INVITE !== 'false' });
+  throw new Error(`USER_STORE must be 'cognito', 'dynamodb' or 'descope', not '${kind}'`);
 }
 
 export function userService(): UserService {

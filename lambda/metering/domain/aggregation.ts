@@ -22,6 +22,8 @@ export interface UsageEvent {
   eventTime: number;
   /** When it was ingested, unix seconds. */
   ingestedAt: number;
+  /** The tenant's tier when the event was ingested (seed 003: usage follows tier changes). */
+  tier?: string;
 }
 
 export interface CancellationRule {
@@ -56,8 +58,11 @@ export interface UsageAggregate extends Totals {
   startTimeInSeconds: number;
   endTimeInSeconds: number;
   period: Period;
-  tenants: (Totals & { tenantId: string })[];
+  /** Per tenant; `tier` is the tier of the tenant's latest counted event (when events carry one). */
+  tenants: (Totals & { tenantId: string; tier?: string })[];
   periods: (Totals & { periodStart: number; tenants: (Totals & { tenantId: string })[] })[];
+  /** Totals by the tier each event was ingested under; present when any counted event carries a tier. */
+  tiers?: (Totals & { tier: string })[];
 }
 
 /** Start of the UTC period containing `t` (unix seconds). */
@@ -137,8 +142,16 @@ export function aggregateUsage(
   const all = new Acc(q.meterType);
   const tenants = new Map<string, Acc>();
   const periods = new Map<number, { acc: Acc; tenants: Map<string, Acc> }>();
+  const tiers = new Map<string, Acc>();
+  const latestTier = new Map<string, { at: number; tier: string }>();
   for (const e of countedEvents(events, rules, q)) {
     all.add(e.meterValue);
+    if (e.tier !== undefined) {
+      if (!tiers.has(e.tier)) tiers.set(e.tier, new Acc(q.meterType));
+      tiers.get(e.tier)!.add(e.meterValue);
+      const seen = latestTier.get(e.tenantId);
+      if (!seen || e.eventTime >= seen.at) latestTier.set(e.tenantId, { at: e.eventTime, tier: e.tier });
+    }
     if (!tenants.has(e.tenantId)) tenants.set(e.tenantId, new Acc(q.meterType));
     tenants.get(e.tenantId)!.add(e.meterValue);
     const p = periodStart(e.eventTime, q.period, q.startTimeInSeconds);
@@ -155,9 +168,13 @@ export function aggregateUsage(
     endTimeInSeconds: q.endTimeInSeconds,
     period: q.period,
     ...all.totals(),
-    tenants: byTenant(tenants),
+    tenants: byTenant(tenants).map((t) => {
+      const tier = latestTier.get(t.tenantId)?.tier;
+      return tier === undefined ? t : { ...t, tier };
+    }),
     periods: [...periods.entries()]
       .sort(([a], [b]) => a - b)
       .map(([periodStart, b]) => ({ periodStart, ...b.acc.totals(), tenants: byTenant(b.tenants) })),
+    ...(tiers.size ? { tiers: [...tiers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tier, acc]) => ({ tier, ...acc.totals() })) } : {}),
   };
 }

@@ -5,6 +5,7 @@
  *   pk 'METER'               sk <meterId>       the meter
  *   pk 'NAME'                sk <meterApiName>  {meterId}: makes meterApiName unique (transactional claim)
  *   pk 'CANCEL#<apiName>'    sk <rule id>       usage cancellation rules of a meter
+ *   pk 'TENANT'              sk <tenantId>      {tier, tierSince}: the tenant's current tier (seed 003)
  * usage table (PK meterApiName, SK eventId; GSI byEventTime: meterApiName + eventTime):
  *   one item per usage event; the conditional put on (meterApiName, eventId) makes ingestion idempotent.
  */
@@ -13,6 +14,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { CancellationRule, MeterType, UsageEvent } from './aggregation';
@@ -141,6 +143,34 @@ export class MeteringStore {
         ],
       }),
     );
+  }
+
+  /**
+   * Sets a tenant's tier unless a newer event already set it (`atMs`: the event's time; redeliveries and
+   * reordered events never move the tier back). 'stale' when refused.
+   */
+  async setTenantTier(tenantId: string, tier: string, atMs: number, eventId: string): Promise<'applied' | 'stale'> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.meters,
+          Key: { pk: 'TENANT', sk: tenantId },
+          UpdateExpression: 'SET tier = :t, tierSince = :at, tierEventId = :id',
+          ConditionExpression: 'attribute_not_exists(tierSince) OR tierSince <= :at',
+          ExpressionAttributeValues: { ':t': tier, ':at': atMs, ':id': eventId },
+        }),
+      );
+      return 'applied';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'stale';
+      throw e;
+    }
+  }
+
+  /** The tenant's current tier, when the control plane told us one. */
+  async tenantTier(tenantId: string): Promise<string | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.meters, Key: { pk: 'TENANT', sk: tenantId } }));
+    return typeof res.Item?.tier === 'string' ? res.Item.tier : undefined;
   }
 
   /** Stores a usage event once; a redelivered event (same eventId) returns false. */

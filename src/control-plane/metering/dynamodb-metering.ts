@@ -22,7 +22,8 @@ export const USAGE_TIME_INDEX = 'byEventTime';
 /**
  * Reference metering provider on DynamoDB: meters (unique meterApiName), usage events stored once per
  * event id (idempotent ingestion), cancellation rules, and exact decimal aggregation by tenant and period
- * at read time. Sized for a small SaaS (a usage query reads the window's events); for millions of events
+ * at read time; each tenant's current tier (from onboarding and `tenantUpdated`) is stamped on its usage
+ * records, so a tier change splits usage by plan (seed 003). Sized for a small SaaS (a usage query reads the window's events); for millions of events
  * a day, use a vendor adapter. Pass it to the control plane as `metering`.
  */
 export class DynamoDBMetering extends Construct implements IMetering {
@@ -37,6 +38,10 @@ export class DynamoDBMetering extends Construct implements IMetering {
   readonly ingestUsageEventFunction: IASyncFunction;
   readonly fetchUsageFunction: ISyncFunction;
   readonly cancelUsageEventsFunction: ISyncFunction;
+  /** Records the tier a tenant starts on (`onboardingRequest`); the same function as `updateCustomerFunction`. */
+  readonly createCustomerFunction: IASyncFunction;
+  /** Follows tier changes (`tenantUpdated`, seed 003): usage ingested afterwards is recorded under the new tier. */
+  readonly updateCustomerFunction: IASyncFunction;
 
   constructor(scope: Construct, id: string, props: DynamoDBMeteringProps) {
     super(scope, id);
@@ -102,6 +107,9 @@ export class DynamoDBMetering extends Construct implements IMetering {
         28, // reads the window's events; just under API Gateway's 29 s integration limit
       ),
     };
+    const tenantPlan = fn('tenant-plan', "Metering: keep each tenant's current tier (onboardingRequest, tenantUpdated)", [on(meters, 'UpdateItem')]);
+    this.createCustomerFunction = { handler: tenantPlan };
+    this.updateCustomerFunction = { handler: tenantPlan };
     this.cancelUsageEventsFunction = {
       handler: fn('cancel-usage', 'Metering: cancel usage ingested in a time range', [on(meters, 'GetItem', 'PutItem')]),
     };

@@ -46,6 +46,12 @@ export interface IMetering {
   readonly createCustomerFunction?: IASyncFunction;
   /** Deletes the vendor-side customer. Async, default trigger `offboardingRequest`. */
   readonly deleteCustomerFunction?: IASyncFunction;
+  /**
+   * Follows a tenant's changes (seed 003: a new `tier` is a new plan for usage from then on). Async,
+   * default trigger `tenantUpdated` (detail: the tenant's new state flat, plus `changedFields`); should
+   * act only on the fields it keeps (e.g. `tier`) and tolerate redelivery and reordering.
+   */
+  readonly updateCustomerFunction?: IASyncFunction;
   /** Called once by MeteringProvider before wiring. @default nothing to bind */
   bind?(scope: Construct, context: MeteringBindContext): void;
 }

@@ -23,7 +23,7 @@ export interface MeteringProviderProps {
 /**
  * Wires an IMetering into the control plane (SBT's MeteringProvider): routes with the JWT authorizer and
  * each member's scope (default read/write metering scopes — SBT left them to the provider, so with
- * CognitoAuth its metering routes had none), `ingestUsage` and the customer lifecycle events → Lambda.
+ * CognitoAuth its metering routes had none), `ingestUsage` and the customer lifecycle events (onboarding, offboarding, tenantUpdated) → Lambda.
  */
 export class MeteringProvider extends Construct {
   constructor(scope: Construct, id: string, props: MeteringProviderProps) {
@@ -46,6 +46,7 @@ export class MeteringProvider extends Construct {
       [metering.ingestUsageEventFunction, 'ingestUsage'],
       [metering.createCustomerFunction, 'onboardingRequest'],
       [metering.deleteCustomerFunction, 'offboardingRequest'],
+      [metering.updateCustomerFunction, 'tenantUpdated'],
     ];
     for (const [fn, key] of events) {
       if (!fn) continue;

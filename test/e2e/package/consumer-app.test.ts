@@ -124,6 +124,16 @@ test('the tarball holds compiled JS, typings, the registration page and every ha
   }
 });
 
+test('every entry point of `exports` resolves from the app (the vendor adapters each on their own)', () => {
+  const entries: Record<string, string> = { './amberflo': 'AmberfloMetering', './moesif': 'MoesifBilling', './descope': 'DescopeAuth', './sbt-compat': 'Stack' };
+  const exported = Object.keys(JSON.parse(readFileSync(join(appDir, 'node_modules', rootPkg.name, 'package.json'), 'utf8')).exports);
+  expect(exported).toEqual(expect.arrayContaining(Object.keys(entries)));
+  for (const [sub, name] of Object.entries(entries)) {
+    const file = require.resolve(`${rootPkg.name}/${sub.slice(2)}`, { paths: [appDir] });
+    expect(typeof (require(file) as Record<string, unknown>)[name]).toBe('function');
+  }
+});
+
 test('the installed package resolves cdktf, constructs and the provider from the app (peers, one copy)', () => {
   const installed = join(appDir, 'node_modules', rootPkg.name);
   const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));

@@ -63,7 +63,8 @@ function signed(body: unknown, o: { id?: string; timestamp?: number; secret?: st
 describe('customer lifecycle', () => {
   test('onboardingRequest creates the billing customer; a redelivery changes nothing', async () => {
     const targets = await onboard('t-onb');
-    expect(targets).toEqual([h.functionNamed('-billing-create-customer')]);
+    // metering keeps the tenant's tier too (seed 003: usage follows tier changes)
+    expect(targets).toEqual([h.functionNamed('-billing-create-customer'), h.functionNamed('-metering-tenant-plan')]);
     const first = await billingOf('t-onb');
     expect(first).toEqual({
       status: 200,
@@ -79,7 +80,10 @@ describe('customer lifecycle', () => {
 
   test('tenantUpdated reaches updateCustomer (flat or under tenantData); billing-originated updates are skipped', async () => {
     await onboard('t-upd');
-    expect(await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 't-upd', tier: 'premium' })).toEqual([h.functionNamed('-billing-update-customer')]);
+    expect(await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 't-upd', tier: 'premium' })).toEqual([
+      h.functionNamed('-billing-update-customer'),
+      h.functionNamed('-metering-tenant-plan'),
+    ]);
     expect((await billingOf('t-upd')).body.data.plan).toBe('premium');
     await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 't-upd', tenantData: { tier: 'enterprise', email: 'new@example.com' } });
     expect((await billingOf('t-upd')).body.data).toMatchObject({ plan: 'enterprise', email: 'new@example.com' });

@@ -1,0 +1,141 @@
+/**
+ * AmberfloMetering's asynchronous members in one bundle; AMBERFLO_OPERATION (set per function) picks:
+ *  - ingestUsage (on `ingestUsage`, both eras): `{tenantId, meterApiName, meterValue, eventId?, timestamp?,
+ *    dimensions?}` (or SBT's Amberflo-plugin shape `{tenantId, meter: {meterApiName, meterValue, …}}`) →
+ *    POST /ingest with uniqueId = eventId ?? the EventBridge id, so redeliveries count once;
+ *  - createCustomer (on `onboardingRequest`) / updateCustomer (on `tenantUpdated`): the tenant as an
+ *    Amberflo customer (customerId = tenantId, traits.tier), and, when AMBERFLO_PLAN_IDS maps the tier,
+ *    its product plan (seed 003: a tier change reaches metering's plan);
+ *  - deleteCustomer (on `offboardingRequest`).
+ * Malformed events and Amberflo refusing their content are logged and dropped (a retry cannot fix them);
+ * throttling, Amberflo's faults and network errors throw, so Lambda's async retries try again.
+ * Env: AMBERFLO_OPERATION, AMBERFLO_BASE_URL, AMBERFLO_API_KEY_SECRET_ARN, AMBERFLO_PLAN_IDS? (JSON tier → productPlanId).
+ */
+import type { EventBridgeEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
+import { meterApiName } from '../metering/domain/context';
+import { env } from '../shared/aws-clients';
+import { logger } from '../shared/logger';
+import { VendorHttpError, type VendorHttp } from '../shared/vendor-http';
+import { customers, ingest, type AmberfloCustomer, type MeterRecord } from './domain/amberflo-api';
+import { amberflo } from './domain/context';
+
+type SbtEvent = EventBridgeEvent<string, unknown>;
+
+const usageFields = {
+  meterApiName,
+  meterValue: z.union([z.number(), z.string().check(z.regex(/^-?\d{1,15}(\.\d{1,12})?$/))]),
+  eventId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  timestamp: z.optional(z.number().check(z.nonnegative())),
+  dimensions: z.optional(z.record(z.string(), z.string())),
+};
+const usageObject = z.looseObject(usageFields);
+const usageDetail = z.union([
+  z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)), ...usageFields }),
+  // SBT's Amberflo plug-in reads the meter from `detail.meter`
+  z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)), meter: usageObject }),
+]);
+const tenantOnly = z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)) });
+
+function parse<S extends z.ZodMiniType>(event: SbtEvent, schema: S): z.infer<S> | undefined {
+  const r = z.safeParse(schema, event.detail);
+  if (r.success) return r.data;
+  logger.warn('dropping event with invalid detail', {
+    eventId: event.id,
+    detailType: event['detail-type'],
+    issues: r.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`),
+  });
+  return undefined;
+}
+
+/** The usage record Amberflo ingests for an `ingestUsage` event (pure). */
+export function meterRecordOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MeterRecord | undefined {
+  const nested = (d as { meter?: unknown }).meter;
+  const m = (nested && typeof nested === 'object' ? nested : d) as z.infer<typeof usageObject>;
+  const value = Number(m.meterValue);
+  if (!Number.isFinite(value)) return undefined;
+  const envelope = Date.parse(event.time);
+  const ms = m.timestamp !== undefined ? (m.timestamp > 1e12 ? m.timestamp : m.timestamp * 1000) : Number.isFinite(envelope) ? envelope : Date.now();
+  return {
+    customerId: d.tenantId,
+    meterApiName: m.meterApiName,
+    meterValue: value,
+    meterTimeInMillis: Math.floor(ms),
+    uniqueId: m.eventId ?? event.id,
+    ...(m.dimensions && Object.keys(m.dimensions).length ? { dimensions: m.dimensions } : {}),
+  };
+}
+
+function planIds(): Record<string, string> {
+  const raw = process.env.AMBERFLO_PLAN_IDS;
+  if (!raw) return {};
+  const v = JSON.parse(raw) as unknown;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('AMBERFLO_PLAN_IDS must be a JSON object tier → productPlanId');
+  return v as Record<string, string>;
+}
+
+/** Creates or updates the tenant's customer (Amberflo's POST fails for an existing id, so read first). */
+async function upsertCustomer(http: VendorHttp, tenantId: string, fields: { name?: string; email?: string; tier?: string }) {
+  const existing = await customers.get(http, tenantId);
+  const next: AmberfloCustomer = {
+    ...(existing ?? {}),
+    customerId: tenantId,
+    customerName: fields.name ?? existing?.customerName ?? tenantId,
+    ...(fields.email ?? existing?.customerEmail ? { customerEmail: fields.email ?? existing?.customerEmail } : {}),
+    traits: { ...(existing?.traits ?? {}), ...(fields.tier ? { tier: fields.tier } : {}) },
+  };
+  if (existing?.customerId) await customers.replace(http, next);
+  else await customers.create(http, next);
+  const plan = fields.tier ? planIds()[fields.tier] : undefined;
+  if (plan) await customers.assignPlan(http, tenantId, plan);
+}
+
+async function run(event: SbtEvent): Promise<void> {
+  const op = env('AMBERFLO_OPERATION');
+  switch (op) {
+    case 'ingestUsage': {
+      const d = parse(event, usageDetail);
+      const record = d && meterRecordOf(event, d);
+      if (!record) return;
+      await ingest(await amberflo(), [record]);
+      return;
+    }
+    case 'createCustomer': {
+      const d = parse(event, onboardingDetail);
+      if (!d) return;
+      await upsertCustomer(await amberflo(), d.tenantId, { name: d.tenantName, email: d.email, tier: d.tier ?? d.plan });
+      return;
+    }
+    case 'updateCustomer': {
+      const d = parse(event, tenantUpdatedDetail);
+      if (!d) return;
+      const c = customerChanges(d); // only what changed (a lifecycle transition changes nothing here)
+      if (!Object.keys(c).length) return;
+      await upsertCustomer(await amberflo(), d.tenantId, { name: c.name, email: c.email, tier: c.plan });
+      return;
+    }
+    case 'deleteCustomer': {
+      const d = parse(event, tenantOnly);
+      if (!d) return;
+      await customers.delete(await amberflo(), d.tenantId); // already gone: fine
+      return;
+    }
+    default:
+      throw new Error(`unknown AMBERFLO_OPERATION ${op}`);
+  }
+}
+
+export const handler = async (event: SbtEvent): Promise<void> => {
+  try {
+    await run(event);
+  } catch (e) {
+    if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
+      // Amberflo refused this event's content: retrying cannot fix it. (A refused key is retried: it is
+      // ours to fix, and the event must not be lost meanwhile.)
+      logger.error('Amberflo refused the event; dropped', { eventId: event.id, status: e.status, message: e.vendorMessage });
+      return;
+    }
+    throw e;
+  }
+};

@@ -1,0 +1,139 @@
+/**
+ * MoesifBilling's asynchronous members in one bundle; MOESIF_OPERATION (set per function) picks:
+ *  - createCustomer (`onboardingRequest`): company `tenantId` {name, email, tier} + subscription
+ *    `sbt-<tenantId>` (status active, metadata.plan = tier) — both upserts, so redeliveries are harmless;
+ *  - updateCustomer (`tenantUpdated`, skipping `origin: 'billing'`): only the changed fields; a new tier
+ *    becomes the subscription's plan (seed 003);
+ *  - deleteCustomer (`offboardingRequest`): the subscription is canceled (invoices and history stay);
+ *    the company is deleted too when MOESIF_DELETE_COMPANY = 'true';
+ *  - createUser / deleteUser (`tenantUserCreated` / `tenantUserDeleted` with a tenantId);
+ *  - forwardUsage (`ingestUsage`, the billing ingestor): a Moesif action per usage event (action_name =
+ *    meterApiName, transaction_id = the event id, so Moesif deduplicates redeliveries).
+ * Malformed events and Moesif refusing their content are logged and dropped; throttling, Moesif's faults,
+ * network errors and a refused key throw, so Lambda retries. Env: MOESIF_OPERATION, MOESIF_* (domain/context.ts).
+ */
+import type { EventBridgeEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { customerChanges, onboardingDetail, tenantUpdatedDetail, userEventDetail, userIdOf } from '../billing/domain/billing-model';
+import { meterApiName } from '../metering/domain/context';
+import { env } from '../shared/aws-clients';
+import { logger } from '../shared/logger';
+import { VendorHttpError } from '../shared/vendor-http';
+import { collector, given, management, subscriptionIdOf, type MoesifAction } from './domain/moesif-api';
+import { moesifCollector, moesifManagement } from './domain/context';
+
+type SbtEvent = EventBridgeEvent<string, unknown>;
+const tenantOnly = z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)) });
+const usageDetail = z.looseObject({
+  tenantId: z.string().check(z.minLength(1), z.maxLength(256)),
+  meterApiName,
+  meterValue: z.union([z.number(), z.string().check(z.regex(/^-?\d{1,15}(\.\d{1,12})?$/))]),
+  eventId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  timestamp: z.optional(z.number().check(z.nonnegative())),
+  dimensions: z.optional(z.record(z.string(), z.string())),
+});
+
+function parse<S extends z.ZodMiniType>(event: SbtEvent, schema: S): z.infer<S> | undefined {
+  const r = z.safeParse(schema, event.detail);
+  if (r.success) return r.data;
+  logger.warn('dropping event with invalid detail', {
+    eventId: event.id,
+    detailType: event['detail-type'],
+    issues: r.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`),
+  });
+  return undefined;
+}
+
+/** The Moesif action of an `ingestUsage` event (pure). */
+export function actionOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MoesifAction {
+  const envelope = Date.parse(event.time);
+  const ms = d.timestamp !== undefined ? (d.timestamp > 1e12 ? d.timestamp : d.timestamp * 1000) : Number.isFinite(envelope) ? envelope : Date.now();
+  return {
+    action_name: d.meterApiName,
+    company_id: d.tenantId,
+    transaction_id: d.eventId ?? event.id,
+    request: { time: new Date(ms).toISOString() },
+    metadata: { meterApiName: d.meterApiName, meterValue: Number(d.meterValue), ...(d.dimensions ?? {}) },
+  };
+}
+
+async function run(event: SbtEvent): Promise<void> {
+  const op = env('MOESIF_OPERATION');
+  const now = new Date().toISOString();
+  switch (op) {
+    case 'createCustomer': {
+      const d = parse(event, onboardingDetail);
+      if (!d) return;
+      const http = await moesifManagement();
+      const tier = d.tier ?? d.plan;
+      await management.upsertCompany(http, { company_id: d.tenantId, metadata: given({ name: d.tenantName, email: d.email, tier, updated_at: now }) });
+      await management.upsertSubscription(http, {
+        subscription_id: subscriptionIdOf(d.tenantId),
+        company_id: d.tenantId,
+        status: 'active',
+        current_period_start: now,
+        metadata: given({ plan: tier }),
+      });
+      return;
+    }
+    case 'updateCustomer': {
+      const d = parse(event, tenantUpdatedDetail);
+      if (!d || d.origin === 'billing') return; // the billing side emitted it: echoing back would loop
+      const c = customerChanges(d);
+      if (!Object.keys(c).length) return;
+      const http = await moesifManagement();
+      await management.upsertCompany(http, { company_id: d.tenantId, metadata: given({ name: c.name, email: c.email, tier: c.plan, updated_at: now }) });
+      if (c.plan !== undefined) {
+        await management.upsertSubscription(http, { subscription_id: subscriptionIdOf(d.tenantId), company_id: d.tenantId, metadata: { plan: c.plan } });
+      }
+      return;
+    }
+    case 'deleteCustomer': {
+      const d = parse(event, tenantOnly);
+      if (!d) return;
+      const http = await moesifManagement();
+      if (!(await management.getCompany(http, d.tenantId))) return; // never created, or already deleted
+      await management.upsertSubscription(http, { subscription_id: subscriptionIdOf(d.tenantId), company_id: d.tenantId, status: 'canceled' });
+      if (process.env.MOESIF_DELETE_COMPANY === 'true') await management.deleteCompany(http, d.tenantId);
+      return;
+    }
+    case 'createUser':
+    case 'deleteUser': {
+      const d = parse(event, userEventDetail);
+      const userId = d && userIdOf(d);
+      if (!d || !userId) return;
+      const http = await moesifManagement();
+      if (op === 'deleteUser') {
+        await management.deleteUser(http, userId);
+        return;
+      }
+      await management.upsertUser(http, {
+        user_id: userId,
+        company_id: d.tenantId,
+        ...(d.email ? { email: d.email } : {}),
+        metadata: given({ email: d.email, name: d.name, billing_role: d.userRole, created_at: now, updated_at: now }),
+      });
+      return;
+    }
+    case 'forwardUsage': {
+      const d = parse(event, usageDetail);
+      if (!d || !Number.isFinite(Number(d.meterValue))) return;
+      await collector.actions(await moesifCollector(), [actionOf(event, d)]);
+      return;
+    }
+    default:
+      throw new Error(`unknown MOESIF_OPERATION ${op}`);
+  }
+}
+
+export const handler = async (event: SbtEvent): Promise<void> => {
+  try {
+    await run(event);
+  } catch (e) {
+    if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
+      logger.error('Moesif refused the event; dropped', { eventId: event.id, status: e.status, message: e.vendorMessage });
+      return;
+    }
+    throw e;
+  }
+};
