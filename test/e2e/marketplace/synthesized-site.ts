@@ -15,7 +15,7 @@ import { synthStack, testApp } from '../../support/synth';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { StackJson } from '../../../local/stack-json';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { MarketplaceFake } from '../../support/marketplace-fake';
+import { MarketplaceFake } from '../../../local/marketplace-fake';
 import { startRegistrationSite, type RegistrationSite } from '../../support/registration-site';
 import { applyVariables } from '../../support/terraform-variables';
 
