@@ -508,6 +508,8 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const trace = `marketplace-${action}`;
       let id: string;
       let via: string;
+      let entry: TimelineEvent;
+      let wait: Promise<Outcome> | undefined;
       if ((SNS_ACTIONS as readonly string[]).includes(action)) {
         // The legacy topics (reference §3.7): subscription actions on one, entitlement-updated on the other.
         const kind = action === 'entitlement-updated' ? 'entitlement' : 'subscription';
@@ -521,7 +523,7 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         };
         id = (await sns.send(new PublishCommand({ TopicArn: topic, Message: JSON.stringify(message) }))).MessageId!;
         via = `SNS topic ${topic.split(':').pop()}`;
-        timeline('aws.marketplace (SNS)', action, { customerIdentifier: buyer.customerIdentifier, messageId: id }, trace);
+        entry = timeline('aws.marketplace (SNS)', action, { customerIdentifier: buyer.customerIdentifier, messageId: id }, trace);
       } else {
         // Concurrent Agreements (reference §3.8): AWS's event shapes on the us-east-1 default bus.
         const detailType = {
@@ -561,18 +563,18 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
             ...(action.startsWith('license-') ? { product: { code: buyer.productCode, id: `prod-${buyer.productCode.slice(0, 12)}` }, license: { arn: buyer.eventLicenseArn } } : {}),
           },
         };
-        timeline(event.source, detailType!, { customerIdentifier: buyer.customerIdentifier, licenseArn: buyer.eventLicenseArn }, trace);
-        const wait = waitFor(id);
+        entry = timeline(event.source, detailType!, { customerIdentifier: buyer.customerIdentifier, licenseArn: buyer.eventLicenseArn }, trace);
+        wait = waitFor(id);
         if (!(await putEvent('default', event))) {
           waiters.delete(id);
           wait.catch(() => undefined);
           return { action, id, via: 'EventBridge (default bus)', delivered: false, reason: 'no synthesized rule matched the event' };
         }
         via = 'EventBridge default bus → forward rule → marketplace bus → agreements rule → queue';
-        const r = await wait;
-        return { action, id, via, delivered: true, ...r, subscriber: await subscriberOf(buyer) };
       }
-      const r = await waitFor(id);
+      const r = await (wait ?? waitFor(id));
+      // The console's timeline shows the consumer's outcome like any other delivery.
+      entry.deliveries.push({ rule: via, target: r.function, kind: 'lambda', outcome: r.outcome === 'ok' ? 'ok' : 'error', detail: r.error });
       return { action, id, via, delivered: true, ...r, subscriber: await subscriberOf(buyer) };
     };
 
