@@ -5,9 +5,15 @@
 // topic, or License Updated on EventBridge; through fauxqs to the consumer) → onboarding through the control
 // plane → ACTIVE tenant; unsubscribe / License Deprovisioned → OFFBOARDED; the metering job on demand bills the
 // buyer's usage with BatchMeterUsage on the dimension the usage named.
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { chromium } from 'playwright-core';
 import { runInNewContext } from 'vm';
+import { findChromium, needsTool } from '../../support/tools';
 import { call, startLocal, type StartedLocal } from './start-local';
+
+const CHROMIUM = needsTool('chromium', findChromium(), 'local Marketplace flow in the browser', 'apt-get install -y chromium (or set SBT_CHROMIUM)');
 
 let rt: StartedLocal;
 
@@ -143,4 +149,49 @@ test('the local Marketplace endpoints answer bad input with a 4xx naming the fie
   const bad = await new Browser().post(`${rt.info.url}/landing`, 'application/x-www-form-urlencoded', 'x-amzn-marketplace-token=forged');
   expect(bad.status).toBe(400);
   expect(bad.text).toContain('x-amzn-marketplace-token');
+});
+
+CHROMIUM.describe('in Chromium', () => {
+  test('the buyer lands from Marketplace, fills in the registration page and is ACTIVE; the console lists the subscriber', async () => {
+    const { info } = rt;
+    const buyer = (await mp('subscribe', { dimension: 'premium' })).body as { token: string; licenseArn: string };
+    expect((await mp('notify', { action: 'license-updated', licenseArn: buyer.licenseArn })).body).toMatchObject({ outcome: 'ok' });
+    const userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
+    const browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM.path,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      // What "Set up your account" does: a form POST of the token to the fulfillment URL.
+      const page = await browser.newPage();
+      await page.goto(`${info.url}/_local/console`);
+      await page.setContent(`<form id="mp" method="POST" action="${info.marketplace!.fulfillmentUrl}"><input name="x-amzn-marketplace-token" value="${buyer.token}"></form>`);
+      await Promise.all([page.waitForURL(/\/index\.html\?session=1$/), page.evaluate('document.getElementById("mp").submit()')]);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Set up your SBT local product account');
+      await page.fill('#f-companyName', 'Gamma Browser');
+      await page.fill('#f-contactPerson', 'Grace');
+      await page.fill('#f-contactPhone', '+1 555 0102');
+      await page.fill('#f-contactEmail', 'grace@gamma.example');
+      await page.click('#submit');
+      await page.locator('#status.ok').waitFor();
+      expect(await page.locator('#status').textContent()).toMatch(/your subscription is active/);
+      const tenant = (await call(info, 'GET', '/tenants')).body.data.find((t: { tenantName: string }) => t.tenantName === 'Gamma Browser');
+      expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tier: 'premium' });
+
+      await page.goto(info.console);
+      const row = page.locator(`#subscribers tr[data-subscriber="${`license:${buyer.licenseArn.split(':').pop()}`}"]`);
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Gamma Browser');
+      await expect(row.locator('.state').textContent()).resolves.toBe('GRANTED');
+      await expect(page.locator(`#tenants tr[data-tenant="${tenant.tenantId}"] .state`).textContent()).resolves.toBe('ACTIVE');
+      await page.locator('#events tr.event', { hasText: 'License Updated - Manufacturer' }).first().waitFor();
+      expect(await page.locator('#events tr.event', { hasText: 'License Updated - Manufacturer' }).first().textContent()).toMatch(/ok lambda \S+-marketplace-notifications/);
+      if (process.env.SBT_CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.SBT_CONSOLE_SCREENSHOT.replace(/(\.png)?$/, '-marketplace.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }, 120000);
 });
