@@ -115,6 +115,8 @@ export interface LocalMarketplaceOptions {
   readonly verify: (token: string) => Promise<{ claims?: Record<string, unknown>; reason?: string }>;
   readonly log: (line: string) => void;
   readonly namePrefix?: string;
+  /** Folder for the synthesis (the runtime's temp folder, removed on stop). */
+  readonly synthDir: string;
 }
 
 class HttpProblem extends Error {
@@ -157,7 +159,7 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
 
   async function boot(): Promise<LocalMarketplace> {
     // The stack as a root module would deploy it next to the control plane: its tables, bus and user pool.
-    const stack = new MarketplaceStack(Testing.app(), 'marketplace', {
+    const stack = new MarketplaceStack(Testing.app({ outdir: o.synthDir }), 'marketplace', {
       productCode: LOCAL_PRODUCT_CODE,
       eventBusArn: o.busArn,
       tenantTableName: o.tenantTable,

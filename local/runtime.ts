@@ -396,6 +396,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         verify: (token) => authorizer.verify(token),
         log,
         namePrefix: vars.name_prefix ?? 'sbt',
+        synthDir,
       });
       cleanups.push(() => marketplace?.stop());
     }
