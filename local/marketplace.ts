@@ -150,14 +150,19 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       }
     }
   };
+  let fauxqsStarting: Promise<FauxqsProcess> | undefined;
   try {
     return await boot();
   } catch (e) {
     await stop();
+    await fauxqsStarting?.then((f) => f.stop(), () => undefined); // failed before it was awaited
     throw e;
   }
 
   async function boot(): Promise<LocalMarketplace> {
+    // The queue engine starts (a Node process) while the stack is synthesized and its tables created.
+    fauxqsStarting = startFauxqsProcess();
+    fauxqsStarting.catch(() => undefined); // awaited below; no unhandled-rejection report meanwhile
     // The stack as a root module would deploy it next to the control plane: its tables, bus and user pool.
     const stack = new MarketplaceStack(Testing.app({ outdir: o.synthDir }), 'marketplace', {
       productCode: LOCAL_PRODUCT_CODE,
@@ -179,7 +184,7 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
     const fake = await new MarketplaceFake({ setEnv: false }).start();
     cleanups.push(() => fake.stop());
     fake.products.add(LOCAL_PRODUCT_CODE);
-    const fauxqs: FauxqsProcess = await startFauxqsProcess();
+    const fauxqs: FauxqsProcess = await fauxqsStarting;
     cleanups.push(() => fauxqs.stop());
     const awsCfg = { region: 'us-east-1', endpoint: fauxqs.address, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     // fauxqs queue URLs (http://sqs.<region>.<host>:<port>/…) are not resolvable hosts: requests go to the endpoint.
