@@ -27,7 +27,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { Testing } from '../src/core/cdktf';
 import { FileAsset } from '../src/core/file-asset';
 import { MarketplaceStack } from '../src/marketplace/marketplace-stack';
-import { applyVariables } from '../test/support/terraform-variables';
+import { applyVariables } from './terraform-variables';
 import { matchesPattern } from './event-pattern';
 import type { EventRouter, TimelineEvent, Trace } from './event-router';
 import { startFauxqsProcess, type FauxqsProcess } from './fauxqs';
@@ -44,7 +44,6 @@ type Block = Record<string, unknown>;
 export const LOCAL_PRODUCT_CODE = 'sbtlocalproduct0000000001';
 /** Contract dimensions from lowest to highest tier (the tenant's tier is the highest entitled). */
 export const LOCAL_TIER_DIMENSIONS = ['basic', 'premium'];
-const MARKETPLACE_ACCOUNT = '287250355862'; // AWS Marketplace's own account (publisher of the legacy topics)
 const SELLER_ACCOUNT = '123456512334';
 /** How long a notification call waits for the consumer (first delivery; retries are SQS's business). */
 const NOTIFY_TIMEOUT_MS = 120_000;

@@ -18,7 +18,7 @@ import { SynthHarness } from '../../local/synth-harness';
 import type { StackJson } from '../../local/stack-json';
 import { freePort } from '../../local/free-port';
 import { httpEvent } from '../../local/http-event';
-import { applyVariables } from './terraform-variables';
+import { applyVariables } from '../../local/terraform-variables';
 
 type Block = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ export interface RegistrationSite {
 }
 
 /**
- * @param json the stack with its variables applied (test/support/terraform-variables.ts)
+ * @param json the stack with its variables applied (local/terraform-variables.ts)
  * @param stackDir where `app.synth()` wrote the stack (asset `source` paths are relative to it)
  */
 export async function startRegistrationSite(o: { json: StackJson; stackDir: string; tables: Record<string, string>; busName: string; openssl: string }): Promise<RegistrationSite> {

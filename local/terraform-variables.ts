@@ -5,8 +5,8 @@
  * their values. Values default to the synthesized `variable` defaults.
  * Parsing is the project's HCL expression parser (tools/validate/hcl-expression.ts).
  */
-import { isTemplate, parseTemplate, type Expr, type TplPart } from '../../tools/validate/hcl-expression';
-import type { StackJson } from '../../local/stack-json';
+import { isTemplate, parseTemplate, type Expr, type TplPart } from '../tools/validate/hcl-expression';
+import type { StackJson } from './stack-json';
 
 type V = string | number | boolean | null | V[] | { [k: string]: V };
 class NotConstant extends Error {}
