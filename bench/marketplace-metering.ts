@@ -7,7 +7,7 @@
  */
 import { BatchMeterUsageCommand, MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { sendUsage, RateLimiter, type SendItem } from '../lambda/marketplace/domain/meter-sender';
-import { MarketplaceFake } from '../test/support/marketplace-fake';
+import { MarketplaceFake } from '../local/marketplace-fake';
 
 export const METERING_CEILING_RECORDS_PER_SECOND = 250;
 

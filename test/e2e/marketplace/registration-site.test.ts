@@ -8,9 +8,11 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { runInNewContext } from 'vm';
+import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
+import { dynamo } from '../../../lambda/shared/aws-clients';
 import { registrationPageDir } from '../../../src/marketplace/registration-web-page';
 import { needsTool, onPath } from '../../support/tools';
-import { fetchSite, OPTIONAL, REQUIRED, startSite, type SiteFixture } from './synthesized-site';
+import { fetchSite, OPTIONAL, PRODUCT, REQUIRED, startSite, type SiteFixture } from './synthesized-site';
 
 const openssl = needsTool('openssl', onPath('openssl'), 'registration-site (local TLS for the https-only distribution)', 'apt-get install -y openssl');
 
@@ -35,6 +37,39 @@ openssl.describe('registration site from the synthesized stack', () => {
     const window: Record<string, unknown> = {};
     runInNewContext(r.body, { window });
     expect(window.SBT_MARKETPLACE_REGISTRATION).toEqual({ requiredFields: REQUIRED, optionalFields: OPTIONAL, registerUrl: '/register', productName: 'Widgets' });
+  });
+
+  test("POST /landing (Marketplace's form POST) → 302 to the distribution's page with a session cookie, no token in the URL; POST /register with it → 201, stored", async () => {
+    const token = `tok+/=${Date.now()}`;
+    f.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412341234', LicenseArn: 'arn:aws:license-manager::1:license/l-site1' });
+    const landing = await fetchSite(`${f.site.url}/landing`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ 'x-amzn-marketplace-token': token }).toString(),
+    });
+    expect([landing.status, landing.body]).toEqual([302, '']);
+    const location = new URL(landing.headers.location);
+    expect(`${location.origin}${location.pathname}`).toBe(`${f.site.url}/index.html`);
+    expect(location.href).not.toContain(encodeURIComponent(token));
+    const setCookie = String(landing.headers['set-cookie']);
+    expect(setCookie).toMatch(/^__Host-[^=]+=[^;]+;.*Secure; HttpOnly/);
+    const page = await fetchSite(location.href);
+    expect(page.status).toBe(200);
+
+    const fields = { companyName: 'Acme Site', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
+    const without = await fetchSite(`${f.site.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ regToken: token, ...fields }) });
+    expect(without.status).toBe(401); // a token in the body without the session registers nobody
+    const reg = await fetchSite(`${f.site.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: setCookie.split(';')[0]! },
+      body: JSON.stringify(fields),
+    });
+    expect([reg.status, JSON.parse(reg.body).status]).toEqual([201, 'PENDING_SUBSCRIPTION']);
+    const table = Object.entries(f.tables).find(([logical]) => logical.includes('subscribers'))![1];
+    expect(await new SubscriberStore(dynamo(), table, 'license').get('license:l-site1')).toMatchObject({
+      registration: fields,
+      productCode: PRODUCT,
+    });
   });
 
   test('only the synthesized API behaviours reach the API: other paths go to the S3 origin, which allows GET/HEAD only', async () => {

@@ -26,7 +26,7 @@ import { LocalStepFunctions } from '../../../local/step-functions';
 import { LocalSystem } from '../../../local/system';
 import { SynthHarness } from '../../../local/synth-harness';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { MarketplaceFake } from '../../support/marketplace-fake';
+import { MarketplaceFake } from '../../../local/marketplace-fake';
 import { synthStack, testApp } from '../../support/synth';
 
 const BUS_NAME = 'e2e-mp-sbt-events';

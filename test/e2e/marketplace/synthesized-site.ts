@@ -15,9 +15,9 @@ import { synthStack, testApp } from '../../support/synth';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { StackJson } from '../../../local/stack-json';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { MarketplaceFake } from '../../support/marketplace-fake';
+import { MarketplaceFake } from '../../../local/marketplace-fake';
 import { startRegistrationSite, type RegistrationSite } from '../../support/registration-site';
-import { applyVariables } from '../../support/terraform-variables';
+import { applyVariables } from '../../../local/terraform-variables';
 
 export const PRODUCT = 'sitetestproductcode00001';
 const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/sbt-events';

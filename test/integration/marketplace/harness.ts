@@ -11,7 +11,7 @@ import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { httpEvent } from '../../../local/http-event';
 import type { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { MarketplaceFake } from '../../support/marketplace-fake';
+import { MarketplaceFake } from '../../../local/marketplace-fake';
 import { synthStack, testApp } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 

@@ -4,7 +4,7 @@
 import { BatchMeterUsageCommand } from '@aws-sdk/client-marketplace-metering';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { startFauxqsProcess } from './fauxqs-process';
+import { startFauxqsProcess } from '../../../local/fauxqs';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { bucketIdOf } from '../../../lambda/marketplace/domain/metering';
 import { handler } from '../../../lambda/marketplace/metering-job';

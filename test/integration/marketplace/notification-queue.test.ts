@@ -6,7 +6,7 @@ import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from 
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
-import { startFauxqsProcess, type FauxqsProcess } from './fauxqs-process';
+import { startFauxqsProcess, type FauxqsProcess } from '../../../local/fauxqs';
 import { Browser, PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -148,7 +148,10 @@ export class MarketplaceFake {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    // Kept-alive SDK connections (handler instances of the local runtime) would hold close() open until they idle out.
+    const closed = new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server?.closeAllConnections();
+    await closed;
   }
 
   private reply(res: import('http').ServerResponse, status: number, body: unknown) {
