@@ -2,7 +2,8 @@
  * IMetering.fetchAllMetersFunction: GET /meters?limit=&next_token= → `{data: Meter[], next_token?}`
  * (a Query over the meters partition, paginated; never a Scan). Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
-import { decodeToken, encodeToken, httpHandler, paginationQuery, parseQuery } from '../shared/http';
+import { decodeToken, encodeToken } from '../shared/dynamodb';
+import { httpHandler, paginationQuery, parseQuery } from '../shared/http';
 import { METER_PAGE_KEY, meteringStore } from './domain/context';
 
 export const handler = httpHandler(async (event) => {

@@ -5,7 +5,7 @@
  */
 import { dynamo, env } from '../../shared/aws-clients';
 import { putEvents, sbtEvent } from '../../shared/events';
-import { badRequest, caller, header, type HttpEvent } from '../../shared/http';
+import { badRequest, caller, header, type HttpEvent, routeOf } from '../../shared/http';
 import { logger } from '../../shared/logger';
 import { TenantService } from './tenant-service';
 
@@ -28,16 +28,6 @@ export function tenantService(): TenantService {
 /** Tests point the service at other tables (env changes after first use). */
 export function resetTenantServiceForTesting(): void {
   service = undefined;
-}
-
-/**
- * `METHOD /path/{param}` of the request: HTTP API v2 gives routeKey; a REST API (the private option)
- * gives httpMethod + resource. One handler serves both.
- */
-export function routeOf(event: HttpEvent): string {
-  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
-  const v1 = event as unknown as { httpMethod?: string; resource?: string };
-  return `${v1.httpMethod ?? event.requestContext?.http?.method} ${v1.resource ?? event.rawPath}`;
 }
 
 /** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
