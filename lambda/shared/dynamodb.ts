@@ -3,6 +3,7 @@
  * from the expression (any attribute name is safe, reserved words included), reading why a conditional
  * write or a transaction was refused, and the opaque page tokens list routes hand out.
  */
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from './domain-errors';
 
 type Reason = { Code?: string; Message?: string };
@@ -114,4 +115,21 @@ function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
     if (rule === 'string') return typeof x === 'string' && x.length > 0 && x.length <= 1024;
     return x === rule.equals;
   });
+}
+
+/** Every page of a Query, one array of items per page (LastEvaluatedKey followed until the end). */
+export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+  let start = input.ExclusiveStartKey;
+  do {
+    const res = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield res.Items ?? [];
+    start = res.LastEvaluatedKey;
+  } while (start);
+}
+
+/** All items of a Query, across pages. */
+export async function queryAll<T = Record<string, unknown>>(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
+  const out: T[] = [];
+  for await (const items of queryPages(db, input)) out.push(...(items as T[]));
+  return out;
 }

@@ -6,16 +6,15 @@
  *  - webhooks:  PK webhookId, TTL expiresAt — the replay record, written in the same transaction as the
  *               customer change it causes (so the change and "seen" commit together or not at all).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, isConditionFailure, queryAll, setClause } from '../../shared/dynamodb';
 import type { BillingCustomer, BillingUser } from './billing-model';
 
 export interface BillingTables {
@@ -23,20 +22,8 @@ export interface BillingTables {
   users: string;
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string }).name === 'ConditionalCheckFailedException';
-
-/** `SET #k0 = :v0, …` for the defined fields of `changes` (plus updatedAt). */
-function setExpression(changes: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const entries = Object.entries({ ...changes, ...extra }).filter(([, v]) => v !== undefined);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = entries.map(([k, v], i) => {
-    names[`#k${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#k${i} = :v${i}`;
-  });
-  return { expression: `SET ${parts.join(', ')}`, names, values };
-}
+/** `SET …` for the defined fields of `changes` plus `extra` (e.g. updatedAt). */
+const setExpression = (changes: Record<string, unknown>, extra: Record<string, unknown> = {}) => setClause({ ...changes, ...extra });
 
 export class BillingStore {
   constructor(
@@ -95,21 +82,11 @@ export class BillingStore {
   }
 
   async listUsers(tenantId: string): Promise<BillingUser[]> {
-    const out: BillingUser[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.users,
-          KeyConditionExpression: 'tenantId = :t',
-          ExpressionAttributeValues: { ':t': tenantId },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((res.Items ?? []) as BillingUser[]));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<BillingUser>(this.db, {
+      TableName: this.tables.users,
+      KeyConditionExpression: 'tenantId = :t',
+      ExpressionAttributeValues: { ':t': tenantId },
+    });
   }
 
   /** Creates the user once (retries are no-ops). */
@@ -241,10 +218,9 @@ export class WebhookLedger {
       );
       return { kind: 'applied', record };
     } catch (e) {
-      if (!(e instanceof TransactionCanceledException) && (e as { name?: string }).name !== 'TransactionCanceledException') throw e;
-      const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return this.resume(input.webhookId, nowMs);
-      if (reasons[1]?.Code !== 'ConditionalCheckFailed') throw e;
+      const codes = cancellationCodes(e);
+      if (codes[0] === 'ConditionalCheckFailed') return this.resume(input.webhookId, nowMs);
+      if (codes[1] !== 'ConditionalCheckFailed') throw e;
       // The customer is missing or already has a newer webhook applied: remember the id, change nothing.
       const exists = await this.db.send(
         new GetCommand({ TableName: this.customers, Key: { tenantId: input.tenantId }, ConsistentRead: true }),

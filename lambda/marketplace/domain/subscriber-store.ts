@@ -10,6 +10,7 @@
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../../shared/dynamodb';
 import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
@@ -31,7 +32,6 @@ export interface AccessEffects {
   notifySeller?(item: SubscriberItem): Promise<void>;
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 /** Builds `SET a = :a, …` from a record, skipping undefined values. `ifNotExists` keys keep the first value. */
 function setExpression(values: Record<string, unknown>, ifNotExists: Record<string, unknown> = {}) {

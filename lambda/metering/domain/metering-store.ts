@@ -15,6 +15,8 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../shared/domain-errors';
+import { isConditionFailure, queryAll } from '../../shared/dynamodb';
 import type { CancellationRule, MeterType, UsageEvent } from './aggregation';
 
 export const USAGE_TIME_INDEX = 'byEventTime';
@@ -30,16 +32,13 @@ export interface Meter {
   [extra: string]: unknown;
 }
 
-export class MeterNameTaken extends Error {
+/** The meter name is unique: another meter has it (or the meter changed concurrently). */
+export class MeterNameTaken extends ConflictError {
   constructor(readonly meterApiName: string) {
-    super(`meterApiName '${meterApiName}' is already used by another meter`);
+    super(`meterApiName '${meterApiName}' is already used by another meter`, { field: 'meterApiName' });
   }
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string }).name === 'ConditionalCheckFailedException';
-const isTxConditionFailure = (e: unknown) =>
-  (e as { name?: string }).name === 'TransactionCanceledException' &&
-  ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 
 function stripKeys<T extends Record<string, unknown>>(item: T | undefined): Omit<T, 'pk' | 'sk'> | undefined {
   if (!item) return undefined;
@@ -71,7 +70,7 @@ export class MeteringStore {
         }),
       );
     } catch (e) {
-      if (isTxConditionFailure(e)) throw new MeterNameTaken(m.meterApiName);
+      if (isConditionFailure(e)) throw new MeterNameTaken(m.meterApiName);
       throw e;
     }
   }
@@ -127,7 +126,7 @@ export class MeteringStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (isTxConditionFailure(e)) throw new MeterNameTaken(after.meterApiName);
+      if (isConditionFailure(e)) throw new MeterNameTaken(after.meterApiName);
       throw e;
     }
   }
@@ -158,22 +157,12 @@ export class MeteringStore {
 
   /** Every event of the meter with start <= eventTime < end (all pages). */
   async usageBetween(meterApiName: string, start: number, end: number): Promise<UsageEvent[]> {
-    const out: UsageEvent[] = [];
-    let key: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.usage,
-          IndexName: USAGE_TIME_INDEX,
-          KeyConditionExpression: 'meterApiName = :m AND eventTime BETWEEN :s AND :e',
-          ExpressionAttributeValues: { ':m': meterApiName, ':s': start, ':e': end - 1 },
-          ExclusiveStartKey: key,
-        }),
-      );
-      out.push(...((res.Items ?? []) as UsageEvent[]));
-      key = res.LastEvaluatedKey;
-    } while (key);
-    return out;
+    return queryAll<UsageEvent>(this.db, {
+      TableName: this.usage,
+      IndexName: USAGE_TIME_INDEX,
+      KeyConditionExpression: 'meterApiName = :m AND eventTime BETWEEN :s AND :e',
+      ExpressionAttributeValues: { ':m': meterApiName, ':s': start, ':e': end - 1 },
+    });
   }
 
   /** Stores a cancellation rule; the same id with the same content is a no-op, with other content a conflict. */
@@ -203,20 +192,11 @@ export class MeteringStore {
   }
 
   async cancellations(meterApiName: string): Promise<CancellationRule[]> {
-    const out: CancellationRule[] = [];
-    let key: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.meters,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `CANCEL#${meterApiName}` },
-          ExclusiveStartKey: key,
-        }),
-      );
-      out.push(...((res.Items ?? []).map((i) => stripKeys(i)) as CancellationRule[]));
-      key = res.LastEvaluatedKey;
-    } while (key);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.meters,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `CANCEL#${meterApiName}` },
+    });
+    return items.map((i) => stripKeys(i)) as unknown as CancellationRule[];
   }
 }
