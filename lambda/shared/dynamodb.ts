@@ -3,7 +3,7 @@
  * from the expression (any attribute name is safe, reserved words included), reading why a conditional
  * write or a transaction was refused, and the opaque page tokens list routes hand out.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from './domain-errors';
 
 type Reason = { Code?: string; Message?: string };
@@ -117,8 +117,15 @@ function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
   });
 }
 
-/** Every page of a Query, one array of items per page (LastEvaluatedKey followed until the end). */
-export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+/** Items of a Query page, as the document client types them. */
+export type QueryItems = NonNullable<QueryCommandOutput['Items']>;
+
+/**
+ * Every page of a Query, one array of items per page (LastEvaluatedKey followed until the end). The next
+ * page is asked for only after the caller has handled this one, so writes that take items out of a sparse
+ * index while paging are fine.
+ */
+export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<QueryItems> {
   let start = input.ExclusiveStartKey;
   do {
     const res = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));

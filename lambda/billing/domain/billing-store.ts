@@ -22,8 +22,6 @@ export interface BillingTables {
   users: string;
 }
 
-/** `SET …` for the defined fields of `changes` plus `extra` (e.g. updatedAt). */
-const setExpression = (changes: Record<string, unknown>, extra: Record<string, unknown> = {}) => setClause({ ...changes, ...extra });
 
 export class BillingStore {
   constructor(
@@ -51,20 +49,25 @@ export class BillingStore {
 
   /** Sets fields of an existing customer; undefined when there is none. */
   async updateCustomer(tenantId: string, changes: Partial<BillingCustomer>, now: Date): Promise<BillingCustomer | undefined> {
-    const set = setExpression(changes, { updatedAt: now.toISOString() });
+    return (await this.updateExisting(this.tables.customers, { tenantId }, 'tenantId', changes, now)) as BillingCustomer | undefined;
+  }
+
+  /** Sets `changes` (+ updatedAt) on the item at `key` if it exists (`mustExist` is one of its key attributes); its new image. */
+  private async updateExisting(table: string, key: Record<string, string>, mustExist: string, changes: Record<string, unknown>, now: Date) {
+    const set = setClause({ ...changes, updatedAt: now.toISOString() });
     try {
       const res = await this.db.send(
         new UpdateCommand({
-          TableName: this.tables.customers,
-          Key: { tenantId },
+          TableName: table,
+          Key: key,
           UpdateExpression: set.expression,
-          ConditionExpression: 'attribute_exists(tenantId)',
+          ConditionExpression: `attribute_exists(${mustExist})`,
           ExpressionAttributeNames: set.names,
           ExpressionAttributeValues: set.values,
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return res.Attributes as BillingCustomer;
+      return res.Attributes;
     } catch (e) {
       if (isConditionFailure(e)) return undefined;
       throw e;
@@ -108,24 +111,7 @@ export class BillingStore {
   }
 
   async updateUser(tenantId: string, userId: string, changes: Partial<BillingUser>, now: Date): Promise<BillingUser | undefined> {
-    const set = setExpression(changes, { updatedAt: now.toISOString() });
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.users,
-          Key: { tenantId, userId },
-          UpdateExpression: set.expression,
-          ConditionExpression: 'attribute_exists(userId)',
-          ExpressionAttributeNames: set.names,
-          ExpressionAttributeValues: set.values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return res.Attributes as BillingUser;
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
+    return (await this.updateExisting(this.tables.users, { tenantId, userId }, 'userId', changes, now)) as BillingUser | undefined;
   }
 
   async deleteUser(tenantId: string, userId: string): Promise<void> {
@@ -197,7 +183,7 @@ export class WebhookLedger {
         throw e;
       }
     }
-    const set = setExpression(input.changes, { updatedAt: input.now.toISOString(), lastWebhookAt: input.webhookTimestamp });
+    const set = setClause({ ...input.changes, updatedAt: input.now.toISOString(), lastWebhookAt: input.webhookTimestamp });
     try {
       await this.db.send(
         new TransactWriteCommand({

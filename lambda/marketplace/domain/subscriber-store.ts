@@ -10,7 +10,7 @@
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../../shared/dynamodb';
+import { isConditionFailure, queryPages } from '../../shared/dynamodb';
 import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
@@ -187,25 +187,19 @@ export class SubscriberStore {
     });
     if (!n.accountId) return [];
     const touched: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.account,
-          KeyConditionExpression: 'customerAWSAccountId = :a',
-          FilterExpression: 'agreementId = :g AND kind = :k',
-          ExpressionAttributeValues: { ':a': n.accountId, ':g': n.agreementId, ':k': 'subscriber' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of r.Items ?? []) {
+    for await (const r of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: INDEX.account,
+      KeyConditionExpression: 'customerAWSAccountId = :a',
+      FilterExpression: 'agreementId = :g AND kind = :k',
+      ExpressionAttributeValues: { ':a': n.accountId, ':g': n.agreementId, ':k': 'subscriber' },
+    })) {
+      for (const it of r) {
         const id = it.subscriberId as string;
         await this.guarded(id, 'agreementOrder', n.order, facts);
         touched.push(id);
       }
-      start = r.LastEvaluatedKey;
-    } while (start);
+    }
     return touched;
   }
 
@@ -400,18 +394,13 @@ export class SubscriberStore {
   async sweepPendingEmissions(effects: AccessEffects, onError: (id: string, e: unknown) => void): Promise<{ retried: number; stillPending: number }> {
     let retried = 0;
     let stillPending = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.emissionPending,
-          KeyConditionExpression: 'emissionPending = :t',
-          ExpressionAttributeValues: { ':t': 'true' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of r.Items ?? []) {
+    for await (const r of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: INDEX.emissionPending,
+      KeyConditionExpression: 'emissionPending = :t',
+      ExpressionAttributeValues: { ':t': 'true' },
+    })) {
+      for (const it of r) {
         const id = String(it.subscriberId);
         retried++;
         try {
@@ -422,8 +411,7 @@ export class SubscriberStore {
           onError(id, e);
         }
       }
-      start = r.LastEvaluatedKey;
-    } while (start);
+    }
     return { retried, stillPending };
   }
 

@@ -147,27 +147,32 @@ export class TenantService {
     return present(item);
   }
 
-  async listTenants(limit: number, nextToken?: string): Promise<Page<Data>> {
-    const page = await this.repository.list('tenant', limit, nextToken);
-    return { ...page, data: page.data.map(present) };
+  listTenants(limit: number, nextToken?: string): Promise<Page<Data>> {
+    return this.page('tenant', limit, nextToken);
   }
 
   async getRegistration(id: string): Promise<Data> {
-    const item = await this.repository.getRegistration(id);
-    if (!item) throw registrationNotFound(id);
-    return present(item);
+    return present(await this.registrationItem(id));
   }
 
-  async listRegistrations(limit: number, nextToken?: string): Promise<Page<Data>> {
-    const page = await this.repository.list('registration', limit, nextToken);
-    return { ...page, data: page.data.map(present) };
+  listRegistrations(limit: number, nextToken?: string): Promise<Page<Data>> {
+    return this.page('registration', limit, nextToken);
   }
 
   /** The tenant id a registration belongs to (NotFoundError when unknown). */
   async tenantIdOfRegistration(id: string): Promise<string> {
+    return String((await this.registrationItem(id)).tenantId);
+  }
+
+  private async page(kind: 'tenant' | 'registration', limit: number, nextToken?: string): Promise<Page<Data>> {
+    const page = await this.repository.list(kind, limit, nextToken);
+    return { ...page, data: page.data.map(present) };
+  }
+
+  private async registrationItem(id: string): Promise<Data> {
     const reg = await this.repository.getRegistration(id);
     if (!reg) throw registrationNotFound(id);
-    return String(reg.tenantId);
+    return reg;
   }
 
   // ---------------------------------------------------------------- data updates
@@ -239,9 +244,7 @@ export class TenantService {
    * tenantUpdated event is exactly what was replaced (a concurrent writer makes us re-read and retry).
    */
   async updateRegistration(id: string, input: { registrationData: Data; tenantData: Data; reason: string }): Promise<{ tenantRegistration: Data; tenant?: Data }> {
-    const reg = await this.repository.getRegistration(id);
-    if (!reg) throw registrationNotFound(id);
-    const tenantId = String(reg.tenantId);
+    const tenantId = await this.tenantIdOfRegistration(id);
     const patch = input.tenantData;
     const hasTenantPart = Object.keys(patch).length > 0;
 

@@ -5,14 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeToken, encodeToken, isConditionFailure, setClause } from '../../shared/dynamodb';
-import {
-  UserExistsError,
-  UserNotFoundError,
-  type NewUser,
-  type UserInfo,
-  type UserPatch,
-  type UserStore,
-} from './user-store';
+import { type NewUser, type UserInfo, type UserPatch, type UserStore, UserExistsError, UserNotFoundError } from './user-store';
 
 export const USER_LIST_INDEX = 'userListIndex';
 const PARTITION = 'USER';
