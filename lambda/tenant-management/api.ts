@@ -9,7 +9,8 @@ import * as z from 'zod/mini';
 import { badRequest, type HttpEvent, type HttpResponse, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
 import { offboardIdempotently } from './domain/offboard';
-import { actor, idempotencyKey, tenantService } from './domain/runtime';
+import { tenantService } from './domain/runtime';
+import { actor, idempotencyKey } from './request';
 
 const idPath = z.object({ tenantId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const anyObject = z.unknown();

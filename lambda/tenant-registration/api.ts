@@ -6,7 +6,8 @@ import * as z from 'zod/mini';
 import { badRequest, type HttpEvent, type HttpResponse, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
 import { offboardIdempotently } from '../tenant-management/domain/offboard';
-import { actor, idempotencyKey, tenantService } from '../tenant-management/domain/runtime';
+import { tenantService } from '../tenant-management/domain/runtime';
+import { actor, idempotencyKey } from '../tenant-management/request';
 
 const idPath = z.object({ tenantRegistrationId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const body = z.object({ tenantData: z.optional(z.unknown()), tenantRegistrationData: z.optional(z.unknown()) });

@@ -8,8 +8,9 @@ import { putEvents, sbtEvent } from '../shared/events';
 import { type HttpEvent, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { CognitoUserStore } from './domain/cognito-user-store';
 import { DynamoUserStore } from './domain/dynamo-user-store';
-import { createUserBody, updateUserBody, userListQuery, userPath, UserService } from './domain/user-service';
+import { UserService } from './domain/user-service';
 import type { UserStore } from './domain/user-store';
+import { createUserBody, updateUserBody, userListQuery, userPath } from './request-schemas';
 
 let service: UserService | undefined;
 

@@ -1,25 +1,10 @@
 /**
- * /users behaviour over any UserStore: validation, pagination and the tenantUserCreated / tenantUserDeleted
+ * /users behaviour over any UserStore: pagination and the tenantUserCreated / tenantUserDeleted
  * events. The stores' errors are domain errors already (user-store.ts); the HTTP edge maps them.
  */
-import * as z from 'zod/mini';
 import type { SbtEventKey } from '../../../src/contracts/event-catalog';
 import { ValidationError } from '../../shared/domain-errors';
-import { nextTokenQuery } from '../../shared/http';
-import type { UserInfo, UserStore } from './user-store';
-
-const userName = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'no whitespace allowed'));
-const email = z.string().check(z.maxLength(256), z.regex(/^[^\s@]+@[^\s@]+$/, 'not an email address'));
-const role = z.string().check(z.minLength(1), z.maxLength(256));
-
-export const createUserBody = z.object({ userName, email, userRole: role });
-export const updateUserBody = z.object({ email: z.optional(email), userRole: z.optional(role) });
-export const userPath = z.object({ userId: userName });
-/** Cognito's ListUsers caps a page at 60. */
-export const userListQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(60)), 10),
-  next_token: nextTokenQuery, // empty = first page (SBT's CLI always sends `next_token=`)
-});
+import type { NewUser, UserInfo, UserPatch, UserStore } from './user-store';
 
 export type Emit = (events: { key: SbtEventKey; detail: Record<string, unknown> }[]) => Promise<void>;
 
@@ -29,7 +14,7 @@ export class UserService {
     private readonly emit: Emit,
   ) {}
 
-  async create(input: z.infer<typeof createUserBody>): Promise<UserInfo> {
+  async create(input: NewUser): Promise<UserInfo> {
     const user = await this.store.create(input);
     await this.emit([{ key: 'tenantUserCreated', detail: { userName: user.userName, email: input.email, userRole: input.userRole } }]);
     return user;
@@ -44,7 +29,7 @@ export class UserService {
     return this.store.get(userName);
   }
 
-  update(userName: string, patch: z.infer<typeof updateUserBody>) {
+  update(userName: string, patch: UserPatch) {
     if (patch.email === undefined && patch.userRole === undefined) {
       throw new ValidationError("Invalid request body: field 'email': give email and/or userRole");
     }
