@@ -3,7 +3,7 @@
  * from the expression (any attribute name is safe, reserved words included), reading why a conditional
  * write or a transaction was refused, and the opaque page tokens list routes hand out.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from './domain-errors';
 
 type Reason = { Code?: string; Message?: string };
@@ -21,23 +21,32 @@ export interface SetClause {
   valueOf(field: string): string | undefined;
 }
 
-/**
- * `SET` parts for `fields`. Undefined values are skipped (DynamoDB refuses them); `prefix` keeps the
- * placeholders of two clauses in one expression apart (default `f`: `#f0`, `:f0`).
- */
-export function setClause(fields: Record<string, unknown>, prefix = 'f'): SetClause {
+export interface SetClauseOptions {
+  /** Keeps the placeholders of two clauses in one expression apart. @default 'f' (`#f0`, `:f0`) */
+  readonly prefix?: string;
+  /** Fields set only when the item does not have them yet (`if_not_exists`: first values such as createdAt). */
+  readonly ifNotExists?: Record<string, unknown>;
+}
+
+/** `SET` parts for `fields` (then `ifNotExists`). Undefined values are skipped (DynamoDB refuses them). */
+export function setClause(fields: Record<string, unknown>, options: SetClauseOptions = {}): SetClause {
+  const prefix = options.prefix ?? 'f';
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const refs = new Map<string, string>();
   const sets: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    const i = sets.length;
-    names[`#${prefix}${i}`] = k;
-    values[`:${prefix}${i}`] = v;
-    refs.set(k, `:${prefix}${i}`);
-    sets.push(`#${prefix}${i} = :${prefix}${i}`);
-  }
+  const add = (entries: [string, unknown][], firstOnly: boolean) => {
+    for (const [k, v] of entries) {
+      if (v === undefined) continue;
+      const [n, p] = [`#${prefix}${sets.length}`, `:${prefix}${sets.length}`];
+      names[n] = k;
+      values[p] = v;
+      refs.set(k, p);
+      sets.push(firstOnly ? `${n} = if_not_exists(${n}, ${p})` : `${n} = ${p}`);
+    }
+  };
+  add(Object.entries(fields), false);
+  add(Object.entries(options.ifNotExists ?? {}), true);
   return { sets, names, values, expression: sets.length ? `SET ${sets.join(', ')}` : '', valueOf: (f) => refs.get(f) };
 }
 
@@ -115,6 +124,20 @@ function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
     if (rule === 'string') return typeof x === 'string' && x.length > 0 && x.length <= 1024;
     return x === rule.equals;
   });
+}
+
+/**
+ * Writes `item` unless an item with its key exists (`keyAttribute`: the partition or sort key name); false
+ * when one does — a retried create is a no-op.
+ */
+export async function putOnce(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, keyAttribute: string): Promise<boolean> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': keyAttribute } }));
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
 }
 
 /** Items of a Query page, as the document client types them. */

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isConditionFailure, queryAll, setClause } from '../../shared/dynamodb';
+import { cancellationCodes, isConditionFailure, putOnce, queryAll, setClause } from '../../shared/dynamodb';
 import type { BillingCustomer, BillingUser } from './billing-model';
 
 export interface BillingTables {
@@ -30,16 +30,8 @@ export class BillingStore {
   ) {}
 
   /** Creates the customer once; a retried onboarding event finds it and returns false. */
-  async createCustomer(c: BillingCustomer): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tables.customers, Item: c, ConditionExpression: 'attribute_not_exists(tenantId)' }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  createCustomer(c: BillingCustomer): Promise<boolean> {
+    return putOnce(this.db, this.tables.customers, { ...c }, 'tenantId');
   }
 
   async getCustomer(tenantId: string): Promise<BillingCustomer | undefined> {
@@ -93,16 +85,8 @@ export class BillingStore {
   }
 
   /** Creates the user once (retries are no-ops). */
-  async createUser(u: BillingUser): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tables.users, Item: u, ConditionExpression: 'attribute_not_exists(userId)' }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  createUser(u: BillingUser): Promise<boolean> {
+    return putOnce(this.db, this.tables.users, { ...u }, 'userId');
   }
 
   async getUser(tenantId: string, userId: string): Promise<BillingUser | undefined> {

@@ -10,7 +10,7 @@
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, queryPages } from '../../shared/dynamodb';
+import { isConditionFailure, queryPages, setClause } from '../../shared/dynamodb';
 import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
@@ -30,30 +30,6 @@ export interface AccessEffects {
   tenants: TenantGateway;
   /** Tells the seller about a new subscriber (SES); best effort is not enough — throw to retry. */
   notifySeller?(item: SubscriberItem): Promise<void>;
-}
-
-
-/** Builds `SET a = :a, …` from a record, skipping undefined values. `ifNotExists` keys keep the first value. */
-function setExpression(values: Record<string, unknown>, ifNotExists: Record<string, unknown> = {}) {
-  const names: Record<string, string> = {};
-  const vals: Record<string, unknown> = {};
-  const parts: string[] = [];
-  let i = 0;
-  for (const [k, v] of Object.entries(values)) {
-    if (v === undefined) continue;
-    names[`#a${i}`] = k;
-    vals[`:v${i}`] = v;
-    parts.push(`#a${i} = :v${i}`);
-    i++;
-  }
-  for (const [k, v] of Object.entries(ifNotExists)) {
-    if (v === undefined) continue;
-    names[`#a${i}`] = k;
-    vals[`:v${i}`] = v;
-    parts.push(`#a${i} = if_not_exists(#a${i}, :v${i})`);
-    i++;
-  }
-  return { expr: `SET ${parts.join(', ')}`, names, vals };
 }
 
 export class RegistrationConflict extends Error {}
@@ -87,16 +63,16 @@ export class SubscriberStore {
     firstValues: Record<string, unknown> = {},
   ): Promise<boolean> {
     const now = this.iso();
-    const s = setExpression({ ...set, [guardAttr]: order, updatedAt: now }, { kind, createdAt: now, ...firstValues });
+    const s = setClause({ ...set, [guardAttr]: order, updatedAt: now }, { ifNotExists: { kind, createdAt: now, ...firstValues } });
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { subscriberId },
-          UpdateExpression: s.expr,
+          UpdateExpression: s.expression,
           ConditionExpression: 'attribute_not_exists(#g) OR #g < :g',
           ExpressionAttributeNames: { ...s.names, '#g': guardAttr },
-          ExpressionAttributeValues: { ...s.vals, ':g': order },
+          ExpressionAttributeValues: { ...s.values, ':g': order },
         }),
       );
       return true;
@@ -211,7 +187,7 @@ export class SubscriberStore {
     const subscriberId = subscriberIdOf(c, this.mode);
     const now = this.iso();
     const registrationHash = createHash('sha256').update(JSON.stringify(Object.entries(fields).sort())).digest('hex');
-    const s = setExpression(
+    const s = setClause(
       {
         productCode: c.productCode,
         registration: fields,
@@ -224,17 +200,17 @@ export class SubscriberStore {
         ...(offerType === 'free-trial' ? { freeTrial: true } : {}),
         updatedAt: now,
       },
-      { kind: 'subscriber', createdAt: now, registeredAt: now },
+      { ifNotExists: { kind: 'subscriber', createdAt: now, registeredAt: now } },
     );
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { subscriberId },
-          UpdateExpression: s.expr,
+          UpdateExpression: s.expression,
           ConditionExpression: 'attribute_not_exists(#h) OR #h = :h',
           ExpressionAttributeNames: { ...s.names, '#h': 'registrationHash' },
-          ExpressionAttributeValues: { ...s.vals, ':h': registrationHash },
+          ExpressionAttributeValues: { ...s.values, ':h': registrationHash },
         }),
       );
     } catch (e) {

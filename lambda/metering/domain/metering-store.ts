@@ -16,7 +16,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../shared/domain-errors';
-import { isConditionFailure, queryAll } from '../../shared/dynamodb';
+import { isConditionFailure, putOnce, queryAll } from '../../shared/dynamodb';
 import type { CancellationRule, MeterType, UsageEvent } from './aggregation';
 
 export const USAGE_TIME_INDEX = 'byEventTime';
@@ -143,16 +143,8 @@ export class MeteringStore {
   }
 
   /** Stores a usage event once; a redelivered event (same eventId) returns false. */
-  async putUsage(e: UsageEvent & { dimensions?: Record<string, string> }): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.usage, Item: e, ConditionExpression: 'attribute_not_exists(eventId)' }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  putUsage(e: UsageEvent & { dimensions?: Record<string, string> }): Promise<boolean> {
+    return putOnce(this.db, this.usage, { ...e }, 'eventId');
   }
 
   /** Every event of the meter with start <= eventTime < end (all pages). */

@@ -201,8 +201,8 @@ export class TenantRepository {
    * state and version read, so concurrent transitions serialize.
    */
   async writeTransition(w: TransitionWrite): Promise<void> {
-    const t = setClause(w.tenantFields, 't');
-    const r = setClause(w.registrationFields, 'r');
+    const t = setClause(w.tenantFields, { prefix: 't' });
+    const r = setClause(w.registrationFields, { prefix: 'r' });
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [

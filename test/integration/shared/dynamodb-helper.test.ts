@@ -44,8 +44,8 @@ describe('setClause / buildUpdate', () => {
 
   test('two clauses with other prefixes share one expression; valueOf names the placeholder for a condition', async () => {
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'two', sk: 'a', name: 'n1' } }));
-    const a = setClause({ name: 'n1', x: 1 }, 'a');
-    const b = setClause({ y: 2 }, 'b');
+    const a = setClause({ name: 'n1', x: 1 }, { prefix: 'a' });
+    const b = setClause({ y: 2 }, { prefix: 'b' });
     expect(a.valueOf('name')).toBe(':a0');
     expect(a.valueOf('missing')).toBeUndefined();
     await db.send(
@@ -59,6 +59,18 @@ describe('setClause / buildUpdate', () => {
       }),
     );
     expect(await get('two')).toEqual({ pk: 'two', sk: 'a', name: 'n1', x: 1, y: 2 });
+  });
+
+  test('ifNotExists fields keep the first value written', async () => {
+    const write = (at: string) => {
+      const c = setClause({ updatedAt: at }, { ifNotExists: { createdAt: at, kind: 'thing' } });
+      return db.send(
+        new UpdateCommand({ TableName: table, Key: { pk: 'first', sk: 'a' }, UpdateExpression: c.expression, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values }),
+      );
+    };
+    await write('t1');
+    await write('t2');
+    expect(await get('first')).toEqual({ pk: 'first', sk: 'a', updatedAt: 't2', createdAt: 't1', kind: 'thing' });
   });
 
   test('nothing to set is refused before DynamoDB (an empty SET would be a 500 later)', () => {
