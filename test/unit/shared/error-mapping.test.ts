@@ -23,41 +23,18 @@ const answer = async (err: unknown, errorHeaders?: Record<string, string>) => {
   return { status: res.statusCode, body: res.body === undefined ? undefined : JSON.parse(res.body), headers: res.headers };
 };
 
+const LIFECYCLE_MESSAGE = 'Cannot deactivate a tenant in state DEACTIVATED (allowed from DEACTIVATED: activate, offboard)';
+const FIELD_MESSAGE = "Invalid request body: field 'email': not an email address";
 test.each<[string, unknown, number, Record<string, unknown>]>([
-  [
-    'ValidationError naming the field',
-    new errors.ValidationError("Invalid request body: field 'email': not an email address", { field: 'email' }),
-    400,
-    { message: "Invalid request body: field 'email': not an email address", field: 'email' },
-  ],
+  ['ValidationError naming the field', new errors.ValidationError(FIELD_MESSAGE, { field: 'email' }), 400, { message: FIELD_MESSAGE, field: 'email' }],
   ['ValidationError without details', new errors.ValidationError('Invalid header'), 400, { message: 'Invalid header' }],
   ['UnauthorizedError', new errors.UnauthorizedError('Invalid webhook signature'), 401, { message: 'Invalid webhook signature' }],
   ['ForbiddenError', new errors.ForbiddenError('Forbidden'), 403, { message: 'Forbidden' }],
   ['NotFoundError', new errors.NotFoundError('Tenant not found for id t-1'), 404, { message: 'Tenant not found for id t-1' }],
-  [
-    'ConflictError with details',
-    new errors.ConflictError("A tenant named 'acme' already exists", { field: 'tenantName' }),
-    409,
-    { message: "A tenant named 'acme' already exists", field: 'tenantName' },
-  ],
-  [
-    'LifecycleError: the state and what it allows',
-    new LifecycleError('DEACTIVATED', 'deactivate', ['activate', 'offboard']),
-    409,
-    { message: 'Cannot deactivate a tenant in state DEACTIVATED (allowed from DEACTIVATED: activate, offboard)', lifecycleState: 'DEACTIVATED', allowed: ['activate', 'offboard'] },
-  ],
-  [
-    'TooLargeError with the limit',
-    new errors.TooLargeError('Request body too large: 300000 bytes', { limit: 'maxBytes' }),
-    413,
-    { message: 'Request body too large: 300000 bytes', limit: 'maxBytes' },
-  ],
-  [
-    'IdempotencyKeyReusedError',
-    new errors.IdempotencyKeyReusedError('Idempotency-Key was already used with a different request body', { field: 'idempotency-key' }),
-    422,
-    { message: 'Idempotency-Key was already used with a different request body', field: 'idempotency-key' },
-  ],
+  ['ConflictError with details', new errors.ConflictError('Name taken', { field: 'tenantName' }), 409, { message: 'Name taken', field: 'tenantName' }],
+  ['LifecycleError: the state and what it allows', new LifecycleError('DEACTIVATED', 'deactivate', ['activate', 'offboard']), 409, { message: LIFECYCLE_MESSAGE, lifecycleState: 'DEACTIVATED', allowed: ['activate', 'offboard'] }],
+  ['TooLargeError with the limit', new errors.TooLargeError('Request body too large', { limit: 'maxBytes' }), 413, { message: 'Request body too large', limit: 'maxBytes' }],
+  ['IdempotencyKeyReusedError', new errors.IdempotencyKeyReusedError('Key reused', { field: 'idempotency-key' }), 422, { message: 'Key reused', field: 'idempotency-key' }],
   ['DependencyError', new errors.DependencyError('Billing vendor error'), 502, { message: 'Billing vendor error' }],
   ['UnavailableError', new errors.UnavailableError('AWS Marketplace is busy'), 503, { message: 'AWS Marketplace is busy' }],
 ])('%s → %i', async (_name, err, status, body) => {
