@@ -226,26 +226,16 @@ export class WebhookLedger {
   }
 
   /** Follow-up steps done: later redeliveries are plain duplicates. */
-  async complete(webhookId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhookId },
-        UpdateExpression: 'SET pending = :false REMOVE leaseUntil',
-        ExpressionAttributeValues: { ':false': false },
-      }),
-    );
+  complete(webhookId: string): Promise<void> {
+    return this.update(webhookId, 'SET pending = :false REMOVE leaseUntil', { ':false': false });
   }
 
   /** Follow-up failed: release the lease so the vendor's retry can finish the work at once. */
-  async release(webhookId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhookId },
-        UpdateExpression: 'SET leaseUntil = :zero',
-        ExpressionAttributeValues: { ':zero': 0 },
-      }),
-    );
+  release(webhookId: string): Promise<void> {
+    return this.update(webhookId, 'SET leaseUntil = :zero', { ':zero': 0 });
+  }
+
+  private async update(webhookId: string, expression: string, values: Record<string, unknown>): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: { webhookId }, UpdateExpression: expression, ExpressionAttributeValues: values }));
   }
 }

@@ -10,7 +10,7 @@
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, queryPages, setClause } from '../../shared/dynamodb';
+import { isConditionFailure, queryPages, type SetClause, setClause } from '../../shared/dynamodb';
 import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
@@ -64,20 +64,26 @@ export class SubscriberStore {
   ): Promise<boolean> {
     const now = this.iso();
     const s = setClause({ ...set, [guardAttr]: order, updatedAt: now }, { ifNotExists: { kind, createdAt: now, ...firstValues } });
+    // false: a duplicate, or older than what we have
+    return this.setIf(subscriberId, s, 'attribute_not_exists(#g) OR #g < :g', { '#g': guardAttr }, { ':g': order });
+  }
+
+  /** Applies a SET clause when `condition` holds; false when it does not. */
+  private async setIf(subscriberId: string, s: SetClause, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { subscriberId },
           UpdateExpression: s.expression,
-          ConditionExpression: 'attribute_not_exists(#g) OR #g < :g',
-          ExpressionAttributeNames: { ...s.names, '#g': guardAttr },
-          ExpressionAttributeValues: { ...s.values, ':g': order },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...s.names, ...names },
+          ExpressionAttributeValues: { ...s.values, ...values },
         }),
       );
       return true;
     } catch (e) {
-      if (isConditionFailure(e)) return false; // duplicate or older than what we have
+      if (isConditionFailure(e)) return false;
       throw e;
     }
   }
@@ -202,20 +208,8 @@ export class SubscriberStore {
       },
       { ifNotExists: { kind: 'subscriber', createdAt: now, registeredAt: now } },
     );
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { subscriberId },
-          UpdateExpression: s.expression,
-          ConditionExpression: 'attribute_not_exists(#h) OR #h = :h',
-          ExpressionAttributeNames: { ...s.names, '#h': 'registrationHash' },
-          ExpressionAttributeValues: { ...s.values, ':h': registrationHash },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
-      throw e;
+    if (!(await this.setIf(subscriberId, s, 'attribute_not_exists(#h) OR #h = :h', { '#h': 'registrationHash' }, { ':h': registrationHash }))) {
+      throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
     }
     // Both paths at once (migration): SNS facts that arrived before registration were parked on the legacy key.
     if (subscriberId.startsWith('license:') && c.customerIdentifier) await this.foldParked(subscriberId, customerKey(c.customerIdentifier));
