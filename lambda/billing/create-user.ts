@@ -3,22 +3,15 @@
  * email?, name?, userRole?}): adds the user to the tenant's billing customer. Env: CUSTOMERS_TABLE_NAME,
  * USERS_TABLE_NAME.
  */
-import { logger } from '../shared/logger';
-import { userEventDetail, userIdOf } from './domain/billing-model';
-import { billingStore, parseDetail, type SbtEvent } from './domain/context';
+import { billingStore, parseUserEvent, type SbtEvent } from './domain/context';
 
 export const handler = async (event: SbtEvent): Promise<void> => {
-  const d = parseDetail(event, userEventDetail);
+  const d = parseUserEvent(event, 'tenantUserCreated');
   if (!d) return;
-  const userId = userIdOf(d);
-  if (!userId) {
-    logger.warn('tenantUserCreated without userId/userName', { eventId: event.id });
-    return;
-  }
   const now = new Date().toISOString();
   await billingStore().createUser({
     tenantId: d.tenantId,
-    userId,
+    userId: d.userId,
     email: d.email,
     name: d.name,
     billingRole: d.userRole,

@@ -15,7 +15,8 @@
  */
 import { ResolveCustomerCommand, type ResolveCustomerCommandOutput } from '@aws-sdk/client-marketplace-metering';
 import { dynamo } from '../shared/aws-clients';
-import { header, httpHandler, HttpError, badRequest, conflict, rawBody, type HttpEvent, type HttpResponse } from '../shared/http';
+import { UnauthorizedError, UnavailableError } from '../shared/domain-errors';
+import { header, httpHandler, badRequest, conflict, rawBody, type HttpEvent, type HttpResponse } from '../shared/http';
 import { logger } from '../shared/logger';
 import { contractExpired, fetchEntitlements, meteringClient } from './domain/clients';
 import { licenseArnForms } from './domain/identity';
@@ -68,7 +69,7 @@ async function resolveToken(token: string) {
     if (name === 'InvalidTokenException' || name === 'ExpiredTokenException') {
       throw new FieldError('x-amzn-marketplace-token', `${name === 'ExpiredTokenException' ? 'has expired' : 'is invalid'}: return to AWS Marketplace and choose "Set up your account" again`);
     }
-    if (name === 'ThrottlingException') throw new HttpError(503, 'AWS Marketplace is busy; please submit again in a moment');
+    if (name === 'ThrottlingException') throw new UnavailableError('AWS Marketplace is busy; please submit again in a moment');
     throw e;
   }
   if (resolved.ProductCode !== config().productCode) {
@@ -179,7 +180,7 @@ export const handler = httpHandler(async (event) => {
     if (e instanceof FieldError) {
       const status = e.field === 'session' ? 401 : 400;
       if (isForm) return html(status, 'Registration failed', e.message);
-      if (status === 401) throw new HttpError(401, `Unauthorized: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
+      if (status === 401) throw new UnauthorizedError(`Unauthorized: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
       throw badRequest(`Invalid request body: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
     }
     if (e instanceof RegistrationConflict) {

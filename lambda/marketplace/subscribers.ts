@@ -6,7 +6,8 @@
  * TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { decodeToken, encodeToken, httpHandler, notFound, paginationQuery, parsePath, parseQuery } from '../shared/http';
+import { decodeToken, encodeToken } from '../shared/dynamodb';
+import { type HttpEvent, notFound, paginationQuery, parsePath, parseQuery, routeTable } from '../shared/http';
 import { store, tenantGateway } from './domain/runtime';
 
 const path = z.object({ subscriberId: z.string().check(z.minLength(3), z.maxLength(512)) });
@@ -17,28 +18,28 @@ const view = (item: Record<string, unknown>) => {
   return rest;
 };
 
-export const handler = httpHandler(async (event) => {
-  const s = store();
-  const route = event.routeKey;
-  if (route === 'GET /subscribers') {
+const subscriberIdOf = (event: HttpEvent) => decode(parsePath(event, path).subscriberId);
+
+export const handler = routeTable({
+  'GET /subscribers': async (event) => {
     const q = parseQuery(event, paginationQuery);
     // The kind index's key (kind, subscriberId) is the only token this route issues; any other shape is a 400
     // before it reaches DynamoDB (where odd attribute types are a 500).
-    const page = await s.list(q.limit, decodeToken(q.next_token, { subscriberId: 'string', kind: { equals: 'subscriber' } }));
+    const page = await store().list(q.limit, decodeToken(q.next_token, { subscriberId: 'string', kind: { equals: 'subscriber' } }));
     return { statusCode: 200, body: { data: page.items.map(view), next_token: encodeToken(page.next) } };
-  }
-  const id = decode(parsePath(event, path).subscriberId);
-  if (route === 'GET /subscribers/{subscriberId}') {
-    const item = await s.get(id);
+  },
+  'GET /subscribers/{subscriberId}': async (event) => {
+    const id = subscriberIdOf(event);
+    const item = await store().get(id);
     if (item?.kind !== 'subscriber') throw notFound(`Subscriber ${id} not found`);
     return { statusCode: 200, body: view(item) };
-  }
-  if (route === 'DELETE /subscribers/{subscriberId}') {
-    const old = await s.delete(id);
+  },
+  'DELETE /subscribers/{subscriberId}': async (event) => {
+    const id = subscriberIdOf(event);
+    const old = await store().delete(id);
     if (!old) throw notFound(`Subscriber ${id} not found`);
     // The buyer's tenant is offboarded through the control plane's own path (offboardingRequest, → OFFBOARDED).
     if (old.access === 'GRANTED') await tenantGateway().offboard(old, `AWS Marketplace subscriber ${id} deleted by an administrator`);
     return { statusCode: 200, body: { subscriberId: id, deleted: true } };
-  }
-  throw notFound(`No route ${route}`);
+  },
 });

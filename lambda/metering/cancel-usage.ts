@@ -6,7 +6,7 @@
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { badRequest, conflict, httpHandler, notFound, parseBody } from '../shared/http';
+import { badRequest, conflict, routeTable, notFound, parseBody } from '../shared/http';
 import { meterApiName, meteringStore } from './domain/context';
 
 const seconds = z.number().check(z.int(), z.nonnegative());
@@ -17,23 +17,25 @@ const body = z.object({
   ingestionTimeRange: z.object({ startTimeInSeconds: seconds, endTimeInSeconds: seconds }),
 });
 
-export const handler = httpHandler(async (event) => {
-  const b = parseBody(event, body);
-  const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
-  if (startTimeInSeconds > endTimeInSeconds) {
-    throw badRequest("Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds");
-  }
-  const store = meteringStore();
-  if (!(await store.getMeterByName(b.meterApiName))) throw notFound(`Meter not found for meterApiName ${b.meterApiName}`);
-  const rule = {
-    id: b.id,
-    meterApiName: b.meterApiName,
-    ...(b.tenantId ? { tenantId: b.tenantId } : {}),
-    startTimeInSeconds,
-    endTimeInSeconds,
-    createdAt: new Date().toISOString(),
-  };
-  const outcome = await store.putCancellation(rule);
-  if (outcome === 'conflict') throw conflict(`Cancellation rule '${b.id}' already exists with another range`, { field: 'id' });
-  return { statusCode: outcome === 'created' ? 201 : 200, body: { data: rule } };
+export const handler = routeTable({
+  'DELETE /usage': async (event) => {
+    const b = parseBody(event, body);
+    const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
+    if (startTimeInSeconds > endTimeInSeconds) {
+      throw badRequest("Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds");
+    }
+    const store = meteringStore();
+    if (!(await store.getMeterByName(b.meterApiName))) throw notFound(`Meter not found for meterApiName ${b.meterApiName}`);
+    const rule = {
+      id: b.id,
+      meterApiName: b.meterApiName,
+      ...(b.tenantId ? { tenantId: b.tenantId } : {}),
+      startTimeInSeconds,
+      endTimeInSeconds,
+      createdAt: new Date().toISOString(),
+    };
+    const outcome = await store.putCancellation(rule);
+    if (outcome === 'conflict') throw conflict(`Cancellation rule '${b.id}' already exists with another range`, { field: 'id' });
+    return { statusCode: outcome === 'created' ? 201 : 200, body: { data: rule } };
+  },
 });

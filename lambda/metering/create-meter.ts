@@ -5,22 +5,19 @@
  */
 import { randomUUID } from 'crypto';
 import * as z from 'zod/mini';
-import { conflict, httpHandler, parseBody } from '../shared/http';
+import { parseBody, routeTable } from '../shared/http';
 import { label, meterApiName, meterExtras, meterType, meteringStore } from './domain/context';
-import { MeterNameTaken, type Meter } from './domain/metering-store';
+import type { Meter } from './domain/metering-store';
 
 const body = z.strictObject({ label, meterApiName, meterType, ...meterExtras });
 
-export const handler = httpHandler(async (event) => {
-  const b = parseBody(event, body);
-  const now = new Date().toISOString();
-  const extra = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
-  const meter: Meter = { ...extra, meterId: randomUUID(), label: b.label, meterApiName: b.meterApiName, meterType: b.meterType, createdAt: now, updatedAt: now };
-  try {
-    await meteringStore().createMeter(meter);
-  } catch (e) {
-    if (e instanceof MeterNameTaken) throw conflict(e.message, { field: 'meterApiName' });
-    throw e;
-  }
-  return { statusCode: 201, body: { data: meter } };
+export const handler = routeTable({
+  'POST /meters': async (event) => {
+    const b = parseBody(event, body);
+    const now = new Date().toISOString();
+    const extra = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+    const meter: Meter = { ...extra, meterId: randomUUID(), label: b.label, meterApiName: b.meterApiName, meterType: b.meterType, createdAt: now, updatedAt: now };
+    await meteringStore().createMeter(meter); // MeterNameTaken: a 409 naming meterApiName
+    return { statusCode: 201, body: { data: meter } };
+  },
 });

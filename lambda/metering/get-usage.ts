@@ -5,7 +5,7 @@
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { badRequest, httpHandler, notFound, parsePath, parseQuery } from '../shared/http';
+import { badRequest, routeTable, notFound, parsePath, parseQuery } from '../shared/http';
 import { aggregateUsage, PERIODS } from './domain/aggregation';
 import { meterApiName, meterIdPath, meteringStore } from './domain/context';
 
@@ -18,25 +18,27 @@ const query = z.object({
   period: z._default(z.enum(PERIODS), 'day'),
 });
 
-export const handler = httpHandler(async (event) => {
-  const { meterId } = parsePath(event, meterIdPath);
-  const q = parseQuery(event, query);
-  const nowS = Math.floor(Date.now() / 1000);
-  const end = q.endTimeInSeconds ?? nowS + 1; // the window is [start, end): include the current second
-  const start = q.startTimeInSeconds ?? end - 86400;
-  if (start >= end) throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
-  const store = meteringStore();
-  const meter = (await store.getMeter(meterId)) ?? (q.meterApiName ? await store.getMeterByName(q.meterApiName) : undefined);
-  if (!meter) throw notFound(`Meter not found for id ${meterId}`);
-  const name = q.meterApiName ?? meter.meterApiName;
-  const [events, rules] = await Promise.all([store.usageBetween(name, start, end), store.cancellations(name)]);
-  const data = aggregateUsage(events, rules, {
-    meterApiName: name,
-    meterType: meter.meterType,
-    startTimeInSeconds: start,
-    endTimeInSeconds: end,
-    period: q.period,
-    tenantId: q.tenantId,
-  });
-  return { statusCode: 200, body: { data: { meterId: meter.meterId, ...data } } };
+export const handler = routeTable({
+  'GET /usage/{meterId}': async (event) => {
+    const { meterId } = parsePath(event, meterIdPath);
+    const q = parseQuery(event, query);
+    const nowS = Math.floor(Date.now() / 1000);
+    const end = q.endTimeInSeconds ?? nowS + 1; // the window is [start, end): include the current second
+    const start = q.startTimeInSeconds ?? end - 86400;
+    if (start >= end) throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
+    const store = meteringStore();
+    const meter = (await store.getMeter(meterId)) ?? (q.meterApiName ? await store.getMeterByName(q.meterApiName) : undefined);
+    if (!meter) throw notFound(`Meter not found for id ${meterId}`);
+    const name = q.meterApiName ?? meter.meterApiName;
+    const [events, rules] = await Promise.all([store.usageBetween(name, start, end), store.cancellations(name)]);
+    const data = aggregateUsage(events, rules, {
+      meterApiName: name,
+      meterType: meter.meterType,
+      startTimeInSeconds: start,
+      endTimeInSeconds: end,
+      period: q.period,
+      tenantId: q.tenantId,
+    });
+    return { statusCode: 200, body: { data: { meterId: meter.meterId, ...data } } };
+  },
 });

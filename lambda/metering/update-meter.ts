@@ -5,29 +5,31 @@
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { badRequest, conflict, httpHandler, notFound, parseBody, parsePath } from '../shared/http';
+import { badRequest, conflict, routeTable, notFound, parseBody, parsePath } from '../shared/http';
 import { label, meterApiName, meterExtras, meterIdPath, meterType, meteringStore } from './domain/context';
 import { MeterNameTaken, type Meter } from './domain/metering-store';
 
 const body = z.strictObject({ label: z.optional(label), meterApiName: z.optional(meterApiName), meterType: z.optional(meterType), ...meterExtras });
 
-export const handler = httpHandler(async (event) => {
-  const { meterId } = parsePath(event, meterIdPath);
-  const b = parseBody(event, body);
-  const changes = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
-  if (!Object.keys(changes).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
-  const store = meteringStore();
-  const before = await store.getMeter(meterId);
-  if (!before) throw notFound(`Meter not found for id ${meterId}`);
-  const after: Meter = { ...before, ...changes, meterId, updatedAt: new Date().toISOString() } as Meter;
-  if (after.updatedAt === before.updatedAt) after.updatedAt = new Date(Date.parse(before.updatedAt) + 1).toISOString();
-  try {
-    await store.replaceMeter(before, after);
-  } catch (e) {
-    if (e instanceof MeterNameTaken) {
-      throw conflict(`meterApiName '${after.meterApiName}' is taken or the meter changed concurrently; retry`, { field: 'meterApiName' });
+export const handler = routeTable({
+  'PUT /meters/{meterId}': async (event) => {
+    const { meterId } = parsePath(event, meterIdPath);
+    const b = parseBody(event, body);
+    const changes = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+    if (!Object.keys(changes).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
+    const store = meteringStore();
+    const before = await store.getMeter(meterId);
+    if (!before) throw notFound(`Meter not found for id ${meterId}`);
+    const after: Meter = { ...before, ...changes, meterId, updatedAt: new Date().toISOString() } as Meter;
+    if (after.updatedAt === before.updatedAt) after.updatedAt = new Date(Date.parse(before.updatedAt) + 1).toISOString();
+    try {
+      await store.replaceMeter(before, after);
+    } catch (e) {
+      if (e instanceof MeterNameTaken) {
+        throw conflict(`meterApiName '${after.meterApiName}' is taken or the meter changed concurrently; retry`, { field: 'meterApiName' });
+      }
+      throw e;
     }
-    throw e;
-  }
-  return { statusCode: 200, body: { data: after } };
+    return { statusCode: 200, body: { data: after } };
+  },
 });

@@ -1,32 +1,46 @@
 /**
- * HTTP API (payload v2) adapter shared by every API handler: parses and validates input with zod, maps
- * domain errors to 4xx responses that name the offending field, and keeps 5xx for our own faults only.
- * Handlers stay thin: `export const handler = httpHandler(async (req) => ({ statusCode: 200, body }))`.
+ * The HTTP edge every API handler shares (API Gateway HTTP API payload v2, and the private REST API's v1
+ * events): one route-table handler shape, input parsing with zod under the one JSON body policy, and the
+ * ONE mapping of domain errors (./domain-errors.ts, LifecycleError) to status codes and bodies. Domain code
+ * never speaks HTTP; a handler is a route table of thin adapters:
+ *
+ *   export const handler = routeTable({
+ *     'GET /tenants/{tenantId}': async (event) => ({ statusCode: 200, body: { data: await svc.get(id(event)) } }),
+ *   });
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { $ZodError, $ZodType } from 'zod/v4/core';
+import { LifecycleError } from '../../src/contracts/lifecycle';
+import {
+  ConflictError,
+  DependencyError,
+  DomainError,
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  TooLargeError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from './domain-errors';
+import { parseJsonText } from './json-limits';
 import { logger } from './logger';
+
+export { BODY_LIMITS, checkJsonValue, parseJsonText } from './json-limits';
 
 // zod/mini ships without messages (every issue would read "Invalid input"); English ones name the rule.
 z.config(z.locales.en());
 
-/** An error a client caused; its status and message are returned as they are. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-export const badRequest = (message: string, details?: Record<string, unknown>) => new HttpError(400, message, details);
-export const unauthorized = (message = 'Unauthorized') => new HttpError(401, message);
-export const forbidden = (message = 'Forbidden') => new HttpError(403, message);
-export const notFound = (message: string) => new HttpError(404, message);
-export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError(409, message, details);
+/**
+ * Shorthands for handlers (the edge) refusing a request; they build the domain errors above, so the one
+ * mapping applies. Domain modules throw the error classes themselves and never import this file.
+ */
+export const badRequest = (message: string, details?: Record<string, unknown>) => new ValidationError(message, details);
+export const unauthorized = (message = 'Unauthorized') => new UnauthorizedError(message);
+export const forbidden = (message = 'Forbidden') => new ForbiddenError(message);
+export const notFound = (message: string) => new NotFoundError(message);
+export const conflict = (message: string, details?: Record<string, unknown>) => new ConflictError(message, details);
 
 /** Event shape with the JWT authorizer context API Gateway adds (absent on public routes). */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -49,114 +63,14 @@ export function caller(event: HttpEvent): string | undefined {
 }
 
 /** Turns zod issues into "field 'a.b': message" lines so a client knows exactly what to fix. */
-export function describeIssues(where: string, error: $ZodError): HttpError {
+export function describeIssues(where: string, error: $ZodError): ValidationError {
   const errors = error.issues.map((i) => ({
     field: i.path.length ? i.path.map((p) => String(p)).join('.') : where,
     message: i.message,
   }));
   const first = errors[0];
   const message = `Invalid ${where}: ${errors.map((e) => `field '${e.field}': ${e.message}`).join('; ')}`;
-  return badRequest(first ? message : `Invalid ${where}`, { errors });
-}
-
-/**
- * The one policy for every JSON body (all of them may end up stored in DynamoDB or in an event): size,
- * nesting, numbers DynamoDB can store exactly, attribute names, and no prototype keys. Each breach is a
- * 400 (413 for size) that names the field and the limit — never a 500 from the marshaller or the stack.
- */
-export const BODY_LIMITS = {
-  /** Bytes of a request body (EventBridge entries are 256 KB; items are 400 KB with their bookkeeping). */
-  maxBytes: 256 * 1024,
-  /** Nesting levels of objects and arrays (DynamoDB allows 32 for maps and lists). */
-  maxDepth: 32,
-  /** DynamoDB numbers: 0 or a magnitude in [1e-130, 1e126); JavaScript integers are exact up to 2^53 - 1. */
-  minMagnitude: 1e-130,
-  maxMagnitude: 1e126,
-} as const;
-
-/** Keys that would reach an object's prototype when copied by assignment (`o[k] = v`). */
-const PROTOTYPE_KEYS = new Set(['__proto__']);
-
-const fieldName = (path: string, where: string) => (path ? path : where);
-
-/**
- * Scans the raw JSON text before parsing, in one linear pass: nesting depth (so 5,000-deep arrays never
- * reach a recursive walk) and number literals that JSON.parse would silently change (1e-400 → 0).
- */
-function scanJsonText(text: string, where: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > BODY_LIMITS.maxDepth) throw badRequest(`Invalid ${where}: nested deeper than ${BODY_LIMITS.maxDepth} levels`, { limit: 'maxDepth' });
-    } else if (c === 125 || c === 93) depth--;
-    else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let j = i + 1;
-      while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
-      const literal = text.slice(i, j);
-      const value = Number(literal);
-      if (value === 0 && /[1-9]/.test(literal.replace(/[eE].*$/, ''))) {
-        throw badRequest(`Invalid ${where}: number ${literal.slice(0, 40)} is too small to store (magnitude below ${BODY_LIMITS.minMagnitude}); send it as a string`, {
-          limit: 'numberRange',
-        });
-      }
-      i = j - 1;
-    }
-  }
-}
-
-/** Checks a parsed JSON value against BODY_LIMITS (depth is already bounded by the scan). */
-export function checkJsonValue(v: unknown, path: string, where = 'request body'): void {
-  const at = () => `Invalid ${where}: field '${fieldName(path, 'body')}'`;
-  if (typeof v === 'number') {
-    const mag = Math.abs(v);
-    if (!Number.isFinite(v)) throw badRequest(`${at()}: number is out of range (magnitude ≥ ${BODY_LIMITS.maxMagnitude}); send it as a string`, { field: path, limit: 'numberRange' });
-    if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
-      throw badRequest(`${at()}: integer beyond ±(2^53 - 1) cannot be kept exactly; send it as a string`, { field: path, limit: 'safeInteger' });
-    }
-    if (mag !== 0 && (mag < BODY_LIMITS.minMagnitude || mag >= BODY_LIMITS.maxMagnitude)) {
-      throw badRequest(`${at()}: number magnitude must be 0 or within [${BODY_LIMITS.minMagnitude}, ${BODY_LIMITS.maxMagnitude}); send it as a string`, {
-        field: path,
-        limit: 'numberRange',
-      });
-    }
-  } else if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) checkJsonValue(x, path ? `${path}.${i}` : String(i), where);
-  } else if (v && typeof v === 'object') {
-    for (const k of Object.keys(v)) {
-      const sub = path ? `${path}.${k}` : k;
-      if (k === '') throw badRequest(`${at()}: empty attribute names are not allowed`, { field: path, limit: 'emptyKey' });
-      if (PROTOTYPE_KEYS.has(k)) throw badRequest(`Invalid ${where}: field '${sub}': the key '__proto__' is not allowed`, { field: sub, limit: 'prototypeKey' });
-      checkJsonValue((v as Record<string, unknown>)[k], sub, where);
-    }
-  }
-}
-
-/**
- * Parses JSON text under BODY_LIMITS: 413 over the size, 400 for bad JSON, depth, numbers, empty or
- * prototype keys. The result has only own, plain data properties.
- */
-export function parseJsonText(text: string, where = 'request body'): unknown {
-  const bytes = Buffer.byteLength(text);
-  if (bytes > BODY_LIMITS.maxBytes) {
-    throw new HttpError(413, `Request body too large: ${bytes} bytes, the limit is ${BODY_LIMITS.maxBytes} bytes`, { limit: 'maxBytes', maxBytes: BODY_LIMITS.maxBytes });
-  }
-  scanJsonText(text, where);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw badRequest(`Invalid ${where}: not valid JSON`);
-  }
-  checkJsonValue(raw, '', where);
-  return raw;
+  return new ValidationError(first ? message : `Invalid ${where}`, { errors });
 }
 
 /** Parses the JSON body (base64 too) under BODY_LIMITS, then against `schema`; an absent body is `{}`. */
@@ -204,25 +118,88 @@ function toResult(res: HttpResponse): APIGatewayProxyResultV2 {
 }
 
 /**
- * Wraps a route function: HttpError → its status; anything else → logged 500 without internals.
- * `errorHeaders` go on error answers too (e.g. a public route's CORS header, so a browser can read a 404).
+ * The one table of domain error → HTTP status. Order matters only for subclasses (none share a status
+ * differently today); anything not listed is our own fault: a logged 500 without internals.
  */
-export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResponse>, errorHeaders?: Record<string, string>) {
+const STATUS: [new (...args: never[]) => Error, number][] = [
+  [ValidationError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [LifecycleError, 409],
+  [TooLargeError, 413],
+  [IdempotencyKeyReusedError, 422],
+  [DependencyError, 502],
+  [UnavailableError, 503],
+];
+
+/** The status a client error answers with, or undefined when `err` is not one (a 500). */
+export function httpStatusOf(err: unknown): number | undefined {
+  for (const [type, status] of STATUS) if (err instanceof type) return status;
+  return undefined;
+}
+
+/**
+ * The response to a client error: its status and `{ message, ...details }` (a refused lifecycle transition
+ * also says the state and what it allows); undefined when `err` is not a client error.
+ */
+export function errorResponse(err: unknown, headers?: Record<string, string>): HttpResponse | undefined {
+  const statusCode = httpStatusOf(err);
+  if (statusCode === undefined) return undefined;
+  const e = err as Error;
+  const details =
+    err instanceof LifecycleError ? { lifecycleState: err.from, allowed: err.allowed } : err instanceof DomainError ? (err.details ?? {}) : {};
+  return { statusCode, body: { message: e.message, ...details }, headers };
+}
+
+export type RouteFunction = (event: HttpEvent) => Promise<HttpResponse>;
+
+export interface RouteTableOptions {
+  /** Headers on error answers too (e.g. a public route's CORS header, so a browser can read a 404). @default none */
+  readonly errorHeaders?: Record<string, string>;
+}
+
+/**
+ * Wraps one function as a Lambda handler: its answer, or the error mapped once (errorResponse); anything
+ * else → logged 500 without internals. Prefer routeTable, which names the routes a handler serves.
+ */
+export function httpHandler(fn: RouteFunction, errorHeaders?: Record<string, string>) {
   return async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
       return toResult(await fn(event));
     } catch (err) {
-      if (err instanceof HttpError) {
-        return toResult({
-          statusCode: err.statusCode,
-          body: { message: err.message, ...(err.details ?? {}) },
-          headers: errorHeaders,
-        });
-      }
+      const mapped = errorResponse(err, errorHeaders);
+      if (mapped) return toResult(mapped);
       logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey });
       return toResult({ statusCode: 500, body: { message: 'Internal Server Error' }, headers: errorHeaders });
     }
   };
+}
+
+/**
+ * The handler shape of every HTTP service: `{ 'METHOD /path/{param}': fn }`, dispatched on the route the
+ * request came by (routeOf: HTTP API routeKey, or the REST API's method + resource), so one bundle serves
+ * the routes its construct wires to it. A route the table does not know is a 404 naming it.
+ */
+export function routeTable(routes: Record<string, RouteFunction>, options: RouteTableOptions = {}) {
+  const table = new Map(Object.entries(routes));
+  return httpHandler(async (event) => {
+    const route = routeOf(event);
+    const fn = table.get(route);
+    if (!fn) throw new NotFoundError(`No route ${route}`);
+    return fn(event);
+  }, options.errorHeaders);
+}
+
+/**
+ * `METHOD /path/{param}` of the request: HTTP API v2 gives routeKey; a REST API (the private option)
+ * gives httpMethod + resource. One handler serves both.
+ */
+export function routeOf(event: HttpEvent): string {
+  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
+  const v1 = event as unknown as { httpMethod?: string; resource?: string };
+  return `${v1.httpMethod ?? event.requestContext?.http?.method} ${v1.resource ?? event.rawPath}`;
 }
 
 /**
@@ -255,37 +232,3 @@ export const paginationQuery = z.object({
   next_token: nextTokenQuery,
 });
 
-/** Opaque continuation tokens: base64url of DynamoDB's LastEvaluatedKey; bad tokens are a 400. */
-export function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-export function decodeToken(token: string | undefined, shape?: KeyShape): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  const refused = () => badRequest("Invalid query string: field 'next_token': not a token this API issued");
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw refused();
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw refused();
-  if (shape && !hasShape(v as Record<string, unknown>, shape)) throw refused();
-  return v as Record<string, unknown>;
-}
-
-/**
- * The exact key a list issues as its token: attribute → a literal value, or `'string'` (non-empty, ≤ 1 KB).
- * A forged token of any other shape is refused before it reaches DynamoDB (where odd types are a 500).
- */
-export type KeyShape = Record<string, 'string' | { equals: string }>;
-function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
-  const keys = Object.keys(v);
-  if (keys.length !== Object.keys(shape).length) return false;
-  return keys.every((k) => {
-    const rule = Object.hasOwn(shape, k) ? shape[k] : undefined;
-    const x = v[k];
-    if (rule === undefined) return false;
-    if (rule === 'string') return typeof x === 'string' && x.length > 0 && x.length <= 1024;
-    return x === rule.equals;
-  });
-}

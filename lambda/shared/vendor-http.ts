@@ -4,7 +4,7 @@
  * carrying the vendor's status, so handlers decide per status (404 → not found, 4xx → the request, 429 /
  * 5xx / network → retry or 502). Base URLs come from the environment, so tests point them at loopback.
  */
-import { badRequest, HttpError } from './http';
+import { ConflictError, DependencyError, NotFoundError, UnavailableError, ValidationError } from './domain-errors';
 
 export class VendorHttpError extends Error {
   constructor(
@@ -93,11 +93,11 @@ export class VendorHttp {
 export function httpErrorOf(e: unknown): unknown {
   if (!(e instanceof VendorHttpError)) return e;
   const reason = e.vendorMessage ? `: ${e.vendorMessage}` : '';
-  if (e.status === 400 || e.status === 422) return badRequest(`${e.vendor} refused the request${reason}`);
-  if (e.status === 409) return new HttpError(409, `${e.vendor} refused the request (conflict)${reason}`);
-  if (e.status === 404) return new HttpError(404, `${e.vendor}: not found`);
-  if (e.status === 429) return new HttpError(503, `${e.vendor} is throttling requests; retry later`);
-  return new HttpError(502, `${e.vendor} error`);
+  if (e.status === 400 || e.status === 422) return new ValidationError(`${e.vendor} refused the request${reason}`);
+  if (e.status === 409) return new ConflictError(`${e.vendor} refused the request (conflict)${reason}`);
+  if (e.status === 404) return new NotFoundError(`${e.vendor}: not found`);
+  if (e.status === 429) return new UnavailableError(`${e.vendor} is throttling requests; retry later`);
+  return new DependencyError(`${e.vendor} error`);
 }
 
 /** Continuation tokens over a vendor's full list (vendors that do not paginate): base64url of the offset. */
@@ -112,5 +112,5 @@ export function decodeOffset(token: string | undefined): number {
   } catch {
     /* fall through */
   }
-  throw badRequest("Invalid query string: field 'next_token': not a token this API issued");
+  throw new ValidationError("Invalid query string: field 'next_token': not a token this API issued");
 }

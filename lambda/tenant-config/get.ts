@@ -5,7 +5,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { dynamo, env } from '../shared/aws-clients';
-import { header, httpHandler, parsePath, parseQuery } from '../shared/http';
+import { header, type HttpEvent, parsePath, parseQuery, routeTable } from '../shared/http';
 import { lookupTenantConfig, selectTenant, type TenantConfigReader } from './domain/tenant-config';
 
 const name = z.optional(z.string().check(z.minLength(1), z.maxLength(256)));
@@ -45,7 +45,7 @@ const reader: TenantConfigReader = {
   },
 };
 
-export const handler = httpHandler(async (event) => {
+async function getConfig(event: HttpEvent) {
   const q = parseQuery(event, query);
   const p = parsePath(event, path);
   const selector = selectTenant({
@@ -55,4 +55,6 @@ export const handler = httpHandler(async (event) => {
     origin: header(event, 'origin'),
   });
   return { statusCode: 200, body: await lookupTenantConfig(selector, reader), headers: CORS };
-}, CORS);
+}
+
+export const handler = routeTable({ 'GET /tenant-config': getConfig, 'GET /tenant-config/{tenantName}': getConfig }, { errorHeaders: CORS });

@@ -6,10 +6,11 @@
  * `POST /tenants {tenantName, email, tier, tenantStatus}` with a user token provisions the tenant.
  */
 import * as z from 'zod/mini';
-import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
+import { badRequest, type HttpEvent, type HttpResponse, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
 import { offboardIdempotently } from './domain/offboard';
-import { actor, idempotencyKey, routeOf, tenantService } from './domain/runtime';
+import { tenantService } from './domain/runtime';
+import { actor, idempotencyKey } from './request';
 
 const idPath = z.object({ tenantId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const anyObject = z.unknown();
@@ -25,49 +26,32 @@ function emittedOr503(res: { tenant: Record<string, unknown>; emitted: boolean }
   };
 }
 
-export const handler = httpHandler(async (event) => {
-  const svc = tenantService();
-  const route = routeOf(event);
-  const who = actor(event);
-  switch (route) {
-    case 'POST /tenants': {
-      const tenantData = clientData(parseBody(event, anyObject), '', { dropIds: true });
-      checkConventionalFields(tenantData, '', { requireTier: true });
-      const res = await svc.onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${who}`, idempotencyKey: idempotencyKey(event) });
-      return emittedOr503(res, res.replayed ? 200 : 201);
-    }
-    case 'GET /tenants': {
-      const q = parseQuery(event, paginationQuery);
-      return { statusCode: 200, body: await svc.listTenants(q.limit, q.next_token) };
-    }
-    case 'GET /tenants/{tenantId}': {
-      const { tenantId } = parsePath(event, idPath);
-      return { statusCode: 200, body: { data: await svc.getTenant(tenantId) } };
-    }
-    case 'PUT /tenants/{tenantId}': {
-      const { tenantId } = parsePath(event, idPath);
-      const patch = clientData(parseBody(event, anyObject), '', { dropIds: true });
-      checkConventionalFields(patch, '');
-      if (!Object.keys(patch).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
-      return { statusCode: 200, body: { data: await svc.updateTenant(tenantId, patch, `PUT /tenants/{tenantId} by ${who}`) } };
-    }
-    case 'DELETE /tenants/{tenantId}': {
-      const { tenantId } = parsePath(event, idPath);
-      return emittedOr503(await offboardIdempotently(svc, tenantId, `DELETE /tenants/{tenantId} by ${who}`), 200);
-    }
-    case 'PUT /tenants/{tenantId}/activate': {
-      const { tenantId } = parsePath(event, idPath);
-      return emittedOr503(await svc.requestTransition(tenantId, 'activate', `activate by ${who}`), 200);
-    }
-    case 'PUT /tenants/{tenantId}/deactivate': {
-      const { tenantId } = parsePath(event, idPath);
-      return emittedOr503(await svc.requestTransition(tenantId, 'deactivate', `deactivate by ${who}`), 200);
-    }
-    case 'POST /tenants/{tenantId}/retry': {
-      const { tenantId } = parsePath(event, idPath);
-      return emittedOr503(await svc.retry(tenantId, `retry by ${who}`), 202);
-    }
-    default:
-      throw notFound(`No route ${route}`);
-  }
+const tenantIdOf = (event: HttpEvent) => parsePath(event, idPath).tenantId;
+
+export const handler = routeTable({
+  'POST /tenants': async (event) => {
+    const tenantData = clientData(parseBody(event, anyObject), '', { dropIds: true });
+    checkConventionalFields(tenantData, '', { requireTier: true });
+    const res = await tenantService().onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${actor(event)}`, idempotencyKey: idempotencyKey(event) });
+    return emittedOr503(res, res.replayed ? 200 : 201);
+  },
+  'GET /tenants': async (event) => {
+    const q = parseQuery(event, paginationQuery);
+    return { statusCode: 200, body: await tenantService().listTenants(q.limit, q.next_token) };
+  },
+  'GET /tenants/{tenantId}': async (event) => ({ statusCode: 200, body: { data: await tenantService().getTenant(tenantIdOf(event)) } }),
+  'PUT /tenants/{tenantId}': async (event) => {
+    const tenantId = tenantIdOf(event);
+    const patch = clientData(parseBody(event, anyObject), '', { dropIds: true });
+    checkConventionalFields(patch, '');
+    if (!Object.keys(patch).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
+    return { statusCode: 200, body: { data: await tenantService().updateTenant(tenantId, patch, `PUT /tenants/{tenantId} by ${actor(event)}`) } };
+  },
+  'DELETE /tenants/{tenantId}': async (event) =>
+    emittedOr503(await offboardIdempotently(tenantService(), tenantIdOf(event), `DELETE /tenants/{tenantId} by ${actor(event)}`), 200),
+  'PUT /tenants/{tenantId}/activate': async (event) =>
+    emittedOr503(await tenantService().requestTransition(tenantIdOf(event), 'activate', `activate by ${actor(event)}`), 200),
+  'PUT /tenants/{tenantId}/deactivate': async (event) =>
+    emittedOr503(await tenantService().requestTransition(tenantIdOf(event), 'deactivate', `deactivate by ${actor(event)}`), 200),
+  'POST /tenants/{tenantId}/retry': async (event) => emittedOr503(await tenantService().retry(tenantIdOf(event), `retry by ${actor(event)}`), 202),
 });

@@ -5,14 +5,14 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { dynamo, env } from '../shared/aws-clients';
 import { putEvents, sbtEvent } from '../shared/events';
-import { httpHandler, notFound, parseBody, parsePath, parseQuery } from '../shared/http';
-import { routeOf } from '../tenant-management/domain/runtime';
+import { type HttpEvent, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { descope } from '../descope/domain/descope-api';
 import { DescopeUserStore } from '../descope/domain/descope-user-store';
 import { CognitoUserStore } from './domain/cognito-user-store';
 import { DynamoUserStore } from './domain/dynamo-user-store';
-import { createUserBody, updateUserBody, userListQuery, userPath, UserService } from './domain/user-service';
+import { UserService } from './domain/user-service';
 import type { UserStore } from './domain/user-store';
+import { createUserBody, updateUserBody, userListQuery, userPath } from './request-schemas';
 
 let service: UserService | undefined;
 
@@ -33,36 +33,21 @@ export function resetUserServiceForTesting(): void {
   service = undefined;
 }
 
-export const handler = httpHandler(async (event) => {
-  const svc = userService();
-  const route = routeOf(event);
-  switch (route) {
-    case 'POST /users':
-      return { statusCode: 201, body: { data: await svc.create(parseBody(event, createUserBody)) } };
-    case 'GET /users': {
-      const q = parseQuery(event, userListQuery);
-      return { statusCode: 200, body: await svc.list(q.limit, q.next_token) };
-    }
-    case 'GET /users/{userId}':
-      return { statusCode: 200, body: { data: await svc.get(parsePath(event, userPath).userId) } };
-    case 'PUT /users/{userId}': {
-      const { userId } = parsePath(event, userPath);
-      const data = await svc.update(userId, parseBody(event, updateUserBody));
-      return { statusCode: 200, body: { message: 'User updated', data } };
-    }
-    case 'DELETE /users/{userId}': {
-      const data = await svc.delete(parsePath(event, userPath).userId);
-      return { statusCode: 200, body: { message: 'User deleted', data } };
-    }
-    case 'PUT /users/{userId}/enable': {
-      const data = await svc.setEnabled(parsePath(event, userPath).userId, true);
-      return { statusCode: 200, body: { message: 'User enabled', data } };
-    }
-    case 'PUT /users/{userId}/disable': {
-      const data = await svc.setEnabled(parsePath(event, userPath).userId, false);
-      return { statusCode: 200, body: { message: 'User disabled', data } };
-    }
-    default:
-      throw notFound(`No route ${route}`);
-  }
+const userIdOf = (event: HttpEvent) => parsePath(event, userPath).userId;
+
+export const handler = routeTable({
+  'POST /users': async (event) => ({ statusCode: 201, body: { data: await userService().create(parseBody(event, createUserBody)) } }),
+  'GET /users': async (event) => {
+    const q = parseQuery(event, userListQuery);
+    return { statusCode: 200, body: await userService().list(q.limit, q.next_token) };
+  },
+  'GET /users/{userId}': async (event) => ({ statusCode: 200, body: { data: await userService().get(userIdOf(event)) } }),
+  'PUT /users/{userId}': async (event) => {
+    const userId = userIdOf(event);
+    const data = await userService().update(userId, parseBody(event, updateUserBody));
+    return { statusCode: 200, body: { message: 'User updated', data } };
+  },
+  'DELETE /users/{userId}': async (event) => ({ statusCode: 200, body: { message: 'User deleted', data: await userService().delete(userIdOf(event)) } }),
+  'PUT /users/{userId}/enable': async (event) => ({ statusCode: 200, body: { message: 'User enabled', data: await userService().setEnabled(userIdOf(event), true) } }),
+  'PUT /users/{userId}/disable': async (event) => ({ statusCode: 200, body: { message: 'User disabled', data: await userService().setEnabled(userIdOf(event), false) } }),
 });

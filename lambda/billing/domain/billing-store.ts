@@ -6,16 +6,15 @@
  *  - webhooks:  PK webhookId, TTL expiresAt — the replay record, written in the same transaction as the
  *               customer change it causes (so the change and "seen" commit together or not at all).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, isConditionFailure, putOnce, queryAll, setClause } from '../../shared/dynamodb';
 import type { BillingCustomer, BillingUser } from './billing-model';
 
 export interface BillingTables {
@@ -23,20 +22,6 @@ export interface BillingTables {
   users: string;
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string }).name === 'ConditionalCheckFailedException';
-
-/** `SET #k0 = :v0, …` for the defined fields of `changes` (plus updatedAt). */
-function setExpression(changes: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const entries = Object.entries({ ...changes, ...extra }).filter(([, v]) => v !== undefined);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = entries.map(([k, v], i) => {
-    names[`#k${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#k${i} = :v${i}`;
-  });
-  return { expression: `SET ${parts.join(', ')}`, names, values };
-}
 
 export class BillingStore {
   constructor(
@@ -45,16 +30,8 @@ export class BillingStore {
   ) {}
 
   /** Creates the customer once; a retried onboarding event finds it and returns false. */
-  async createCustomer(c: BillingCustomer): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tables.customers, Item: c, ConditionExpression: 'attribute_not_exists(tenantId)' }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  createCustomer(c: BillingCustomer): Promise<boolean> {
+    return putOnce(this.db, this.tables.customers, { ...c }, 'tenantId');
   }
 
   async getCustomer(tenantId: string): Promise<BillingCustomer | undefined> {
@@ -64,20 +41,25 @@ export class BillingStore {
 
   /** Sets fields of an existing customer; undefined when there is none. */
   async updateCustomer(tenantId: string, changes: Partial<BillingCustomer>, now: Date): Promise<BillingCustomer | undefined> {
-    const set = setExpression(changes, { updatedAt: now.toISOString() });
+    return (await this.updateExisting(this.tables.customers, { tenantId }, 'tenantId', changes, now)) as BillingCustomer | undefined;
+  }
+
+  /** Sets `changes` (+ updatedAt) on the item at `key` if it exists (`mustExist` is one of its key attributes); its new image. */
+  private async updateExisting(table: string, key: Record<string, string>, mustExist: string, changes: Record<string, unknown>, now: Date) {
+    const set = setClause({ ...changes, updatedAt: now.toISOString() });
     try {
       const res = await this.db.send(
         new UpdateCommand({
-          TableName: this.tables.customers,
-          Key: { tenantId },
+          TableName: table,
+          Key: key,
           UpdateExpression: set.expression,
-          ConditionExpression: 'attribute_exists(tenantId)',
+          ConditionExpression: `attribute_exists(${mustExist})`,
           ExpressionAttributeNames: set.names,
           ExpressionAttributeValues: set.values,
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return res.Attributes as BillingCustomer;
+      return res.Attributes;
     } catch (e) {
       if (isConditionFailure(e)) return undefined;
       throw e;
@@ -95,34 +77,16 @@ export class BillingStore {
   }
 
   async listUsers(tenantId: string): Promise<BillingUser[]> {
-    const out: BillingUser[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.users,
-          KeyConditionExpression: 'tenantId = :t',
-          ExpressionAttributeValues: { ':t': tenantId },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((res.Items ?? []) as BillingUser[]));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<BillingUser>(this.db, {
+      TableName: this.tables.users,
+      KeyConditionExpression: 'tenantId = :t',
+      ExpressionAttributeValues: { ':t': tenantId },
+    });
   }
 
   /** Creates the user once (retries are no-ops). */
-  async createUser(u: BillingUser): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tables.users, Item: u, ConditionExpression: 'attribute_not_exists(userId)' }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  createUser(u: BillingUser): Promise<boolean> {
+    return putOnce(this.db, this.tables.users, { ...u }, 'userId');
   }
 
   async getUser(tenantId: string, userId: string): Promise<BillingUser | undefined> {
@@ -131,24 +95,7 @@ export class BillingStore {
   }
 
   async updateUser(tenantId: string, userId: string, changes: Partial<BillingUser>, now: Date): Promise<BillingUser | undefined> {
-    const set = setExpression(changes, { updatedAt: now.toISOString() });
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.users,
-          Key: { tenantId, userId },
-          UpdateExpression: set.expression,
-          ConditionExpression: 'attribute_exists(userId)',
-          ExpressionAttributeNames: set.names,
-          ExpressionAttributeValues: set.values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return res.Attributes as BillingUser;
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
+    return (await this.updateExisting(this.tables.users, { tenantId, userId }, 'userId', changes, now)) as BillingUser | undefined;
   }
 
   async deleteUser(tenantId: string, userId: string): Promise<void> {
@@ -220,7 +167,7 @@ export class WebhookLedger {
         throw e;
       }
     }
-    const set = setExpression(input.changes, { updatedAt: input.now.toISOString(), lastWebhookAt: input.webhookTimestamp });
+    const set = setClause({ ...input.changes, updatedAt: input.now.toISOString(), lastWebhookAt: input.webhookTimestamp });
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -241,10 +188,9 @@ export class WebhookLedger {
       );
       return { kind: 'applied', record };
     } catch (e) {
-      if (!(e instanceof TransactionCanceledException) && (e as { name?: string }).name !== 'TransactionCanceledException') throw e;
-      const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return this.resume(input.webhookId, nowMs);
-      if (reasons[1]?.Code !== 'ConditionalCheckFailed') throw e;
+      const codes = cancellationCodes(e);
+      if (codes[0] === 'ConditionalCheckFailed') return this.resume(input.webhookId, nowMs);
+      if (codes[1] !== 'ConditionalCheckFailed') throw e;
       // The customer is missing or already has a newer webhook applied: remember the id, change nothing.
       const exists = await this.db.send(
         new GetCommand({ TableName: this.customers, Key: { tenantId: input.tenantId }, ConsistentRead: true }),
@@ -280,26 +226,16 @@ export class WebhookLedger {
   }
 
   /** Follow-up steps done: later redeliveries are plain duplicates. */
-  async complete(webhookId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhookId },
-        UpdateExpression: 'SET pending = :false REMOVE leaseUntil',
-        ExpressionAttributeValues: { ':false': false },
-      }),
-    );
+  complete(webhookId: string): Promise<void> {
+    return this.update(webhookId, 'SET pending = :false REMOVE leaseUntil', { ':false': false });
   }
 
   /** Follow-up failed: release the lease so the vendor's retry can finish the work at once. */
-  async release(webhookId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhookId },
-        UpdateExpression: 'SET leaseUntil = :zero',
-        ExpressionAttributeValues: { ':zero': 0 },
-      }),
-    );
+  release(webhookId: string): Promise<void> {
+    return this.update(webhookId, 'SET leaseUntil = :zero', { ':zero': 0 });
+  }
+
+  private async update(webhookId: string, expression: string, values: Record<string, unknown>): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: { webhookId }, UpdateExpression: expression, ExpressionAttributeValues: values }));
   }
 }

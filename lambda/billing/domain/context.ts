@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
 import { dynamo, env } from '../../shared/aws-clients';
 import { logger } from '../../shared/logger';
+import { userEventDetail, userIdOf } from './billing-model';
 import { BillingStore } from './billing-store';
 
 export const PROVIDER_NAME = 'dynamodb';
@@ -27,4 +28,19 @@ export function parseDetail<S extends $ZodType>(event: SbtEvent, schema: S): z.i
     issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`),
   });
   return undefined;
+}
+
+/**
+ * A tenantUserCreated / tenantUserDeleted detail with the user's id (userId or userName); undefined (logged)
+ * when the detail is malformed or names no user.
+ */
+export function parseUserEvent(event: SbtEvent, eventName: string) {
+  const d = parseDetail(event, userEventDetail);
+  if (!d) return undefined;
+  const userId = userIdOf(d);
+  if (!userId) {
+    logger.warn(`${eventName} without userId/userName`, { eventId: event.id });
+    return undefined;
+  }
+  return { ...d, userId };
 }

@@ -4,6 +4,7 @@
  * Both steps are idempotent (absolute values), so a resumed webhook may run them again safely.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildUpdate, isConditionFailure } from '../../shared/dynamodb';
 import type { OutgoingEvent } from '../../shared/events';
 
 /**
@@ -17,22 +18,7 @@ export function tenantBillingUpdate(tenantId: string, changes: Record<string, un
     paymentState: changes.paymentState,
     billingUpdatedAt: at,
   };
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    parts.push(`#${k} = :${k}`);
-  }
-  return {
-    Key: { tenantId },
-    UpdateExpression: `SET ${parts.join(', ')}`,
-    ConditionExpression: 'attribute_exists(tenantId)',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
+  return { Key: { tenantId }, ...buildUpdate(fields), ConditionExpression: 'attribute_exists(tenantId)' };
 }
 
 export async function mirrorOnTenant(
@@ -46,7 +32,7 @@ export async function mirrorOnTenant(
     await db.send(new UpdateCommand({ TableName: table, ...tenantBillingUpdate(tenantId, changes, at) }));
     return true;
   } catch (e) {
-    if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false; // billing-only tenant
+    if (isConditionFailure(e)) return false; // billing-only tenant
     throw e;
   }
 }

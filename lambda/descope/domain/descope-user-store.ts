@@ -5,7 +5,7 @@
  * Descope refusing a value is the caller's 400; our key refused, throttling and Descope's faults are
  * 502/503 (never a 500 with nothing said).
  */
-import { badRequest } from '../../shared/http';
+import { ValidationError } from '../../shared/domain-errors';
 import { httpErrorOf, VendorHttpError, type VendorHttp } from '../../shared/vendor-http';
 import {
   InvalidUserInputError,
@@ -42,7 +42,7 @@ function pageOf(token: string | undefined, limit: number): number {
   } catch {
     /* refused below */
   }
-  throw badRequest("Invalid query string: field 'next_token': not a token this API issued for this limit");
+  throw new ValidationError("Invalid query string: field 'next_token': not a token this API issued for this limit");
 }
 
 export class DescopeUserStore implements UserStore {

@@ -20,6 +20,7 @@
  */
 import type { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from '../../shared/dynamodb';
 import { randomUUID } from 'crypto';
 import { customerKey, licenseIdOf, licenseKey } from './identity';
 import {
@@ -204,23 +205,17 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
   const resolver = new IdentityResolver(d);
   const filter = pendingFilter(finalFor);
   if (finalFor && !filter) return;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await d.db.send(
-      new QueryCommand({
-        TableName: d.usageTable,
-        IndexName: USAGE_PENDING_INDEX,
-        KeyConditionExpression: '#p = :t',
-        ...(filter ? { FilterExpression: filter.expr } : {}),
-        ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':t': 'true', ...(filter?.values ?? {}) },
-        ExclusiveStartKey: start,
-        Limit: d.pageSize,
-      }),
-    );
-    start = page.LastEvaluatedKey;
+  for await (const page of queryPages(d.db, {
+    TableName: d.usageTable,
+    IndexName: USAGE_PENDING_INDEX,
+    KeyConditionExpression: '#p = :t',
+    ...(filter ? { FilterExpression: filter.expr } : {}),
+    ExpressionAttributeNames: { '#p': 'pending' },
+    ExpressionAttributeValues: { ':t': 'true', ...(filter?.values ?? {}) },
+    Limit: d.pageSize,
+  })) {
     const valid: Pending[] = [];
-    for (const it of page.Items ?? []) {
+    for (const it of page) {
       const why = invalidReason(it as Partial<RawUsage>);
       if (why) {
         if (await markRecord(d, it, { invalid: why })) {
@@ -250,7 +245,7 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
     for (const recs of byBucket.values()) {
       for (let i = 0; i < recs.length; i += 99) await foldIntoBucket(d, recs.slice(i, i + 99), report, now);
     }
-  } while (start);
+  }
 }
 
 async function markRecord(d: MeteringJobDeps, it: Record<string, unknown>, set: Record<string, unknown>): Promise<boolean> {
@@ -420,23 +415,17 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
   const t0 = now();
   const claimed: { bucketId: string; item: Record<string, unknown> }[] = [];
   let minCutoff: number | undefined;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await d.db.send(
-      new QueryCommand({
-        TableName: d.ledgerTable,
-        IndexName: LEDGER_OPEN_INDEX,
-        KeyConditionExpression: '#o = :t AND hourMs <= :closed',
-        // A final flush takes every started hour of its buyers (the running one too); the hourly run closed hours.
-        ...(filter ? { FilterExpression: filter.expr } : {}),
-        ExpressionAttributeNames: { '#o': 'open' },
-        ExpressionAttributeValues: { ':t': 'true', ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay, ...(filter?.values ?? {}) },
-        ExclusiveStartKey: start,
-        Limit: d.pageSize,
-      }),
-    );
-    start = page.LastEvaluatedKey;
-    for (const it of page.Items ?? []) {
+  for await (const page of queryPages(d.db, {
+    TableName: d.ledgerTable,
+    IndexName: LEDGER_OPEN_INDEX,
+    KeyConditionExpression: '#o = :t AND hourMs <= :closed',
+    // A final flush takes every started hour of its buyers (the running one too); the hourly run closed hours.
+    ...(filter ? { FilterExpression: filter.expr } : {}),
+    ExpressionAttributeNames: { '#o': 'open' },
+    ExpressionAttributeValues: { ':t': 'true', ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay, ...(filter?.values ?? {}) },
+    Limit: d.pageSize,
+  })) {
+    for (const it of page) {
       try {
         const r = await d.db.send(
           new UpdateCommand({
@@ -456,7 +445,7 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
         minCutoff = Math.min(minCutoff ?? Infinity, Number(it.cutoffMs));
       }
     }
-  } while (start);
+  }
   report.claimed = claimed.length;
 
   const expired = claimed.filter((c) => Number(c.item.cutoffMs) <= now());

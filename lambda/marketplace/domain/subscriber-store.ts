@@ -10,6 +10,7 @@
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, queryPages, type SetClause, setClause } from '../../shared/dynamodb';
 import { createHash } from 'crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
@@ -29,31 +30,6 @@ export interface AccessEffects {
   tenants: TenantGateway;
   /** Tells the seller about a new subscriber (SES); best effort is not enough — throw to retry. */
   notifySeller?(item: SubscriberItem): Promise<void>;
-}
-
-const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
-
-/** Builds `SET a = :a, …` from a record, skipping undefined values. `ifNotExists` keys keep the first value. */
-function setExpression(values: Record<string, unknown>, ifNotExists: Record<string, unknown> = {}) {
-  const names: Record<string, string> = {};
-  const vals: Record<string, unknown> = {};
-  const parts: string[] = [];
-  let i = 0;
-  for (const [k, v] of Object.entries(values)) {
-    if (v === undefined) continue;
-    names[`#a${i}`] = k;
-    vals[`:v${i}`] = v;
-    parts.push(`#a${i} = :v${i}`);
-    i++;
-  }
-  for (const [k, v] of Object.entries(ifNotExists)) {
-    if (v === undefined) continue;
-    names[`#a${i}`] = k;
-    vals[`:v${i}`] = v;
-    parts.push(`#a${i} = if_not_exists(#a${i}, :v${i})`);
-    i++;
-  }
-  return { expr: `SET ${parts.join(', ')}`, names, vals };
 }
 
 export class RegistrationConflict extends Error {}
@@ -87,21 +63,27 @@ export class SubscriberStore {
     firstValues: Record<string, unknown> = {},
   ): Promise<boolean> {
     const now = this.iso();
-    const s = setExpression({ ...set, [guardAttr]: order, updatedAt: now }, { kind, createdAt: now, ...firstValues });
+    const s = setClause({ ...set, [guardAttr]: order, updatedAt: now }, { ifNotExists: { kind, createdAt: now, ...firstValues } });
+    // false: a duplicate, or older than what we have
+    return this.setIf(subscriberId, s, 'attribute_not_exists(#g) OR #g < :g', { '#g': guardAttr }, { ':g': order });
+  }
+
+  /** Applies a SET clause when `condition` holds; false when it does not. */
+  private async setIf(subscriberId: string, s: SetClause, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { subscriberId },
-          UpdateExpression: s.expr,
-          ConditionExpression: 'attribute_not_exists(#g) OR #g < :g',
-          ExpressionAttributeNames: { ...s.names, '#g': guardAttr },
-          ExpressionAttributeValues: { ...s.vals, ':g': order },
+          UpdateExpression: s.expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...s.names, ...names },
+          ExpressionAttributeValues: { ...s.values, ...values },
         }),
       );
       return true;
     } catch (e) {
-      if (isConditionFailure(e)) return false; // duplicate or older than what we have
+      if (isConditionFailure(e)) return false;
       throw e;
     }
   }
@@ -187,25 +169,19 @@ export class SubscriberStore {
     });
     if (!n.accountId) return [];
     const touched: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.account,
-          KeyConditionExpression: 'customerAWSAccountId = :a',
-          FilterExpression: 'agreementId = :g AND kind = :k',
-          ExpressionAttributeValues: { ':a': n.accountId, ':g': n.agreementId, ':k': 'subscriber' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of r.Items ?? []) {
+    for await (const r of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: INDEX.account,
+      KeyConditionExpression: 'customerAWSAccountId = :a',
+      FilterExpression: 'agreementId = :g AND kind = :k',
+      ExpressionAttributeValues: { ':a': n.accountId, ':g': n.agreementId, ':k': 'subscriber' },
+    })) {
+      for (const it of r) {
         const id = it.subscriberId as string;
         await this.guarded(id, 'agreementOrder', n.order, facts);
         touched.push(id);
       }
-      start = r.LastEvaluatedKey;
-    } while (start);
+    }
     return touched;
   }
 
@@ -217,7 +193,7 @@ export class SubscriberStore {
     const subscriberId = subscriberIdOf(c, this.mode);
     const now = this.iso();
     const registrationHash = createHash('sha256').update(JSON.stringify(Object.entries(fields).sort())).digest('hex');
-    const s = setExpression(
+    const s = setClause(
       {
         productCode: c.productCode,
         registration: fields,
@@ -230,22 +206,10 @@ export class SubscriberStore {
         ...(offerType === 'free-trial' ? { freeTrial: true } : {}),
         updatedAt: now,
       },
-      { kind: 'subscriber', createdAt: now, registeredAt: now },
+      { ifNotExists: { kind: 'subscriber', createdAt: now, registeredAt: now } },
     );
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { subscriberId },
-          UpdateExpression: s.expr,
-          ConditionExpression: 'attribute_not_exists(#h) OR #h = :h',
-          ExpressionAttributeNames: { ...s.names, '#h': 'registrationHash' },
-          ExpressionAttributeValues: { ...s.vals, ':h': registrationHash },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
-      throw e;
+    if (!(await this.setIf(subscriberId, s, 'attribute_not_exists(#h) OR #h = :h', { '#h': 'registrationHash' }, { ':h': registrationHash }))) {
+      throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
     }
     // Both paths at once (migration): SNS facts that arrived before registration were parked on the legacy key.
     if (subscriberId.startsWith('license:') && c.customerIdentifier) await this.foldParked(subscriberId, customerKey(c.customerIdentifier));
@@ -400,18 +364,13 @@ export class SubscriberStore {
   async sweepPendingEmissions(effects: AccessEffects, onError: (id: string, e: unknown) => void): Promise<{ retried: number; stillPending: number }> {
     let retried = 0;
     let stillPending = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.emissionPending,
-          KeyConditionExpression: 'emissionPending = :t',
-          ExpressionAttributeValues: { ':t': 'true' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of r.Items ?? []) {
+    for await (const r of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: INDEX.emissionPending,
+      KeyConditionExpression: 'emissionPending = :t',
+      ExpressionAttributeValues: { ':t': 'true' },
+    })) {
+      for (const it of r) {
         const id = String(it.subscriberId);
         retried++;
         try {
@@ -422,8 +381,7 @@ export class SubscriberStore {
           onError(id, e);
         }
       }
-      start = r.LastEvaluatedKey;
-    } while (start);
+    }
     return { retried, stillPending };
   }
 

@@ -14,7 +14,7 @@
  * Env: TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME (control-plane outputs tenant_table_name /
  * tenant_registration_table_name), EVENT_BUS_NAME, CONTROL_PLANE_EVENT_SOURCE.
  */
-import { HttpError } from '../../shared/http';
+import { ConflictError, IdempotencyKeyReusedError } from '../../shared/domain-errors';
 import type { Data } from '../../tenant-management/domain/data';
 import type { TenantService } from '../../tenant-management/domain/tenant-service';
 import type { SubscriberItem } from './access';
@@ -93,13 +93,13 @@ export function tenantDataOf(item: SubscriberItem, plan: Plan, nameSuffix = ''):
 /** The tenant cannot be offboarded yet (still PROVISIONING): the sweep retries once the job has finished. */
 export class TenantBusy extends Error {}
 
-const isConflict = (e: unknown) => e instanceof HttpError && e.statusCode === 409;
+const isConflict = (e: unknown) => e instanceof ConflictError;
 /**
  * The idempotency key was first used with the other name variant: an earlier delivery found the company name
  * taken and created the tenant under the suffixed name (then e.g. its event was refused). The unsuffixed attempt
  * of the redelivery is refused as a different request under the same key (422); the suffixed one replays it.
  */
-const isKeyUsedByOtherName = (e: unknown) => e instanceof HttpError && e.statusCode === 422 && e.details?.field === 'idempotency-key';
+const isKeyUsedByOtherName = (e: unknown) => e instanceof IdempotencyKeyReusedError;
 const LEAVING = new Set(['OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED']);
 
 export class TenantServiceGateway implements TenantGateway {

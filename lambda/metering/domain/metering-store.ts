@@ -17,6 +17,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../shared/domain-errors';
+import { isConditionFailure, putOnce, queryAll } from '../../shared/dynamodb';
 import type { CancellationRule, MeterType, UsageEvent } from './aggregation';
 
 export const USAGE_TIME_INDEX = 'byEventTime';
@@ -32,16 +34,13 @@ export interface Meter {
   [extra: string]: unknown;
 }
 
-export class MeterNameTaken extends Error {
+/** The meter name is unique: another meter has it (or the meter changed concurrently). */
+export class MeterNameTaken extends ConflictError {
   constructor(readonly meterApiName: string) {
-    super(`meterApiName '${meterApiName}' is already used by another meter`);
+    super(`meterApiName '${meterApiName}' is already used by another meter`, { field: 'meterApiName' });
   }
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string }).name === 'ConditionalCheckFailedException';
-const isTxConditionFailure = (e: unknown) =>
-  (e as { name?: string }).name === 'TransactionCanceledException' &&
-  ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 
 function stripKeys<T extends Record<string, unknown>>(item: T | undefined): Omit<T, 'pk' | 'sk'> | undefined {
   if (!item) return undefined;
@@ -73,7 +72,7 @@ export class MeteringStore {
         }),
       );
     } catch (e) {
-      if (isTxConditionFailure(e)) throw new MeterNameTaken(m.meterApiName);
+      if (isConditionFailure(e)) throw new MeterNameTaken(m.meterApiName);
       throw e;
     }
   }
@@ -129,7 +128,7 @@ export class MeteringStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (isTxConditionFailure(e)) throw new MeterNameTaken(after.meterApiName);
+      if (isConditionFailure(e)) throw new MeterNameTaken(after.meterApiName);
       throw e;
     }
   }
@@ -174,36 +173,18 @@ export class MeteringStore {
   }
 
   /** Stores a usage event once; a redelivered event (same eventId) returns false. */
-  async putUsage(e: UsageEvent & { dimensions?: Record<string, string> }): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.usage, Item: e, ConditionExpression: 'attribute_not_exists(eventId)' }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  putUsage(e: UsageEvent & { dimensions?: Record<string, string> }): Promise<boolean> {
+    return putOnce(this.db, this.usage, { ...e }, 'eventId');
   }
 
   /** Every event of the meter with start <= eventTime < end (all pages). */
   async usageBetween(meterApiName: string, start: number, end: number): Promise<UsageEvent[]> {
-    const out: UsageEvent[] = [];
-    let key: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.usage,
-          IndexName: USAGE_TIME_INDEX,
-          KeyConditionExpression: 'meterApiName = :m AND eventTime BETWEEN :s AND :e',
-          ExpressionAttributeValues: { ':m': meterApiName, ':s': start, ':e': end - 1 },
-          ExclusiveStartKey: key,
-        }),
-      );
-      out.push(...((res.Items ?? []) as UsageEvent[]));
-      key = res.LastEvaluatedKey;
-    } while (key);
-    return out;
+    return queryAll<UsageEvent>(this.db, {
+      TableName: this.usage,
+      IndexName: USAGE_TIME_INDEX,
+      KeyConditionExpression: 'meterApiName = :m AND eventTime BETWEEN :s AND :e',
+      ExpressionAttributeValues: { ':m': meterApiName, ':s': start, ':e': end - 1 },
+    });
   }
 
   /** Stores a cancellation rule; the same id with the same content is a no-op, with other content a conflict. */
@@ -233,20 +214,11 @@ export class MeteringStore {
   }
 
   async cancellations(meterApiName: string): Promise<CancellationRule[]> {
-    const out: CancellationRule[] = [];
-    let key: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.meters,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `CANCEL#${meterApiName}` },
-          ExclusiveStartKey: key,
-        }),
-      );
-      out.push(...((res.Items ?? []).map((i) => stripKeys(i)) as CancellationRule[]));
-      key = res.LastEvaluatedKey;
-    } while (key);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.meters,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `CANCEL#${meterApiName}` },
+    });
+    return items.map((i) => stripKeys(i)) as unknown as CancellationRule[];
   }
 }

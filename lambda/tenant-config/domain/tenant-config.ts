@@ -2,7 +2,7 @@
  * Tenant-config lookup (SBT routes GET /tenant-config and GET /tenant-config/{tenantName}): which tenant
  * a request means, and what its config is. Pure except for the injected reader.
  */
-import { badRequest, notFound } from '../../shared/http';
+import { NotFoundError, ValidationError } from '../../shared/domain-errors';
 
 export type TenantSelector = { by: 'tenantId'; value: string } | { by: 'tenantName'; value: string };
 
@@ -29,12 +29,12 @@ export function selectTenant(input: {
     try {
       host = new URL(input.origin).hostname;
     } catch {
-      throw badRequest("Invalid header 'origin': not a URL");
+      throw new ValidationError("Invalid header 'origin': not a URL");
     }
     const label = host.split('.')[0];
     if (label && host.includes('.')) return { by: 'tenantName', value: label };
   }
-  throw badRequest("Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header");
+  throw new ValidationError("Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header");
 }
 
 /**
@@ -58,6 +58,6 @@ export function presentConfig(value: unknown): unknown {
 export async function lookupTenantConfig(sel: TenantSelector, reader: TenantConfigReader): Promise<unknown> {
   const item = sel.by === 'tenantId' ? await reader.byId(sel.value) : await reader.byName(sel.value);
   // Offboarding / offboarded tenants (sbtaws_active false, SBT's soft delete) are gone for their users.
-  if (!item || item.sbtaws_active === false || item.tenantConfig === undefined) throw notFound(`No tenant details found for ${sel.value}`);
+  if (!item || item.sbtaws_active === false || item.tenantConfig === undefined) throw new NotFoundError(`No tenant details found for ${sel.value}`);
   return presentConfig(item.tenantConfig);
 }

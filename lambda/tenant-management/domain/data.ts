@@ -3,7 +3,8 @@
  * client sends can make DynamoDB or the marshaller fail with a 5xx: managed attributes are refused by
  * name, numbers must be representable, nesting and size are bounded.
  */
-import { badRequest, checkJsonValue, HttpError } from '../../shared/http';
+import { TooLargeError, ValidationError } from '../../shared/domain-errors';
+import { checkJsonValue } from '../../shared/json-limits';
 
 /** Attributes the control plane owns; clients never write them. */
 export const MANAGED_FIELDS = [
@@ -29,7 +30,7 @@ const MAX_FIELDS = 200;
 
 export type Data = Record<string, unknown>;
 
-/** Depth, numbers and keys: the one body policy of lambda/shared/http.ts (parseBody applies it too). */
+/** Depth, numbers and keys: the one body policy of lambda/shared/json-limits.ts (parseBody applies it too). */
 function checkValue(path: string, v: unknown): void {
   checkJsonValue(v, path);
 }
@@ -42,17 +43,17 @@ export function clientData(raw: unknown, where: string, opts: { dropIds?: boolea
   const label = (k: string) => (where ? `${where}.${k}` : k);
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw badRequest(`Invalid request body: field '${where || 'body'}': expected an object`);
+    throw new ValidationError(`Invalid request body: field '${where || 'body'}': expected an object`);
   }
   const out: Data = {};
   const entries = Object.entries(raw as Data);
-  if (entries.length > MAX_FIELDS) throw badRequest(`Invalid request body: field '${where || 'body'}': more than ${MAX_FIELDS} fields`);
+  if (entries.length > MAX_FIELDS) throw new ValidationError(`Invalid request body: field '${where || 'body'}': more than ${MAX_FIELDS} fields`);
   for (const [k, v] of entries) {
-    if (k === '') throw badRequest(`Invalid request body: field '${where || 'body'}': empty attribute names are not allowed`);
-    if (k === '__proto__') throw badRequest(`Invalid request body: field '${label(k)}': the key '__proto__' is not allowed`);
+    if (k === '') throw new ValidationError(`Invalid request body: field '${where || 'body'}': empty attribute names are not allowed`);
+    if (k === '__proto__') throw new ValidationError(`Invalid request body: field '${label(k)}': the key '__proto__' is not allowed`);
     if (opts.dropIds && IGNORED_IDS.has(k)) continue;
     if (MANAGED.has(k)) {
-      throw badRequest(`Invalid request body: field '${label(k)}': is managed by the control plane and cannot be set`);
+      throw new ValidationError(`Invalid request body: field '${label(k)}': is managed by the control plane and cannot be set`);
     }
     if (v === undefined) continue;
     checkValue(label(k), v);
@@ -60,7 +61,7 @@ export function clientData(raw: unknown, where: string, opts: { dropIds?: boolea
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   if (Buffer.byteLength(JSON.stringify(out)) > MAX_DATA_BYTES) {
-    throw new HttpError(413, `Request body too large: field '${where || 'body'}' exceeds ${MAX_DATA_BYTES} bytes`);
+    throw new TooLargeError(`Request body too large: field '${where || 'body'}' exceeds ${MAX_DATA_BYTES} bytes`);
   }
   return out;
 }
@@ -93,16 +94,16 @@ export function checkConventionalFields(data: Data, where: string, opts: { requi
     const v = data[k];
     if (v === undefined) continue;
     if (typeof v !== 'string' || v.length === 0 || v.length > 256) {
-      throw badRequest(`Invalid request body: field '${field(k)}': expected a string of 1-256 characters`, { field: field(k) });
+      throw new ValidationError(`Invalid request body: field '${field(k)}': expected a string of 1-256 characters`, { field: field(k) });
     }
     const problem = k === 'email' ? (CONTROL.test(v) || BIDI.test(v) ? 'control characters are not allowed' : undefined) : nameProblem(v);
-    if (problem) throw badRequest(`Invalid request body: field '${field(k)}': ${problem}`, { field: field(k) });
+    if (problem) throw new ValidationError(`Invalid request body: field '${field(k)}': ${problem}`, { field: field(k) });
   }
   if (typeof data.email === 'string' && !/^[^\s@]+@[^\s@]+$/.test(data.email)) {
-    throw badRequest(`Invalid request body: field '${field('email')}': not an email address`, { field: field('email') });
+    throw new ValidationError(`Invalid request body: field '${field('email')}': not an email address`, { field: field('email') });
   }
   if (opts.requireTier && data.tier === undefined) {
-    throw badRequest(`Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`, { field: field('tier') });
+    throw new ValidationError(`Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`, { field: field('tier') });
   }
 }
 

@@ -4,7 +4,7 @@
  * state and nothing is emitted again. DEPROVISION_FAILED is "already deleted, cleanup failed" — it is
  * retried with the retry route, not by deleting again.
  */
-import { HttpError } from '../../shared/http';
+import { LifecycleError } from '../../../src/contracts/lifecycle';
 import type { TenantService } from './tenant-service';
 
 const ALREADY_OFFBOARDING = new Set(['OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED']);
@@ -17,7 +17,8 @@ export async function offboardIdempotently(
   try {
     return { ...(await svc.requestTransition(tenantId, 'offboard', reason)), repeated: false };
   } catch (e) {
-    if (!(e instanceof HttpError) || e.statusCode !== 409) throw e;
+    // Only the state machine's refusal (offboarding from OFFBOARDING…) can mean "already offboarding".
+    if (!(e instanceof LifecycleError)) throw e;
     const tenant = await svc.getTenant(tenantId);
     if (!ALREADY_OFFBOARDING.has(String(tenant.lifecycleState))) throw e;
     return { tenant, emitted: true, repeated: true };

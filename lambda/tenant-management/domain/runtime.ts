@@ -1,11 +1,9 @@
 /**
  * Wires TenantService to the Lambda environment: tables from TENANT_TABLE_NAME / REGISTRATION_TABLE_NAME,
  * events through lambda/shared/events.ts (bus and sources from the EventManager's environment).
- * Also the small request helpers shared by the tenant and registration APIs.
  */
 import { dynamo, env } from '../../shared/aws-clients';
 import { putEvents, sbtEvent } from '../../shared/events';
-import { badRequest, caller, header, type HttpEvent } from '../../shared/http';
 import { logger } from '../../shared/logger';
 import { TenantService } from './tenant-service';
 
@@ -28,49 +26,4 @@ export function tenantService(): TenantService {
 /** Tests point the service at other tables (env changes after first use). */
 export function resetTenantServiceForTesting(): void {
   service = undefined;
-}
-
-/**
- * `METHOD /path/{param}` of the request: HTTP API v2 gives routeKey; a REST API (the private option)
- * gives httpMethod + resource. One handler serves both.
- */
-export function routeOf(event: HttpEvent): string {
-  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
-  const v1 = event as unknown as { httpMethod?: string; resource?: string };
-  return `${v1.httpMethod ?? event.requestContext?.http?.method} ${v1.resource ?? event.rawPath}`;
-}
-
-/** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
-export function actor(event: HttpEvent): string {
-  // REST: Cognito authorizer → authorizer.claims; our token authorizer → flat authorizer context.
-  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown> } }).authorizer;
-  const v1 = authz?.claims ?? authz;
-  const fromV1 = v1?.username ?? v1?.['cognito:username'] ?? v1?.client_id ?? v1?.sub;
-  return caller(event) ?? (typeof fromV1 === 'string' ? fromV1 : 'anonymous');
-}
-
-/**
- * The caller's identity for idempotency: issuer + subject of the verified token (HTTP API JWT claims,
- * Cognito authorizer claims, or our token authorizer's context). Never `username`: two callers of
- * different issuers, or a renamed user, may share one.
- */
-export function principal(event: HttpEvent): string {
-  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer;
-  const claims = authz?.jwt?.claims ?? authz?.claims ?? authz ?? {};
-  const iss = typeof claims.iss === 'string' ? claims.iss : '';
-  const sub = typeof claims.sub === 'string' ? claims.sub : typeof claims.client_id === 'string' ? `client:${claims.client_id}` : 'anonymous';
-  return JSON.stringify([iss, sub]);
-}
-
-/**
- * `Idempotency-Key` header (optional, 1-128 printable chars; IETF draft-ietf-httpapi-idempotency-key-header),
- * scoped to the caller (issuer + subject) and route so two clients never share a key space. A retried
- * POST with the same key and body returns the first result; the same key with another body is a 422.
- */
-export function idempotencyKey(event: HttpEvent): string | undefined {
-  const key = header(event, 'idempotency-key');
-  if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest("Invalid header 'idempotency-key': 1-128 printable ASCII characters");
-  return `${principal(event)}:${routeOf(event)}:${key}`;
 }

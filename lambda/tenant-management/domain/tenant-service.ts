@@ -1,49 +1,34 @@
 /**
- * Tenants and registrations over DynamoDB: onboarding, updates, lifecycle transitions and job results.
+ * The tenant use cases: onboarding, reads, data updates, lifecycle transitions (offboard, activate,
+ * deactivate, retry) and the request events they emit. Storage is the repository's
+ * (tenant-repository.ts), event details are tenant-events.ts', application-plane results job-results.ts'.
  * Every write is conditional (no clobbering on retries or races); the tenant and its registration change
- * in one transaction; every change emits `sbt_aws_tenantUpdated` with the changed fields.
- *
- * Items:
- *  tenant        { tenantId, tenantRegistrationId, ...tenantData, lifecycleState, lifecycleHistory[], lastError?,
- *                  sbtaws_active, createdAt, updatedAt, version, listPartition: 'TENANT' }
- *  registration  { tenantRegistrationId, tenantId, ...tenantRegistrationData, lifecycleState, sbtaws_active,
- *                  createdAt, updatedAt, listPartition: 'REGISTRATION' }
- *  name claim    { tenantId: 'TENANT_NAME#<tenantName>', claimedBy } — makes tenantName unique (the
- *                  tenant-config lookup by name must be unambiguous); it has no GSI keys, so lists and
- *                  the config index never see it.
+ * in one transaction; every change emits `sbt_aws_tenantUpdated` with the changed fields. Refusals are
+ * domain errors (lambda/shared/domain-errors.ts, LifecycleError); the HTTP edge maps them.
  */
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'crypto';
-import type { SbtEventKey } from '../../../src/contracts/event-catalog';
-import { conflict, decodeToken, encodeToken, HttpError, notFound } from '../../shared/http';
-import { canonicalJson, clientBytes, deepEqual, EVENT_DETAIL_BUDGET, fitDetail, jobData, MAX_DATA_BYTES, type Data } from './data';
 import {
   appendHistory,
   isActiveFlag,
-  LifecycleError,
-  registered,
-  retryEventFor,
-  transition,
   type JobError,
   type LifecycleEvent,
   type LifecycleState,
+  registered,
+  retryEventFor,
   type TransitionRecord,
+  transition,
 } from '../../../src/contracts/lifecycle';
+import { ConflictError, DomainError, IdempotencyKeyReusedError, NotFoundError, TooLargeError } from '../../shared/domain-errors';
+import { cancellationCodes, isConditionFailure, isItemTooLarge } from '../../shared/dynamodb';
+import { canonicalJson, clientBytes, type Data, deepEqual, MAX_DATA_BYTES } from './data';
+import { applyJobResult, type JobResultKey, type JobResultOutcome } from './job-results';
+import { type Emit, type OutgoingEvent, present, requestDetail, requestEventFor, tenantDetail, updatedEvent } from './tenant-events';
+import { isNameClaim, type Page, REGISTRATION_PARTITION, TENANT_PARTITION, TenantRepository } from './tenant-repository';
 
-export const TENANT_LIST_INDEX = 'tenantListIndex';
-export const REGISTRATION_LIST_INDEX = 'registrationListIndex';
-export const TENANT_PARTITION = 'TENANT';
-export const REGISTRATION_PARTITION = 'REGISTRATION';
-const NAME_CLAIM = 'TENANT_NAME#';
-
-export type Emit = (events: { key: SbtEventKey; detail: Record<string, unknown> }[]) => Promise<void>;
+export type { Emit } from './tenant-events';
+export { requestEventFor } from './tenant-events';
+export type { Page } from './tenant-repository';
 
 export interface TenantServiceDeps {
   readonly db: DynamoDBDocumentClient;
@@ -52,13 +37,10 @@ export interface TenantServiceDeps {
   readonly emit: Emit;
   readonly now?: () => string;
   readonly newId?: () => string;
-  readonly log?: { warn(msg: string, extra?: Record<string, unknown>): void; error(msg: string, extra?: Record<string, unknown>): void };
+  readonly log?: Log;
 }
 
-export interface Page<T> {
-  data: T[];
-  next_token?: string;
-}
+type Log = { warn(msg: string, extra?: Record<string, unknown>): void; error(msg: string, extra?: Record<string, unknown>): void };
 
 export interface OnboardResult {
   tenant: Data;
@@ -69,61 +51,22 @@ export interface OnboardResult {
   replayed?: boolean;
 }
 
-/** Hidden bookkeeping attributes are not part of API responses. */
-function present(item: Data | undefined): Data {
-  if (!item) return {};
-  const { listPartition: _p, requestFingerprint: _f, ...rest } = item;
-  return rest;
-}
-
-/** Event detail views: the history stays out (EventBridge entries are limited to 256 KB). */
-function eventView(item: Data): Data {
-  const { listPartition: _p, lifecycleHistory: _h, version: _v, requestFingerprint: _f, ...rest } = item;
-  return rest;
-}
-
-/** Fields an event always carries, however large the tenant: enough to act on it or fetch the rest. */
-const REFERENCE_FIELDS = ['tenantId', 'tenantRegistrationId', 'lifecycleState', 'sbtaws_active', 'tenantName', 'tier', 'email', 'createdAt', 'updatedAt'];
-
-const isConditionFailure = (e: unknown) =>
-  (e as { name?: string }).name === 'ConditionalCheckFailedException' ||
-  ((e as { name?: string }).name === 'TransactionCanceledException' &&
-    ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
-
-/** Per-item codes of a cancelled transaction ([] for other errors). */
-const cancellationCodes = (e: unknown): (string | undefined)[] =>
-  (e as { name?: string }).name === 'TransactionCanceledException'
-    ? ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code))
-    : [];
-
-const isItemTooLarge = (e: unknown) =>
-  ((e as { name?: string }).name === 'ValidationException' && /item size|maximum allowed size/i.test(String((e as Error).message))) ||
-  ((e as { CancellationReasons?: { Code?: string; Message?: string }[] }).CancellationReasons ?? []).some(
-    (r) => r.Code === 'ValidationError' && /item size|maximum allowed size/i.test(String(r.Message)),
-  );
-
-function withoutName(names: Record<string, string>): Record<string, string> {
-  const { '#n': _n, ...rest } = names;
-  return rest;
-}
-
-/** `SET #f0 = :f0, …` parts for an update of `fields` (names and values kept apart from the expression). */
-function setClause(fields: Data): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(fields).map(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    return `#f${i} = :f${i}`;
-  });
-  return { sets, names, values };
-}
+const tenantNotFound = (tenantId: string) => new NotFoundError(`Tenant not found for id ${tenantId}`);
+const registrationNotFound = (id: string) => new NotFoundError(`Tenant registration not found for id ${id}`);
+const offboarded = (tenantId: string, lifecycleState: unknown) =>
+  new ConflictError(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState });
 
 export class TenantService {
+  readonly repository: TenantRepository;
+  readonly emit: Emit;
+  readonly log?: Log;
   private readonly now: () => string;
   private readonly newId: () => string;
 
-  constructor(private readonly d: TenantServiceDeps) {
+  constructor(d: TenantServiceDeps) {
+    this.repository = new TenantRepository(d.db, d.tenantTable, d.registrationTable);
+    this.emit = d.emit;
+    this.log = d.log;
     this.now = d.now ?? (() => new Date().toISOString());
     this.newId = d.newId ?? (() => crypto.randomUUID());
   }
@@ -170,52 +113,28 @@ export class TenantService {
     };
     const tenantName = typeof input.tenantData.tenantName === 'string' ? input.tenantData.tenantName : undefined;
     try {
-      await this.d.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...(tenantName
-              ? [
-                  {
-                    Put: {
-                      TableName: this.d.tenantTable,
-                      Item: { tenantId: `${NAME_CLAIM}${tenantName}`, claimedBy: tenantId, createdAt: at },
-                      ConditionExpression: 'attribute_not_exists(tenantId)',
-                    },
-                  },
-                ]
-              : []),
-            { Put: { TableName: this.d.tenantTable, Item: tenant, ConditionExpression: 'attribute_not_exists(tenantId)' } },
-            {
-              Put: {
-                TableName: this.d.registrationTable,
-                Item: registration,
-                ConditionExpression: 'attribute_not_exists(tenantRegistrationId)',
-              },
-            },
-          ],
-        }),
-      );
+      await this.repository.create(tenant, registration, tenantName, at);
     } catch (e) {
       if (input.idempotencyKey && isConditionFailure(e)) {
-        const first = await this.getTenantItem(tenantId);
-        if (first && first.requestFingerprint !== undefined && first.requestFingerprint !== requestFingerprint) {
-          throw new HttpError(422, 'Idempotency-Key was already used with a different request body; use a new key for a new request', {
+        const earlier = await this.repository.getTenant(tenantId);
+        if (earlier && earlier.requestFingerprint !== undefined && earlier.requestFingerprint !== requestFingerprint) {
+          throw new IdempotencyKeyReusedError('Idempotency-Key was already used with a different request body; use a new key for a new request', {
             field: 'idempotency-key',
           });
         }
-        if (first) {
+        if (earlier) {
           // A replay: answer what the first attempt created (same ids, current state), emit nothing new.
-          const reg = await this.getRegistrationItem(tenantRegistrationId);
-          return { tenant: present(first), registration: present(reg), emitted: first.lifecycleState !== 'PROVISION_FAILED', replayed: true };
+          const reg = await this.repository.getRegistration(tenantRegistrationId);
+          return { tenant: present(earlier), registration: present(reg), emitted: earlier.lifecycleState !== 'PROVISION_FAILED', replayed: true };
         }
       }
-      if (tenantName && isConditionFailure(e)) throw conflict(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
+      if (tenantName && isConditionFailure(e)) throw new ConflictError(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
       throw e;
     }
     const emitted = await this.emitRequest('onboardingRequest', tenant, registration, 'PROVISIONING');
     if (!emitted) {
       const failed = await this.getTenant(tenantId);
-      return { tenant: failed, registration: present(await this.getRegistrationItem(tenantRegistrationId)), emitted };
+      return { tenant: failed, registration: present(await this.repository.getRegistration(tenantRegistrationId)), emitted };
     }
     return { tenant: present(tenant), registration: present(registration), emitted };
   }
@@ -223,69 +142,37 @@ export class TenantService {
   // ---------------------------------------------------------------- reads
 
   async getTenant(tenantId: string): Promise<Data> {
-    const item = await this.getTenantItem(tenantId);
-    if (!item) throw notFound(`Tenant not found for id ${tenantId}`);
+    const item = await this.repository.getTenant(tenantId);
+    if (!item) throw tenantNotFound(tenantId);
     return present(item);
   }
 
-  async listTenants(limit: number, nextToken?: string): Promise<Page<Data>> {
-    return this.list(this.d.tenantTable, TENANT_LIST_INDEX, TENANT_PARTITION, limit, nextToken);
+  listTenants(limit: number, nextToken?: string): Promise<Page<Data>> {
+    return this.page('tenant', limit, nextToken);
   }
 
   async getRegistration(id: string): Promise<Data> {
-    const item = await this.getRegistrationItem(id);
-    if (!item) throw notFound(`Tenant registration not found for id ${id}`);
-    return present(item);
+    return present(await this.registrationItem(id));
   }
 
-  async listRegistrations(limit: number, nextToken?: string): Promise<Page<Data>> {
-    return this.list(this.d.registrationTable, REGISTRATION_LIST_INDEX, REGISTRATION_PARTITION, limit, nextToken);
+  listRegistrations(limit: number, nextToken?: string): Promise<Page<Data>> {
+    return this.page('registration', limit, nextToken);
   }
 
-  private async list(table: string, index: string, partition: string, limit: number, nextToken?: string): Promise<Page<Data>> {
-    // The GSI's LastEvaluatedKey: the table key + the index keys, exactly.
-    const start = decodeToken(nextToken, {
-      [table === this.d.tenantTable ? 'tenantId' : 'tenantRegistrationId']: 'string',
-      listPartition: { equals: partition },
-      createdAt: 'string',
-    });
-    const res = await this.d.db.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: index,
-        KeyConditionExpression: 'listPartition = :p',
-        ExpressionAttributeValues: { ':p': partition },
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
-    ).catch((e: { name?: string }) => {
-      // A forged token with the right shape but wrong key types is still the client's input.
-      if (start && e.name === 'ValidationException') {
-        throw new HttpError(400, "Invalid query string: field 'next_token': not a token this API issued");
-      }
-      throw e;
-    });
-    return { data: (res.Items ?? []).map(present), ...(res.LastEvaluatedKey ? { next_token: encodeToken(res.LastEvaluatedKey) } : {}) };
-  }
-
-  private async getTenantItem(tenantId: string): Promise<Data | undefined> {
-    if (tenantId.startsWith(NAME_CLAIM)) return undefined;
-    const res = await this.d.db.send(new GetCommand({ TableName: this.d.tenantTable, Key: { tenantId }, ConsistentRead: true }));
-    return res.Item;
-  }
-
-  private async getRegistrationItem(id: string): Promise<Data | undefined> {
-    const res = await this.d.db.send(
-      new GetCommand({ TableName: this.d.registrationTable, Key: { tenantRegistrationId: id }, ConsistentRead: true }),
-    );
-    return res.Item;
-  }
-
-  /** The tenant id a registration belongs to (404 when unknown). */
+  /** The tenant id a registration belongs to (NotFoundError when unknown). */
   async tenantIdOfRegistration(id: string): Promise<string> {
-    const reg = await this.getRegistrationItem(id);
-    if (!reg) throw notFound(`Tenant registration not found for id ${id}`);
-    return String(reg.tenantId);
+    return String((await this.registrationItem(id)).tenantId);
+  }
+
+  private async page(kind: 'tenant' | 'registration', limit: number, nextToken?: string): Promise<Page<Data>> {
+    const page = await this.repository.list(kind, limit, nextToken);
+    return { ...page, data: page.data.map(present) };
+  }
+
+  private async registrationItem(id: string): Promise<Data> {
+    const reg = await this.repository.getRegistration(id);
+    if (!reg) throw registrationNotFound(id);
+    return reg;
   }
 
   // ---------------------------------------------------------------- data updates
@@ -300,115 +187,52 @@ export class TenantService {
    * concurrent renames cannot leave orphaned claims or rename a tenant that got its name meanwhile.
    */
   async updateTenant(tenantId: string, patch: Data, reason: string): Promise<Data> {
-    if (tenantId.startsWith(NAME_CLAIM)) throw notFound(`Tenant not found for id ${tenantId}`);
-    const names: Record<string, string> = { '#u': 'updatedAt', '#v': 'version', '#s': 'lifecycleState', '#id': 'tenantId', '#n': 'tenantName' };
-    const sets = ['#u = :u'];
-    const values: Record<string, unknown> = { ':off': 'OFFBOARDED', ':one': 1 };
-    Object.entries(patch).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      sets.push(`#f${i} = :f${i}`);
-    });
-    const base = 'attribute_exists(#id) AND attribute_exists(#s) AND #s <> :off';
+    if (isNameClaim(tenantId)) throw tenantNotFound(tenantId);
     const name = patch.tenantName === undefined ? undefined : String(patch.tenantName);
     for (let attempt = 0; ; attempt++) {
       const at = this.now();
-      values[':u'] = at;
       let old: Data;
       try {
         // The tenant's data as a whole stays within the budget, so lifecycle changes and events always fit.
-        const read = await this.getTenantItem(tenantId);
+        const read = await this.repository.getTenant(tenantId);
         if (read) {
           const bytes = clientBytes({ ...read, ...patch });
           if (bytes > MAX_DATA_BYTES && bytes > clientBytes(read)) {
-            throw new HttpError(413, `Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`, {
+            throw new TooLargeError(`Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`, {
               limit: 'tenantDataBytes',
             });
           }
         }
         if (name === undefined) {
           // No name in the patch: one atomic update; the old image comes back with it.
-          const res = await this.d.db.send(
-            new UpdateCommand({
-              TableName: this.d.tenantTable,
-              Key: { tenantId },
-              UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
-              ConditionExpression: base,
-              ExpressionAttributeNames: withoutName(names),
-              ExpressionAttributeValues: values,
-              ReturnValues: 'ALL_OLD',
-            }),
-          );
-          old = res.Attributes ?? {};
+          old = await this.repository.updateTenant(tenantId, patch, at);
         } else {
-          const current = read;
-          if (!current) throw notFound(`Tenant not found for id ${tenantId}`);
-          if (current.lifecycleState === 'OFFBOARDED') {
-            throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: current.lifecycleState });
+          if (!read) throw tenantNotFound(tenantId);
+          if (read.lifecycleState === 'OFFBOARDED') throw offboarded(tenantId, read.lifecycleState);
+          if (read.tenantName !== undefined && read.tenantName !== name) {
+            throw new ConflictError(`tenantName: tenant ${tenantId} is named '${String(read.tenantName)}' and a name cannot be changed`, { field: 'tenantName' });
           }
-          if (current.tenantName !== undefined && current.tenantName !== name) {
-            throw conflict(`tenantName: tenant ${tenantId} is named '${String(current.tenantName)}' and a name cannot be changed`, { field: 'tenantName' });
-          }
-          const ver = { ':ver': current.version ?? 0 };
-          if (current.tenantName === name) {
-            // Same name again: the update must find it still so (it is immutable, but be exact).
-            await this.d.db.send(
-              new UpdateCommand({
-                TableName: this.d.tenantTable,
-                Key: { tenantId },
-                UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
-                ConditionExpression: `${base} AND #n = :f${Object.keys(patch).indexOf('tenantName')} AND #v = :ver`,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: { ...values, ...ver },
-              }),
-            );
-          } else {
-            await this.d.db.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  {
-                    Put: {
-                      TableName: this.d.tenantTable,
-                      Item: { tenantId: `${NAME_CLAIM}${name}`, claimedBy: tenantId, createdAt: at },
-                      ConditionExpression: 'attribute_not_exists(tenantId)',
-                    },
-                  },
-                  {
-                    Update: {
-                      TableName: this.d.tenantTable,
-                      Key: { tenantId },
-                      UpdateExpression: `SET ${sets.join(', ')} ADD #v :one`,
-                      ConditionExpression: `${base} AND attribute_not_exists(#n) AND #v = :ver`,
-                      ExpressionAttributeNames: names,
-                      ExpressionAttributeValues: { ...values, ...ver },
-                    },
-                  },
-                ],
-              }),
-            );
-          }
-          old = current;
+          // Same name again: the update must find it still so (it is immutable, but be exact); a first name is claimed.
+          await this.repository.updateNamedTenant(tenantId, patch, at, read.version, read.tenantName === undefined);
+          old = read;
         }
       } catch (e) {
-        if (e instanceof HttpError) throw e;
-        if (isItemTooLarge(e)) throw new HttpError(413, `Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
-        const reasons = cancellationCodes(e);
-        if (reasons[0] === 'ConditionalCheckFailed') throw conflict(`tenantName: a tenant named '${name}' already exists`, { field: 'tenantName' });
-        if (isConditionFailure(e)) {
-          const item = await this.getTenantItem(tenantId);
-          if (!item) throw notFound(`Tenant not found for id ${tenantId}`);
-          if (item.lifecycleState === 'OFFBOARDED') {
-            throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: item.lifecycleState });
-          }
-          // The tenant changed between our read and write (another update, or it got its name): decide again.
-          if (name !== undefined && attempt < 8) continue;
-          throw conflict(`Tenant ${tenantId} changed concurrently; retry`, {});
+        if (e instanceof DomainError) throw e;
+        if (isItemTooLarge(e)) throw new TooLargeError(`Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
+        if (cancellationCodes(e)[0] === 'ConditionalCheckFailed') {
+          throw new ConflictError(`tenantName: a tenant named '${name}' already exists`, { field: 'tenantName' });
         }
-        throw e;
+        if (!isConditionFailure(e)) throw e;
+        const item = await this.repository.getTenant(tenantId);
+        if (!item) throw tenantNotFound(tenantId);
+        if (item.lifecycleState === 'OFFBOARDED') throw offboarded(tenantId, item.lifecycleState);
+        // The tenant changed between our read and write (another update, or it got its name): decide again.
+        if (name !== undefined && attempt < 8) continue;
+        throw new ConflictError(`Tenant ${tenantId} changed concurrently; retry`, {});
       }
       const updated: Data = { ...old, ...patch, updatedAt: at, version: Number(old.version ?? 0) + 1 };
       const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
-      if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, reason)]);
+      if (changed.length) await this.emit([updatedEvent(updated, old, changed, reason)]);
       return present(updated);
     }
   }
@@ -420,81 +244,44 @@ export class TenantService {
    * tenantUpdated event is exactly what was replaced (a concurrent writer makes us re-read and retry).
    */
   async updateRegistration(id: string, input: { registrationData: Data; tenantData: Data; reason: string }): Promise<{ tenantRegistration: Data; tenant?: Data }> {
-    const reg = await this.getRegistrationItem(id);
-    if (!reg) throw notFound(`Tenant registration not found for id ${id}`);
-    const tenantId = String(reg.tenantId);
+    const tenantId = await this.tenantIdOfRegistration(id);
     const patch = input.tenantData;
     const hasTenantPart = Object.keys(patch).length > 0;
 
     for (let attempt = 0; ; attempt++) {
       const at = this.now();
-      const old = hasTenantPart ? await this.getTenantItem(tenantId) : undefined;
-      if (hasTenantPart && !old) throw notFound(`Tenant not found for id ${tenantId}`);
-      if (old?.lifecycleState === 'OFFBOARDED') {
-        throw conflict(`Tenant ${tenantId} is OFFBOARDED and can no longer be updated`, { lifecycleState: old.lifecycleState });
-      }
-      const regSet = setClause({ ...input.registrationData, updatedAt: at });
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-        {
-          Update: {
-            TableName: this.d.registrationTable,
-            Key: { tenantRegistrationId: id },
-            UpdateExpression: `SET ${regSet.sets.join(', ')}`,
-            ConditionExpression: 'attribute_exists(#id)',
-            ExpressionAttributeNames: { ...regSet.names, '#id': 'tenantRegistrationId' },
-            ExpressionAttributeValues: regSet.values,
-          },
-        },
-      ];
-      // tenantName is unique and immutable once set (see checkRename); a first name is claimed in this
-      // same transaction, so a refused PATCH leaves no claim behind either.
+      const old = hasTenantPart ? await this.repository.getTenant(tenantId) : undefined;
+      if (hasTenantPart && !old) throw tenantNotFound(tenantId);
+      if (old?.lifecycleState === 'OFFBOARDED') throw offboarded(tenantId, old.lifecycleState);
+      // tenantName is unique and immutable once set; a first name is claimed in this same transaction, so a
+      // refused PATCH leaves no claim behind either.
       const newName = old && patch.tenantName !== undefined && patch.tenantName !== old.tenantName ? String(patch.tenantName) : undefined;
-      if (newName !== undefined && old!.tenantName !== undefined) {
-        throw conflict(`tenantName of tenant ${tenantId} is '${String(old!.tenantName)}' and cannot be changed`, { field: 'tenantName' });
-      }
-      if (old) {
-        const t = setClause({ ...patch, updatedAt: at });
-        const versioned = old.version === undefined ? 'attribute_not_exists(#v)' : '#v = :ver';
-        items.push({
-          Update: {
-            TableName: this.d.tenantTable,
-            Key: { tenantId },
-            UpdateExpression: `SET ${t.sets.join(', ')} ADD #v :one`,
-            ConditionExpression: `attribute_exists(#tid) AND #s <> :off AND ${versioned}`,
-            ExpressionAttributeNames: { ...t.names, '#v': 'version', '#s': 'lifecycleState', '#tid': 'tenantId' },
-            ExpressionAttributeValues: { ...t.values, ':one': 1, ':off': 'OFFBOARDED', ...(old.version === undefined ? {} : { ':ver': old.version }) },
-          },
-        });
-        if (newName !== undefined) {
-          items.push({
-            Put: {
-              TableName: this.d.tenantTable,
-              Item: { tenantId: `${NAME_CLAIM}${newName}`, claimedBy: tenantId, createdAt: at },
-              ConditionExpression: 'attribute_not_exists(tenantId)',
-            },
-          });
-        }
+      if (newName !== undefined && old?.tenantName !== undefined) {
+        throw new ConflictError(`tenantName of tenant ${tenantId} is '${String(old.tenantName)}' and cannot be changed`, { field: 'tenantName' });
       }
       try {
-        await this.d.db.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.repository.updateRegistration(
+          id,
+          input.registrationData,
+          at,
+          old ? { tenantId, patch, version: old.version, ...(newName !== undefined ? { claimName: newName } : {}) } : undefined,
+        );
       } catch (e) {
-        const reasons = (e as { CancellationReasons?: { Code?: string; Message?: string }[] }).CancellationReasons ?? [];
-        if (isItemTooLarge(e) || reasons.some((r) => r.Code === 'ValidationError' && /size/i.test(r.Message ?? ''))) {
-          throw new HttpError(413, `Request body too large: registration ${id} or its tenant would exceed DynamoDB's 400 KB item limit`);
-        }
-        if ((e as { name?: string }).name !== 'TransactionCanceledException') throw e;
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw notFound(`Tenant registration not found for id ${id}`);
-        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw conflict(`A tenant named '${String(newName)}' already exists`, { field: 'tenantName' });
+        if (isItemTooLarge(e)) throw new TooLargeError(`Request body too large: registration ${id} or its tenant would exceed DynamoDB's 400 KB item limit`);
+        const codes = cancellationCodes(e);
+        if (!codes.length) throw e;
+        if (codes[0] === 'ConditionalCheckFailed') throw registrationNotFound(id);
+        if (codes[2] === 'ConditionalCheckFailed') throw new ConflictError(`A tenant named '${String(newName)}' already exists`, { field: 'tenantName' });
         // The tenant changed under us (version) or was offboarded meanwhile: re-read and decide again.
-        if (reasons[1]?.Code === 'ConditionalCheckFailed' && attempt < 4) continue;
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw conflict(`Tenant ${tenantId} is being changed concurrently; retry`, { tenantId });
+        if (codes[1] === 'ConditionalCheckFailed' && attempt < 4) continue;
+        if (codes[1] === 'ConditionalCheckFailed') throw new ConflictError(`Tenant ${tenantId} is being changed concurrently; retry`, { tenantId });
         throw e;
       }
-      const registration = await this.getRegistrationItem(id);
+      const registration = await this.repository.getRegistration(id);
       if (!old) return { tenantRegistration: present(registration) };
       const updated: Data = { ...old, ...patch, updatedAt: at, version: Number(old.version ?? 0) + 1 };
       const changed = Object.keys(patch).filter((k) => !deepEqual(old[k], patch[k]));
-      if (changed.length) await this.d.emit([this.updatedEvent(updated, old, changed, input.reason)]);
+      if (changed.length) await this.emit([updatedEvent(updated, old, changed, input.reason)]);
       return { tenantRegistration: present(registration), tenant: present(updated) };
     }
   }
@@ -504,7 +291,7 @@ export class TenantService {
   /**
    * Applies a lifecycle event to a tenant (and its registration) in one conditional transaction: the
    * tenant must still be in the state and version we read, so concurrent requests serialize; a lost race
-   * is re-evaluated against the new state (and may then be a 409).
+   * is re-evaluated against the new state (and may then be a LifecycleError).
    */
   async applyTransition(
     tenantId: string,
@@ -513,97 +300,40 @@ export class TenantService {
   ): Promise<{ before: Data; after: Data }> {
     let compact = false;
     for (let attempt = 0; ; attempt++) {
-      const before = await this.getTenantItem(tenantId);
-      if (!before) throw notFound(`Tenant not found for id ${tenantId}`);
+      const before = await this.repository.getTenant(tenantId);
+      if (!before) throw tenantNotFound(tenantId);
       const from = before.lifecycleState as LifecycleState;
       const at = this.now();
-      let next: { state: LifecycleState; record: TransitionRecord };
-      try {
-        next = transition(from, event, { at, reason: ctx.reason, error: ctx.error });
-      } catch (e) {
-        if (e instanceof LifecycleError) throw conflict(e.message, { lifecycleState: from, allowed: e.allowed });
-        throw e;
-      }
+      const next = transition(from, event, { at, reason: ctx.reason, error: ctx.error }); // LifecycleError when not allowed
       // At the item size limit the history is compacted to the latest record (the change itself must land).
       const history = compact ? [next.record] : appendHistory(before.lifecycleHistory as TransitionRecord[] | undefined, next.record);
       const active = isActiveFlag(next.state);
-      const tNames: Record<string, string> = {
-        '#s': 'lifecycleState', '#h': 'lifecycleHistory', '#a': 'sbtaws_active', '#u': 'updatedAt', '#v': 'version',
-      };
-      const tValues: Record<string, unknown> = {
-        ':s': next.state, ':h': history, ':a': active, ':u': at, ':from': from, ':ver': before.version ?? 0, ':one': 1,
-      };
-      const sets = ['#s = :s', '#h = :h', '#a = :a', '#u = :u'];
-      let remove = '';
-      if (ctx.error) {
-        tNames['#e'] = 'lastError';
-        tValues[':e'] = { ...ctx.error, at, event };
-        sets.push('#e = :e');
-      } else if (next.state === 'ACTIVE' || next.state === 'OFFBOARDED') {
-        tNames['#e'] = 'lastError';
-        remove = ' REMOVE #e';
-      }
+      const lastError = ctx.error ? { ...ctx.error, at, event } : undefined;
+      const removeLastError = !ctx.error && (next.state === 'ACTIVE' || next.state === 'OFFBOARDED');
       const tenantPatch = ctx.tenantData ?? {};
-      Object.entries(tenantPatch).forEach(([k, v], i) => {
-        tNames[`#f${i}`] = k;
-        tValues[`:f${i}`] = v;
-        sets.push(`#f${i} = :f${i}`);
-      });
-      const rNames: Record<string, string> = { '#s': 'lifecycleState', '#a': 'sbtaws_active', '#u': 'updatedAt', '#id': 'tenantRegistrationId' };
-      const rValues: Record<string, unknown> = { ':s': next.state, ':a': active, ':u': at };
-      const rSets = ['#s = :s', '#a = :a', '#u = :u'];
-      Object.entries(ctx.registrationData ?? {}).forEach(([k, v], i) => {
-        rNames[`#f${i}`] = k;
-        rValues[`:f${i}`] = v;
-        rSets.push(`#f${i} = :f${i}`);
-      });
+      const managed = { lifecycleState: next.state, lifecycleHistory: history, sbtaws_active: active, updatedAt: at };
       try {
-        await this.d.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.d.tenantTable,
-                  Key: { tenantId },
-                  UpdateExpression: `SET ${sets.join(', ')} ADD #v :one${remove}`,
-                  ConditionExpression: '#s = :from AND (attribute_not_exists(#v) OR #v = :ver)',
-                  ExpressionAttributeNames: tNames,
-                  ExpressionAttributeValues: tValues,
-                },
-              },
-              {
-                Update: {
-                  TableName: this.d.registrationTable,
-                  Key: { tenantRegistrationId: String(before.tenantRegistrationId) },
-                  UpdateExpression: `SET ${rSets.join(', ')}`,
-                  ConditionExpression: 'attribute_exists(#id)',
-                  ExpressionAttributeNames: rNames,
-                  ExpressionAttributeValues: rValues,
-                },
-              },
-            ],
-          }),
-        );
+        await this.repository.writeTransition({
+          tenantId,
+          tenantRegistrationId: String(before.tenantRegistrationId),
+          from,
+          version: before.version,
+          tenantFields: { ...tenantPatch, ...managed, ...(lastError ? { lastError } : {}) },
+          removeLastError,
+          registrationFields: { ...(ctx.registrationData ?? {}), lifecycleState: next.state, sbtaws_active: active, updatedAt: at },
+        });
       } catch (e) {
         if (isConditionFailure(e) && attempt < 3) continue; // someone else moved the tenant: re-read and re-decide
         if (isItemTooLarge(e) && !compact) {
-          this.d.log?.warn('tenant item at the size limit: lifecycle history compacted', { tenantId });
+          this.log?.warn('tenant item at the size limit: lifecycle history compacted', { tenantId });
           compact = true;
           continue;
         }
         throw e;
       }
-      const after: Data = {
-        ...before,
-        ...tenantPatch,
-        lifecycleState: next.state,
-        lifecycleHistory: history,
-        sbtaws_active: active,
-        updatedAt: at,
-        version: Number(before.version ?? 0) + 1,
-      };
-      if (ctx.error) after.lastError = tValues[':e'];
-      else if (remove) delete after.lastError;
+      const after: Data = { ...before, ...tenantPatch, ...managed, version: Number(before.version ?? 0) + 1 };
+      if (lastError) after.lastError = lastError;
+      else if (removeLastError) delete after.lastError;
       return { before, after };
     }
   }
@@ -614,27 +344,32 @@ export class TenantService {
     const request = requestEventFor(event);
     const changed = ['lifecycleState', ...(before.sbtaws_active !== after.sbtaws_active ? ['sbtaws_active'] : [])];
     if (request === 'onboardingRequest' || request === 'offboardingRequest') {
-      const reg = (await this.getRegistrationItem(String(after.tenantRegistrationId))) ?? {};
-      const emitted = await this.emitRequest(request, after, reg, after.lifecycleState as LifecycleState, this.updatedEvent(after, before, changed, reason));
+      const reg = (await this.repository.getRegistration(String(after.tenantRegistrationId))) ?? {};
+      const emitted = await this.emitRequest(request, after, reg, after.lifecycleState as LifecycleState, updatedEvent(after, before, changed, reason));
       return { tenant: emitted ? present(after) : await this.getTenant(tenantId), emitted };
     }
-    const events = [this.updatedEvent(after, before, changed, reason)];
-    if (request) events.unshift({ key: request, detail: fitDetail(eventView(after), REFERENCE_FIELDS) });
-    await this.d.emit(events);
+    const events = [updatedEvent(after, before, changed, reason)];
+    if (request) events.unshift({ key: request, detail: tenantDetail(after) });
+    await this.emit(events);
     return { tenant: present(after), emitted: true };
   }
 
-  /** POST …/retry: re-runs the failed provisioning or deprovisioning (409 unless in a *_FAILED state). */
+  /** POST …/retry: re-runs the failed provisioning or deprovisioning (ConflictError unless in a *_FAILED state). */
   async retry(tenantId: string, reason: string): Promise<{ tenant: Data; emitted: boolean }> {
-    const t = await this.getTenantItem(tenantId);
-    if (!t) throw notFound(`Tenant not found for id ${tenantId}`);
+    const t = await this.repository.getTenant(tenantId);
+    if (!t) throw tenantNotFound(tenantId);
     const event = retryEventFor(t.lifecycleState as LifecycleState);
     if (!event) {
-      throw conflict(`Nothing to retry: tenant ${tenantId} is ${String(t.lifecycleState)} (retry needs PROVISION_FAILED or DEPROVISION_FAILED)`, {
+      throw new ConflictError(`Nothing to retry: tenant ${tenantId} is ${String(t.lifecycleState)} (retry needs PROVISION_FAILED or DEPROVISION_FAILED)`, {
         lifecycleState: t.lifecycleState,
       });
     }
     return this.requestTransition(tenantId, event, reason);
+  }
+
+  /** Application-plane job results (job-results.ts). */
+  handleJobResult(key: JobResultKey, detail: Data): Promise<JobResultOutcome> {
+    return applyJobResult(this, key, detail);
   }
 
   /**
@@ -646,18 +381,13 @@ export class TenantService {
     tenant: Data,
     registration: Data,
     state: LifecycleState,
-    extra?: { key: SbtEventKey; detail: Record<string, unknown> },
+    extra?: OutgoingEvent,
   ): Promise<boolean> {
-    // SBT's payload: registration data ∪ tenant data ∪ ids (tenantData carries tenantRegistrationId, #143).
-    const detail = fitDetail(
-      { ...eventView(registration), ...eventView(tenant), tenantId: tenant.tenantId, tenantRegistrationId: tenant.tenantRegistrationId },
-      REFERENCE_FIELDS,
-    );
     try {
-      await this.d.emit([{ key, detail }, ...(extra ? [extra] : [])]);
+      await this.emit([{ key, detail: requestDetail(tenant, registration) }, ...(extra ? [extra] : [])]);
       return true;
     } catch (err) {
-      this.d.log?.error(`could not emit ${key}`, { error: String(err), tenantId: tenant.tenantId });
+      this.log?.error(`could not emit ${key}`, { error: String(err), tenantId: tenant.tenantId });
       const failEvent: LifecycleEvent = state === 'PROVISIONING' ? 'provisionFailed' : 'deprovisionFailed';
       await this.applyTransition(String(tenant.tenantId), failEvent, {
         reason: `${key} could not be put on the event bus`,
@@ -666,135 +396,10 @@ export class TenantService {
       return false;
     }
   }
-
-  // ---------------------------------------------------------------- application-plane results
-
-  /**
-   * Consumes provision/deprovision Success/Failure (SBT ScriptJob payloads). Idempotent: a duplicate
-   * delivery finds the tenant already in the target state and does nothing; a result that no longer fits
-   * (e.g. a late success after an offboarding started) is logged and dropped, never retried forever.
-   */
-  async handleJobResult(key: 'provisionSuccess' | 'provisionFailure' | 'deprovisionSuccess' | 'deprovisionFailure', detail: Data): Promise<'applied' | 'duplicate' | 'ignored'> {
-    const regId = detail.tenantRegistrationId;
-    if (typeof regId !== 'string' || !regId) {
-      this.d.log?.warn(`${key} without tenantRegistrationId ignored`, { detail });
-      return 'ignored';
-    }
-    const reg = await this.getRegistrationItem(regId);
-    if (!reg) {
-      this.d.log?.warn(`${key} for unknown registration ignored`, { tenantRegistrationId: regId });
-      return 'ignored';
-    }
-    const tenantId = String(reg.tenantId);
-    const event = RESULT_EVENTS[key];
-    const jobOutput = detail.jobOutput && typeof detail.jobOutput === 'object' && !Array.isArray(detail.jobOutput) ? (detail.jobOutput as Data) : {};
-    const structured = 'tenantData' in jobOutput || 'tenantRegistrationData' in jobOutput;
-    // Success: { tenantData, tenantRegistrationData }. SBT failures send jobFailureStatus flat (e.g.
-    // { tenantStatus: 'Failed to provision tenant.' }) — SBT drops it; we store it on the tenant.
-    const tenantData = jobData(structured ? jobOutput.tenantData : jobOutput);
-    delete tenantData.tenantName; // unique and immutable (see updateTenant); a job cannot rename a tenant
-    const registrationData = jobData(structured ? jobOutput.tenantRegistrationData : undefined);
-    delete registrationData.tenantName; // nor give its registration another name than the tenant's
-    const failed = key.endsWith('Failure');
-    // Errors are clipped: a Step Functions cause can be tens of KB, and the item (with its history) must
-    // stay far below DynamoDB's 400 KB.
-    const cause = str(detail.cause) ?? str(jobOutput.cause);
-    const error: JobError | undefined = failed
-      ? {
-          error: clip(str(detail.error) ?? str(jobOutput.error) ?? `${key}`),
-          ...(cause ? { cause: clip(cause) } : {}),
-          jobOutput: JSON.stringify(jobOutput).length > MAX_ERROR_CHARS ? clip(JSON.stringify(jobOutput)) : jobOutput,
-        }
-      : undefined;
-    try {
-      const { before, after } = await this.applyTransition(tenantId, event, {
-        reason: `${key} from the application plane`,
-        error,
-        tenantData,
-        registrationData,
-      });
-      const changed = ['lifecycleState', ...Object.keys(tenantData).filter((k) => !deepEqual(before[k], tenantData[k]))];
-      if (error) changed.push('lastError');
-      if (before.sbtaws_active !== after.sbtaws_active) changed.push('sbtaws_active');
-      await this.d.emit([this.updatedEvent(after, before, changed, `${key} from the application plane`)]);
-      return 'applied';
-    } catch (e) {
-      if (e instanceof HttpError && e.statusCode === 409) {
-        const current = await this.getTenantItem(tenantId);
-        const target = { provisionSucceeded: 'ACTIVE', provisionFailed: 'PROVISION_FAILED', deprovisionSucceeded: 'OFFBOARDED', deprovisionFailed: 'DEPROVISION_FAILED' }[
-          event as 'provisionSucceeded'
-        ];
-        if (current?.lifecycleState === target) return 'duplicate';
-        this.d.log?.warn(`${key} does not fit tenant state; ignored`, { tenantId, lifecycleState: current?.lifecycleState });
-        return 'ignored';
-      }
-      throw e;
-    }
-  }
-
-  private updatedEvent(after: Data, before: Data, changed: string[], reason: string): { key: SbtEventKey; detail: Record<string, unknown> } {
-    const uniq = [...new Set(changed)];
-    return {
-      key: 'tenantUpdated',
-      // The tenant's new state, flat as in onboardingRequest (SBT-era consumers read detail.tier, .email…),
-      // then what changed: changedFields, changes (new values), previous (old values), reason.
-      // Never over EventBridge's 256 KB: changes and previous get a quarter of the budget each, the flat
-      // state the rest; large values go by reference (omittedFields — GET /tenants/{tenantId} has them).
-      detail: fitDetail(
-        {
-          ...eventView(after),
-          tenantId: after.tenantId,
-          tenantRegistrationId: after.tenantRegistrationId,
-          lifecycleState: after.lifecycleState,
-          changedFields: uniq,
-          changes: fitDetail(Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
-          previous: fitDetail(Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
-          reason,
-        },
-        [...REFERENCE_FIELDS, 'changedFields', 'changes', 'previous', 'reason'],
-      ),
-    };
-  }
-}
-
-const RESULT_EVENTS: Record<'provisionSuccess' | 'provisionFailure' | 'deprovisionSuccess' | 'deprovisionFailure', LifecycleEvent> = {
-  provisionSuccess: 'provisionSucceeded',
-  provisionFailure: 'provisionFailed',
-  deprovisionSuccess: 'deprovisionSucceeded',
-  deprovisionFailure: 'deprovisionFailed',
-};
-
-/** The request event a lifecycle event asks the application plane to act on. */
-export function requestEventFor(event: LifecycleEvent): SbtEventKey | undefined {
-  switch (event) {
-    case 'provision':
-    case 'retryProvisioning':
-      return 'onboardingRequest';
-    case 'offboard':
-    case 'retryDeprovisioning':
-      return 'offboardingRequest';
-    case 'activate':
-      return 'activateRequest';
-    case 'deactivate':
-      return 'deactivateRequest';
-    default:
-      return undefined;
-  }
-}
-
-const MAX_ERROR_CHARS = 2048;
-function clip(v: string): string {
-  return v.length > MAX_ERROR_CHARS ? `${v.slice(0, MAX_ERROR_CHARS)}…(truncated)` : v;
 }
 
 /** A UUID-shaped id derived from `seed` (sha256), for idempotent creation. */
 export function derivedId(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string' && v) return v;
-  if (v && typeof v === 'object') return JSON.stringify(v);
-  return undefined;
 }

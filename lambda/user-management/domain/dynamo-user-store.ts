@@ -4,20 +4,11 @@
  * Local. Every write is conditional: create never overwrites, updates never resurrect a deleted user.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decodeToken, encodeToken } from '../../shared/http';
-import {
-  UserExistsError,
-  UserNotFoundError,
-  type NewUser,
-  type UserInfo,
-  type UserPatch,
-  type UserStore,
-} from './user-store';
+import { decodeToken, encodeToken, isConditionFailure, setClause } from '../../shared/dynamodb';
+import { type NewUser, type UserInfo, type UserPatch, type UserStore, UserExistsError, UserNotFoundError } from './user-store';
 
 export const USER_LIST_INDEX = 'userListIndex';
 const PARTITION = 'USER';
-
-const isCondition = (e: unknown) => (e as { name?: string }).name === 'ConditionalCheckFailedException';
 
 function toInfo(item: Record<string, unknown>): UserInfo {
   return {
@@ -44,7 +35,7 @@ export class DynamoUserStore implements UserStore {
     try {
       await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(userName)' }));
     } catch (e) {
-      if (isCondition(e)) throw new UserExistsError(user.userName);
+      if (isConditionFailure(e)) throw new UserExistsError(user.userName);
       throw e;
     }
     return toInfo(item);
@@ -73,29 +64,22 @@ export class DynamoUserStore implements UserStore {
   }
 
   private async set(userName: string, fields: Record<string, unknown>): Promise<UserInfo> {
-    const names: Record<string, string> = { '#id': 'userName' };
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    Object.entries({ ...fields, modified: this.now() }).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      sets.push(`#f${i} = :f${i}`);
-    });
+    const set = setClause({ ...fields, modified: this.now() });
     try {
       const res = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { userName },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: set.expression,
           ConditionExpression: 'attribute_exists(#id)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...set.names, '#id': 'userName' },
+          ExpressionAttributeValues: set.values,
           ReturnValues: 'ALL_NEW',
         }),
       );
       return toInfo(res.Attributes ?? {});
     } catch (e) {
-      if (isCondition(e)) throw new UserNotFoundError(userName);
+      if (isConditionFailure(e)) throw new UserNotFoundError(userName);
       throw e;
     }
   }
@@ -111,7 +95,7 @@ export class DynamoUserStore implements UserStore {
       );
       return toInfo(res.Attributes ?? { userName });
     } catch (e) {
-      if (isCondition(e)) throw new UserNotFoundError(userName);
+      if (isConditionFailure(e)) throw new UserNotFoundError(userName);
       throw e;
     }
   }

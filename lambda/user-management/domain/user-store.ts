@@ -3,6 +3,8 @@
  * deployed default (CognitoAuth); `DynamoUserStore` backs external IdPs (OidcAuth: users are recorded in
  * the control plane, the IdP owns sign-in) and runs against DynamoDB Local in tests.
  */
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/domain-errors';
+
 export interface UserInfo {
   userName: string;
   email?: string;
@@ -25,23 +27,20 @@ export interface UserPatch {
   userRole?: string;
 }
 
-export class UserExistsError extends Error {
+export class UserExistsError extends ConflictError {
   constructor(readonly userName: string) {
-    super(`User ${userName} already exists`);
-    this.name = 'UserExistsError';
+    super(`User ${userName} already exists`, { field: 'userName' });
   }
 }
-export class UserNotFoundError extends Error {
+export class UserNotFoundError extends NotFoundError {
   constructor(readonly userName: string) {
     super(`User not found for id ${userName}`);
-    this.name = 'UserNotFoundError';
   }
 }
 /** The store refused a value (e.g. Cognito's InvalidParameterException): the client's input. */
-export class InvalidUserInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidUserInputError';
+export class InvalidUserInputError extends ValidationError {
+  constructor(readonly reason: string) {
+    super(`Invalid request: ${reason}`);
   }
 }
 

@@ -5,7 +5,7 @@
  * Idempotency-Key; GET /tenant-config carries the CORS header SBT's handler sends.
  */
 import * as z from 'zod/mini';
-import { userListQuery } from '../../../lambda/user-management/domain/user-service';
+import { userListQuery } from '../../../lambda/user-management/request-schemas';
 import { paginationQuery } from '../../../lambda/shared/http';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';

@@ -12,8 +12,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TenantService, type Emit } from '../../../lambda/tenant-management/domain/tenant-service';
-import type { TransitionRecord } from '../../../src/contracts/lifecycle';
-import { HttpError } from '../../../lambda/shared/http';
+import { LifecycleError, type TransitionRecord } from '../../../src/contracts/lifecycle';
+import { httpStatusOf } from '../../../lambda/shared/http';
 import { setUp, type Harness } from './harness';
 
 let h: Harness;
@@ -64,7 +64,7 @@ async function activeTenant(b: TenantService): Promise<string> {
   return id;
 }
 
-const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.statusCode : 500));
+const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => httpStatusOf(e) ?? 500);
 
 test('survivor (f): the transition guard — B deactivates between A\'s read and A\'s write; A retries (re-reads) and then answers 409', async () => {
   const { a, b, racing } = services();
@@ -77,9 +77,9 @@ test('survivor (f): the transition guard — B deactivates between A\'s read and
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(HttpError);
-  expect((err as HttpError).statusCode).toBe(409);
-  expect((err as HttpError).message).toMatch(/Cannot deactivate a tenant in state DEACTIVATED/);
+  expect(err).toBeInstanceOf(LifecycleError);
+  expect(httpStatusOf(err)).toBe(409);
+  expect((err as Error).message).toMatch(/Cannot deactivate a tenant in state DEACTIVATED/);
   // read → (B wins) → refused write → re-read → 409 without a second write
   expect(racing.calls.filter((c) => c !== 'other')).toEqual(['read', 'write', 'read']);
   const t = await b.getTenant(id);

@@ -30,7 +30,7 @@ test('an offboarded tenant is not served, by id, name, path or Origin: 404', asy
   const lookups: Parameters<typeof httpEvent>[0][] = [
     { path: '/tenant-config', query: { tenantId: 't-4' } },
     { path: '/tenant-config', query: { tenantName: 'gone' } },
-    { path: '/tenant-config/gone', pathParameters: { tenantName: 'gone' } },
+    { path: '/tenant-config/gone', route: '/tenant-config/{tenantName}', pathParameters: { tenantName: 'gone' } },
     { path: '/tenant-config', headers: { origin: 'https://gone.app.example.com' } },
   ];
   for (const e of lookups) {
@@ -47,7 +47,7 @@ test('by tenantId, tenantName, path and Origin host all return the parsed config
   const expected = { userPoolId: 'pool-1', appClientId: 'client-1', apiGatewayUrl: 'https://api' };
   expect(await call({ path: '/tenant-config', query: { tenantId: 't-1' } })).toEqual({ status: 200, body: expected });
   expect(await call({ path: '/tenant-config', query: { tenantName: 'acme' } })).toEqual({ status: 200, body: expected });
-  expect(await call({ path: '/tenant-config/acme', pathParameters: { tenantName: 'acme' } })).toEqual({ status: 200, body: expected });
+  expect(await call({ path: '/tenant-config/acme', route: '/tenant-config/{tenantName}', pathParameters: { tenantName: 'acme' } })).toEqual({ status: 200, body: expected });
   expect(await call({ path: '/tenant-config', headers: { origin: 'https://acme.app.example.com' } })).toEqual({ status: 200, body: expected });
 });
 

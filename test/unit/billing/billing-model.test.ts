@@ -45,10 +45,18 @@ test('webhook changes: explicit fields override what the type implies', () => {
 });
 
 test('tenant mirror and tenantUpdated detail of a webhook', () => {
+  // What the update sets, attribute → value, read through its placeholders (the text is the helper's).
+  const setsOf = (u: ReturnType<typeof tenantBillingUpdate>) =>
+    Object.fromEntries(
+      u.UpdateExpression.replace(/^SET /, '')
+        .split(', ')
+        .map((part) => part.split(' = '))
+        .map(([n, v]) => [u.ExpressionAttributeNames[n], u.ExpressionAttributeValues[v]]),
+    );
   const u = tenantBillingUpdate('t', { plan: 'pro', billingStatus: 'active' }, 'now');
-  expect(u.UpdateExpression).toBe('SET #tier = :tier, #billingStatus = :billingStatus, #billingUpdatedAt = :billingUpdatedAt');
-  expect(u.ExpressionAttributeValues).toEqual({ ':tier': 'pro', ':billingStatus': 'active', ':billingUpdatedAt': 'now' });
-  expect(tenantBillingUpdate('t', { paymentState: 'ok' }, 'now').UpdateExpression).toBe('SET #paymentState = :paymentState, #billingUpdatedAt = :billingUpdatedAt');
+  expect(setsOf(u)).toEqual({ tier: 'pro', billingStatus: 'active', billingUpdatedAt: 'now' });
+  expect(u.ConditionExpression).toBe('attribute_exists(tenantId)');
+  expect(setsOf(tenantBillingUpdate('t', { paymentState: 'ok' }, 'now'))).toEqual({ paymentState: 'ok', billingUpdatedAt: 'now' });
   expect(tenantUpdatedFromWebhook('t', 'w', { plan: 'pro', paymentState: 'ok' })).toEqual({ tenantId: 't', origin: 'billing', webhookId: 'w', tier: 'pro', paymentState: 'ok' });
 });
 

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoUserStore } from '../../../lambda/user-management/domain/cognito-user-store';
 import { UserService } from '../../../lambda/user-management/domain/user-service';
-import type { HttpError } from '../../../lambda/shared/http';
+import { httpStatusOf } from '../../../lambda/shared/http';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
@@ -107,7 +107,7 @@ test('Cognito errors become 404 / 409 / 400, never 500', async () => {
   const err = (name: string) => Object.assign(new Error(name), { name });
   const failing = (name: string) =>
     new UserService(new CognitoUserStore(recordingClient(() => Promise.reject(err(name))), 'p'), async () => {});
-  const status = async (p: Promise<unknown>) => p.then(() => 200, (e: HttpError) => e.statusCode);
+  const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => httpStatusOf(e) ?? 500);
   expect(await status(failing('UserNotFoundException').get('bob'))).toBe(404);
   expect(await status(failing('UsernameExistsException').create({ userName: 'bob', email: 'b@x.io', userRole: 'r' }))).toBe(409);
   expect(await status(failing('InvalidParameterException').update('bob', { email: 'b@x.io' }))).toBe(400);

@@ -1,15 +1,16 @@
 // The tenant-config lookup's pure part as tables: which tenant a request means (SBT's precedence), how a
 // stored tenantConfig is presented, and the 400/404 answers naming what is missing.
 import { lookupTenantConfig, presentConfig, selectTenant, type TenantConfigReader } from '../../../lambda/tenant-config/domain/tenant-config';
-import { HttpError } from '../../../lambda/shared/http';
+import { httpStatusOf } from '../../../lambda/shared/http';
 
 const refusal = async (fn: () => unknown): Promise<[number, string] | undefined> => {
   try {
     await fn();
     return undefined;
   } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
-    return [e.statusCode, e.message];
+    const status = httpStatusOf(e); // the status the HTTP edge answers this domain error with
+    if (status === undefined) throw e;
+    return [status, (e as Error).message];
   }
 };
 const MISSING = "Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header";

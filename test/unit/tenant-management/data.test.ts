@@ -1,15 +1,16 @@
 // Client and job data (lambda/tenant-management/domain/data.ts) as a table: every refusal is a 400/413
 // naming the field, managed attributes can never be written, what is accepted is kept verbatim.
 import { checkConventionalFields, clientData, deepEqual, jobData, MANAGED_FIELDS, MAX_DATA_BYTES } from '../../../lambda/tenant-management/domain/data';
-import { HttpError } from '../../../lambda/shared/http';
+import { httpStatusOf } from '../../../lambda/shared/http';
 
 const refusal = (fn: () => unknown): { status: number; message: string } | undefined => {
   try {
     fn();
     return undefined;
   } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
-    return { status: e.statusCode, message: e.message };
+    const status = httpStatusOf(e); // the status the HTTP edge answers this domain error with
+    if (status === undefined) throw e;
+    return { status, message: (e as Error).message };
   }
 };
 const nest = (depth: number): unknown => (depth === 0 ? 'leaf' : { a: nest(depth - 1) });
