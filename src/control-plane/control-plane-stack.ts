@@ -1,7 +1,8 @@
 import type { Construct } from '../core/cdktf';
 import { EventManager } from '../core/event-manager';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
-import type { ControlPlaneApi } from './api/control-plane-api';
+import type { IControlPlaneApi } from './api/control-plane-api';
+import { HttpControlPlaneApi } from './api/http-control-plane-api';
 import type { IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
 import type { IBilling } from './billing/billing-interface';
@@ -55,7 +56,7 @@ export interface ControlPlaneStackProps extends SbtStackProps {
 export class ControlPlaneStack extends SbtStack {
   readonly controlPlane: ControlPlane;
   readonly eventManager: EventManager;
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly tenantTable: TenantTable;
   readonly auth: IAuth;
 
@@ -175,7 +176,7 @@ export class ControlPlaneStack extends SbtStack {
     // ARNs a caller wires into its own IAM policies, alarms and event rules.
     this.output('tenant_table_arn', this.tenantTable.tableArn, 'ARN of the tenant table (grant readers on it).');
     this.output('tenant_registration_table_arn', cp.registrationTable.tableArn, 'ARN of the tenant registration table.');
-    if (this.api.api) {
+    if (this.api instanceof HttpControlPlaneApi) {
       this.output('api_id', this.api.api.id, 'Id of the control-plane HTTP API (custom domains, stages, WAF).');
       this.output('api_execution_arn', this.api.api.executionArn, 'Execution ARN of the HTTP API (Lambda permissions, IAM conditions).');
     }

@@ -7,7 +7,7 @@ import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdkt
 import { LambdaFunction } from '../core/lambda-function';
 import { EventTargetDeadLetterQueue } from '../core/event-targets';
 import { SCOPES } from '../contracts/scopes';
-import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
+import { HttpControlPlaneApi } from '../control-plane/api/http-control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
 import { NotificationIngest } from './notification-ingest';
 import { DEFAULT_REGISTRATION_FIELDS, type MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
@@ -140,7 +140,7 @@ export function checkMarketplaceConfig(path: string, props: Pick<MarketplaceSaaS
  */
 export class MarketplaceSaaSProduct extends Construct {
   readonly subscribers: SubscribersTable;
-  readonly api: ControlPlaneApi;
+  readonly api: HttpControlPlaneApi;
   readonly registerFunction: LambdaFunction;
   readonly notificationFunction: LambdaFunction;
   readonly adminFunction?: LambdaFunction;
@@ -166,7 +166,7 @@ export class MarketplaceSaaSProduct extends Construct {
     // The marketplace's own small HTTP API (same construct as the control plane's): public registration routes
     // (Marketplace and the buyer's browser carry no token) and JWT-scoped admin routes. Separate from the
     // control-plane API so the module deploys on its own and its public surface is exactly two routes.
-    this.api = new ControlPlaneApi(this, 'api', {
+    this.api = new HttpControlPlaneApi(this, 'api', {
       name: `${p}-marketplace`,
       description: 'AWS Marketplace registration and subscriber admin',
       jwt: props.adminJwt,
@@ -344,7 +344,6 @@ export class MarketplaceSaaSProduct extends Construct {
    */
   private limitBuyerRoutes(rate: number, burst: number): void {
     const stage = this.api.stage;
-    if (!stage) return;
     stage.putRouteSettings(
       ['POST /landing', 'POST /register'].map((routeKey) => ({ routeKey, throttlingRateLimit: rate, throttlingBurstLimit: burst })),
     );

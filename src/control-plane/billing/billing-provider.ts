@@ -4,7 +4,7 @@ import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import type { SbtEventKey } from '../../contracts/event-catalog';
 import { SCOPES } from '../../contracts/scopes';
-import type { ControlPlaneApi, HttpMethod } from '../api/control-plane-api';
+import type { IControlPlaneApi, HttpMethod } from '../api/control-plane-api';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { IASyncFunction, IBilling, ISyncFunction } from './billing-interface';
 
@@ -12,7 +12,7 @@ export interface BillingProviderProps {
   /** The billing implementation to wire (DynamoDBBilling, HttpBillingVendorAdapter, a vendor package…). */
   readonly billing: IBilling;
   /** The control plane's HTTP API; sync members and the webhook become routes on it. */
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   /** The SBT event bus; async members become rule targets on it. */
   readonly eventManager: IEventManager;
   /** Prefix of resource names (the put-usage schedule rule). */

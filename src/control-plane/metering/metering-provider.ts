@@ -3,7 +3,7 @@ import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import type { SbtEventKey } from '../../contracts/event-catalog';
 import { SCOPES } from '../../contracts/scopes';
-import type { ControlPlaneApi, HttpMethod } from '../api/control-plane-api';
+import type { IControlPlaneApi, HttpMethod } from '../api/control-plane-api';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { IASyncFunction, IMetering, ISyncFunction } from './metering-interface';
 
@@ -11,7 +11,7 @@ export interface MeteringProviderProps {
   /** The metering implementation to wire (DynamoDBMetering, a vendor package…). */
   readonly metering: IMetering;
   /** The control plane's HTTP API (routes of SBT §2 rows 19–25). */
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   /** The SBT event bus (`ingestUsage`, onboarding/offboarding). */
   readonly eventManager: IEventManager;
   /** Prefix of resource names. */

@@ -1,13 +1,13 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
 
 export interface TenantManagementServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly scopes: ControlPlaneScopes;
   readonly tenantTable: TenantTable;
   readonly registrationTable: RegistrationTable;

@@ -2,14 +2,14 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { RegistrationTable } from './registration-table';
 
 export interface TenantRegistrationServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly scopes: ControlPlaneScopes;
   readonly tenantTable: TenantTable;
   readonly registrationTable: RegistrationTable;

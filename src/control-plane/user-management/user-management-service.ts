@@ -1,12 +1,12 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
 import { scopesOf, type IAuth } from '../auth/auth-interface';
 import { UserTable } from './user-table';
 
 export interface UserManagementServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly auth: IAuth;
   readonly eventManager: IEventManager;
   /** Prefix of the function (and user table) names. */
