@@ -11,6 +11,7 @@ import { ControlPlane, type ControlPlaneProps } from './control-plane';
 import { DynamoDBMetering } from './metering/dynamodb-metering';
 import type { IMetering } from './metering/metering-interface';
 import type { TenantTable } from './tenant-management/tenant-table';
+import { propsErrors } from '../core/props-validation';
 
 export interface ControlPlaneStackProps extends SbtStackProps {
   /** Keep tables and the user pool from being destroyed (variable `deletion_protection`). @default true */
@@ -87,7 +88,16 @@ export class ControlPlaneStack extends SbtStack {
       validation: inputValidation.urls('cors_allow_origins', true),
     });
     const remotePlanes = props.applicationPlaneEventBusArns ?? [];
-    const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
+    const errors = propsErrors(this);
+    const remoteAccounts = [
+      ...new Set(
+        remotePlanes.flatMap((arn) => {
+          const account = accountOfBusArn(arn);
+          if (!account) errors.push(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
+          return account ? [account] : [];
+        }),
+      ),
+    ];
     this.eventManager = new EventManager(this, 'events', {
       busName: this.name('sbt-events'),
       eventEra: this.eventEraInput(props.eventEra),
@@ -187,11 +197,9 @@ export class ControlPlaneStack extends SbtStack {
   }
 }
 
-/** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`). */
-function accountOfBusArn(arn: string): string {
+/** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`); undefined for anything else. */
+function accountOfBusArn(arn: string): string | undefined {
   const parts = arn.split(':');
-  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) {
-    throw new Error(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
-  }
+  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) return undefined;
   return parts[4]!;
 }

@@ -16,6 +16,7 @@ import {
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
+import { propsErrors } from './props-validation';
 
 /** What else a rule for an EventDefinition matches, and the rule's stable id. */
 export interface EventDefinitionOptions {
@@ -149,10 +150,9 @@ export class EventManager extends Construct implements IEventManager {
 
   constructor(scope: Construct, id: string, props: EventManagerProps) {
     super(scope, id);
+    const errors = propsErrors(this);
     const era = props.eventEra ?? DEFAULT_EVENT_ERA;
-    if (!Token.isUnresolved(era) && !isEventEra(era)) {
-      throw new Error(`${this.node.path}: eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
-    }
+    if (!Token.isUnresolved(era) && !isEventEra(era)) errors.push(`eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
     this.eventEra = era;
     this.explicitSources = { control: props.controlPlaneEventSource, application: props.applicationPlaneEventSource };
     this.controlPlaneEventSource = props.controlPlaneEventSource ?? this.byEra(defaultSourceOf('onboardingRequest', 'sbt-0.9'), defaultSourceOf('onboardingRequest', 'pre-0.9'));
@@ -161,15 +161,14 @@ export class EventManager extends Construct implements IEventManager {
     this.overrides = props.sourceOverrides ?? {};
 
     const adopted = props.eventBusArn ?? (props.eventBus ? ('eventBusArn' in props.eventBus ? props.eventBus.eventBusArn : props.eventBus.arn) : undefined);
-    if (props.eventBusArn && props.eventBus) throw new Error(`${this.node.path}: give eventBusArn or eventBus, not both`);
+    if (props.eventBusArn && props.eventBus) errors.push('give eventBusArn or eventBus, not both');
     if (adopted) {
-      if (props.allowPutEventsFromAccounts?.length) {
-        throw new Error(`${this.node.path}: allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one`);
-      }
+      if (props.allowPutEventsFromAccounts?.length) errors.push('allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one');
       this.busArn = adopted;
       // arn:aws:events:<region>:<account>:event-bus/<name>
       this.busName = Fn.element(Fn.split('/', adopted), 1);
     } else {
+      // Thrown, not collected: without a name or an ARN there is no bus to build on.
       if (!props.busName) throw new Error(`${this.node.path}: EventManager needs busName or eventBusArn`);
       this.bus = new CloudwatchEventBus(this, 'bus', { name: props.busName });
       this.busArn = this.bus.arn;

@@ -7,6 +7,7 @@ import { SCOPES } from '../../contracts/scopes';
 import type { IControlPlaneApi, HttpMethod } from '../api/control-plane-api';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { IASyncFunction, IBilling, ISyncFunction } from './billing-interface';
+import { propsErrors } from '../../core/props-validation';
 
 export interface BillingProviderProps {
   /** The billing implementation to wire (DynamoDBBilling, HttpBillingVendorAdapter, a vendor package…). */
@@ -82,7 +83,7 @@ export class BillingProvider extends Construct {
     if (billing.webhookFunction) {
       const path = billing.webhookFunction.path.replace(/^\/+/, '');
       if (!WEBHOOK_PATH.test(path)) {
-        throw new Error(`billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`);
+        propsErrors(this).push(`billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`);
       }
       this.webhookResourcePath = `/billing/${path}`;
       api.addRoute({

@@ -4,6 +4,7 @@ import { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
 import { scopesOf, type IAuth } from '../auth/auth-interface';
 import { UserTable } from './user-table';
+import { propsErrors } from '../../core/props-validation';
 
 export interface UserManagementServiceProps {
   readonly api: IControlPlaneApi;
@@ -41,8 +42,8 @@ export class UserManagementService extends Construct {
     props.eventManager.grantPutEventsTo(this.function);
     const store = props.userStore ?? (props.auth.bindUserStore ? 'auth' : 'table');
     if (store === 'auth') {
-      if (!props.auth.bindUserStore) throw new Error(`${this.node.path}: userStore 'auth' but this IAuth has no user store`);
-      props.auth.bindUserStore(this.function);
+      if (props.auth.bindUserStore) props.auth.bindUserStore(this.function);
+      else propsErrors(this).push("userStore 'auth' but this IAuth has no user store");
     } else {
       this.userTable = new UserTable(this, 'users', { name: `${props.namePrefix}-users`, deletionProtection: props.deletionProtection });
       this.userTable.bindUserStore(this.function);
