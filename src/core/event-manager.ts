@@ -12,6 +12,7 @@ import {
   keyOfDetailType,
   type EventEra,
   type SbtEventKey,
+  type SbtEventType,
 } from '../contracts/event-catalog';
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
@@ -64,8 +65,12 @@ export interface AddTargetToEventProps {
 
 /** SBT before 0.9's argument: the event by `DetailType` (its un-prefixed name, e.g. `DetailType.ONBOARDING_REQUEST`). */
 export interface AddTargetToEventByTypeProps {
-  /** A standard event's key / pre-0.9 detail-type, or a ≥ 0.9 `sbt_aws_…` detail-type, or a custom event's detail-type. */
-  readonly eventType: string;
+  /**
+   * A standard event's key / pre-0.9 detail-type (`DetailType.X`) or its ≥ 0.9 `sbt_aws_…` detail-type —
+   * typed, so a misspelt name does not compile. Custom events go by `eventDefinition` (what
+   * `createCustomEvent` returned).
+   */
+  readonly eventType: SbtEventType;
   /** Where it goes. */
   readonly target: IEventTarget;
   /** Construct id of the target under its rule (part of the resource address). @default 'target' */
@@ -78,7 +83,10 @@ export interface IEventManager {
   readonly busArn: string;
   readonly controlPlaneEventSource: string;
   readonly applicationPlaneEventSource: string;
-  readonly events: Record<SbtEventKey, EventDefinition> & Record<string, EventDefinition>;
+  /** The standard events, by catalogue key: a misspelt key is a compile error. */
+  readonly events: Readonly<Record<SbtEventKey, EventDefinition>>;
+  /** Events made by `createCustomEvent` (and the control/application-plane variants), by detail-type. */
+  readonly customEvents: ReadonlyMap<string, EventDefinition>;
   /** Routes an event to a target; accepts SBT ≥ 0.9's `{eventDefinition, target}` and pre-0.9's `{eventType, target}`. */
   addTargetToEvent(scope: Construct, props: AddTargetToEventProps | AddTargetToEventByTypeProps): void;
   /** Which era's names this manager's events are emitted with (`sbt-0.9` / `pre-0.9`, or a Terraform expression). */
@@ -143,7 +151,8 @@ export class EventManager extends Construct implements IEventManager {
   readonly busArn: string;
   readonly controlPlaneEventSource: string;
   readonly applicationPlaneEventSource: string;
-  readonly events = {} as Record<SbtEventKey, EventDefinition> & Record<string, EventDefinition>;
+  readonly events: Readonly<Record<SbtEventKey, EventDefinition>>;
+  readonly customEvents = new Map<string, EventDefinition>();
   readonly bus?: CloudwatchEventBus;
   private readonly registered = new Set<string>();
   private readonly overrides: Partial<Record<SbtEventKey, string>>;
@@ -192,8 +201,10 @@ export class EventManager extends Construct implements IEventManager {
       }
     }
 
-    for (const key of CONTROL_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'control');
-    for (const key of APPLICATION_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'application');
+    const events = {} as Record<SbtEventKey, EventDefinition>;
+    for (const key of CONTROL_PLANE_EVENT_KEYS) events[key] = this.standard(key, 'control');
+    for (const key of APPLICATION_PLANE_EVENT_KEYS) events[key] = this.standard(key, 'application');
+    this.events = events;
   }
 
   private readonly explicitSources: { control?: string; application?: string };
@@ -242,10 +253,10 @@ export class EventManager extends Construct implements IEventManager {
     return this.createCustomEvent(detailType, this.applicationPlaneEventSource);
   }
 
-  /** Registers a custom event (not prefixed); it becomes reachable as `events[detailType]`. */
+  /** Registers a custom event (not prefixed); it is also reachable as `customEvents.get(detailType)`. */
   createCustomEvent(detailType: string, source: string): EventDefinition {
     const def = this.register(detailType, source);
-    this.events[detailType] = def;
+    this.customEvents.set(detailType, def);
     return def;
   }
 
@@ -275,10 +286,13 @@ export class EventManager extends Construct implements IEventManager {
     return rule;
   }
 
-  /** The definition an SBT pre-0.9 `eventType` names: a standard key, a `sbt_aws_` detail-type, or a custom event. */
-  eventOfType(eventType: string): EventDefinition {
+  /**
+   * The definition an SBT `eventType` names: a standard key or its `sbt_aws_` detail-type. Plain JavaScript
+   * callers (no type check) may also name a custom event's detail-type; anything else is refused.
+   */
+  eventOfType(eventType: SbtEventType): EventDefinition {
     const key = keyOfDetailType(eventType);
-    const def = (key && this.events[key]) || this.events[eventType];
+    const def = (key && this.events[key]) || this.customEvents.get(eventType);
     if (!def) throw new Error(`${this.node.path}: no event '${eventType}' (a DetailType, an sbt_aws_ detail-type or a custom event's detail-type)`);
     return def;
   }

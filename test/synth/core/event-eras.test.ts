@@ -139,6 +139,8 @@ describe("SBT's DetailType and addTargetToEvent shapes", () => {
       'detail-type': ['sbt_aws_ingestUsage', 'ingestUsage'],
     });
     expect(Object.keys(resourcesOf(json, 'aws_cloudwatch_event_target'))).toHaveLength(3);
+    // A misspelt name does not compile (test/synth/core/event-names.test.ts); untyped callers get a clear error.
+    // @ts-expect-error 'noSuchEvent' is not in the catalogue
     expect(() => em.addTargetToEvent(stack, { eventType: 'noSuchEvent', target: new LambdaTarget(fn) })).toThrow(/no event 'noSuchEvent'/);
   });
 });

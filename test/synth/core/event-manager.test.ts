@@ -28,7 +28,7 @@ test('source overrides and custom events; duplicates throw as in SBT', () => {
   expect(em.events.onboardingRequest.source).toBe('x.y');
   expect(em.events.offboardingRequest.source).toBe('my.cp');
   const custom = em.createCustomEvent('somethingHappened', 'my.app');
-  expect(em.events.somethingHappened).toBe(custom);
+  expect(em.customEvents.get('somethingHappened')).toBe(custom);
   expect(() => em.createCustomEvent('somethingHappened', 'my.app')).toThrow(
     "Event with detail type 'somethingHappened' and source 'my.app' already exists",
   );

@@ -5,14 +5,15 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { ProvisioningScriptJob } from '../../../src/application-plane/provisioning-script-job';
 import { createControlPlaneApi } from '../../../src/control-plane/api/create-control-plane-api';
 import { HttpControlPlaneApi } from '../../../src/control-plane/api/http-control-plane-api';
 import { PrivateRestControlPlaneApi } from '../../../src/control-plane/api/private-rest-control-plane-api';
 import { App, Lazy } from '../../../src/core/cdktf';
+import { EventManager } from '../../../src/core/event-manager';
 import { LambdaFunction } from '../../../src/core/lambda-function';
 import { propsErrors } from '../../../src/core/props-validation';
 import { SbtStack } from '../../../src/core/sbt-stack';
-import { MarketplaceSaaSProduct } from '../../../src/marketplace/marketplace-saas-product';
 import { synthStack, testApp } from '../../support/synth';
 
 function errorOf(run: () => unknown): string {
@@ -25,20 +26,12 @@ function errorOf(run: () => unknown): string {
 }
 
 test('two bad props of one construct yield both messages in one synth error, each naming the construct', () => {
-  const stack = new SbtStack(testApp(), 'mp');
-  new MarketplaceSaaSProduct(stack, 'product', {
-    namePrefix: 'sbt',
-    productCode: 'p',
-    pricingModel: 'contracts',
-    eventBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/sbt',
-    tenantTableName: 't',
-    tenantRegistrationTableName: 'r',
-    registrationPage: { webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/1' },
-    buyerRateLimit: -1,
-  });
+  const stack = new SbtStack(testApp(), 'jobs', { mode: 'module' });
+  const eventManager = new EventManager(stack, 'events', { eventBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/sbt' });
+  new ProvisioningScriptJob(stack, 'job', { script: '  ', timeoutSeconds: 0, eventManager });
   const message = errorOf(() => synthStack(stack));
-  expect(message).toContain('[mp/product] registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT');
-  expect(message).toContain('[mp/product] buyerRateLimit must be a positive number, got -1.');
+  expect(message).toContain('[jobs/job] timeoutSeconds must be an integer from 1 to 129600');
+  expect(message).toContain('[jobs/job] script is empty');
 });
 
 test('problems of several constructs come out together, and routes are checked like props', () => {
