@@ -57,8 +57,6 @@ export type ApplicationPlaneEventKey = (typeof APPLICATION_PLANE_EVENT_KEYS)[num
 export type SbtEventKey = ControlPlaneEventKey | ApplicationPlaneEventKey;
 
 export const SBT_EVENT_KEYS: readonly SbtEventKey[] = [...CONTROL_PLANE_EVENT_KEYS, ...APPLICATION_PLANE_EVENT_KEYS];
-/** A standard event as SBT code names it: the un-prefixed key (pre-0.9 `DetailType`) or the ≥ 0.9 detail-type. */
-export type SbtEventType = SbtEventKey | `${typeof DETAIL_TYPE_PREFIX}${SbtEventKey}`;
 
 export function isEventEra(v: unknown): v is EventEra {
   return (EVENT_ERAS as readonly unknown[]).includes(v);

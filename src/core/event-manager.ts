@@ -12,12 +12,18 @@ import {
   keyOfDetailType,
   type EventEra,
   type SbtEventKey,
-  type SbtEventType,
 } from '../contracts/event-catalog';
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
 import { propsErrors } from './props-validation';
+
+/**
+ * A standard event as SBT code names it: the catalogue key (pre-0.9 `DetailType`) or its ≥ 0.9 detail-type
+ * (`sbt_aws_<key>`, DETAIL_TYPE_PREFIX). Defined here rather than in the catalogue: the catalogue's text
+ * is bundled into the handlers, and any edit to it changes their minified bytes.
+ */
+export type SbtEventType = SbtEventKey | `sbt_aws_${SbtEventKey}`;
 
 /** What else a rule for an EventDefinition matches, and the rule's stable id. */
 export interface EventDefinitionOptions {

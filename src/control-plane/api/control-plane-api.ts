@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { IConstruct, TerraformResource } from '../../core/cdktf';
 import { Construct } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
@@ -136,6 +137,13 @@ export abstract class ControlPlaneApiBase extends Construct implements IControlP
       functionName: o.handler.node.path,
     });
     return resource;
+  }
+
+  /** The access-log group (`/aws/vendedlogs/apigateway/<name>`), unless retention is 0 (logging off). */
+  protected accessLogGroup(props: ControlPlaneApiBaseProps): CloudwatchLogGroup | undefined {
+    const retention = props.accessLogRetentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+    if (retention <= 0) return undefined;
+    return new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/vendedlogs/apigateway/${props.name}`, retentionInDays: retention });
   }
 
   /** The variant's resources for one checked route. */

@@ -5,14 +5,12 @@ import { Apigatewayv2DomainName } from '@cdktf/provider-aws/lib/apigatewayv2-dom
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Construct } from '../../core/cdktf';
 import type { LambdaFunction } from '../../core/lambda-function';
 import { roleNameOf } from '../../core/sbt-stack';
 import {
   ControlPlaneApiBase,
   type ControlPlaneApiBaseProps,
-  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_CORS_HEADERS,
   DEFAULT_CORS_ORIGINS,
   DEFAULT_THROTTLING,
@@ -78,14 +76,7 @@ export class HttpControlPlaneApi extends ControlPlaneApiBase {
           }
         : undefined,
     });
-    const retention = props.accessLogRetentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
-    const accessLogs =
-      retention > 0
-        ? new CloudwatchLogGroup(this, 'access-logs', {
-            name: `/aws/vendedlogs/apigateway/${props.name}`,
-            retentionInDays: retention,
-          })
-        : undefined;
+    const accessLogs = this.accessLogGroup(props);
     this.stage = new Apigatewayv2Stage(this, 'stage', {
       apiId: this.api.id,
       name: '$default',

@@ -8,14 +8,12 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayRestApiPolicy } from '@cdktf/provider-aws/lib/api-gateway-rest-api-policy';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { exactForEveryScopeSet, type RouteScopes } from '../../contracts/route-scope-policy';
 import { type Construct, Fn, Lazy } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
 import {
   ControlPlaneApiBase,
   type ControlPlaneApiBaseProps,
-  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_THROTTLING,
   type RouteOptions,
   routeConstructId,
@@ -130,11 +128,7 @@ export class PrivateRestControlPlaneApi extends ControlPlaneApiBase {
       },
       lifecycle: { createBeforeDestroy: true },
     });
-    const retention = props.accessLogRetentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
-    const accessLogs =
-      retention > 0
-        ? new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/vendedlogs/apigateway/${props.name}`, retentionInDays: retention })
-        : undefined;
+    const accessLogs = this.accessLogGroup(props);
     this.restStage = new ApiGatewayStage(this, 'rest-stage', {
       restApiId: rest.id,
       deploymentId: this.restDeployment.id,

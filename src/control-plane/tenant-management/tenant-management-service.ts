@@ -1,7 +1,8 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
-import { LambdaFunction } from '../../core/lambda-function';
+import type { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
+import { addScopedRoutes, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
@@ -38,18 +39,16 @@ export class TenantManagementService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantManagementServiceProps) {
     super(scope, id);
-    this.function = new LambdaFunction(this, 'api', {
-      archive: 'tenant-management-api',
+    this.function = serviceApiFunction(this, {
+      service: 'tenant-management',
       functionName: `${props.namePrefix}-tenant-management`,
       description: 'Control plane /tenants routes',
-      timeout: 15,
-      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-management' },
     });
     bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const t = TenantManagementService.TENANTS_PATH;
     const ti = TenantManagementService.TENANT_ID_PATH;
-    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string][] = [
+    addScopedRoutes(props.api, this.function, [
       ['POST', t, write],
       ['GET', t, read],
       ['GET', ti, read],
@@ -58,7 +57,6 @@ export class TenantManagementService extends Construct {
       ['PUT', `${ti}/activate`, write],
       ['PUT', `${ti}/deactivate`, write],
       ['POST', `${ti}/retry`, write],
-    ];
-    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+    ]);
   }
 }

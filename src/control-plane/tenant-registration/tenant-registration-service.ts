@@ -3,6 +3,7 @@ import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
+import { addScopedRoutes, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
 import type { TenantTable } from '../tenant-management/tenant-table';
@@ -40,26 +41,23 @@ export class TenantRegistrationService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantRegistrationServiceProps) {
     super(scope, id);
-    this.function = new LambdaFunction(this, 'api', {
-      archive: 'tenant-registration-api',
+    this.function = serviceApiFunction(this, {
+      service: 'tenant-registration',
       functionName: `${props.namePrefix}-tenant-registration`,
       description: 'Control plane /tenant-registrations routes',
-      timeout: 15,
-      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-registration' },
     });
     bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const r = TenantRegistrationService.REGISTRATIONS_PATH;
     const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
-    const routes: [('GET' | 'POST' | 'PATCH' | 'DELETE'), string, string][] = [
+    addScopedRoutes(props.api, this.function, [
       ['POST', r, write],
       ['GET', r, read],
       ['GET', ri, read],
       ['PATCH', ri, write],
       ['DELETE', ri, write],
       ['POST', `${ri}/retry`, write],
-    ];
-    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+    ]);
 
     this.resultsFunction = new LambdaFunction(this, 'results', {
       archive: 'tenant-registration-results',

@@ -4,8 +4,8 @@
  * if a name were accepted again, tsc would fail on the unused directive. The runtime halves show what
  * untyped (JavaScript) callers get instead.
  */
-import { DetailType, type SbtEventType } from '../../../src/contracts/event-catalog';
-import { EventManager, type IEventManager } from '../../../src/core/event-manager';
+import { DetailType } from '../../../src/contracts/event-catalog';
+import { EventManager, type IEventManager, type SbtEventType } from '../../../src/core/event-manager';
 import { LambdaTarget } from '../../../src/core/event-targets';
 import { LambdaFunction } from '../../../src/core/lambda-function';
 import { SbtStack } from '../../../src/core/sbt-stack';
