@@ -92,8 +92,6 @@ export const DEFAULT_THROTTLING = { rate: 100, burst: 200 } as const;
 export abstract class ControlPlaneApiBase extends Construct implements IControlPlaneApi {
   abstract readonly isPrivate: boolean;
   abstract readonly url: string;
-  abstract readonly apiId: string;
-  abstract readonly executionArn: string;
   abstract readonly authorizerId?: string;
   readonly routes: RouteRecord[] = [];
   /** Props and route problems, reported at synth. */
@@ -104,6 +102,15 @@ export abstract class ControlPlaneApiBase extends Construct implements IControlP
     this.errors = propsErrors(this);
   }
 
+  /** The API resource (HTTP API or REST API): its id and execution ARN. */
+  protected abstract get apiResource(): { readonly id: string; readonly executionArn: string };
+
+  get apiId(): string {
+    return this.apiResource.id;
+  }
+  get executionArn(): string {
+    return this.apiResource.executionArn;
+  }
   get domainTarget(): string | undefined {
     return undefined;
   }

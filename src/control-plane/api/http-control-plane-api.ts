@@ -124,11 +124,8 @@ export class HttpControlPlaneApi extends ControlPlaneApiBase {
   get url(): string {
     return this.domainName ? `https://${this.domainName.domainName}` : this.api.apiEndpoint;
   }
-  get apiId(): string {
-    return this.api.id;
-  }
-  get executionArn(): string {
-    return this.api.executionArn;
+  protected get apiResource(): Apigatewayv2Api {
+    return this.api;
   }
   get authorizerId(): string | undefined {
     return this.authorizer?.id;

@@ -163,11 +163,8 @@ export class PrivateRestControlPlaneApi extends ControlPlaneApiBase {
   get url(): string {
     return this.restStage.invokeUrl;
   }
-  get apiId(): string {
-    return this.restApi.id;
-  }
-  get executionArn(): string {
-    return this.restApi.executionArn;
+  protected get apiResource(): ApiGatewayRestApi {
+    return this.restApi;
   }
   get authorizerId(): string | undefined {
     return this.restAuthorizer?.id;

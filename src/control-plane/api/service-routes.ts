@@ -33,3 +33,17 @@ export function serviceApiFunction(scope: Construct, o: ServiceApiFunctionOption
 export function addScopedRoutes(api: IControlPlaneApi, handler: LambdaFunction, routes: readonly ScopedRoute[]): void {
   for (const [method, path, scope, fn] of routes) api.addRoute({ method, path, handler: fn ?? handler, scopes: [scope] });
 }
+
+/**
+ * The five routes of a collection (SBT's shape): create and list on `collection`, get / update / delete
+ * on `item`; reads take `read`, writes `write`. SBT updates tenants with PUT and registrations with PATCH.
+ */
+export function collectionRoutes(collection: string, item: string, o: { read: string; write: string; update: 'PUT' | 'PATCH' }): ScopedRoute[] {
+  return [
+    ['POST', collection, o.write],
+    ['GET', collection, o.read],
+    ['GET', item, o.read],
+    [o.update, item, o.write],
+    ['DELETE', item, o.write],
+  ];
+}

@@ -2,7 +2,7 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import type { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, serviceApiFunction } from '../api/service-routes';
+import { addScopedRoutes, collectionRoutes, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
@@ -49,11 +49,7 @@ export class TenantManagementService extends Construct {
     const t = TenantManagementService.TENANTS_PATH;
     const ti = TenantManagementService.TENANT_ID_PATH;
     addScopedRoutes(props.api, this.function, [
-      ['POST', t, write],
-      ['GET', t, read],
-      ['GET', ti, read],
-      ['PUT', ti, write],
-      ['DELETE', ti, write],
+      ...collectionRoutes(t, ti, { read, write, update: 'PUT' }),
       ['PUT', `${ti}/activate`, write],
       ['PUT', `${ti}/deactivate`, write],
       ['POST', `${ti}/retry`, write],

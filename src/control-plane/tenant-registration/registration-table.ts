@@ -1,6 +1,6 @@
-import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { type DurableTableProps, listedTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
+import type { DurableTableProps } from '../../core/durable-table';
+import { ListedTable } from '../../core/listed-table';
 import type { PolicyStatement } from '../../core/iam';
 
 /** Name, deletion protection (default on: SBT forces DESTROY) and KMS key (default AWS owned; always encrypted). */
@@ -11,20 +11,11 @@ export type RegistrationTableProps = DurableTableProps;
  * `registrationListIndex` (`listPartition` + `createdAt`) for Query-based pagination. On-demand, PITR,
  * encrypted, deletion protection on by default.
  */
-export class RegistrationTable extends Construct {
+export class RegistrationTable extends ListedTable {
   static readonly LIST_INDEX = 'registrationListIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: RegistrationTableProps) {
-    super(scope, id);
-    this.table = listedTable(this, props, { hashKey: 'tenantRegistrationId', listIndex: RegistrationTable.LIST_INDEX, sortKey: 'createdAt' });
-  }
-
-  get tableName(): string {
-    return this.table.name;
-  }
-  get tableArn(): string {
-    return this.table.arn;
+    super(scope, id, props, { hashKey: 'tenantRegistrationId', listIndex: RegistrationTable.LIST_INDEX, sortKey: 'createdAt' });
   }
 
   writeStatement(): PolicyStatement {

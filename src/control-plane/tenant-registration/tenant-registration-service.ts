@@ -3,7 +3,7 @@ import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, serviceApiFunction } from '../api/service-routes';
+import { addScopedRoutes, collectionRoutes, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
 import type { TenantTable } from '../tenant-management/tenant-table';
@@ -50,14 +50,7 @@ export class TenantRegistrationService extends Construct {
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const r = TenantRegistrationService.REGISTRATIONS_PATH;
     const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
-    addScopedRoutes(props.api, this.function, [
-      ['POST', r, write],
-      ['GET', r, read],
-      ['GET', ri, read],
-      ['PATCH', ri, write],
-      ['DELETE', ri, write],
-      ['POST', `${ri}/retry`, write],
-    ]);
+    addScopedRoutes(props.api, this.function, [...collectionRoutes(r, ri, { read, write, update: 'PATCH' }), ['POST', `${ri}/retry`, write]]);
 
     this.resultsFunction = new LambdaFunction(this, 'results', {
       archive: 'tenant-registration-results',

@@ -1,6 +1,6 @@
-import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { type DurableTableProps, listedTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
+import type { DurableTableProps } from '../../core/durable-table';
+import { ListedTable } from '../../core/listed-table';
 import type { LambdaFunction } from '../../core/lambda-function';
 
 /** Name, deletion protection (default on) and KMS key (default AWS owned). */
@@ -10,13 +10,11 @@ export type UserTableProps = DurableTableProps;
  * Control-plane user directory for IdPs without a user API binding (OidcAuth): PK `userName`, GSI
  * `userListIndex` (`listPartition` + `created`) for paginated lists.
  */
-export class UserTable extends Construct {
+export class UserTable extends ListedTable {
   static readonly LIST_INDEX = 'userListIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: UserTableProps) {
-    super(scope, id);
-    this.table = listedTable(this, props, { hashKey: 'userName', listIndex: UserTable.LIST_INDEX, sortKey: 'created' });
+    super(scope, id, props, { hashKey: 'userName', listIndex: UserTable.LIST_INDEX, sortKey: 'created' });
   }
 
   /** USER_STORE=dynamodb on `fn`, with read/write on this table only. */
