@@ -2,11 +2,11 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { Construct, TerraformOutput } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
-import type { SbtEventKey } from '../../contracts/event-catalog';
 import { SCOPES } from '../../contracts/scopes';
-import type { IControlPlaneApi, HttpMethod } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
+import { routeSyncMembers, subscribeAsyncMembers } from '../provider-wiring';
 import type { TenantTable } from '../tenant-management/tenant-table';
-import type { IASyncFunction, IBilling, ISyncFunction } from './billing-interface';
+import type { IBilling } from './billing-interface';
 import { propsErrors } from '../../core/props-validation';
 
 export interface BillingProviderProps {
@@ -45,27 +45,18 @@ export class BillingProvider extends Construct {
     const { billing, api, eventManager } = props;
     billing.bind?.(this, { api, eventManager, namePrefix: props.namePrefix, tenantTable: props.tenantTable });
 
-    const events: [IASyncFunction | undefined, SbtEventKey][] = [
+    subscribeAsyncMembers(this, eventManager, [
       [billing.createCustomerFunction, 'onboardingRequest'],
       [billing.deleteCustomerFunction, 'offboardingRequest'],
       [billing.updateCustomerFunction, 'tenantUpdated'],
       [billing.createUserFunction, 'tenantUserCreated'],
       [billing.deleteUserFunction, 'tenantUserDeleted'],
-    ];
-    for (const [fn, key] of events) {
-      if (!fn) continue;
-      eventManager.addTargetToEvent(this, {
-        eventDefinition: fn.trigger ?? eventManager.events[key],
-        target: new LambdaTarget(fn.handler),
-      });
-    }
-
-    const route = (fn: ISyncFunction | undefined, method: HttpMethod, path: string, scope: string) => {
-      if (fn) api.addRoute({ method, path, handler: fn.handler, scopes: [fn.scope ?? scope] });
-    };
-    route(billing.fetchTenantBillingFunction, 'GET', '/tenants/{tenantId}/billing', SCOPES.billingRead);
-    route(billing.readUserFunction, 'GET', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingRead);
-    route(billing.updateUserFunction, 'PUT', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingWrite);
+    ]);
+    routeSyncMembers(api, [
+      [billing.fetchTenantBillingFunction, 'GET', '/tenants/{tenantId}/billing', SCOPES.billingRead],
+      [billing.readUserFunction, 'GET', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingRead],
+      [billing.updateUserFunction, 'PUT', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingWrite],
+    ]);
 
     if (billing.ingestor) {
       // SBT's output name, so scripts that read `dataIngestorName` keep working.
