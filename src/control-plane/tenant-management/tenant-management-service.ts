@@ -2,7 +2,7 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import type { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, collectionRoutes, serviceApiFunction } from '../api/service-routes';
+import { addScopedRoutes, collectionRoutes, type ServiceApiFunctionOptions, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
@@ -27,6 +27,17 @@ export function bindTenantLifecycle(fn: LambdaFunction, p: Pick<TenantManagement
   p.eventManager.grantPutEventsTo(fn);
 }
 
+/** A service's API function (see serviceApiFunction) bound to the tenant lifecycle. */
+export function tenantLifecycleApiFunction(
+  scope: Construct,
+  props: Pick<TenantManagementServiceProps, 'tenantTable' | 'registrationTable' | 'eventManager'>,
+  o: ServiceApiFunctionOptions,
+): LambdaFunction {
+  const fn = serviceApiFunction(scope, o);
+  bindTenantLifecycle(fn, props);
+  return fn;
+}
+
 /**
  * /tenants (SBT routes 1–5) + `PUT /tenants/{id}/activate|deactivate` + `POST /tenants/{id}/retry`, all JWT
  * with one scope each. SBT mixes IAM (writes) and JWT (reads) here (#128: users following the docs got
@@ -39,12 +50,11 @@ export class TenantManagementService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantManagementServiceProps) {
     super(scope, id);
-    this.function = serviceApiFunction(this, {
+    this.function = tenantLifecycleApiFunction(this, props, {
       service: 'tenant-management',
       functionName: `${props.namePrefix}-tenant-management`,
       description: 'Control plane /tenants routes',
     });
-    bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const t = TenantManagementService.TENANTS_PATH;
     const ti = TenantManagementService.TENANT_ID_PATH;

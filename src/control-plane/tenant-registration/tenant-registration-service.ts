@@ -3,9 +3,9 @@ import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, collectionRoutes, serviceApiFunction } from '../api/service-routes';
+import { addScopedRoutes, collectionRoutes } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
-import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
+import { bindTenantLifecycle, tenantLifecycleApiFunction } from '../tenant-management/tenant-management-service';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { RegistrationTable } from './registration-table';
 
@@ -41,12 +41,11 @@ export class TenantRegistrationService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantRegistrationServiceProps) {
     super(scope, id);
-    this.function = serviceApiFunction(this, {
+    this.function = tenantLifecycleApiFunction(this, props, {
       service: 'tenant-registration',
       functionName: `${props.namePrefix}-tenant-registration`,
       description: 'Control plane /tenant-registrations routes',
     });
-    bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const r = TenantRegistrationService.REGISTRATIONS_PATH;
     const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
