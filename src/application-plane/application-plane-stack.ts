@@ -8,6 +8,7 @@ import { DeprovisioningScriptJob } from './deprovisioning-script-job';
 import { ProvisioningScriptJob } from './provisioning-script-job';
 import type { EnvironmentVariablesToOutgoingEventProps } from './script-job';
 import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from './tenant-scripts';
+import { propsErrors } from '../core/props-validation';
 
 export interface ApplicationPlaneStackProps extends SbtStackProps {
   /**
@@ -320,7 +321,10 @@ export class ApplicationPlaneStack extends SbtStack {
       "ARN of the control plane's SBT event bus (control-plane output event_bus_arn). Rules for onboarding/offboarding requests are created on it and results are put on it.";
     const validation = inputValidation.eventBusArn('event_bus_arn');
     if (this.mode === 'module') return this.stringInput('event_bus_arn', { description, validation });
-    if (!props.eventBusArn) throw new Error(`${this.node.path}: root mode needs eventBusArn (the control plane's bus ARN)`);
+    if (!props.eventBusArn) {
+      propsErrors(this).push("root mode needs eventBusArn (the control plane's bus ARN)");
+      return this.stringInput('event_bus_arn', { description, validation });
+    }
     if (Token.isUnresolved(props.eventBusArn)) return props.eventBusArn;
     return this.stringInput('event_bus_arn', { description, validation, default: props.eventBusArn });
   }

@@ -9,6 +9,7 @@ import { Annotations, Construct, Fn, Op, TerraformLocal, TerraformStack, Token }
 import type { EventDefinition, IEventManager } from '../core/event-manager';
 import { StepFunctionsTarget, type IEventTarget } from '../core/event-targets';
 import { ServiceRole, type IGrantable, type PolicyStatement } from '../core/iam';
+import { propsErrors } from '../core/props-validation';
 import { roleNameOf, SbtStack } from '../core/sbt-stack';
 import { awsContext } from './aws-context';
 import { scriptJobBuildspec } from './buildspec';
@@ -162,8 +163,9 @@ export class ScriptJob extends Construct implements IGrantable {
     super(scope, id);
     const stack = TerraformStack.of(this);
     this.jobName = props.jobName ?? ScriptJob.defaultName(stack, id, this.node.path);
+    const errors = propsErrors(this);
     if (!Token.isUnresolved(this.jobName) && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(this.jobName)) {
-      throw new Error(`${this.node.path}: jobName '${this.jobName}' may contain only letters, digits, '-' and '_'`);
+      errors.push(`jobName '${this.jobName}' may contain only letters, digits, '-' and '_'`);
     }
     this.incomingEvent = props.incomingEvent;
     this.outgoingEvent = props.outgoingEvent;
@@ -173,7 +175,7 @@ export class ScriptJob extends Construct implements IGrantable {
     const stringVars = props.environmentStringVariablesFromIncomingEvent ?? [];
     const jsonVars = props.environmentJSONVariablesFromIncomingEvent ?? [];
     const { tenantData, tenantRegistrationData } = this.environmentVariablesToOutgoingEvent;
-    this.validate(props, stringVars, jsonVars);
+    this.validate(errors, props, stringVars, jsonVars);
     for (const sbtOnly of ['source', 'projectProps'] as const) {
       if (props[sbtOnly] !== undefined) {
         Annotations.of(this).addWarning(
@@ -403,6 +405,7 @@ export class ScriptJob extends Construct implements IGrantable {
     const path = this.node.path;
     this.eventTarget = {
       bind(scope, targetId, rule) {
+        // Thrown, not collected: a second plane would add a second trigger to the same state machine.
         if (boundTo) throw new Error(`${path}: this ScriptJob is already triggered by ${boundTo}; give it to one CoreApplicationPlane`);
         boundTo = rule.node.path;
         target.bind(scope, targetId, rule);
@@ -420,6 +423,7 @@ export class ScriptJob extends Construct implements IGrantable {
     this.buildRole.addToRolePolicy(statement);
   }
 
+  /** Thrown, not collected: without a job name there is no name for the job's resources. */
   private static defaultName(stack: TerraformStack, id: string, path: string): string {
     if (!(stack instanceof SbtStack)) throw new Error(`${path}: outside an SbtStack a ScriptJob needs jobName`);
     const base = kebab(id);
@@ -429,19 +433,19 @@ export class ScriptJob extends Construct implements IGrantable {
     return stack.name(base);
   }
 
-  private validate(props: ScriptJobProps, stringVars: string[], jsonVars: string[]): void {
-    const where = this.node.path;
+  /** Props problems, into `errors` (reported together at synth). */
+  private validate(errors: string[], props: ScriptJobProps, stringVars: string[], jsonVars: string[]): void {
     const { tenantData, tenantRegistrationData } = this.environmentVariablesToOutgoingEvent;
     if (!Token.isUnresolved(this.jobName) && this.jobName.length > MAX_JOB_NAME) {
-      throw new Error(`${where}: jobName '${this.jobName}' is too long (role names end in '-trigger' and may have 64 characters)`);
+      errors.push(`jobName '${this.jobName}' is too long (role names end in '-trigger' and may have 64 characters)`);
     }
     const check = (what: string, names: string[]) => {
       if (Token.isUnresolved(names)) return; // a Terraform list: the caller validates it (the stack's inputs do)
       for (const n of names) {
-        if (!VAR_NAME.test(n)) throw new Error(`${where}: ${what} '${n}' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)`);
-        if (n.startsWith('CODEBUILD_')) throw new Error(`${where}: ${what} '${n}': CodeBuild reserves the CODEBUILD_ prefix`);
+        if (!VAR_NAME.test(n)) errors.push(`${what} '${n}' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+        if (n.startsWith('CODEBUILD_')) errors.push(`${what} '${n}': CodeBuild reserves the CODEBUILD_ prefix`);
       }
-      if (new Set(names).size !== names.length) throw new Error(`${where}: ${what} lists a variable twice`);
+      if (new Set(names).size !== names.length) errors.push(`${what} lists a variable twice`);
     };
     check('environmentStringVariablesFromIncomingEvent', stringVars);
     check('environmentJSONVariablesFromIncomingEvent', jsonVars);
@@ -449,19 +453,19 @@ export class ScriptJob extends Construct implements IGrantable {
     check('environmentVariablesToOutgoingEvent.tenantRegistrationData', tenantRegistrationData);
     check('scriptEnvironmentVariables', Object.keys(props.scriptEnvironmentVariables ?? {}));
     const both = Token.isUnresolved(stringVars) || Token.isUnresolved(jsonVars) ? [] : stringVars.filter((n) => jsonVars.includes(n));
-    if (both.length) throw new Error(`${where}: '${both[0]}' is both a string and a JSON variable`);
+    if (both.length) errors.push(`'${both[0]}' is both a string and a JSON variable`);
     if (!VAR_NAME.test(props.jobIdentifierKey) || ['jobOutput', 'error', 'cause'].includes(props.jobIdentifierKey)) {
-      throw new Error(`${where}: jobIdentifierKey '${props.jobIdentifierKey}' must be a plain key other than jobOutput/error/cause`);
+      errors.push(`jobIdentifierKey '${props.jobIdentifierKey}' must be a plain key other than jobOutput/error/cause`);
     }
     for (const k of Object.keys(props.jobFailureStatus)) {
-      if (k.endsWith('.$')) throw new Error(`${where}: jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
+      if (k.endsWith('.$')) errors.push(`jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
     }
     if (Token.isUnresolved(this.timeoutSeconds)) {
       // a Terraform number: validated where it is declared
     } else if (!Number.isInteger(this.timeoutSeconds) || this.timeoutSeconds < 1 || this.timeoutSeconds > 2160 * 60) {
-      throw new Error(`${where}: timeoutSeconds must be an integer from 1 to ${2160 * 60}`);
+      errors.push(`timeoutSeconds must be an integer from 1 to ${2160 * 60}`);
     }
-    if (!props.script.trim()) throw new Error(`${where}: script is empty`);
+    if (!props.script.trim()) errors.push(`script is empty`);
   }
 }
 

@@ -1,7 +1,8 @@
 import { Construct } from '../core/cdktf';
 import { EventManager } from '../core/event-manager';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
-import type { ControlPlaneApi } from './api/control-plane-api';
+import type { IControlPlaneApi } from './api/control-plane-api';
+import { HttpControlPlaneApi } from './api/http-control-plane-api';
 import type { IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
 import type { IBilling } from './billing/billing-interface';
@@ -10,6 +11,7 @@ import { ControlPlane, type ControlPlaneProps } from './control-plane';
 import { DynamoDBMetering } from './metering/dynamodb-metering';
 import type { IMetering } from './metering/metering-interface';
 import type { TenantTable } from './tenant-management/tenant-table';
+import { propsErrors } from '../core/props-validation';
 
 export interface ControlPlaneStackProps extends SbtStackProps {
   /** Keep tables and the user pool from being destroyed (variable `deletion_protection`). @default true */
@@ -63,7 +65,7 @@ export interface ControlPlaneStackProps extends SbtStackProps {
 export class ControlPlaneStack extends SbtStack {
   readonly controlPlane: ControlPlane;
   readonly eventManager: EventManager;
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly tenantTable: TenantTable;
   readonly auth: IAuth;
 
@@ -94,7 +96,16 @@ export class ControlPlaneStack extends SbtStack {
       validation: inputValidation.urls('cors_allow_origins', true),
     });
     const remotePlanes = props.applicationPlaneEventBusArns ?? [];
-    const remoteAccounts = [...new Set(remotePlanes.map(accountOfBusArn))];
+    const errors = propsErrors(this);
+    const remoteAccounts = [
+      ...new Set(
+        remotePlanes.flatMap((arn) => {
+          const account = accountOfBusArn(arn);
+          if (!account) errors.push(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
+          return account ? [account] : [];
+        }),
+      ),
+    ];
     this.eventManager = new EventManager(this, 'events', {
       busName: this.name('sbt-events'),
       eventEra: this.eventEraInput(props.eventEra),
@@ -195,7 +206,7 @@ export class ControlPlaneStack extends SbtStack {
     // ARNs a caller wires into its own IAM policies, alarms and event rules.
     this.output('tenant_table_arn', this.tenantTable.tableArn, 'ARN of the tenant table (grant readers on it).');
     this.output('tenant_registration_table_arn', cp.registrationTable.tableArn, 'ARN of the tenant registration table.');
-    if (this.api.api) {
+    if (this.api instanceof HttpControlPlaneApi) {
       this.output('api_id', this.api.api.id, 'Id of the control-plane HTTP API (custom domains, stages, WAF).');
       this.output('api_execution_arn', this.api.api.executionArn, 'Execution ARN of the HTTP API (Lambda permissions, IAM conditions).');
     }
@@ -229,11 +240,9 @@ export class ControlPlaneStack extends SbtStack {
   }
 }
 
-/** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`). */
-function accountOfBusArn(arn: string): string {
+/** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`); undefined for anything else. */
+function accountOfBusArn(arn: string): string | undefined {
   const parts = arn.split(':');
-  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) {
-    throw new Error(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
-  }
+  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) return undefined;
   return parts[4]!;
 }

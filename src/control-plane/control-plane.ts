@@ -1,7 +1,8 @@
 import { Construct } from '../core/cdktf';
 import { namePrefixOf } from '../core/sbt-stack';
 import { EventManager, type IEventManager } from '../core/event-manager';
-import { ControlPlaneApi, type ControlPlaneApiProps } from './api/control-plane-api';
+import type { IControlPlaneApi } from './api/control-plane-api';
+import { type ControlPlaneApiProps, createControlPlaneApi } from './api/create-control-plane-api';
 import { jwksUriOf, scopesOf, type IAuth } from './auth/auth-interface';
 import { CognitoAuth } from './auth/cognito-auth';
 import type { IBilling } from './billing/billing-interface';
@@ -85,7 +86,7 @@ export interface ControlPlaneProps {
 export class ControlPlane extends Construct {
   readonly auth: IAuth;
   readonly eventManager: IEventManager;
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly tenantTable: TenantTable;
   readonly registrationTable: RegistrationTable;
   readonly tenantManagement: TenantManagementService;
@@ -117,7 +118,7 @@ export class ControlPlane extends Construct {
     });
     const cors = props.apiCorsConfig;
     const maxAge = cors?.maxAge === undefined ? undefined : typeof cors.maxAge === 'number' ? cors.maxAge : cors.maxAge.toSeconds();
-    this.api = new ControlPlaneApi(this, 'api', {
+    this.api = createControlPlaneApi(this, 'api', {
       ...(props.disableAPILogging ? { accessLogRetentionInDays: 0 } : {}),
       ...(cors
         ? {

@@ -108,6 +108,10 @@ export class App extends CdktfApp {
     for (const stack of stacks) stack.ensureBackendExists(); // what prepareStack does first
     const invoked: Record<string, IAspect[]> = {};
     for (const stack of stacks) invokeAspects(stack, invoked);
+    // Validations (props problems, collected per construct) before any token is resolved: cdktf runs them
+    // after its preparing pass, where a bad prop could fail first with a less helpful resolution error.
+    // cdktf's own pass below runs them again (they are pure) and then finds nothing new.
+    if (!this.skipValidation) for (const stack of stacks) stack.runAllValidations();
     const hidden = new Map<AspectList, IAspect[]>();
     const resolver = new DefaultTokenResolver(new StringConcat());
     const prepared = new Map<TerraformElement, unknown>();

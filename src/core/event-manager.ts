@@ -16,6 +16,14 @@ import {
 import { EventBusTarget, type IEventTarget } from './event-targets';
 import { ServiceRole } from './iam';
 import type { IGrantable } from './iam';
+import { propsErrors } from './props-validation';
+
+/**
+ * A standard event as SBT code names it: the catalogue key (pre-0.9 `DetailType`) or its ≥ 0.9 detail-type
+ * (`sbt_aws_<key>`, DETAIL_TYPE_PREFIX). Defined here rather than in the catalogue: the catalogue's text
+ * is bundled into the handlers, and any edit to it changes their minified bytes.
+ */
+export type SbtEventType = SbtEventKey | `sbt_aws_${SbtEventKey}`;
 
 /** What else a rule for an EventDefinition matches, and the rule's stable id. */
 export interface EventDefinitionOptions {
@@ -63,8 +71,12 @@ export interface AddTargetToEventProps {
 
 /** SBT before 0.9's argument: the event by `DetailType` (its un-prefixed name, e.g. `DetailType.ONBOARDING_REQUEST`). */
 export interface AddTargetToEventByTypeProps {
-  /** A standard event's key / pre-0.9 detail-type, or a ≥ 0.9 `sbt_aws_…` detail-type, or a custom event's detail-type. */
-  readonly eventType: string;
+  /**
+   * A standard event's key / pre-0.9 detail-type (`DetailType.X`) or its ≥ 0.9 `sbt_aws_…` detail-type —
+   * typed, so a misspelt name does not compile. Custom events go by `eventDefinition` (what
+   * `createCustomEvent` returned).
+   */
+  readonly eventType: SbtEventType;
   /** Where it goes. */
   readonly target: IEventTarget;
   /** Construct id of the target under its rule (part of the resource address). @default 'target' */
@@ -77,7 +89,10 @@ export interface IEventManager {
   readonly busArn: string;
   readonly controlPlaneEventSource: string;
   readonly applicationPlaneEventSource: string;
-  readonly events: Record<SbtEventKey, EventDefinition> & Record<string, EventDefinition>;
+  /** The standard events, by catalogue key: a misspelt key is a compile error. */
+  readonly events: Readonly<Record<SbtEventKey, EventDefinition>>;
+  /** Events made by `createCustomEvent` (and the control/application-plane variants), by detail-type. */
+  readonly customEvents: ReadonlyMap<string, EventDefinition>;
   /** Routes an event to a target; accepts SBT ≥ 0.9's `{eventDefinition, target}` and pre-0.9's `{eventType, target}`. */
   addTargetToEvent(scope: Construct, props: AddTargetToEventProps | AddTargetToEventByTypeProps): void;
   /** Which era's names this manager's events are emitted with (`sbt-0.9` / `pre-0.9`, or a Terraform expression). */
@@ -142,17 +157,17 @@ export class EventManager extends Construct implements IEventManager {
   readonly busArn: string;
   readonly controlPlaneEventSource: string;
   readonly applicationPlaneEventSource: string;
-  readonly events = {} as Record<SbtEventKey, EventDefinition> & Record<string, EventDefinition>;
+  readonly events: Readonly<Record<SbtEventKey, EventDefinition>>;
+  readonly customEvents = new Map<string, EventDefinition>();
   readonly bus?: CloudwatchEventBus;
   private readonly registered = new Set<string>();
   private readonly overrides: Partial<Record<SbtEventKey, string>>;
 
   constructor(scope: Construct, id: string, props: EventManagerProps) {
     super(scope, id);
+    const errors = propsErrors(this);
     const era = props.eventEra ?? DEFAULT_EVENT_ERA;
-    if (!Token.isUnresolved(era) && !isEventEra(era)) {
-      throw new Error(`${this.node.path}: eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
-    }
+    if (!Token.isUnresolved(era) && !isEventEra(era)) errors.push(`eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
     this.eventEra = era;
     this.explicitSources = { control: props.controlPlaneEventSource, application: props.applicationPlaneEventSource };
     this.controlPlaneEventSource = props.controlPlaneEventSource ?? this.byEra(defaultSourceOf('onboardingRequest', 'sbt-0.9'), defaultSourceOf('onboardingRequest', 'pre-0.9'));
@@ -161,15 +176,14 @@ export class EventManager extends Construct implements IEventManager {
     this.overrides = props.sourceOverrides ?? {};
 
     const adopted = props.eventBusArn ?? (props.eventBus ? ('eventBusArn' in props.eventBus ? props.eventBus.eventBusArn : props.eventBus.arn) : undefined);
-    if (props.eventBusArn && props.eventBus) throw new Error(`${this.node.path}: give eventBusArn or eventBus, not both`);
+    if (props.eventBusArn && props.eventBus) errors.push('give eventBusArn or eventBus, not both');
     if (adopted) {
-      if (props.allowPutEventsFromAccounts?.length) {
-        throw new Error(`${this.node.path}: allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one`);
-      }
+      if (props.allowPutEventsFromAccounts?.length) errors.push('allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one');
       this.busArn = adopted;
       // arn:aws:events:<region>:<account>:event-bus/<name>
       this.busName = Fn.element(Fn.split('/', adopted), 1);
     } else {
+      // Thrown, not collected: without a name or an ARN there is no bus to build on.
       if (!props.busName) throw new Error(`${this.node.path}: EventManager needs busName or eventBusArn`);
       this.bus = new CloudwatchEventBus(this, 'bus', { name: props.busName });
       this.busArn = this.bus.arn;
@@ -193,8 +207,10 @@ export class EventManager extends Construct implements IEventManager {
       }
     }
 
-    for (const key of CONTROL_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'control');
-    for (const key of APPLICATION_PLANE_EVENT_KEYS) this.events[key] = this.standard(key, 'application');
+    const events = {} as Record<SbtEventKey, EventDefinition>;
+    for (const key of CONTROL_PLANE_EVENT_KEYS) events[key] = this.standard(key, 'control');
+    for (const key of APPLICATION_PLANE_EVENT_KEYS) events[key] = this.standard(key, 'application');
+    this.events = events;
   }
 
   private readonly explicitSources: { control?: string; application?: string };
@@ -243,10 +259,10 @@ export class EventManager extends Construct implements IEventManager {
     return this.createCustomEvent(detailType, this.applicationPlaneEventSource);
   }
 
-  /** Registers a custom event (not prefixed); it becomes reachable as `events[detailType]`. */
+  /** Registers a custom event (not prefixed); it is also reachable as `customEvents.get(detailType)`. */
   createCustomEvent(detailType: string, source: string): EventDefinition {
     const def = this.register(detailType, source);
-    this.events[detailType] = def;
+    this.customEvents.set(detailType, def);
     return def;
   }
 
@@ -276,10 +292,13 @@ export class EventManager extends Construct implements IEventManager {
     return rule;
   }
 
-  /** The definition an SBT pre-0.9 `eventType` names: a standard key, a `sbt_aws_` detail-type, or a custom event. */
-  eventOfType(eventType: string): EventDefinition {
+  /**
+   * The definition an SBT `eventType` names: a standard key or its `sbt_aws_` detail-type. Plain JavaScript
+   * callers (no type check) may also name a custom event's detail-type; anything else is refused.
+   */
+  eventOfType(eventType: SbtEventType): EventDefinition {
     const key = keyOfDetailType(eventType);
-    const def = (key && this.events[key]) || this.events[eventType];
+    const def = (key && this.events[key]) || this.customEvents.get(eventType);
     if (!def) throw new Error(`${this.node.path}: no event '${eventType}' (a DetailType, an sbt_aws_ detail-type or a custom event's detail-type)`);
     return def;
   }

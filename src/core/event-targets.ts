@@ -168,10 +168,10 @@ export class SqsTarget implements IEventTarget {
   }
 }
 
-/** Queue-policy statement (JSON object) letting the given rules send to a queue. */
-export function sqsAllowEventBridgeStatement(queueArn: string, ruleArns: string[]) {
+/** Queue-policy statement (JSON object) letting the given rule(s) send to a queue (rule targets, rule dead letters). */
+export function sqsAllowEventBridgeStatement(queueArn: string, ruleArns: string | string[], sid = 'AllowEventBridgeRules') {
   return {
-    Sid: 'AllowEventBridgeRules',
+    Sid: sid,
     Effect: 'Allow',
     Principal: { Service: 'events.amazonaws.com' },
     Action: 'sqs:SendMessage',

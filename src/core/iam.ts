@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct, Lazy } from './cdktf';
+import { propsErrors } from './props-validation';
 
 /** One IAM policy statement (the shape of `aws_iam_policy_document.statement`). */
 export interface PolicyStatement {
@@ -50,6 +51,7 @@ export interface ServiceRoleProps {
 export class ServiceRole extends Construct implements IGrantable {
   readonly role: IamRole;
   private readonly statements: PolicyStatement[] = [];
+  private readonly errors = propsErrors(this);
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -76,8 +78,9 @@ export class ServiceRole extends Construct implements IGrantable {
   }
 
   addToRolePolicy(statement: PolicyStatement): void {
-    if (!statement.actions.length) throw new Error(`${this.node.path}: a policy statement needs at least one action`);
-    if (!statement.resources.length) throw new Error(`${this.node.path}: a policy statement needs at least one resource`);
+    // Reported at synth with every other problem: IAM would refuse the policy at apply.
+    if (!statement.actions.length) this.errors.push('a policy statement needs at least one action');
+    if (!statement.resources.length) this.errors.push('a policy statement needs at least one resource');
     this.statements.push(statement);
   }
 }

@@ -7,12 +7,13 @@ import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdkt
 import { LambdaFunction } from '../core/lambda-function';
 import { EventTargetDeadLetterQueue } from '../core/event-targets';
 import { SCOPES } from '../contracts/scopes';
-import { ControlPlaneApi } from '../control-plane/api/control-plane-api';
+import { HttpControlPlaneApi } from '../control-plane/api/http-control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
 import { NotificationIngest } from './notification-ingest';
 import { DEFAULT_REGISTRATION_FIELDS, type MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
 import { RegistrationWebPage } from './registration-web-page';
 import { SubscribersTable } from './subscribers-table';
+import { propsErrors } from '../core/props-validation';
 
 export interface MarketplaceNotificationOptions {
   /** EventBridge Concurrent-Agreement events (`aws.agreement-marketplace`, us-east-1 default bus). @default true */
@@ -105,31 +106,33 @@ export interface RegistrationPageOptions {
   readonly webAclArn?: string;
 }
 
-/** Fails synth for a configuration that cannot work, naming the property. */
-export function checkMarketplaceConfig(path: string, props: Pick<MarketplaceSaaSProductProps, 'requiredFields' | 'registrationPage' | 'apiDomain' | 'buyerRateLimit' | 'buyerBurstLimit'>): void {
+/** What in a configuration cannot work, naming the property (empty when nothing): reported at synth. */
+export function checkMarketplaceConfig(props: Pick<MarketplaceSaaSProductProps, 'requiredFields' | 'registrationPage' | 'apiDomain' | 'buyerRateLimit' | 'buyerBurstLimit'>): string[] {
+  const errors: string[] = [];
   const required = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
   if (props.registrationPage === false && !Token.isUnresolved(required) && required.length > 0) {
-    throw new Error(
-      `${path}: requiredFields (${required.join(', ')}) need the registration page: without it the fulfillment URL registers the buyer directly and has no form, so every buyer would get 400. Enable registrationPage or set requiredFields: [].`,
+    errors.push(
+      `requiredFields (${required.join(', ')}) need the registration page: without it the fulfillment URL registers the buyer directly and has no form, so every buyer would get 400. Enable registrationPage or set requiredFields: [].`,
     );
   }
   const page = props.registrationPage === false ? undefined : props.registrationPage;
   if (page && props.apiDomain) {
-    throw new Error(`${path}: apiDomain is for a listing without registration page; with the page the fulfillment URL is on the page's host — use registrationPage.domain.`);
+    errors.push(`apiDomain is for a listing without registration page; with the page the fulfillment URL is on the page's host — use registrationPage.domain.`);
   }
   if (page?.domain && !Token.isUnresolved(page.domain.certificateArn)) {
-    if (!Token.isUnresolved(page.domain.aliases) && !page.domain.aliases.length) throw new Error(`${path}: registrationPage.domain.aliases must name at least one host name.`);
+    if (!Token.isUnresolved(page.domain.aliases) && !page.domain.aliases.length) errors.push('registrationPage.domain.aliases must name at least one host name.');
     const arn = page.domain.certificateArn;
     if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(arn)) {
-      throw new Error(`${path}: registrationPage.domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses certificates there), got '${arn}'.`);
+      errors.push(`registrationPage.domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses certificates there), got '${arn}'.`);
     }
   }
   if (page?.webAclArn && !Token.isUnresolved(page.webAclArn) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+/.test(page.webAclArn)) {
-    throw new Error(`${path}: registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…), got '${page.webAclArn}'.`);
+    errors.push(`registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…), got '${page.webAclArn}'.`);
   }
   for (const [name, v] of [['buyerRateLimit', props.buyerRateLimit], ['buyerBurstLimit', props.buyerBurstLimit]] as const) {
-    if (v !== undefined && !Token.isUnresolved(v) && (!Number.isFinite(v) || v <= 0)) throw new Error(`${path}: ${name} must be a positive number, got ${v}.`);
+    if (v !== undefined && !Token.isUnresolved(v) && (!Number.isFinite(v) || v <= 0)) errors.push(`${name} must be a positive number, got ${v}.`);
   }
+  return errors;
 }
 
 /**
@@ -140,7 +143,7 @@ export function checkMarketplaceConfig(path: string, props: Pick<MarketplaceSaaS
  */
 export class MarketplaceSaaSProduct extends Construct {
   readonly subscribers: SubscribersTable;
-  readonly api: ControlPlaneApi;
+  readonly api: HttpControlPlaneApi;
   readonly registerFunction: LambdaFunction;
   readonly notificationFunction: LambdaFunction;
   readonly adminFunction?: LambdaFunction;
@@ -154,8 +157,9 @@ export class MarketplaceSaaSProduct extends Construct {
     const p = props.namePrefix;
     const eventBridge = props.notifications?.eventBridge ?? true;
     const sns = props.notifications?.legacySns ?? false;
-    if (!eventBridge && !sns) throw new Error(`${this.node.path}: enable EventBridge and/or legacy SNS notifications`);
-    checkMarketplaceConfig(this.node.path, props);
+    const errors = propsErrors(this);
+    if (!eventBridge && !sns) errors.push('enable EventBridge and/or legacy SNS notifications');
+    errors.push(...checkMarketplaceConfig(props));
     // Concurrent Agreements key buyers on licences; an SNS-only (legacy) listing keys them on CustomerIdentifier.
     this.identityMode = eventBridge ? 'license' : 'customer';
     const contracts = hasEntitlements(props.pricingModel);
@@ -166,7 +170,7 @@ export class MarketplaceSaaSProduct extends Construct {
     // The marketplace's own small HTTP API (same construct as the control plane's): public registration routes
     // (Marketplace and the buyer's browser carry no token) and JWT-scoped admin routes. Separate from the
     // control-plane API so the module deploys on its own and its public surface is exactly two routes.
-    this.api = new ControlPlaneApi(this, 'api', {
+    this.api = new HttpControlPlaneApi(this, 'api', {
       name: `${p}-marketplace`,
       description: 'AWS Marketplace registration and subscriber admin',
       jwt: props.adminJwt,
@@ -344,7 +348,6 @@ export class MarketplaceSaaSProduct extends Construct {
    */
   private limitBuyerRoutes(rate: number, burst: number): void {
     const stage = this.api.stage;
-    if (!stage) return;
     stage.putRouteSettings(
       ['POST /landing', 'POST /register'].map((routeKey) => ({ routeKey, throttlingRateLimit: rate, throttlingBurstLimit: burst })),
     );

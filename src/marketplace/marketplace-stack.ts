@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type Construct } from '../core/cdktf';
 import { tolerateSwitchedReferences } from '../core/feature-switch';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
+import { propsErrors } from '../core/props-validation';
 import { MarketplaceSaaSProduct, checkMarketplaceConfig, type MarketplaceNotificationOptions } from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
 
@@ -80,7 +81,7 @@ export class MarketplaceStack extends SbtStack {
     this.useStableAddresses('marketplace');
     const root = this.mode === 'root';
     // Literal settings that cannot work fail here, at synth; module inputs get the same rules as variable validations.
-    checkMarketplaceConfig(this.node.path, props);
+    propsErrors(this).push(...checkMarketplaceConfig(props));
     this.usEast1 = new AwsProvider(this, 'aws_us_east_1', {
       alias: 'us_east_1',
       region: 'us-east-1',

@@ -6,6 +6,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct, Fn, type TerraformProvider } from '../core/cdktf';
+import { sqsAllowEventBridgeStatement } from '../core/event-targets';
 import { ServiceRole } from '../core/iam';
 import type { LambdaFunction } from '../core/lambda-function';
 
@@ -99,25 +100,11 @@ export class NotificationIngest extends Construct {
         policy: Fn.jsonencode({
           Version: '2012-10-17',
           Statement: [
-            {
-              Sid: 'AllowRuleDeadLetters',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: this.dlq.arn,
-              Condition: { ArnEquals: { 'aws:SourceArn': local.arn } },
-            },
+            sqsAllowEventBridgeStatement(this.dlq.arn, local.arn, 'AllowRuleDeadLetters'),
           ],
         }),
       });
-      statements.push({
-        Sid: 'AllowAgreementRule',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: this.queue.arn,
-        Condition: { ArnEquals: { 'aws:SourceArn': local.arn } },
-      });
+      statements.push(sqsAllowEventBridgeStatement(this.queue.arn, local.arn, 'AllowAgreementRule'));
 
       // us-east-1: the default bus, where Marketplace delivers.
       const usEast1 = props.usEast1Provider;
@@ -153,14 +140,7 @@ export class NotificationIngest extends Construct {
         policy: Fn.jsonencode({
           Version: '2012-10-17',
           Statement: [
-            {
-              Sid: 'AllowForwardRuleDeadLetters',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: this.forwardDlq.arn,
-              Condition: { ArnEquals: { 'aws:SourceArn': source.arn } },
-            },
+            sqsAllowEventBridgeStatement(this.forwardDlq.arn, source.arn, 'AllowForwardRuleDeadLetters'),
           ],
         }),
       });

@@ -8,7 +8,8 @@ export type { StackJson } from '../../local/stack-json';
 import type { StackJson } from '../../local/stack-json';
 
 export function synthStack(stack: TerraformStack): StackJson {
-  return JSON.parse(Testing.synth(stack)) as StackJson;
+  // With validations, as `cdktf synth`: props problems surface here, all of a stack's at once.
+  return JSON.parse(Testing.synth(stack, true)) as StackJson;
 }
 
 /** A fresh App for one test, with cdktf's validations on (as `cdktf synth`). */

@@ -29,7 +29,7 @@ test('control plane: request events forwarded to the remote plane bus; the remot
   const statements = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((d) => (d.statement as { actions: string[]; resources: string[] }[]) ?? []);
   expect(statements).toContainEqual(expect.objectContaining({ actions: ['events:PutEvents'], resources: [AP_BUS] }));
   expect(() =>
-    new ControlPlaneStack(testApp(), 'cp', { billing: false, metering: false, applicationPlaneEventBusArns: ['arn:aws:sqs:us-east-1:1:q'] }),
+    synthStack(new ControlPlaneStack(testApp(), 'cp', { billing: false, metering: false, applicationPlaneEventBusArns: ['arn:aws:sqs:us-east-1:1:q'] })),
   ).toThrow(/is not an event-bus ARN/);
   return expect(validateConfiguration([{ file: 'control-plane', doc: json }], { kind: 'stack' })).resolves.toEqual([]);
 });

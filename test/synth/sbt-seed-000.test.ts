@@ -186,7 +186,9 @@ test("SBT-only props: EventManager eventBus adopts a bus; ScriptJob source/proje
   const arn = 'arn:aws:events:us-east-1:123456789012:event-bus/sbt';
   const eventManager = new sbt.EventManager(stack, 'events', { eventBus: { eventBusArn: arn } });
   expect(eventManager.busArn).toBe(arn);
-  expect(() => new sbt.EventManager(stack, 'both', { eventBus: { eventBusArn: arn }, eventBusArn: arn })).toThrow(/not both/);
+  const other = new Stack(testApp(), 'OtherStack');
+  new sbt.EventManager(other, 'both', { eventBus: { eventBusArn: arn }, eventBusArn: arn });
+  expect(() => synthStack(other)).toThrow(/not both/);
   const job = new sbt.ProvisioningScriptJob(stack, 'job', { script: 'echo hi', eventManager, source: { type: 'GITHUB' }, projectProps: { timeout: 5 } });
   const warnings = job.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
   expect(warnings).toEqual([expect.stringContaining('source (an SBT CDK prop) is not applied'), expect.stringContaining('projectProps (an SBT CDK prop) is not applied')]);

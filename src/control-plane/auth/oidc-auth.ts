@@ -1,5 +1,6 @@
 import { Construct } from '../../core/cdktf';
 import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, type IAuth } from './auth-interface';
+import { propsErrors } from '../../core/props-validation';
 
 export interface OidcAuthProps {
   /** Issuer URL exactly as in the tokens' `iss` (e.g. `https://acme.eu.auth0.com/`). */
@@ -38,7 +39,7 @@ export class OidcAuth extends Construct implements IAuth {
 
   constructor(scope: Construct, id: string, props: OidcAuthProps) {
     super(scope, id);
-    if (!props.audience.length) throw new Error(`${this.node.path}: OidcAuth needs at least one audience`);
+    if (!props.audience.length) propsErrors(this).push('OidcAuth needs at least one audience');
     const base = props.issuer.replace(/\/$/, '');
     this.jwtIssuer = props.issuer;
     this.jwtAudience = props.audience;

@@ -17,7 +17,7 @@
 import type { Construct } from '../../core/cdktf';
 import type { EventDefinition, IEventManager } from '../../core/event-manager';
 import type { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
 import type { TenantTable } from '../tenant-management/tenant-table';
 
 /** A function behind an API route (SBT's ISyncFunction). */
@@ -64,7 +64,7 @@ export interface IDataIngestorAggregator {
 
 /** What `bind` receives: the parts of the control plane a provider may need. */
 export interface BillingBindContext {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly eventManager: IEventManager;
   readonly namePrefix: string;
   /** The control plane's tenant table, when the provider should mirror billing state onto tenants. */

@@ -2,17 +2,18 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { Construct, TerraformOutput } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
-import type { SbtEventKey } from '../../contracts/event-catalog';
 import { SCOPES } from '../../contracts/scopes';
-import type { ControlPlaneApi, HttpMethod } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
+import { routeSyncMembers, subscribeAsyncMembers } from '../provider-wiring';
 import type { TenantTable } from '../tenant-management/tenant-table';
-import type { IASyncFunction, IBilling, ISyncFunction } from './billing-interface';
+import type { IBilling } from './billing-interface';
+import { propsErrors } from '../../core/props-validation';
 
 export interface BillingProviderProps {
   /** The billing implementation to wire (DynamoDBBilling, HttpBillingVendorAdapter, a vendor package…). */
   readonly billing: IBilling;
   /** The control plane's HTTP API; sync members and the webhook become routes on it. */
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   /** The SBT event bus; async members become rule targets on it. */
   readonly eventManager: IEventManager;
   /** Prefix of resource names (the put-usage schedule rule). */
@@ -44,27 +45,18 @@ export class BillingProvider extends Construct {
     const { billing, api, eventManager } = props;
     billing.bind?.(this, { api, eventManager, namePrefix: props.namePrefix, tenantTable: props.tenantTable });
 
-    const events: [IASyncFunction | undefined, SbtEventKey][] = [
+    subscribeAsyncMembers(this, eventManager, [
       [billing.createCustomerFunction, 'onboardingRequest'],
       [billing.deleteCustomerFunction, 'offboardingRequest'],
       [billing.updateCustomerFunction, 'tenantUpdated'],
       [billing.createUserFunction, 'tenantUserCreated'],
       [billing.deleteUserFunction, 'tenantUserDeleted'],
-    ];
-    for (const [fn, key] of events) {
-      if (!fn) continue;
-      eventManager.addTargetToEvent(this, {
-        eventDefinition: fn.trigger ?? eventManager.events[key],
-        target: new LambdaTarget(fn.handler),
-      });
-    }
-
-    const route = (fn: ISyncFunction | undefined, method: HttpMethod, path: string, scope: string) => {
-      if (fn) api.addRoute({ method, path, handler: fn.handler, scopes: [fn.scope ?? scope] });
-    };
-    route(billing.fetchTenantBillingFunction, 'GET', '/tenants/{tenantId}/billing', SCOPES.billingRead);
-    route(billing.readUserFunction, 'GET', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingRead);
-    route(billing.updateUserFunction, 'PUT', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingWrite);
+    ]);
+    routeSyncMembers(api, [
+      [billing.fetchTenantBillingFunction, 'GET', '/tenants/{tenantId}/billing', SCOPES.billingRead],
+      [billing.readUserFunction, 'GET', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingRead],
+      [billing.updateUserFunction, 'PUT', '/tenants/{tenantId}/billing/users/{userId}', SCOPES.billingWrite],
+    ]);
 
     if (billing.ingestor) {
       // SBT's output name, so scripts that read `dataIngestorName` keep working.
@@ -82,7 +74,7 @@ export class BillingProvider extends Construct {
     if (billing.webhookFunction) {
       const path = billing.webhookFunction.path.replace(/^\/+/, '');
       if (!WEBHOOK_PATH.test(path)) {
-        throw new Error(`billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`);
+        propsErrors(this).push(`billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`);
       }
       this.webhookResourcePath = `/billing/${path}`;
       api.addRoute({

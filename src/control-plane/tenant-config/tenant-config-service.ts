@@ -1,10 +1,10 @@
 import { Construct } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
 import { TenantTable } from '../tenant-management/tenant-table';
 
 export interface TenantConfigServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly tenantTable: TenantTable;
   /** Prefix for the function name. */
   readonly namePrefix: string;

@@ -1,13 +1,14 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
-import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { LambdaFunction } from '../../core/lambda-function';
+import type { IControlPlaneApi } from '../api/control-plane-api';
+import { addScopedRoutes, collectionRoutes, type ServiceApiFunctionOptions, serviceApiFunction } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
 
 export interface TenantManagementServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly scopes: ControlPlaneScopes;
   readonly tenantTable: TenantTable;
   readonly registrationTable: RegistrationTable;
@@ -26,6 +27,17 @@ export function bindTenantLifecycle(fn: LambdaFunction, p: Pick<TenantManagement
   p.eventManager.grantPutEventsTo(fn);
 }
 
+/** A service's API function (see serviceApiFunction) bound to the tenant lifecycle. */
+export function tenantLifecycleApiFunction(
+  scope: Construct,
+  props: Pick<TenantManagementServiceProps, 'tenantTable' | 'registrationTable' | 'eventManager'>,
+  o: ServiceApiFunctionOptions,
+): LambdaFunction {
+  const fn = serviceApiFunction(scope, o);
+  bindTenantLifecycle(fn, props);
+  return fn;
+}
+
 /**
  * /tenants (SBT routes 1–5) + `PUT /tenants/{id}/activate|deactivate` + `POST /tenants/{id}/retry`, all JWT
  * with one scope each. SBT mixes IAM (writes) and JWT (reads) here (#128: users following the docs got
@@ -38,27 +50,19 @@ export class TenantManagementService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantManagementServiceProps) {
     super(scope, id);
-    this.function = new LambdaFunction(this, 'api', {
-      archive: 'tenant-management-api',
+    this.function = tenantLifecycleApiFunction(this, props, {
+      service: 'tenant-management',
       functionName: `${props.namePrefix}-tenant-management`,
       description: 'Control plane /tenants routes',
-      timeout: 15,
-      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-management' },
     });
-    bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const t = TenantManagementService.TENANTS_PATH;
     const ti = TenantManagementService.TENANT_ID_PATH;
-    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string][] = [
-      ['POST', t, write],
-      ['GET', t, read],
-      ['GET', ti, read],
-      ['PUT', ti, write],
-      ['DELETE', ti, write],
+    addScopedRoutes(props.api, this.function, [
+      ...collectionRoutes(t, ti, { read, write, update: 'PUT' }),
       ['PUT', `${ti}/activate`, write],
       ['PUT', `${ti}/deactivate`, write],
       ['POST', `${ti}/retry`, write],
-    ];
-    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+    ]);
   }
 }

@@ -1,46 +1,21 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
+import type { DurableTableProps } from '../../core/durable-table';
+import { ListedTable } from '../../core/listed-table';
 import type { PolicyStatement } from '../../core/iam';
 
-export interface RegistrationTableProps {
-  /** Table name (include the name prefix). */
-  readonly name: string;
-  /** Refuse `terraform destroy` of the table (bool or Terraform bool expression). @default true (SBT forces DESTROY) */
-  readonly deletionProtection?: boolean | string;
-  /** KMS key ARN for server-side encryption. @default AWS owned key (encryption is always on) */
-  readonly kmsKeyArn?: string;
-}
+/** Name, deletion protection (default on: SBT forces DESTROY) and KMS key (default AWS owned; always encrypted). */
+export type RegistrationTableProps = DurableTableProps;
 
 /**
  * Tenant registrations (SBT's TenantRegistrationTable): PK `tenantRegistrationId`; GSI
  * `registrationListIndex` (`listPartition` + `createdAt`) for Query-based pagination. On-demand, PITR,
  * encrypted, deletion protection on by default.
  */
-export class RegistrationTable extends Construct {
+export class RegistrationTable extends ListedTable {
   static readonly LIST_INDEX = 'registrationListIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: RegistrationTableProps) {
-    super(scope, id);
-    this.table = new DynamodbTable(this, 'table', {
-      name: props.name,
-      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
-      hashKey: 'tenantRegistrationId',
-      attribute: [
-        { name: 'tenantRegistrationId', type: 'S' },
-        { name: 'listPartition', type: 'S' },
-        { name: 'createdAt', type: 'S' },
-      ],
-      globalSecondaryIndex: [{ name: RegistrationTable.LIST_INDEX, hashKey: 'listPartition', rangeKey: 'createdAt', projectionType: 'ALL' }],
-    });
-  }
-
-  get tableName(): string {
-    return this.table.name;
-  }
-  get tableArn(): string {
-    return this.table.arn;
+    super(scope, id, props, { hashKey: 'tenantRegistrationId', listIndex: RegistrationTable.LIST_INDEX, sortKey: 'createdAt' });
   }
 
   writeStatement(): PolicyStatement {

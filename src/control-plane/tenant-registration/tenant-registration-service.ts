@@ -2,14 +2,15 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { IControlPlaneApi } from '../api/control-plane-api';
+import { addScopedRoutes, collectionRoutes } from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
-import { bindTenantLifecycle } from '../tenant-management/tenant-management-service';
+import { bindTenantLifecycle, tenantLifecycleApiFunction } from '../tenant-management/tenant-management-service';
 import type { TenantTable } from '../tenant-management/tenant-table';
 import type { RegistrationTable } from './registration-table';
 
 export interface TenantRegistrationServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly scopes: ControlPlaneScopes;
   readonly tenantTable: TenantTable;
   readonly registrationTable: RegistrationTable;
@@ -40,26 +41,15 @@ export class TenantRegistrationService extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantRegistrationServiceProps) {
     super(scope, id);
-    this.function = new LambdaFunction(this, 'api', {
-      archive: 'tenant-registration-api',
+    this.function = tenantLifecycleApiFunction(this, props, {
+      service: 'tenant-registration',
       functionName: `${props.namePrefix}-tenant-registration`,
       description: 'Control plane /tenant-registrations routes',
-      timeout: 15,
-      environment: { POWERTOOLS_SERVICE_NAME: 'tenant-registration' },
     });
-    bindTenantLifecycle(this.function, props);
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const r = TenantRegistrationService.REGISTRATIONS_PATH;
     const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
-    const routes: [('GET' | 'POST' | 'PATCH' | 'DELETE'), string, string][] = [
-      ['POST', r, write],
-      ['GET', r, read],
-      ['GET', ri, read],
-      ['PATCH', ri, write],
-      ['DELETE', ri, write],
-      ['POST', `${ri}/retry`, write],
-    ];
-    for (const [method, path, scope] of routes) props.api.addRoute({ method, path, handler: this.function, scopes: [scope] });
+    addScopedRoutes(props.api, this.function, [...collectionRoutes(r, ri, { read, write, update: 'PATCH' }), ['POST', `${ri}/retry`, write]]);
 
     this.resultsFunction = new LambdaFunction(this, 'results', {
       archive: 'tenant-registration-results',

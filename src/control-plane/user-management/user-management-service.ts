@@ -1,12 +1,14 @@
 import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
-import { LambdaFunction } from '../../core/lambda-function';
-import type { ControlPlaneApi } from '../api/control-plane-api';
+import type { LambdaFunction } from '../../core/lambda-function';
+import type { IControlPlaneApi } from '../api/control-plane-api';
+import { addScopedRoutes, serviceApiFunction } from '../api/service-routes';
 import { scopesOf, type IAuth } from '../auth/auth-interface';
 import { UserTable } from './user-table';
+import { propsErrors } from '../../core/props-validation';
 
 export interface UserManagementServiceProps {
-  readonly api: ControlPlaneApi;
+  readonly api: IControlPlaneApi;
   readonly auth: IAuth;
   readonly eventManager: IEventManager;
   /** Prefix of the function (and user table) names. */
@@ -31,18 +33,17 @@ export class UserManagementService extends Construct {
 
   constructor(scope: Construct, id: string, props: UserManagementServiceProps) {
     super(scope, id);
-    this.function = new LambdaFunction(this, 'api', {
-      archive: 'user-management-api',
+    this.function = serviceApiFunction(this, {
+      service: 'user-management',
       functionName: `${props.namePrefix}-user-management`,
       description: 'Control plane /users routes',
-      timeout: 15,
-      environment: { POWERTOOLS_SERVICE_NAME: 'user-management', ...props.eventManager.handlerEnvironment() },
+      environment: props.eventManager.handlerEnvironment(),
     });
     props.eventManager.grantPutEventsTo(this.function);
     const store = props.userStore ?? (props.auth.bindUserStore ? 'auth' : 'table');
     if (store === 'auth') {
-      if (!props.auth.bindUserStore) throw new Error(`${this.node.path}: userStore 'auth' but this IAuth has no user store`);
-      props.auth.bindUserStore(this.function);
+      if (props.auth.bindUserStore) props.auth.bindUserStore(this.function);
+      else propsErrors(this).push("userStore 'auth' but this IAuth has no user store");
     } else {
       this.userTable = new UserTable(this, 'users', { name: `${props.namePrefix}-users`, deletionProtection: props.deletionProtection });
       this.userTable.bindUserStore(this.function);
@@ -51,7 +52,7 @@ export class UserManagementService extends Construct {
     const a = props.auth;
     // An SBT-style IAuth may bring its own user functions and per-operation scopes (SBT routes /users to
     // them); each route uses the plug-in's function and scope when given, ours otherwise.
-    const routes: [('GET' | 'POST' | 'PUT' | 'DELETE'), string, string, LambdaFunction | undefined][] = [
+    addScopedRoutes(props.api, this.function, [
       ['POST', '/users', a.createUserScope ?? write, a.createUserFunction],
       ['GET', '/users', a.fetchAllUsersScope ?? read, a.fetchAllUsersFunction],
       ['GET', '/users/{userId}', a.fetchUserScope ?? read, a.fetchUserFunction],
@@ -59,7 +60,6 @@ export class UserManagementService extends Construct {
       ['DELETE', '/users/{userId}', a.deleteUserScope ?? write, a.deleteUserFunction],
       ['PUT', '/users/{userId}/enable', a.enableUserScope ?? write, a.enableUserFunction],
       ['PUT', '/users/{userId}/disable', a.disableUserScope ?? write, a.disableUserFunction],
-    ];
-    for (const [method, path, scope, fn] of routes) props.api.addRoute({ method, path, handler: fn ?? this.function, scopes: [scope] });
+    ]);
   }
 }

@@ -1,38 +1,20 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
+import type { DurableTableProps } from '../../core/durable-table';
+import { ListedTable } from '../../core/listed-table';
 import type { LambdaFunction } from '../../core/lambda-function';
 
-export interface UserTableProps {
-  /** Table name (include the name prefix). */
-  readonly name: string;
-  /** Refuse `terraform destroy` (bool or Terraform bool expression). @default true */
-  readonly deletionProtection?: boolean | string;
-  /** KMS key ARN. @default AWS owned key */
-  readonly kmsKeyArn?: string;
-}
+/** Name, deletion protection (default on) and KMS key (default AWS owned). */
+export type UserTableProps = DurableTableProps;
 
 /**
  * Control-plane user directory for IdPs without a user API binding (OidcAuth): PK `userName`, GSI
  * `userListIndex` (`listPartition` + `created`) for paginated lists.
  */
-export class UserTable extends Construct {
+export class UserTable extends ListedTable {
   static readonly LIST_INDEX = 'userListIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: UserTableProps) {
-    super(scope, id);
-    this.table = new DynamodbTable(this, 'table', {
-      name: props.name,
-      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
-      hashKey: 'userName',
-      attribute: [
-        { name: 'userName', type: 'S' },
-        { name: 'listPartition', type: 'S' },
-        { name: 'created', type: 'S' },
-      ],
-      globalSecondaryIndex: [{ name: UserTable.LIST_INDEX, hashKey: 'listPartition', rangeKey: 'created', projectionType: 'ALL' }],
-    });
+    super(scope, id, props, { hashKey: 'userName', listIndex: UserTable.LIST_INDEX, sortKey: 'created' });
   }
 
   /** USER_STORE=dynamodb on `fn`, with read/write on this table only. */

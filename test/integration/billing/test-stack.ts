@@ -1,11 +1,11 @@
 /**
- * The small control plane the billing and metering tests run: SbtStack + EventManager + ControlPlaneApi
+ * The small control plane the billing and metering tests run: SbtStack + EventManager + HttpControlPlaneApi
  * (JWT) + TenantTable + DynamoDBMetering + DynamoDBBilling (with the metering usage source) wired by
  * BillingProvider and MeteringProvider — exactly as the lead wires them into ControlPlane.
  */
 import { EventManager } from '../../../src/core/event-manager';
 import { SbtStack } from '../../../src/core/sbt-stack';
-import { ControlPlaneApi } from '../../../src/control-plane/api/control-plane-api';
+import { HttpControlPlaneApi } from '../../../src/control-plane/api/http-control-plane-api';
 import { BillingProvider } from '../../../src/control-plane/billing/billing-provider';
 import type { IBilling } from '../../../src/control-plane/billing/billing-interface';
 import { DynamoDBBilling } from '../../../src/control-plane/billing/dynamodb-billing';
@@ -17,7 +17,7 @@ import { testApp } from '../../support/synth';
 
 export class BillingTestStack extends SbtStack {
   readonly eventManager: EventManager;
-  readonly api: ControlPlaneApi;
+  readonly api: HttpControlPlaneApi;
   readonly tenantTable: TenantTable;
   readonly metering: DynamoDBMetering;
   readonly billing: IBilling;
@@ -28,7 +28,7 @@ export class BillingTestStack extends SbtStack {
     super(scope, id, { namePrefix: 'test' });
     this.eventManager = new EventManager(this, 'events', { busName: this.name('sbt-events') });
     this.tenantTable = new TenantTable(this, 'tenants', { name: this.name('tenants') });
-    this.api = new ControlPlaneApi(this, 'api', {
+    this.api = new HttpControlPlaneApi(this, 'api', {
       name: this.name('control-plane'),
       jwt: { issuer: 'https://issuer.example', audience: ['aud'] },
     });

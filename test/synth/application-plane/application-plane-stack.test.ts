@@ -219,6 +219,6 @@ describe('application-plane stack (root mode)', () => {
   });
 
   test('root mode without a bus ARN is an error', () => {
-    expect(() => new ApplicationPlaneStack(testApp(), 'application-plane')).toThrow(/root mode needs eventBusArn/);
+    expect(() => synthStack(new ApplicationPlaneStack(testApp(), 'application-plane'))).toThrow(/root mode needs eventBusArn/);
   });
 });

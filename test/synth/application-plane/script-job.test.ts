@@ -188,9 +188,7 @@ describe('ScriptJob', () => {
     ['job key', { jobIdentifierKey: 'jobOutput' }, /jobIdentifierKey/],
   ])('rejects %s', (_what, extra, message) => {
     const { stack, eventManager } = setup();
-    expect(
-      () =>
-        new ScriptJob(stack, 'job', {
+    new ScriptJob(stack, 'job', {
           script: 'true',
           jobIdentifierKey: 'tenantRegistrationId',
           jobFailureStatus: {},
@@ -198,8 +196,10 @@ describe('ScriptJob', () => {
           outgoingEvent: { success: eventManager.events.provisionSuccess, failure: eventManager.events.provisionFailure },
           eventManager,
           ...extra,
-        }),
-    ).toThrow(message);
+        });
+    // Reported when the stack is synthesized, with the job's path.
+    expect(() => synthStack(stack)).toThrow(message);
+    expect(() => synthStack(stack)).toThrow(/\[[^\]]*\/job\] /);
   });
 
   test('outside an SbtStack a job needs jobName', () => {

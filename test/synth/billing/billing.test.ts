@@ -131,9 +131,11 @@ test('overrides: trigger and scope of a member, schedule and webhook path are ho
     ]),
   );
   expect(() =>
-    billingTestStack({
-      billing: (s) => new DynamoDBBilling(s, 'billing', { namePrefix: s.namePrefix, webhookPath: '{proxy+}' }),
-    }),
+    synthStack(
+      billingTestStack({
+        billing: (s) => new DynamoDBBilling(s, 'billing', { namePrefix: s.namePrefix, webhookPath: '{proxy+}' }),
+      }),
+    ),
   ).toThrow(/webhook path/);
 });
 

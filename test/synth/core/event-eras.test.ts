@@ -83,7 +83,9 @@ describe('the emitted era', () => {
     expect(b.events.onboardingRequest).toMatchObject({ detailType: 'sbt_aws_onboardingRequest', source: 'sbt.control.plane' });
     expect(a.events.onboardingRequest.ruleId).toBe(b.events.onboardingRequest.ruleId);
     expect(a.handlerEnvironment()).toMatchObject({ SBT_EVENT_ERA: 'pre-0.9' });
-    expect(() => new EventManager(new SbtStack(testApp(), 's'), 'em', { busName: 'bus', eventEra: '0.8' })).toThrow(/eventEra '0.8'/);
+    const bad = new SbtStack(testApp(), 's');
+    new EventManager(bad, 'em', { busName: 'bus', eventEra: '0.8' });
+    expect(() => synthStack(bad)).toThrow(/\[s\/em\] eventEra '0.8'/);
   });
 
   test('explicit sources are emitted and matched exactly (no other era default)', () => {
@@ -142,6 +144,8 @@ describe("SBT's DetailType and addTargetToEvent shapes", () => {
       'detail-type': ['sbt_aws_ingestUsage', 'ingestUsage'],
     });
     expect(Object.keys(resourcesOf(json, 'aws_cloudwatch_event_target'))).toHaveLength(3);
+    // A misspelt name does not compile (test/synth/core/event-names.test.ts); untyped callers get a clear error.
+    // @ts-expect-error 'noSuchEvent' is not in the catalogue
     expect(() => em.addTargetToEvent(stack, { eventType: 'noSuchEvent', target: new LambdaTarget(fn) })).toThrow(/no event 'noSuchEvent'/);
   });
 });
