@@ -11,7 +11,13 @@ module.exports = {
   testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
   // Suites that synthesize whole stacks per file (seconds each) or test our validator/emulator, not the
   // mutated files; ServiceRole and the scopes have their own one-role synth (test/unit/core/iam.test.ts).
-  testPathIgnorePatterns: ['/node_modules/', '/test/unit/validate/', '/test/unit/local/', 'role-scopes-map', '/test/unit/application-plane/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/unit/validate/',
+    '/test/unit/local/',
+    'role-scopes-map',
+    '/test/unit/application-plane/',
+  ],
   globalSetup: undefined,
   globalTeardown: undefined,
   maxWorkers: 1,

@@ -11,10 +11,10 @@
  *
  * The anchor's name and versions are read from what is installed, never written down here.
  */
-import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const ANCHOR_DIR = join(__dirname, '..').replace(/\/dist$/, '') + '/bench/.anchor';
 
@@ -24,7 +24,9 @@ const median = (xs: number[]) => {
 };
 
 function versionOf(pkg: string): string {
-  return (JSON.parse(readFileSync(join(ANCHOR_DIR, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(ANCHOR_DIR, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }
 
 export function anchorInfo() {
@@ -40,7 +42,12 @@ export function anchorInfo() {
   };
 }
 
-type Side = { label: string; run: (out: string) => { status: number | null; stderr: string }; count: (out: string) => number; outdir?: string };
+type Side = {
+  label: string;
+  run: (out: string) => { status: number | null; stderr: string };
+  count: (out: string) => number;
+  outdir?: string;
+};
 
 function timed(side: Side, out: string): number {
   const t = process.hrtime.bigint();
@@ -78,8 +85,20 @@ function interleave(ours: Side, theirs: Side, pairs: number, onProgress?: (i: nu
   const round = (x: number) => Math.round(x);
   return {
     pairs,
-    ours: { label: ours.label, resources: oursResources, medianMs: round(median(a)), minMs: round(Math.min(...a)), runsMs: a.map(round) },
-    anchor: { label: theirs.label, resources: theirResources, medianMs: round(median(b)), minMs: round(Math.min(...b)), runsMs: b.map(round) },
+    ours: {
+      label: ours.label,
+      resources: oursResources,
+      medianMs: round(median(a)),
+      minMs: round(Math.min(...a)),
+      runsMs: a.map(round),
+    },
+    anchor: {
+      label: theirs.label,
+      resources: theirResources,
+      medianMs: round(median(b)),
+      minMs: round(Math.min(...b)),
+      runsMs: b.map(round),
+    },
     ratio: +(median(a) / median(b)).toFixed(3),
   };
 }
@@ -88,7 +107,9 @@ function interleave(ours: Side, theirs: Side, pairs: number, onProgress?: (i: nu
 export function countTerraformResources(outdir: string): number {
   let n = 0;
   for (const s of readdirSync(join(outdir, 'stacks'))) {
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')) as {
+      resource?: Record<string, object>;
+    };
     for (const byType of Object.values(json.resource ?? {})) n += Object.keys(byType).length;
   }
   return n;
@@ -98,7 +119,9 @@ export function countTerraformResources(outdir: string): number {
 export function countCloudFormationResources(outdir: string): number {
   let n = 0;
   for (const f of readdirSync(outdir).filter((x) => x.endsWith('.template.json'))) {
-    n += Object.keys((JSON.parse(readFileSync(join(outdir, f), 'utf8')) as { Resources?: object }).Resources ?? {}).length;
+    n += Object.keys(
+      (JSON.parse(readFileSync(join(outdir, f), 'utf8')) as { Resources?: object }).Resources ?? {},
+    ).length;
   }
   return n;
 }
@@ -117,12 +140,22 @@ export function benchSbtScope(root: string, pairs: number, onProgress?: (i: numb
   const info = anchorInfo();
   const ours: Side = {
     label: 'ours: node dist/bench/synth-sbt-scope.js (control plane + application plane)',
-    run: (out) => spawnSync(process.execPath, [join(root, 'dist/bench/synth-sbt-scope.js')], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: out }, encoding: 'utf8' }),
+    run: (out) =>
+      spawnSync(process.execPath, [join(root, 'dist/bench/synth-sbt-scope.js')], {
+        cwd: root,
+        env: { ...process.env, CDKTF_OUTDIR: out },
+        encoding: 'utf8',
+      }),
     count: countTerraformResources,
   };
   const theirs: Side = {
     label: `${info.label}: node sbt-app.js (ControlPlane + CoreApplicationPlane)`,
-    run: (out) => spawnSync(process.execPath, [join(ANCHOR_DIR, 'sbt-app.js')], { cwd: ANCHOR_DIR, env: quietEnv({ CDK_OUTDIR: out }), encoding: 'utf8' }),
+    run: (out) =>
+      spawnSync(process.execPath, [join(ANCHOR_DIR, 'sbt-app.js')], {
+        cwd: ANCHOR_DIR,
+        env: quietEnv({ CDK_OUTDIR: out }),
+        encoding: 'utf8',
+      }),
     count: countCloudFormationResources,
   };
   return { tool: info, ...interleave(ours, theirs, pairs, onProgress) };
@@ -139,15 +172,23 @@ export function benchCli(root: string, pairs: number, onProgress?: (i: number) =
   const warm = spawnSync('npm', ['run', 'synth'], { cwd: root, encoding: 'utf8' });
   if (warm.status !== 0) throw new Error(`npm run synth failed: ${warm.stderr}`);
   const ours: Side = {
-    label: force ? 'ours: npm run synth -- --force (reference app, always synthesizes)' : 'ours: npm run synth (reference app, nothing stale)',
-    run: () => spawnSync('npm', ['run', 'synth', ...(force ? ['--', '--force'] : [])], { cwd: root, env: process.env, encoding: 'utf8' }),
+    label: force
+      ? 'ours: npm run synth -- --force (reference app, always synthesizes)'
+      : 'ours: npm run synth (reference app, nothing stale)',
+    run: () =>
+      spawnSync('npm', ['run', 'synth', ...(force ? ['--', '--force'] : [])], {
+        cwd: root,
+        env: process.env,
+        encoding: 'utf8',
+      }),
     count: countTerraformResources,
     outdir: join(root, 'cdktf.out'),
   };
   const cdk = join(ANCHOR_DIR, 'node_modules/aws-cdk/bin/cdk');
   const theirs: Side = {
     label: `${info.label}: cdk synth -q (aws-cdk ${info.awsCdkCli})`,
-    run: () => spawnSync(process.execPath, [cdk, 'synth', '-q'], { cwd: ANCHOR_DIR, env: quietEnv({}), encoding: 'utf8' }),
+    run: () =>
+      spawnSync(process.execPath, [cdk, 'synth', '-q'], { cwd: ANCHOR_DIR, env: quietEnv({}), encoding: 'utf8' }),
     count: countCloudFormationResources,
     outdir: join(ANCHOR_DIR, 'cdk.out'),
   };

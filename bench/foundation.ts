@@ -6,12 +6,12 @@
  * - cold init per handler: a fresh node process imports the bundle (extracted from its zip, exactly what
  *   Lambda runs) and performs one invocation against DynamoDB Local; p50 of 5 runs per handler.
  */
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unzipSync } from 'fflate';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tableInputFromTerraform, type TerraformTableConfig } from '../local/tables';
 
 export const ROOT = join(__dirname, '..').replace(/\/dist$/, '');
@@ -31,7 +31,10 @@ export function benchSynth(entry = 'dist/main.js', runs = 7) {
   for (let i = 0; i < runs; i++) {
     const out = mkdtempSync(join(tmpdir(), 'sbt-bench-synth-'));
     const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: out } });
+    const r = spawnSync(process.execPath, [join(ROOT, entry)], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: out },
+    });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
     stacks = readdirSync(join(out, 'stacks')).sort();
@@ -97,7 +100,10 @@ function eventFor(env: Record<string, string>) {
     headers: {},
     queryStringParameters: { tenantId: 'bench', tenantName: 'bench' },
     pathParameters: {},
-    requestContext: { http: { method: 'GET', path: '/bench' }, authorizer: { jwt: { claims: { sub: 'bench' }, scopes: [] } } },
+    requestContext: {
+      http: { method: 'GET', path: '/bench' },
+      authorizer: { jwt: { claims: { sub: 'bench' }, scopes: [] } },
+    },
     isBase64Encoded: false,
     ...(env.__BENCH_EVENT ? JSON.parse(env.__BENCH_EVENT) : {}),
   };
@@ -118,11 +124,18 @@ import(process.argv[1]).then(async (m) => {
 export async function benchColdInit(runs = 5) {
   const dynamo = await startDynamo();
   const out = mkdtempSync(join(tmpdir(), 'sbt-bench-init-'));
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     // Synthesize once to learn each function's archive and environment; create its tables for real.
     const synthDir = join(out, 'synth');
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/main.js')], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: synthDir } });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: synthDir },
+    });
     if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
     const tableNames = new Map<string, string>();
     const functions: { archive: string; env: Record<string, string> }[] = [];
@@ -130,14 +143,23 @@ export async function benchColdInit(runs = 5) {
       const json = JSON.parse(readFileSync(join(synthDir, 'stacks', s, 'cdk.tf.json'), 'utf8')) as StackJson;
       for (const [logical, cfg] of Object.entries(json.resource?.aws_dynamodb_table ?? {})) {
         const name = `bench-${s}-${logical}`.slice(0, 200);
-        await client.send(new CreateTableCommand(tableInputFromTerraform(name, cfg as unknown as TerraformTableConfig)));
+        await client.send(
+          new CreateTableCommand(tableInputFromTerraform(name, cfg as unknown as TerraformTableConfig)),
+        );
         tableNames.set(`\${aws_dynamodb_table.${logical}.name}`, name);
       }
       for (const fn of Object.values(json.resource?.aws_lambda_function ?? {})) {
-        const archive = String(fn.filename).split('/').pop()!.replace(/\.zip$/, '');
-        const vars = ((fn.environment as { variables?: Record<string, string> })?.variables ?? {}) as Record<string, string>;
+        const archive = String(fn.filename)
+          .split('/')
+          .pop()!
+          .replace(/\.zip$/, '');
+        const vars = ((fn.environment as { variables?: Record<string, string> })?.variables ?? {}) as Record<
+          string,
+          string
+        >;
         const env: Record<string, string> = {};
-        for (const [k, v] of Object.entries(vars)) env[k] = tableNames.get(v) ?? (String(v).includes('${') ? `bench-${k.toLowerCase()}` : v);
+        for (const [k, v] of Object.entries(vars))
+          env[k] = tableNames.get(v) ?? (String(v).includes('${') ? `bench-${k.toLowerCase()}` : v);
         if (!functions.some((f) => f.archive === archive)) functions.push({ archive, env });
       }
     }
@@ -149,25 +171,30 @@ export async function benchColdInit(runs = 5) {
       for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
       const samples: { importMs: number; firstInvokeMs: number; ok: boolean }[] = [];
       for (let i = 0; i < runs; i++) {
-        const child = spawnSync(process.execPath, ['-e', CHILD, join(dir, 'index.mjs'), JSON.stringify(eventFor(f.env))], {
-          env: {
-            PATH: process.env.PATH,
-            ...f.env,
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-            AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:9',
-            AWS_MAX_ATTEMPTS: '1',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-            POWERTOOLS_LOG_LEVEL: 'SILENT',
+        const child = spawnSync(
+          process.execPath,
+          ['-e', CHILD, join(dir, 'index.mjs'), JSON.stringify(eventFor(f.env))],
+          {
+            env: {
+              PATH: process.env.PATH,
+              ...f.env,
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'local',
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+              AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:9',
+              AWS_MAX_ATTEMPTS: '1',
+              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+              POWERTOOLS_LOG_LEVEL: 'SILENT',
+            },
+            encoding: 'utf8',
+            timeout: 30000,
           },
-          encoding: 'utf8',
-          timeout: 30000,
-        });
+        );
         // Handlers may log to stdout; the measurement is the last line, after a marker.
         const at = (child.stdout ?? '').lastIndexOf('@@BENCH@@');
-        if (at < 0) throw new Error(`${f.archive}: no measurement (exit ${child.status}): ${child.stderr?.slice(0, 500)}`);
+        if (at < 0)
+          throw new Error(`${f.archive}: no measurement (exit ${child.status}): ${child.stderr?.slice(0, 500)}`);
         samples.push(JSON.parse(child.stdout.slice(at + '@@BENCH@@'.length)));
       }
       results.push({

@@ -9,11 +9,11 @@
  *   ACTIVE); every tenant is read back and must be ACTIVE. Target: < 30 s.
  * Both share the machine's cores with the runtime, its JVM and the client, like a developer laptop.
  */
-import { execFileSync, spawn } from 'child_process';
-import { readdirSync, readFileSync } from 'fs';
-import { Agent, request } from 'http';
-import { cpus, loadavg } from 'os';
-import { join } from 'path';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 
 export const TARGET_GETS_PER_SECOND = 1000;
 export const TARGET_ONBOARD_SECONDS = 30;
@@ -83,7 +83,10 @@ function client(base: string, token: string) {
           method,
           path,
           agent,
-          headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -118,7 +121,12 @@ function treeCpu(root: number): Record<string, number> | undefined {
       const close = text.lastIndexOf(')');
       const f = text.slice(close + 2).split(' ');
       // fields after `comm`: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17)
-      stats.push({ pid: Number(d), ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+      stats.push({
+        pid: Number(d),
+        ppid: Number(f[1]),
+        comm: text.slice(text.indexOf('(') + 1, close),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
     }
   } catch {
     return undefined;
@@ -127,7 +135,8 @@ function treeCpu(root: number): Record<string, number> | undefined {
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const out: Record<string, number> = {};
   const visit = (s: (typeof stats)[number]) => {
-    const kind = s.pid === root ? 'runtime' : s.comm === 'java' ? 'dynamodb-local' : s.comm === 'node' ? nodeKind(s.pid) : s.comm;
+    const kind =
+      s.pid === root ? 'runtime' : s.comm === 'java' ? 'dynamodb-local' : s.comm === 'node' ? nodeKind(s.pid) : s.comm;
     out[kind] = (out[kind] ?? 0) + (s.ticks * 1000) / ticksPerSecond!;
     for (const c of children.get(s.pid) ?? []) visit(c);
   };
@@ -158,7 +167,10 @@ function nodeKind(pid: number): string {
 }
 
 /** CPU spent between two `treeCpu` readings (plus this process's own, the client). */
-function cpuSince(root: number, before: { tree?: Record<string, number>; client: NodeJS.CpuUsage }): CpuSplit | undefined {
+function cpuSince(
+  root: number,
+  before: { tree?: Record<string, number>; client: NodeJS.CpuUsage },
+): CpuSplit | undefined {
   const now = treeCpu(root);
   if (!now || !before.tree) return undefined;
   const c = process.cpuUsage(before.client);
@@ -204,7 +216,11 @@ export async function runLocalRuntimeBench(
   const cores = cpus().length;
   const started = performance.now();
   const nodeArgs = o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/local/cli.js'), '--port', '0', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/local/cli.js'), '--port', '0', '--json'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const mark = () => ({ tree: treeCpu(child.pid!), client: process.cpuUsage() });
   let out = '';
   try {
@@ -228,7 +244,11 @@ export async function runLocalRuntimeBench(
     const onboardCpu0 = mark();
     const t0 = performance.now();
     await pool(tenants, concurrency, async (i) => {
-      const r = await call('POST', '/tenants', { tenantName: `bench-${i}-${Date.now()}`, email: `o${i}@bench.example`, tier: 'basic' });
+      const r = await call('POST', '/tenants', {
+        tenantName: `bench-${i}-${Date.now()}`,
+        email: `o${i}@bench.example`,
+        tier: 'basic',
+      });
       if (r.status !== 201) {
         failedPosts++;
         return;
@@ -239,7 +259,8 @@ export async function runLocalRuntimeBench(
     const onboardCpu = cpuSince(child.pid!, onboardCpu0);
     const states: Record<string, number> = {};
     for (const id of ids) {
-      const s = (JSON.parse((await call('GET', `/tenants/${id}`)).body) as { data: { lifecycleState: string } }).data.lifecycleState;
+      const s = (JSON.parse((await call('GET', `/tenants/${id}`)).body) as { data: { lifecycleState: string } }).data
+        .lifecycleState;
       states[s] = (states[s] ?? 0) + 1;
     }
 
@@ -276,7 +297,11 @@ export async function runLocalRuntimeBench(
         p99Ms: Number(lat[Math.floor(lat.length * 0.99)]!.toFixed(1)),
         non200,
         ...(perRequest !== undefined
-          ? { cpuMsPerRequest: Number(perRequest.toFixed(3)), cpu: getCpu, idleMachinePerSecond: Math.round((cores * 1000) / perRequest) }
+          ? {
+              cpuMsPerRequest: Number(perRequest.toFixed(3)),
+              cpu: getCpu,
+              idleMachinePerSecond: Math.round((cores * 1000) / perRequest),
+            }
           : {}),
       },
       onboarding: {
@@ -287,7 +312,11 @@ export async function runLocalRuntimeBench(
         states,
         failedPosts,
         ...(perTenant !== undefined
-          ? { cpuMsPerTenant: Number(perTenant.toFixed(1)), cpu: onboardCpu, idleMachineSeconds: Number(((tenants * perTenant) / cores / 1000).toFixed(1)) }
+          ? {
+              cpuMsPerTenant: Number(perTenant.toFixed(1)),
+              cpu: onboardCpu,
+              idleMachineSeconds: Number(((tenants * perTenant) / cores / 1000).toFixed(1)),
+            }
           : {}),
       },
     };

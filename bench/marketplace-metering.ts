@@ -11,7 +11,9 @@ import { MarketplaceFake } from '../local/marketplace-fake';
 
 export const METERING_CEILING_RECORDS_PER_SECOND = 250;
 
-export async function runMeteringBench(records = 2000): Promise<{ recordsPerSecond: number; ceiling: number; ratio: number }> {
+export async function runMeteringBench(
+  records = 2000,
+): Promise<{ recordsPerSecond: number; ceiling: number; ratio: number }> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const fake = await new MarketplaceFake({ ratePerSecond: 10, setEnv: false }).start();
   try {
@@ -33,14 +35,27 @@ export async function runMeteringBench(records = 2000): Promise<{ recordsPerSeco
       },
     }));
     // Warm the connection and the SDK (first-request costs are not throughput), then wait out that request's second.
-    await client.send(new BatchMeterUsageCommand({ UsageRecords: [{ LicenseArn: 'arn:aws:license-manager::1:license/l-warm', CustomerAWSAccountId: '1', Dimension: 'warm', Quantity: 0, Timestamp: hour }] }));
+    await client.send(
+      new BatchMeterUsageCommand({
+        UsageRecords: [
+          {
+            LicenseArn: 'arn:aws:license-manager::1:license/l-warm',
+            CustomerAWSAccountId: '1',
+            Dimension: 'warm',
+            Quantity: 0,
+            Timestamp: hour,
+          },
+        ],
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1100));
     fake.reset();
     const started = process.hrtime.bigint();
     const results = await sendUsage(items, { client, limiter: new RateLimiter(9.8) });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const billed = [...results.values()].filter((r) => r.status === 'Success').length;
-    if (billed !== records || fake.billed.length !== records) throw new Error(`metering bench: ${billed} of ${records} records billed`);
+    if (billed !== records || fake.billed.length !== records)
+      throw new Error(`metering bench: ${billed} of ${records} records billed`);
     const recordsPerSecond = records / seconds;
     return {
       recordsPerSecond: Math.round(recordsPerSecond * 10) / 10,

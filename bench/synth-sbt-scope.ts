@@ -8,6 +8,10 @@ import { App } from '../src/core/cdktf';
 import { ControlPlaneStack } from '../src/control-plane/control-plane-stack';
 
 const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
-const controlPlane = new ControlPlaneStack(app, 'control-plane', { billing: false, metering: false, systemAdminEmail: 'admin@example.com' });
+const controlPlane = new ControlPlaneStack(app, 'control-plane', {
+  billing: false,
+  metering: false,
+  systemAdminEmail: 'admin@example.com',
+});
 new ApplicationPlaneStack(app, 'application-plane', { eventBusArn: controlPlane.eventManager.busArn });
 app.synth();

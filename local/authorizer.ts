@@ -52,7 +52,9 @@ export class LocalAuthorizer {
   static async create(cfg: AuthorizerConfig): Promise<LocalAuthorizer> {
     const jose = await import('jose');
     const { publicKey, privateKey } = await jose.generateKeyPair('RS256');
-    const localKeys = jose.createLocalJWKSet({ keys: [{ ...(await jose.exportJWK(publicKey)), kid: 'local', alg: 'RS256' }] });
+    const localKeys = jose.createLocalJWKSet({
+      keys: [{ ...(await jose.exportJWK(publicKey)), kid: 'local', alg: 'RS256' }],
+    });
     const cognitoKeys = cfg.cognito ? jose.createRemoteJWKSet(new URL(cfg.cognito.jwksUri)) : undefined;
     return new LocalAuthorizer(cfg, privateKey, localKeys, cognitoKeys, jose);
   }
@@ -63,7 +65,13 @@ export class LocalAuthorizer {
 
   async mint(r: MintRequest): Promise<string> {
     const sub = r.user ?? r.clientId;
-    return new this.jose.SignJWT({ token_use: 'access', scope: r.scopes.join(' '), username: sub, client_id: r.clientId, ...(r.claims ?? {}) })
+    return new this.jose.SignJWT({
+      token_use: 'access',
+      scope: r.scopes.join(' '),
+      username: sub,
+      client_id: r.clientId,
+      ...(r.claims ?? {}),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'local' })
       .setIssuer(LOCAL_ISSUER)
       .setSubject(sub)
@@ -98,11 +106,15 @@ export class LocalAuthorizer {
     const aud = payload.aud ?? (payload.client_id as string | undefined);
     const auds = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
     if (!auds.some((a) => this.cfg.audiences.includes(a))) {
-      return { reason: `audience ${JSON.stringify(aud)} is not one of the authorizer's (${this.cfg.audiences.join(', ')})` };
+      return {
+        reason: `audience ${JSON.stringify(aud)} is not one of the authorizer's (${this.cfg.audiences.join(', ')})`,
+      };
     }
     const claims = { ...payload } as Record<string, unknown>;
     if (fromCognito && payload.token_use === 'access' && this.cfg.preToken && this.cfg.cognito) {
-      const scopes = String(payload.scope ?? '').split(' ').filter(Boolean);
+      const scopes = String(payload.scope ?? '')
+        .split(' ')
+        .filter(Boolean);
       const attrs = await this.userAttributes(String(payload.username ?? payload.sub));
       const add = await this.cfg.preToken(attrs, scopes);
       claims.scope = [...scopes, ...add.filter((s) => !scopes.includes(s))].join(' ');

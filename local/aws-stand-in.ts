@@ -2,8 +2,8 @@
  * Puts the recording `aws` CLI stand-in (local/bin/aws) on a PATH directory for script jobs. Jobs get only
  * their build environment, so a wrapper tells the stand-in where to log.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..').replace(/\/dist$/, '');
 
@@ -13,7 +13,10 @@ export function installAwsStandIn(dir: string): { bin: string; callLog: string }
   writeFileSync(callLog, '');
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'aws'), `#!/usr/bin/env bash\nSBT_LOCAL_AWS_LOG='${callLog}' exec '${join(ROOT, 'local/bin/aws')}' "$@"\n`);
+  writeFileSync(
+    join(bin, 'aws'),
+    `#!/usr/bin/env bash\nSBT_LOCAL_AWS_LOG='${callLog}' exec '${join(ROOT, 'local/bin/aws')}' "$@"\n`,
+  );
   chmodSync(join(bin, 'aws'), 0o755);
   return { bin, callLog };
 }

@@ -3,7 +3,7 @@
  * Starts the local runtime (local/runtime.ts) and prints its URL, tokens and the system admin's sign-in.
  * Stops everything it started on SIGINT/SIGTERM, and when its parent (npm) goes away.
  */
-import { parseArgs } from 'util';
+import { parseArgs } from 'node:util';
 import { killAll, watchParent } from './processes';
 import { parseTokenSpec, startLocalRuntime, type TokenSpec } from './runtime';
 
@@ -34,7 +34,15 @@ function fail(message: string): never {
 }
 
 async function main() {
-  let values: { port?: string; token?: string[]; 'real-aws'?: boolean; 'event-era'?: string; 'no-marketplace'?: boolean; json?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    token?: string[];
+    'real-aws'?: boolean;
+    'event-era'?: string;
+    'no-marketplace'?: boolean;
+    json?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -57,9 +65,11 @@ async function main() {
     return;
   }
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer 0-65535, not '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be an integer 0-65535, not '${values.port}'`);
   const eventEra = values['event-era'];
-  if (eventEra !== undefined && eventEra !== 'sbt-0.9' && eventEra !== 'pre-0.9') fail(`--event-era must be sbt-0.9 or pre-0.9, not '${eventEra}'`);
+  if (eventEra !== undefined && eventEra !== 'sbt-0.9' && eventEra !== 'pre-0.9')
+    fail(`--event-era must be sbt-0.9 or pre-0.9, not '${eventEra}'`);
   let specs: { text: string; spec: TokenSpec }[];
   try {
     specs = (values.token ?? []).map((text) => ({ text, spec: parseTokenSpec(text) }));
@@ -100,7 +110,12 @@ async function main() {
   process.once('exit', () => rt?.abort()); // a crash too: no engine, job or temp folder outlives us
 
   try {
-    rt = await startLocalRuntime({ port, realAws: values['real-aws'], eventEra, marketplace: !values['no-marketplace'] });
+    rt = await startLocalRuntime({
+      port,
+      realAws: values['real-aws'],
+      eventEra,
+      marketplace: !values['no-marketplace'],
+    });
   } catch (e) {
     const err = e as Error & { code?: string };
     if (err.code === 'EADDRINUSE') fail(err.message);
@@ -130,12 +145,12 @@ ${Object.entries(tokens)
   .join('')}job aws calls      ${rt.awsCallLog}
 cognito-local      ${rt.cognito.endpoint}  pool ${rt.cognito.userPoolId}  client ${rt.cognito.clientId}
 ${admin ? `system admin       ${admin.userName} / temporary password ${admin.temporaryPassword}\n` : ''}${
-    rt.marketplace
-      ? `marketplace        product ${rt.marketplace.productCode}  fulfillment URL ${rt.marketplace.fulfillmentUrl}  page ${rt.marketplace.pageUrl}
+  rt.marketplace
+    ? `marketplace        product ${rt.marketplace.productCode}  fulfillment URL ${rt.marketplace.fulfillmentUrl}  page ${rt.marketplace.pageUrl}
                    queues (fauxqs) ${rt.marketplace.queueEndpoint}  Marketplace fake ${rt.marketplace.marketplaceEndpoint}  (docs/marketplace.md, "Locally")
 `
-      : ''
-  }
+    : ''
+}
   TOKEN=${rt.adminToken}
   curl -s -X POST ${rt.url}/tenants -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
        -d '{"tenantName":"acme","email":"owner@acme.example","tier":"basic"}'

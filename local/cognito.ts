@@ -16,10 +16,10 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { randomBytes } from 'crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'fs';
-import { createServer, request, type Server } from 'http';
-import { join } from 'path';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { join } from 'node:path';
 import { freePort, waitForPort } from './free-port';
 import { spawnGroup } from './processes';
 import type { StackJson } from './stack-json';
@@ -45,13 +45,21 @@ function temporaryPassword(): string {
   return `Tmp-${randomBytes(6).toString('base64url')}aZ9!`;
 }
 
-export async function startLocalCognito(dir: string, cp: StackJson, vars: Record<string, string>, log: (line: string) => void): Promise<LocalCognito> {
+export async function startLocalCognito(
+  dir: string,
+  cp: StackJson,
+  vars: Record<string, string>,
+  log: (line: string) => void,
+): Promise<LocalCognito> {
   mkdirSync(join(dir, '.cognito'), { recursive: true });
   const port = await freePort();
   // Usernames are names, not e-mail aliases (cognito-local's default), as in the synthesized pool.
   writeFileSync(
     join(dir, '.cognito', 'config.json'),
-    JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] }, TokenConfig: { IssuerDomain: `http://127.0.0.1:${port}` } }),
+    JSON.stringify({
+      UserPoolDefaults: { UsernameAttributes: [] },
+      TokenConfig: { IssuerDomain: `http://127.0.0.1:${port}` },
+    }),
   );
   const out = createWriteStream(join(dir, 'cognito-local.log'));
   const child = spawnGroup(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
@@ -73,7 +81,8 @@ export async function startLocalCognito(dir: string, cp: StackJson, vars: Record
   const client = new CognitoIdentityProviderClient({ endpoint });
 
   const pools = Object.values((cp.resource?.aws_cognito_user_pool ?? {}) as Record<string, Block>);
-  if (pools.length !== 1) throw new Error(`expected one aws_cognito_user_pool in the control plane, found ${pools.length}`);
+  if (pools.length !== 1)
+    throw new Error(`expected one aws_cognito_user_pool in the control plane, found ${pools.length}`);
   const pool = pools[0]!;
   const created = await client.send(
     new CreateUserPoolCommand({
@@ -87,7 +96,9 @@ export async function startLocalCognito(dir: string, cp: StackJson, vars: Record
 
   const clientIds: Record<string, string> = {};
   let userClientId = '';
-  for (const [logical, c] of Object.entries((cp.resource?.aws_cognito_user_pool_client ?? {}) as Record<string, Block>)) {
+  for (const [logical, c] of Object.entries(
+    (cp.resource?.aws_cognito_user_pool_client ?? {}) as Record<string, Block>,
+  )) {
     const flows = (c.explicit_auth_flows as string[] | undefined) ?? [];
     const res = await client.send(
       new CreateUserPoolClientCommand({
@@ -146,19 +157,23 @@ export async function startLocalCognito(dir: string, cp: StackJson, vars: Record
  */
 async function startFidelityProxy(enginePort: number): Promise<Server> {
   const forward = (headers: Record<string, string | string[] | undefined>, body: Buffer, path: string) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const h: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(headers)) if (v !== undefined && k !== 'content-length') h[k] = v;
-      h.host = `127.0.0.1:${enginePort}`;
-      h['content-length'] = String(body.length);
-      const r = request({ host: '127.0.0.1', port: enginePort, method: 'POST', path, headers: h }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
-      });
-      r.on('error', reject);
-      r.end(body);
-    });
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+      (resolve, reject) => {
+        const h: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(headers)) if (v !== undefined && k !== 'content-length') h[k] = v;
+        h.host = `127.0.0.1:${enginePort}`;
+        h['content-length'] = String(body.length);
+        const r = request({ host: '127.0.0.1', port: enginePort, method: 'POST', path, headers: h }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        });
+        r.on('error', reject);
+        r.end(body);
+      },
+    );
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -167,16 +182,23 @@ async function startFidelityProxy(enginePort: number): Promise<Server> {
         const body = Buffer.concat(chunks);
         if (req.method !== 'POST') {
           // JWKS and other GETs go to the engine as they are
-          const r = request({ host: '127.0.0.1', port: enginePort, method: req.method, path: req.url, headers: req.headers }, (up) => {
-            res.writeHead(up.statusCode ?? 500, up.headers);
-            up.pipe(res);
-          });
+          const r = request(
+            { host: '127.0.0.1', port: enginePort, method: req.method, path: req.url, headers: req.headers },
+            (up) => {
+              res.writeHead(up.statusCode ?? 500, up.headers);
+              up.pipe(res);
+            },
+          );
           r.on('error', () => res.writeHead(502).end());
           return void r.end(body);
         }
         const target = String(req.headers['x-amz-target'] ?? '');
         const out = await forward(req.headers, body, req.url ?? '/');
-        if (target.endsWith('.AdminUpdateUserAttributes') && out.status === 400 && out.body.toString().includes('NotAuthorizedException')) {
+        if (
+          target.endsWith('.AdminUpdateUserAttributes') &&
+          out.status === 400 &&
+          out.body.toString().includes('NotAuthorizedException')
+        ) {
           const input = JSON.parse(body.toString()) as { UserPoolId: string; Username: string };
           const probe = await forward(
             { ...req.headers, 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminGetUser' },

@@ -43,8 +43,13 @@ export async function consoleState(s: {
   /** Marketplace subscriber items (local/marketplace.ts), when the marketplace stack runs. */
   subscribers?: () => Promise<Record<string, unknown>[]>;
 }) {
-  const [tenants, registrations, subscribers] = await Promise.all([scanAll(s.tenantTable), scanAll(s.registrationTable), s.subscribers ? s.subscribers() : []]);
-  const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? ''));
+  const [tenants, registrations, subscribers] = await Promise.all([
+    scanAll(s.tenantTable),
+    scanAll(s.registrationTable),
+    s.subscribers ? s.subscribers() : [],
+  ]);
+  const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? ''));
   return {
     time: new Date().toISOString(),
     // name-claim items (`#name#…`) are bookkeeping, not tenants
@@ -52,7 +57,10 @@ export async function consoleState(s: {
     registrations: registrations.sort(byTime),
     subscribers,
     events: s.timeline.slice(-300).reverse(),
-    jobs: s.jobs.slice(-100).reverse().map((j) => ({ ...j, lines: j.lines.slice(-400) })),
+    jobs: s.jobs
+      .slice(-100)
+      .reverse()
+      .map((j) => ({ ...j, lines: j.lines.slice(-400) })),
     functions: Object.fromEntries(s.pool.stats),
   };
 }

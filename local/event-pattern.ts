@@ -284,7 +284,8 @@ function compileNumeric(arg: unknown, path: string): (x: number) => boolean {
   for (let i = 0; i < arg.length; i += 2) {
     const op = arg[i];
     const n = arg[i + 1];
-    if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op)) fail(`${path}[${i}]`, `unknown numeric operator ${describe(op)}`);
+    if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op))
+      fail(`${path}[${i}]`, `unknown numeric operator ${describe(op)}`);
     if (typeof n !== 'number' || !Number.isFinite(n)) fail(`${path}[${i + 1}]`, `must be a number, got ${describe(n)}`);
     if (Math.abs(n) > NUMERIC_LIMIT) fail(`${path}[${i + 1}]`, 'numeric values must be between -5.0e9 and 5.0e9');
     ops.push(op);
@@ -445,7 +446,8 @@ export const MAX_OR_COMBINATIONS = 1000;
 function combinations(pattern: Node): number {
   let n = 1;
   for (const [key, value] of Object.entries(pattern)) {
-    if (key === '$or' && Array.isArray(value)) n *= value.reduce((sum: number, alt) => sum + (isObject(alt) ? combinations(alt) : 1), 0);
+    if (key === '$or' && Array.isArray(value))
+      n *= value.reduce((sum: number, alt) => sum + (isObject(alt) ? combinations(alt) : 1), 0);
     else if (isObject(value)) n *= combinations(value);
     if (n > MAX_OR_COMBINATIONS) return n;
   }
@@ -456,7 +458,8 @@ function build(pattern: unknown): EventPredicate {
   const parsed = parse(pattern);
   const root = compileObject(parsed, '$');
   const n = combinations(parsed as Node);
-  if (n > MAX_OR_COMBINATIONS) fail('$', `the $or alternatives expand to more than ${MAX_OR_COMBINATIONS} combinations (EventBridge's limit)`);
+  if (n > MAX_OR_COMBINATIONS)
+    fail('$', `the $or alternatives expand to more than ${MAX_OR_COMBINATIONS} combinations (EventBridge's limit)`);
   return (event) => isObject(event) && root(event);
 }
 

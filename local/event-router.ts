@@ -12,7 +12,7 @@
  * Every delivery is logged as one line (event, rule, target, result) and so is every event no rule
  * matched; the timeline keeps the last events for the console.
  */
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import type { CapturedEvent, EventBridgeCapture } from './eventbridge-capture';
 import type { InvocationTrace } from './lambda-pool';
 import type { LocalExecution } from './step-functions';
@@ -155,13 +155,17 @@ export class EventRouter {
             () => {
               d.outcome = 'ok';
               d.ms = Date.now() - started;
-              this.o.log(`event ${e.DetailType}${subject} → rule ${short(t.rule)} → ${t.kind} ${short(t.logical)}: ok (${d.ms} ms)`);
+              this.o.log(
+                `event ${e.DetailType}${subject} → rule ${short(t.rule)} → ${t.kind} ${short(t.logical)}: ok (${d.ms} ms)`,
+              );
             },
             (err: unknown) => {
               d.outcome = 'error';
               d.ms = Date.now() - started;
               d.detail = err instanceof Error ? err.message : String(err);
-              this.o.log(`event ${e.DetailType}${subject} → rule ${short(t.rule)} → ${t.kind} ${short(t.logical)}: FAILED (${d.ms} ms): ${d.detail}`);
+              this.o.log(
+                `event ${e.DetailType}${subject} → rule ${short(t.rule)} → ${t.kind} ${short(t.logical)}: FAILED (${d.ms} ms): ${d.detail}`,
+              );
             },
           ),
         );

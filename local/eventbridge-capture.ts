@@ -4,8 +4,8 @@
  * read back exactly what was put on the bus. `failNext(n)` makes the next n entries fail the way AWS
  * reports partial failures (FailedEntryCount + ErrorCode), to prove callers do not lose events.
  */
-import { createServer, type Server } from 'http';
-import { randomUUID } from 'crypto';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 
 export interface CapturedEvent {
   Source: string;

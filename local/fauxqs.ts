@@ -5,8 +5,8 @@
  * they would to SQS/SNS. The process leads its own process group and is recorded (local/processes.ts), so
  * stopping the local runtime — or a crash, or its parent going away — ends it too.
  */
-import type { ChildProcess } from 'child_process';
-import { resolve } from 'path';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { spawnGroup } from './processes';
 
 export interface FauxqsProcess {

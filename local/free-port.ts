@@ -1,4 +1,4 @@
-import { createServer } from 'net';
+import { createServer } from 'node:net';
 
 /** Asks the kernel for a free loopback port (bind to 0, read it back, release it). */
 export async function freePort(): Promise<number> {
@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port, or rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const { connect } = await import('net');
+  const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

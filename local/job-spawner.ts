@@ -13,7 +13,7 @@
  * and the runtime records those groups (processes.ts `trackPid`), so a signal or a crash of the runtime
  * ends them as before; the helper also ends them when the runtime goes away (its IPC channel closes).
  */
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { track, trackPid } from './processes';
 
 // The helper (CommonJS, run with `node -e`): spawns on request, streams output back, reports the exit.
@@ -82,7 +82,8 @@ export class JobSpawner {
 
   /** Starts the helper now (do it while the calling process is small: that fork is the costly one). */
   start(): this {
-    if (this.helper && this.helper.exitCode === null && this.helper.signalCode === null && this.helper.connected) return this;
+    if (this.helper && this.helper.exitCode === null && this.helper.signalCode === null && this.helper.connected)
+      return this;
     const helper = track(
       spawn(process.execPath, ['-e', HELPER_SOURCE], {
         detached: true,
@@ -90,19 +91,31 @@ export class JobSpawner {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       }),
     );
-    helper.on('message', (m: { id: number; type: 'spawn' | 'out' | 'error' | 'close'; pid?: number; stream?: 1 | 2; data?: string; message?: string; code?: number | null; signal?: string | null }) => {
-      const job = this.jobs.get(m.id);
-      if (!job) return;
-      if (m.type === 'spawn') {
-        job.pid = m.pid;
-        job.untrack = trackPid(m.pid!);
-        if (job.killed) this.kill(m.id, job.killed);
-      } else if (m.type === 'out') job.o.onOutput(m.data!, m.stream === 2 ? 'stderr' : 'stdout');
-      else if (m.type === 'error') {
-        job.o.onError?.(m.message!);
-        this.finish(m.id, 127);
-      } else if (m.type === 'close') this.finish(m.id, m.code ?? (m.signal ? 128 + (SIGNALS[m.signal] ?? 9) : 1));
-    });
+    helper.on(
+      'message',
+      (m: {
+        id: number;
+        type: 'spawn' | 'out' | 'error' | 'close';
+        pid?: number;
+        stream?: 1 | 2;
+        data?: string;
+        message?: string;
+        code?: number | null;
+        signal?: string | null;
+      }) => {
+        const job = this.jobs.get(m.id);
+        if (!job) return;
+        if (m.type === 'spawn') {
+          job.pid = m.pid;
+          job.untrack = trackPid(m.pid!);
+          if (job.killed) this.kill(m.id, job.killed);
+        } else if (m.type === 'out') job.o.onOutput(m.data!, m.stream === 2 ? 'stderr' : 'stdout');
+        else if (m.type === 'error') {
+          job.o.onError?.(m.message!);
+          this.finish(m.id, 127);
+        } else if (m.type === 'close') this.finish(m.id, m.code ?? (m.signal ? 128 + (SIGNALS[m.signal] ?? 9) : 1));
+      },
+    );
     // Jobs running when the helper dies (killed from outside) fail instead of hanging their state machine.
     helper.once('exit', () => {
       if (this.helper === helper) this.helper = undefined;

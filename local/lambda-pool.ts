@@ -7,8 +7,8 @@
  * `timeout` is stopped (its instance is discarded) and the invocation fails with Lambda's message.
  * Instance stdout/stderr are streamed line by line with a `[function]` prefix.
  */
-import { Worker } from 'worker_threads';
-import { createInterface } from 'readline';
+import { Worker } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
 
 export interface LocalFunction {
   /** Rendered function name (`sbt-tenant-management`). */
@@ -29,7 +29,13 @@ interface Instance {
   readonly worker: Worker;
   /** Its handler is loaded (it answered an invocation): the handler starts as soon as the event arrives. */
   warm?: boolean;
-  busy?: { trace?: InvocationTrace; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; begin: () => void };
+  busy?: {
+    trace?: InvocationTrace;
+    resolve: (v: unknown) => void;
+    reject: (e: Error) => void;
+    timer?: NodeJS.Timeout;
+    begin: () => void;
+  };
 }
 
 // Runs inside each instance (CommonJS eval worker): loads the handler once, then serves invocations.
@@ -89,7 +95,10 @@ export class LambdaPool {
   private seq = 0;
   private stopped = false;
   /** Instances started (cold starts) and invocations served, per function name. */
-  readonly stats = new Map<string, { coldStarts: number; invocations: number; maxConcurrent: number; running: number }>();
+  readonly stats = new Map<
+    string,
+    { coldStarts: number; invocations: number; maxConcurrent: number; running: number }
+  >();
 
   constructor(
     private readonly o: {
@@ -111,7 +120,12 @@ export class LambdaPool {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { entry: `${fn.codeDir}/index.mjs`, functionName: fn.name, instanceId: id },
-      env: { ...this.o.baseEnv, ...fn.env, AWS_LAMBDA_FUNCTION_NAME: fn.name, AWS_ENDPOINT_URL_EVENTBRIDGE: `${this.o.eventBridgeEndpoint}/i/${id}` },
+      env: {
+        ...this.o.baseEnv,
+        ...fn.env,
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: `${this.o.eventBridgeEndpoint}/i/${id}`,
+      },
       stdout: true,
       stderr: true,
     });
@@ -119,22 +133,31 @@ export class LambdaPool {
       createInterface({ input: stream }).on('line', (line) => this.o.log(fn.name, line));
     }
     const inst: Instance = { id, worker };
-    worker.on('message', (m: { begin?: boolean; timedOut?: boolean; ok: boolean; result?: string; error?: { name: string; message: string; stack?: string } }) => {
-      const b = inst.busy;
-      if (!b) return;
-      if (m.begin) return b.begin();
-      clearTimeout(b.timer);
-      inst.busy = undefined;
-      inst.warm = true;
-      if (m.timedOut) {
-        // Lambda ends the execution environment of a timed-out invocation; the next one gets a fresh one.
-        this.all.delete(inst.id);
-        this.statsOf(fn.name).running--;
-        void inst.worker.terminate();
-      } else this.release(fn, inst);
-      if (m.ok) b.resolve(m.result === undefined ? undefined : JSON.parse(m.result));
-      else b.reject(Object.assign(new Error(m.error!.message), { name: m.error!.name, stack: m.error!.stack }));
-    });
+    worker.on(
+      'message',
+      (m: {
+        begin?: boolean;
+        timedOut?: boolean;
+        ok: boolean;
+        result?: string;
+        error?: { name: string; message: string; stack?: string };
+      }) => {
+        const b = inst.busy;
+        if (!b) return;
+        if (m.begin) return b.begin();
+        clearTimeout(b.timer);
+        inst.busy = undefined;
+        inst.warm = true;
+        if (m.timedOut) {
+          // Lambda ends the execution environment of a timed-out invocation; the next one gets a fresh one.
+          this.all.delete(inst.id);
+          this.statsOf(fn.name).running--;
+          void inst.worker.terminate();
+        } else this.release(fn, inst);
+        if (m.ok) b.resolve(m.result === undefined ? undefined : JSON.parse(m.result));
+        else b.reject(Object.assign(new Error(m.error!.message), { name: m.error!.name, stack: m.error!.stack }));
+      },
+    );
     worker.on('error', (e) => this.fail(fn, inst, e));
     worker.on('exit', (code) => this.fail(fn, inst, new Error(`Runtime exited with error: exit status ${code}`)));
     this.all.set(id, inst);
@@ -188,14 +211,21 @@ export class LambdaPool {
         // The handler started (after the instance's init); its thread enforces the timeout. This is
         // the backstop for a thread that cannot (a synchronous endless loop).
         begin: () => {
-          busy.timer = setTimeout(() => {
-            if (inst.busy !== busy) return;
-            inst.busy = undefined;
-            this.all.delete(inst.id);
-            s.running--;
-            void inst.worker.terminate();
-            reject(Object.assign(new Error(`Task timed out after ${(fn.timeout ?? 3).toFixed(2)} seconds`), { name: 'Sandbox.Timedout' }));
-          }, timeoutMs * 3 + 10000);
+          busy.timer = setTimeout(
+            () => {
+              if (inst.busy !== busy) return;
+              inst.busy = undefined;
+              this.all.delete(inst.id);
+              s.running--;
+              void inst.worker.terminate();
+              reject(
+                Object.assign(new Error(`Task timed out after ${(fn.timeout ?? 3).toFixed(2)} seconds`), {
+                  name: 'Sandbox.Timedout',
+                }),
+              );
+            },
+            timeoutMs * 3 + 10000,
+          );
         },
       };
       inst.busy = busy;

@@ -23,8 +23,8 @@
  *    CustomerAWSAccountId, so a client must match results on what it sent, not on echoed spellings.
  * `billed` is the list of records the fake would bill (first writes), which tests compare to the expected usage.
  */
-import { createHash } from 'crypto';
-import { createServer, type Server } from 'http';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 
 export interface FakeCustomer {
   CustomerIdentifier?: string;
@@ -203,7 +203,8 @@ export class MarketplaceFake {
   private resolveCustomer(body: Record<string, unknown>): [number, unknown] {
     this.calls.push({ target: 'ResolveCustomer', at: Date.now() });
     const token = body.RegistrationToken;
-    if (typeof token !== 'string' || !token) return [400, { __type: 'InvalidTokenException', message: 'Registration token is invalid' }];
+    if (typeof token !== 'string' || !token)
+      return [400, { __type: 'InvalidTokenException', message: 'Registration token is invalid' }];
     const c = this.tokens.get(token);
     if (c === 'expired') return [400, { __type: 'ExpiredTokenException', message: 'Registration token has expired' }];
     if (!c) return [400, { __type: 'InvalidTokenException', message: 'Registration token is invalid' }];
@@ -213,12 +214,20 @@ export class MarketplaceFake {
   private getEntitlements(body: Record<string, unknown>): [number, unknown] {
     this.calls.push({ target: 'GetEntitlements', at: Date.now() });
     const product = body.ProductCode;
-    if (typeof product !== 'string' || !product) return [400, { __type: 'InvalidParameterException', message: 'ProductCode is required' }];
+    if (typeof product !== 'string' || !product)
+      return [400, { __type: 'InvalidParameterException', message: 'ProductCode is required' }];
     const max = body.MaxResults === undefined ? 25 : Number(body.MaxResults);
-    if (!Number.isInteger(max) || max < 1 || max > 25) return [400, { __type: 'InvalidParameterException', message: 'MaxResults must be 1-25' }];
+    if (!Number.isInteger(max) || max < 1 || max > 25)
+      return [400, { __type: 'InvalidParameterException', message: 'MaxResults must be 1-25' }];
     const filter = (body.Filter ?? {}) as Record<string, string[]>;
     if (filter.CUSTOMER_IDENTIFIER && filter.CUSTOMER_AWS_ACCOUNT_ID)
-      return [400, { __type: 'InvalidParameterException', message: 'CUSTOMER_IDENTIFIER and CUSTOMER_AWS_ACCOUNT_ID are mutually exclusive' }];
+      return [
+        400,
+        {
+          __type: 'InvalidParameterException',
+          message: 'CUSTOMER_IDENTIFIER and CUSTOMER_AWS_ACCOUNT_ID are mutually exclusive',
+        },
+      ];
     const field: Record<string, keyof FakeEntitlement> = {
       CUSTOMER_IDENTIFIER: 'CustomerIdentifier',
       CUSTOMER_AWS_ACCOUNT_ID: 'CustomerAWSAccountId',
@@ -226,7 +235,9 @@ export class MarketplaceFake {
       DIMENSION: 'Dimension',
     };
     const all = this.entitlements.filter(
-      (e) => e.ProductCode === product && Object.entries(filter).every(([k, values]) => values.includes(String(e[field[k]] ?? ''))),
+      (e) =>
+        e.ProductCode === product &&
+        Object.entries(filter).every(([k, values]) => values.includes(String(e[field[k]] ?? ''))),
     );
     const start = body.NextToken ? Number(Buffer.from(String(body.NextToken), 'base64').toString()) : 0;
     const page = all.slice(start, start + max);
@@ -247,7 +258,10 @@ export class MarketplaceFake {
     const records = (body.UsageRecords ?? []) as WireRecord[];
     this.calls.push({ target: 'BatchMeterUsage', at: now, records: records.length });
     if (!Array.isArray(records) || records.length < 1 || records.length > 25)
-      return [400, { __type: 'ValidationException', message: '1 validation error detected: UsageRecords must have length 1-25' }];
+      return [
+        400,
+        { __type: 'ValidationException', message: '1 validation error detected: UsageRecords must have length 1-25' },
+      ];
     if (bytes >= 1_000_000) return [400, { __type: 'ValidationException', message: 'request must be less than 1 MB' }];
     const productCode = body.ProductCode as string | undefined;
     if (productCode !== undefined && !this.products.has(productCode))
@@ -256,22 +270,41 @@ export class MarketplaceFake {
     for (const r of records) {
       if (!r.Dimension) return [400, { __type: 'ValidationException', message: 'Dimension is required' }];
       if (this.invalidDimensions.has(r.Dimension))
-        return [400, { __type: 'InvalidUsageDimensionException', message: `dimension ${r.Dimension} is not part of the product` }];
+        return [
+          400,
+          { __type: 'InvalidUsageDimensionException', message: `dimension ${r.Dimension} is not part of the product` },
+        ];
       const hasAccount = r.CustomerAWSAccountId !== undefined;
       if (r.CustomerIdentifier && hasAccount)
-        return [400, { __type: 'ValidationException', message: 'CustomerIdentifier and CustomerAWSAccountId are mutually exclusive' }];
+        return [
+          400,
+          {
+            __type: 'ValidationException',
+            message: 'CustomerIdentifier and CustomerAWSAccountId are mutually exclusive',
+          },
+        ];
       if (!r.LicenseArn && !productCode)
-        return [400, { __type: 'ValidationException', message: 'ProductCode is required for records without LicenseArn' }];
+        return [
+          400,
+          { __type: 'ValidationException', message: 'ProductCode is required for records without LicenseArn' },
+        ];
       if (r.LicenseArn && productCode)
         return [400, { __type: 'ValidationException', message: 'do not send ProductCode with LicenseArn records' }];
-      if (r.LicenseArn && this.licenseStarts.has(licId(r.LicenseArn)) && r.Timestamp * 1000 < this.licenseStarts.get(licId(r.LicenseArn))!)
+      if (
+        r.LicenseArn &&
+        this.licenseStarts.has(licId(r.LicenseArn)) &&
+        r.Timestamp * 1000 < this.licenseStarts.get(licId(r.LicenseArn))!
+      )
         return [400, { __type: 'InvalidLicenseException', message: 'usage is outside the license activation period' }];
       if (r.Quantity !== undefined && (!Number.isInteger(r.Quantity) || r.Quantity < 0 || r.Quantity > 2147483647))
         return [400, { __type: 'ValidationException', message: `Quantity ${r.Quantity} must be 0..2147483647` }];
       if (r.UsageAllocations) {
         const sum = r.UsageAllocations.reduce((n, a) => n + (a.AllocatedUsageQuantity ?? 0), 0);
         if (r.UsageAllocations.length < 1 || r.UsageAllocations.length > 2500 || sum !== (r.Quantity ?? 0))
-          return [400, { __type: 'InvalidUsageAllocationsException', message: 'allocations must be 1-2500 and sum to Quantity' }];
+          return [
+            400,
+            { __type: 'InvalidUsageAllocationsException', message: 'allocations must be 1-2500 and sum to Quantity' },
+          ];
         if (r.UsageAllocations.some((a) => a.Tags !== undefined && (a.Tags.length < 1 || a.Tags.length > 5)))
           return [400, { __type: 'InvalidTagException', message: 'an allocation has 1-5 tags' }];
       }
@@ -279,7 +312,10 @@ export class MarketplaceFake {
       const d = new Date(ts);
       const monthGrace = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, 6);
       if (ts > clock + 60_000 || clock >= Math.min(ts + 24 * HOUR, monthGrace))
-        return [400, { __type: 'TimestampOutOfBoundsException', message: `Timestamp ${d.toISOString()} is out of bounds` }];
+        return [
+          400,
+          { __type: 'TimestampOutOfBoundsException', message: `Timestamp ${d.toISOString()} is out of bounds` },
+        ];
     }
     const Results: unknown[] = [];
     const UnprocessedRecords: unknown[] = [];
@@ -313,7 +349,11 @@ export class MarketplaceFake {
       const quantity = r.Quantity ?? 0;
       const prior = this.ledger.get(key);
       if (prior) {
-        Results.push({ UsageRecord: echo, MeteringRecordId: prior.meteringRecordId, Status: prior.quantity === quantity ? 'Success' : 'DuplicateRecord' });
+        Results.push({
+          UsageRecord: echo,
+          MeteringRecordId: prior.meteringRecordId,
+          Status: prior.quantity === quantity ? 'Success' : 'DuplicateRecord',
+        });
         continue;
       }
       const meteringRecordId = createHash('sha256').update(key).digest('hex').slice(0, 32);
@@ -347,7 +387,9 @@ export class MarketplaceFake {
     const id = licId(r.LicenseArn);
     const acct = r.CustomerAWSAccountId ?? '123456789012';
     // The other documented spelling of the same licence, and no CustomerAWSAccountId.
-    const other = r.LicenseArn.includes(':license:') ? `aws:license-manager:us-east-1:${acct}:${id}` : `arn:aws:license-manager::${acct}:license:${id}`;
+    const other = r.LicenseArn.includes(':license:')
+      ? `aws:license-manager:us-east-1:${acct}:${id}`
+      : `arn:aws:license-manager::${acct}:license:${id}`;
     const { CustomerAWSAccountId: _a, ...rest } = r;
     return { ...rest, LicenseArn: other };
   }

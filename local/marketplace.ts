@@ -17,13 +17,21 @@
  * so an answer comes back once the system settled (a registration that grants access answers with the tenant
  * already ACTIVE).
  */
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { randomBytes, randomUUID } from 'crypto';
-import { readFileSync } from 'fs';
-import type { IncomingMessage, ServerResponse } from 'http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Testing } from '../src/core/cdktf';
 import { FileAsset } from '../src/core/file-asset';
 import { MarketplaceStack } from '../src/marketplace/marketplace-stack';
@@ -48,8 +56,20 @@ const SELLER_ACCOUNT = '123456512334';
 /** How long a notification call waits for the consumer (first delivery; retries are SQS's business). */
 const NOTIFY_TIMEOUT_MS = 120_000;
 
-export const SNS_ACTIONS = ['subscribe-success', 'subscribe-fail', 'unsubscribe-pending', 'unsubscribe-success', 'entitlement-updated'] as const;
-export const EVENT_ACTIONS = ['license-updated', 'license-deprovisioned', 'agreement-created', 'agreement-amended', 'agreement-ended'] as const;
+export const SNS_ACTIONS = [
+  'subscribe-success',
+  'subscribe-fail',
+  'unsubscribe-pending',
+  'unsubscribe-success',
+  'entitlement-updated',
+] as const;
+export const EVENT_ACTIONS = [
+  'license-updated',
+  'license-deprovisioned',
+  'agreement-created',
+  'agreement-amended',
+  'agreement-ended',
+] as const;
 export type NotifyAction = (typeof SNS_ACTIONS)[number] | (typeof EVENT_ACTIONS)[number];
 
 /** A buyer who subscribed on the (fake) Marketplace. */
@@ -154,7 +174,10 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
     return await boot();
   } catch (e) {
     await stop();
-    await fauxqsStarting?.then((f) => f.stop(), () => undefined); // failed before it was awaited
+    await fauxqsStarting?.then(
+      (f) => f.stop(),
+      () => undefined,
+    ); // failed before it was awaited
     throw e;
   }
 
@@ -185,7 +208,11 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
     fake.products.add(LOCAL_PRODUCT_CODE);
     const fauxqs: FauxqsProcess = await fauxqsStarting;
     cleanups.push(() => fauxqs.stop());
-    const awsCfg = { region: 'us-east-1', endpoint: fauxqs.address, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const awsCfg = {
+      region: 'us-east-1',
+      endpoint: fauxqs.address,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
     // fauxqs queue URLs (http://sqs.<region>.<host>:<port>/…) are not resolvable hosts: requests go to the endpoint.
     const sqs = new SQSClient({ ...awsCfg, useQueueUrlAsEndpoint: false });
     const sns = new SNSClient(awsCfg);
@@ -209,11 +236,19 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const name = nameOf(logical, q);
       const redrive = redriveOf(q);
       const attributes: Record<string, string> = {};
-      if (q.visibility_timeout_seconds !== undefined) attributes.VisibilityTimeout = String(q.visibility_timeout_seconds);
-      if (q.message_retention_seconds !== undefined) attributes.MessageRetentionPeriod = String(q.message_retention_seconds);
-      if (redrive) attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: queues[redrive.dlq]!.arn, maxReceiveCount: redrive.max });
+      if (q.visibility_timeout_seconds !== undefined)
+        attributes.VisibilityTimeout = String(q.visibility_timeout_seconds);
+      if (q.message_retention_seconds !== undefined)
+        attributes.MessageRetentionPeriod = String(q.message_retention_seconds);
+      if (redrive)
+        attributes.RedrivePolicy = JSON.stringify({
+          deadLetterTargetArn: queues[redrive.dlq]!.arn,
+          maxReceiveCount: redrive.max,
+        });
       const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-      const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+      const arn = (
+        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }))
+      ).Attributes!.QueueArn!;
       queues[logical] = { name, url: created.QueueUrl!, arn };
       references[`aws_sqs_queue.${logical}.arn`] = arn;
       references[`aws_sqs_queue.${logical}.url`] = created.QueueUrl!;
@@ -230,7 +265,12 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         topics.set(topicArn, local);
       }
       await sns.send(
-        new SubscribeCommand({ TopicArn: local, Protocol: 'sqs', Endpoint: queues[queue]!.arn, Attributes: { RawMessageDelivery: String(s.raw_message_delivery === true) } }),
+        new SubscribeCommand({
+          TopicArn: local,
+          Protocol: 'sqs',
+          Endpoint: queues[queue]!.arn,
+          Attributes: { RawMessageDelivery: String(s.raw_message_delivery === true) },
+        }),
       );
     }
 
@@ -267,16 +307,27 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
     const objects = new Map<string, { body: Buffer; type: string }>();
     for (const obj of Object.values(res('aws_s3_object'))) {
       const file = obj.source === undefined ? undefined : assets.get(String(obj.source));
-      if (obj.content === undefined && !file) throw new Error(`registration page object ${String(obj.key)}: asset ${String(obj.source)} not found`);
-      objects.set(`/${String(obj.key)}`, { body: file ? readFileSync(file) : Buffer.from(String(obj.content)), type: String(obj.content_type ?? 'application/octet-stream') });
+      if (obj.content === undefined && !file)
+        throw new Error(`registration page object ${String(obj.key)}: asset ${String(obj.source)} not found`);
+      objects.set(`/${String(obj.key)}`, {
+        body: file ? readFileSync(file) : Buffer.from(String(obj.content)),
+        type: String(obj.content_type ?? 'application/octet-stream'),
+      });
     }
 
     // The marketplace API must not shadow (or be shadowed by) a control-plane route on the shared origin.
     const mpRoutes = Object.values(res('aws_apigatewayv2_route')).map((r) => String(r.route_key));
-    const clash = mpRoutes.filter((k) => o.controlPlaneRoutes.includes(k)).concat([...objects.keys()].filter((p) => o.controlPlaneRoutes.includes(`GET ${p}`)));
-    if (clash.length) throw new Error(`the marketplace and control-plane APIs both have ${clash.join(', ')}: they cannot share the local origin`);
+    const clash = mpRoutes
+      .filter((k) => o.controlPlaneRoutes.includes(k))
+      .concat([...objects.keys()].filter((p) => o.controlPlaneRoutes.includes(`GET ${p}`)));
+    if (clash.length)
+      throw new Error(
+        `the marketplace and control-plane APIs both have ${clash.join(', ')}: they cannot share the local origin`,
+      );
 
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     cleanups.push(() => doc.destroy());
     const tableOf = (part: string) => Object.entries(tables).find(([k]) => k.includes(part))?.[1];
     const subscribersTable = tableOf('subscribers')!;
@@ -324,8 +375,21 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       return m.MessageId!;
     };
 
-    const timeline = (source: string, detailType: string, detail: Record<string, unknown>, trace: string): TimelineEvent => {
-      const e: TimelineEvent = { id: randomUUID(), time: new Date().toISOString(), source, detailType, detail, trace, deliveries: [] };
+    const timeline = (
+      source: string,
+      detailType: string,
+      detail: Record<string, unknown>,
+      trace: string,
+    ): TimelineEvent => {
+      const e: TimelineEvent = {
+        id: randomUUID(),
+        time: new Date().toISOString(),
+        source,
+        detailType,
+        detail,
+        trace,
+        deliveries: [],
+      };
       o.router.timeline.push(e);
       return e;
     };
@@ -364,7 +428,9 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         let failed = new Set<string>();
         let error: string | undefined;
         try {
-          const out = (await o.pool.invoke(fn, event, trace)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+          const out = (await o.pool.invoke(fn, event, trace)) as
+            | { batchItemFailures?: { itemIdentifier: string }[] }
+            | undefined;
           if (partial) failed = new Set((out?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (e) {
           error = (e as Error).message;
@@ -373,7 +439,10 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         const ok = msgs.filter((x) => !failed.has(x.MessageId!));
         for (let i = 0; i < ok.length; i += 10) {
           await sqs.send(
-            new DeleteMessageBatchCommand({ QueueUrl: q.url, Entries: ok.slice(i, i + 10).map((x, j) => ({ Id: String(j), ReceiptHandle: x.ReceiptHandle! })) }),
+            new DeleteMessageBatchCommand({
+              QueueUrl: q.url,
+              Entries: ok.slice(i, i + 10).map((x, j) => ({ Id: String(j), ReceiptHandle: x.ReceiptHandle! })),
+            }),
           );
         }
         await o.router.settled(trace);
@@ -383,7 +452,11 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
           o.log(
             `[marketplace] queue ${q.name} → lambda ${fn.name}: message ${id} ${bad ? `FAILED (stays on the queue; receive ${x.Attributes?.ApproximateReceiveCount ?? '1'})${error ? `: ${error}` : ''}` : 'ok'}`,
           );
-          settle(id, { outcome: bad ? 'failed' : 'ok', error: bad ? (error ?? 'reported as a batch item failure (see the handler log)') : undefined, function: fn.name });
+          settle(id, {
+            outcome: bad ? 'failed' : 'ok',
+            error: bad ? (error ?? 'reported as a batch item failure (see the handler log)') : undefined,
+            function: fn.name,
+          });
         }
       };
       void (async () => {
@@ -391,7 +464,12 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
           let msgs: Message[] = [];
           try {
             const r = await sqs.send(
-              new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: Math.min(batchSize, 10), WaitTimeSeconds: 20, AttributeNames: ['All'] }),
+              new ReceiveMessageCommand({
+                QueueUrl: q.url,
+                MaxNumberOfMessages: Math.min(batchSize, 10),
+                WaitTimeSeconds: 20,
+                AttributeNames: ['All'],
+              }),
               { abortSignal: abort.signal },
             );
             msgs = r.Messages ?? [];
@@ -403,7 +481,9 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
           }
           if (!msgs.length) continue;
           // Batches are handled concurrently (the mapping scales its pollers), each on its own trace.
-          const p = handleBatch(msgs).catch((e: unknown) => o.log(`[marketplace] batch from ${q.name} failed: ${String(e)}`));
+          const p = handleBatch(msgs).catch((e: unknown) =>
+            o.log(`[marketplace] batch from ${q.name} failed: ${String(e)}`),
+          );
           inFlight.add(p);
           void p.finally(() => inFlight.delete(p));
         }
@@ -415,29 +495,47 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const logical = ref(v, 'aws_cloudwatch_event_bus', 'name');
       return logical ? harness.resolve(String(res('aws_cloudwatch_event_bus')[logical]!.name)) : String(v ?? 'default');
     };
-    const busArnOf = (logical: string) => `arn:aws:events:us-east-1:${o.account}:event-bus/${busNameOf(`\${aws_cloudwatch_event_bus.${logical}.name}`)}`;
+    const busArnOf = (logical: string) =>
+      `arn:aws:events:us-east-1:${o.account}:event-bus/${busNameOf(`\${aws_cloudwatch_event_bus.${logical}.name}`)}`;
     const rules = Object.entries(res('aws_cloudwatch_event_rule'))
       .filter(([, r]) => r.event_pattern)
-      .map(([logical, r]) => ({ logical, bus: busNameOf(r.event_bus_name), pattern: JSON.parse(String(r.event_pattern)) as Record<string, unknown> }));
+      .map(([logical, r]) => ({
+        logical,
+        bus: busNameOf(r.event_bus_name),
+        pattern: JSON.parse(String(r.event_pattern)) as Record<string, unknown>,
+      }));
     /** Delivers an event put on `bus` along the matching rules; returns the queue deliveries made. */
     const putEvent = async (bus: string, event: Record<string, unknown>, depth = 0): Promise<number> => {
       if (depth > 4) throw new Error('event forwarded more than 4 times: a rule loop?');
       let queued = 0;
       for (const rule of rules.filter((r) => r.bus === bus && matchesPattern(r.pattern, event))) {
-        for (const t of Object.values(res('aws_cloudwatch_event_target')).filter((x) => ref(x.rule, 'aws_cloudwatch_event_rule', 'name') === rule.logical)) {
+        for (const t of Object.values(res('aws_cloudwatch_event_target')).filter(
+          (x) => ref(x.rule, 'aws_cloudwatch_event_rule', 'name') === rule.logical,
+        )) {
           const queue = ref(t.arn, 'aws_sqs_queue', 'arn');
           const toBus = ref(t.arn, 'aws_cloudwatch_event_bus', 'arn');
           if (queue) {
-            await sqs.send(new SendMessageCommand({ QueueUrl: queues[queue]!.url, MessageBody: JSON.stringify(event) }));
-            o.log(`[marketplace] event ${String(event['detail-type'])} on bus ${bus} → rule ${rule.logical} → queue ${queues[queue]!.name}: ok`);
+            await sqs.send(
+              new SendMessageCommand({ QueueUrl: queues[queue]!.url, MessageBody: JSON.stringify(event) }),
+            );
+            o.log(
+              `[marketplace] event ${String(event['detail-type'])} on bus ${bus} → rule ${rule.logical} → queue ${queues[queue]!.name}: ok`,
+            );
             queued++;
           } else if (toBus) {
-            o.log(`[marketplace] event ${String(event['detail-type'])} on bus ${bus} → rule ${rule.logical} → bus ${busNameOf(`\${aws_cloudwatch_event_bus.${toBus}.name}`)}`);
-            queued += await putEvent(busNameOf(`\${aws_cloudwatch_event_bus.${toBus}.name}`), { ...event, resources: [...((event.resources as string[]) ?? []), busArnOf(toBus)] }, depth + 1);
+            o.log(
+              `[marketplace] event ${String(event['detail-type'])} on bus ${bus} → rule ${rule.logical} → bus ${busNameOf(`\${aws_cloudwatch_event_bus.${toBus}.name}`)}`,
+            );
+            queued += await putEvent(
+              busNameOf(`\${aws_cloudwatch_event_bus.${toBus}.name}`),
+              { ...event, resources: [...((event.resources as string[]) ?? []), busArnOf(toBus)] },
+              depth + 1,
+            );
           }
         }
       }
-      if (!depth && !queued) o.log(`[marketplace] event ${String(event['detail-type'])} on bus ${bus}: no rule matched`);
+      if (!depth && !queued)
+        o.log(`[marketplace] event ${String(event['detail-type'])} on bus ${bus}: no rule matched`);
       return queued;
     };
 
@@ -448,15 +546,25 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         const v = b[field];
         if (v === undefined) continue;
         if (typeof v !== 'string' || !v) throw new HttpProblem(400, `field '${field}': a non-empty string`);
-        const hit = [...buyers.values()].find((x) => x[field] === v || (field === 'licenseArn' && x.eventLicenseArn === v));
-        if (!hit) throw new HttpProblem(404, `field '${field}': no buyer subscribed with ${field} ${v} (POST /_local/marketplace/subscribe first)`);
+        const hit = [...buyers.values()].find(
+          (x) => x[field] === v || (field === 'licenseArn' && x.eventLicenseArn === v),
+        );
+        if (!hit)
+          throw new HttpProblem(
+            404,
+            `field '${field}': no buyer subscribed with ${field} ${v} (POST /_local/marketplace/subscribe first)`,
+          );
         return hit;
       }
-      throw new HttpProblem(400, "body: name the buyer with 'customerIdentifier', 'licenseArn', 'customerAWSAccountId' or 'token'");
+      throw new HttpProblem(
+        400,
+        "body: name the buyer with 'customerIdentifier', 'licenseArn', 'customerAWSAccountId' or 'token'",
+      );
     };
     const dimensionField = (b: Record<string, unknown>, fallback: string): string => {
       if (b.dimension === undefined) return fallback;
-      if (typeof b.dimension !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(b.dimension)) throw new HttpProblem(400, "field 'dimension': letters, digits, '_', '.', '-' (1-100)");
+      if (typeof b.dimension !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(b.dimension))
+        throw new HttpProblem(400, "field 'dimension': letters, digits, '_', '.', '-' (1-100)");
       return b.dimension;
     };
     const entitlementOf = (buyer: LocalBuyer) => fake.entitlements.find((e) => e.LicenseArn === buyer.licenseArn);
@@ -493,23 +601,32 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         Value: { IntegerValue: 1 },
       });
       buyers.set(buyer.customerIdentifier, buyer);
-      o.log(`[marketplace] buyer ${buyer.customerIdentifier} (account ${account}) subscribed to ${dimension}: registration token ${buyer.token}`);
+      o.log(
+        `[marketplace] buyer ${buyer.customerIdentifier} (account ${account}) subscribed to ${dimension}: registration token ${buyer.token}`,
+      );
       return buyer;
     };
 
     const notify = async (b: Record<string, unknown>) => {
       const action = b.action as NotifyAction;
       const all: readonly string[] = [...SNS_ACTIONS, ...EVENT_ACTIONS];
-      if (typeof action !== 'string' || !all.includes(action)) throw new HttpProblem(400, `field 'action': one of ${all.join(', ')}`);
+      if (typeof action !== 'string' || !all.includes(action))
+        throw new HttpProblem(400, `field 'action': one of ${all.join(', ')}`);
       const buyer = findBuyer(b);
       // What the notification reports happened on Marketplace first.
       if (action === 'entitlement-updated' || action === 'agreement-amended') {
         buyer.dimension = dimensionField(b, buyer.dimension);
         entitlementOf(buyer)!.Dimension = buyer.dimension;
-      } else if (b.dimension !== undefined) throw new HttpProblem(400, "field 'dimension': only entitlement-updated and agreement-amended change the dimension");
-      if (action === 'unsubscribe-pending' || action === 'license-deprovisioned' || action === 'agreement-ended') fake.endAgreement(buyer.licenseArn, Date.now());
+      } else if (b.dimension !== undefined)
+        throw new HttpProblem(
+          400,
+          "field 'dimension': only entitlement-updated and agreement-amended change the dimension",
+        );
+      if (action === 'unsubscribe-pending' || action === 'license-deprovisioned' || action === 'agreement-ended')
+        fake.endAgreement(buyer.licenseArn, Date.now());
       if (action === 'unsubscribe-success') fake.notSubscribed.add(buyer.customerIdentifier);
-      if (action === 'subscribe-success' || action === 'license-updated') fake.notSubscribed.delete(buyer.customerIdentifier);
+      if (action === 'subscribe-success' || action === 'license-updated')
+        fake.notSubscribed.delete(buyer.customerIdentifier);
 
       const trace = `marketplace-${action}`;
       let id: string;
@@ -529,7 +646,12 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         };
         id = (await sns.send(new PublishCommand({ TopicArn: topic, Message: JSON.stringify(message) }))).MessageId!;
         via = `SNS topic ${topic.split(':').pop()}`;
-        entry = timeline('aws.marketplace (SNS)', action, { customerIdentifier: buyer.customerIdentifier, messageId: id }, trace);
+        entry = timeline(
+          'aws.marketplace (SNS)',
+          action,
+          { customerIdentifier: buyer.customerIdentifier, messageId: id },
+          trace,
+        );
       } else {
         // Concurrent Agreements (reference §3.8): AWS's event shapes on the us-east-1 default bus.
         const detailType = {
@@ -566,21 +688,43 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
             acceptor: { accountId: buyer.customerAWSAccountId },
             proposer: { accountId: SELLER_ACCOUNT },
             offer: { id: buyer.offerId },
-            ...(action.startsWith('license-') ? { product: { code: buyer.productCode, id: `prod-${buyer.productCode.slice(0, 12)}` }, license: { arn: buyer.eventLicenseArn } } : {}),
+            ...(action.startsWith('license-')
+              ? {
+                  product: { code: buyer.productCode, id: `prod-${buyer.productCode.slice(0, 12)}` },
+                  license: { arn: buyer.eventLicenseArn },
+                }
+              : {}),
           },
         };
-        entry = timeline(event.source, detailType!, { customerIdentifier: buyer.customerIdentifier, licenseArn: buyer.eventLicenseArn }, trace);
+        entry = timeline(
+          event.source,
+          detailType!,
+          { customerIdentifier: buyer.customerIdentifier, licenseArn: buyer.eventLicenseArn },
+          trace,
+        );
         wait = waitFor(id);
         if (!(await putEvent('default', event))) {
           waiters.delete(id);
           wait.catch(() => undefined);
-          return { action, id, via: 'EventBridge (default bus)', delivered: false, reason: 'no synthesized rule matched the event' };
+          return {
+            action,
+            id,
+            via: 'EventBridge (default bus)',
+            delivered: false,
+            reason: 'no synthesized rule matched the event',
+          };
         }
         via = 'EventBridge default bus → forward rule → marketplace bus → agreements rule → queue';
       }
       const r = await (wait ?? waitFor(id));
       // The console's timeline shows the consumer's outcome like any other delivery.
-      entry.deliveries.push({ rule: via, target: r.function, kind: 'lambda', outcome: r.outcome === 'ok' ? 'ok' : 'error', detail: r.error });
+      entry.deliveries.push({
+        rule: via,
+        target: r.function,
+        kind: 'lambda',
+        outcome: r.outcome === 'ok' ? 'ok' : 'error',
+        detail: r.error,
+      });
       return { action, id, via, delivered: true, ...r, subscriber: await subscriberOf(buyer) };
     };
 
@@ -595,7 +739,9 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       return out.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')));
     };
     const subscriberOf = async (buyer: LocalBuyer) =>
-      (await scanSubscribers()).find((s) => s.customerIdentifier === buyer.customerIdentifier || s.licenseArn === buyer.licenseArn);
+      (await scanSubscribers()).find(
+        (s) => s.customerIdentifier === buyer.customerIdentifier || s.licenseArn === buyer.licenseArn,
+      );
 
     const writeUsage = async (b: Record<string, unknown>) => {
       if (!usageTable) throw new HttpProblem(409, 'this pricing model has no metering');
@@ -603,11 +749,18 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const dimension = dimensionField(b, '');
       if (!dimension) throw new HttpProblem(400, "field 'dimension': required (the metering dimension, e.g. users)");
       const quantity = b.quantity === undefined ? 1 : b.quantity;
-      if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0) throw new HttpProblem(400, "field 'quantity': a non-negative integer");
+      if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0)
+        throw new HttpProblem(400, "field 'quantity': a non-negative integer");
       let timestamp = Math.floor(Date.now() / 1000);
       if (b.timestamp !== undefined) {
-        const t = typeof b.timestamp === 'number' ? (b.timestamp > 1e11 ? b.timestamp : b.timestamp * 1000) : Date.parse(String(b.timestamp));
-        if (!Number.isFinite(t)) throw new HttpProblem(400, "field 'timestamp': epoch seconds, epoch milliseconds or ISO-8601");
+        const t =
+          typeof b.timestamp === 'number'
+            ? b.timestamp > 1e11
+              ? b.timestamp
+              : b.timestamp * 1000
+            : Date.parse(String(b.timestamp));
+        if (!Number.isFinite(t))
+          throw new HttpProblem(400, "field 'timestamp': epoch seconds, epoch milliseconds or ISO-8601");
         timestamp = Math.floor(t / 1000);
       }
       const recordId = b.recordId === undefined ? randomUUID() : b.recordId;
@@ -629,10 +782,14 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
 
     /** Runs a scheduled rule's target now, with what the schedule would send (its `input`, else a Scheduled Event). */
     const runSchedule = async (part: string) => {
-      const entry = Object.entries(res('aws_cloudwatch_event_rule')).find(([k, r]) => k.includes(part) && r.schedule_expression);
+      const entry = Object.entries(res('aws_cloudwatch_event_rule')).find(
+        ([k, r]) => k.includes(part) && r.schedule_expression,
+      );
       if (!entry) throw new HttpProblem(409, `the synthesized stack has no ${part} schedule`);
       const [rule, block] = entry;
-      const target = Object.values(res('aws_cloudwatch_event_target')).find((t) => ref(t.rule, 'aws_cloudwatch_event_rule', 'name') === rule)!;
+      const target = Object.values(res('aws_cloudwatch_event_target')).find(
+        (t) => ref(t.rule, 'aws_cloudwatch_event_rule', 'name') === rule,
+      )!;
       const fnLogical = ref(target.arn, 'aws_lambda_function', 'arn')!;
       const event =
         target.input !== undefined
@@ -663,7 +820,11 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const calls = fake.calls.length;
       const report = await runSchedule('metering');
       const billed: BilledRecord[] = fake.billed.slice(before);
-      return { report, batchMeterUsageCalls: fake.calls.slice(calls).filter((c) => c.target === 'BatchMeterUsage').length, billed };
+      return {
+        report,
+        batchMeterUsageCalls: fake.calls.slice(calls).filter((c) => c.target === 'BatchMeterUsage').length,
+        billed,
+      };
     };
 
     // ---- HTTP ----
@@ -681,14 +842,25 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       if (route.jwt) {
         const auth = req.headers.authorization;
         const v = auth?.startsWith('Bearer ') ? await o.verify(auth.slice(7)) : { reason: 'no bearer token' };
-        if (!v.claims) return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${v.reason}"` }), true;
+        if (!v.claims)
+          return (
+            send(
+              res,
+              401,
+              { message: 'Unauthorized' },
+              { 'www-authenticate': `Bearer error="invalid_token", error_description="${v.reason}"` },
+            ),
+            true
+          );
         const scopes = String(v.claims.scope ?? '').split(' ');
-        if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s))) return send(res, 403, { message: 'Forbidden' }), true;
+        if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s)))
+          return (send(res, 403, { message: 'Forbidden' }), true);
         claims = v.claims;
       }
-      if (route.badEncoding) return send(res, 400, { message: 'Bad Request' }), true;
+      if (route.badEncoding) return (send(res, 400, { message: 'Bad Request' }), true);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
       const query: Record<string, string> = {};
       for (const [k, v] of u.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
       const event = httpEvent({
@@ -703,19 +875,32 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       }) as ReturnType<typeof httpEvent> & { rawQueryString: string; cookies?: string[] };
       event.rawQueryString = u.search.slice(1);
       // HTTP API (payload 2.0) hands cookies to the function as `cookies`, not as a header.
-      if (req.headers.cookie) event.cookies = req.headers.cookie.split(';').map((c) => c.trim()).filter(Boolean);
+      if (req.headers.cookie)
+        event.cookies = req.headers.cookie
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean);
       const trace = o.router.newTrace();
       let status = 500;
       let out: string | undefined = JSON.stringify({ message: 'Internal Server Error' });
       let outHeaders: Record<string, string | string[]> = { 'content-type': 'application/json' };
       try {
         const r = (await o.pool.invoke(fnOf(route.fn), event, trace)) as
-          | { statusCode?: number; body?: string; headers?: Record<string, string>; cookies?: string[]; isBase64Encoded?: boolean }
+          | {
+              statusCode?: number;
+              body?: string;
+              headers?: Record<string, string>;
+              cookies?: string[];
+              isBase64Encoded?: boolean;
+            }
           | undefined;
         if (r && typeof r.statusCode === 'number') {
           status = r.statusCode;
           out = r.isBase64Encoded && r.body ? Buffer.from(r.body, 'base64').toString('utf8') : r.body;
-          outHeaders = { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+          outHeaders = {
+            'content-type': 'application/json',
+            ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+          };
           if (r.cookies?.length) outHeaders['set-cookie'] = r.cookies;
         } else {
           status = 200;
@@ -747,10 +932,18 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const method = req.method ?? 'GET';
       try {
         if (sub === '' && method === 'GET') {
-          return send(res, 200, { ...info, buyers: [...buyers.values()], subscribers: await scanSubscribers(), billed: fake.billed });
+          return send(res, 200, {
+            ...info,
+            buyers: [...buyers.values()],
+            subscribers: await scanSubscribers(),
+            billed: fake.billed,
+          });
         }
         if (method !== 'POST' || !['subscribe', 'notify', 'usage', 'meter', 'sweep'].includes(sub)) {
-          throw new HttpProblem(404, 'Not Found: GET /_local/marketplace, POST /_local/marketplace/{subscribe,notify,usage,meter,sweep}');
+          throw new HttpProblem(
+            404,
+            'Not Found: GET /_local/marketplace, POST /_local/marketplace/{subscribe,notify,usage,meter,sweep}',
+          );
         }
         let b: Record<string, unknown> = {};
         if (body.length) {
@@ -780,7 +973,9 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       }
     };
 
-    o.log(`[marketplace] product ${LOCAL_PRODUCT_CODE}: fulfillment URL ${info.fulfillmentUrl}, queues on ${fauxqs.address}, Marketplace fake on ${fake.meteringEndpoint}`);
+    o.log(
+      `[marketplace] product ${LOCAL_PRODUCT_CODE}: fulfillment URL ${info.fulfillmentUrl}, queues on ${fauxqs.address}, Marketplace fake on ${fake.meteringEndpoint}`,
+    );
     return {
       info,
       fake,

@@ -3,8 +3,8 @@
  * its own process group and recorded here, so stopping the runtime — by `stop()`, a signal, a crash or
  * its parent (npm) going away — takes all of them with it: no JVM keeps the port, no job outlives it.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'child_process';
-import { rmSync } from 'fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const running = new Set<ChildProcess>();
 /** Process groups started by a helper on our behalf (job shells; local/job-spawner.ts), by leader pid. */

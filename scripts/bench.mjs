@@ -20,5 +20,8 @@ if (args.includes('--anchor')) (await import('./lib/anchor.mjs')).ensureAnchor()
 await bundle({ ifStale: true, quiet: true });
 await compile(['main.ts', 'bench/synth-sbt-scope.ts'], { selfContained: true });
 await compile(['scripts/bench.ts', 'local/cli.ts']);
-const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/bench.js'), ...args], { stdio: 'inherit', cwd: ROOT });
+const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/bench.js'), ...args], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
 process.exit(res.status ?? 1);

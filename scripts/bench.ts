@@ -2,10 +2,10 @@
  * npm run bench — runs the benchmarks, prints a table, writes bench/results/*.json.
  * Figures are measurements on this machine, compared with peers as ratios; nothing here is a pass/fail test.
  */
-import { mkdirSync, writeFileSync } from 'fs';
-import { cpus } from 'os';
-import { join, resolve } from 'path';
-import { parseArgs } from 'util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { benchCli, benchSbtScope } from '../bench/anchor';
 import { ROOT, benchColdInit, benchSizes, benchSynth } from '../bench/foundation';
 import { runLocalRuntimeBench, TARGET_GETS_PER_SECOND, TARGET_ONBOARD_SECONDS } from '../bench/local-runtime';
@@ -28,7 +28,16 @@ Synth time, handler zip sizes, cold init per handler and Marketplace metering th
 
 async function main() {
   const { values: opts } = parseArgs({
-    options: { anchor: { type: 'boolean' }, pairs: { type: 'string' }, 'synth-only': { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' }, tenants: { type: 'string' }, gets: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      anchor: { type: 'boolean' },
+      pairs: { type: 'string' },
+      'synth-only': { type: 'boolean' },
+      only: { type: 'string' },
+      profile: { type: 'string' },
+      tenants: { type: 'string' },
+      gets: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (opts.help) {
     console.log(USAGE);
@@ -44,21 +53,37 @@ async function main() {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const synth = benchSynth('dist/main.js');
   const sbtScope = benchSynth('dist/bench/synth-sbt-scope.js');
-  console.log(`\nsynth (whole process from precompiled JS, median / min of 7; node start alone: ${synth.nodeStartMs} ms)`);
-  for (const [label, r] of [['reference app', synth], ['SBT scope (control plane + application plane)', sbtScope]] as const) {
-    console.log(`  ${label}: ${r.stacks.length} stacks, ${r.resources} resources: ${r.medianMs} / ${r.minMs} ms (${r.msPerResource} ms/resource)`);
+  console.log(
+    `\nsynth (whole process from precompiled JS, median / min of 7; node start alone: ${synth.nodeStartMs} ms)`,
+  );
+  for (const [label, r] of [
+    ['reference app', synth],
+    ['SBT scope (control plane + application plane)', sbtScope],
+  ] as const) {
+    console.log(
+      `  ${label}: ${r.stacks.length} stacks, ${r.resources} resources: ${r.medianMs} / ${r.minMs} ms (${r.msPerResource} ms/resource)`,
+    );
   }
 
   if (opts.anchor) {
     const progress = (what: string) => (i: number) => process.stdout.write(`\r  ${what}: pair ${i}/${pairs}`);
-    console.log(`\nsame-run comparison with the anchor (${pairs} interleaved pairs each; ratio = median ours / median anchor)`);
+    console.log(
+      `\nsame-run comparison with the anchor (${pairs} interleaved pairs each; ratio = median ours / median anchor)`,
+    );
     const scope = benchSbtScope(ROOT, pairs, progress('SBT scope'));
     process.stdout.write('\n');
     const cli = benchCli(ROOT, pairs, progress('CLIs'));
     process.stdout.write('\n');
     const cliForced = benchCli(ROOT, pairs, progress('CLIs, --force'), true);
     process.stdout.write('\n');
-    const anchor = { measuredAt: new Date().toISOString(), node: process.version, anchor: scope.tool, sbtScope: scope, cli, cliForced };
+    const anchor = {
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      anchor: scope.tool,
+      sbtScope: scope,
+      cli,
+      cliForced,
+    };
     writeFileSync(join(ROOT, 'bench/results/anchor.json'), `${JSON.stringify(anchor, null, 2)}\n`);
     console.log(`  anchor: ${scope.tool.label}, aws-cdk CLI ${scope.tool.awsCdkCli}`);
     for (const [label, r, target] of [
@@ -67,19 +92,33 @@ async function main() {
       ['npm run synth -- --force (always synthesizes) vs cdk synth -q', cliForced, 0.25],
     ] as const) {
       console.log(`  ${label}:`);
-      console.log(`    ours   ${String(r.ours.medianMs).padStart(6)} ms median (min ${r.ours.minMs}), ${r.ours.resources} resources`);
-      console.log(`    anchor ${String(r.anchor.medianMs).padStart(6)} ms median (min ${r.anchor.minMs}), ${r.anchor.resources} resources`);
+      console.log(
+        `    ours   ${String(r.ours.medianMs).padStart(6)} ms median (min ${r.ours.minMs}), ${r.ours.resources} resources`,
+      );
+      console.log(
+        `    anchor ${String(r.anchor.medianMs).padStart(6)} ms median (min ${r.anchor.minMs}), ${r.anchor.resources} resources`,
+      );
       console.log(`    ratio  ${r.ratio} (target ≤ ${target}: ${r.ratio <= target ? 'met' : 'not met'})`);
     }
   }
   if (opts['synth-only']) {
-    writeFileSync(join(ROOT, 'bench/results/synth.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, synth, synthSbtScope: sbtScope }, null, 2)}\n`);
+    writeFileSync(
+      join(ROOT, 'bench/results/synth.json'),
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, synth, synthSbtScope: sbtScope }, null, 2)}\n`,
+    );
     return;
   }
 
   const sizes = benchSizes();
   const init = await benchColdInit();
-  const foundation = { measuredAt: new Date().toISOString(), node: process.version, synth, synthSbtScope: sbtScope, sizes, coldInit: init };
+  const foundation = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    synth,
+    synthSbtScope: sbtScope,
+    sizes,
+    coldInit: init,
+  };
   writeFileSync(join(ROOT, 'bench/results/foundation.json'), `${JSON.stringify(foundation, null, 2)}\n`);
 
   console.log(`\nhandler archives: ${sizes.count}, max ${kb(sizes.maxBytes)}, median ${kb(sizes.medianBytes)}`);
@@ -95,12 +134,14 @@ async function main() {
   console.log(`  median over handlers: import ${init.importP50Ms} ms, cold init ${init.coldInitP50Ms} ms`);
 
   const mp = await runMeteringBench();
-  writeFileSync(join(ROOT, 'bench/results/marketplace.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), ...mp }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench/results/marketplace.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...mp }, null, 2)}\n`,
+  );
   console.log(
     `\nmarketplace metering against a fake throttling at 10 req/s: ${mp.recordsPerSecond.toFixed(1)} records/s of the ${mp.ceiling} records/s ceiling (${(mp.ratio * 100).toFixed(1)} %)`,
   );
   await localBench(opts.profile);
-
 }
 
 function count(flag: string, v: string | undefined): number | undefined {
@@ -116,9 +157,17 @@ async function localBench(profileDir?: string, tenants?: string, gets?: string) 
     tenants: count('tenants', tenants),
     gets: count('gets', gets),
   });
-  writeFileSync(join(ROOT, 'bench/results/local-runtime.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...r }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench/results/local-runtime.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...r }, null, 2)}\n`,
+  );
   const split = (c?: { byProcess: Record<string, number> }) =>
-    c ? ` [${Object.entries(c.byProcess).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v} ms`).join(', ')}]` : '';
+    c
+      ? ` [${Object.entries(c.byProcess)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ')}]`
+      : '';
   console.log(
     `\nlocal runtime (npm run local, own DynamoDB Local; started in ${r.startupSeconds} s; load average ${r.loadAverageBefore} before, ${r.loadAverage} after, on ${cpus().length} cores)`,
   );
@@ -127,14 +176,18 @@ async function localBench(profileDir?: string, tenants?: string, gets?: string) 
     `  authorized GET /tenants/{id}, concurrency ${g.concurrency}: ${g.perSecond} req/s (target ≥ ${TARGET_GETS_PER_SECOND}), p50 ${g.p50Ms} ms, p99 ${g.p99Ms} ms, ${g.non200} non-200 of ${g.requests}`,
   );
   if (g.cpuMsPerRequest !== undefined) {
-    console.log(`    CPU ${g.cpuMsPerRequest} ms per request${split(g.cpu)} → ${g.idleMachinePerSecond} req/s on ${r.cores} otherwise idle cores`);
+    console.log(
+      `    CPU ${g.cpuMsPerRequest} ms per request${split(g.cpu)} → ${g.idleMachinePerSecond} req/s on ${r.cores} otherwise idle cores`,
+    );
   }
   const b = r.onboarding;
   console.log(
     `  ${b.tenants} tenants onboarded, concurrency ${b.concurrency}: ${b.seconds} s (target < ${TARGET_ONBOARD_SECONDS} s), states after each POST returned: ${JSON.stringify(b.states)}, ${b.failedPosts} POSTs failed`,
   );
   if (b.cpuMsPerTenant !== undefined) {
-    console.log(`    CPU ${b.cpuMsPerTenant} ms per tenant${split(b.cpu)} → ${b.idleMachineSeconds} s on ${r.cores} otherwise idle cores`);
+    console.log(
+      `    CPU ${b.cpuMsPerTenant} ms per tenant${split(b.cpu)} → ${b.idleMachineSeconds} s on ${r.cores} otherwise idle cores`,
+    );
   }
   if (profileDir) console.log(`  CPU profiles: ${resolve(profileDir)}`);
 }

@@ -10,16 +10,24 @@ import { bundle } from './bundle.mjs';
 import { ROOT, discoverHandlers } from './lib/handlers.mjs';
 
 if (process.argv.includes('--help')) {
-  console.log('usage: npm run build\nCompiles the library to lib/ (JS + typings) and bundles the handler archives the package ships.');
+  console.log(
+    'usage: npm run build\nCompiles the library to lib/ (JS + typings) and bundles the handler archives the package ships.',
+  );
   process.exit(0);
 }
 rmSync(join(ROOT, 'lib'), { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-  cwd: ROOT,
-});
+const tsc = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+  {
+    stdio: 'inherit',
+    cwd: ROOT,
+  },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-cpSync(join(ROOT, 'src/marketplace/registration-page'), join(ROOT, 'lib/src/marketplace/registration-page'), { recursive: true });
+cpSync(join(ROOT, 'src/marketplace/registration-page'), join(ROOT, 'lib/src/marketplace/registration-page'), {
+  recursive: true,
+});
 await bundle({ ifStale: true, quiet: true });
 const zips = readdirSync(join(ROOT, 'build/lambda')).filter((f) => f.endsWith('.zip'));
 const missing = discoverHandlers().filter((h) => !existsSync(join(ROOT, 'build/lambda', `${h.name}.zip`)));

@@ -94,7 +94,14 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
         if (file.startsWith('node_modules/')) continue; // covered by the lockfile hash
         inputs[file] = sha256(readFileSync(join(ROOT, file)));
       }
-      return { name: h.name, entry: relative(ROOT, h.entry), bundled: code.length, zipped: zip.length, sha256: sha256(zip), inputs };
+      return {
+        name: h.name,
+        entry: relative(ROOT, h.entry),
+        bundled: code.length,
+        zipped: zip.length,
+        sha256: sha256(zip),
+        inputs,
+      };
     }),
   );
   // Remove archives of handlers that no longer exist, so modules/ never ships a dead zip.
@@ -108,7 +115,12 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
   };
   writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) {
-    const rows = results.map((r) => [r.name, (r.bundled / 1024).toFixed(1), (r.zipped / 1024).toFixed(1), r.sha256.slice(0, 12)]);
+    const rows = results.map((r) => [
+      r.name,
+      (r.bundled / 1024).toFixed(1),
+      (r.zipped / 1024).toFixed(1),
+      r.sha256.slice(0, 12),
+    ]);
     const sizes = results.map((r) => r.zipped).sort((a, b) => a - b);
     const median = sizes.length ? sizes[Math.floor((sizes.length - 1) / 2)] : 0;
     const w = Math.max(7, ...rows.map((r) => r[0].length));

@@ -28,7 +28,9 @@ if (!values.help) {
       probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
     });
     if (busy) {
-      console.error(`npm run local: port ${port} is in use: stop what listens there or pick another with --port <n> (0 = any free port)`);
+      console.error(
+        `npm run local: port ${port} is in use: stop what listens there or pick another with --port <n> (0 = any free port)`,
+      );
       process.exit(2);
     }
   }

@@ -12,7 +12,9 @@ const USAGE =
 let values;
 try {
   // The options of scripts/modules.ts (MODULES_OPTIONS), checked before the bundle and the compile.
-  ({ values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' }, check: { type: 'boolean' }, 'record-moves': { type: 'string' } } }));
+  ({ values } = parseArgs({
+    options: { help: { type: 'boolean', short: 'h' }, check: { type: 'boolean' }, 'record-moves': { type: 'string' } },
+  }));
 } catch (e) {
   console.error(`modules: ${e.message}\n\n${USAGE}`);
   process.exit(2);
@@ -23,5 +25,8 @@ if (values.help) {
 }
 await bundle({ ifStale: true, quiet: true });
 await compile(['scripts/modules.ts']);
-const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/modules.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
+const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/modules.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
 process.exit(res.status ?? 1);

@@ -6,11 +6,11 @@
  * content and records a `moved` entry for every resource whose address changed (then run it once more
  * without the flag so the modules carry the new `moved` blocks).
  */
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join, resolve } from 'path';
-import { parseArgs } from 'util';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { App } from '../src/core/cdktf';
 import { addressProblems, type AddressHistory } from '../src/core/address-history';
 import { elementsOf, matchElements, resourceMoves } from '../src/core/address-moves';
@@ -89,7 +89,9 @@ export function historyProblems(modules: Record<string, PackagedModule>): string
     const declared = declaredAddresses(pkg);
     for (const p of addressProblems(history, declared)) problems.push(`${name}: ${p}`);
     const known = new Set(history.addresses);
-    for (const a of [...declared].sort()) if (!known.has(a)) problems.push(`${name}: ${a} is not recorded in src/address-history/${name}.json (run npm run modules)`);
+    for (const a of [...declared].sort())
+      if (!known.has(a))
+        problems.push(`${name}: ${a} is not recorded in src/address-history/${name}.json (run npm run modules)`);
   }
   return problems;
 }
@@ -100,7 +102,10 @@ function recordHistory(name: string, pkg: PackagedModule, movesFromRev?: string)
   const moved: Record<string, string> = { ...history.moved };
   if (movesFromRev) {
     const oldMain = JSON.parse(
-      execFileSync('git', ['show', `${movesFromRev}:modules/${name}/main.tf.json`], { cwd: ROOT, maxBuffer: 1 << 28 }).toString(),
+      execFileSync('git', ['show', `${movesFromRev}:modules/${name}/main.tf.json`], {
+        cwd: ROOT,
+        maxBuffer: 1 << 28,
+      }).toString(),
     ) as Record<string, unknown>;
     const newMain = JSON.parse(pkg.files['main.tf.json']!) as Record<string, unknown>;
     const matched = matchElements(oldMain, newMain, {
@@ -111,7 +116,10 @@ function recordHistory(name: string, pkg: PackagedModule, movesFromRev?: string)
     for (const a of oldResources) addresses.add(a);
     Object.assign(moved, resourceMoves(matched));
     const lost = oldResources.filter((a) => !matched.has(a));
-    if (lost.length) console.log(`${name}: no match at ${movesFromRev} for ${lost.length} resource(s), add moved entries by hand:\n  ${lost.join('\n  ')}`);
+    if (lost.length)
+      console.log(
+        `${name}: no match at ${movesFromRev} for ${lost.length} resource(s), add moved entries by hand:\n  ${lost.join('\n  ')}`,
+      );
   }
   for (const a of declaredAddresses(pkg)) addresses.add(a);
   const next: AddressHistory = {
@@ -154,7 +162,10 @@ function main() {
     const movesFromRev = args['record-moves'];
     for (const [name, pkg] of Object.entries(modules)) {
       recordHistory(name, pkg, movesFromRev);
-      writeModule({ name, description: MODULE_DESCRIPTIONS[name], stackDir: '', outDir: join(ROOT, 'modules', name) }, pkg);
+      writeModule(
+        { name, description: MODULE_DESCRIPTIONS[name], stackDir: '', outDir: join(ROOT, 'modules', name) },
+        pkg,
+      );
       console.log(`modules/${name}: ${Object.keys(pkg.files).length} files, ${Object.keys(pkg.assets).length} assets`);
     }
     // Remove modules of stacks that no longer exist.

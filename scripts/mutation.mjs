@@ -8,9 +8,13 @@ import { bundle } from './bundle.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
 await bundle({ ifStale: true, quiet: true });
-const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: ROOT,
-  env: process.env,
-});
+const r = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: ROOT,
+    env: process.env,
+  },
+);
 process.exit(r.status ?? 1);

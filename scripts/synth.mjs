@@ -16,7 +16,9 @@ import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 import { synthesizeRecorded, synthIsCurrent, synthKey } from './lib/synth-cache.mjs';
 
-const { values } = parseArgs({ options: { 'app-only': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({
+  options: { 'app-only': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+});
 if (values.help) {
   console.log(
     'usage: npm run synth [-- --app-only] [-- --force]\nBundles stale handlers, compiles main.ts if its sources changed and synthesizes every stack into cdktf.out/ (CDKTF_OUTDIR overrides),\nunless the app, everything it reads and everything it wrote are unchanged since the last synthesis.\n  --app-only  no summary line (what cdktf.json runs)\n  --force     synthesize even when nothing changed',
@@ -33,12 +35,18 @@ const outdir = process.env.CDKTF_OUTDIR || join(ROOT, 'cdktf.out');
 const key = synthKey({ app: join(ROOT, 'dist', 'main.app.js'), outdir });
 const unchanged = values.force !== true && synthIsCurrent({ key, outdir });
 if (!unchanged) {
-  synthesizeRecorded({ key, outdir, exclude: [join(ROOT, 'dist')] }, () => createRequire(import.meta.url)(join(ROOT, 'dist', 'main.js')));
+  synthesizeRecorded({ key, outdir, exclude: [join(ROOT, 'dist')] }, () =>
+    createRequire(import.meta.url)(join(ROOT, 'dist', 'main.js')),
+  );
 }
 if (!appOnly) {
   const stacks = readdirSync(join(outdir, 'stacks')).sort();
   const rel = relative(ROOT, outdir);
   const shown = rel.startsWith('..') ? outdir : rel || '.';
-  const what = unchanged ? `${stacks.length} stacks unchanged (app, inputs and outputs as last synthesized; --force re-runs)` : `synthesized ${stacks.length} stacks`;
-  console.log(`${what} in ${Date.now() - started} ms: ${stacks.map((s) => `${shown}/stacks/${s}/cdk.tf.json`).join(', ')}`);
+  const what = unchanged
+    ? `${stacks.length} stacks unchanged (app, inputs and outputs as last synthesized; --force re-runs)`
+    : `synthesized ${stacks.length} stacks`;
+  console.log(
+    `${what} in ${Date.now() - started} ms: ${stacks.map((s) => `${shown}/stacks/${s}/cdk.tf.json`).join(', ')}`,
+  );
 }

@@ -12,7 +12,10 @@ import { ROOT } from './lib/handlers.mjs';
 
 const jestArgs = process.argv.slice(2);
 // Every argument is jest's; only a lone --help is answered here (jest's own is `npm test -- --help --verbose`).
-if (jestArgs.length === 1 && parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help) {
+if (
+  jestArgs.length === 1 &&
+  parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: false }).values.help
+) {
   console.log(
     'usage: npm test [-- <jest arguments>]\nType-checks (tsc), lints (Biome) and checks dependencies (knip); SBT_SKIP_TYPECHECK=1 skips all three, bundles stale handlers, runs jest (DynamoDB Local started once, 2 workers).\n  e.g. npm test -- test/e2e/local     npm test -- -t "tenant"',
   );
@@ -24,7 +27,13 @@ const run = (cmd, args) => {
 };
 if (!process.env.SBT_SKIP_TYPECHECK) {
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
-  run(process.execPath, [join(ROOT, 'node_modules/@biomejs/biome/bin/biome'), 'check', '--error-on-warnings', '--reporter=summary', '.']);
+  run(process.execPath, [
+    join(ROOT, 'node_modules/@biomejs/biome/bin/biome'),
+    'check',
+    '--error-on-warnings',
+    '--reporter=summary',
+    '.',
+  ]);
   // Dependencies (knip.jsonc): every import declared in package.json, every declared package imported.
   run(process.execPath, [join(ROOT, 'node_modules/knip/bin/knip.js'), '--dependencies', '--no-progress']);
 }
@@ -40,6 +49,8 @@ const jest = spawnSync(
 );
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'));
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  console.log(
+    `\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
+  );
 }
 process.exit(jest.status ?? 1);

@@ -8,5 +8,8 @@ import { compile } from './lib/compile.mjs';
 import { ROOT } from './lib/handlers.mjs';
 
 await compile(['scripts/validate.ts']);
-const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/validate.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
+const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/validate.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
 process.exit(res.status ?? 1);

@@ -46,7 +46,10 @@ function hasFiles(dir: string, suffix: string): boolean {
 async function main(argv: string[]): Promise<number> {
   let values: { help?: boolean; root?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, root: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' }, root: { type: 'string' } },
+    }));
   } catch (e) {
     // An unknown option or `--root` without a directory: say which, never validate some other tree.
     console.error(`validate: ${(e as Error).message}\n\n${HELP}`);

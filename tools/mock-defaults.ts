@@ -15,7 +15,11 @@ export function computedArnAttributes(roots: readonly IConstruct[]): Record<stri
     for (const c of root.node.findAll()) {
       if (!TerraformResource.isTerraformResource(c) || out[c.terraformResourceType]) continue;
       const attrs: string[] = [];
-      for (let proto = Object.getPrototypeOf(c); proto && proto !== TerraformResource.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (
+        let proto = Object.getPrototypeOf(c);
+        proto && proto !== TerraformResource.prototype;
+        proto = Object.getPrototypeOf(proto)
+      ) {
         for (const k of Object.getOwnPropertyNames(proto)) {
           const d = Object.getOwnPropertyDescriptor(proto, k);
           if (d?.get && !d.set && /^arn$|Arn$/.test(k)) attrs.push(k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`));

@@ -26,7 +26,8 @@ const appPlaneStack = new cdk.Stack(app, 'AppPlaneStack');
 const eventManager = new sbt.EventManager(appPlaneStack, 'EventManager', {
   eventBus: EventBus.fromEventBusArn(appPlaneStack, 'EventBus', controlPlane.eventManager.busArn),
 });
-const policy = (actions) => new PolicyDocument({ statements: [new PolicyStatement({ actions, resources: ['*'], effect: Effect.ALLOW })] });
+const policy = (actions) =>
+  new PolicyDocument({ statements: [new PolicyStatement({ actions, resources: ['*'], effect: Effect.ALLOW })] });
 const provisioning = new sbt.ProvisioningScriptJob(appPlaneStack, 'provisioningJobScript', {
   permissions: policy(['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 's3:CreateBucket']),
   script: 'echo "provisioning $tenantId"\nexport tenantStatus="created"\n',
@@ -43,6 +44,9 @@ const deprovisioning = new sbt.DeprovisioningScriptJob(appPlaneStack, 'deprovisi
   environmentVariablesToOutgoingEvent: { tenantRegistrationData: ['registrationStatus'] },
   eventManager,
 });
-new sbt.CoreApplicationPlane(appPlaneStack, 'CoreApplicationPlane', { eventManager, scriptJobs: [provisioning, deprovisioning] });
+new sbt.CoreApplicationPlane(appPlaneStack, 'CoreApplicationPlane', {
+  eventManager,
+  scriptJobs: [provisioning, deprovisioning],
+});
 
 app.synth();

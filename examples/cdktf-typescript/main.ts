@@ -36,7 +36,10 @@ const provisioning = new ProvisioningScriptJob(appStack, 'provisioning', {
   eventManager,
   // SBT's PolicyDocument becomes a list of statements.
   permissions: [
-    { actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks'], resources: ['arn:aws:cloudformation:*:*:stack/tenantTemplateStack-*/*'] },
+    {
+      actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks'],
+      resources: ['arn:aws:cloudformation:*:*:stack/tenantTemplateStack-*/*'],
+    },
     { actions: ['s3:CreateBucket'], resources: ['arn:aws:s3:::*'] },
   ],
   script: `

@@ -10,15 +10,39 @@
 import * as z from 'zod/mini';
 import { label, meterApiName, meterExtras, meterIdPath } from '../metering/domain/context';
 import { PERIODS } from '../metering/domain/aggregation';
-import { badRequest, httpHandler, notFound, paginationQuery, parseBody, parsePath, parseQuery, type HttpResponse } from '../shared/http';
+import {
+  badRequest,
+  httpHandler,
+  notFound,
+  paginationQuery,
+  parseBody,
+  parsePath,
+  parseQuery,
+  type HttpResponse,
+} from '../shared/http';
 import { decodeOffset, encodeOffset, httpErrorOf } from '../shared/vendor-http';
-import { aggregationOf, createFilteringRule, GROUPING, meterFromAmberflo, meters, usage, usageFromAmberflo } from './domain/amberflo-api';
+import {
+  aggregationOf,
+  createFilteringRule,
+  GROUPING,
+  meterFromAmberflo,
+  meters,
+  usage,
+  usageFromAmberflo,
+} from './domain/amberflo-api';
 import { amberflo } from './domain/context';
 
 /** Amberflo has more meter types than the reference provider (unique counts, durations …): it validates them. */
-const meterType = z.string().check(z.regex(/^[A-Za-z][A-Za-z_]{0,63}$/, 'letters and _ (Amberflo meter type, e.g. sum_of_all_usage)'));
+const meterType = z
+  .string()
+  .check(z.regex(/^[A-Za-z][A-Za-z_]{0,63}$/, 'letters and _ (Amberflo meter type, e.g. sum_of_all_usage)'));
 const createBody = z.strictObject({ label, meterApiName, meterType, ...meterExtras });
-const updateBody = z.strictObject({ label: z.optional(label), meterApiName: z.optional(meterApiName), meterType: z.optional(meterType), ...meterExtras });
+const updateBody = z.strictObject({
+  label: z.optional(label),
+  meterApiName: z.optional(meterApiName),
+  meterType: z.optional(meterType),
+  ...meterExtras,
+});
 const seconds = z.number().check(z.int(), z.nonnegative());
 const cancelBody = z.strictObject({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -34,7 +58,8 @@ const usageQuery = z.object({
   period: z._default(z.enum(PERIODS), 'day'),
 });
 
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): Promise<HttpResponse> {
   switch (event.routeKey) {
@@ -61,13 +86,17 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
     case 'PUT /meters/{meterId}': {
       const { meterId } = parsePath(event, meterIdPath);
       const changes = defined(parseBody(event, updateBody));
-      if (!Object.keys(changes).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
+      if (!Object.keys(changes).length)
+        throw badRequest("Invalid request body: field 'body': give at least one field to update");
       const http = await amberflo();
       const before = await meters.get(http, meterId);
       if (!before?.id) throw notFound(`Meter not found for id ${meterId}`);
       // Amberflo's PUT takes the whole definition: ours is a partial update, so merge first.
       const after = await meters.replace(http, { ...before, ...changes, id: before.id });
-      return { statusCode: 200, body: { data: meterFromAmberflo(after?.id ? after : { ...before, ...changes, id: before.id }) } };
+      return {
+        statusCode: 200,
+        body: { data: meterFromAmberflo(after?.id ? after : { ...before, ...changes, id: before.id }) },
+      };
     }
     case 'DELETE /meters/{meterId}': {
       const { meterId } = parsePath(event, meterIdPath);
@@ -83,7 +112,8 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
       const nowS = Math.floor(Date.now() / 1000);
       const end = q.endTimeInSeconds ?? nowS + 1;
       const start = q.startTimeInSeconds ?? end - 86400; // seed 000: the last 24 h
-      if (start >= end) throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
+      if (start >= end)
+        throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
       const http = await amberflo();
       const meter = await meters.get(http, meterId);
       if (!meter?.id) throw notFound(`Meter not found for id ${meterId}`);
@@ -98,14 +128,22 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
         groupBy: ['customerId'],
         ...(q.tenantId ? { filter: { customerId: [q.tenantId] } } : {}),
       });
-      const data = usageFromAmberflo(answer ?? {}, { meterApiName: name, aggregation, startTimeInSeconds: start, endTimeInSeconds: end, period: q.period });
+      const data = usageFromAmberflo(answer ?? {}, {
+        meterApiName: name,
+        aggregation,
+        startTimeInSeconds: start,
+        endTimeInSeconds: end,
+        period: q.period,
+      });
       return { statusCode: 200, body: { data: { meterId: meter.id, ...data } } };
     }
     case 'DELETE /usage': {
       const b = parseBody(event, cancelBody);
       const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
       if (startTimeInSeconds > endTimeInSeconds) {
-        throw badRequest("Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds");
+        throw badRequest(
+          "Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds",
+        );
       }
       const rule = await createFilteringRule(await amberflo(), { ...b, type: 'by_property_filter_out' });
       return { statusCode: 201, body: { data: rule ?? { ...b, type: 'by_property_filter_out' } } };

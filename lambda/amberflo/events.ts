@@ -56,7 +56,14 @@ export function meterRecordOf(event: SbtEvent, d: z.infer<typeof usageDetail>): 
   const value = Number(m.meterValue);
   if (!Number.isFinite(value)) return undefined;
   const envelope = Date.parse(event.time);
-  const ms = m.timestamp !== undefined ? (m.timestamp > 1e12 ? m.timestamp : m.timestamp * 1000) : Number.isFinite(envelope) ? envelope : Date.now();
+  const ms =
+    m.timestamp !== undefined
+      ? m.timestamp > 1e12
+        ? m.timestamp
+        : m.timestamp * 1000
+      : Number.isFinite(envelope)
+        ? envelope
+        : Date.now();
   return {
     customerId: d.tenantId,
     meterApiName: m.meterApiName,
@@ -71,18 +78,23 @@ function planIds(): Record<string, string> {
   const raw = process.env.AMBERFLO_PLAN_IDS;
   if (!raw) return {};
   const v = JSON.parse(raw) as unknown;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('AMBERFLO_PLAN_IDS must be a JSON object tier → productPlanId');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new Error('AMBERFLO_PLAN_IDS must be a JSON object tier → productPlanId');
   return v as Record<string, string>;
 }
 
 /** Creates or updates the tenant's customer (Amberflo's POST fails for an existing id, so read first). */
-async function upsertCustomer(http: VendorHttp, tenantId: string, fields: { name?: string; email?: string; tier?: string }) {
+async function upsertCustomer(
+  http: VendorHttp,
+  tenantId: string,
+  fields: { name?: string; email?: string; tier?: string },
+) {
   const existing = await customers.get(http, tenantId);
   const next: AmberfloCustomer = {
     ...(existing ?? {}),
     customerId: tenantId,
     customerName: fields.name ?? existing?.customerName ?? tenantId,
-    ...(fields.email ?? existing?.customerEmail ? { customerEmail: fields.email ?? existing?.customerEmail } : {}),
+    ...((fields.email ?? existing?.customerEmail) ? { customerEmail: fields.email ?? existing?.customerEmail } : {}),
     traits: { ...(existing?.traits ?? {}), ...(fields.tier ? { tier: fields.tier } : {}) },
   };
   if (existing?.customerId) await customers.replace(http, next);
@@ -104,7 +116,11 @@ async function run(event: SbtEvent): Promise<void> {
     case 'createCustomer': {
       const d = parse(event, onboardingDetail);
       if (!d) return;
-      await upsertCustomer(await amberflo(), d.tenantId, { name: d.tenantName, email: d.email, tier: d.tier ?? d.plan });
+      await upsertCustomer(await amberflo(), d.tenantId, {
+        name: d.tenantName,
+        email: d.email,
+        tier: d.tier ?? d.plan,
+      });
       return;
     }
     case 'updateCustomer': {
@@ -133,7 +149,11 @@ export const handler = async (event: SbtEvent): Promise<void> => {
     if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
       // Amberflo refused this event's content: retrying cannot fix it. (A refused key is retried: it is
       // ours to fix, and the event must not be lost meanwhile.)
-      logger.error('Amberflo refused the event; dropped', { eventId: event.id, status: e.status, message: e.vendorMessage });
+      logger.error('Amberflo refused the event; dropped', {
+        eventId: event.id,
+        status: e.status,
+        message: e.vendorMessage,
+      });
       return;
     }
     throw e;

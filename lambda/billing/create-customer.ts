@@ -2,7 +2,7 @@
  * IBilling.createCustomerFunction (DynamoDBBilling), on `onboardingRequest`: creates the billing customer
  * of the new tenant. Retries are no-ops (conditional put). Env: CUSTOMERS_TABLE_NAME, USERS_TABLE_NAME.
  */
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import { logger } from '../shared/logger';
 import { newCustomer, onboardingDetail } from './domain/billing-model';
 import { billingStore, parseDetail, type SbtEvent } from './domain/context';

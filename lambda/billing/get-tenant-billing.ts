@@ -28,6 +28,9 @@ export const handler = routeTable({
           events: l.events,
         }))
       : undefined;
-    return { statusCode: 200, body: { data: { ...presentCustomer(customer, PROVIDER_NAME), ...(usage ? { usage } : {}) } } };
+    return {
+      statusCode: 200,
+      body: { data: { ...presentCustomer(customer, PROVIDER_NAME), ...(usage ? { usage } : {}) } },
+    };
   },
 });

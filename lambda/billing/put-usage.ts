@@ -12,10 +12,14 @@ import { meteringStore } from '../metering/domain/context';
 import type { Meter } from '../metering/domain/metering-store';
 import { lineIdOf, periodFrom, previousPeriod, putLine } from './domain/usage-lines';
 
-export const handler = async (event: { time?: string; periodStart?: number }): Promise<{ lines: number; periodStart: number }> => {
+export const handler = async (event: {
+  time?: string;
+  periodStart?: number;
+}): Promise<{ lines: number; periodStart: number }> => {
   const period = process.env.USAGE_PERIOD === 'month' ? 'month' : 'day';
   const nowS = Math.floor((event.time ? Date.parse(event.time) : Date.now()) / 1000);
-  const { start, end } = typeof event.periodStart === 'number' ? periodFrom(event.periodStart, period) : previousPeriod(nowS, period);
+  const { start, end } =
+    typeof event.periodStart === 'number' ? periodFrom(event.periodStart, period) : previousPeriod(nowS, period);
   const store = meteringStore();
   const meters: Meter[] = [];
   let key: Record<string, unknown> | undefined;
@@ -28,7 +32,10 @@ export const handler = async (event: { time?: string; periodStart?: number }): P
   const computedAt = new Date().toISOString();
   let lines = 0;
   for (const m of meters) {
-    const [events, rules] = await Promise.all([store.usageBetween(m.meterApiName, start, end), store.cancellations(m.meterApiName)]);
+    const [events, rules] = await Promise.all([
+      store.usageBetween(m.meterApiName, start, end),
+      store.cancellations(m.meterApiName),
+    ]);
     const agg = aggregateUsage(events, rules, {
       meterApiName: m.meterApiName,
       meterType: m.meterType,

@@ -30,13 +30,17 @@ async function vendorCall<T>(fn: () => Promise<T>): Promise<T> {
 export const handler = routeTable({
   'GET /tenants/{tenantId}/billing': async (event) => {
     const { tenantId } = parsePath(event, tenantPath);
-    const c = await vendorCall(async () => (await vendorClient()).call('GET', vendorPaths.customer(tenantId), undefined, { allow404: true }));
+    const c = await vendorCall(async () =>
+      (await vendorClient()).call('GET', vendorPaths.customer(tenantId), undefined, { allow404: true }),
+    );
     if (!c) throw notFound(`Billing customer not found for tenant ${tenantId}`);
     return { statusCode: 200, body: { data: tenantBillingFromVendor(tenantId, c) } };
   },
   'GET /tenants/{tenantId}/billing/users/{userId}': async (event) => {
     const p = parsePath(event, userPath);
-    const u = await vendorCall(async () => (await vendorClient()).call('GET', vendorPaths.user(p.tenantId, p.userId), undefined, { allow404: true }));
+    const u = await vendorCall(async () =>
+      (await vendorClient()).call('GET', vendorPaths.user(p.tenantId, p.userId), undefined, { allow404: true }),
+    );
     if (!u) throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
     return { statusCode: 200, body: { data: billingUserFromVendor(p.tenantId, p.userId, u) } };
   },
@@ -47,7 +51,9 @@ export const handler = routeTable({
       throw badRequest("Invalid request body: give at least one of 'email', 'name', 'billingRole'");
     }
     const body = { email: b.email, name: b.name, role: b.billingRole };
-    const u = await vendorCall(async () => (await vendorClient()).call('PATCH', vendorPaths.user(p.tenantId, p.userId), body, { allow404: true }));
+    const u = await vendorCall(async () =>
+      (await vendorClient()).call('PATCH', vendorPaths.user(p.tenantId, p.userId), body, { allow404: true }),
+    );
     if (!u) throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
     return { statusCode: 200, body: { data: billingUserFromVendor(p.tenantId, p.userId, u) } };
   },

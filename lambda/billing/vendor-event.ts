@@ -8,7 +8,13 @@
 import * as z from 'zod/mini';
 import { env } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
-import { customerChanges, onboardingDetail, tenantUpdatedDetail, userEventDetail, userIdOf } from './domain/billing-model';
+import {
+  customerChanges,
+  onboardingDetail,
+  tenantUpdatedDetail,
+  userEventDetail,
+  userIdOf,
+} from './domain/billing-model';
 import { parseDetail, type SbtEvent } from './domain/context';
 import { vendorPaths } from './domain/vendor-client';
 import { vendorClient } from './domain/vendor-context';
@@ -37,7 +43,10 @@ export const handler = async (event: SbtEvent): Promise<void> => {
     case 'deleteCustomer': {
       const d = parseDetail(event, tenantOnly);
       if (!d) return;
-      await (await vendorClient()).call('DELETE', vendorPaths.customer(d.tenantId), undefined, { idempotencyKey: key, allow404: true });
+      await (await vendorClient()).call('DELETE', vendorPaths.customer(d.tenantId), undefined, {
+        idempotencyKey: key,
+        allow404: true,
+      });
       return;
     }
     case 'createUser':
@@ -50,7 +59,10 @@ export const handler = async (event: SbtEvent): Promise<void> => {
         const body = { externalId: userId, email: d.email, name: d.name, role: d.userRole };
         await client.call('POST', vendorPaths.users(d.tenantId), body, { idempotencyKey: key, allow409: true });
       } else {
-        await client.call('DELETE', vendorPaths.user(d.tenantId, userId), undefined, { idempotencyKey: key, allow404: true });
+        await client.call('DELETE', vendorPaths.user(d.tenantId, userId), undefined, {
+          idempotencyKey: key,
+          allow404: true,
+        });
       }
       return;
     }

@@ -54,7 +54,8 @@ export const handler = httpHandler(async (event) => {
     now,
     ttlSeconds: numberEnv('WEBHOOK_REPLAY_TTL_SECONDS', 7 * 24 * 3600),
   });
-  if (outcome.kind === 'unknown-tenant') throw notFound(`Billing customer not found for tenant ${parsed.data.tenantId}`);
+  if (outcome.kind === 'unknown-tenant')
+    throw notFound(`Billing customer not found for tenant ${parsed.data.tenantId}`);
   if (outcome.kind === 'duplicate' || outcome.kind === 'stale') {
     return { statusCode: 200, body: { received: true, status: outcome.kind } };
   }

@@ -38,6 +38,11 @@ export async function handler(event: { type?: string; authorizationToken?: strin
   const scopes = tokenScopes(payload);
   const sub = typeof payload.sub === 'string' ? payload.sub : 'unknown';
   const context: Record<string, string> = { sub, scope: scopes.join(' ') };
-  for (const k of ['iss', 'username', 'client_id', 'azp', 'email']) if (typeof payload[k] === 'string') context[k] = payload[k] as string;
-  return policyFor(sub, statementsFor(event.methodArn, routes, scopes, process.env.POLICY_MODE === 'per-request'), context);
+  for (const k of ['iss', 'username', 'client_id', 'azp', 'email'])
+    if (typeof payload[k] === 'string') context[k] = payload[k] as string;
+  return policyFor(
+    sub,
+    statementsFor(event.methodArn, routes, scopes, process.env.POLICY_MODE === 'per-request'),
+    context,
+  );
 }

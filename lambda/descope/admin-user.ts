@@ -9,7 +9,11 @@ import { UserExistsError } from '../user-management/domain/user-store';
 import { descope } from './domain/descope-api';
 import { DescopeUserStore } from './domain/descope-user-store';
 
-const input = z.object({ userName: z.string().check(z.minLength(1), z.maxLength(128)), email: z.string().check(z.minLength(3)), userRole: z.string().check(z.minLength(1)) });
+const input = z.object({
+  userName: z.string().check(z.minLength(1), z.maxLength(128)),
+  email: z.string().check(z.minLength(3)),
+  userRole: z.string().check(z.minLength(1)),
+});
 
 export const handler = async (event: unknown): Promise<{ userName: string; created: boolean }> => {
   const a = z.parse(input, event);

@@ -29,7 +29,10 @@ const processor = new BatchProcessor(EventType.SQS);
 
 /** GetEntitlements for a licence, asked with every spelling of it (the filter unions values, reference §3.2). */
 async function licenseEntitlements(productCode: string, item: SubscriberItem | undefined, eventArn?: string) {
-  const forms = licenseArnForms([item?.licenseArn as string | undefined, eventArn], item?.customerAWSAccountId as string | undefined);
+  const forms = licenseArnForms(
+    [item?.licenseArn as string | undefined, eventArn],
+    item?.customerAWSAccountId as string | undefined,
+  );
   return forms.length ? fetchEntitlements(productCode, { LICENSE_ARN: forms }) : [];
 }
 
@@ -45,7 +48,8 @@ async function flushFinalUsage(targets: FinalUsageTarget[], why: string): Promis
   const report = await runMeteringJob(meteringDepsFromEnv({ now: clock.now }), { finalFor: targets });
   publishMeteringMetrics(report, { final: true });
   logger.info('final usage flush', { why, targets: targets.length, ...report });
-  if (report.retryLater > 0) throw new Error(`final usage flush (${why}): ${report.retryLater} record(s) not yet accepted; retrying`);
+  if (report.retryLater > 0)
+    throw new Error(`final usage flush (${why}): ${report.retryLater} record(s) not yet accepted; retrying`);
 }
 
 const targetOf = (item: SubscriberItem | undefined): FinalUsageTarget | undefined =>
@@ -76,7 +80,9 @@ async function afterChange(s: SubscriberStore, ids: string[], reason: string): P
 
 /** Scheduled sweep (EventBridge schedule → `{ "sweep": "pending-emissions" }`): retries deferred access changes. */
 async function sweep(): Promise<{ retried: number; stillPending: number }> {
-  const res = await store().sweepPendingEmissions(effects(), (id, e) => logger.warn('pending access change still failing', { subscriberId: id, error: String(e) }));
+  const res = await store().sweepPendingEmissions(effects(), (id, e) =>
+    logger.warn('pending access change still failing', { subscriberId: id, error: String(e) }),
+  );
   publishMarketplaceMetrics(config().productCode, { PendingAccessChanges: res.stillPending });
   logger.info('pending access changes swept', res);
   return res;
@@ -91,10 +97,12 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
       logger.info('notification ignored', { id: n.id, reason: n.reason });
       return;
     case 'subscription': {
-      if (n.productCode !== cfg.productCode) return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
+      if (n.productCode !== cfg.productCode)
+        return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
       const id = await s.keyForCustomerIdentifier(n.customerIdentifier);
       const applied = await s.applySubscription(id, n);
-      if (n.action === 'subscribe-fail') logger.warn('subscribe-fail: payment failed; access stays closed', { subscriberId: id });
+      if (n.action === 'subscribe-fail')
+        logger.warn('subscribe-fail: payment failed; access stays closed', { subscriberId: id });
       if (n.action === 'unsubscribe-pending') {
         logger.info('unsubscribe-pending: about one hour left to send final metering records', { subscriberId: id });
         const item = await s.get(id);
@@ -105,7 +113,8 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
       return;
     }
     case 'entitlement': {
-      if (n.productCode !== cfg.productCode) return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
+      if (n.productCode !== cfg.productCode)
+        return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
       const id = await s.keyForCustomerIdentifier(n.customerIdentifier);
       // The message never says what changed: GetEntitlements tells (reference §3.2).
       const ents = await fetchEntitlements(cfg.productCode, { CUSTOMER_IDENTIFIER: [n.customerIdentifier] });
@@ -114,10 +123,18 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
       return;
     }
     case 'license': {
-      if (n.productCode && n.productCode !== cfg.productCode) return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
+      if (n.productCode && n.productCode !== cfg.productCode)
+        return logger.warn('notification for another product', { id: n.id, productCode: n.productCode });
       const before = await s.get(licenseKey(n.licenseArn));
       const { subscriberId, applied } = await s.applyLicense(n);
-      if (applied && n.action === 'updated' && before?.freeTrial === true && n.offerId && before.offerId && n.offerId !== before.offerId) {
+      if (
+        applied &&
+        n.action === 'updated' &&
+        before?.freeTrial === true &&
+        n.offerId &&
+        before.offerId &&
+        n.offerId !== before.offerId
+      ) {
         await s.endFreeTrial(subscriberId, n.order); // trial → paid: the licence now belongs to another offer
       }
       if (applied && n.action === 'updated' && hasContracts(cfg.pricingModel)) {
@@ -128,7 +145,10 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
       }
       if (n.action === 'deprovisioned') {
         // One doc revision starts the final hour here rather than at Purchase Agreement Ended: flush again.
-        await flushFinalUsage([targetOf(await s.get(subscriberId)) ?? { licenseArn: n.licenseArn, customerAWSAccountId: n.accountId }], 'License Deprovisioned');
+        await flushFinalUsage(
+          [targetOf(await s.get(subscriberId)) ?? { licenseArn: n.licenseArn, customerAWSAccountId: n.accountId }],
+          'License Deprovisioned',
+        );
       }
       await afterChange(s, [subscriberId], `AWS Marketplace License ${n.action}`);
       logger.info('licence notification', { id: n.id, action: n.action, subscriberId, applied });
@@ -148,12 +168,20 @@ export async function handleRecord(record: SQSRecord): Promise<void> {
         // licence entitles now, so the plan change reaches the tenant as tenantUpdated.
         for (const id of touched) {
           const item = await s.get(id);
-          if (hasContracts(cfg.pricingModel) && item?.licenseArn) await s.applyEntitlements(id, await licenseEntitlements(cfg.productCode, item), false);
-          if (item?.freeTrial === true && n.offerId && item.offerId !== undefined && n.offerId !== item.offerId) await s.endFreeTrial(id, n.order);
+          if (hasContracts(cfg.pricingModel) && item?.licenseArn)
+            await s.applyEntitlements(id, await licenseEntitlements(cfg.productCode, item), false);
+          if (item?.freeTrial === true && n.offerId && item.offerId !== undefined && n.offerId !== item.offerId)
+            await s.endFreeTrial(id, n.order);
         }
       }
       await afterChange(s, touched, `AWS Marketplace Purchase Agreement ${n.action}`);
-      logger.info('agreement notification', { id: n.id, action: n.action, role: n.role, agreementId: n.agreementId, touched });
+      logger.info('agreement notification', {
+        id: n.id,
+        action: n.action,
+        role: n.role,
+        agreementId: n.agreementId,
+        touched,
+      });
       return;
     }
   }
@@ -164,7 +192,10 @@ export interface SweepEvent {
 }
 export function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
 export function handler(event: SweepEvent, context?: Context): Promise<{ retried: number; stillPending: number }>;
-export async function handler(event: SQSEvent | SweepEvent, context?: Context): Promise<SQSBatchResponse | { retried: number; stillPending: number }> {
+export async function handler(
+  event: SQSEvent | SweepEvent,
+  context?: Context,
+): Promise<SQSBatchResponse | { retried: number; stillPending: number }> {
   if ('sweep' in event) return sweep();
   return processPartialResponse(event, handleRecord, processor, { context: context!, throwOnFullBatchFailure: false });
 }

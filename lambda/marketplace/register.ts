@@ -67,9 +67,13 @@ async function resolveToken(token: string) {
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'InvalidTokenException' || name === 'ExpiredTokenException') {
-      throw new FieldError('x-amzn-marketplace-token', `${name === 'ExpiredTokenException' ? 'has expired' : 'is invalid'}: return to AWS Marketplace and choose "Set up your account" again`);
+      throw new FieldError(
+        'x-amzn-marketplace-token',
+        `${name === 'ExpiredTokenException' ? 'has expired' : 'is invalid'}: return to AWS Marketplace and choose "Set up your account" again`,
+      );
     }
-    if (name === 'ThrottlingException') throw new UnavailableError('AWS Marketplace is busy; please submit again in a moment');
+    if (name === 'ThrottlingException')
+      throw new UnavailableError('AWS Marketplace is busy; please submit again in a moment');
     throw e;
   }
   if (resolved.ProductCode !== config().productCode) {
@@ -109,7 +113,8 @@ async function registerBuyer(session: RegistrationSession, fields: Record<string
       : { CUSTOMER_IDENTIFIER: [session.customerIdentifier!] };
     const ents = await fetchEntitlements(cfg.productCode, filter);
     // An empty answer right after purchase may be propagation lag: only a found-and-expired contract blocks here.
-    if (ents.length) await s.applyEntitlements(subscriberId, ents, subscriberId.startsWith('customer:') && contractExpired(ents));
+    if (ents.length)
+      await s.applyEntitlements(subscriberId, ents, subscriberId.startsWith('customer:') && contractExpired(ents));
   }
   const fx = effects();
   const item = await s.reconcile(subscriberId, fx);
@@ -141,8 +146,14 @@ export const handler = httpHandler(async (event) => {
         await bindToken(dynamo(), cfg.table, input.token, sid, clock.now());
       } catch (e) {
         if (e instanceof TokenReplayed) {
-          logger.warn('registration token replayed from another browser', { customerAWSAccountId: resolved.CustomerAWSAccountId });
-          return html(409, 'Link already used', 'This registration link was already opened in another browser. Return to AWS Marketplace and choose "Set up your account" again.');
+          logger.warn('registration token replayed from another browser', {
+            customerAWSAccountId: resolved.CustomerAWSAccountId,
+          });
+          return html(
+            409,
+            'Link already used',
+            'This registration link was already opened in another browser. Return to AWS Marketplace and choose "Set up your account" again.',
+          );
         }
         throw e;
       }
@@ -157,7 +168,11 @@ export const handler = httpHandler(async (event) => {
         exp: Math.floor(clock.now() / 1000) + ttl,
       };
       const cookie = { 'set-cookie': sessionCookie(signSession(session, key), ttl) };
-      if (pageUrl) return { statusCode: 302, headers: { location: redirectLocation(pageUrl, input.offerType), 'cache-control': 'no-store', ...cookie } };
+      if (pageUrl)
+        return {
+          statusCode: 302,
+          headers: { location: redirectLocation(pageUrl, input.offerType), 'cache-control': 'no-store', ...cookie },
+        };
       // Direct variant (no page): nothing to fill in, so the buyer is registered at once.
       const fields = validateRegistration(body, fieldConfig(), { token: false }).fields;
       const r = await registerBuyer(session, fields);
@@ -167,24 +182,40 @@ export const handler = httpHandler(async (event) => {
     // /register: only the session's buyer can register.
     let session: RegistrationSession;
     try {
-      session = verifySession(readSessionCookie((event as { cookies?: string[] }).cookies, header(event, 'cookie')), key, clock.now());
+      session = verifySession(
+        readSessionCookie((event as { cookies?: string[] }).cookies, header(event, 'cookie')),
+        key,
+        clock.now(),
+      );
     } catch (e) {
       if (!(e instanceof SessionError)) throw e;
-      throw new FieldError('session', `${e.message}: open this page from AWS Marketplace ("Set up your account") in this browser`);
+      throw new FieldError(
+        'session',
+        `${e.message}: open this page from AWS Marketplace ("Set up your account") in this browser`,
+      );
     }
     const input = validateRegistration(body, fieldConfig(), { token: false });
     const r = await registerBuyer(session, input.fields);
     if (isForm) return html(200, 'Thank you', r.message);
-    return { statusCode: 201, body: { subscriberId: r.subscriberId, status: r.active ? 'ACTIVE' : 'PENDING_SUBSCRIPTION', message: r.message } };
+    return {
+      statusCode: 201,
+      body: { subscriberId: r.subscriberId, status: r.active ? 'ACTIVE' : 'PENDING_SUBSCRIPTION', message: r.message },
+    };
   } catch (e) {
     if (e instanceof FieldError) {
       const status = e.field === 'session' ? 401 : 400;
       if (isForm) return html(status, 'Registration failed', e.message);
-      if (status === 401) throw new UnauthorizedError(`Unauthorized: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
+      if (status === 401)
+        throw new UnauthorizedError(`Unauthorized: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
       throw badRequest(`Invalid request body: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
     }
     if (e instanceof RegistrationConflict) {
-      if (isForm) return html(409, 'Already registered', 'This subscription is already registered with different details; contact support.');
+      if (isForm)
+        return html(
+          409,
+          'Already registered',
+          'This subscription is already registered with different details; contact support.',
+        );
       throw conflict('This subscription is already registered with different details');
     }
     throw e;

@@ -25,7 +25,10 @@ export const handler = routeTable({
     const q = parseQuery(event, paginationQuery);
     // The kind index's key (kind, subscriberId) is the only token this route issues; any other shape is a 400
     // before it reaches DynamoDB (where odd attribute types are a 500).
-    const page = await store().list(q.limit, decodeToken(q.next_token, { subscriberId: 'string', kind: { equals: 'subscriber' } }));
+    const page = await store().list(
+      q.limit,
+      decodeToken(q.next_token, { subscriberId: 'string', kind: { equals: 'subscriber' } }),
+    );
     return { statusCode: 200, body: { data: page.items.map(view), next_token: encodeToken(page.next) } };
   },
   'GET /subscribers/{subscriberId}': async (event) => {
@@ -39,7 +42,8 @@ export const handler = routeTable({
     const old = await store().delete(id);
     if (!old) throw notFound(`Subscriber ${id} not found`);
     // The buyer's tenant is offboarded through the control plane's own path (offboardingRequest, → OFFBOARDED).
-    if (old.access === 'GRANTED') await tenantGateway().offboard(old, `AWS Marketplace subscriber ${id} deleted by an administrator`);
+    if (old.access === 'GRANTED')
+      await tenantGateway().offboard(old, `AWS Marketplace subscriber ${id} deleted by an administrator`);
     return { statusCode: 200, body: { subscriberId: id, deleted: true } };
   },
 });

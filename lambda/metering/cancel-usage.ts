@@ -22,10 +22,13 @@ export const handler = routeTable({
     const b = parseBody(event, body);
     const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
     if (startTimeInSeconds > endTimeInSeconds) {
-      throw badRequest("Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds");
+      throw badRequest(
+        "Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds",
+      );
     }
     const store = meteringStore();
-    if (!(await store.getMeterByName(b.meterApiName))) throw notFound(`Meter not found for meterApiName ${b.meterApiName}`);
+    if (!(await store.getMeterByName(b.meterApiName)))
+      throw notFound(`Meter not found for meterApiName ${b.meterApiName}`);
     const rule = {
       id: b.id,
       meterApiName: b.meterApiName,
@@ -35,7 +38,8 @@ export const handler = routeTable({
       createdAt: new Date().toISOString(),
     };
     const outcome = await store.putCancellation(rule);
-    if (outcome === 'conflict') throw conflict(`Cancellation rule '${b.id}' already exists with another range`, { field: 'id' });
+    if (outcome === 'conflict')
+      throw conflict(`Cancellation rule '${b.id}' already exists with another range`, { field: 'id' });
     return { statusCode: outcome === 'created' ? 201 : 200, body: { data: rule } };
   },
 });

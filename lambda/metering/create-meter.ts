@@ -3,7 +3,7 @@
  * (seed 000's body as written; the further Amberflo properties of `meterExtras`, any other key is a 400) → 201 `{data: Meter}` | 409 name taken.
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { parseBody, routeTable } from '../shared/http';
 import { label, meterApiName, meterExtras, meterType, meteringStore } from './domain/context';
@@ -16,7 +16,15 @@ export const handler = routeTable({
     const b = parseBody(event, body);
     const now = new Date().toISOString();
     const extra = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
-    const meter: Meter = { ...extra, meterId: randomUUID(), label: b.label, meterApiName: b.meterApiName, meterType: b.meterType, createdAt: now, updatedAt: now };
+    const meter: Meter = {
+      ...extra,
+      meterId: randomUUID(),
+      label: b.label,
+      meterApiName: b.meterApiName,
+      meterType: b.meterType,
+      createdAt: now,
+      updatedAt: now,
+    };
     await meteringStore().createMeter(meter); // MeterNameTaken: a 409 naming meterApiName
     return { statusCode: 201, body: { data: meter } };
   },

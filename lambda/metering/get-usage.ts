@@ -25,9 +25,11 @@ export const handler = routeTable({
     const nowS = Math.floor(Date.now() / 1000);
     const end = q.endTimeInSeconds ?? nowS + 1; // the window is [start, end): include the current second
     const start = q.startTimeInSeconds ?? end - 86400;
-    if (start >= end) throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
+    if (start >= end)
+      throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
     const store = meteringStore();
-    const meter = (await store.getMeter(meterId)) ?? (q.meterApiName ? await store.getMeterByName(q.meterApiName) : undefined);
+    const meter =
+      (await store.getMeter(meterId)) ?? (q.meterApiName ? await store.getMeterByName(q.meterApiName) : undefined);
     if (!meter) throw notFound(`Meter not found for id ${meterId}`);
     const name = q.meterApiName ?? meter.meterApiName;
     const [events, rules] = await Promise.all([store.usageBetween(name, start, end), store.cancellations(name)]);

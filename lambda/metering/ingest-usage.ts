@@ -34,7 +34,9 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
   const d = parsed.data;
   const value = canonicalDecimal(d.meterValue);
   if (value === undefined) {
-    logger.warn('dropping ingestUsage event: meterValue is not a decimal (max 15 integer and 12 fraction digits)', { eventId: event.id });
+    logger.warn('dropping ingestUsage event: meterValue is not a decimal (max 15 integer and 12 fraction digits)', {
+      eventId: event.id,
+    });
     return;
   }
   const store = meteringStore();

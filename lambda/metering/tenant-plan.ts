@@ -24,6 +24,11 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
   const change = tierChangeOf(event.detail as Record<string, unknown>);
   if (!change) return; // nothing about the tier: a lifecycle transition, an email change …
   const at = Date.parse(event.time);
-  const outcome = await meteringStore().setTenantTier(parsed.data.tenantId, change.tier, Number.isFinite(at) ? at : Date.now(), event.id);
+  const outcome = await meteringStore().setTenantTier(
+    parsed.data.tenantId,
+    change.tier,
+    Number.isFinite(at) ? at : Date.now(),
+    event.id,
+  );
   logger.info('tenant tier', { tenantId: parsed.data.tenantId, tier: change.tier, outcome });
 };

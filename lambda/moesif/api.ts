@@ -8,7 +8,15 @@
  */
 import * as z from 'zod/mini';
 import { updateUserBody } from '../billing/domain/billing-model';
-import { badRequest, httpHandler, notFound, parseBody, parsePath, type HttpEvent, type HttpResponse } from '../shared/http';
+import {
+  badRequest,
+  httpHandler,
+  notFound,
+  parseBody,
+  parsePath,
+  type HttpEvent,
+  type HttpResponse,
+} from '../shared/http';
 import { httpErrorOf } from '../shared/vendor-http';
 import { billingUserFromMoesif, given, management, tenantBillingFromMoesif } from './domain/moesif-api';
 import { moesifManagement } from './domain/context';
@@ -30,7 +38,8 @@ async function route(event: HttpEvent): Promise<HttpResponse> {
     case 'GET /tenants/{tenantId}/billing/users/{userId}': {
       const p = parsePath(event, userPath);
       const u = await management.getUser(await moesifManagement(), p.userId);
-      if (!u?.user_id || u.company_id !== p.tenantId) throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
+      if (!u?.user_id || u.company_id !== p.tenantId)
+        throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
       return { statusCode: 200, body: { data: billingUserFromMoesif(p.tenantId, u) } };
     }
     case 'PUT /tenants/{tenantId}/billing/users/{userId}': {
@@ -41,9 +50,20 @@ async function route(event: HttpEvent): Promise<HttpResponse> {
       }
       const http = await moesifManagement();
       const u = await management.getUser(http, p.userId);
-      if (!u?.user_id || u.company_id !== p.tenantId) throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
-      const metadata = { ...(u.metadata ?? {}), ...given({ email: b.email, name: b.name, billing_role: b.billingRole }), updated_at: new Date().toISOString() };
-      const next = { ...u, user_id: u.user_id, company_id: p.tenantId, ...(b.email ? { email: b.email } : {}), metadata };
+      if (!u?.user_id || u.company_id !== p.tenantId)
+        throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
+      const metadata = {
+        ...(u.metadata ?? {}),
+        ...given({ email: b.email, name: b.name, billing_role: b.billingRole }),
+        updated_at: new Date().toISOString(),
+      };
+      const next = {
+        ...u,
+        user_id: u.user_id,
+        company_id: p.tenantId,
+        ...(b.email ? { email: b.email } : {}),
+        metadata,
+      };
       await management.upsertUser(http, next); // Moesif merges: only what we send changes
       return { statusCode: 200, body: { data: billingUserFromMoesif(p.tenantId, next) } };
     }

@@ -14,7 +14,13 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { customerChanges, onboardingDetail, tenantUpdatedDetail, userEventDetail, userIdOf } from '../billing/domain/billing-model';
+import {
+  customerChanges,
+  onboardingDetail,
+  tenantUpdatedDetail,
+  userEventDetail,
+  userIdOf,
+} from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
@@ -47,7 +53,14 @@ function parse<S extends z.ZodMiniType>(event: SbtEvent, schema: S): z.infer<S> 
 /** The Moesif action of an `ingestUsage` event (pure). */
 export function actionOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MoesifAction {
   const envelope = Date.parse(event.time);
-  const ms = d.timestamp !== undefined ? (d.timestamp > 1e12 ? d.timestamp : d.timestamp * 1000) : Number.isFinite(envelope) ? envelope : Date.now();
+  const ms =
+    d.timestamp !== undefined
+      ? d.timestamp > 1e12
+        ? d.timestamp
+        : d.timestamp * 1000
+      : Number.isFinite(envelope)
+        ? envelope
+        : Date.now();
   return {
     action_name: d.meterApiName,
     company_id: d.tenantId,
@@ -66,7 +79,10 @@ async function run(event: SbtEvent): Promise<void> {
       if (!d) return;
       const http = await moesifManagement();
       const tier = d.tier ?? d.plan;
-      await management.upsertCompany(http, { company_id: d.tenantId, metadata: given({ name: d.tenantName, email: d.email, tier, updated_at: now }) });
+      await management.upsertCompany(http, {
+        company_id: d.tenantId,
+        metadata: given({ name: d.tenantName, email: d.email, tier, updated_at: now }),
+      });
       await management.upsertSubscription(http, {
         subscription_id: subscriptionIdOf(d.tenantId),
         company_id: d.tenantId,
@@ -82,9 +98,16 @@ async function run(event: SbtEvent): Promise<void> {
       const c = customerChanges(d);
       if (!Object.keys(c).length) return;
       const http = await moesifManagement();
-      await management.upsertCompany(http, { company_id: d.tenantId, metadata: given({ name: c.name, email: c.email, tier: c.plan, updated_at: now }) });
+      await management.upsertCompany(http, {
+        company_id: d.tenantId,
+        metadata: given({ name: c.name, email: c.email, tier: c.plan, updated_at: now }),
+      });
       if (c.plan !== undefined) {
-        await management.upsertSubscription(http, { subscription_id: subscriptionIdOf(d.tenantId), company_id: d.tenantId, metadata: { plan: c.plan } });
+        await management.upsertSubscription(http, {
+          subscription_id: subscriptionIdOf(d.tenantId),
+          company_id: d.tenantId,
+          metadata: { plan: c.plan },
+        });
       }
       return;
     }
@@ -93,7 +116,11 @@ async function run(event: SbtEvent): Promise<void> {
       if (!d) return;
       const http = await moesifManagement();
       if (!(await management.getCompany(http, d.tenantId))) return; // never created, or already deleted
-      await management.upsertSubscription(http, { subscription_id: subscriptionIdOf(d.tenantId), company_id: d.tenantId, status: 'canceled' });
+      await management.upsertSubscription(http, {
+        subscription_id: subscriptionIdOf(d.tenantId),
+        company_id: d.tenantId,
+        status: 'canceled',
+      });
       if (process.env.MOESIF_DELETE_COMPANY === 'true') await management.deleteCompany(http, d.tenantId);
       return;
     }
@@ -131,7 +158,11 @@ export const handler = async (event: SbtEvent): Promise<void> => {
     await run(event);
   } catch (e) {
     if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
-      logger.error('Moesif refused the event; dropped', { eventId: event.id, status: e.status, message: e.vendorMessage });
+      logger.error('Moesif refused the event; dropped', {
+        eventId: event.id,
+        status: e.status,
+        message: e.vendorMessage,
+      });
       return;
     }
     throw e;

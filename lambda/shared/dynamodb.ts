@@ -3,7 +3,13 @@
  * from the expression (any attribute name is safe, reserved words included), reading why a conditional
  * write or a transaction was refused, and the opaque page tokens list routes hand out.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from './domain-errors';
 
 type Reason = { Code?: string; Message?: string };
@@ -66,7 +72,8 @@ export function buildUpdate(fields: Record<string, unknown>): {
 }
 
 const nameOf = (e: unknown) => (e as { name?: string } | undefined)?.name;
-const reasonsOf = (e: unknown): Reason[] => (e as { CancellationReasons?: Reason[] } | undefined)?.CancellationReasons ?? [];
+const reasonsOf = (e: unknown): Reason[] =>
+  (e as { CancellationReasons?: Reason[] } | undefined)?.CancellationReasons ?? [];
 
 /** A conditional write refused: ConditionalCheckFailedException, or a transaction cancelled by a failed condition. */
 export function isConditionFailure(e: unknown): boolean {
@@ -130,9 +137,21 @@ function hasShape(v: Record<string, unknown>, shape: KeyShape): boolean {
  * Writes `item` unless an item with its key exists (`keyAttribute`: the partition or sort key name); false
  * when one does — a retried create is a no-op.
  */
-export async function putOnce(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, keyAttribute: string): Promise<boolean> {
+export async function putOnce(
+  db: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+  keyAttribute: string,
+): Promise<boolean> {
   try {
-    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': keyAttribute } }));
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#k)',
+        ExpressionAttributeNames: { '#k': keyAttribute },
+      }),
+    );
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;
@@ -158,7 +177,10 @@ export async function* queryPages(db: DynamoDBDocumentClient, input: QueryComman
 }
 
 /** All items of a Query, across pages. */
-export async function queryAll<T = Record<string, unknown>>(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
+export async function queryAll<T = Record<string, unknown>>(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<T[]> {
   const out: T[] = [];
   for await (const items of queryPages(db, input)) out.push(...(items as T[]));
   return out;

@@ -4,7 +4,15 @@
  * in the EventManager reach the handlers. A partially failed PutEvents is an error, never silently lost.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DEFAULT_EVENT_ERA, defaultSourceOf, detailTypeOf, isControlPlaneKey, isEventEra, type EventEra, type SbtEventKey } from '../../src/contracts/event-catalog';
+import {
+  DEFAULT_EVENT_ERA,
+  defaultSourceOf,
+  detailTypeOf,
+  isControlPlaneKey,
+  isEventEra,
+  type EventEra,
+  type SbtEventKey,
+} from '../../src/contracts/event-catalog';
 import { env, eventBridge } from './aws-clients';
 
 export interface OutgoingEvent {
@@ -23,7 +31,9 @@ export function eventEra(): EventEra {
 export function sbtEvent(key: SbtEventKey, detail: Record<string, unknown>): OutgoingEvent {
   const era = eventEra();
   const override = process.env[`EVENT_SOURCE_${key}`];
-  const configured = isControlPlaneKey(key) ? process.env.CONTROL_PLANE_EVENT_SOURCE : process.env.APPLICATION_PLANE_EVENT_SOURCE;
+  const configured = isControlPlaneKey(key)
+    ? process.env.CONTROL_PLANE_EVENT_SOURCE
+    : process.env.APPLICATION_PLANE_EVENT_SOURCE;
   return { detailType: detailTypeOf(key, era), source: override || configured || defaultSourceOf(key, era), detail };
 }
 

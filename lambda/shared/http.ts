@@ -149,7 +149,11 @@ export function errorResponse(err: unknown, headers?: Record<string, string>): H
   if (statusCode === undefined) return undefined;
   const e = err as Error;
   const details =
-    err instanceof LifecycleError ? { lifecycleState: err.from, allowed: err.allowed } : err instanceof DomainError ? (err.details ?? {}) : {};
+    err instanceof LifecycleError
+      ? { lifecycleState: err.from, allowed: err.allowed }
+      : err instanceof DomainError
+        ? (err.details ?? {})
+        : {};
   return { statusCode, body: { message: e.message, ...details }, headers };
 }
 
@@ -231,4 +235,3 @@ export const paginationQuery = z.object({
   ),
   next_token: nextTokenQuery,
 });
-

@@ -38,7 +38,10 @@ function scanJsonText(text: string, where: string): void {
     }
     if (c === 34) inString = true;
     else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > BODY_LIMITS.maxDepth) throw new ValidationError(`Invalid ${where}: nested deeper than ${BODY_LIMITS.maxDepth} levels`, { limit: 'maxDepth' });
+      if (++depth > BODY_LIMITS.maxDepth)
+        throw new ValidationError(`Invalid ${where}: nested deeper than ${BODY_LIMITS.maxDepth} levels`, {
+          limit: 'maxDepth',
+        });
     } else if (c === 125 || c === 93) depth--;
     else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
       let j = i + 1;
@@ -46,9 +49,12 @@ function scanJsonText(text: string, where: string): void {
       const literal = text.slice(i, j);
       const value = Number(literal);
       if (value === 0 && /[1-9]/.test(literal.replace(/[eE].*$/, ''))) {
-        throw new ValidationError(`Invalid ${where}: number ${literal.slice(0, 40)} is too small to store (magnitude below ${BODY_LIMITS.minMagnitude}); send it as a string`, {
-          limit: 'numberRange',
-        });
+        throw new ValidationError(
+          `Invalid ${where}: number ${literal.slice(0, 40)} is too small to store (magnitude below ${BODY_LIMITS.minMagnitude}); send it as a string`,
+          {
+            limit: 'numberRange',
+          },
+        );
       }
       i = j - 1;
     }
@@ -60,23 +66,38 @@ export function checkJsonValue(v: unknown, path: string, where = 'request body')
   const at = () => `Invalid ${where}: field '${fieldName(path, 'body')}'`;
   if (typeof v === 'number') {
     const mag = Math.abs(v);
-    if (!Number.isFinite(v)) throw new ValidationError(`${at()}: number is out of range (magnitude ≥ ${BODY_LIMITS.maxMagnitude}); send it as a string`, { field: path, limit: 'numberRange' });
+    if (!Number.isFinite(v))
+      throw new ValidationError(
+        `${at()}: number is out of range (magnitude ≥ ${BODY_LIMITS.maxMagnitude}); send it as a string`,
+        { field: path, limit: 'numberRange' },
+      );
     if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
-      throw new ValidationError(`${at()}: integer beyond ±(2^53 - 1) cannot be kept exactly; send it as a string`, { field: path, limit: 'safeInteger' });
+      throw new ValidationError(`${at()}: integer beyond ±(2^53 - 1) cannot be kept exactly; send it as a string`, {
+        field: path,
+        limit: 'safeInteger',
+      });
     }
     if (mag !== 0 && (mag < BODY_LIMITS.minMagnitude || mag >= BODY_LIMITS.maxMagnitude)) {
-      throw new ValidationError(`${at()}: number magnitude must be 0 or within [${BODY_LIMITS.minMagnitude}, ${BODY_LIMITS.maxMagnitude}); send it as a string`, {
-        field: path,
-        limit: 'numberRange',
-      });
+      throw new ValidationError(
+        `${at()}: number magnitude must be 0 or within [${BODY_LIMITS.minMagnitude}, ${BODY_LIMITS.maxMagnitude}); send it as a string`,
+        {
+          field: path,
+          limit: 'numberRange',
+        },
+      );
     }
   } else if (Array.isArray(v)) {
     for (const [i, x] of v.entries()) checkJsonValue(x, path ? `${path}.${i}` : String(i), where);
   } else if (v && typeof v === 'object') {
     for (const k of Object.keys(v)) {
       const sub = path ? `${path}.${k}` : k;
-      if (k === '') throw new ValidationError(`${at()}: empty attribute names are not allowed`, { field: path, limit: 'emptyKey' });
-      if (PROTOTYPE_KEYS.has(k)) throw new ValidationError(`Invalid ${where}: field '${sub}': the key '__proto__' is not allowed`, { field: sub, limit: 'prototypeKey' });
+      if (k === '')
+        throw new ValidationError(`${at()}: empty attribute names are not allowed`, { field: path, limit: 'emptyKey' });
+      if (PROTOTYPE_KEYS.has(k))
+        throw new ValidationError(`Invalid ${where}: field '${sub}': the key '__proto__' is not allowed`, {
+          field: sub,
+          limit: 'prototypeKey',
+        });
       checkJsonValue((v as Record<string, unknown>)[k], sub, where);
     }
   }
@@ -89,7 +110,10 @@ export function checkJsonValue(v: unknown, path: string, where = 'request body')
 export function parseJsonText(text: string, where = 'request body'): unknown {
   const bytes = Buffer.byteLength(text);
   if (bytes > BODY_LIMITS.maxBytes) {
-    throw new TooLargeError(`Request body too large: ${bytes} bytes, the limit is ${BODY_LIMITS.maxBytes} bytes`, { limit: 'maxBytes', maxBytes: BODY_LIMITS.maxBytes });
+    throw new TooLargeError(`Request body too large: ${bytes} bytes, the limit is ${BODY_LIMITS.maxBytes} bytes`, {
+      limit: 'maxBytes',
+      maxBytes: BODY_LIMITS.maxBytes,
+    });
   }
   scanJsonText(text, where);
   let raw: unknown;
@@ -101,4 +125,3 @@ export function parseJsonText(text: string, where = 'request body'): unknown {
   checkJsonValue(raw, '', where);
   return raw;
 }
-

@@ -108,7 +108,8 @@ export function decodeOffset(token: string | undefined): number {
   if (!token) return 0;
   try {
     const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (Number.isSafeInteger(v.offset) && (v.offset as number) >= 0 && Object.keys(v).length === 1) return v.offset as number;
+    if (Number.isSafeInteger(v.offset) && (v.offset as number) >= 0 && Object.keys(v).length === 1)
+      return v.offset as number;
   } catch {
     /* fall through */
   }

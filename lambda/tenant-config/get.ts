@@ -57,4 +57,7 @@ async function getConfig(event: HttpEvent) {
   return { statusCode: 200, body: await lookupTenantConfig(selector, reader), headers: CORS };
 }
 
-export const handler = routeTable({ 'GET /tenant-config': getConfig, 'GET /tenant-config/{tenantName}': getConfig }, { errorHeaders: CORS });
+export const handler = routeTable(
+  { 'GET /tenant-config': getConfig, 'GET /tenant-config/{tenantName}': getConfig },
+  { errorHeaders: CORS },
+);

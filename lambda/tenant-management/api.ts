@@ -6,7 +6,16 @@
  * `POST /tenants {tenantName, email, tier, tenantStatus}` with a user token provisions the tenant.
  */
 import * as z from 'zod/mini';
-import { badRequest, type HttpEvent, type HttpResponse, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
+import {
+  badRequest,
+  type HttpEvent,
+  type HttpResponse,
+  paginationQuery,
+  parseBody,
+  parsePath,
+  parseQuery,
+  routeTable,
+} from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
 import { offboardIdempotently } from './domain/offboard';
 import { tenantService } from './domain/runtime';
@@ -20,7 +29,8 @@ function emittedOr503(res: { tenant: Record<string, unknown>; emitted: boolean }
   return {
     statusCode: 503,
     body: {
-      message: 'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenants/{tenantId}/retry',
+      message:
+        'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenants/{tenantId}/retry',
       data: res.tenant,
     },
   };
@@ -32,26 +42,48 @@ export const handler = routeTable({
   'POST /tenants': async (event) => {
     const tenantData = clientData(parseBody(event, anyObject), '', { dropIds: true });
     checkConventionalFields(tenantData, '', { requireTier: true });
-    const res = await tenantService().onboard({ tenantData, registrationData: {}, reason: `POST /tenants by ${actor(event)}`, idempotencyKey: idempotencyKey(event) });
+    const res = await tenantService().onboard({
+      tenantData,
+      registrationData: {},
+      reason: `POST /tenants by ${actor(event)}`,
+      idempotencyKey: idempotencyKey(event),
+    });
     return emittedOr503(res, res.replayed ? 200 : 201);
   },
   'GET /tenants': async (event) => {
     const q = parseQuery(event, paginationQuery);
     return { statusCode: 200, body: await tenantService().listTenants(q.limit, q.next_token) };
   },
-  'GET /tenants/{tenantId}': async (event) => ({ statusCode: 200, body: { data: await tenantService().getTenant(tenantIdOf(event)) } }),
+  'GET /tenants/{tenantId}': async (event) => ({
+    statusCode: 200,
+    body: { data: await tenantService().getTenant(tenantIdOf(event)) },
+  }),
   'PUT /tenants/{tenantId}': async (event) => {
     const tenantId = tenantIdOf(event);
     const patch = clientData(parseBody(event, anyObject), '', { dropIds: true });
     checkConventionalFields(patch, '');
-    if (!Object.keys(patch).length) throw badRequest("Invalid request body: field 'body': give at least one field to update");
-    return { statusCode: 200, body: { data: await tenantService().updateTenant(tenantId, patch, `PUT /tenants/{tenantId} by ${actor(event)}`) } };
+    if (!Object.keys(patch).length)
+      throw badRequest("Invalid request body: field 'body': give at least one field to update");
+    return {
+      statusCode: 200,
+      body: { data: await tenantService().updateTenant(tenantId, patch, `PUT /tenants/{tenantId} by ${actor(event)}`) },
+    };
   },
   'DELETE /tenants/{tenantId}': async (event) =>
-    emittedOr503(await offboardIdempotently(tenantService(), tenantIdOf(event), `DELETE /tenants/{tenantId} by ${actor(event)}`), 200),
+    emittedOr503(
+      await offboardIdempotently(tenantService(), tenantIdOf(event), `DELETE /tenants/{tenantId} by ${actor(event)}`),
+      200,
+    ),
   'PUT /tenants/{tenantId}/activate': async (event) =>
-    emittedOr503(await tenantService().requestTransition(tenantIdOf(event), 'activate', `activate by ${actor(event)}`), 200),
+    emittedOr503(
+      await tenantService().requestTransition(tenantIdOf(event), 'activate', `activate by ${actor(event)}`),
+      200,
+    ),
   'PUT /tenants/{tenantId}/deactivate': async (event) =>
-    emittedOr503(await tenantService().requestTransition(tenantIdOf(event), 'deactivate', `deactivate by ${actor(event)}`), 200),
-  'POST /tenants/{tenantId}/retry': async (event) => emittedOr503(await tenantService().retry(tenantIdOf(event), `retry by ${actor(event)}`), 202),
+    emittedOr503(
+      await tenantService().requestTransition(tenantIdOf(event), 'deactivate', `deactivate by ${actor(event)}`),
+      200,
+    ),
+  'POST /tenants/{tenantId}/retry': async (event) =>
+    emittedOr503(await tenantService().retry(tenantIdOf(event), `retry by ${actor(event)}`), 202),
 });

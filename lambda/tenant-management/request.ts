@@ -7,7 +7,9 @@ import { badRequest, caller, header, type HttpEvent, routeOf } from '../shared/h
 /** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
 export function actor(event: HttpEvent): string {
   // REST: Cognito authorizer → authorizer.claims; our token authorizer → flat authorizer context.
-  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown> } }).authorizer;
+  const authz = (
+    event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown> } }
+  ).authorizer;
   const v1 = authz?.claims ?? authz;
   const fromV1 = v1?.username ?? v1?.['cognito:username'] ?? v1?.client_id ?? v1?.sub;
   return caller(event) ?? (typeof fromV1 === 'string' ? fromV1 : 'anonymous');
@@ -19,11 +21,22 @@ export function actor(event: HttpEvent): string {
  * different issuers, or a renamed user, may share one.
  */
 export function principal(event: HttpEvent): string {
-  const authz = (event.requestContext as unknown as { authorizer?: Record<string, unknown> & { claims?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer;
+  const authz = (
+    event.requestContext as unknown as {
+      authorizer?: Record<string, unknown> & {
+        claims?: Record<string, unknown>;
+        jwt?: { claims?: Record<string, unknown> };
+      };
+    }
+  ).authorizer;
   const claims = authz?.jwt?.claims ?? authz?.claims ?? authz ?? {};
   const iss = typeof claims.iss === 'string' ? claims.iss : '';
-  const sub = typeof claims.sub === 'string' ? claims.sub : typeof claims.client_id === 'string' ? `client:${claims.client_id}` : 'anonymous';
+  const sub =
+    typeof claims.sub === 'string'
+      ? claims.sub
+      : typeof claims.client_id === 'string'
+        ? `client:${claims.client_id}`
+        : 'anonymous';
   return JSON.stringify([iss, sub]);
 }
 
@@ -35,6 +48,7 @@ export function principal(event: HttpEvent): string {
 export function idempotencyKey(event: HttpEvent): string | undefined {
   const key = header(event, 'idempotency-key');
   if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest("Invalid header 'idempotency-key': 1-128 printable ASCII characters");
+  if (!/^[\x21-\x7e]{1,128}$/.test(key))
+    throw badRequest("Invalid header 'idempotency-key': 1-128 printable ASCII characters");
   return `${principal(event)}:${routeOf(event)}:${key}`;
 }

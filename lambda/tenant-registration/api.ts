@@ -3,7 +3,16 @@
  * Env: TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME, EVENT_BUS_NAME (+ event sources).
  */
 import * as z from 'zod/mini';
-import { badRequest, type HttpEvent, type HttpResponse, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
+import {
+  badRequest,
+  type HttpEvent,
+  type HttpResponse,
+  paginationQuery,
+  parseBody,
+  parsePath,
+  parseQuery,
+  routeTable,
+} from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
 import { offboardIdempotently } from '../tenant-management/domain/offboard';
 import { tenantService } from '../tenant-management/domain/runtime';
@@ -16,8 +25,13 @@ function failed503(tenant: Record<string, unknown>): HttpResponse {
   return {
     statusCode: 503,
     body: {
-      message: 'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenant-registrations/{tenantRegistrationId}/retry',
-      data: { tenantRegistrationId: tenant.tenantRegistrationId, tenantId: tenant.tenantId, lifecycleState: tenant.lifecycleState },
+      message:
+        'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenant-registrations/{tenantRegistrationId}/retry',
+      data: {
+        tenantRegistrationId: tenant.tenantRegistrationId,
+        tenantId: tenant.tenantId,
+        lifecycleState: tenant.lifecycleState,
+      },
     },
   };
 }
@@ -67,9 +81,15 @@ export const handler = routeTable({
     const tenantRegistrationId = registrationIdOf(event);
     const { tenantData, registrationData } = registrationBody(event);
     if (!Object.keys(tenantData).length && !Object.keys(registrationData).length) {
-      throw badRequest("Invalid request body: field 'tenantData': give tenantData or tenantRegistrationData with at least one field");
+      throw badRequest(
+        "Invalid request body: field 'tenantData': give tenantData or tenantRegistrationData with at least one field",
+      );
     }
-    const res = await tenantService().updateRegistration(tenantRegistrationId, { registrationData, tenantData, reason: `PATCH registration by ${actor(event)}` });
+    const res = await tenantService().updateRegistration(tenantRegistrationId, {
+      registrationData,
+      tenantData,
+      reason: `PATCH registration by ${actor(event)}`,
+    });
     return { statusCode: 200, body: { data: { ...res, message: 'Tenant registration updated successfully' } } };
   },
   'DELETE /tenant-registrations/{tenantRegistrationId}': async (event) => {
@@ -81,7 +101,14 @@ export const handler = routeTable({
     if (!res.emitted) return failed503(res.tenant);
     return {
       statusCode: 200,
-      body: { data: { message: 'Tenant registration deletion initiated', tenantRegistrationId, tenantId, lifecycleState: res.tenant.lifecycleState } },
+      body: {
+        data: {
+          message: 'Tenant registration deletion initiated',
+          tenantRegistrationId,
+          tenantId,
+          lifecycleState: res.tenant.lifecycleState,
+        },
+      },
     };
   },
   'POST /tenant-registrations/{tenantRegistrationId}/retry': async (event) => {
@@ -92,7 +119,9 @@ export const handler = routeTable({
     if (!res.emitted) return failed503(res.tenant);
     return {
       statusCode: 202,
-      body: { data: { message: 'Retry initiated', tenantRegistrationId, tenantId, lifecycleState: res.tenant.lifecycleState } },
+      body: {
+        data: { message: 'Retry initiated', tenantRegistrationId, tenantId, lifecycleState: res.tenant.lifecycleState },
+      },
     };
   },
 });

@@ -36,18 +36,33 @@ export function resetUserServiceForTesting(): void {
 const userIdOf = (event: HttpEvent) => parsePath(event, userPath).userId;
 
 export const handler = routeTable({
-  'POST /users': async (event) => ({ statusCode: 201, body: { data: await userService().create(parseBody(event, createUserBody)) } }),
+  'POST /users': async (event) => ({
+    statusCode: 201,
+    body: { data: await userService().create(parseBody(event, createUserBody)) },
+  }),
   'GET /users': async (event) => {
     const q = parseQuery(event, userListQuery);
     return { statusCode: 200, body: await userService().list(q.limit, q.next_token) };
   },
-  'GET /users/{userId}': async (event) => ({ statusCode: 200, body: { data: await userService().get(userIdOf(event)) } }),
+  'GET /users/{userId}': async (event) => ({
+    statusCode: 200,
+    body: { data: await userService().get(userIdOf(event)) },
+  }),
   'PUT /users/{userId}': async (event) => {
     const userId = userIdOf(event);
     const data = await userService().update(userId, parseBody(event, updateUserBody));
     return { statusCode: 200, body: { message: 'User updated', data } };
   },
-  'DELETE /users/{userId}': async (event) => ({ statusCode: 200, body: { message: 'User deleted', data: await userService().delete(userIdOf(event)) } }),
-  'PUT /users/{userId}/enable': async (event) => ({ statusCode: 200, body: { message: 'User enabled', data: await userService().setEnabled(userIdOf(event), true) } }),
-  'PUT /users/{userId}/disable': async (event) => ({ statusCode: 200, body: { message: 'User disabled', data: await userService().setEnabled(userIdOf(event), false) } }),
+  'DELETE /users/{userId}': async (event) => ({
+    statusCode: 200,
+    body: { message: 'User deleted', data: await userService().delete(userIdOf(event)) },
+  }),
+  'PUT /users/{userId}/enable': async (event) => ({
+    statusCode: 200,
+    body: { message: 'User enabled', data: await userService().setEnabled(userIdOf(event), true) },
+  }),
+  'PUT /users/{userId}/disable': async (event) => ({
+    statusCode: 200,
+    body: { message: 'User disabled', data: await userService().setEnabled(userIdOf(event), false) },
+  }),
 });

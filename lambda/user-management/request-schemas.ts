@@ -2,7 +2,9 @@
 import * as z from 'zod/mini';
 import { nextTokenQuery } from '../shared/http';
 
-const userName = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'no whitespace allowed'));
+const userName = z
+  .string()
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'no whitespace allowed'));
 const email = z.string().check(z.maxLength(256), z.regex(/^[^\s@]+@[^\s@]+$/, 'not an email address'));
 const role = z.string().check(z.minLength(1), z.maxLength(256));
 

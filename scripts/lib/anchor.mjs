@@ -12,13 +12,19 @@ export const ANCHOR_DIR = join(ROOT, 'bench', '.anchor');
 
 export function ensureAnchor({ quiet = false } = {}) {
   mkdirSync(ANCHOR_DIR, { recursive: true });
-  for (const f of ['package.json', 'package-lock.json', 'sbt-app.js', 'cdk.json']) copyFileSync(join(ANCHOR_SRC, f), join(ANCHOR_DIR, f));
-  const lockHash = createHash('sha256').update(readFileSync(join(ANCHOR_SRC, 'package-lock.json'))).digest('hex');
+  for (const f of ['package.json', 'package-lock.json', 'sbt-app.js', 'cdk.json'])
+    copyFileSync(join(ANCHOR_SRC, f), join(ANCHOR_DIR, f));
+  const lockHash = createHash('sha256')
+    .update(readFileSync(join(ANCHOR_SRC, 'package-lock.json')))
+    .digest('hex');
   const stamp = join(ANCHOR_DIR, 'node_modules', '.anchor-lock-sha256');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return;
   if (!quiet) console.log('bench: installing the SBT-AWS anchor into bench/.anchor (npm ci, its own lockfile)…');
   const started = Date.now();
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ANCHOR_DIR, stdio: 'inherit' });
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: ANCHOR_DIR,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`npm ci in bench/.anchor failed (exit ${r.status})`);
   writeFileSync(stamp, lockHash);
   if (!quiet) console.log(`bench: anchor installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

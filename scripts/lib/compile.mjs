@@ -16,14 +16,21 @@ const CACHE = join(ROOT, 'dist', '.compile-cache.json');
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const hashFile = (file) => (existsSync(file) ? sha256(readFileSync(file)) : 'missing');
 // What shapes every output besides its sources: this file, the plugins' replacements, the dependency tree.
-const TOOLCHAIN = ['scripts/lib/compile.mjs', 'scripts/lib/token-stack-trace.cjs', 'scripts/lib/archiver-stub.cjs', 'package-lock.json'];
+const TOOLCHAIN = [
+  'scripts/lib/compile.mjs',
+  'scripts/lib/token-stack-trace.cjs',
+  'scripts/lib/archiver-stub.cjs',
+  'package-lock.json',
+];
 
 // cdktf's token creation stacks (see token-stack-trace.cjs) are opt-in in the synth bundle.
 const tokenStackTraces = {
   name: 'token-stack-traces',
   setup(b) {
     b.onResolve({ filter: /[/\\]stack-trace$/ }, (args) =>
-      args.importer.includes(join('cdktf', 'lib')) ? { path: join(ROOT, 'scripts/lib/token-stack-trace.cjs') } : undefined,
+      args.importer.includes(join('cdktf', 'lib'))
+        ? { path: join(ROOT, 'scripts/lib/token-stack-trace.cjs') }
+        : undefined,
     );
   },
 };
@@ -128,7 +135,14 @@ export async function compile(entries, { selfContained = false } = {}) {
       inputs[file] = hashFile(join(ROOT, file));
     }
     const loader = selfContained ? outputOf(entry) : undefined;
-    cache[entry] = { key, toolchain, output, outputHash: hashFile(output), ...(loader ? { loader, loaderHash: hashFile(loader) } : {}), inputs };
+    cache[entry] = {
+      key,
+      toolchain,
+      output,
+      outputHash: hashFile(output),
+      ...(loader ? { loader, loaderHash: hashFile(loader) } : {}),
+      inputs,
+    };
   }
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   writeFileSync(CACHE, `${JSON.stringify(cache, null, 2)}\n`);

@@ -43,7 +43,9 @@ export function synthKey({ app, outdir, env = process.env }) {
     .filter((k) => ENV_PREFIXES.some((p) => k.startsWith(p)))
     .sort()
     .map((k) => [k, env[k]]);
-  return sha256(JSON.stringify({ app: hashFile(app), vars, node: process.version, outdir: resolve(outdir), cwd: process.cwd() }));
+  return sha256(
+    JSON.stringify({ app: hashFile(app), vars, node: process.version, outdir: resolve(outdir), cwd: process.cwd() }),
+  );
 }
 
 /** True when the last recorded synthesis had this key and none of its inputs or outputs changed since. */

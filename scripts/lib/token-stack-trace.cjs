@@ -14,7 +14,12 @@ function captureStackTrace(below) {
   } finally {
     Error.stackTraceLimit = previousLimit;
   }
-  return object.stack ? object.stack.split('\n').slice(1).map((s) => s.replace(/^\s*at\s+/, '')) : [];
+  return object.stack
+    ? object.stack
+        .split('\n')
+        .slice(1)
+        .map((s) => s.replace(/^\s*at\s+/, ''))
+    : [];
 }
 
 exports.captureStackTrace = captureStackTrace;

@@ -19,7 +19,10 @@ export interface ApplicationPlaneStackProps extends SbtStackProps {
    */
   readonly eventBusArn?: string;
   /** Event sources, when the control plane overrides SBT's. @default SBT's (`sbt.control.plane`, `sbt.application.plane`) */
-  readonly eventSources?: Pick<EventManagerProps, 'controlPlaneEventSource' | 'applicationPlaneEventSource' | 'sourceOverrides'>;
+  readonly eventSources?: Pick<
+    EventManagerProps,
+    'controlPlaneEventSource' | 'applicationPlaneEventSource' | 'sourceOverrides'
+  >;
   /**
    * Which SBT era's event names the jobs answer with (variable `event_era`): 'sbt-0.9' or 'pre-0.9'. The
    * jobs' rules match requests of both eras either way. @default 'sbt-0.9'
@@ -73,16 +76,25 @@ export interface JobVariables {
 }
 
 /** Today's (and SBT's tutorial's) variables of the two jobs. */
-const DEFAULT_JOB_VARIABLES: Record<'provisioning' | 'deprovisioning', Required<JobVariables> & { environmentVariablesToOutgoingEvent: Required<EnvironmentVariablesToOutgoingEventProps> }> = {
+const DEFAULT_JOB_VARIABLES: Record<
+  'provisioning' | 'deprovisioning',
+  Required<JobVariables> & { environmentVariablesToOutgoingEvent: Required<EnvironmentVariablesToOutgoingEventProps> }
+> = {
   provisioning: {
     environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
     environmentJSONVariablesFromIncomingEvent: [],
-    environmentVariablesToOutgoingEvent: { tenantData: ['tenantS3Bucket', 'tenantConfig', 'tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
+    environmentVariablesToOutgoingEvent: {
+      tenantData: ['tenantS3Bucket', 'tenantConfig', 'tenantStatus'],
+      tenantRegistrationData: ['registrationStatus'],
+    },
   },
   deprovisioning: {
     environmentStringVariablesFromIncomingEvent: ['tenantId'],
     environmentJSONVariablesFromIncomingEvent: [],
-    environmentVariablesToOutgoingEvent: { tenantData: ['tenantStatus'], tenantRegistrationData: ['registrationStatus'] },
+    environmentVariablesToOutgoingEvent: {
+      tenantData: ['tenantStatus'],
+      tenantRegistrationData: ['registrationStatus'],
+    },
   },
 };
 
@@ -130,7 +142,8 @@ export class ApplicationPlaneStack extends SbtStack {
         description: 'CodeBuild compute size of both scripts (BUILD_GENERAL1_SMALL … BUILD_GENERAL1_2XLARGE).',
         default: props.computeType ?? 'BUILD_GENERAL1_SMALL',
         validation: {
-          condition: '${contains(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"], var.compute_type)}',
+          condition:
+            '${contains(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"], var.compute_type)}',
           errorMessage: 'compute_type must be one of BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE, _2XLARGE.',
         },
       }),
@@ -141,7 +154,10 @@ export class ApplicationPlaneStack extends SbtStack {
       module
         ? this.stringInput(`${job}_script`, {
             description: `Bash run by the ${job} job (CodeBuild build phase). The event detail keys listed in ${job}_event_variables / ${job}_event_json_variables arrive as variables; export the ones listed in ${job}_tenant_data_variables / ${job}_registration_data_variables to send them back; TENANT_STACK_PREFIX is set.`,
-            validation: { condition: `\${length(trimspace(var.${job}_script)) > 0}`, errorMessage: `${job}_script must not be empty.` },
+            validation: {
+              condition: `\${length(trimspace(var.${job}_script)) > 0}`,
+              errorMessage: `${job}_script must not be empty.`,
+            },
           })
         : sample;
     // The sample scripts' permissions; a caller's scripts get theirs from the *_iam_statements inputs.
@@ -175,16 +191,20 @@ export class ApplicationPlaneStack extends SbtStack {
       permissions: samplePermissions('deprovisioning'),
       ...this.jobVariables('deprovisioning', props.deprovisioningVariables),
     });
-    for (const job of [this.provisioning, this.deprovisioning]) this.extraStatements(job, job === this.provisioning ? 'provisioning' : 'deprovisioning');
+    for (const job of [this.provisioning, this.deprovisioning])
+      this.extraStatements(job, job === this.provisioning ? 'provisioning' : 'deprovisioning');
     if (module) {
       // A name both a string and a JSON variable would be overridden twice (CodeBuild keeps one): refused at plan.
       for (const job of ['provisioning', 'deprovisioning'] as const) {
-        (job === 'provisioning' ? this.provisioning : this.deprovisioning).stateMachine.addOverride('lifecycle.precondition', [
-          {
-            condition: `\${length(setintersection(var.${job}_event_variables, var.${job}_event_json_variables)) == 0}`,
-            error_message: `${job}_event_variables and ${job}_event_json_variables must not share a name.`,
-          },
-        ]);
+        (job === 'provisioning' ? this.provisioning : this.deprovisioning).stateMachine.addOverride(
+          'lifecycle.precondition',
+          [
+            {
+              condition: `\${length(setintersection(var.${job}_event_variables, var.${job}_event_json_variables)) == 0}`,
+              error_message: `${job}_event_variables and ${job}_event_json_variables must not share a name.`,
+            },
+          ],
+        );
       }
     }
     this.applicationPlane = new CoreApplicationPlane(this, 'application-plane', {
@@ -206,15 +226,51 @@ export class ApplicationPlaneStack extends SbtStack {
       );
     }
 
-    this.output('event_bus_arn', busArn, "The control plane's bus this plane is wired to (rules on it, or results forwarded to it).");
-    this.output('provisioning_role_arn', this.provisioning.buildRole.role.arn, 'Role the provisioning script runs as (attach more policies to it).');
-    this.output('deprovisioning_role_arn', this.deprovisioning.buildRole.role.arn, 'Role the deprovisioning script runs as.');
-    this.output('provisioning_log_group_name', this.provisioning.buildLogGroup.name, 'CloudWatch log group of the provisioning builds.');
-    this.output('deprovisioning_log_group_name', this.deprovisioning.buildLogGroup.name, 'CloudWatch log group of the deprovisioning builds.');
-    this.output('provisioning_state_machine_arn', this.provisioning.stateMachine.arn, 'State machine that provisions a tenant on onboardingRequest.');
-    this.output('deprovisioning_state_machine_arn', this.deprovisioning.stateMachine.arn, 'State machine that deprovisions a tenant on offboardingRequest.');
-    this.output('provisioning_project_name', this.provisioning.codebuildProject.name, 'CodeBuild project running the provisioning script.');
-    this.output('deprovisioning_project_name', this.deprovisioning.codebuildProject.name, 'CodeBuild project running the deprovisioning script.');
+    this.output(
+      'event_bus_arn',
+      busArn,
+      "The control plane's bus this plane is wired to (rules on it, or results forwarded to it).",
+    );
+    this.output(
+      'provisioning_role_arn',
+      this.provisioning.buildRole.role.arn,
+      'Role the provisioning script runs as (attach more policies to it).',
+    );
+    this.output(
+      'deprovisioning_role_arn',
+      this.deprovisioning.buildRole.role.arn,
+      'Role the deprovisioning script runs as.',
+    );
+    this.output(
+      'provisioning_log_group_name',
+      this.provisioning.buildLogGroup.name,
+      'CloudWatch log group of the provisioning builds.',
+    );
+    this.output(
+      'deprovisioning_log_group_name',
+      this.deprovisioning.buildLogGroup.name,
+      'CloudWatch log group of the deprovisioning builds.',
+    );
+    this.output(
+      'provisioning_state_machine_arn',
+      this.provisioning.stateMachine.arn,
+      'State machine that provisions a tenant on onboardingRequest.',
+    );
+    this.output(
+      'deprovisioning_state_machine_arn',
+      this.deprovisioning.stateMachine.arn,
+      'State machine that deprovisions a tenant on offboardingRequest.',
+    );
+    this.output(
+      'provisioning_project_name',
+      this.provisioning.codebuildProject.name,
+      'CodeBuild project running the provisioning script.',
+    );
+    this.output(
+      'deprovisioning_project_name',
+      this.deprovisioning.codebuildProject.name,
+      'CodeBuild project running the deprovisioning script.',
+    );
   }
 
   /**
@@ -229,15 +285,18 @@ export class ApplicationPlaneStack extends SbtStack {
       minutes = props.jobTimeoutSeconds / 60;
     }
     minutes ??= 60;
-    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 2160) throw new Error(`${where} must be a whole number of minutes from 5 to 2160 (CodeBuild's range), got ${minutes}`);
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 2160)
+      throw new Error(`${where} must be a whole number of minutes from 5 to 2160 (CodeBuild's range), got ${minutes}`);
     if (this.mode === 'root') return minutes * 60;
     const input = this.numberInput('job_timeout_minutes', {
       description:
         "Minutes a provisioning or deprovisioning build may run; past it the build is stopped and the job's failure event (States.Timeout) is sent. CodeBuild's range: 5-2160.",
       default: minutes,
       validation: {
-        condition: '${var.job_timeout_minutes >= 5 && var.job_timeout_minutes <= 2160 && floor(var.job_timeout_minutes) == var.job_timeout_minutes}',
-        errorMessage: 'job_timeout_minutes must be a whole number of minutes from 5 to 2160 (CodeBuild build timeout range).',
+        condition:
+          '${var.job_timeout_minutes >= 5 && var.job_timeout_minutes <= 2160 && floor(var.job_timeout_minutes) == var.job_timeout_minutes}',
+        errorMessage:
+          'job_timeout_minutes must be a whole number of minutes from 5 to 2160 (CodeBuild build timeout range).',
       },
     });
     return Op.mul(input, 60) as unknown as number;
@@ -251,9 +310,14 @@ export class ApplicationPlaneStack extends SbtStack {
     const d = DEFAULT_JOB_VARIABLES[job];
     const out = { ...d.environmentVariablesToOutgoingEvent, ...(given?.environmentVariablesToOutgoingEvent ?? {}) };
     const values = {
-      environmentStringVariablesFromIncomingEvent: given?.environmentStringVariablesFromIncomingEvent ?? d.environmentStringVariablesFromIncomingEvent,
-      environmentJSONVariablesFromIncomingEvent: given?.environmentJSONVariablesFromIncomingEvent ?? d.environmentJSONVariablesFromIncomingEvent,
-      environmentVariablesToOutgoingEvent: { tenantData: out.tenantData ?? [], tenantRegistrationData: out.tenantRegistrationData ?? [] },
+      environmentStringVariablesFromIncomingEvent:
+        given?.environmentStringVariablesFromIncomingEvent ?? d.environmentStringVariablesFromIncomingEvent,
+      environmentJSONVariablesFromIncomingEvent:
+        given?.environmentJSONVariablesFromIncomingEvent ?? d.environmentJSONVariablesFromIncomingEvent,
+      environmentVariablesToOutgoingEvent: {
+        tenantData: out.tenantData ?? [],
+        tenantRegistrationData: out.tenantRegistrationData ?? [],
+      },
     };
     if (this.mode === 'root') return values;
     const event = job === 'provisioning' ? 'onboardingRequest' : 'offboardingRequest';
@@ -298,16 +362,23 @@ export class ApplicationPlaneStack extends SbtStack {
    * Input `<job>_iam_statements`: what the caller's script may do in AWS, as a second policy on the
    * job's build role (only when the list is not empty: IAM rejects a policy without statements).
    */
-  private extraStatements(job: ProvisioningScriptJob | DeprovisioningScriptJob, name: 'provisioning' | 'deprovisioning') {
+  private extraStatements(
+    job: ProvisioningScriptJob | DeprovisioningScriptJob,
+    name: 'provisioning' | 'deprovisioning',
+  ) {
     const input = `${name}_iam_statements`;
-    const v = this.typedInput(input, 'list(object({ actions = list(string), resources = list(string), effect = optional(string, "Allow") }))', {
-      description: `IAM statements the ${name} script needs (e.g. cloudformation:CreateStack on your tenant stacks), added to its build role.`,
-      default: [],
-      validation: {
-        condition: `\${alltrue([for s in var.${input} : length(s.actions) > 0 && length(s.resources) > 0 && contains(["Allow", "Deny"], s.effect)])}`,
-        errorMessage: `every statement of ${input} needs actions, resources and effect Allow or Deny.`,
+    const v = this.typedInput(
+      input,
+      'list(object({ actions = list(string), resources = list(string), effect = optional(string, "Allow") }))',
+      {
+        description: `IAM statements the ${name} script needs (e.g. cloudformation:CreateStack on your tenant stacks), added to its build role.`,
+        default: [],
+        validation: {
+          condition: `\${alltrue([for s in var.${input} : length(s.actions) > 0 && length(s.resources) > 0 && contains(["Allow", "Deny"], s.effect)])}`,
+          errorMessage: `every statement of ${input} needs actions, resources and effect Allow or Deny.`,
+        },
       },
-    });
+    );
     new IamRolePolicy(job, 'extra-policy', {
       count: Token.asNumber(Fn.min([1, Fn.lengthOf(v.value)])),
       name: 'caller-statements',

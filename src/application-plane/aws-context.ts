@@ -16,7 +16,10 @@ export function awsContext(scope: Construct): AwsContext {
   const find = <T>(id: string, make: () => T): T => (stack.node.tryFindChild(id) as T | undefined) ?? make();
   const partition = find('sbt-context-partition', () => new DataAwsPartition(stack, 'sbt-context-partition'));
   const region = find('sbt-context-region', () => new DataAwsRegion(stack, 'sbt-context-region'));
-  const caller = find('sbt-context-caller-identity', () => new DataAwsCallerIdentity(stack, 'sbt-context-caller-identity'));
+  const caller = find(
+    'sbt-context-caller-identity',
+    () => new DataAwsCallerIdentity(stack, 'sbt-context-caller-identity'),
+  );
   // `id` is the region name in hashicorp/aws 5.x and 6.x (`.region` exists only in 6.x).
   return { partition: partition.partition, region: region.id, accountId: caller.accountId };
 }

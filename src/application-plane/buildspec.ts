@@ -1,4 +1,13 @@
-import { distinctNames, hasNames, HclExpression, hclExpr, listWhen, mergeWhen, renderHcl, type NameList } from './hcl-expression';
+import {
+  distinctNames,
+  hasNames,
+  HclExpression,
+  hclExpr,
+  listWhen,
+  mergeWhen,
+  renderHcl,
+  type NameList,
+} from './hcl-expression';
 
 /**
  * The CodeBuild buildspec of a ScriptJob (pure: no cdktf), as SBT-AWS writes it (reference/sbt-aws.md §5):
@@ -34,9 +43,12 @@ const EXPORTS_COMMENT =
 export function defaultExportsCommand(names: string[]): string;
 export function defaultExportsCommand(names: NameList): string | HclExpression;
 export function defaultExportsCommand(names: NameList): string | HclExpression {
-  if (!(names instanceof HclExpression)) return [EXPORTS_COMMENT, ...names.map((n) => `export ${n}="\${${n}-}"`)].join('\n');
+  if (!(names instanceof HclExpression))
+    return [EXPORTS_COMMENT, ...names.map((n) => `export ${n}="\${${n}-}"`)].join('\n');
   // join("\n", …): `$${` is a literal `${` in the HCL template, `${n}` the name.
-  return hclExpr(`join("\\n", concat([${renderHcl(EXPORTS_COMMENT)}], [for n in ${names.text} : "export \${n}=\\"$\${\${n}-}\\""]))`);
+  return hclExpr(
+    `join("\\n", concat([${renderHcl(EXPORTS_COMMENT)}], [for n in ${names.text} : "export \${n}=\\"$\${\${n}-}\\""]))`,
+  );
 }
 
 /**
@@ -48,7 +60,10 @@ export function scriptJobBuildspec(props: BuildspecProps): Buildspec | Record<st
 export function scriptJobBuildspec(props: BuildspecProps): Buildspec | Record<string, unknown> {
   const exported = distinctNames(props.exportedVariables ?? []);
   const any = hasNames(exported);
-  const post = listWhen(...(props.postScript ? [[true, props.postScript] as [boolean, unknown]] : []), [any, defaultExportsCommand(exported)]);
+  const post = listWhen(...(props.postScript ? [[true, props.postScript] as [boolean, unknown]] : []), [
+    any,
+    defaultExportsCommand(exported),
+  ]);
   const hasPost = props.postScript ? true : any;
   return {
     version: '0.2',

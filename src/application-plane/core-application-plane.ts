@@ -31,8 +31,10 @@ export class CoreApplicationPlane extends Construct {
   constructor(scope: Construct, id: string, props: CoreApplicationPlaneProps) {
     super(scope, id);
     // Neither: thrown, not collected — there is no bus to put the rules on. Both: reported at synth.
-    if (!props.eventManager && !props.eventBusArn) throw new Error(`${this.node.path}: give exactly one of eventManager and eventBusArn`);
-    if (props.eventManager && props.eventBusArn) propsErrors(this).push('give exactly one of eventManager and eventBusArn');
+    if (!props.eventManager && !props.eventBusArn)
+      throw new Error(`${this.node.path}: give exactly one of eventManager and eventBusArn`);
+    if (props.eventManager && props.eventBusArn)
+      propsErrors(this).push('give exactly one of eventManager and eventBusArn');
     this.eventManager = props.eventManager ?? new EventManager(this, 'events', { eventBusArn: props.eventBusArn });
     for (const job of props.scriptJobs ?? []) this.addScriptJob(job);
   }

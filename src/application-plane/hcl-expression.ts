@@ -30,7 +30,12 @@ export function containsExpression(v: unknown): boolean {
 
 /** An HCL string literal for `s` (template characters escaped, cdktf tokens kept). */
 function hclString(s: string): string {
-  const body = s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  const body = s
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t');
   return `"${escapeTerraformTemplate(body)}"`;
 }
 
@@ -82,7 +87,11 @@ export function mapNames(names: NameList, fn: (n: Name) => unknown): unknown[] |
 }
 
 /** `{ key(n): value(n) }` over the names, or `{for n in names : key(n) => value(n)}`. */
-export function objectOfNames(names: NameList, key: (n: Name) => string | HclExpression, value: (n: Name) => unknown): Record<string, unknown> | HclExpression {
+export function objectOfNames(
+  names: NameList,
+  key: (n: Name) => string | HclExpression,
+  value: (n: Name) => unknown,
+): Record<string, unknown> | HclExpression {
   if (!isExpr(names)) return Object.fromEntries(names.map((n) => [key(n) as string, value(n)]));
   return hclExpr(`{for n in ${names.text} : ${renderHcl(key(hclExpr('n')))} => ${renderHcl(value(hclExpr('n')))}}`);
 }
@@ -115,13 +124,17 @@ export function plus(a: number | HclExpression, b: number): number | HclExpressi
  * a boolean and every part an object; else `merge(…)` with `{for k, v in part : k => v if cond}` for
  * conditional parts (give conditional parts one key each: a for-expression's values must share a type).
  */
-export function mergeWhen(...parts: [boolean | HclExpression, Record<string, unknown> | HclExpression][]): Record<string, unknown> | HclExpression {
+export function mergeWhen(
+  ...parts: [boolean | HclExpression, Record<string, unknown> | HclExpression][]
+): Record<string, unknown> | HclExpression {
   if (!parts.some(([c, p]) => isExpr(c) || isExpr(p))) {
     return Object.assign({}, ...parts.filter(([c]) => c).map(([, p]) => p));
   }
   const args = parts
     .filter(([c]) => c !== false)
-    .map(([c, p]) => (c === true ? renderHcl(p) : `{for k, v in ${renderHcl(p)} : k => v if ${(c as HclExpression).text}}`));
+    .map(([c, p]) =>
+      c === true ? renderHcl(p) : `{for k, v in ${renderHcl(p)} : k => v if ${(c as HclExpression).text}}`,
+    );
   return hclExpr(`merge(${args.join(', ')})`);
 }
 
@@ -130,7 +143,9 @@ export function listWhen(...items: [boolean | HclExpression, unknown][]): unknow
   if (!items.some(([c]) => isExpr(c))) return items.filter(([c]) => c).map(([, v]) => v);
   const args = items
     .filter(([c]) => c !== false)
-    .map(([c, v]) => (c === true ? `[${renderHcl(v)}]` : `[for x in [${renderHcl(v)}] : x if ${(c as HclExpression).text}]`));
+    .map(([c, v]) =>
+      c === true ? `[${renderHcl(v)}]` : `[for x in [${renderHcl(v)}] : x if ${(c as HclExpression).text}]`,
+    );
   return hclExpr(args.length === 1 ? args[0]! : `concat(${args.join(', ')})`);
 }
 

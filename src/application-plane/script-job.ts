@@ -110,7 +110,10 @@ export interface ScriptJobProps {
 }
 
 /** Props of the tenant-lifecycle presets: ScriptJobProps minus what the preset fixes (SBT's TenantLifecycleScriptJobProps). */
-export type TenantLifecycleScriptJobProps = Omit<ScriptJobProps, 'jobIdentifierKey' | 'jobFailureStatus' | 'incomingEvent' | 'outgoingEvent'>;
+export type TenantLifecycleScriptJobProps = Omit<
+  ScriptJobProps,
+  'jobIdentifierKey' | 'jobFailureStatus' | 'incomingEvent' | 'outgoingEvent'
+>;
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
@@ -127,7 +130,9 @@ const kebab = (s: string) =>
     .toLowerCase();
 
 /** Exported-variable groups from either accepted form. */
-export function normalizeOutgoing(v: ScriptJobProps['environmentVariablesToOutgoingEvent']): Required<EnvironmentVariablesToOutgoingEventProps> {
+export function normalizeOutgoing(
+  v: ScriptJobProps['environmentVariablesToOutgoingEvent'],
+): Required<EnvironmentVariablesToOutgoingEventProps> {
   if (Array.isArray(v)) return { tenantData: [...v], tenantRegistrationData: [] };
   return { tenantData: [...(v?.tenantData ?? [])], tenantRegistrationData: [...(v?.tenantRegistrationData ?? [])] };
 }
@@ -276,7 +281,10 @@ export class ScriptJob extends Construct implements IGrantable {
       return `\${jsonencode(${tokensToLocal(renderHcl(doc), name, (locals[name] ??= {}))})}`;
     };
     const buildspecText = containsExpression(exported)
-      ? expression(scriptJobBuildspec({ script: props.script, postScript: props.postScript, exportedVariables: exported }), 'buildspec')
+      ? expression(
+          scriptJobBuildspec({ script: props.script, postScript: props.postScript, exportedVariables: exported }),
+          'buildspec',
+        )
       : escapeTerraformTemplate(
           JSON.stringify(
             scriptJobBuildspec({
@@ -338,7 +346,9 @@ export class ScriptJob extends Construct implements IGrantable {
           // startBuild.sync waits for the build through this Step Functions-managed rule.
           sid: 'ManagedRuleForSyncBuilds',
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.accountId}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule`],
+          resources: [
+            `arn:${ctx.partition}:events:${ctx.region}:${ctx.accountId}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule`,
+          ],
         },
         {
           // CloudWatch Logs delivery for Step Functions: these actions support only '*'.
@@ -359,7 +369,12 @@ export class ScriptJob extends Construct implements IGrantable {
           ? [
               {
                 sid: 'XRay', // X-Ray actions support only '*'.
-                actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+                actions: [
+                  'xray:PutTraceSegments',
+                  'xray:PutTelemetryRecords',
+                  'xray:GetSamplingRules',
+                  'xray:GetSamplingTargets',
+                ],
                 resources: ['*'],
               },
             ]
@@ -387,7 +402,9 @@ export class ScriptJob extends Construct implements IGrantable {
       type: 'STANDARD', // .sync integrations need a standard workflow
       roleArn: this.stateMachineRole.roleArn,
       // Lists or a timeout given as Terraform values shape the definition: it is then one jsonencode expression.
-      definition: containsExpression(definition) ? expression(definition, 'definition') : JSON.stringify(escapeTerraformDeep(definition)),
+      definition: containsExpression(definition)
+        ? expression(definition, 'definition')
+        : JSON.stringify(escapeTerraformDeep(definition)),
       loggingConfiguration: {
         logDestination: `${this.stateMachineLogGroup.arn}:*`,
         includeExecutionData: true,
@@ -406,7 +423,10 @@ export class ScriptJob extends Construct implements IGrantable {
     this.eventTarget = {
       bind(scope, targetId, rule) {
         // Thrown, not collected: a second plane would add a second trigger to the same state machine.
-        if (boundTo) throw new Error(`${path}: this ScriptJob is already triggered by ${boundTo}; give it to one CoreApplicationPlane`);
+        if (boundTo)
+          throw new Error(
+            `${path}: this ScriptJob is already triggered by ${boundTo}; give it to one CoreApplicationPlane`,
+          );
         boundTo = rule.node.path;
         target.bind(scope, targetId, rule);
       },
@@ -452,13 +472,17 @@ export class ScriptJob extends Construct implements IGrantable {
     check('environmentVariablesToOutgoingEvent.tenantData', tenantData);
     check('environmentVariablesToOutgoingEvent.tenantRegistrationData', tenantRegistrationData);
     check('scriptEnvironmentVariables', Object.keys(props.scriptEnvironmentVariables ?? {}));
-    const both = Token.isUnresolved(stringVars) || Token.isUnresolved(jsonVars) ? [] : stringVars.filter((n) => jsonVars.includes(n));
+    const both =
+      Token.isUnresolved(stringVars) || Token.isUnresolved(jsonVars)
+        ? []
+        : stringVars.filter((n) => jsonVars.includes(n));
     if (both.length) errors.push(`'${both[0]}' is both a string and a JSON variable`);
     if (!VAR_NAME.test(props.jobIdentifierKey) || ['jobOutput', 'error', 'cause'].includes(props.jobIdentifierKey)) {
       errors.push(`jobIdentifierKey '${props.jobIdentifierKey}' must be a plain key other than jobOutput/error/cause`);
     }
     for (const k of Object.keys(props.jobFailureStatus)) {
-      if (k.endsWith('.$')) errors.push(`jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
+      if (k.endsWith('.$'))
+        errors.push(`jobFailureStatus key '${k}' must not end in '.$' (it would be read as a path)`);
     }
     if (Token.isUnresolved(this.timeoutSeconds)) {
       // a Terraform number: validated where it is declared

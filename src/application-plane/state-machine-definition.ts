@@ -94,13 +94,23 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
   const S = SCRIPT_JOB_STATES;
   const overrides = concatNamesOf(
     mapNames(p.stringVariables, (n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': str('$.detail.', n) })),
-    mapNames(p.jsonVariables, (n) => ({ Name: n, Type: 'PLAINTEXT', 'Value.$': str('States.JsonToString($.detail.', n, ')') })),
+    mapNames(p.jsonVariables, (n) => ({
+      Name: n,
+      Type: 'PLAINTEXT',
+      'Value.$': str('States.JsonToString($.detail.', n, ')'),
+    })),
   );
   const selected = (names: NameList) => objectOfNames(names, (n) => str(n, '.$'), exportedPath);
   const fromSelected = (group: string, names: NameList) =>
-    objectOfNames(names, (n) => str(n, '.$'), (n) => str(`States.ArrayGetItem($.${S.startBuild}.exported.${group}.`, n, ', 0)'));
+    objectOfNames(
+      names,
+      (n) => str(n, '.$'),
+      (n) => str(`States.ArrayGetItem($.${S.startBuild}.exported.${group}.`, n, ', 0)'),
+    );
   const idField = { [`${p.jobIdentifierKey}.$`]: `$.detail.${p.jobIdentifierKey}` };
-  const retry = [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }];
+  const retry = [
+    { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
+  ];
   const putEvent = (e: EventRef, detail: Record<string, unknown>) => ({
     Entries: [{ EventBusName: p.eventBusName, Source: e.source, DetailType: e.detailType, Detail: detail }],
   });
@@ -114,7 +124,10 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
       {
         [S.checkInput]: {
           Type: 'Choice',
-          Choices: mapNames(eventVariables, (n) => ({ Not: { Variable: str('$.detail.', n), IsPresent: true }, Next: missingState(n) })),
+          Choices: mapNames(eventVariables, (n) => ({
+            Not: { Variable: str('$.detail.', n), IsPresent: true },
+            Next: missingState(n),
+          })),
           Default: S.startBuild,
         },
       },
@@ -123,7 +136,10 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
       true,
       objectOfNames(eventVariables, missingState, (n) => ({
         Type: 'Pass',
-        Result: { Error: 'SBT.MissingEventVariable', Cause: str(`the incoming event's detail has no '`, n, `' (a variable of this job)`) },
+        Result: {
+          Error: 'SBT.MissingEventVariable',
+          Cause: str(`the incoming event's detail has no '`, n, `' (a variable of this job)`),
+        },
         ResultPath: `$.${S.startBuild}.Catch`,
         Next: S.notifyFailure,
       })),
@@ -132,7 +148,12 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
 
   return {
     ...(p.comment ? { Comment: p.comment } : {}),
-    StartAt: typeof checked === 'boolean' ? (checked ? S.checkInput : S.startBuild) : hclExpr(`${checked.text} ? "${S.checkInput}" : "${S.startBuild}"`),
+    StartAt:
+      typeof checked === 'boolean'
+        ? checked
+          ? S.checkInput
+          : S.startBuild
+        : hclExpr(`${checked.text} ? "${S.checkInput}" : "${S.startBuild}"`),
     TimeoutSeconds: plus(p.timeoutSeconds, EXECUTION_TIMEOUT_MARGIN_SECONDS),
     States: mergeWhen(
       [true, inputChecks],
@@ -143,11 +164,17 @@ export function scriptJobDefinition(p: ScriptJobDefinitionProps): Record<string,
             Type: 'Task',
             Resource: CODEBUILD_START_BUILD_SYNC,
             TimeoutSeconds: p.timeoutSeconds,
-            Parameters: mergeWhen([true, { ProjectName: p.projectName }], [hasNames(eventVariables), { EnvironmentVariablesOverride: overrides }]),
+            Parameters: mergeWhen(
+              [true, { ProjectName: p.projectName }],
+              [hasNames(eventVariables), { EnvironmentVariablesOverride: overrides }],
+            ),
             ResultSelector: {
               'buildId.$': '$.Build.Id',
               'buildStatus.$': '$.Build.BuildStatus',
-              exported: { tenantData: selected(p.tenantData), tenantRegistrationData: selected(p.tenantRegistrationData) },
+              exported: {
+                tenantData: selected(p.tenantData),
+                tenantRegistrationData: selected(p.tenantRegistrationData),
+              },
             },
             ResultPath: `$.${S.startBuild}`,
             Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: `$.${S.startBuild}.Catch`, Next: S.notifyFailure }],

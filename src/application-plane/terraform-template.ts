@@ -30,7 +30,10 @@ export function escapeTerraformDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => escapeTerraformDeep(v)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [escapeTerraformTemplate(k), escapeTerraformDeep(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        escapeTerraformTemplate(k),
+        escapeTerraformDeep(v),
+      ]),
     ) as T;
   }
   return value;

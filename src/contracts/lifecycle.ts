@@ -106,7 +106,14 @@ export function transition(
 ): { state: LifecycleState; record: TransitionRecord } {
   const to = nextState(state, event);
   if (!to) throw new LifecycleError(state, event, allowedEvents(state));
-  const record: TransitionRecord = { from: state, to, event, at: ctx.at, reason: ctx.reason, ...(ctx.error ? { error: ctx.error } : {}) };
+  const record: TransitionRecord = {
+    from: state,
+    to,
+    event,
+    at: ctx.at,
+    reason: ctx.reason,
+    ...(ctx.error ? { error: ctx.error } : {}),
+  };
   return { state: to, record };
 }
 
@@ -129,6 +136,9 @@ export function isActiveFlag(state: LifecycleState): boolean {
 
 /** History is bounded so an item never nears DynamoDB's 400 KB limit, however often a tenant flips. */
 export const MAX_HISTORY = 50;
-export function appendHistory(history: readonly TransitionRecord[] | undefined, ...records: TransitionRecord[]): TransitionRecord[] {
+export function appendHistory(
+  history: readonly TransitionRecord[] | undefined,
+  ...records: TransitionRecord[]
+): TransitionRecord[] {
   return [...(history ?? []), ...records].slice(-MAX_HISTORY);
 }

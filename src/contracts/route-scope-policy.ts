@@ -41,7 +41,13 @@ function parseRoutes(routes: RouteScopes): Route[] {
   return Object.entries(routes).map(([key, scope]) => {
     const [method, path] = key.split(' ');
     if (!method || !path?.startsWith('/')) throw new Error(`route '${key}' is not "METHOD /path"`);
-    const segments = path === '/' ? [] : path.slice(1).split('/').map((s) => (/^\{[^}]+\}$/.test(s) ? null : s));
+    const segments =
+      path === '/'
+        ? []
+        : path
+            .slice(1)
+            .split('/')
+            .map((s) => (/^\{[^}]+\}$/.test(s) ? null : s));
     return { key, method, segments, scopes: Array.isArray(scope) ? scope : [scope] };
   });
 }
@@ -117,7 +123,8 @@ export function exactPlan(routes: RouteScopes, scopes: string[]): { allow: strin
     const dg = globOf(d);
     // A Deny reaching a granted route's path is harmless only where API Gateway would route that path to
     // the denied route anyway: same method and length (so `*` spans no `/`) and the denied route more specific.
-    const harmless = (g: Route) => g.method === d.method && g.segments.length === d.segments.length && moreSpecific(d, g);
+    const harmless = (g: Route) =>
+      g.method === d.method && g.segments.length === d.segments.length && moreSpecific(d, g);
     if (yes.some((g) => !harmless(g) && globOverlapsTemplate(dg, templateOf(g)))) return undefined;
   }
   return { allow: [...new Set(allow)].sort(), deny: [...new Set(denied.map(globOf))].sort() };
@@ -132,7 +139,13 @@ export function exactForEveryScopeSet(routes: RouteScopes): boolean {
   const distinct = [...new Set(parseRoutes(routes).flatMap((r) => r.scopes))];
   if (distinct.length > 14) return false;
   for (let mask = 1; mask < 1 << distinct.length; mask++) {
-    if (!exactPlan(routes, distinct.filter((_, i) => mask & (1 << i)))) return false;
+    if (
+      !exactPlan(
+        routes,
+        distinct.filter((_, i) => mask & (1 << i)),
+      )
+    )
+      return false;
   }
   return true;
 }
@@ -175,20 +188,29 @@ export interface PolicyStatement {
  * Statements for a token: the exact cached plan when the table allows it (and `perRequest` is off),
  * else exactly the requested method ARN when its route is granted. No grant at all → Deny *.
  */
-export function statementsFor(methodArn: string, routes: RouteScopes, scopes: string[], perRequest = false): PolicyStatement[] {
+export function statementsFor(
+  methodArn: string,
+  routes: RouteScopes,
+  scopes: string[],
+  perRequest = false,
+): PolicyStatement[] {
   const prefix = apiPrefix(methodArn);
   const plan = perRequest ? undefined : exactPlan(routes, scopes);
   if (plan) {
     if (!plan.allow.length) return [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: '*' }];
-    const out: PolicyStatement[] = [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: plan.allow.map((g) => `${prefix}/${g}`) }];
-    if (plan.deny.length) out.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: plan.deny.map((g) => `${prefix}/${g}`) });
+    const out: PolicyStatement[] = [
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: plan.allow.map((g) => `${prefix}/${g}`) },
+    ];
+    if (plan.deny.length)
+      out.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: plan.deny.map((g) => `${prefix}/${g}`) });
     return out;
   }
   const [method, path] = methodAndPath(methodArn);
   const key = routeFor(routes, method, path);
   const scope = key ? routes[key] : undefined;
   const need = scope === undefined ? [] : Array.isArray(scope) ? scope : [scope];
-  if (need.some((s) => scopes.includes(s))) return [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [methodArn] }];
+  if (need.some((s) => scopes.includes(s)))
+    return [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [methodArn] }];
   return [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: '*' }];
 }
 

@@ -73,7 +73,8 @@ export class ControlPlaneStack extends SbtStack {
     super(scope, id, props);
     this.useStableAddresses('control-plane', ['control-plane']);
     const deletionProtection = this.boolInput('deletion_protection', {
-      description: 'Protect the tenant, registration and user tables and the Cognito user pool from deletion. Turn off only for throwaway installs.',
+      description:
+        'Protect the tenant, registration and user tables and the Cognito user pool from deletion. Turn off only for throwaway installs.',
       default: props.deletionProtection ?? true,
     });
     const systemAdminEmail = this.stringInput('system_admin_email', {
@@ -91,7 +92,8 @@ export class ControlPlaneStack extends SbtStack {
       validation: inputValidation.urls('callback_urls'),
     });
     const corsAllowOrigins = this.listInput('cors_allow_origins', {
-      description: "Browser origins allowed to call the API (e.g. the admin console). ['*'] (default) is what SBT answers; empty turns CORS off.",
+      description:
+        "Browser origins allowed to call the API (e.g. the admin console). ['*'] (default) is what SBT answers; empty turns CORS off.",
       default: props.corsAllowOrigins ?? ['*'],
       validation: inputValidation.urls('cors_allow_origins', true),
     });
@@ -101,7 +103,10 @@ export class ControlPlaneStack extends SbtStack {
       ...new Set(
         remotePlanes.flatMap((arn) => {
           const account = accountOfBusArn(arn);
-          if (!account) errors.push(`applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`);
+          if (!account)
+            errors.push(
+              `applicationPlaneEventBusArns: '${arn}' is not an event-bus ARN (arn:<partition>:events:<region>:<account>:event-bus/<name>)`,
+            );
           return account ? [account] : [];
         }),
       ),
@@ -125,7 +130,8 @@ export class ControlPlaneStack extends SbtStack {
         ? undefined
         : typeof props.metering === 'function'
           ? props.metering(this)
-          : (props.metering ?? new DynamoDBMetering(this, 'metering', { namePrefix: this.namePrefix, deletionProtection }));
+          : (props.metering ??
+            new DynamoDBMetering(this, 'metering', { namePrefix: this.namePrefix, deletionProtection }));
     const billing =
       props.billing === false
         ? undefined
@@ -159,7 +165,8 @@ export class ControlPlaneStack extends SbtStack {
     switches.billing?.include(this.controlPlane.billing);
     switches.metering?.include(this.controlPlane.metering);
     // The put-usage job rolls metering's usage up: without metering it has nothing to read.
-    if (billing instanceof DynamoDBBilling && billing.putUsageFunction && metering) switches.metering?.include(this.controlPlane.billing?.putUsageRule);
+    if (billing instanceof DynamoDBBilling && billing.putUsageFunction && metering)
+      switches.metering?.include(this.controlPlane.billing?.putUsageRule);
     this.api = this.controlPlane.api;
     this.tenantTable = this.controlPlane.tenantTable;
     this.auth = this.controlPlane.auth;
@@ -174,14 +181,24 @@ export class ControlPlaneStack extends SbtStack {
     this.output('event_bus_arn', this.eventManager.busArn, 'ARN of the SBT event bus (give it to application planes).');
     this.output('event_bus_name', this.eventManager.busName, 'Name of the SBT event bus.');
     this.output('tenant_table_name', this.tenantTable.tableName, 'DynamoDB table of tenants.');
-    this.output('tenant_registration_table_name', cp.registrationTable.tableName, 'DynamoDB table of tenant registrations.');
+    this.output(
+      'tenant_registration_table_name',
+      cp.registrationTable.tableName,
+      'DynamoDB table of tenant registrations.',
+    );
     this.output('jwt_issuer', this.auth.jwtIssuer, 'Issuer the API accepts tokens from.');
     this.output('well_known_endpoint_url', this.auth.wellKnownEndpointUrl, 'OpenID discovery document of the issuer.');
-    if (this.auth.tokenEndpoint) this.output('token_endpoint', this.auth.tokenEndpoint, 'OAuth token endpoint (client credentials for machine clients).');
+    if (this.auth.tokenEndpoint)
+      this.output(
+        'token_endpoint',
+        this.auth.tokenEndpoint,
+        'OAuth token endpoint (client credentials for machine clients).',
+      );
     if (this.auth.userClientId) {
       this.output('user_client_id', this.auth.userClientId, "Admin UI client id (SBT's ControlPlaneIdpClientId).");
     }
-    if (this.auth.machineClientId) this.output('machine_client_id', this.auth.machineClientId, 'Machine (client-credentials) client id.');
+    if (this.auth.machineClientId)
+      this.output('machine_client_id', this.auth.machineClientId, 'Machine (client-credentials) client id.');
     if (this.auth.machineClientSecret) {
       this.output('machine_client_secret', this.auth.machineClientSecret, 'Machine client secret.', true);
     }
@@ -193,7 +210,11 @@ export class ControlPlaneStack extends SbtStack {
     }
     if (cp.billing?.webhookUrl) {
       const url = switches.billing ? switches.billing.when(cp.billing.webhookUrl) : cp.billing.webhookUrl;
-      this.output('billing_webhook_url', url, `Give this URL to the billing vendor (signed webhooks)${switches.billing ? '; null when enable_billing is false' : ''}.`);
+      this.output(
+        'billing_webhook_url',
+        url,
+        `Give this URL to the billing vendor (signed webhooks)${switches.billing ? '; null when enable_billing is false' : ''}.`,
+      );
     }
     if (billing instanceof DynamoDBBilling) {
       this.output(
@@ -202,17 +223,30 @@ export class ControlPlaneStack extends SbtStack {
         `Secrets Manager secret holding the webhook signing secret (set its value once)${switches.billing ? '; null when enable_billing is false' : ''}.`,
       );
     }
-    if (this.api.domainTarget) this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
+    if (this.api.domainTarget)
+      this.output('api_domain_target', this.api.domainTarget, 'DNS target of the custom domain.');
     // ARNs a caller wires into its own IAM policies, alarms and event rules.
     this.output('tenant_table_arn', this.tenantTable.tableArn, 'ARN of the tenant table (grant readers on it).');
-    this.output('tenant_registration_table_arn', cp.registrationTable.tableArn, 'ARN of the tenant registration table.');
+    this.output(
+      'tenant_registration_table_arn',
+      cp.registrationTable.tableArn,
+      'ARN of the tenant registration table.',
+    );
     if (this.api instanceof HttpControlPlaneApi) {
       this.output('api_id', this.api.api.id, 'Id of the control-plane HTTP API (custom domains, stages, WAF).');
-      this.output('api_execution_arn', this.api.api.executionArn, 'Execution ARN of the HTTP API (Lambda permissions, IAM conditions).');
+      this.output(
+        'api_execution_arn',
+        this.api.api.executionArn,
+        'Execution ARN of the HTTP API (Lambda permissions, IAM conditions).',
+      );
     }
     if (this.auth instanceof CognitoAuth) {
       this.output('user_pool_arn', this.auth.userPool.arn, 'ARN of the Cognito user pool.');
-      this.output('user_pool_endpoint', this.auth.userPool.endpoint, 'Endpoint of the Cognito user pool (issuer host and path).');
+      this.output(
+        'user_pool_endpoint',
+        this.auth.userPool.endpoint,
+        'Endpoint of the Cognito user pool (issuer host and path).',
+      );
     }
   }
 
@@ -221,7 +255,11 @@ export class ControlPlaneStack extends SbtStack {
    * provider creates — in its own construct, and what the control plane wires to it (rules, routes,
    * permissions) — is behind the switch. Root mode: none (`billing: false` / `metering: false` decide at synth).
    */
-  private billingSwitches(props: ControlPlaneStackProps, billing: IBilling | undefined, metering: IMetering | undefined) {
+  private billingSwitches(
+    props: ControlPlaneStackProps,
+    billing: IBilling | undefined,
+    metering: IMetering | undefined,
+  ) {
     if (this.mode !== 'module') return {};
     const make = (what: 'billing' | 'metering', provider: unknown, enabled: boolean | undefined) => {
       if (!provider) return undefined;
@@ -236,13 +274,22 @@ export class ControlPlaneStack extends SbtStack {
       if (Construct.isConstruct(provider)) sw.include(provider);
       return sw;
     };
-    return { billing: make('billing', billing, props.enableBilling), metering: make('metering', metering, props.enableMetering) };
+    return {
+      billing: make('billing', billing, props.enableBilling),
+      metering: make('metering', metering, props.enableMetering),
+    };
   }
 }
 
 /** Account id of an event-bus ARN (`arn:<partition>:events:<region>:<account>:event-bus/<name>`); undefined for anything else. */
 function accountOfBusArn(arn: string): string | undefined {
   const parts = arn.split(':');
-  if (parts.length < 6 || parts[2] !== 'events' || !/^\d{12}$/.test(parts[4] ?? '') || !parts[5]?.startsWith('event-bus/')) return undefined;
+  if (
+    parts.length < 6 ||
+    parts[2] !== 'events' ||
+    !/^\d{12}$/.test(parts[4] ?? '') ||
+    !parts[5]?.startsWith('event-bus/')
+  )
+    return undefined;
   return parts[4]!;
 }

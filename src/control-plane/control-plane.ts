@@ -117,7 +117,8 @@ export class ControlPlane extends Construct {
       role: props.systemAdminRoleName ?? 'SystemAdmin',
     });
     const cors = props.apiCorsConfig;
-    const maxAge = cors?.maxAge === undefined ? undefined : typeof cors.maxAge === 'number' ? cors.maxAge : cors.maxAge.toSeconds();
+    const maxAge =
+      cors?.maxAge === undefined ? undefined : typeof cors.maxAge === 'number' ? cors.maxAge : cors.maxAge.toSeconds();
     this.api = createControlPlaneApi(this, 'api', {
       ...(props.disableAPILogging ? { accessLogRetentionInDays: 0 } : {}),
       ...(cors
@@ -135,7 +136,11 @@ export class ControlPlane extends Construct {
       jwt: { issuer: this.auth.jwtIssuer, audience: this.auth.jwtAudience, jwksUri: jwksUriOf(this.auth) },
       cognitoUserPoolArn: this.auth.userPoolArn,
     });
-    this.tenantTable = new TenantTable(this, 'tenants', { name: `${prefix}-tenants`, deletionProtection, kmsKeyArn: props.kmsKeyArn });
+    this.tenantTable = new TenantTable(this, 'tenants', {
+      name: `${prefix}-tenants`,
+      deletionProtection,
+      kmsKeyArn: props.kmsKeyArn,
+    });
     this.registrationTable = new RegistrationTable(this, 'registrations', {
       name: `${prefix}-tenant-registrations`,
       deletionProtection,
@@ -170,7 +175,12 @@ export class ControlPlane extends Construct {
       readScope: scopesOf(this.auth).tenantRead,
     });
     this.controlPlaneAPIGatewayUrl = `${this.api.url}/`;
-    const wiring = { api: this.api, eventManager: this.eventManager, namePrefix: prefix, tenantTable: this.tenantTable };
+    const wiring = {
+      api: this.api,
+      eventManager: this.eventManager,
+      namePrefix: prefix,
+      tenantTable: this.tenantTable,
+    };
     if (props.billing) this.billing = new BillingProvider(this, 'billing', { billing: props.billing, ...wiring });
     if (props.metering) this.metering = new MeteringProvider(this, 'metering', { metering: props.metering, ...wiring });
   }

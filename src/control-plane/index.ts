@@ -6,7 +6,13 @@ export type { ControlPlaneProps } from './control-plane';
 export { ControlPlaneStack } from './control-plane-stack';
 export type { ControlPlaneStackProps } from './control-plane-stack';
 export { ControlPlaneApiBase, DEFAULT_CORS_HEADERS, DEFAULT_CORS_ORIGINS } from './api/control-plane-api';
-export type { IControlPlaneApi, ControlPlaneApiBaseProps, RouteOptions, RouteRecord, HttpMethod } from './api/control-plane-api';
+export type {
+  IControlPlaneApi,
+  ControlPlaneApiBaseProps,
+  RouteOptions,
+  RouteRecord,
+  HttpMethod,
+} from './api/control-plane-api';
 export { HttpControlPlaneApi } from './api/http-control-plane-api';
 export type { HttpControlPlaneApiProps } from './api/http-control-plane-api';
 export { PrivateRestControlPlaneApi } from './api/private-rest-control-plane-api';

@@ -15,10 +15,17 @@ export type AsyncMemberRow = readonly [IASyncFunction | undefined, SbtEventKey];
 export type SyncMemberRow = readonly [ISyncFunction | undefined, HttpMethod, string, string];
 
 /** Each present async member becomes a Lambda target of a rule (in `scope`) on its event. */
-export function subscribeAsyncMembers(scope: Construct, eventManager: IEventManager, rows: readonly AsyncMemberRow[]): void {
+export function subscribeAsyncMembers(
+  scope: Construct,
+  eventManager: IEventManager,
+  rows: readonly AsyncMemberRow[],
+): void {
   for (const [fn, key] of rows) {
     if (!fn) continue;
-    eventManager.addTargetToEvent(scope, { eventDefinition: fn.trigger ?? eventManager.events[key], target: new LambdaTarget(fn.handler) });
+    eventManager.addTargetToEvent(scope, {
+      eventDefinition: fn.trigger ?? eventManager.events[key],
+      target: new LambdaTarget(fn.handler),
+    });
   }
 }
 

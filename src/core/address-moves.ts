@@ -27,7 +27,8 @@ export function elementsOf(main: Json): Map<string, unknown> {
   return out;
 }
 
-const typeOf = (address: string) => address.replace(/^data\./, '').split('.')[0]! + (address.startsWith('data.') ? ':data' : '');
+const typeOf = (address: string) =>
+  address.replace(/^data\./, '').split('.')[0]! + (address.startsWith('data.') ? ':data' : '');
 
 const REF = /\b(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
 
@@ -98,11 +99,20 @@ export function matchElements(oldMain: Json, newMain: Json, o: MatchOptions = {}
     // old and the new one are each other's unique best match by shared words.
     const best = (from: string, among: readonly string[]): string | undefined => {
       const scored = among.map((x) => [x, similarity(from, x)] as const).sort((p, q) => q[1] - p[1]);
-      return scored.length && scored[0]![1] > 0 && (scored.length === 1 || scored[0]![1] > scored[1]![1]) ? scored[0]![0] : undefined;
+      return scored.length && scored[0]![1] > 0 && (scored.length === 1 || scored[0]![1] > scored[1]![1])
+        ? scored[0]![0]
+        : undefined;
     };
     for (const [a, hits] of candidates) {
       const n = best(a, hits);
-      if (n && !taken.has(n) && best(n, claims.get(n)!.filter((x) => !matched.has(x))) === a) {
+      if (
+        n &&
+        !taken.has(n) &&
+        best(
+          n,
+          claims.get(n)!.filter((x) => !matched.has(x)),
+        ) === a
+      ) {
         matched.set(a, n);
         taken.add(n);
         changed = true;
@@ -114,7 +124,10 @@ export function matchElements(oldMain: Json, newMain: Json, o: MatchOptions = {}
 
 /** Words of an address name without cdktf's hash suffix and counters' separators. */
 function nameWords(address: string): Set<string> {
-  const name = address.split('.').pop()!.replace(/_[0-9A-F]{8}$/, '');
+  const name = address
+    .split('.')
+    .pop()!
+    .replace(/_[0-9A-F]{8}$/, '');
   return new Set(
     name
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -136,6 +149,8 @@ function similarity(a: string, b: string): number {
 /** The managed-resource moves (data sources are re-read, they need none). */
 export function resourceMoves(matched: ReadonlyMap<string, string>): Record<string, string> {
   return Object.fromEntries(
-    [...matched.entries()].filter(([from, to]) => from !== to && !from.startsWith('data.')).sort(([a], [b]) => a.localeCompare(b)),
+    [...matched.entries()]
+      .filter(([from, to]) => from !== to && !from.startsWith('data.'))
+      .sort(([a], [b]) => a.localeCompare(b)),
   );
 }

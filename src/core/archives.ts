@@ -2,9 +2,9 @@
  * Where `npm run bundle` leaves handler archives, and their content hashes.
  * Archive name = `<service>-<file>` for `lambda/<service>/<file>.ts` (see scripts/bundle.ts).
  */
-import { createHash } from 'crypto';
-import { existsSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Root of the package this file belongs to: the nearest folder above it with a package.json. That is the

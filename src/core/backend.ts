@@ -32,10 +32,7 @@ export type BackendConfig =
  * SBT_STATE_KEY, SBT_STATE_REGION, SBT_STATE_LOCK_TABLE, SBT_TFC_ORGANIZATION, SBT_TFC_WORKSPACE,
  * SBT_TFC_HOSTNAME) or from cdktf context `backend` (same shape as BackendConfig). Errors name what's missing.
  */
-export function backendFromEnvironment(
-  env: NodeJS.ProcessEnv = process.env,
-  context?: unknown,
-): BackendConfig {
+export function backendFromEnvironment(env: NodeJS.ProcessEnv = process.env, context?: unknown): BackendConfig {
   if (context && typeof context === 'object' && 'type' in (context as object)) return context as BackendConfig;
   const type = env.SBT_BACKEND ?? 'local';
   switch (type) {

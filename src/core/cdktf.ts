@@ -71,7 +71,9 @@ function invokeAspects(root: IConstruct, invokedByPath: Record<string, IAspect[]
       if (invoked.includes(aspect)) continue;
       aspect.visit(construct);
       if (!nestedAspectWarning && count !== aspects.all.length) {
-        Annotations.of(construct).addWarning('We detected an Aspect was added via another Aspect, and will not be applied');
+        Annotations.of(construct).addWarning(
+          'We detected an Aspect was added via another Aspect, and will not be applied',
+        );
         nestedAspectWarning = true;
       }
       invoked.push(aspect);
@@ -101,7 +103,9 @@ export class App extends CdktfApp {
     const stacks = all.filter(TerraformStack.isStack);
     type AspectList = { _aspects?: IAspect[] };
     // If cdktf's Aspects ever stop keeping their list in `_aspects`, they could not be hidden: cdktf's synth.
-    if (all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects))) {
+    if (
+      all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects))
+    ) {
       super.synth();
       return;
     }
@@ -119,7 +123,10 @@ export class App extends CdktfApp {
     try {
       for (const stack of stacks) {
         for (const element of elementsOf(stack)) {
-          prepared.set(element, Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: true, resolver }));
+          prepared.set(
+            element,
+            Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: true, resolver }),
+          );
         }
       }
       // Preparing added cross-stack outputs and remote-state data sources: cdktf's Aspects visit those too.

@@ -36,7 +36,11 @@ export interface DurableTableProps extends DurableTableOptions {
  * on `listPartition` + `sortKey` so lists page with Query in creation order instead of Scan (the shape of
  * the registration and user tables; helper items carry no `listPartition`, so the index is sparse).
  */
-export function listedTable(scope: Construct, props: DurableTableProps, o: { hashKey: string; listIndex: string; sortKey: string }): DynamodbTable {
+export function listedTable(
+  scope: Construct,
+  props: DurableTableProps,
+  o: { hashKey: string; listIndex: string; sortKey: string },
+): DynamodbTable {
   return new DynamodbTable(scope, 'table', {
     name: props.name,
     ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),

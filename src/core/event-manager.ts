@@ -170,15 +170,25 @@ export class EventManager extends Construct implements IEventManager {
     if (!Token.isUnresolved(era) && !isEventEra(era)) errors.push(`eventEra '${era}' must be 'sbt-0.9' or 'pre-0.9'`);
     this.eventEra = era;
     this.explicitSources = { control: props.controlPlaneEventSource, application: props.applicationPlaneEventSource };
-    this.controlPlaneEventSource = props.controlPlaneEventSource ?? this.byEra(defaultSourceOf('onboardingRequest', 'sbt-0.9'), defaultSourceOf('onboardingRequest', 'pre-0.9'));
+    this.controlPlaneEventSource =
+      props.controlPlaneEventSource ??
+      this.byEra(defaultSourceOf('onboardingRequest', 'sbt-0.9'), defaultSourceOf('onboardingRequest', 'pre-0.9'));
     this.applicationPlaneEventSource =
-      props.applicationPlaneEventSource ?? this.byEra(defaultSourceOf('provisionSuccess', 'sbt-0.9'), defaultSourceOf('provisionSuccess', 'pre-0.9'));
+      props.applicationPlaneEventSource ??
+      this.byEra(defaultSourceOf('provisionSuccess', 'sbt-0.9'), defaultSourceOf('provisionSuccess', 'pre-0.9'));
     this.overrides = props.sourceOverrides ?? {};
 
-    const adopted = props.eventBusArn ?? (props.eventBus ? ('eventBusArn' in props.eventBus ? props.eventBus.eventBusArn : props.eventBus.arn) : undefined);
+    const adopted =
+      props.eventBusArn ??
+      (props.eventBus
+        ? 'eventBusArn' in props.eventBus
+          ? props.eventBus.eventBusArn
+          : props.eventBus.arn
+        : undefined);
     if (props.eventBusArn && props.eventBus) errors.push('give eventBusArn or eventBus, not both');
     if (adopted) {
-      if (props.allowPutEventsFromAccounts?.length) errors.push('allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one');
+      if (props.allowPutEventsFromAccounts?.length)
+        errors.push('allowPutEventsFromAccounts needs a bus this manager creates, not an adopted one');
       this.busArn = adopted;
       // arn:aws:events:<region>:<account>:event-bus/<name>
       this.busName = Fn.element(Fn.split('/', adopted), 1);
@@ -219,7 +229,7 @@ export class EventManager extends Construct implements IEventManager {
   private byEra(current: string, legacy: string): string {
     if (this.eventEra === 'sbt-0.9') return current;
     if (this.eventEra === 'pre-0.9') return legacy;
-    return Token.asString(Fn.conditional(Op.eq(this.eventEra, "pre-0.9"), legacy, current));
+    return Token.asString(Fn.conditional(Op.eq(this.eventEra, 'pre-0.9'), legacy, current));
   }
 
   /**
@@ -232,7 +242,8 @@ export class EventManager extends Construct implements IEventManager {
     const source = explicit ?? (plane === 'control' ? this.controlPlaneEventSource : this.applicationPlaneEventSource);
     const detailType = this.byEra(current, legacy);
     const k = `${explicit ?? plane}:${key}`;
-    if (this.registered.has(k)) throw new Error(`Event with detail type '${current}' and source '${source}' already exists`);
+    if (this.registered.has(k))
+      throw new Error(`Event with detail type '${current}' and source '${source}' already exists`);
     this.registered.add(k);
     this.registered.add(`${source}:${detailType}`);
     return new EventDefinition(detailType, source, {
@@ -276,7 +287,9 @@ export class EventManager extends Construct implements IEventManager {
     if (existing) {
       const source = ruleSources.get(existing);
       if (source !== def.source) {
-        throw new Error(`${scope.node.path}: a rule for '${def.detailType}' from '${source}' exists; a second source ('${def.source}') for it needs its own scope`);
+        throw new Error(
+          `${scope.node.path}: a rule for '${def.detailType}' from '${source}' exists; a second source ('${def.source}') for it needs its own scope`,
+        );
       }
       return existing;
     }
@@ -299,7 +312,10 @@ export class EventManager extends Construct implements IEventManager {
   eventOfType(eventType: SbtEventType): EventDefinition {
     const key = keyOfDetailType(eventType);
     const def = (key && this.events[key]) || this.customEvents.get(eventType);
-    if (!def) throw new Error(`${this.node.path}: no event '${eventType}' (a DetailType, an sbt_aws_ detail-type or a custom event's detail-type)`);
+    if (!def)
+      throw new Error(
+        `${this.node.path}: no event '${eventType}' (a DetailType, an sbt_aws_ detail-type or a custom event's detail-type)`,
+      );
     return def;
   }
 
@@ -311,7 +327,8 @@ export class EventManager extends Construct implements IEventManager {
     // rule without naming them, so later ones are numbered — pass `targetId` for a stable, readable address.
     let targetId = props.targetId ?? 'target';
     if (rule.node.tryFindChild(targetId)) {
-      if (props.targetId) throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId`);
+      if (props.targetId)
+        throw new Error(`${rule.node.path} already has a target '${targetId}': pass a distinct targetId`);
       for (let n = 2; rule.node.tryFindChild(targetId); n++) targetId = `target-${n}`;
     }
     props.target.bind(rule, targetId, rule);
@@ -321,13 +338,21 @@ export class EventManager extends Construct implements IEventManager {
    * Forwards `events` from this bus to another bus (e.g. an application plane's or a control plane's bus in
    * another account), with one role allowed to put events on that bus only. Rules live in `scope`.
    */
-  forwardEvents(scope: Construct, o: { targetBusArn: string; events: EventDefinition[]; roleName: string; id?: string }): ServiceRole {
+  forwardEvents(
+    scope: Construct,
+    o: { targetBusArn: string; events: EventDefinition[]; roleName: string; id?: string },
+  ): ServiceRole {
     const role = new ServiceRole(scope, o.id ?? `forward-${sanitize(o.roleName)}`, {
       name: o.roleName,
       servicePrincipal: 'events.amazonaws.com',
       statements: [{ actions: ['events:PutEvents'], resources: [o.targetBusArn] }],
     });
-    for (const def of o.events) this.addTargetToEvent(scope, { eventDefinition: def, target: new EventBusTarget(o.targetBusArn, { role }), targetId: 'forward' });
+    for (const def of o.events)
+      this.addTargetToEvent(scope, {
+        eventDefinition: def,
+        target: new EventBusTarget(o.targetBusArn, { role }),
+        targetId: 'forward',
+      });
     return role;
   }
 

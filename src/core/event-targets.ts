@@ -120,7 +120,10 @@ function common(scope: Construct, rule: CloudwatchEventRule, o: EventTargetOptio
     eventBusName: rule.eventBusName,
     inputPath: o.inputPath,
     retryPolicy: retry
-      ? { maximumRetryAttempts: o.maximumRetryAttempts ?? 185, maximumEventAgeInSeconds: o.maximumEventAgeInSeconds ?? 86400 }
+      ? {
+          maximumRetryAttempts: o.maximumRetryAttempts ?? 185,
+          maximumEventAgeInSeconds: o.maximumEventAgeInSeconds ?? 86400,
+        }
       : undefined,
     deadLetterConfig: { arn: dlq },
   };
@@ -169,7 +172,11 @@ export class SqsTarget implements IEventTarget {
 }
 
 /** Queue-policy statement (JSON object) letting the given rule(s) send to a queue (rule targets, rule dead letters). */
-export function sqsAllowEventBridgeStatement(queueArn: string, ruleArns: string | string[], sid = 'AllowEventBridgeRules') {
+export function sqsAllowEventBridgeStatement(
+  queueArn: string,
+  ruleArns: string | string[],
+  sid = 'AllowEventBridgeRules',
+) {
   return {
     Sid: sid,
     Effect: 'Allow',
@@ -194,7 +201,11 @@ export class StepFunctionsTarget implements IEventTarget {
       // Only this rule may use the role (no confused deputy through another rule in the account).
       trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
     });
-    new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options), arn: this.stateMachineArn, roleArn: role.roleArn });
+    new CloudwatchEventTarget(scope, id, {
+      ...common(scope, rule, this.options),
+      arn: this.stateMachineArn,
+      roleArn: role.roleArn,
+    });
   }
 }
 
@@ -220,6 +231,10 @@ export class EventBusTarget implements IEventTarget {
         trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }],
       });
     // EventBridge takes no retry policy for event-bus targets (it retries them itself); a DLQ it does take.
-    new CloudwatchEventTarget(scope, id, { ...common(scope, rule, this.options, false), arn: this.busArn, roleArn: role.roleArn });
+    new CloudwatchEventTarget(scope, id, {
+      ...common(scope, rule, this.options, false),
+      arn: this.busArn,
+      roleArn: role.roleArn,
+    });
   }
 }

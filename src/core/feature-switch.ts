@@ -18,7 +18,14 @@
  *     had no index; Terraform moves it to instance 0 instead of replacing it).
  * Pure function of the document, so it is testable without cdktf and runs in both root and module mode.
  */
-import { Fn, TerraformDataSource, TerraformResource, TerraformStack, type IConstruct, type TerraformVariable } from './cdktf';
+import {
+  Fn,
+  TerraformDataSource,
+  TerraformResource,
+  TerraformStack,
+  type IConstruct,
+  type TerraformVariable,
+} from './cdktf';
 
 type Json = Record<string, unknown>;
 
@@ -73,7 +80,8 @@ function argumentsText(body: Json): string {
 function mapStrings(v: unknown, fn: (s: string) => string): unknown {
   if (typeof v === 'string') return fn(v);
   if (Array.isArray(v)) return v.map((x) => mapStrings(x, fn));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, mapStrings(x, fn)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, mapStrings(x, fn)]));
   return v;
 }
 
@@ -90,7 +98,11 @@ function expressionOf(v: unknown): string {
  * The switched document (a new object; `doc` is not changed). `tolerantAddresses` are never switched off by
  * reference. Throws when a switched element uses `for_each` (not supported).
  */
-export function applySwitches(doc: Json, switches: readonly SwitchSpec[], tolerantAddresses: ReadonlySet<string> = new Set()): Json {
+export function applySwitches(
+  doc: Json,
+  switches: readonly SwitchSpec[],
+  tolerantAddresses: ReadonlySet<string> = new Set(),
+): Json {
   if (!switches.length) return doc;
   const els = elements(doc);
   const texts = new Map([...els].map(([a, b]) => [a, argumentsText(b)]));
@@ -116,13 +128,16 @@ export function applySwitches(doc: Json, switches: readonly SwitchSpec[], tolera
   // Elements that already had count are referenced with their own indices: only the count changes.
   const plain = new Set([...conditions.keys()].filter((a) => els.get(a)!.count === undefined));
   for (const a of conditions.keys()) {
-    if (els.get(a)!.for_each !== undefined) throw new Error(`feature switch: ${a} uses for_each, which a switch cannot wrap`);
+    if (els.get(a)!.for_each !== undefined)
+      throw new Error(`feature switch: ${a} uses for_each, which a switch cannot wrap`);
   }
 
   // 3. references
   const pattern = plain.size ? refPattern(plain) : undefined;
   const rewrite = (inside: boolean) => (s: string) =>
-    !pattern || !s.includes('${') ? s : s.replace(pattern, (_m, a: string, attr: string) => (inside ? `${a}[0].${attr}` : `one(${a}[*].${attr})`));
+    !pattern || !s.includes('${')
+      ? s
+      : s.replace(pattern, (_m, a: string, attr: string) => (inside ? `${a}[0].${attr}` : `one(${a}[*].${attr})`));
   const result: Json = { ...doc };
   for (const kind of ['resource', 'data'] as const) {
     const prefix = kind === 'data' ? 'data.' : '';
@@ -139,7 +154,8 @@ export function applySwitches(doc: Json, switches: readonly SwitchSpec[], tolera
             if (conds) {
               // 2. count
               const on = conds.length === 1 ? conds[0]! : conds.map((c) => `(${c})`).join(' && ');
-              next.count = body.count === undefined ? `\${${on} ? 1 : 0}` : `\${${on} ? (${expressionOf(body.count)}) : 0}`;
+              next.count =
+                body.count === undefined ? `\${${on} ? 1 : 0}` : `\${${on} ? (${expressionOf(body.count)}) : 0}`;
             }
             return [name, next];
           }),
@@ -152,7 +168,9 @@ export function applySwitches(doc: Json, switches: readonly SwitchSpec[], tolera
   }
   // 4. moved blocks into switched resources target instance 0
   if (Array.isArray(doc.moved)) {
-    result.moved = (doc.moved as { from: string; to: string }[]).map((m) => (plain.has(m.to) ? { ...m, to: `${m.to}[0]` } : m));
+    result.moved = (doc.moved as { from: string; to: string }[]).map((m) =>
+      plain.has(m.to) ? { ...m, to: `${m.to}[0]` } : m,
+    );
   }
   return result;
 }
@@ -189,7 +207,9 @@ export class FeatureSwitch {
 
 /** `type.name` of a resource, `data.type.name` of a data source of `stack`; undefined for anything else. */
 export function addressOf(c: IConstruct, stack: TerraformStack): string | undefined {
-  if (TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === stack) return `${c.terraformResourceType}.${c.friendlyUniqueId}`;
-  if (TerraformDataSource.isTerraformDataSource(c) && TerraformStack.of(c) === stack) return `data.${c.terraformResourceType}.${c.friendlyUniqueId}`;
+  if (TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === stack)
+    return `${c.terraformResourceType}.${c.friendlyUniqueId}`;
+  if (TerraformDataSource.isTerraformDataSource(c) && TerraformStack.of(c) === stack)
+    return `data.${c.terraformResourceType}.${c.friendlyUniqueId}`;
   return undefined;
 }

@@ -5,8 +5,8 @@
  * file's content hash, so when that folder is the only one and its file has the source's exact bytes there
  * is nothing to do. Anything else (first synth, a changed file, a stray version) takes cdktf's own path.
  */
-import { existsSync, readFileSync, readdirSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { AssetType, type Construct, TerraformAsset, TerraformStack } from './cdktf';
 
 export class FileAsset extends TerraformAsset {
@@ -22,7 +22,9 @@ export class FileAsset extends TerraformAsset {
   }
 }
 
-type SynthesisSession = { manifest: { outdir: string; forStack(stack: TerraformStack): { synthesizedStackPath: string } } };
+type SynthesisSession = {
+  manifest: { outdir: string; forStack(stack: TerraformStack): { synthesizedStackPath: string } };
+};
 type AssetInternals = { _onSynthesize?: (session: SynthesisSession) => void };
 const cdktfOnSynthesize = (TerraformAsset.prototype as unknown as AssetInternals)._onSynthesize;
 // cdktf binds `this._onSynthesize` in its constructor, so a prototype method here replaces it for FileAssets.
@@ -30,10 +32,19 @@ const cdktfOnSynthesize = (TerraformAsset.prototype as unknown as AssetInternals
 if (typeof cdktfOnSynthesize === 'function') {
   Object.defineProperty(FileAsset.prototype, '_onSynthesize', {
     value: function onSynthesize(this: FileAsset, session: SynthesisSession) {
-      const stackDir = join(session.manifest.outdir, session.manifest.forStack(TerraformStack.of(this)).synthesizedStackPath, '..');
+      const stackDir = join(
+        session.manifest.outdir,
+        session.manifest.forStack(TerraformStack.of(this)).synthesizedStackPath,
+        '..',
+      );
       const target = join(stackDir, this.path); // assets/<asset id>/<content hash>/<file name>
       const folder = join(target, '..', '..');
-      if (existsSync(target) && readdirSync(folder).length === 1 && readFileSync(target).equals(readFileSync(this.sourceFile))) return;
+      if (
+        existsSync(target) &&
+        readdirSync(folder).length === 1 &&
+        readFileSync(target).equals(readFileSync(this.sourceFile))
+      )
+        return;
       cdktfOnSynthesize.call(this, session);
     },
   });

@@ -9,7 +9,12 @@ import { type DurableTableProps, listedTable } from './durable-table';
 export abstract class ListedTable extends Construct {
   readonly table: DynamodbTable;
 
-  protected constructor(scope: Construct, id: string, props: DurableTableProps, key: { hashKey: string; listIndex: string; sortKey: string }) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: DurableTableProps,
+    key: { hashKey: string; listIndex: string; sortKey: string },
+  ) {
     super(scope, id);
     this.table = listedTable(this, props, key);
   }

@@ -39,7 +39,12 @@ export function addressName(ids: readonly string[], o: AddressNameOptions): stri
     const typeWords = o.type.replace(/^aws_/, '').split('_');
     for (;;) {
       let k = 0;
-      while (k < typeWords.length && k < words.length - 1 && words[words.length - 1 - k] === typeWords[typeWords.length - 1 - k]) k++;
+      while (
+        k < typeWords.length &&
+        k < words.length - 1 &&
+        words[words.length - 1 - k] === typeWords[typeWords.length - 1 - k]
+      )
+        k++;
       if (k === 0) break;
       words = words.slice(0, words.length - k);
     }

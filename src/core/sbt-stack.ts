@@ -1,7 +1,17 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { applyBackend, type BackendConfig } from './backend';
 import { loadAddressHistory, movedBlocks } from './address-history';
-import { Aspects, type Construct, Lazy, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type IConstruct } from './cdktf';
+import {
+  Aspects,
+  type Construct,
+  Lazy,
+  TerraformElement,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  type IConstruct,
+} from './cdktf';
 import { addressName, AddressRegistry } from './resource-addresses';
 import { AWS_PROVIDER_CONSTRAINT } from './versions';
 import { addressOf, applySwitches, FeatureSwitch, isTolerant } from './feature-switch';
@@ -18,7 +28,7 @@ export function namePrefixFromStackName(id: string): string {
     .replace(/[^A-Za-z0-9]+/g, '-')
     .toLowerCase()
     .replace(/^[^a-z]+/, '');
-  return (kebab.slice(0, 20).replace(/-+$/, '') || 'sbt');
+  return kebab.slice(0, 20).replace(/-+$/, '') || 'sbt';
 }
 
 /** The name prefix for constructs in `scope`: its SbtStack's `name_prefix`, else one from the stack's name. */
@@ -85,7 +95,8 @@ export class SbtStack extends TerraformStack {
       default: props.namePrefix ?? 'sbt',
       validation: {
         condition: '${can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))}',
-        errorMessage: 'name_prefix must be 1-20 characters of lowercase letters, digits and hyphens, starting with a letter.',
+        errorMessage:
+          'name_prefix must be 1-20 characters of lowercase letters, digits and hyphens, starting with a letter.',
       },
     });
     this.tags = this.mapInput('tags', {
@@ -93,7 +104,8 @@ export class SbtStack extends TerraformStack {
         'Tags merged into every taggable resource (on top of the provider default_tags; a key set here wins over the same key in default_tags).',
       default: {},
       validation: {
-        condition: '${alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])}',
+        condition:
+          '${alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])}',
         errorMessage: 'tags: keys must be 1-128 characters and not start with "aws:"; values at most 256 characters.',
       },
     });
@@ -116,7 +128,10 @@ export class SbtStack extends TerraformStack {
           const declared = new Set(
             this.node
               .findAll()
-              .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === this)
+              .filter(
+                (c): c is TerraformResource =>
+                  TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === this,
+              )
               .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`),
           );
           const blocks = movedBlocks(loadAddressHistory(history), declared);
@@ -202,7 +217,7 @@ export class SbtStack extends TerraformStack {
     return this.variable(name, 'number', o).numberValue;
   }
   boolInput(name: string, o: InputOptions<boolean>): boolean {
-    return this.variable(name, "bool", o).booleanValue as unknown as boolean; // a token standing for the boolean
+    return this.variable(name, 'bool', o).booleanValue as unknown as boolean; // a token standing for the boolean
   }
   listInput(name: string, o: InputOptions<string[]>): string[] {
     return this.variable(name, 'list(string)', o).listValue;
@@ -241,7 +256,10 @@ export class SbtStack extends TerraformStack {
 export function roleNameOf(c: IConstruct): string {
   const stack = TerraformStack.of(c);
   if (stack instanceof SbtStack) return stack.roleNameOf(c);
-  return addressName(c.node.scopes.slice(c.node.scopes.indexOf(stack) + 1).map((x) => x.node.id), {});
+  return addressName(
+    c.node.scopes.slice(c.node.scopes.indexOf(stack) + 1).map((x) => x.node.id),
+    {},
+  );
 }
 
 /**

@@ -79,17 +79,34 @@ export class MarketplaceMetering extends Construct {
       ],
       ttl: { attributeName: 'expiresAt', enabled: true },
       // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
-      globalSecondaryIndex: [{ name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' }],
+      globalSecondaryIndex: [
+        { name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' },
+      ],
     });
-    this.dlq = new SqsQueue(this, 'dlq', { name: `${p}-marketplace-metering-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
+    this.dlq = new SqsQueue(this, 'dlq', {
+      name: `${p}-marketplace-metering-dlq`,
+      messageRetentionSeconds: 1209600,
+      sqsManagedSseEnabled: true,
+    });
 
     const statements: PolicyStatement[] = [
-      { actions: ['dynamodb:Query'], resources: [`${this.usageTable.arn}/index/${MarketplaceMetering.PENDING_INDEX}`, `${this.ledgerTable.arn}/index/${MarketplaceMetering.OPEN_INDEX}`] },
+      {
+        actions: ['dynamodb:Query'],
+        resources: [
+          `${this.usageTable.arn}/index/${MarketplaceMetering.PENDING_INDEX}`,
+          `${this.ledgerTable.arn}/index/${MarketplaceMetering.OPEN_INDEX}`,
+        ],
+      },
       // TransactWriteItems is authorised per item action (UpdateItem on both tables).
       { actions: ['dynamodb:UpdateItem'], resources: [this.usageTable.arn, this.ledgerTable.arn] },
       { actions: ['dynamodb:GetItem'], resources: [this.ledgerTable.arn] },
       ...(props.subscribersTable
-        ? [{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.subscribersTable.arn, `${props.subscribersTable.arn}/index/customerIdentifierIndex`] }]
+        ? [
+            {
+              actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+              resources: [props.subscribersTable.arn, `${props.subscribersTable.arn}/index/customerIdentifierIndex`],
+            },
+          ]
         : []),
       { actions: ['aws-marketplace:BatchMeterUsage'], resources: ['*'] },
       { actions: ['sqs:SendMessage'], resources: [this.dlq.arn] },
@@ -166,10 +183,26 @@ export class MarketplaceMetering extends Construct {
       // something did). Emitted by the hourly job and by the final-usage flush at cancellation.
       ...(
         [
-          ['not-subscribed', 'MeteringNotSubscribedRecords', 'AWS answered CustomerNotSubscribed: usage of a buyer without an active subscription (or sent after the final window) was not billed.'],
-          ['late', 'MeteringLateRecords', 'Usage arrived after its hour had been sent to AWS Marketplace (late-usage policy: not billed, put on the metering DLQ).'],
-          ['duplicate', 'MeteringDuplicateRecords', 'AWS answered DuplicateRecord: another quantity had already been billed for that customer, dimension and hour.'],
-          ['invalid', 'MeteringInvalidRecords', 'Usage records that can never be billed (invalid fields, before the licence start, or over the hourly Quantity bound).'],
+          [
+            'not-subscribed',
+            'MeteringNotSubscribedRecords',
+            'AWS answered CustomerNotSubscribed: usage of a buyer without an active subscription (or sent after the final window) was not billed.',
+          ],
+          [
+            'late',
+            'MeteringLateRecords',
+            'Usage arrived after its hour had been sent to AWS Marketplace (late-usage policy: not billed, put on the metering DLQ).',
+          ],
+          [
+            'duplicate',
+            'MeteringDuplicateRecords',
+            'AWS answered DuplicateRecord: another quantity had already been billed for that customer, dimension and hour.',
+          ],
+          [
+            'invalid',
+            'MeteringInvalidRecords',
+            'Usage records that can never be billed (invalid fields, before the licence start, or over the hourly Quantity bound).',
+          ],
         ] as const
       ).map(
         ([id, metric, description]) =>

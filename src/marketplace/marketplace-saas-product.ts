@@ -10,7 +10,13 @@ import { SCOPES } from '../contracts/scopes';
 import { HttpControlPlaneApi } from '../control-plane/api/http-control-plane-api';
 import { MarketplaceMetering } from './marketplace-metering';
 import { NotificationIngest } from './notification-ingest';
-import { DEFAULT_REGISTRATION_FIELDS, type MarketplacePricingModel, hasEntitlements, hasMetering, legacyTopicArn } from './pricing';
+import {
+  DEFAULT_REGISTRATION_FIELDS,
+  type MarketplacePricingModel,
+  hasEntitlements,
+  hasMetering,
+  legacyTopicArn,
+} from './pricing';
 import { RegistrationWebPage } from './registration-web-page';
 import { SubscribersTable } from './subscribers-table';
 import { propsErrors } from '../core/props-validation';
@@ -107,7 +113,12 @@ export interface RegistrationPageOptions {
 }
 
 /** What in a configuration cannot work, naming the property (empty when nothing): reported at synth. */
-export function checkMarketplaceConfig(props: Pick<MarketplaceSaaSProductProps, 'requiredFields' | 'registrationPage' | 'apiDomain' | 'buyerRateLimit' | 'buyerBurstLimit'>): string[] {
+export function checkMarketplaceConfig(
+  props: Pick<
+    MarketplaceSaaSProductProps,
+    'requiredFields' | 'registrationPage' | 'apiDomain' | 'buyerRateLimit' | 'buyerBurstLimit'
+  >,
+): string[] {
   const errors: string[] = [];
   const required = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
   if (props.registrationPage === false && !Token.isUnresolved(required) && required.length > 0) {
@@ -117,20 +128,35 @@ export function checkMarketplaceConfig(props: Pick<MarketplaceSaaSProductProps, 
   }
   const page = props.registrationPage === false ? undefined : props.registrationPage;
   if (page && props.apiDomain) {
-    errors.push(`apiDomain is for a listing without registration page; with the page the fulfillment URL is on the page's host — use registrationPage.domain.`);
+    errors.push(
+      `apiDomain is for a listing without registration page; with the page the fulfillment URL is on the page's host — use registrationPage.domain.`,
+    );
   }
   if (page?.domain && !Token.isUnresolved(page.domain.certificateArn)) {
-    if (!Token.isUnresolved(page.domain.aliases) && !page.domain.aliases.length) errors.push('registrationPage.domain.aliases must name at least one host name.');
+    if (!Token.isUnresolved(page.domain.aliases) && !page.domain.aliases.length)
+      errors.push('registrationPage.domain.aliases must name at least one host name.');
     const arn = page.domain.certificateArn;
     if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(arn)) {
-      errors.push(`registrationPage.domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses certificates there), got '${arn}'.`);
+      errors.push(
+        `registrationPage.domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses certificates there), got '${arn}'.`,
+      );
     }
   }
-  if (page?.webAclArn && !Token.isUnresolved(page.webAclArn) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+/.test(page.webAclArn)) {
-    errors.push(`registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…), got '${page.webAclArn}'.`);
+  if (
+    page?.webAclArn &&
+    !Token.isUnresolved(page.webAclArn) &&
+    !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+/.test(page.webAclArn)
+  ) {
+    errors.push(
+      `registrationPage.webAclArn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…), got '${page.webAclArn}'.`,
+    );
   }
-  for (const [name, v] of [['buyerRateLimit', props.buyerRateLimit], ['buyerBurstLimit', props.buyerBurstLimit]] as const) {
-    if (v !== undefined && !Token.isUnresolved(v) && (!Number.isFinite(v) || v <= 0)) errors.push(`${name} must be a positive number, got ${v}.`);
+  for (const [name, v] of [
+    ['buyerRateLimit', props.buyerRateLimit],
+    ['buyerBurstLimit', props.buyerBurstLimit],
+  ] as const) {
+    if (v !== undefined && !Token.isUnresolved(v) && (!Number.isFinite(v) || v <= 0))
+      errors.push(`${name} must be a positive number, got ${v}.`);
   }
   return errors;
 }
@@ -166,7 +192,10 @@ export class MarketplaceSaaSProduct extends Construct {
     const required = props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS;
     const optional = props.optionalFields ?? [];
 
-    this.subscribers = new SubscribersTable(this, 'subscribers', { name: `${p}-marketplace-subscribers`, deletionProtection: props.deletionProtection });
+    this.subscribers = new SubscribersTable(this, 'subscribers', {
+      name: `${p}-marketplace-subscribers`,
+      deletionProtection: props.deletionProtection,
+    });
     // The marketplace's own small HTTP API (same construct as the control plane's): public registration routes
     // (Marketplace and the buyer's browser carry no token) and JWT-scoped admin routes. Separate from the
     // control-plane API so the module deploys on its own and its public surface is exactly two routes.
@@ -202,7 +231,10 @@ export class MarketplaceSaaSProduct extends Construct {
       TIER_DIMENSIONS: Fn.join(',', props.tierDimensions ?? []),
     };
     const putEvents = { actions: ['events:PutEvents'], resources: [props.eventBusArn] };
-    const marketplaceActions = ['aws-marketplace:ResolveCustomer', ...(contracts ? ['aws-marketplace:GetEntitlements'] : [])];
+    const marketplaceActions = [
+      'aws-marketplace:ResolveCustomer',
+      ...(contracts ? ['aws-marketplace:GetEntitlements'] : []),
+    ];
     // SendEmail is scoped to the seller's identity (address or its domain), not '*'.
     const sesStatement = {
       actions: ['ses:SendEmail'],
@@ -223,10 +255,28 @@ export class MarketplaceSaaSProduct extends Construct {
         OPTIONAL_FIELDS: Fn.join(',', optional),
         POWERTOOLS_SERVICE_NAME: 'marketplace-register',
       },
-      statements: [this.subscribers.writeStatement(), putEvents, tenantStatement, { actions: marketplaceActions, resources: ['*'] }, sesStatement],
+      statements: [
+        this.subscribers.writeStatement(),
+        putEvents,
+        tenantStatement,
+        { actions: marketplaceActions, resources: ['*'] },
+        sesStatement,
+      ],
     });
-    this.api.addRoute({ method: 'POST', path: '/landing', handler: this.registerFunction, authorization: 'none', publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)' });
-    this.api.addRoute({ method: 'POST', path: '/register', handler: this.registerFunction, authorization: 'none', publicReason: 'the buyer registers before having any account' });
+    this.api.addRoute({
+      method: 'POST',
+      path: '/landing',
+      handler: this.registerFunction,
+      authorization: 'none',
+      publicReason: 'AWS Marketplace form-POSTs the buyer here (fulfillment URL)',
+    });
+    this.api.addRoute({
+      method: 'POST',
+      path: '/register',
+      handler: this.registerFunction,
+      authorization: 'none',
+      publicReason: 'the buyer registers before having any account',
+    });
 
     this.notificationFunction = new LambdaFunction(this, 'notifications', {
       archive: 'marketplace-notifications',
@@ -264,7 +314,8 @@ export class MarketplaceSaaSProduct extends Construct {
     this.notificationFunction.allowInvokeFrom('invoke-from-pending-sweep', 'events.amazonaws.com', sweepRule.arn);
     new CloudwatchMetricAlarm(this, 'pending-access-alarm', {
       alarmName: `${p}-marketplace-pending-access-changes`,
-      alarmDescription: 'Marketplace access changes (onboarding/offboarding) have not reached the control plane for an hour.',
+      alarmDescription:
+        'Marketplace access changes (onboarding/offboarding) have not reached the control plane for an hour.',
       namespace: 'SBT/Marketplace',
       metricName: 'PendingAccessChanges',
       dimensions: { ProductCode: props.productCode },
@@ -319,8 +370,18 @@ export class MarketplaceSaaSProduct extends Construct {
       const read = props.adminReadScope ?? SCOPES.tenantRead;
       const write = props.adminWriteScope ?? SCOPES.tenantWrite;
       this.api.addRoute({ method: 'GET', path: '/subscribers', handler: this.adminFunction, scopes: [read] });
-      this.api.addRoute({ method: 'GET', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scopes: [read] });
-      this.api.addRoute({ method: 'DELETE', path: '/subscribers/{subscriberId}', handler: this.adminFunction, scopes: [write] });
+      this.api.addRoute({
+        method: 'GET',
+        path: '/subscribers/{subscriberId}',
+        handler: this.adminFunction,
+        scopes: [read],
+      });
+      this.api.addRoute({
+        method: 'DELETE',
+        path: '/subscribers/{subscriberId}',
+        handler: this.adminFunction,
+        scopes: [write],
+      });
     }
 
     if (props.registrationPage !== false) {
@@ -349,11 +410,18 @@ export class MarketplaceSaaSProduct extends Construct {
   private limitBuyerRoutes(rate: number, burst: number): void {
     const stage = this.api.stage;
     stage.putRouteSettings(
-      ['POST /landing', 'POST /register'].map((routeKey) => ({ routeKey, throttlingRateLimit: rate, throttlingBurstLimit: burst })),
+      ['POST /landing', 'POST /register'].map((routeKey) => ({
+        routeKey,
+        throttlingRateLimit: rate,
+        throttlingBurstLimit: burst,
+      })),
     );
     // depends_on takes bare addresses (`type.name`), resolved at synth (the stack allocates role-named ids).
     const routes = this.api.node.findAll().filter((c): c is Apigatewayv2Route => c instanceof Apigatewayv2Route);
-    stage.addOverride('depends_on', Lazy.anyValue({ produce: () => routes.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
+    stage.addOverride(
+      'depends_on',
+      Lazy.anyValue({ produce: () => routes.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }),
+    );
   }
 
   /** The URL to enter as the listing's fulfillment URL. */

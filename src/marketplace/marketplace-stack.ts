@@ -3,7 +3,11 @@ import { Token, type Construct } from '../core/cdktf';
 import { tolerateSwitchedReferences } from '../core/feature-switch';
 import { inputValidation, SbtStack, type SbtStackProps } from '../core/sbt-stack';
 import { propsErrors } from '../core/props-validation';
-import { MarketplaceSaaSProduct, checkMarketplaceConfig, type MarketplaceNotificationOptions } from './marketplace-saas-product';
+import {
+  MarketplaceSaaSProduct,
+  checkMarketplaceConfig,
+  type MarketplaceNotificationOptions,
+} from './marketplace-saas-product';
 import { DEFAULT_REGISTRATION_FIELDS, MarketplacePricingModel } from './pricing';
 
 export interface MarketplaceStackProps extends SbtStackProps {
@@ -98,7 +102,8 @@ export class MarketplaceStack extends SbtStack {
       root && props.eventBusArn && Token.isUnresolved(props.eventBusArn)
         ? props.eventBusArn
         : this.stringInput('event_bus_arn', {
-            description: 'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
+            description:
+              'ARN of the control plane event bus (control-plane output event_bus_arn); onboardingRequest/offboardingRequest go there.',
             default: root ? props.eventBusArn : undefined,
             validation: inputValidation.eventBusArn('event_bus_arn'),
           });
@@ -108,16 +113,25 @@ export class MarketplaceStack extends SbtStack {
         : this.stringInput(name, {
             description: `Name of the control plane's ${what} table (control-plane output ${name}); Marketplace buyers become tenants through the control plane's registration path.`,
             default: root ? value : undefined,
-            validation: { condition: `\${length(var.${name}) > 0}`, errorMessage: `${name} must name the control plane's ${what} table.` },
+            validation: {
+              condition: `\${length(var.${name}) > 0}`,
+              errorMessage: `${name} must name the control plane's ${what} table.`,
+            },
           });
     const tenantTable = tableInput('tenant_table_name', props.tenantTableName, 'tenant');
-    const registrationTable = tableInput('tenant_registration_table_name', props.tenantRegistrationTableName, 'tenant registration');
+    const registrationTable = tableInput(
+      'tenant_registration_table_name',
+      props.tenantRegistrationTableName,
+      'tenant registration',
+    );
     const tierDimensions = this.listInput('tier_dimensions', {
-      description: "Contract dimensions from lowest to highest tier; the tenant's tier is the highest the buyer is entitled to. Empty: the entitled dimensions joined with '+'.",
+      description:
+        "Contract dimensions from lowest to highest tier; the tenant's tier is the highest the buyer is entitled to. Empty: the entitled dimensions joined with '+'.",
       default: props.tierDimensions ?? [],
     });
     const buyerRate = this.numberInput('buyer_rate_limit', {
-      description: 'Requests per second of the buyer-facing routes (/landing, /register), separate from the admin routes.',
+      description:
+        'Requests per second of the buyer-facing routes (/landing, /register), separate from the admin routes.',
       default: props.buyerRateLimit ?? 20,
       validation: { condition: '${var.buyer_rate_limit > 0}', errorMessage: 'buyer_rate_limit must be positive.' },
     });
@@ -140,7 +154,13 @@ export class MarketplaceStack extends SbtStack {
       default: root ? (props.requiredFields ?? DEFAULT_REGISTRATION_FIELDS) : undefined,
       // Without the page there is no form: required fields would make the fulfillment URL answer 400 to everyone.
       ...(props.registrationPage === false
-        ? { validation: { condition: '${length(var.registration_required_fields) == 0}', errorMessage: 'registration_required_fields must be empty: this module has no registration page, so the fulfillment URL has no form.' } }
+        ? {
+            validation: {
+              condition: '${length(var.registration_required_fields) == 0}',
+              errorMessage:
+                'registration_required_fields must be empty: this module has no registration page, so the fulfillment URL has no form.',
+            },
+          }
         : {}),
     });
     const optional = this.listInput('registration_optional_fields', {
@@ -163,7 +183,8 @@ export class MarketplaceStack extends SbtStack {
             root && props.adminJwt && Token.isUnresolved(props.adminJwt.issuer)
               ? props.adminJwt.issuer
               : this.stringInput('admin_jwt_issuer', {
-                  description: 'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
+                  description:
+                    'JWT issuer of the admin routes (e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>).',
                   default: root ? props.adminJwt?.issuer : undefined,
                   validation: inputValidation.url('admin_jwt_issuer', true),
                 }),
@@ -182,21 +203,26 @@ export class MarketplaceStack extends SbtStack {
         : {
             productName: props.registrationPage?.productName,
             geoRestrictionLocations: this.listInput('geo_restriction_locations', {
-              description: 'Countries (ISO 3166-1 alpha-2) allowed to load the registration page; empty = no restriction.',
+              description:
+                'Countries (ISO 3166-1 alpha-2) allowed to load the registration page; empty = no restriction.',
               default: props.registrationPage?.geoRestrictionLocations ?? [],
               validation: inputValidation.countryCodes('geo_restriction_locations'),
             }),
             domain: {
               aliases: this.listInput('registration_domain_aliases', {
-                description: 'Custom host names of the registration page and fulfillment URL (need registration_certificate_arn).',
+                description:
+                  'Custom host names of the registration page and fulfillment URL (need registration_certificate_arn).',
                 default: props.registrationPage?.domain?.aliases ?? [],
               }),
               certificateArn: this.stringInput('registration_certificate_arn', {
-                description: "ACM certificate (us-east-1, CloudFront) covering registration_domain_aliases; '' = CloudFront's own host.",
+                description:
+                  "ACM certificate (us-east-1, CloudFront) covering registration_domain_aliases; '' = CloudFront's own host.",
                 default: props.registrationPage?.domain?.certificateArn ?? '',
                 validation: {
-                  condition: '${var.registration_certificate_arn == "" || (can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.registration_certificate_arn)) && length(var.registration_domain_aliases) > 0)}',
-                  errorMessage: 'registration_certificate_arn must be an ACM certificate in us-east-1 (CloudFront uses only those) and needs registration_domain_aliases.',
+                  condition:
+                    '${var.registration_certificate_arn == "" || (can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.registration_certificate_arn)) && length(var.registration_domain_aliases) > 0)}',
+                  errorMessage:
+                    'registration_certificate_arn must be an ACM certificate in us-east-1 (CloudFront uses only those) and needs registration_domain_aliases.',
                 },
               }),
             },
@@ -204,8 +230,10 @@ export class MarketplaceStack extends SbtStack {
               description: "WAFv2 web ACL (scope CLOUDFRONT) in front of the page and the fulfillment URL; '' = none.",
               default: props.registrationPage?.webAclArn ?? '',
               validation: {
-                condition: '${var.registration_web_acl_arn == "" || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/", var.registration_web_acl_arn))}',
-                errorMessage: 'registration_web_acl_arn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…).',
+                condition:
+                  '${var.registration_web_acl_arn == "" || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/", var.registration_web_acl_arn))}',
+                errorMessage:
+                  'registration_web_acl_arn must be a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/…).',
               },
             }),
           };
@@ -234,25 +262,80 @@ export class MarketplaceStack extends SbtStack {
     });
 
     const pageSwitch = this.pageSwitch(props);
-    this.output('fulfillment_url', pageSwitch && this.product.page ? pageSwitch.when(this.product.fulfillmentUrl, `${this.product.api.url}/landing`) : this.product.fulfillmentUrl, 'Fulfillment URL to set on the Marketplace listing (POST target of "Set up your account").');
-    this.output('api_url', this.product.api.url, 'Base URL of the marketplace API (/landing, /register, admin /subscribers).');
-    this.output('subscribers_table_name', this.product.subscribers.tableName, 'DynamoDB table of Marketplace subscribers.');
-    this.output('notification_queue_url', this.product.notifications.queue.url, 'Queue receiving Marketplace notifications.');
-    this.output('notification_dlq_url', this.product.notifications.dlq.url, 'Dead-letter queue of notifications that could not be processed.');
-    this.output('subscribers_table_arn', this.product.subscribers.tableArn, 'ARN of the subscribers table (grant readers on it).');
+    this.output(
+      'fulfillment_url',
+      pageSwitch && this.product.page
+        ? pageSwitch.when(this.product.fulfillmentUrl, `${this.product.api.url}/landing`)
+        : this.product.fulfillmentUrl,
+      'Fulfillment URL to set on the Marketplace listing (POST target of "Set up your account").',
+    );
+    this.output(
+      'api_url',
+      this.product.api.url,
+      'Base URL of the marketplace API (/landing, /register, admin /subscribers).',
+    );
+    this.output(
+      'subscribers_table_name',
+      this.product.subscribers.tableName,
+      'DynamoDB table of Marketplace subscribers.',
+    );
+    this.output(
+      'notification_queue_url',
+      this.product.notifications.queue.url,
+      'Queue receiving Marketplace notifications.',
+    );
+    this.output(
+      'notification_dlq_url',
+      this.product.notifications.dlq.url,
+      'Dead-letter queue of notifications that could not be processed.',
+    );
+    this.output(
+      'subscribers_table_arn',
+      this.product.subscribers.tableArn,
+      'ARN of the subscribers table (grant readers on it).',
+    );
     this.output('notification_queue_arn', this.product.notifications.queue.arn, 'ARN of the notification queue.');
-    this.output('notification_dlq_arn', this.product.notifications.dlq.arn, 'ARN of the notification dead-letter queue (alarm on it).');
+    this.output(
+      'notification_dlq_arn',
+      this.product.notifications.dlq.arn,
+      'ARN of the notification dead-letter queue (alarm on it).',
+    );
     if (this.product.page) {
       const off = pageSwitch ? '; null when enable_registration_page is false' : '';
       const onlyWithPage = (v: string) => (pageSwitch ? pageSwitch.when(v) : v);
-      this.output('registration_page_url', onlyWithPage(this.product.page.url), `Registration web page (CloudFront, or the custom domain)${off}.`);
-      this.output('registration_dns_target', onlyWithPage(this.product.page.dnsTarget), `CloudFront host to point the custom domain (alias/CNAME) at${off}.`);
+      this.output(
+        'registration_page_url',
+        onlyWithPage(this.product.page.url),
+        `Registration web page (CloudFront, or the custom domain)${off}.`,
+      );
+      this.output(
+        'registration_dns_target',
+        onlyWithPage(this.product.page.dnsTarget),
+        `CloudFront host to point the custom domain (alias/CNAME) at${off}.`,
+      );
     }
-    if (this.product.api.domainTarget) this.output('api_domain_target', this.product.api.domainTarget, 'DNS target of the fulfillment URL custom domain.');
+    if (this.product.api.domainTarget)
+      this.output(
+        'api_domain_target',
+        this.product.api.domainTarget,
+        'DNS target of the fulfillment URL custom domain.',
+      );
     if (this.product.metering) {
-      this.output('usage_table_name', this.product.metering.usageTable.name, 'Write usage records here (see docs/marketplace.md).');
-      this.output('metering_ledger_table_name', this.product.metering.ledgerTable.name, 'One item per billed record with its Marketplace outcome.');
-      this.output('metering_dlq_url', this.product.metering.dlq.url, 'Usage that could not be billed (validation error or past the cutoff).');
+      this.output(
+        'usage_table_name',
+        this.product.metering.usageTable.name,
+        'Write usage records here (see docs/marketplace.md).',
+      );
+      this.output(
+        'metering_ledger_table_name',
+        this.product.metering.ledgerTable.name,
+        'One item per billed record with its Marketplace outcome.',
+      );
+      this.output(
+        'metering_dlq_url',
+        this.product.metering.dlq.url,
+        'Usage that could not be billed (validation error or past the cutoff).',
+      );
     }
   }
 
@@ -275,7 +358,8 @@ export class MarketplaceStack extends SbtStack {
     register.resource.addOverride('lifecycle.precondition', [
       {
         condition: '${var.enable_registration_page || length(var.registration_required_fields) == 0}',
-        error_message: 'registration_required_fields must be empty when enable_registration_page is false: without the page the fulfillment URL has no form.',
+        error_message:
+          'registration_required_fields must be empty when enable_registration_page is false: without the page the fulfillment URL has no form.',
       },
     ]);
     return sw;

@@ -13,7 +13,11 @@ import type { LambdaFunction } from '../core/lambda-function';
 /** The Concurrent-Agreement events of a SaaS listing (reference §3.8), matched by prefix. */
 export const AGREEMENT_EVENT_PATTERN = {
   source: ['aws.agreement-marketplace'],
-  'detail-type': [{ prefix: 'Purchase Agreement ' }, { prefix: 'License Updated' }, { prefix: 'License Deprovisioned' }],
+  'detail-type': [
+    { prefix: 'Purchase Agreement ' },
+    { prefix: 'License Updated' },
+    { prefix: 'License Deprovisioned' },
+  ],
 };
 
 /**
@@ -27,7 +31,10 @@ export function agreementEventPattern(productCode: string): Record<string, unkno
     source: AGREEMENT_EVENT_PATTERN.source,
     $or: [
       { 'detail-type': [{ prefix: 'Purchase Agreement ' }] },
-      { 'detail-type': [{ prefix: 'License Updated' }, { prefix: 'License Deprovisioned' }], detail: { product: { code: [productCode] } } },
+      {
+        'detail-type': [{ prefix: 'License Updated' }, { prefix: 'License Deprovisioned' }],
+        detail: { product: { code: [productCode] } },
+      },
     ],
   };
 }
@@ -68,7 +75,11 @@ export class NotificationIngest extends Construct {
   constructor(scope: Construct, id: string, props: NotificationIngestProps) {
     super(scope, id);
     const p = props.namePrefix;
-    this.dlq = new SqsQueue(this, 'dlq', { name: `${p}-marketplace-notifications-dlq`, messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
+    this.dlq = new SqsQueue(this, 'dlq', {
+      name: `${p}-marketplace-notifications-dlq`,
+      messageRetentionSeconds: 1209600,
+      sqsManagedSseEnabled: true,
+    });
     this.queue = new SqsQueue(this, 'queue', {
       name: `${p}-marketplace-notifications`,
       // ≥ 6 × the consumer timeout (60 s; AWS guidance for Lambda event sources).
@@ -99,9 +110,7 @@ export class NotificationIngest extends Construct {
         queueUrl: this.dlq.url,
         policy: Fn.jsonencode({
           Version: '2012-10-17',
-          Statement: [
-            sqsAllowEventBridgeStatement(this.dlq.arn, local.arn, 'AllowRuleDeadLetters'),
-          ],
+          Statement: [sqsAllowEventBridgeStatement(this.dlq.arn, local.arn, 'AllowRuleDeadLetters')],
         }),
       });
       statements.push(sqsAllowEventBridgeStatement(this.queue.arn, local.arn, 'AllowAgreementRule'));
@@ -139,9 +148,7 @@ export class NotificationIngest extends Construct {
         queueUrl: this.forwardDlq.url,
         policy: Fn.jsonencode({
           Version: '2012-10-17',
-          Statement: [
-            sqsAllowEventBridgeStatement(this.forwardDlq.arn, source.arn, 'AllowForwardRuleDeadLetters'),
-          ],
+          Statement: [sqsAllowEventBridgeStatement(this.forwardDlq.arn, source.arn, 'AllowForwardRuleDeadLetters')],
         }),
       });
     }
@@ -167,7 +174,10 @@ export class NotificationIngest extends Construct {
       });
     }
     if (statements.length) {
-      new SqsQueuePolicy(this, 'queue-policy', { queueUrl: this.queue.url, policy: Fn.jsonencode({ Version: '2012-10-17', Statement: statements }) });
+      new SqsQueuePolicy(this, 'queue-policy', {
+        queueUrl: this.queue.url,
+        policy: Fn.jsonencode({ Version: '2012-10-17', Statement: statements }),
+      });
     }
 
     props.consumer.addToRolePolicy({

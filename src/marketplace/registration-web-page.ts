@@ -8,9 +8,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { createHash } from 'crypto';
-import { existsSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Construct, Fn, Token } from '../core/cdktf';
 import { FileAsset } from '../core/file-asset';
 
@@ -32,7 +32,8 @@ function viewerCertificate(domain: RegistrationWebPageProps['domain']) {
   // accepted), so no floor is claimed there; it holds only with an own certificate (SNI).
   if (!domain) return { cloudfrontDefaultCertificate: true };
   const cert = domain.certificateArn;
-  if (!Token.isUnresolved(cert)) return { acmCertificateArn: cert, sslSupportMethod: 'sni-only', minimumProtocolVersion: min };
+  if (!Token.isUnresolved(cert))
+    return { acmCertificateArn: cert, sslSupportMethod: 'sni-only', minimumProtocolVersion: min };
   const on = Fn.startswith(cert, 'arn:');
   return {
     acmCertificateArn: Fn.conditional(on, cert, null),
@@ -96,7 +97,10 @@ export class RegistrationWebPage extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucketPrefix: `${props.namePrefix}-mp-registration-`, forceDestroy: true });
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucketPrefix: `${props.namePrefix}-mp-registration-`,
+      forceDestroy: true,
+    });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -104,7 +108,10 @@ export class RegistrationWebPage extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketServerSideEncryptionConfiguration(this, 'encryption', {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
@@ -139,7 +146,12 @@ export class RegistrationWebPage extends Construct {
         {
           originId: 'api',
           domainName: apiDomain,
-          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] },
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: 'https-only',
+            originSslProtocols: ['TLSv1.2'],
+          },
         },
       ],
       defaultCacheBehavior: {
@@ -161,14 +173,21 @@ export class RegistrationWebPage extends Construct {
       },
       aliases: props.domain?.aliases,
       // Module inputs are tokens ('' = off): decided by Terraform; literals are decided here.
-      webAclId: props.webAclArn && Token.isUnresolved(props.webAclArn) ? Fn.conditional(Fn.startswith(props.webAclArn, 'arn:'), props.webAclArn, null) : props.webAclArn || undefined,
+      webAclId:
+        props.webAclArn && Token.isUnresolved(props.webAclArn)
+          ? Fn.conditional(Fn.startswith(props.webAclArn, 'arn:'), props.webAclArn, null)
+          : props.webAclArn || undefined,
       viewerCertificate: viewerCertificate(props.domain),
     });
     const cert = props.domain?.certificateArn;
     this.customHost = !props.domain
       ? undefined
       : Token.isUnresolved(cert)
-        ? Fn.conditional(Fn.startswith(cert!, 'arn:'), Fn.element(props.domain.aliases, 0), this.distribution.domainName)
+        ? Fn.conditional(
+            Fn.startswith(cert!, 'arn:'),
+            Fn.element(props.domain.aliases, 0),
+            this.distribution.domainName,
+          )
         : Token.isUnresolved(props.domain.aliases)
           ? Fn.element(props.domain.aliases, 0)
           : props.domain.aliases[0];
@@ -199,8 +218,14 @@ export class RegistrationWebPage extends Construct {
     });
 
     // Versioned (an overwritten or deleted page can be restored) with server access logs in their own bucket.
-    new S3BucketVersioning(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    this.logBucket = new S3Bucket(this, 'server-access-logs', { bucketPrefix: `${props.namePrefix}-mp-registration-logs-`, forceDestroy: true });
+    new S3BucketVersioning(this, 'versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    this.logBucket = new S3Bucket(this, 'server-access-logs', {
+      bucketPrefix: `${props.namePrefix}-mp-registration-logs-`,
+      forceDestroy: true,
+    });
     new S3BucketPublicAccessBlock(this, 'server-access-logs-public-access-block', {
       bucket: this.logBucket.id,
       blockPublicAcls: true,
@@ -208,7 +233,10 @@ export class RegistrationWebPage extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'server-access-logs-ownership', { bucket: this.logBucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'server-access-logs-ownership', {
+      bucket: this.logBucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketServerSideEncryptionConfiguration(this, 'server-access-logs-encryption', {
       bucket: this.logBucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
@@ -237,7 +265,11 @@ export class RegistrationWebPage extends Construct {
         ],
       }),
     });
-    new S3BucketLogging(this, 'logging', { bucket: this.bucket.id, targetBucket: this.logBucket.id, targetPrefix: 'page/' });
+    new S3BucketLogging(this, 'logging', {
+      bucket: this.bucket.id,
+      targetBucket: this.logBucket.id,
+      targetPrefix: 'page/',
+    });
 
     const dir = registrationPageDir();
     for (const [file, contentType] of Object.entries(PAGE_FILES)) {
@@ -280,4 +312,3 @@ export class RegistrationWebPage extends Construct {
     return `${this.url}/landing`;
   }
 }
-

@@ -39,8 +39,18 @@ export class SubscribersTable extends Construct {
         { name: 'emissionPending', type: 'S' },
       ],
       globalSecondaryIndex: [
-        { name: SubscribersTable.ACCOUNT_INDEX, hashKey: 'customerAWSAccountId', rangeKey: 'subscriberId', projectionType: 'ALL' },
-        { name: SubscribersTable.CUSTOMER_IDENTIFIER_INDEX, hashKey: 'customerIdentifier', projectionType: 'INCLUDE', nonKeyAttributes: ['kind'] },
+        {
+          name: SubscribersTable.ACCOUNT_INDEX,
+          hashKey: 'customerAWSAccountId',
+          rangeKey: 'subscriberId',
+          projectionType: 'ALL',
+        },
+        {
+          name: SubscribersTable.CUSTOMER_IDENTIFIER_INDEX,
+          hashKey: 'customerIdentifier',
+          projectionType: 'INCLUDE',
+          nonKeyAttributes: ['kind'],
+        },
         { name: SubscribersTable.KIND_INDEX, hashKey: 'kind', rangeKey: 'subscriberId', projectionType: 'ALL' },
         // Sparse: access changes not yet applied in the control plane (retried by the sweep).
         { name: SubscribersTable.EMISSION_PENDING_INDEX, hashKey: 'emissionPending', projectionType: 'KEYS_ONLY' },
@@ -56,7 +66,10 @@ export class SubscribersTable extends Construct {
   }
 
   readStatement(): PolicyStatement {
-    return { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.arn, `${this.table.arn}/index/*`] };
+    return {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [this.table.arn, `${this.table.arn}/index/*`],
+    };
   }
   writeStatement(): PolicyStatement {
     return {

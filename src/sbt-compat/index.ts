@@ -32,7 +32,11 @@ export interface StackProps extends SbtStackProps {
  */
 export class Stack extends SbtStack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
-    super(scope, id, { ...props, region: props.region ?? props.env?.region, namePrefix: props.namePrefix ?? namePrefixFromStackName(id) });
+    super(scope, id, {
+      ...props,
+      region: props.region ?? props.env?.region,
+      namePrefix: props.namePrefix ?? namePrefixFromStackName(id),
+    });
   }
 }
 
@@ -91,11 +95,13 @@ export class PolicyDocument {
 
   /** From IAM JSON. NotAction/NotResource/Principal are refused: a role policy cannot use them usefully here. */
   static fromJson(json: PolicyDocumentJson): PolicyDocument {
-    if (!json || !Array.isArray(json.Statement)) throw new Error('PolicyDocument.fromJson: expected { Statement: [...] }');
+    if (!json || !Array.isArray(json.Statement))
+      throw new Error('PolicyDocument.fromJson: expected { Statement: [...] }');
     return new PolicyDocument({
       statements: json.Statement.map((st, i) => {
         for (const k of ['NotAction', 'NotResource', 'Principal', 'NotPrincipal']) {
-          if (k in st) throw new Error(`PolicyDocument.fromJson: Statement[${i}].${k} is not supported in a role's permissions`);
+          if (k in st)
+            throw new Error(`PolicyDocument.fromJson: Statement[${i}].${k} is not supported in a role's permissions`);
         }
         if (st.Effect !== undefined && st.Effect !== 'Allow' && st.Effect !== 'Deny') {
           throw new Error(`PolicyDocument.fromJson: Statement[${i}].Effect must be Allow or Deny`);
@@ -119,9 +125,7 @@ export class PolicyDocument {
         Effect: s.effect,
         Action: s.actions,
         Resource: s.resources,
-        ...(s.conditions
-          ? { Condition: conditionBlock(s.conditions) }
-          : {}),
+        ...(s.conditions ? { Condition: conditionBlock(s.conditions) } : {}),
       })),
     };
   }

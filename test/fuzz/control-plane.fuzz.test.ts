@@ -12,16 +12,36 @@ import { handler as users } from '../../lambda/user-management/api';
 import { httpEvent, type HttpEventInput } from '../../local/http-event';
 import { OidcAuth } from '../../src/control-plane/auth/oidc-auth';
 import { setUp, type Harness } from '../integration/control-plane/harness';
-import { bodies, fiveHundreds, startSuite, fuzzRoute, listQuery, pathValues, writeReport, type Reply, type RouteReport } from './fuzz-engine';
+import {
+  bodies,
+  fiveHundreds,
+  startSuite,
+  fuzzRoute,
+  listQuery,
+  pathValues,
+  writeReport,
+  type Reply,
+  type RouteReport,
+} from './fuzz-engine';
 
 jest.setTimeout(6 * 60 * 60 * 1000);
 startSuite('control-plane');
-const CLAIMS = { iss: 'https://idp.example.com/', sub: 'fuzz', username: 'fuzz', scope: 'tenant/tenant_read tenant/tenant_write user/user_read user/user_write' };
-type Handler = (e: unknown) => Promise<unknown>;
-const send = (handler: unknown) => async (i: HttpEventInput & { method: string }): Promise<Reply> => {
-  const res = (await (handler as Handler)(httpEvent({ claims: CLAIMS, ...i }))) as { statusCode: number; body?: string };
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+const CLAIMS = {
+  iss: 'https://idp.example.com/',
+  sub: 'fuzz',
+  username: 'fuzz',
+  scope: 'tenant/tenant_read tenant/tenant_write user/user_read user/user_write',
 };
+type Handler = (e: unknown) => Promise<unknown>;
+const send =
+  (handler: unknown) =>
+  async (i: HttpEventInput & { method: string }): Promise<Reply> => {
+    const res = (await (handler as Handler)(httpEvent({ claims: CLAIMS, ...i }))) as {
+      statusCode: number;
+      body?: string;
+    };
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  };
 const T = send(tenants);
 const R = send(registrations);
 const U = send(users);
@@ -34,29 +54,58 @@ const reports: RouteReport[] = [];
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 beforeAll(async () => {
-  h = await setUp('fuzz-cp', { auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }) });
+  h = await setUp('fuzz-cp', {
+    auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }),
+  });
   process.env.USER_STORE = 'dynamodb';
   process.env.TENANT_CONFIG_INDEX_NAME = 'tenantConfigIndex';
   const created = await T({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: 'fuzz-anchor' } });
   tenantId = (created.body as { data: { tenantId: string } }).data.tenantId;
   registrationId = (created.body as { data: { tenantRegistrationId: string } }).data.tenantRegistrationId;
-  await U({ method: 'POST', path: '/users', body: { userName: 'fuzz-user', email: 'fuzz@example.com', userRole: 'TenantAdmin' } });
+  await U({
+    method: 'POST',
+    path: '/users',
+    body: { userName: 'fuzz-user', email: 'fuzz@example.com', userRole: 'TenantAdmin' },
+  });
 });
 afterAll(async () => {
   writeReport('control-plane', await integrity());
   h.bus.stop();
 });
 
-const name = fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$/), fc.string({ minLength: 1, maxLength: 40 }));
+const name = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$/),
+  fc.string({ minLength: 1, maxLength: 40 }),
+);
 const email = fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 }));
 const tenantBody = fc.record(
-  { tier: fc.constantFrom('basic', 'premium', 'advanced'), tenantName: name, email, tenantStatus: fc.string({ maxLength: 20 }) },
+  {
+    tier: fc.constantFrom('basic', 'premium', 'advanced'),
+    tenantName: name,
+    email,
+    tenantStatus: fc.string({ maxLength: 20 }),
+  },
   { requiredKeys: ['tier'] },
 );
-const registrationBody = fc.record({ tenantData: tenantBody, tenantRegistrationData: fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }) }, { requiredKeys: [] });
-const userBody = fc.record({ userName: fc.stringMatching(/^[a-z][a-z0-9._-]{0,20}$/), email: fc.emailAddress(), userRole: fc.constantFrom('TenantAdmin', 'SystemAdmin', 'TenantUser') });
-const userPatch = fc.record({ email: fc.emailAddress(), userRole: fc.constantFrom('TenantAdmin', 'SystemAdmin') }, { requiredKeys: [] });
-const idempotency = fc.option(fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,20}$/), fc.string({ maxLength: 200 })), { nil: undefined });
+const registrationBody = fc.record(
+  {
+    tenantData: tenantBody,
+    tenantRegistrationData: fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+  },
+  { requiredKeys: [] },
+);
+const userBody = fc.record({
+  userName: fc.stringMatching(/^[a-z][a-z0-9._-]{0,20}$/),
+  email: fc.emailAddress(),
+  userRole: fc.constantFrom('TenantAdmin', 'SystemAdmin', 'TenantUser'),
+});
+const userPatch = fc.record(
+  { email: fc.emailAddress(), userRole: fc.constantFrom('TenantAdmin', 'SystemAdmin') },
+  { requiredKeys: [] },
+);
+const idempotency = fc.option(fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,20}$/), fc.string({ maxLength: 200 })), {
+  nil: undefined,
+});
 
 const tenantIds = pathValues(() => tenantId);
 const regIds = pathValues(() => registrationId);
@@ -72,48 +121,96 @@ test('POST /tenants', () =>
   run('POST /tenants', fc.tuple(bodies(tenantBody), idempotency), ([body, key]: [unknown, string | undefined]) =>
     T({ method: 'POST', path: '/tenants', body, headers: key === undefined ? undefined : { 'idempotency-key': key } }),
   ));
-test('GET /tenants', () => run('GET /tenants', listQuery, (query: Record<string, string>) => T({ method: 'GET', path: '/tenants', query })));
+test('GET /tenants', () =>
+  run('GET /tenants', listQuery, (query: Record<string, string>) => T({ method: 'GET', path: '/tenants', query })));
 test('GET /tenants/{tenantId}', () =>
-  run('GET /tenants/{tenantId}', tenantIds, (id: string) => T({ method: 'GET', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id } })));
-test('PUT /tenants/{tenantId}', () =>
-  run('PUT /tenants/{tenantId}', fc.tuple(tenantIds, bodies(fc.record({ plan: fc.string(), tenantName: name, email }, { requiredKeys: [] }))), ([id, body]: [string, unknown]) =>
-    T({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id }, body }),
+  run('GET /tenants/{tenantId}', tenantIds, (id: string) =>
+    T({ method: 'GET', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id } }),
   ));
-for (const [method, suffix] of [['PUT', '/activate'], ['PUT', '/deactivate'], ['POST', '/retry'], ['DELETE', '']] as const) {
+test('PUT /tenants/{tenantId}', () =>
+  run(
+    'PUT /tenants/{tenantId}',
+    fc.tuple(tenantIds, bodies(fc.record({ plan: fc.string(), tenantName: name, email }, { requiredKeys: [] }))),
+    ([id, body]: [string, unknown]) =>
+      T({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id }, body }),
+  ));
+for (const [method, suffix] of [
+  ['PUT', '/activate'],
+  ['PUT', '/deactivate'],
+  ['POST', '/retry'],
+  ['DELETE', ''],
+] as const) {
   test(`${method} /tenants/{tenantId}${suffix}`, () =>
     run(`${method} /tenants/{tenantId}${suffix}`, tenantIds, (id: string) =>
       T({ method, path: '/x', route: `/tenants/{tenantId}${suffix}`, pathParameters: { tenantId: id } }),
     ));
 }
 test('POST /tenant-registrations', () =>
-  run('POST /tenant-registrations', fc.tuple(bodies(registrationBody), idempotency), ([body, key]: [unknown, string | undefined]) =>
-    R({ method: 'POST', path: '/tenant-registrations', body, headers: key === undefined ? undefined : { 'idempotency-key': key } }),
+  run(
+    'POST /tenant-registrations',
+    fc.tuple(bodies(registrationBody), idempotency),
+    ([body, key]: [unknown, string | undefined]) =>
+      R({
+        method: 'POST',
+        path: '/tenant-registrations',
+        body,
+        headers: key === undefined ? undefined : { 'idempotency-key': key },
+      }),
   ));
 test('GET /tenant-registrations', () =>
-  run('GET /tenant-registrations', listQuery, (query: Record<string, string>) => R({ method: 'GET', path: '/tenant-registrations', query })));
+  run('GET /tenant-registrations', listQuery, (query: Record<string, string>) =>
+    R({ method: 'GET', path: '/tenant-registrations', query }),
+  ));
 test('GET /tenant-registrations/{id}', () =>
   run('GET /tenant-registrations/{id}', regIds, (id: string) =>
-    R({ method: 'GET', path: '/x', route: '/tenant-registrations/{tenantRegistrationId}', pathParameters: { tenantRegistrationId: id } }),
+    R({
+      method: 'GET',
+      path: '/x',
+      route: '/tenant-registrations/{tenantRegistrationId}',
+      pathParameters: { tenantRegistrationId: id },
+    }),
   ));
 test('PATCH /tenant-registrations/{id}', () =>
   run('PATCH /tenant-registrations/{id}', fc.tuple(regIds, bodies(registrationBody)), ([id, body]: [string, unknown]) =>
-    R({ method: 'PATCH', path: '/x', route: '/tenant-registrations/{tenantRegistrationId}', pathParameters: { tenantRegistrationId: id }, body }),
+    R({
+      method: 'PATCH',
+      path: '/x',
+      route: '/tenant-registrations/{tenantRegistrationId}',
+      pathParameters: { tenantRegistrationId: id },
+      body,
+    }),
   ));
-for (const [method, suffix] of [['POST', '/retry'], ['DELETE', '']] as const) {
+for (const [method, suffix] of [
+  ['POST', '/retry'],
+  ['DELETE', ''],
+] as const) {
   test(`${method} /tenant-registrations/{id}${suffix}`, () =>
     run(`${method} /tenant-registrations/{id}${suffix}`, regIds, (id: string) =>
-      R({ method, path: '/x', route: `/tenant-registrations/{tenantRegistrationId}${suffix}`, pathParameters: { tenantRegistrationId: id } }),
+      R({
+        method,
+        path: '/x',
+        route: `/tenant-registrations/{tenantRegistrationId}${suffix}`,
+        pathParameters: { tenantRegistrationId: id },
+      }),
     ));
 }
-test('POST /users', () => run('POST /users', bodies(userBody), (body: unknown) => U({ method: 'POST', path: '/users', body })));
-test('GET /users', () => run('GET /users', listQuery, (query: Record<string, string>) => U({ method: 'GET', path: '/users', query })));
+test('POST /users', () =>
+  run('POST /users', bodies(userBody), (body: unknown) => U({ method: 'POST', path: '/users', body })));
+test('GET /users', () =>
+  run('GET /users', listQuery, (query: Record<string, string>) => U({ method: 'GET', path: '/users', query })));
 test('GET /users/{userId}', () =>
-  run('GET /users/{userId}', userIds, (id: string) => U({ method: 'GET', path: '/x', route: '/users/{userId}', pathParameters: { userId: id } })));
+  run('GET /users/{userId}', userIds, (id: string) =>
+    U({ method: 'GET', path: '/x', route: '/users/{userId}', pathParameters: { userId: id } }),
+  ));
 test('PUT /users/{userId}', () =>
   run('PUT /users/{userId}', fc.tuple(userIds, bodies(userPatch)), ([id, body]: [string, unknown]) =>
     U({ method: 'PUT', path: '/x', route: '/users/{userId}', pathParameters: { userId: id }, body }),
   ));
-for (const [method, suffix] of [['PUT', '/enable'], ['PUT', '/disable'], ['DELETE', '']] as const) {
+for (const [method, suffix] of [
+  ['PUT', '/enable'],
+  ['PUT', '/disable'],
+  ['DELETE', ''],
+] as const) {
   test(`${method} /users/{userId}${suffix}`, () =>
     run(`${method} /users/{userId}${suffix}`, userIds, (id: string) =>
       U({ method, path: '/x', route: `/users/{userId}${suffix}`, pathParameters: { userId: id } }),
@@ -122,18 +219,30 @@ for (const [method, suffix] of [['PUT', '/enable'], ['PUT', '/disable'], ['DELET
 test('GET /tenant-config', () =>
   run(
     'GET /tenant-config',
-    fc.record({ tenantId: pathValues(() => tenantId), tenantName: pathValues(() => 'fuzz-anchor'), origin: fc.oneof(fc.webUrl(), fc.string({ maxLength: 40 })) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        tenantId: pathValues(() => tenantId),
+        tenantName: pathValues(() => 'fuzz-anchor'),
+        origin: fc.oneof(fc.webUrl(), fc.string({ maxLength: 40 })),
+      },
+      { requiredKeys: [] },
+    ),
     (q: { tenantId?: string; tenantName?: string; origin?: string }) =>
       C({
         method: 'GET',
         path: '/tenant-config',
-        query: Object.fromEntries(Object.entries({ tenantId: q.tenantId, tenantName: q.tenantName }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+        query: Object.fromEntries(
+          Object.entries({ tenantId: q.tenantId, tenantName: q.tenantName }).filter(([, v]) => v !== undefined),
+        ) as Record<string, string>,
         headers: q.origin === undefined ? undefined : { origin: q.origin },
       }),
   ));
 test('GET /tenant-config/{tenantName}', () =>
-  run('GET /tenant-config/{tenantName}', pathValues(() => 'fuzz-anchor'), (n: string) =>
-    C({ method: 'GET', path: '/x', route: '/tenant-config/{tenantName}', pathParameters: { tenantName: n } }),
+  run(
+    'GET /tenant-config/{tenantName}',
+    pathValues(() => 'fuzz-anchor'),
+    (n: string) =>
+      C({ method: 'GET', path: '/x', route: '/tenant-config/{tenantName}', pathParameters: { tenantName: n } }),
   ));
 
 /** Scans the tables: name claims ↔ named tenants, registrations ↔ tenants, no polluted attributes. */
@@ -155,12 +264,24 @@ async function integrity(): Promise<Record<string, string[]>> {
   const named = tenantsOnly.filter((t) => t.tenantName !== undefined);
   return {
     orphanedNameClaims: claims
-      .filter((c) => !named.some((t) => t.tenantId === c.claimedBy && `TENANT_NAME#${String(t.tenantName)}` === c.tenantId))
+      .filter(
+        (c) => !named.some((t) => t.tenantId === c.claimedBy && `TENANT_NAME#${String(t.tenantName)}` === c.tenantId),
+      )
       .map((c) => String(c.tenantId)),
-    namedTenantsWithoutClaim: named.filter((t) => !claims.some((c) => c.claimedBy === t.tenantId && c.tenantId === `TENANT_NAME#${String(t.tenantName)}`)).map((t) => String(t.tenantId)),
-    registrationsWithoutTenant: regs.filter((r) => !tenantsOnly.some((t) => t.tenantId === r.tenantId)).map((r) => String(r.tenantRegistrationId)),
-    tenantsWithoutRegistration: tenantsOnly.filter((t) => !regs.some((r) => r.tenantRegistrationId === t.tenantRegistrationId)).map((t) => String(t.tenantId)),
-    pollutedItems: [...tenantsOnly, ...regs].filter((i) => 'polluted' in i || i.tenantName === 'ghost').map((i) => String(i.tenantId ?? i.tenantRegistrationId)),
+    namedTenantsWithoutClaim: named
+      .filter(
+        (t) => !claims.some((c) => c.claimedBy === t.tenantId && c.tenantId === `TENANT_NAME#${String(t.tenantName)}`),
+      )
+      .map((t) => String(t.tenantId)),
+    registrationsWithoutTenant: regs
+      .filter((r) => !tenantsOnly.some((t) => t.tenantId === r.tenantId))
+      .map((r) => String(r.tenantRegistrationId)),
+    tenantsWithoutRegistration: tenantsOnly
+      .filter((t) => !regs.some((r) => r.tenantRegistrationId === t.tenantRegistrationId))
+      .map((t) => String(t.tenantId)),
+    pollutedItems: [...tenantsOnly, ...regs]
+      .filter((i) => 'polluted' in i || i.tenantName === 'ghost')
+      .map((i) => String(i.tenantId ?? i.tenantRegistrationId)),
     pollutedPrototype: 'polluted' in {} ? ['Object.prototype was polluted'] : [],
   };
 }

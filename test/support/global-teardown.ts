@@ -1,5 +1,5 @@
-import { rmSync } from 'fs';
-import type { ChildProcess } from 'child_process';
+import { rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 
 export default async function globalTeardown(): Promise<void> {
   // The run's temp folder (global-setup.ts), with every cdktf.outdir.* Testing.app() left in it.

@@ -12,7 +12,7 @@
  * Terraform references in the configuration are resolved by `resolve` (e.g. the pool id, the client ids).
  */
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import { generateKeyPairSync, sign, type KeyObject } from 'crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { StackJson } from '../../local/stack-json';
 
 export interface AuthorizerConfig {
@@ -23,11 +23,17 @@ export interface AuthorizerConfig {
 
 /** The single JWT authorizer of an HTTP API stack, its references resolved. */
 export function synthesizedAuthorizer(json: StackJson, resolve: (expr: string) => string): AuthorizerConfig {
-  const jwt = Object.values(json.resource?.aws_apigatewayv2_authorizer ?? {}).filter((a) => a.authorizer_type === 'JWT');
+  const jwt = Object.values(json.resource?.aws_apigatewayv2_authorizer ?? {}).filter(
+    (a) => a.authorizer_type === 'JWT',
+  );
   if (jwt.length !== 1) throw new Error(`expected one JWT authorizer, found ${jwt.length}`);
   const cfg = jwt[0].jwt_configuration as { issuer: string; audience: string[] };
   const sub = (s: string) => s.replace(/\$\{([^}]+)\}/g, (_, expr: string) => resolve(expr));
-  return { issuer: sub(cfg.issuer), audience: cfg.audience.map(sub), identitySources: jwt[0].identity_sources as string[] };
+  return {
+    issuer: sub(cfg.issuer),
+    audience: cfg.audience.map(sub),
+    identitySources: jwt[0].identity_sources as string[],
+  };
 }
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -42,7 +48,11 @@ export class LocalJwtAuthorizer {
   ) {
     // aws-jwt-verify checks signature, expiry and issuer; the audience rule (aud OR client_id) is API
     // Gateway's, applied in verify().
-    this.verifier = JwtRsaVerifier.create({ issuer: config.issuer, audience: null, jwksUri: 'https://issuer.invalid/jwks.json' });
+    this.verifier = JwtRsaVerifier.create({
+      issuer: config.issuer,
+      audience: null,
+      jwksUri: 'https://issuer.invalid/jwks.json',
+    });
     this.verifier.cacheJwks({ keys: [{ ...publicJwk, kid: 'issuer-key', alg: 'RS256', use: 'sig', kty: 'RSA' }] });
   }
 
@@ -55,7 +65,14 @@ export class LocalJwtAuthorizer {
   }
 
   /** A Cognito-style access token: `client_id` (no `aud`) and `scope`. Overrides for forged tokens. */
-  async token(o: { scopes: string[]; clientId?: string; issuer?: string; aud?: string; expiresInSeconds?: number; claims?: Record<string, unknown> }): Promise<string> {
+  async token(o: {
+    scopes: string[];
+    clientId?: string;
+    issuer?: string;
+    aud?: string;
+    expiresInSeconds?: number;
+    claims?: Record<string, unknown>;
+  }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const payload = {
       sub: 'subject',
@@ -82,7 +99,8 @@ export class LocalJwtAuthorizer {
     } catch {
       return undefined;
     }
-    const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? (payload.aud as string[]) : [String(payload.aud)];
+    const aud =
+      payload.aud === undefined ? [] : Array.isArray(payload.aud) ? (payload.aud as string[]) : [String(payload.aud)];
     const clientId = typeof payload.client_id === 'string' ? [payload.client_id] : [];
     if (![...aud, ...clientId].some((a) => this.config.audience.includes(a))) return undefined;
     return payload;

@@ -8,11 +8,11 @@
  * handler's redirect is to `https://<distribution domain>/…`: the certificate is a throwaway self-signed
  * one made by openssl (a browser must be told to accept it).
  */
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { createServer, type Server } from 'https';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalSystem } from '../../local/system';
 import { SynthHarness } from '../../local/synth-harness';
 import type { StackJson } from '../../local/stack-json';
@@ -32,22 +32,51 @@ export interface RegistrationSite {
  * @param json the stack with its variables applied (local/terraform-variables.ts)
  * @param stackDir where `app.synth()` wrote the stack (asset `source` paths are relative to it)
  */
-export async function startRegistrationSite(o: { json: StackJson; stackDir: string; tables: Record<string, string>; busName: string; openssl: string }): Promise<RegistrationSite> {
+export async function startRegistrationSite(o: {
+  json: StackJson;
+  stackDir: string;
+  tables: Record<string, string>;
+  busName: string;
+  openssl: string;
+}): Promise<RegistrationSite> {
   const res = (type: string) => (o.json.resource?.[type] ?? {}) as Record<string, Block>;
   const [dist] = Object.values(res('aws_cloudfront_distribution'));
   if (!dist) throw new Error('the stack has no registration page distribution');
-  const apiPaths = ((dist.ordered_cache_behavior as Block[] | undefined) ?? []).filter((b) => b.target_origin_id === 'api').map((b) => String(b.path_pattern));
+  const apiPaths = ((dist.ordered_cache_behavior as Block[] | undefined) ?? [])
+    .filter((b) => b.target_origin_id === 'api')
+    .map((b) => String(b.path_pattern));
   const root = String(dist.default_root_object ?? 'index.html');
   const defaultMethods = ((dist.default_cache_behavior as Block).allowed_methods as string[]) ?? ['GET', 'HEAD'];
   const objects = new Map(
     Object.values(res('aws_s3_object')).map((obj) => {
-      const body = obj.content !== undefined ? Buffer.from(String(obj.content)) : readFileSync(join(o.stackDir, String(obj.source)));
+      const body =
+        obj.content !== undefined
+          ? Buffer.from(String(obj.content))
+          : readFileSync(join(o.stackDir, String(obj.source)));
       return [String(obj.key), { body, type: String(obj.content_type) }] as const;
     }),
   );
 
   const dir = mkdtempSync(join(tmpdir(), 'sbt-site-tls-'));
-  execFileSync(o.openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    o.openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const port = await freePort();
   const domain = `127.0.0.1:${port}`;
   // Templates over the distribution's domain and the input variables (the page URL is a conditional between
@@ -66,41 +95,60 @@ export async function startRegistrationSite(o: { json: StackJson; stackDir: stri
     if (!route) return { statusCode: 404, body: '{"message":"Not Found"}' };
     if (route.authorization_type !== 'NONE') return { statusCode: 401, body: '{"message":"Unauthorized"}' };
     const integration = /integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}/.exec(String(route.target))![1]!;
-    const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(String(res('aws_apigatewayv2_integration')[integration]!.integration_uri))![1]!;
-    const event = httpEvent({ method, path: url.pathname, headers, body: body || undefined, query: url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined });
+    const fn = /^\$\{aws_lambda_function\.([^.]+)\.invoke_arn\}$/.exec(
+      String(res('aws_apigatewayv2_integration')[integration]!.integration_uri),
+    )![1]!;
+    const event = httpEvent({
+      method,
+      path: url.pathname,
+      headers,
+      body: body || undefined,
+      query: url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined,
+    });
     return (await harness.invoke(fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
   };
 
-  const server: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, resp) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const url = new URL(req.url ?? '/', `https://${domain}`);
-        try {
-          if (apiPaths.includes(url.pathname)) {
-            const r = await invokeRoute(req.method ?? 'GET', url, Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>, Buffer.concat(chunks).toString('utf8'));
-            resp.writeHead(r.statusCode, r.headers ?? {});
-            resp.end(r.body ?? '');
-            return;
+  const server: Server = createServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (req, resp) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void (async () => {
+          const url = new URL(req.url ?? '/', `https://${domain}`);
+          try {
+            if (apiPaths.includes(url.pathname)) {
+              const r = await invokeRoute(
+                req.method ?? 'GET',
+                url,
+                Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<
+                  string,
+                  string
+                >,
+                Buffer.concat(chunks).toString('utf8'),
+              );
+              resp.writeHead(r.statusCode, r.headers ?? {});
+              resp.end(r.body ?? '');
+              return;
+            }
+            const key = url.pathname === '/' ? root : url.pathname.slice(1);
+            const obj = objects.get(key);
+            if (!defaultMethods.includes(req.method ?? 'GET') || !obj) {
+              const status = obj || !defaultMethods.includes(req.method ?? 'GET') ? 403 : 404;
+              resp.writeHead(status, { 'content-type': 'text/plain' });
+              resp.end(status === 403 ? 'Forbidden' : 'Not Found');
+              return;
+            }
+            resp.writeHead(200, { 'content-type': obj.type });
+            resp.end(obj.body);
+          } catch (err) {
+            resp.writeHead(500);
+            resp.end(String(err));
           }
-          const key = url.pathname === '/' ? root : url.pathname.slice(1);
-          const obj = objects.get(key);
-          if (!defaultMethods.includes(req.method ?? 'GET') || !obj) {
-            const status = obj || !defaultMethods.includes(req.method ?? 'GET') ? 403 : 404;
-            resp.writeHead(status, { 'content-type': 'text/plain' });
-            resp.end(status === 403 ? 'Forbidden' : 'Not Found');
-            return;
-          }
-          resp.writeHead(200, { 'content-type': obj.type });
-          resp.end(obj.body);
-        } catch (err) {
-          resp.writeHead(500);
-          resp.end(String(err));
-        }
-      })();
-    });
-  });
+        })();
+      });
+    },
+  );
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return {
     url: `https://${domain}`,

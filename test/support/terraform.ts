@@ -3,10 +3,10 @@
  * (filesystem_mirror, no registry) and shares one plugin cache across every configuration of the run.
  * When terraform or the mirror is absent, `terraformSetup()` says why and the tests skip.
  */
-import { spawn, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TerraformSetup {
   readonly available: boolean;
@@ -58,12 +58,21 @@ let cached: TerraformSetup | undefined;
 
 export function terraformSetup(): TerraformSetup {
   if (cached) return cached;
-  const v = spawnSync('terraform', ['version'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
-  if (v.error || v.status !== 0) return (cached = { available: false, reason: 'terraform is not on PATH', env: {}, version: '' });
+  const v = spawnSync('terraform', ['version'], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+  });
+  if (v.error || v.status !== 0)
+    return (cached = { available: false, reason: 'terraform is not on PATH', env: {}, version: '' });
   const version = /Terraform v(\S+)/.exec(v.stdout)?.[1] ?? 'unknown';
   const mirror = findMirror();
   if (!mirror) {
-    return (cached = { available: false, reason: 'no offline provider mirror (registry.terraform.io/hashicorp/aws) found', env: {}, version });
+    return (cached = {
+      available: false,
+      reason: 'no offline provider mirror (registry.terraform.io/hashicorp/aws) found',
+      env: {},
+      version,
+    });
   }
   const dir = join(tmpdir(), `sbt-terraform-${process.getuid?.() ?? 0}`);
   const cache = join(dir, 'plugin-cache');

@@ -3,8 +3,8 @@
  * skips: a missing tool prints ONE line naming the tool, the suite and how to install it; under `CI=true`
  * (CI installs everything, see .ci/run) the suite fails with that same line instead of being skipped.
  */
-import { accessSync, constants } from 'fs';
-import { delimiter, join } from 'path';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /** Absolute path of `name` on PATH (what `command -v name` prints), or undefined. */
 export function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
@@ -30,7 +30,13 @@ const executable = (p: string) => {
 };
 
 /** Where distributions put chromium when it is not on PATH (Debian, Ubuntu's snap, Fedora, Alpine). */
-export const KNOWN_CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/lib/chromium/chromium', '/usr/lib64/chromium-browser/chromium-browser'];
+export const KNOWN_CHROMIUM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/snap/bin/chromium',
+  '/usr/lib/chromium/chromium',
+  '/usr/lib64/chromium-browser/chromium-browser',
+];
 
 /** Chromium as .ci/run finds it: SBT_CHROMIUM if set, then `command -v chromium` / `chromium-browser`, then known paths. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -51,7 +57,13 @@ export interface ToolCheck {
  * Use in place of `describe` for a suite that needs `tool`. Missing locally: one line on stderr and the
  * suite is skipped. Missing under CI=true: one test, named by the line, fails with the line (no stack).
  */
-export function needsTool(tool: string, path: string | undefined, suite: string, install: string, env: NodeJS.ProcessEnv = process.env): ToolCheck {
+export function needsTool(
+  tool: string,
+  path: string | undefined,
+  suite: string,
+  install: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ToolCheck {
   if (path) return { path, describe };
   const ci = env.CI === 'true' || env.CI === '1';
   const message = `MISSING TOOL ${tool}: ${suite} ${ci ? 'FAILS (CI=true)' : 'skipped'} — install it: ${install}`;

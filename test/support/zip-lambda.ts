@@ -5,11 +5,11 @@
  * import the zips' ES modules in-process; a process per function is also closer to Lambda: module-level
  * state, env and crashes stay per function.) Pass `loader.load` as SynthHarness `loadHandler`.
  */
-import { fork, type ChildProcess } from 'child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { unzipSync } from 'fflate';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { archivePath } from '../../src/core/archives';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -39,17 +39,25 @@ export class ZipLambdas {
           mkdirSync(join(target, name, '..'), { recursive: true });
           writeFileSync(join(target, name), data);
         }
-        const child = fork(join(__dirname, 'zip-runner.mjs'), [target], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(join(__dirname, 'zip-runner.mjs'), [target], {
+          env,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         const ready = new Promise<void>((resolve, reject) => {
-          child.once('exit', (code) => reject(new Error(`${archive}: the function process exited (${code}) before it was ready`)));
-          child.on('message', (m: { ready?: boolean; id?: number; result?: unknown; error?: { name: string; message: string } }) => {
-            if (m.ready) return resolve();
-            const waiter = this.pending.get(m.id!);
-            if (!waiter) return;
-            this.pending.delete(m.id!);
-            if (m.error) waiter.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
-            else waiter.resolve(m.result);
-          });
+          child.once('exit', (code) =>
+            reject(new Error(`${archive}: the function process exited (${code}) before it was ready`)),
+          );
+          child.on(
+            'message',
+            (m: { ready?: boolean; id?: number; result?: unknown; error?: { name: string; message: string } }) => {
+              if (m.ready) return resolve();
+              const waiter = this.pending.get(m.id!);
+              if (!waiter) return;
+              this.pending.delete(m.id!);
+              if (m.error) waiter.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+              else waiter.resolve(m.result);
+            },
+          );
         });
         p = { child, ready };
         this.procs.set(key, p);

@@ -1,10 +1,9 @@
 // The examples stay true: the cdktf TypeScript example synthesizes and passes the offline validator (IAM
 // action names). Both examples are validated and tested by real terraform in test/terraform.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateConfiguration } from '../../tools/validate';
-
 
 test('examples/cdktf-typescript synthesizes two stacks that validate', async () => {
   const out = mkdtempSync(join(tmpdir(), 'sbt-example-'));

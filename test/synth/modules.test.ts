@@ -1,6 +1,6 @@
 // Drift: modules/ must equal a fresh generation, and every module must be relocatable.
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { drift, packageAll } from '../../scripts/modules';
 
 const { modules, cleanup } = packageAll();

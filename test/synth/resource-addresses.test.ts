@@ -15,10 +15,18 @@ afterAll(cleanup);
 describe('addressName', () => {
   test('drops the stack wrapper and words that repeat the resource type', () => {
     const wrappers = new Set(['control-plane']);
-    expect(addressName(['control-plane', 'tenants', 'table'], { wrappers, type: 'aws_dynamodb_table' })).toBe('tenants');
-    expect(addressName(['billing', 'create-customer', 'role', 'role'], { wrappers, type: 'aws_iam_role' })).toBe('billing_create_customer');
-    expect(addressName(['billing', 'create-customer', 'role', 'policy'], { wrappers, type: 'aws_iam_role_policy' })).toBe('billing_create_customer');
-    expect(addressName(['api', 'route-GET-_tenants__tenantId_'], { wrappers, type: 'aws_apigatewayv2_route' })).toBe('api_route_get_tenants_tenant_id');
+    expect(addressName(['control-plane', 'tenants', 'table'], { wrappers, type: 'aws_dynamodb_table' })).toBe(
+      'tenants',
+    );
+    expect(addressName(['billing', 'create-customer', 'role', 'role'], { wrappers, type: 'aws_iam_role' })).toBe(
+      'billing_create_customer',
+    );
+    expect(
+      addressName(['billing', 'create-customer', 'role', 'policy'], { wrappers, type: 'aws_iam_role_policy' }),
+    ).toBe('billing_create_customer');
+    expect(addressName(['api', 'route-GET-_tenants__tenantId_'], { wrappers, type: 'aws_apigatewayv2_route' })).toBe(
+      'api_route_get_tenants_tenant_id',
+    );
     expect(addressName(['events', 'bus'], { type: 'aws_cloudwatch_event_bus' })).toBe('events');
     // At least one word stays, and a leading digit is made a valid identifier.
     expect(addressName(['queue'], { type: 'aws_sqs_queue' })).toBe('queue');
@@ -29,7 +37,9 @@ describe('addressName', () => {
     const r = new AddressRegistry();
     r.claim('aws_sqs_queue', 'jobs', 'stack/a/jobs');
     expect(r.claim('aws_sqs_queue', 'jobs', 'stack/a/jobs')).toBe('jobs'); // same construct again: fine
-    expect(() => r.claim('aws_sqs_queue', 'jobs', 'stack/b/jobs-queue')).toThrow(/aws_sqs_queue\.jobs: 'stack\/a\/jobs' and 'stack\/b\/jobs-queue'/);
+    expect(() => r.claim('aws_sqs_queue', 'jobs', 'stack/b/jobs-queue')).toThrow(
+      /aws_sqs_queue\.jobs: 'stack\/a\/jobs' and 'stack\/b\/jobs-queue'/,
+    );
   });
 
   test('a stack whose constructs collide fails at synth with that error', () => {
@@ -55,8 +65,15 @@ describe.each(Object.keys(modules))('module %s', (name) => {
   });
 
   test('the module ships a moved block for every move into it, with bare addresses ([0] into a switched resource)', () => {
-    const main = JSON.parse(pkg.files['main.tf.json']!) as { moved?: { from: string; to: string }[]; resource?: Record<string, Record<string, { count?: unknown }>> };
-    expect(main.moved ?? []).toEqual(movedBlocks(loadAddressHistory(name), declared).map((m) => (switchedIn(main).has(m.to) ? { ...m, to: `${m.to}[0]` } : m)));
+    const main = JSON.parse(pkg.files['main.tf.json']!) as {
+      moved?: { from: string; to: string }[];
+      resource?: Record<string, Record<string, { count?: unknown }>>;
+    };
+    expect(main.moved ?? []).toEqual(
+      movedBlocks(loadAddressHistory(name), declared).map((m) =>
+        switchedIn(main).has(m.to) ? { ...m, to: `${m.to}[0]` } : m,
+      ),
+    );
     for (const m of main.moved ?? []) expect(`${m.from} ${m.to}`).not.toContain('${');
   });
 });
@@ -65,13 +82,17 @@ describe.each(Object.keys(modules))('module %s', (name) => {
 function switchedIn(main: { resource?: Record<string, Record<string, { count?: unknown }>> }): Set<string> {
   const out = new Set<string>();
   for (const [type, byName] of Object.entries(main.resource ?? {})) {
-    for (const [n, body] of Object.entries(byName)) if (/var\.enable_[a-z_]+/.test(String(body.count ?? ''))) out.add(`${type}.${n}`);
+    for (const [n, body] of Object.entries(byName))
+      if (/var\.enable_[a-z_]+/.test(String(body.count ?? ''))) out.add(`${type}.${n}`);
   }
   return out;
 }
 
 test('an address that disappears without a moved entry is reported', () => {
-  const history = { addresses: ['aws_dynamodb_table.tenants', 'aws_sqs_queue.old_name'], moved: { 'aws_sqs_queue.old_name': 'aws_sqs_queue.jobs' } };
+  const history = {
+    addresses: ['aws_dynamodb_table.tenants', 'aws_sqs_queue.old_name'],
+    moved: { 'aws_sqs_queue.old_name': 'aws_sqs_queue.jobs' },
+  };
   expect(addressProblems(history, new Set(['aws_dynamodb_table.tenants', 'aws_sqs_queue.jobs']))).toEqual([]);
   // The table renamed with no moved entry: an upgrade would destroy it.
   expect(addressProblems(history, new Set(['aws_dynamodb_table.tenant_table', 'aws_sqs_queue.jobs']))).toEqual([
@@ -87,7 +108,9 @@ test('an address that disappears without a moved entry is reported', () => {
 
 test('root stacks carry the same moved blocks (state made by 0.1.0 `cdktf deploy`)', () => {
   // The stack has no feature switches (`billing: false` decides at synth): its moves target bare addresses.
-  const moduleMoves = (JSON.parse(modules['control-plane']!.files['main.tf.json']!) as { moved: { from: string; to: string }[] }).moved.map((m) => ({
+  const moduleMoves = (
+    JSON.parse(modules['control-plane']!.files['main.tf.json']!) as { moved: { from: string; to: string }[] }
+  ).moved.map((m) => ({
     ...m,
     to: m.to.replace(/\[0\]$/, ''),
   }));

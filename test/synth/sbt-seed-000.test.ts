@@ -4,9 +4,9 @@
  * snippets: ScriptJob props with `PolicyDocument.fromJson`, an IBilling object with `ingestor`, and an
  * auth plug-in written against SBT's IAuth members.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ts from 'typescript';
 import type { App } from '../../src/core/cdktf';
 import * as sbt from '../../src';
@@ -18,9 +18,13 @@ const FIXTURE = join(__dirname, '../fixtures/seed-000-tutorial');
 test('the tutorial files type-check with the TypeScript compiler (strict)', () => {
   const config = ts.readConfigFile(join(__dirname, '../../tsconfig.json'), ts.sys.readFile).config;
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, join(__dirname, '../..'));
-  const files = ['lib/control-plane.ts', 'lib/application-plane.ts', 'lib/app-plane.ts', 'bin/hello-cdk.ts'].map((f) => join(FIXTURE, f));
+  const files = ['lib/control-plane.ts', 'lib/application-plane.ts', 'lib/app-plane.ts', 'bin/hello-cdk.ts'].map((f) =>
+    join(FIXTURE, f),
+  );
   const program = ts.createProgram(files, { ...options, noEmit: true, incremental: false, tsBuildInfoFile: undefined });
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   expect(diagnostics).toEqual([]);
 }, 120_000);
 
@@ -35,12 +39,14 @@ describe('the tutorial app synthesizes', () => {
     process.env.CDKTF_OUTDIR = out;
     try {
       jest.isolateModules(() => {
-        const bin = require('../fixtures/seed-000-tutorial/bin/hello-cdk') as typeof import('../fixtures/seed-000-tutorial/bin/hello-cdk');
+        const bin =
+          require('../fixtures/seed-000-tutorial/bin/hello-cdk') as typeof import('../fixtures/seed-000-tutorial/bin/hello-cdk');
         app = bin.app;
         apiUrl = bin.controlPlaneStack.regApiGatewayUrl;
         bin.app.synth();
       });
-      const read = (stack: string) => JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
+      const read = (stack: string) =>
+        JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
       cp = read('ControlPlaneStack');
       ap = read('AppPlaneStack');
     } finally {
@@ -53,23 +59,38 @@ describe('the tutorial app synthesizes', () => {
     expect(cp.variable?.name_prefix).toMatchObject({ default: 'control-plane-stack' });
     expect(apiUrl).toMatch(/\/$/);
     const pool = Object.values(resourcesOf(cp, 'aws_cognito_user_pool'))[0]!;
-    expect(pool).toMatchObject({ name: '${var.name_prefix}-control-plane', user_pool_tier: 'ESSENTIALS', user_pool_add_ons: { advanced_security_mode: 'OFF' } });
+    expect(pool).toMatchObject({
+      name: '${var.name_prefix}-control-plane',
+      user_pool_tier: 'ESSENTIALS',
+      user_pool_add_ons: { advanced_security_mode: 'OFF' },
+    });
     expect(Object.keys(resourcesOf(cp, 'aws_apigatewayv2_route')).length).toBeGreaterThan(10);
     expect(Object.keys(resourcesOf(cp, 'aws_cloudwatch_event_bus'))).toHaveLength(1);
   });
 
   test('setAPIGWScopes: false is reported as a synth warning (scopes stay)', () => {
-    const warnings = (app.node.findAll().flatMap((c) => c.node.metadata) as { type: string; data: unknown }[]).filter((m) => m.type === '@cdktf/warn');
+    const warnings = (app.node.findAll().flatMap((c) => c.node.metadata) as { type: string; data: unknown }[]).filter(
+      (m) => m.type === '@cdktf/warn',
+    );
     expect(JSON.stringify(warnings)).toContain('setAPIGWScopes: false is not applied');
-    const routes = Object.values(resourcesOf(cp, 'aws_apigatewayv2_route')).filter((r) => r.authorization_type === 'JWT');
+    const routes = Object.values(resourcesOf(cp, 'aws_apigatewayv2_route')).filter(
+      (r) => r.authorization_type === 'JWT',
+    );
     expect(routes.every((r) => (r.authorization_scopes as string[]).length === 1)).toBe(true);
   });
 
   test("AppPlaneStack: the provisioning job with the PolicyDocument's statements, triggered by a rule on the control plane's bus (both eras)", () => {
     const project = Object.values(resourcesOf(ap, 'aws_codebuild_project'))[0]!;
     expect(project.name).toBe('${var.name_prefix}-provisioning-job-script');
-    const statements = Object.values(ap.data?.aws_iam_policy_document ?? {}).flatMap((d) => (d.statement as { actions: string[]; resources: string[] }[]) ?? []);
-    expect(statements).toContainEqual(expect.objectContaining({ actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 's3:CreateBucket'], resources: ['*'] }));
+    const statements = Object.values(ap.data?.aws_iam_policy_document ?? {}).flatMap(
+      (d) => (d.statement as { actions: string[]; resources: string[] }[]) ?? [],
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 's3:CreateBucket'],
+        resources: ['*'],
+      }),
+    );
     const rule = Object.values(resourcesOf(ap, 'aws_cloudwatch_event_rule'))[0]!;
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['sbt.control.plane', 'controlPlaneEventSource'],
@@ -98,20 +119,32 @@ test('ScriptJob props as the seed writes them: PolicyDocument.fromJson permissio
   const job = new sbt.ProvisioningScriptJob(stack, 'provisioningJobScript', scriptJobProps);
   new sbt.CoreApplicationPlane(stack, 'CoreApplicationPlane', { eventManager, scriptJobs: [job] });
   const json = synthStack(stack);
-  const statements = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((d) => (d.statement as { actions: string[] }[]) ?? []);
-  expect(statements).toContainEqual(expect.objectContaining({ actions: ['cloudformation:CreateStack', 's3:CreateBucket'] }));
-  expect(() => PolicyDocument.fromJson({ Statement: [{ Effect: 'Allow', NotAction: 'x' } as never] })).toThrow(/NotAction/);
+  const statements = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap(
+    (d) => (d.statement as { actions: string[] }[]) ?? [],
+  );
+  expect(statements).toContainEqual(
+    expect.objectContaining({ actions: ['cloudformation:CreateStack', 's3:CreateBucket'] }),
+  );
+  expect(() => PolicyDocument.fromJson({ Statement: [{ Effect: 'Allow', NotAction: 'x' } as never] })).toThrow(
+    /NotAction/,
+  );
 });
 
 test('IBilling as the seed writes it (with ingestor) is accepted; its ingestor name becomes output dataIngestorName', () => {
   const stack = new Stack(testApp(), 'ControlPlaneStack');
-  const fn = (id: string) => new sbt.LambdaFunction(stack, id, { archive: 'billing-create-customer', functionName: `seed-${id}` });
+  const fn = (id: string) =>
+    new sbt.LambdaFunction(stack, id, { archive: 'billing-create-customer', functionName: `seed-${id}` });
   const billing: sbt.IBilling = {
     createCustomerFunction: { handler: fn('create') },
     deleteCustomerFunction: { handler: fn('delete') },
     ingestor: { dataIngestorName: 'seed-billing-ingestor' },
   };
-  new sbt.ControlPlane(stack, 'ControlPlane', { systemAdminEmail: 'a@example.com', billing, disableAPILogging: true, apiCorsConfig: { allowOrigins: ['https://admin.example.com'], maxAge: { toSeconds: () => 600 } } });
+  new sbt.ControlPlane(stack, 'ControlPlane', {
+    systemAdminEmail: 'a@example.com',
+    billing,
+    disableAPILogging: true,
+    apiCorsConfig: { allowOrigins: ['https://admin.example.com'], maxAge: { toSeconds: () => 600 } },
+  });
   const json = synthStack(stack);
   expect(Object.values(json.output ?? {}).map((o) => o.value)).toContain('seed-billing-ingestor');
   const api = Object.values(resourcesOf(json, 'aws_apigatewayv2_api'))[0]!;
@@ -153,7 +186,10 @@ class SbtStyleAuth implements sbt.IAuth {
   readonly enableUserFunction: sbt.LambdaFunction;
   readonly admins: sbt.CreateAdminUserProps[] = [];
   constructor(stack: sbt.SbtStack) {
-    const users = new sbt.LambdaFunction(stack, 'idp-users', { archive: 'user-management-api', functionName: 'idp-users' });
+    const users = new sbt.LambdaFunction(stack, 'idp-users', {
+      archive: 'user-management-api',
+      functionName: 'idp-users',
+    });
     this.createUserFunction = this.fetchAllUsersFunction = this.fetchUserFunction = this.updateUserFunction = users;
     this.deleteUserFunction = this.disableUserFunction = this.enableUserFunction = users;
   }
@@ -162,7 +198,7 @@ class SbtStyleAuth implements sbt.IAuth {
   }
 }
 
-test("an SBT-style auth plug-in implements our IAuth: its scopes guard the routes, its user functions back /users", () => {
+test('an SBT-style auth plug-in implements our IAuth: its scopes guard the routes, its user functions back /users', () => {
   const stack = new Stack(testApp(), 'ControlPlaneStack');
   const auth = new SbtStyleAuth(stack);
   new sbt.ControlPlane(stack, 'ControlPlane', { auth, systemAdminEmail: 'a@example.com' });
@@ -176,11 +212,13 @@ test("an SBT-style auth plug-in implements our IAuth: its scopes guard the route
   expect(scopeOf('PUT /users/{userId}/disable')).toEqual(['sbt:user.write']);
   const authorizer = Object.values(resourcesOf(json, 'aws_apigatewayv2_authorizer'))[0]!;
   expect(authorizer.jwt_configuration).toMatchObject({ issuer: 'https://auth.example.com/', audience: ['sbt-client'] });
-  const integrations = Object.values(resourcesOf(json, 'aws_apigatewayv2_integration')).map((i) => String(i.integration_uri));
+  const integrations = Object.values(resourcesOf(json, 'aws_apigatewayv2_integration')).map((i) =>
+    String(i.integration_uri),
+  );
   expect(integrations.some((u) => /idp[-_]users/.test(u))).toBe(true);
 });
 
-test("SBT-only props: EventManager eventBus adopts a bus; ScriptJob source/projectProps compile and are reported, not silently dropped", () => {
+test('SBT-only props: EventManager eventBus adopts a bus; ScriptJob source/projectProps compile and are reported, not silently dropped', () => {
   const app = testApp();
   const stack = new Stack(app, 'AppPlaneStack');
   const arn = 'arn:aws:events:us-east-1:123456789012:event-bus/sbt';
@@ -189,8 +227,16 @@ test("SBT-only props: EventManager eventBus adopts a bus; ScriptJob source/proje
   const other = new Stack(testApp(), 'OtherStack');
   new sbt.EventManager(other, 'both', { eventBus: { eventBusArn: arn }, eventBusArn: arn });
   expect(() => synthStack(other)).toThrow(/not both/);
-  const job = new sbt.ProvisioningScriptJob(stack, 'job', { script: 'echo hi', eventManager, source: { type: 'GITHUB' }, projectProps: { timeout: 5 } });
+  const job = new sbt.ProvisioningScriptJob(stack, 'job', {
+    script: 'echo hi',
+    eventManager,
+    source: { type: 'GITHUB' },
+    projectProps: { timeout: 5 },
+  });
   const warnings = job.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
-  expect(warnings).toEqual([expect.stringContaining('source (an SBT CDK prop) is not applied'), expect.stringContaining('projectProps (an SBT CDK prop) is not applied')]);
+  expect(warnings).toEqual([
+    expect.stringContaining('source (an SBT CDK prop) is not applied'),
+    expect.stringContaining('projectProps (an SBT CDK prop) is not applied'),
+  ]);
   expect(Object.keys(resourcesOf(synthStack(stack), 'aws_cloudwatch_event_bus'))).toEqual([]);
 });

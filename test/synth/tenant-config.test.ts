@@ -9,7 +9,10 @@ test('tenant-config: function from the archive with its hash, public routes, lea
   expect(fn.architectures).toEqual(['arm64']);
   expect(fn.filename).toMatch(/^assets\/.+\/tenant-config-get\.zip$/);
   expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-  const routes = Object.values(resourcesOf(json, 'aws_apigatewayv2_route')).map((r) => [r.route_key, r.authorization_type]);
+  const routes = Object.values(resourcesOf(json, 'aws_apigatewayv2_route')).map((r) => [
+    r.route_key,
+    r.authorization_type,
+  ]);
   expect(routes).toEqual(
     expect.arrayContaining([
       ['GET /tenant-config', 'NONE'],

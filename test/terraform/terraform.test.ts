@@ -10,9 +10,9 @@
  *    with the 0.1.0 addresses (and no feature-switch counts) plans as moves with nothing destroyed.
  * All configurations run in one pool of two terraform processes (2 cores); one plugin cache is shared.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { finalAddress, loadAddressHistory } from '../../src/core/address-history';
 import { App } from '../../src/core/cdktf';
 import { ApplicationPlaneStack } from '../../src/application-plane/application-plane-stack';
@@ -26,7 +26,12 @@ const ROOT = join(__dirname, '../..');
 const MODULES = ['application-plane', 'control-plane', 'marketplace'];
 const tf = terraformSetup();
 // No silent skip: one line when terraform or its mirror is missing; under CI=true the suite fails instead.
-const maybe = needsTool('terraform', tf.available ? 'terraform' : undefined, `terraform tests (${tf.available ? '' : tf.reason})`, 'terraform ≥ 1.11 on PATH + the hashicorp/aws filesystem mirror').describe;
+const maybe = needsTool(
+  'terraform',
+  tf.available ? 'terraform' : undefined,
+  `terraform tests (${tf.available ? '' : tf.reason})`,
+  'terraform ≥ 1.11 on PATH + the hashicorp/aws filesystem mirror',
+).describe;
 
 /** Required inputs of each module (also what the upgrade test's old and new runs get). */
 const MODULE_VARS: Record<string, string> = {
@@ -63,7 +68,10 @@ provider "aws" {
 function writeCallers(dir: string, modulesDir: string, withAlias: boolean) {
   mkdirSync(dir, { recursive: true });
   const blocks = MODULES.map((m) => {
-    const providers = m === 'marketplace' && withAlias ? '  providers = {\n    aws           = aws\n    aws.us_east_1 = aws.us_east_1\n  }\n' : '';
+    const providers =
+      m === 'marketplace' && withAlias
+        ? '  providers = {\n    aws           = aws\n    aws.us_east_1 = aws.us_east_1\n  }\n'
+        : '';
     return `module "${m.replace(/-/g, '_')}" {\n  source = "${modulesDir}/${m}"\n${providers}${MODULE_VARS[m]!.replace(/^/gm, '  ')}\n}\n`;
   });
   writeFileSync(join(dir, 'main.tf'), `${MARKETPLACE_PROVIDERS}\n${blocks.join('\n')}`);
@@ -83,7 +91,9 @@ function unswitch(docs: Record<string, unknown>[]) {
       ['resource', ''],
       ['data', 'data.'],
     ] as const) {
-      for (const [type, byName] of Object.entries((doc[kind] ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
+      for (const [type, byName] of Object.entries(
+        (doc[kind] ?? {}) as Record<string, Record<string, Record<string, unknown>>>,
+      )) {
         for (const [n, body] of Object.entries(byName)) {
           const m = typeof body.count === 'string' ? SWITCH_COUNT.exec(body.count) : null;
           if (!m) continue;
@@ -99,7 +109,11 @@ function unswitch(docs: Record<string, unknown>[]) {
   const esc = (a: string) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return (text: string) =>
     switched.reduce(
-      (t, a) => t.replace(new RegExp(`one\\(${esc(a)}\\[\\*\\]\\.([A-Za-z0-9_]+)\\)`, 'g'), `${a}.$1`).split(`${a}[0].`).join(`${a}.`),
+      (t, a) =>
+        t
+          .replace(new RegExp(`one\\(${esc(a)}\\[\\*\\]\\.([A-Za-z0-9_]+)\\)`, 'g'), `${a}.$1`)
+          .split(`${a}[0].`)
+          .join(`${a}.`),
       text,
     );
 }
@@ -130,7 +144,12 @@ function writeOldModule(moduleDir: string, name: string, opts: { vars?: string; 
     const resources = doc.resource as Record<string, Record<string, unknown>> | undefined;
     if (resources) {
       for (const [type, byName] of Object.entries(resources)) {
-        resources[type] = Object.fromEntries(Object.entries(byName).map(([n, body]) => [(back.get(`${type}.${n}`) ?? `${type}.${n}`).split('.')[1]!, body]));
+        resources[type] = Object.fromEntries(
+          Object.entries(byName).map(([n, body]) => [
+            (back.get(`${type}.${n}`) ?? `${type}.${n}`).split('.')[1]!,
+            body,
+          ]),
+        );
       }
     }
     writeFileSync(join(old, f), rename(noSwitches(JSON.stringify(doc, null, 2))));
@@ -140,7 +159,10 @@ function writeOldModule(moduleDir: string, name: string, opts: { vars?: string; 
   } catch {
     /* no assets */
   }
-  const aliasMock = name === 'marketplace' ? 'mock_provider "aws" {\n  alias  = "us_east_1"\n  source = "./tests/mocks/us_east_1"\n}\n' : '';
+  const aliasMock =
+    name === 'marketplace'
+      ? 'mock_provider "aws" {\n  alias  = "us_east_1"\n  source = "./tests/mocks/us_east_1"\n}\n'
+      : '';
   mkdirSync(join(moduleDir, 'tests'), { recursive: true });
   writeFileSync(
     join(moduleDir, 'tests', 'upgrade.tftest.hcl'),
@@ -162,7 +184,10 @@ function remoteStateOverrides(stackDir: string): string {
   }
   return [...byState]
     .map(([state, outputs]) => {
-      const values = [...outputs].map((o) => `      ${JSON.stringify(o)} = ${/bus/i.test(o) ? '"arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"' : '"mock"'}`);
+      const values = [...outputs].map(
+        (o) =>
+          `      ${JSON.stringify(o)} = ${/bus/i.test(o) ? '"arn:aws:events:eu-west-1:123456789012:event-bus/acme-sbt-events"' : '"mock"'}`,
+      );
       return `\noverride_data {\n  target = data.terraform_remote_state.${state}\n  values = {\n    outputs = {\n${values.join('\n')}\n    }\n  }\n}\n`;
     })
     .join('');
@@ -178,7 +203,9 @@ function writeModuleEqualsStack(moduleDir: string, work: string) {
   const app = new App({ outdir: join(work, 'ap-literal') });
   new ApplicationPlaneStack(app, 'application-plane', { eventBusArn: bus });
   app.synth();
-  const stack = JSON.parse(readFileSync(join(work, 'ap-literal', 'stacks', 'application-plane', 'cdk.tf.json'), 'utf8')) as {
+  const stack = JSON.parse(
+    readFileSync(join(work, 'ap-literal', 'stacks', 'application-plane', 'cdk.tf.json'), 'utf8'),
+  ) as {
     resource: Record<string, Record<string, { definition?: string; source?: { buildspec: string } }>>;
   };
   // A heredoc holds the JSON-syntax template as is: quotes and backslashes literal, ${} and $${ as in the file.
@@ -207,11 +234,15 @@ function expectedMoves(name: string, main: { resource?: Record<string, Record<st
   for (const [type, byName] of Object.entries(main.resource ?? {})) {
     for (const [n, body] of Object.entries(byName)) {
       declared.add(`${type}.${n}`);
-      if (typeof body.count === 'string' && /^\$\{(?:\(?var\.enable_[a-z_]+\)?(?: && )?)+ \? 1 : 0\}$/.test(body.count)) switched.push(`${type}.${n}`);
+      if (typeof body.count === 'string' && /^\$\{(?:\(?var\.enable_[a-z_]+\)?(?: && )?)+ \? 1 : 0\}$/.test(body.count))
+        switched.push(`${type}.${n}`);
     }
   }
   const targets = new Set(Object.values(h.moved));
-  return Object.keys(h.moved).filter((from) => declared.has(finalAddress(h, from))).length + switched.filter((a) => !targets.has(a)).length;
+  return (
+    Object.keys(h.moved).filter((from) => declared.has(finalAddress(h, from))).length +
+    switched.filter((a) => !targets.has(a)).length
+  );
 }
 
 const times: Record<string, number> = {};
@@ -275,20 +306,37 @@ maybe('real terraform', () => {
     jobs.set('test marketplace', testIn('marketplace', join(work, 'modules', 'marketplace'), ['-verbose']));
     jobs.set('test hcl-pipeline', testIn('examples/hcl-pipeline', join(work, 'examples', 'hcl-pipeline'), [], true));
     jobs.set('test control-plane', testIn('control-plane', join(work, 'modules', 'control-plane'), ['-verbose']));
-    jobs.set('test application-plane', testIn('application-plane', join(work, 'modules', 'application-plane'), ['-verbose']));
+    jobs.set(
+      'test application-plane',
+      testIn('application-plane', join(work, 'modules', 'application-plane'), ['-verbose']),
+    );
     // The application-plane stack as `cdktf deploy` runs it: validate, then the same 0.1.0 upgrade run.
     const apStack = join(work, 'stacks', 'stacks', 'application-plane');
     cpSync(join(ROOT, 'modules', 'application-plane', 'tests', 'mocks'), join(apStack, 'mocks'), { recursive: true });
-    writeOldModule(apStack, 'application-plane', { vars: '', mocks: './mocks/default', extra: remoteStateOverrides(apStack) });
+    writeOldModule(apStack, 'application-plane', {
+      vars: '',
+      mocks: './mocks/default',
+      extra: remoteStateOverrides(apStack),
+    });
     for (const s of readdirSync(join(work, 'stacks', 'stacks'))) {
       const dir = join(work, 'stacks', 'stacks', s);
-      jobs.set(`validate stack ${s}`, dir === apStack ? testIn(`stack ${s}`, dir, ['-verbose'], true) : validate(`stack ${s}`, dir));
+      jobs.set(
+        `validate stack ${s}`,
+        dir === apStack ? testIn(`stack ${s}`, dir, ['-verbose'], true) : validate(`stack ${s}`, dir),
+      );
     }
     for (const s of readdirSync(join(work, 'example-stacks', 'stacks'))) {
-      jobs.set(`validate example ${s}`, validate(`examples/cdktf-typescript ${s}`, join(work, 'example-stacks', 'stacks', s)));
+      jobs.set(
+        `validate example ${s}`,
+        validate(`examples/cdktf-typescript ${s}`, join(work, 'example-stacks', 'stacks', s)),
+      );
     }
     // Settle everything so a failing test does not leave processes running into afterAll.
-    for (const [k, p] of jobs) jobs.set(k, p.catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message, ms: 0 })));
+    for (const [k, p] of jobs)
+      jobs.set(
+        k,
+        p.catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message, ms: 0 })),
+      );
   });
 
   afterAll(async () => {
@@ -334,7 +382,9 @@ maybe('real terraform', () => {
   test(
     'every synthesized stack (reference app and cdktf TypeScript example) validates',
     async () => {
-      const stacks = [...jobs.keys()].filter((k) => k.startsWith('validate stack ') || k.startsWith('validate example '));
+      const stacks = [...jobs.keys()].filter(
+        (k) => k.startsWith('validate stack ') || k.startsWith('validate example '),
+      );
       expect(stacks.length).toBe(5);
       for (const k of stacks) {
         const job = await jobs.get(k)!;

@@ -1,8 +1,8 @@
 // npm run synth skips esbuild only when every source of the compiled app is byte-identical to what was
 // compiled (scripts/lib/compile.mjs): a changed imported file, a changed entry or a damaged output recompiles.
-import { spawnSync } from 'child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const DIR = join(ROOT, 'build', `compile-cache-test-${process.pid}`);

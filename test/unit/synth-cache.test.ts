@@ -1,8 +1,8 @@
 // npm run synth re-runs the app unless the app, every file it read, the variables it reads and every file it
 // wrote are unchanged (scripts/lib/synth-cache.mjs). Each change below must make the synthesis run again.
-import { spawnSync } from 'child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const DIR = join(ROOT, 'build', `synth-cache-test-${process.pid}`);

@@ -29,12 +29,29 @@ export type TplPart =
   | { t: 'tfor'; vars: string[]; coll: Expr; body: TplPart[] };
 
 export class HclSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at offset ${offset}`);
   }
 }
 
-const BINARY: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+const BINARY: Record<string, number> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '<': 4,
+  '>': 4,
+  '<=': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+};
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_CHAR = /[A-Za-z0-9_-]/;
 
@@ -546,7 +563,8 @@ export function evaluate(e: Expr): Value {
       return o;
     }
     case 'call':
-      if ((e.name === 'jsonencode' || e.name === 'tolist' || e.name === 'toset') && e.args.length === 1) return evaluate(e.args[0]!);
+      if ((e.name === 'jsonencode' || e.name === 'tolist' || e.name === 'toset') && e.args.length === 1)
+        return evaluate(e.args[0]!);
       return UNKNOWN;
     default:
       return UNKNOWN;

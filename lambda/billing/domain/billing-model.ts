@@ -140,7 +140,9 @@ export function newCustomer(d: z.infer<typeof onboardingDetail>, customerId: str
 }
 
 /** Fields of a customer a `tenantUpdated` event changes (empty when nothing billing-relevant changed). */
-export function customerChanges(d: z.infer<typeof tenantUpdatedDetail>): Partial<Pick<BillingCustomer, 'email' | 'name' | 'plan'>> {
+export function customerChanges(
+  d: z.infer<typeof tenantUpdatedDetail>,
+): Partial<Pick<BillingCustomer, 'email' | 'name' | 'plan'>> {
   const t = d.tenantData ?? {};
   const out: Partial<Pick<BillingCustomer, 'email' | 'name' | 'plan'>> = {};
   // The control plane's tenantUpdated carries the whole new state flat plus `changedFields`: only the
@@ -159,14 +161,18 @@ export function customerChanges(d: z.infer<typeof tenantUpdatedDetail>): Partial
 }
 
 /** Billing fields a webhook sets; `type`s the reference scheme knows imply a state when not given. */
-export function webhookChanges(body: WebhookBody): Partial<Pick<BillingCustomer, 'plan' | 'billingStatus' | 'paymentState'>> {
+export function webhookChanges(
+  body: WebhookBody,
+): Partial<Pick<BillingCustomer, 'plan' | 'billingStatus' | 'paymentState'>> {
   const implied: Record<string, Partial<Pick<BillingCustomer, 'billingStatus' | 'paymentState'>>> = {
     'payment.succeeded': { paymentState: 'ok', billingStatus: 'active' },
     'payment.failed': { paymentState: 'failed', billingStatus: 'past_due' },
     'subscription.canceled': { billingStatus: 'canceled' },
     'subscription.paused': { billingStatus: 'paused' },
   };
-  const out: Partial<Pick<BillingCustomer, 'plan' | 'billingStatus' | 'paymentState'>> = { ...(implied[body.type] ?? {}) };
+  const out: Partial<Pick<BillingCustomer, 'plan' | 'billingStatus' | 'paymentState'>> = {
+    ...(implied[body.type] ?? {}),
+  };
   if (body.data.plan !== undefined) out.plan = body.data.plan;
   if (body.data.billingStatus !== undefined) out.billingStatus = body.data.billingStatus;
   if (body.data.paymentState !== undefined) out.paymentState = body.data.paymentState;

@@ -22,7 +22,6 @@ export interface BillingTables {
   users: string;
 }
 
-
 export class BillingStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -35,17 +34,31 @@ export class BillingStore {
   }
 
   async getCustomer(tenantId: string): Promise<BillingCustomer | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tables.customers, Key: { tenantId }, ConsistentRead: true }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.tables.customers, Key: { tenantId }, ConsistentRead: true }),
+    );
     return res.Item as BillingCustomer | undefined;
   }
 
   /** Sets fields of an existing customer; undefined when there is none. */
-  async updateCustomer(tenantId: string, changes: Partial<BillingCustomer>, now: Date): Promise<BillingCustomer | undefined> {
-    return (await this.updateExisting(this.tables.customers, { tenantId }, 'tenantId', changes, now)) as BillingCustomer | undefined;
+  async updateCustomer(
+    tenantId: string,
+    changes: Partial<BillingCustomer>,
+    now: Date,
+  ): Promise<BillingCustomer | undefined> {
+    return (await this.updateExisting(this.tables.customers, { tenantId }, 'tenantId', changes, now)) as
+      | BillingCustomer
+      | undefined;
   }
 
   /** Sets `changes` (+ updatedAt) on the item at `key` if it exists (`mustExist` is one of its key attributes); its new image. */
-  private async updateExisting(table: string, key: Record<string, string>, mustExist: string, changes: Record<string, unknown>, now: Date) {
+  private async updateExisting(
+    table: string,
+    key: Record<string, string>,
+    mustExist: string,
+    changes: Record<string, unknown>,
+    now: Date,
+  ) {
     const set = setClause({ ...changes, updatedAt: now.toISOString() });
     try {
       const res = await this.db.send(
@@ -71,7 +84,11 @@ export class BillingStore {
    * removed. Idempotent: a second call finds it canceled and no users.
    */
   async cancelCustomer(tenantId: string, now: Date): Promise<boolean> {
-    const updated = await this.updateCustomer(tenantId, { billingStatus: 'canceled', canceledAt: now.toISOString() }, now);
+    const updated = await this.updateCustomer(
+      tenantId,
+      { billingStatus: 'canceled', canceledAt: now.toISOString() },
+      now,
+    );
     for (const u of await this.listUsers(tenantId)) await this.deleteUser(tenantId, u.userId);
     return updated !== undefined;
   }
@@ -90,12 +107,21 @@ export class BillingStore {
   }
 
   async getUser(tenantId: string, userId: string): Promise<BillingUser | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tables.users, Key: { tenantId, userId }, ConsistentRead: true }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.tables.users, Key: { tenantId, userId }, ConsistentRead: true }),
+    );
     return res.Item as BillingUser | undefined;
   }
 
-  async updateUser(tenantId: string, userId: string, changes: Partial<BillingUser>, now: Date): Promise<BillingUser | undefined> {
-    return (await this.updateExisting(this.tables.users, { tenantId, userId }, 'userId', changes, now)) as BillingUser | undefined;
+  async updateUser(
+    tenantId: string,
+    userId: string,
+    changes: Partial<BillingUser>,
+    now: Date,
+  ): Promise<BillingUser | undefined> {
+    return (await this.updateExisting(this.tables.users, { tenantId, userId }, 'userId', changes, now)) as
+      | BillingUser
+      | undefined;
   }
 
   async deleteUser(tenantId: string, userId: string): Promise<void> {
@@ -167,7 +193,11 @@ export class WebhookLedger {
         throw e;
       }
     }
-    const set = setClause({ ...input.changes, updatedAt: input.now.toISOString(), lastWebhookAt: input.webhookTimestamp });
+    const set = setClause({
+      ...input.changes,
+      updatedAt: input.now.toISOString(),
+      lastWebhookAt: input.webhookTimestamp,
+    });
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -178,7 +208,8 @@ export class WebhookLedger {
                 TableName: this.customers,
                 Key: { tenantId: input.tenantId },
                 UpdateExpression: set.expression,
-                ConditionExpression: 'attribute_exists(tenantId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt <= :ts)',
+                ConditionExpression:
+                  'attribute_exists(tenantId) AND (attribute_not_exists(lastWebhookAt) OR lastWebhookAt <= :ts)',
                 ExpressionAttributeNames: set.names,
                 ExpressionAttributeValues: { ...set.values, ':ts': input.webhookTimestamp },
               },
@@ -197,7 +228,9 @@ export class WebhookLedger {
       );
       if (!exists.Item) return { kind: 'unknown-tenant' };
       try {
-        await this.db.send(new PutCommand({ ...put, Item: { ...record, pending: false, changes: {}, ignored: 'older' } }));
+        await this.db.send(
+          new PutCommand({ ...put, Item: { ...record, pending: false, changes: {}, ignored: 'older' } }),
+        );
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
@@ -236,6 +269,13 @@ export class WebhookLedger {
   }
 
   private async update(webhookId: string, expression: string, values: Record<string, unknown>): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: { webhookId }, UpdateExpression: expression, ExpressionAttributeValues: values }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { webhookId },
+        UpdateExpression: expression,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 }

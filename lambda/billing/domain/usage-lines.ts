@@ -19,7 +19,8 @@ export interface UsageLine {
   computedAt: string;
 }
 
-export const lineIdOf = (periodStart: number, meterApiName: string) => `${String(periodStart).padStart(10, '0')}#${meterApiName}`;
+export const lineIdOf = (periodStart: number, meterApiName: string) =>
+  `${String(periodStart).padStart(10, '0')}#${meterApiName}`;
 
 /** The last closed period before `nowSeconds` (UTC days or months). */
 export function previousPeriod(nowSeconds: number, period: 'day' | 'month'): { start: number; end: number } {

@@ -12,7 +12,14 @@
  *   PATCH  /customers/{externalId}/users/{userId}   {email?, name?, role?}
  *   DELETE /customers/{externalId}/users/{userId}
  */
-import { BILLING_STATUSES, PAYMENT_STATES, type BillingStatus, type BillingUser, type PaymentState, type TenantBilling } from './billing-model';
+import {
+  BILLING_STATUSES,
+  PAYMENT_STATES,
+  type BillingStatus,
+  type BillingUser,
+  type PaymentState,
+  type TenantBilling,
+} from './billing-model';
 
 export class VendorError extends Error {
   constructor(
@@ -78,7 +85,9 @@ export function tenantBillingFromVendor(tenantId: string, v: Record<string, unkn
     tenantId,
     customerId: str(v.id) ?? tenantId,
     plan: str(v.plan),
-    billingStatus: (BILLING_STATUSES as readonly string[]).includes(status ?? '') ? (status as BillingStatus) : 'past_due',
+    billingStatus: (BILLING_STATUSES as readonly string[]).includes(status ?? '')
+      ? (status as BillingStatus)
+      : 'past_due',
     paymentState: (PAYMENT_STATES as readonly string[]).includes(payment ?? '') ? (payment as PaymentState) : 'pending',
     email: str(v.email),
     updatedAt: str(v.updatedAt) ?? new Date().toISOString(),

@@ -11,7 +11,7 @@
  * (rotation: old and new accepted during the switch); a secret starting `whsec_` is base64 of the key
  * bytes (Standard Webhooks), any other string is used as UTF-8 key bytes.
  */
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_HEADERS = {
   id: 'webhook-id',
@@ -24,7 +24,10 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export type VerifyResult =
   | { ok: true; id: string; timestamp: number }
-  | { ok: false; reason: 'missing-headers' | 'bad-id' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' | 'no-secret' };
+  | {
+      ok: false;
+      reason: 'missing-headers' | 'bad-id' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' | 'no-secret';
+    };
 
 function keyBytes(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');

@@ -39,16 +39,32 @@ export interface DescopeUser {
 /** Env: DESCOPE_BASE_URL, DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY_SECRET_ARN. */
 export async function descope(): Promise<VendorHttp> {
   const key = (await getSecret(env('DESCOPE_MANAGEMENT_KEY_SECRET_ARN'))).trim();
-  return new VendorHttp({ vendor: DESCOPE, baseUrl: env('DESCOPE_BASE_URL'), headers: { authorization: `Bearer ${env('DESCOPE_PROJECT_ID')}:${key}` } });
+  return new VendorHttp({
+    vendor: DESCOPE,
+    baseUrl: env('DESCOPE_BASE_URL'),
+    headers: { authorization: `Bearer ${env('DESCOPE_PROJECT_ID')}:${key}` },
+  });
 }
 
 export const users = {
-  create: (http: VendorHttp, body: Record<string, unknown>) => http.send<{ user?: DescopeUser }>({ method: 'POST', path: '/v1/mgmt/user/create', body }),
-  load: (http: VendorHttp, loginId: string) => http.send<{ user?: DescopeUser }>({ method: 'GET', path: '/v1/mgmt/user', query: { loginId } }),
-  update: (http: VendorHttp, body: Record<string, unknown>) => http.send<{ user?: DescopeUser }>({ method: 'POST', path: '/v1/mgmt/user/update', body }),
-  delete: (http: VendorHttp, loginId: string) => http.send({ method: 'POST', path: '/v1/mgmt/user/delete', body: { loginId } }),
+  create: (http: VendorHttp, body: Record<string, unknown>) =>
+    http.send<{ user?: DescopeUser }>({ method: 'POST', path: '/v1/mgmt/user/create', body }),
+  load: (http: VendorHttp, loginId: string) =>
+    http.send<{ user?: DescopeUser }>({ method: 'GET', path: '/v1/mgmt/user', query: { loginId } }),
+  update: (http: VendorHttp, body: Record<string, unknown>) =>
+    http.send<{ user?: DescopeUser }>({ method: 'POST', path: '/v1/mgmt/user/update', body }),
+  delete: (http: VendorHttp, loginId: string) =>
+    http.send({ method: 'POST', path: '/v1/mgmt/user/delete', body: { loginId } }),
   setStatus: (http: VendorHttp, loginId: string, status: 'enabled' | 'disabled') =>
-    http.send<{ user?: DescopeUser }>({ method: 'POST', path: '/v1/mgmt/user/update/status', body: { loginId, status } }),
+    http.send<{ user?: DescopeUser }>({
+      method: 'POST',
+      path: '/v1/mgmt/user/update/status',
+      body: { loginId, status },
+    }),
   search: (http: VendorHttp, limit: number, page: number) =>
-    http.send<{ users?: DescopeUser[]; total?: number }>({ method: 'POST', path: '/v2/mgmt/user/search', body: { limit, page } }),
+    http.send<{ users?: DescopeUser[]; total?: number }>({
+      method: 'POST',
+      path: '/v2/mgmt/user/search',
+      body: { limit, page },
+    }),
 };

@@ -55,14 +55,19 @@ export class DescopeUserStore implements UserStore {
     try {
       return await fn(await this.http());
     } catch (e) {
-      if (e instanceof VendorHttpError && (e.status === 400 || e.status === 422)) throw new InvalidUserInputError(`Descope refused it: ${e.vendorMessage ?? 'invalid value'}`);
+      if (e instanceof VendorHttpError && (e.status === 400 || e.status === 422))
+        throw new InvalidUserInputError(`Descope refused it: ${e.vendorMessage ?? 'invalid value'}`);
       throw httpErrorOf(e);
     }
   }
 
   private async load(userName: string): Promise<DescopeUser> {
     try {
-      const res = await (await this.http()).send<{ user?: DescopeUser }>({ method: 'GET', path: '/v1/mgmt/user', query: { loginId: userName } });
+      const res = await (await this.http()).send<{ user?: DescopeUser }>({
+        method: 'GET',
+        path: '/v1/mgmt/user',
+        query: { loginId: userName },
+      });
       if (!res?.user) throw new UserNotFoundError(userName);
       return res.user;
     } catch (e) {
@@ -83,9 +88,22 @@ export class DescopeUserStore implements UserStore {
     );
     if (exists) throw new UserExistsError(u.userName);
     const res = await this.call((http) =>
-      users.create(http, { loginId: u.userName, email: u.email, roleNames: [u.userRole], ...(this.opts.invite ? { invite: true, sendMail: true } : {}) }),
+      users.create(http, {
+        loginId: u.userName,
+        email: u.email,
+        roleNames: [u.userRole],
+        ...(this.opts.invite ? { invite: true, sendMail: true } : {}),
+      }),
     );
-    return userInfoOf(res?.user ?? { loginIds: [u.userName], email: u.email, roleNames: [u.userRole], status: this.opts.invite ? 'invited' : 'enabled' }, u.userName);
+    return userInfoOf(
+      res?.user ?? {
+        loginIds: [u.userName],
+        email: u.email,
+        roleNames: [u.userRole],
+        status: this.opts.invite ? 'invited' : 'enabled',
+      },
+      u.userName,
+    );
   }
 
   async list(limit: number, nextToken?: string): Promise<{ users: UserInfo[]; nextToken?: string }> {
@@ -94,7 +112,10 @@ export class DescopeUserStore implements UserStore {
     const list = (res?.users ?? []).map((u) => userInfoOf(u));
     const total = typeof res?.total === 'number' ? res.total : undefined;
     const more = total !== undefined ? (page + 1) * limit < total : list.length === limit;
-    return { users: list, ...(more ? { nextToken: Buffer.from(JSON.stringify({ page: page + 1, limit })).toString('base64url') } : {}) };
+    return {
+      users: list,
+      ...(more ? { nextToken: Buffer.from(JSON.stringify({ page: page + 1, limit })).toString('base64url') } : {}),
+    };
   }
 
   async get(userName: string): Promise<UserInfo> {

@@ -24,7 +24,8 @@ export interface SubscriberItem {
 
 export function isEntitled(item: SubscriberItem): boolean {
   const viaLicense = item.licenseStatus === 'ACTIVE';
-  const viaSubscription = item.subscriptionStatus === 'subscribe-success' || item.subscriptionStatus === 'unsubscribe-pending';
+  const viaSubscription =
+    item.subscriptionStatus === 'subscribe-success' || item.subscriptionStatus === 'unsubscribe-pending';
   return (viaLicense || viaSubscription) && item.contractExpired !== true;
 }
 

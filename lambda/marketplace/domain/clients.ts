@@ -4,7 +4,11 @@
  * No endpoint is named: tests redirect them with AWS_ENDPOINT_URL_MARKETPLACE_METERING /
  * AWS_ENDPOINT_URL_MARKETPLACE_ENTITLEMENT_SERVICE.
  */
-import { GetEntitlementsCommand, MarketplaceEntitlementServiceClient, type Entitlement } from '@aws-sdk/client-marketplace-entitlement-service';
+import {
+  GetEntitlementsCommand,
+  MarketplaceEntitlementServiceClient,
+  type Entitlement,
+} from '@aws-sdk/client-marketplace-entitlement-service';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,7 +22,8 @@ let sqs: SQSClient | undefined;
 
 /** `retries: false` for the metering sender, which paces and retries itself (SDK retries would burst the quota). */
 export function meteringClient(o: { retries?: boolean } = {}): MarketplaceMeteringClient {
-  if (o.retries === false) return (meteringNoRetry ??= new MarketplaceMeteringClient({ region: region(), maxAttempts: 1 }));
+  if (o.retries === false)
+    return (meteringNoRetry ??= new MarketplaceMeteringClient({ region: region(), maxAttempts: 1 }));
   return (metering ??= new MarketplaceMeteringClient({ region: region() }));
 }
 export function entitlementClient(): MarketplaceEntitlementServiceClient {
@@ -44,11 +49,16 @@ export interface StoredEntitlement {
 }
 
 /** All pages of GetEntitlements ("NextToken might still be present" on an empty page, so follow it). */
-export async function fetchEntitlements(productCode: string, filter: Record<string, string[]>): Promise<StoredEntitlement[]> {
+export async function fetchEntitlements(
+  productCode: string,
+  filter: Record<string, string[]>,
+): Promise<StoredEntitlement[]> {
   const out: StoredEntitlement[] = [];
   let next: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const r = await entitlementClient().send(new GetEntitlementsCommand({ ProductCode: productCode, Filter: filter, NextToken: next, MaxResults: 25 }));
+    const r = await entitlementClient().send(
+      new GetEntitlementsCommand({ ProductCode: productCode, Filter: filter, NextToken: next, MaxResults: 25 }),
+    );
     for (const e of (r.Entitlements ?? []) as Entitlement[]) {
       const v = e.Value;
       out.push({

@@ -9,7 +9,11 @@
  *  - per-record statuses Success / DuplicateRecord / CustomerNotSubscribed are terminal and returned.
  * Records of one request share one product (legacy ProductCode at request level; CA records carry LicenseArn).
  */
-import { BatchMeterUsageCommand, type MarketplaceMeteringClient, type UsageRecord } from '@aws-sdk/client-marketplace-metering';
+import {
+  BatchMeterUsageCommand,
+  type MarketplaceMeteringClient,
+  type UsageRecord,
+} from '@aws-sdk/client-marketplace-metering';
 import { chunk, matchResults } from './metering';
 
 export type SendStatus = 'Success' | 'DuplicateRecord' | 'CustomerNotSubscribed' | 'Failed' | 'Unprocessed';
@@ -60,7 +64,13 @@ export interface SenderOptions {
   shouldStop?: () => boolean;
 }
 
-const RETRYABLE = new Set(['ThrottlingException', 'InternalServiceErrorException', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
+const RETRYABLE = new Set([
+  'ThrottlingException',
+  'InternalServiceErrorException',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 function isRetryable(e: unknown): boolean {
   const err = e as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
@@ -68,7 +78,9 @@ function isRetryable(e: unknown): boolean {
   if (err?.$retryable) return true;
   const status = err?.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(String(err?.code ?? (err as { cause?: { code?: string } })?.cause?.code));
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(
+    String(err?.code ?? (err as { cause?: { code?: string } })?.cause?.code),
+  );
 }
 
 interface Job {
@@ -93,7 +105,8 @@ export async function sendUsage(items: SendItem[], o: SenderOptions): Promise<Ma
     byProduct.set(k, [...(byProduct.get(k) ?? []), it]);
   }
   const queue: Job[] = [];
-  for (const [pc, list] of byProduct) for (const c of chunk(list)) queue.push({ items: c, productCode: pc || undefined, attempt: 0 });
+  for (const [pc, list] of byProduct)
+    for (const c of chunk(list)) queue.push({ items: c, productCode: pc || undefined, attempt: 0 });
 
   let active = 0;
   const waiters: Array<() => void> = [];

@@ -19,9 +19,15 @@
  * alarm watches.
  */
 import type { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { queryPages } from '../../shared/dynamodb';
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import { customerKey, licenseIdOf, licenseKey } from './identity';
 import {
   HOUR_MS,
@@ -110,11 +116,23 @@ export interface MeteringJobReport {
 
 const expiresAt = (d: MeteringJobDeps) => Math.floor(Date.now() / 1000) + (d.retentionDays ?? 400) * 86400;
 
-const isCondFail = (e: unknown) => ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((e as { name?: string })?.name ?? '');
+const isCondFail = (e: unknown) =>
+  ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((e as { name?: string })?.name ?? '');
 
 export async function runMeteringJob(d: MeteringJobDeps, o: MeteringRunOptions = {}): Promise<MeteringJobReport> {
   const now = d.now ?? Date.now;
-  const report: MeteringJobReport = { aggregated: 0, invalid: 0, late: 0, overflow: 0, claimed: 0, sent: 0, duplicate: 0, notSubscribed: 0, failed: 0, retryLater: 0 };
+  const report: MeteringJobReport = {
+    aggregated: 0,
+    invalid: 0,
+    late: 0,
+    overflow: 0,
+    claimed: 0,
+    sent: 0,
+    duplicate: 0,
+    notSubscribed: 0,
+    failed: 0,
+    retryLater: 0,
+  };
   await aggregatePending(d, now, report, o.finalFor);
   await sendClosed(d, now, report, o.finalFor);
   return report;
@@ -141,7 +159,10 @@ class IdentityResolver {
     let sub: Record<string, unknown> | undefined;
     if (r.licenseArn) {
       const id = licenseKey(r.licenseArn);
-      sub = await this.subscriber(id, async () => (await this.d.db.send(new GetCommand({ TableName: table, Key: { subscriberId: id } }))).Item);
+      sub = await this.subscriber(
+        id,
+        async () => (await this.d.db.send(new GetCommand({ TableName: table, Key: { subscriberId: id } }))).Item,
+      );
     } else if (r.customerIdentifier) {
       const ci = r.customerIdentifier.trim();
       sub = await this.subscriber(customerKey(ci), async () => {
@@ -173,7 +194,9 @@ class IdentityResolver {
         out.customerIdentifier = undefined;
       }
     }
-    const start = [sub.agreementStartTime, sub.licenseStartedAt].map((v) => (typeof v === 'string' ? Date.parse(v) : NaN)).find((v) => !Number.isNaN(v));
+    const start = [sub.agreementStartTime, sub.licenseStartedAt]
+      .map((v) => (typeof v === 'string' ? Date.parse(v) : NaN))
+      .find((v) => !Number.isNaN(v));
     if (start !== undefined && out.licenseArn) out.notBeforeMs = start;
     return out;
   }
@@ -201,7 +224,12 @@ function pendingFilter(targets: FinalUsageTarget[] | undefined) {
   return parts.length ? { expr: parts.join(' OR '), values } : undefined;
 }
 
-async function aggregatePending(d: MeteringJobDeps, now: () => number, report: MeteringJobReport, finalFor?: FinalUsageTarget[]) {
+async function aggregatePending(
+  d: MeteringJobDeps,
+  now: () => number,
+  report: MeteringJobReport,
+  finalFor?: FinalUsageTarget[],
+) {
   const resolver = new IdentityResolver(d);
   const filter = pendingFilter(finalFor);
   if (finalFor && !filter) return;
@@ -248,17 +276,28 @@ async function aggregatePending(d: MeteringJobDeps, now: () => number, report: M
   }
 }
 
-async function markRecord(d: MeteringJobDeps, it: Record<string, unknown>, set: Record<string, unknown>): Promise<boolean> {
+async function markRecord(
+  d: MeteringJobDeps,
+  it: Record<string, unknown>,
+  set: Record<string, unknown>,
+): Promise<boolean> {
   const [k, v] = Object.entries(set)[0];
   try {
     await d.db.send(
       new UpdateCommand({
         TableName: d.usageTable,
         Key: { customerKey: it.customerKey, recordId: it.recordId },
-        UpdateExpression: 'REMOVE #p SET #k = :v, processedAt = :now, expiresAt = :exp' + (set.bucketId ? ', bucketId = :b' : ''),
+        UpdateExpression:
+          'REMOVE #p SET #k = :v, processedAt = :now, expiresAt = :exp' + (set.bucketId ? ', bucketId = :b' : ''),
         ConditionExpression: '#p = :t',
         ExpressionAttributeNames: { '#p': 'pending', '#k': k },
-        ExpressionAttributeValues: { ':v': v, ':t': 'true', ':now': new Date().toISOString(), ':exp': expiresAt(d), ...(set.bucketId ? { ':b': set.bucketId } : {}) },
+        ExpressionAttributeValues: {
+          ':v': v,
+          ':t': 'true',
+          ':now': new Date().toISOString(),
+          ':exp': expiresAt(d),
+          ...(set.bucketId ? { ':b': set.bucketId } : {}),
+        },
       }),
     );
     return true;
@@ -309,8 +348,15 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: Pending[], report: Meter
         (notBefore !== undefined ? ', notBeforeMs = if_not_exists(notBeforeMs, :nb)' : '') +
         allocSets.map((a) => `, ${a}`).join(''),
       // The bucket must still be open AND its hourly sum must stay within the Quantity bound.
-      ConditionExpression: '(attribute_not_exists(#st) OR #st = :open) AND (attribute_not_exists(#qty) OR #qty <= :room)',
-      ExpressionAttributeNames: { '#st': 'state', '#o': 'open', '#qty': 'quantity', '#dim': 'dimension', ...allocNames },
+      ConditionExpression:
+        '(attribute_not_exists(#st) OR #st = :open) AND (attribute_not_exists(#qty) OR #qty <= :room)',
+      ExpressionAttributeNames: {
+        '#st': 'state',
+        '#o': 'open',
+        '#qty': 'quantity',
+        '#dim': 'dimension',
+        ...allocNames,
+      },
       ExpressionAttributeValues: {
         ':q': b.quantity,
         ':n': b.count,
@@ -333,7 +379,12 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: Pending[], report: Meter
       UpdateExpression: 'REMOVE #p SET bucketId = :b, processedAt = :now, expiresAt = :exp',
       ConditionExpression: '#p = :t',
       ExpressionAttributeNames: { '#p': 'pending' },
-      ExpressionAttributeValues: { ':b': b.bucketId, ':t': 'true', ':now': new Date(now()).toISOString(), ':exp': expiresAt(d) },
+      ExpressionAttributeValues: {
+        ':b': b.bucketId,
+        ':t': 'true',
+        ':now': new Date(now()).toISOString(),
+        ':exp': expiresAt(d),
+      },
     },
   }));
   try {
@@ -343,7 +394,11 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: Pending[], report: Meter
     if (!isCondFail(e)) throw e;
     const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-      const cur = (await d.db.send(new GetCommand({ TableName: d.ledgerTable, Key: { bucketId: b.bucketId }, ConsistentRead: true }))).Item;
+      const cur = (
+        await d.db.send(
+          new GetCommand({ TableName: d.ledgerTable, Key: { bucketId: b.bucketId }, ConsistentRead: true }),
+        )
+      ).Item;
       if (cur && cur.state === 'OPEN') {
         // Still open, so the hourly sum was the refusal: never put an out-of-range quantity on the wire.
         if (recs.length > 1) for (const r of recs) await foldIntoBucket(d, [r], report, now);
@@ -353,9 +408,14 @@ async function foldIntoBucket(d: MeteringJobDeps, recs: Pending[], report: Meter
       // Late-usage policy: the hour was already sent (AWS keeps the first quantity of an hour; a second would only
       // be a DuplicateRecord), so the record is marked `late`, counted, and put on the metering DLQ for the seller.
       const late: Pending[] = [];
-      for (const r of recs) if (await markRecord(d, r as unknown as Record<string, unknown>, { late: true, bucketId: b.bucketId })) late.push(r);
+      for (const r of recs)
+        if (await markRecord(d, r as unknown as Record<string, unknown>, { late: true, bucketId: b.bucketId }))
+          late.push(r);
       report.late += late.length;
-      if (late.length) await d.deadLetter?.(late.map((r) => ({ reason: 'late', bucketId: b.bucketId, bucketState: cur?.state, record: r })));
+      if (late.length)
+        await d.deadLetter?.(
+          late.map((r) => ({ reason: 'late', bucketId: b.bucketId, bucketState: cur?.state, record: r })),
+        );
       return;
     }
     // Some record was folded concurrently by another run: retry one by one.
@@ -406,7 +466,12 @@ function allocationsOf(item: Record<string, unknown>): Allocations {
   return out;
 }
 
-async function sendClosed(d: MeteringJobDeps, now: () => number, report: MeteringJobReport, finalFor?: FinalUsageTarget[]) {
+async function sendClosed(
+  d: MeteringJobDeps,
+  now: () => number,
+  report: MeteringJobReport,
+  finalFor?: FinalUsageTarget[],
+) {
   const filter = finalFor ? finalFilter(finalFor) : undefined;
   if (finalFor && !filter) return;
   const owner = randomUUID();
@@ -422,7 +487,11 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
     // A final flush takes every started hour of its buyers (the running one too); the hourly run closed hours.
     ...(filter ? { FilterExpression: filter.expr } : {}),
     ExpressionAttributeNames: { '#o': 'open' },
-    ExpressionAttributeValues: { ':t': 'true', ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay, ...(filter?.values ?? {}) },
+    ExpressionAttributeValues: {
+      ':t': 'true',
+      ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay,
+      ...(filter?.values ?? {}),
+    },
     Limit: d.pageSize,
   })) {
     for (const it of page) {
@@ -434,7 +503,15 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
             UpdateExpression: 'SET #st = :sending, leaseOwner = :me, leaseUntil = :until ADD attempts :one',
             ConditionExpression: '#o = :t AND (#st = :openS OR (#st = :sending AND leaseUntil < :now))',
             ExpressionAttributeNames: { '#st': 'state', '#o': 'open' },
-            ExpressionAttributeValues: { ':sending': 'SENDING', ':openS': 'OPEN', ':me': owner, ':until': t0 + lease, ':now': t0, ':one': 1, ':t': 'true' },
+            ExpressionAttributeValues: {
+              ':sending': 'SENDING',
+              ':openS': 'OPEN',
+              ':me': owner,
+              ':until': t0 + lease,
+              ':now': t0,
+              ':one': 1,
+              ':t': 'true',
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -450,7 +527,16 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
 
   const expired = claimed.filter((c) => Number(c.item.cutoffMs) <= now());
   const toSend = claimed.filter((c) => Number(c.item.cutoffMs) > now());
-  for (const c of expired) await finish(d, owner, c.bucketId, 'FAILED', { error: 'cutoff passed before the record could be sent' }, c.item, report);
+  for (const c of expired)
+    await finish(
+      d,
+      owner,
+      c.bucketId,
+      'FAILED',
+      { error: 'cutoff passed before the record could be sent' },
+      c.item,
+      report,
+    );
 
   const byIdEarly = new Map(toSend.map((c) => [c.bucketId, c.item]));
   const items: SendItem[] = toSend.map(({ bucketId, item }) => ({
@@ -471,11 +557,25 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
   for (const it of [...items]) {
     if ((it.record.UsageAllocations?.length ?? 0) > MAX_ALLOCATIONS) {
       items.splice(items.indexOf(it), 1);
-      await finish(d, owner, it.key, 'FAILED', { error: `more than ${MAX_ALLOCATIONS} tag sets in one hour` }, byIdEarly.get(it.key)!, report);
+      await finish(
+        d,
+        owner,
+        it.key,
+        'FAILED',
+        { error: `more than ${MAX_ALLOCATIONS} tag sets in one hour` },
+        byIdEarly.get(it.key)!,
+        report,
+      );
     }
   }
   const results = items.length
-    ? await sendUsage(items, { client: d.metering, limiter: d.limiter, sleep: d.sleep, maxAttempts: d.maxAttempts, shouldStop: d.shouldStop })
+    ? await sendUsage(items, {
+        client: d.metering,
+        limiter: d.limiter,
+        sleep: d.sleep,
+        maxAttempts: d.maxAttempts,
+        shouldStop: d.shouldStop,
+      })
     : new Map();
   await d.afterSend?.();
   const byId = new Map(toSend.map((c) => [c.bucketId, c.item]));
@@ -515,7 +615,8 @@ async function sendClosed(d: MeteringJobDeps, now: () => number, report: Meterin
     }
   }
   // Buckets not yet closed are not at risk; closed-but-unsent ones are.
-  if (minCutoff !== undefined && Number.isFinite(minCutoff)) report.minSecondsToCutoff = Math.floor((minCutoff - now()) / 1000);
+  if (minCutoff !== undefined && Number.isFinite(minCutoff))
+    report.minSecondsToCutoff = Math.floor((minCutoff - now()) / 1000);
 }
 
 async function finish(

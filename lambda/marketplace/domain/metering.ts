@@ -5,7 +5,7 @@
  * for the same hour would be a DuplicateRecord and is never billed.
  */
 import type { UsageAllocation, UsageRecord } from '@aws-sdk/client-marketplace-metering';
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import { licenseIdOf, normalizeLicenseId } from './identity';
 
 export const HOUR_MS = 3600_000;
@@ -83,7 +83,8 @@ function tagsReason(tags: unknown): string | undefined {
   if (entries.length < 1 || entries.length > MAX_TAGS) return `tags must have 1-${MAX_TAGS} entries`;
   for (const [k, v] of entries) {
     if (!TAG_KEY.test(k)) return `tag key '${k.slice(0, 40)}' must be 1-100 characters of [a-zA-Z0-9+ -=._:/@]`;
-    if (typeof v !== 'string' || !TAG_VALUE.test(v)) return `tag '${k}' needs a value of 1-256 characters of [a-zA-Z0-9+ -=._:/@]`;
+    if (typeof v !== 'string' || !TAG_VALUE.test(v))
+      return `tag '${k}' needs a value of 1-256 characters of [a-zA-Z0-9+ -=._:/@]`;
   }
   return undefined;
 }
@@ -95,15 +96,18 @@ export function bucketIdOf(i: BillingIdentity, dimension: string, hourMs: number
 
 /** Validates a raw record; returns a reason when it can never be billed. */
 export function invalidReason(r: Partial<RawUsage>): string | undefined {
-  if (!r.dimension || typeof r.dimension !== 'string' || r.dimension.length > 255) return 'dimension must be a string of 1-255 characters';
+  if (!r.dimension || typeof r.dimension !== 'string' || r.dimension.length > 255)
+    return 'dimension must be a string of 1-255 characters';
   if (typeof r.quantity !== 'number' || !Number.isInteger(r.quantity) || r.quantity < 0 || r.quantity > 2147483647)
     return 'quantity must be an integer 0..2147483647';
   if (usageTimeMs(r.timestamp) === undefined) return 'timestamp must be epoch seconds, epoch milliseconds or ISO-8601';
   const tags = tagsReason(r.tags);
   if (tags) return tags;
-  if (r.licenseArn !== undefined && !normalizeLicenseId(r.licenseArn)) return 'licenseArn is not a licence ARN or id (l-…)';
+  if (r.licenseArn !== undefined && !normalizeLicenseId(r.licenseArn))
+    return 'licenseArn is not a licence ARN or id (l-…)';
   if (r.licenseArn) {
-    if (!r.customerAWSAccountId || !/^[0-9]+$/.test(r.customerAWSAccountId)) return 'licenseArn needs customerAWSAccountId (digits)';
+    if (!r.customerAWSAccountId || !/^[0-9]+$/.test(r.customerAWSAccountId))
+      return 'licenseArn needs customerAWSAccountId (digits)';
   } else if (!r.customerIdentifier) {
     return 'record needs licenseArn + customerAWSAccountId (Concurrent Agreements) or customerIdentifier (legacy)';
   }
@@ -154,17 +158,35 @@ export type Allocations = Record<string, { tags: Record<string, string>; quantit
  * Tagged usage becomes UsageAllocations; untagged usage of the same bucket is one allocation without tags, so the
  * allocations sum to Quantity as AWS requires.
  */
-export function usageRecordOf(b: Omit<Bucket, 'count' | 'bucketId'> & { notBeforeMs?: number; allocations?: Allocations }): UsageRecord {
-  const ts = b.notBeforeMs !== undefined && b.notBeforeMs > b.hourMs && b.notBeforeMs < b.hourMs + HOUR_MS ? b.notBeforeMs : b.hourMs;
+export function usageRecordOf(
+  b: Omit<Bucket, 'count' | 'bucketId'> & { notBeforeMs?: number; allocations?: Allocations },
+): UsageRecord {
+  const ts =
+    b.notBeforeMs !== undefined && b.notBeforeMs > b.hourMs && b.notBeforeMs < b.hourMs + HOUR_MS
+      ? b.notBeforeMs
+      : b.hourMs;
   const rec: UsageRecord = b.licenseArn
-    ? { Timestamp: new Date(ts), Dimension: b.dimension, Quantity: b.quantity, LicenseArn: b.licenseArn, CustomerAWSAccountId: b.customerAWSAccountId }
-    : { Timestamp: new Date(ts), Dimension: b.dimension, Quantity: b.quantity, CustomerIdentifier: b.customerIdentifier };
+    ? {
+        Timestamp: new Date(ts),
+        Dimension: b.dimension,
+        Quantity: b.quantity,
+        LicenseArn: b.licenseArn,
+        CustomerAWSAccountId: b.customerAWSAccountId,
+      }
+    : {
+        Timestamp: new Date(ts),
+        Dimension: b.dimension,
+        Quantity: b.quantity,
+        CustomerIdentifier: b.customerIdentifier,
+      };
   const allocs = Object.values(b.allocations ?? {}).filter((a) => a.quantity > 0);
   if (allocs.length) {
     const tagged = allocs.reduce((n, a) => n + a.quantity, 0);
     const out: UsageAllocation[] = allocs.map((a) => ({
       AllocatedUsageQuantity: a.quantity,
-      Tags: Object.entries(a.tags).sort(([x], [y]) => (x < y ? -1 : 1)).map(([Key, Value]) => ({ Key, Value })),
+      Tags: Object.entries(a.tags)
+        .sort(([x], [y]) => (x < y ? -1 : 1))
+        .map(([Key, Value]) => ({ Key, Value })),
     }));
     if (b.quantity > tagged) out.push({ AllocatedUsageQuantity: b.quantity - tagged });
     rec.UsageAllocations = out;
@@ -172,7 +194,8 @@ export function usageRecordOf(b: Omit<Bucket, 'count' | 'bucketId'> & { notBefor
   return rec;
 }
 
-const epochMs = (t: unknown) => (t instanceof Date ? t.getTime() : typeof t === 'number' ? (t < 1e11 ? t * 1000 : t) : Date.parse(String(t)));
+const epochMs = (t: unknown) =>
+  t instanceof Date ? t.getTime() : typeof t === 'number' ? (t < 1e11 ? t * 1000 : t) : Date.parse(String(t));
 
 /**
  * Matches BatchMeterUsage results to the records of THAT request on what the request sent — dimension, usage hour
@@ -192,11 +215,17 @@ export function matchResults<T extends { record: UsageRecord }>(
     const u = r.UsageRecord;
     if (!u) return;
     const hour = hourStart(epochMs(u.Timestamp));
-    let cands = [...left].filter((s) => s.record.Dimension === u.Dimension && hourStart(epochMs(s.record.Timestamp)) === hour);
+    let cands = [...left].filter(
+      (s) => s.record.Dimension === u.Dimension && hourStart(epochMs(s.record.Timestamp)) === hour,
+    );
     const lic = normalizeLicenseId(u.LicenseArn);
     if (lic) cands = cands.filter((s) => s.record.LicenseArn !== undefined && licenseIdOf(s.record.LicenseArn) === lic);
-    if (u.CustomerAWSAccountId) cands = cands.filter((s) => s.record.CustomerAWSAccountId === undefined || s.record.CustomerAWSAccountId === u.CustomerAWSAccountId);
-    if (u.CustomerIdentifier) cands = cands.filter((s) => (s.record.CustomerIdentifier ?? '').trim() === u.CustomerIdentifier!.trim());
+    if (u.CustomerAWSAccountId)
+      cands = cands.filter(
+        (s) => s.record.CustomerAWSAccountId === undefined || s.record.CustomerAWSAccountId === u.CustomerAWSAccountId,
+      );
+    if (u.CustomerIdentifier)
+      cands = cands.filter((s) => (s.record.CustomerIdentifier ?? '').trim() === u.CustomerIdentifier!.trim());
     if (!lic && !u.CustomerAWSAccountId && !u.CustomerIdentifier && cands.length > 1) return;
     if (cands.length !== 1) return;
     left.delete(cands[0]);
@@ -208,7 +237,11 @@ export function matchResults<T extends { record: UsageRecord }>(
 const sizeOf = (r: UsageRecord) => Buffer.byteLength(JSON.stringify({ ...r, Timestamp: 0 })) + 16;
 
 /** Splits records into requests of ≤ 25 records and < 1 MB each. */
-export function chunk<T extends { record: UsageRecord }>(items: T[], maxCount = MAX_RECORDS_PER_REQUEST, maxBytes = MAX_REQUEST_BYTES): T[][] {
+export function chunk<T extends { record: UsageRecord }>(
+  items: T[],
+  maxCount = MAX_RECORDS_PER_REQUEST,
+  maxBytes = MAX_REQUEST_BYTES,
+): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   let bytes = 0;

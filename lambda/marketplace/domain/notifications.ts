@@ -80,7 +80,8 @@ const ebEvent = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-const idOf = (o: unknown) => (o && typeof o === 'object' && typeof (o as { id?: unknown }).id === 'string' ? (o as { id: string }).id : undefined);
+const idOf = (o: unknown) =>
+  o && typeof o === 'object' && typeof (o as { id?: unknown }).id === 'string' ? (o as { id: string }).id : undefined;
 const str = (o: unknown, ...path: string[]): string | undefined => {
   let cur: unknown = o;
   for (const p of path) {
@@ -121,7 +122,10 @@ export function parseNotification(body: string, messageId = 'unknown'): Notifica
     }
   }
   const parsed = z.safeParse(snsMessage, message);
-  if (!parsed.success) throw new Error(`notification ${id}: not a Marketplace SNS message (${parsed.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')})`);
+  if (!parsed.success)
+    throw new Error(
+      `notification ${id}: not a Marketplace SNS message (${parsed.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')})`,
+    );
   const m = parsed.data;
   const customerIdentifier = m['customer-identifier'].trim();
   const productCode = m['product-code'].trim();

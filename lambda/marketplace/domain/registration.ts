@@ -17,12 +17,18 @@ export interface FieldConfig {
 }
 
 export function fieldConfig(env: NodeJS.ProcessEnv = process.env): FieldConfig {
-  const list = (v?: string) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v?: string) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return { required: list(env.REQUIRED_FIELDS), optional: list(env.OPTIONAL_FIELDS) };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const text = z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256, 'must be at most 256 characters'));
+const text = z
+  .string()
+  .check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256, 'must be at most 256 characters'));
 
 export class FieldError extends Error {
   constructor(
@@ -34,13 +40,21 @@ export class FieldError extends Error {
 }
 
 /** Reads the token, offer type and configured fields from a parsed body (form or JSON); unknown fields are dropped. */
-export function validateRegistration(body: Record<string, unknown>, cfg: FieldConfig, o: { token?: boolean } = {}): RegistrationInput {
+export function validateRegistration(
+  body: Record<string, unknown>,
+  cfg: FieldConfig,
+  o: { token?: boolean } = {},
+): RegistrationInput {
   const tokenRaw = body['x-amzn-marketplace-token'] ?? body.regToken;
   const needToken = o.token ?? true;
   if (needToken && (typeof tokenRaw !== 'string' || tokenRaw.trim() === '')) {
-    throw new FieldError('x-amzn-marketplace-token', 'is required: open this page from AWS Marketplace ("Set up your account")');
+    throw new FieldError(
+      'x-amzn-marketplace-token',
+      'is required: open this page from AWS Marketplace ("Set up your account")',
+    );
   }
-  if (typeof tokenRaw === 'string' && tokenRaw.length > 4096) throw new FieldError('x-amzn-marketplace-token', 'is too long');
+  if (typeof tokenRaw === 'string' && tokenRaw.length > 4096)
+    throw new FieldError('x-amzn-marketplace-token', 'is too long');
   const offer = body['x-amzn-marketplace-offer-type'] ?? body.offerType;
   if (offer !== undefined && offer !== '' && (typeof offer !== 'string' || !/^[a-z-]{1,32}$/.test(offer))) {
     throw new FieldError('x-amzn-marketplace-offer-type', 'is not a Marketplace offer type');
@@ -54,11 +68,19 @@ export function validateRegistration(body: Record<string, unknown>, cfg: FieldCo
       continue;
     }
     const parsed = z.safeParse(text, v);
-    if (!parsed.success) throw new FieldError(name, typeof v === 'string' ? parsed.error.issues[0]?.message ?? 'is invalid' : 'must be a string');
+    if (!parsed.success)
+      throw new FieldError(
+        name,
+        typeof v === 'string' ? (parsed.error.issues[0]?.message ?? 'is invalid') : 'must be a string',
+      );
     if (/email/i.test(name) && !EMAIL.test(parsed.data)) throw new FieldError(name, 'must be an e-mail address');
     fields[name] = parsed.data;
   }
-  return { token: typeof tokenRaw === 'string' ? tokenRaw.trim() : '', offerType: typeof offer === 'string' && offer ? offer : undefined, fields };
+  return {
+    token: typeof tokenRaw === 'string' ? tokenRaw.trim() : '',
+    offerType: typeof offer === 'string' && offer ? offer : undefined,
+    fields,
+  };
 }
 
 /**

@@ -45,14 +45,20 @@ export function tenantGateway(): TenantGateway {
       registrationTable: env('REGISTRATION_TABLE_NAME'),
       emit: async (events) => {
         await putEvents(events.map((e) => sbtEvent(e.key, e.detail)));
-        logger.info('control-plane events put', { keys: events.map((e) => e.key), tenantId: events[0]?.detail.tenantId });
+        logger.info('control-plane events put', {
+          keys: events.map((e) => e.key),
+          tenantId: events[0]?.detail.tenantId,
+        });
       },
       log: {
         warn: (msg, extra) => logger.warn(msg, { ...(extra ?? {}) }),
         error: (msg, extra) => logger.error(msg, { ...(extra ?? {}) }),
       },
     }),
-    (process.env.TIER_DIMENSIONS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    (process.env.TIER_DIMENSIONS ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
   );
   return gateway;
 }

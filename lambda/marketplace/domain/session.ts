@@ -10,7 +10,7 @@
  *    may come back.
  */
 import { UpdateCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = '__Host-sbt-mp-registration';
 /** Default session lifetime: long enough to fill in a form, far shorter than the token's 4 h. */
@@ -44,7 +44,8 @@ export function verifySession(value: string | undefined, key: Buffer, nowMs = Da
   if (!body || !sig) throw new SessionError('malformed registration session');
   const want = createHmac('sha256', key).update(body).digest();
   const got = Buffer.from(sig, 'base64url');
-  if (got.length !== want.length || !timingSafeEqual(got, want)) throw new SessionError('registration session signature is invalid');
+  if (got.length !== want.length || !timingSafeEqual(got, want))
+    throw new SessionError('registration session signature is invalid');
   let s: RegistrationSession;
   try {
     s = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as RegistrationSession;
@@ -77,17 +78,17 @@ let cachedKey: Buffer | undefined;
 export async function sessionKey(db: DynamoDBDocumentClient, table: string): Promise<Buffer> {
   if (cachedKey) return cachedKey;
   const id = 'config:registration-session-key';
-  await db
-    .send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { subscriberId: id },
-        UpdateExpression: 'SET #k = if_not_exists(#k, :k), kind = if_not_exists(kind, :kind)',
-        ExpressionAttributeNames: { '#k': 'secret' },
-        ExpressionAttributeValues: { ':k': randomBytes(32).toString('base64'), ':kind': 'config' },
-      }),
-    );
-  const item = (await db.send(new GetCommand({ TableName: table, Key: { subscriberId: id }, ConsistentRead: true }))).Item;
+  await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { subscriberId: id },
+      UpdateExpression: 'SET #k = if_not_exists(#k, :k), kind = if_not_exists(kind, :kind)',
+      ExpressionAttributeNames: { '#k': 'secret' },
+      ExpressionAttributeValues: { ':k': randomBytes(32).toString('base64'), ':kind': 'config' },
+    }),
+  );
+  const item = (await db.send(new GetCommand({ TableName: table, Key: { subscriberId: id }, ConsistentRead: true })))
+    .Item;
   cachedKey = Buffer.from(String(item?.secret), 'base64');
   return cachedKey;
 }
@@ -98,19 +99,32 @@ export class TokenReplayed extends Error {}
  * Binds a token to a browser session: the first claim wins; the same binding id may claim again (same browser).
  * Kept until the token could no longer be resolved anyway (4 h), then removed by TTL.
  */
-export async function bindToken(db: DynamoDBDocumentClient, table: string, token: string, sid: string, nowMs = Date.now()): Promise<void> {
+export async function bindToken(
+  db: DynamoDBDocumentClient,
+  table: string,
+  token: string,
+  sid: string,
+  nowMs = Date.now(),
+): Promise<void> {
   try {
     await db.send(
       new UpdateCommand({
         TableName: table,
         Key: { subscriberId: tokenBindingKey(token) },
-        UpdateExpression: 'SET sid = if_not_exists(sid, :sid), kind = if_not_exists(kind, :kind), boundAt = if_not_exists(boundAt, :at), expiresAt = :exp',
+        UpdateExpression:
+          'SET sid = if_not_exists(sid, :sid), kind = if_not_exists(kind, :kind), boundAt = if_not_exists(boundAt, :at), expiresAt = :exp',
         ConditionExpression: 'attribute_not_exists(sid) OR sid = :sid',
-        ExpressionAttributeValues: { ':sid': sid, ':kind': 'landing', ':at': new Date(nowMs).toISOString(), ':exp': Math.floor(nowMs / 1000) + 5 * 3600 },
+        ExpressionAttributeValues: {
+          ':sid': sid,
+          ':kind': 'landing',
+          ':at': new Date(nowMs).toISOString(),
+          ':exp': Math.floor(nowMs / 1000) + 5 * 3600,
+        },
       }),
     );
   } catch (e) {
-    if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw new TokenReplayed('registration token already used by another browser');
+    if ((e as { name?: string }).name === 'ConditionalCheckFailedException')
+      throw new TokenReplayed('registration token already used by another browser');
     throw e;
   }
 }

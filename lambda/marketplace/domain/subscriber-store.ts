@@ -9,11 +9,25 @@
  *    is followed by exactly one confirmed control-plane event (`emittedVersion` marks it; a crash between put
  *    and mark re-emits — at-least-once, with `accessVersion` in the detail for consumers to dedupe).
  */
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, queryPages, type SetClause, setClause } from '../../shared/dynamodb';
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
-import { agreementKey, customerKey, licenseIdOf, licenseKey, subscriberIdOf, type IdentityMode, type ResolvedCustomer } from './identity';
+import {
+  agreementKey,
+  customerKey,
+  licenseIdOf,
+  licenseKey,
+  subscriberIdOf,
+  type IdentityMode,
+  type ResolvedCustomer,
+} from './identity';
 import type { Notification } from './notifications';
 import type { TenantGateway } from './tenant-gateway';
 
@@ -49,7 +63,9 @@ export class SubscriberStore {
   }
 
   async get(subscriberId: string): Promise<SubscriberItem | undefined> {
-    const r = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { subscriberId }, ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { subscriberId }, ConsistentRead: true }),
+    );
     return r.Item as SubscriberItem | undefined;
   }
 
@@ -63,13 +79,22 @@ export class SubscriberStore {
     firstValues: Record<string, unknown> = {},
   ): Promise<boolean> {
     const now = this.iso();
-    const s = setClause({ ...set, [guardAttr]: order, updatedAt: now }, { ifNotExists: { kind, createdAt: now, ...firstValues } });
+    const s = setClause(
+      { ...set, [guardAttr]: order, updatedAt: now },
+      { ifNotExists: { kind, createdAt: now, ...firstValues } },
+    );
     // false: a duplicate, or older than what we have
     return this.setIf(subscriberId, s, 'attribute_not_exists(#g) OR #g < :g', { '#g': guardAttr }, { ':g': order });
   }
 
   /** Applies a SET clause when `condition` holds; false when it does not. */
-  private async setIf(subscriberId: string, s: SetClause, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
+  private async setIf(
+    subscriberId: string,
+    s: SetClause,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -115,7 +140,9 @@ export class SubscriberStore {
     );
   }
 
-  async applyLicense(n: Extract<Notification, { kind: 'license' }>): Promise<{ subscriberId: string; applied: boolean }> {
+  async applyLicense(
+    n: Extract<Notification, { kind: 'license' }>,
+  ): Promise<{ subscriberId: string; applied: boolean }> {
     const subscriberId = licenseKey(n.licenseArn);
     const applied = await this.guarded(
       subscriberId,
@@ -127,7 +154,9 @@ export class SubscriberStore {
         agreementId: n.agreementId,
         offerId: n.offerId,
         // The deprovisioned event opens (per one doc revision) the final 1 h reporting window.
-        ...(n.action === 'deprovisioned' ? { finalUsageUntil: new Date(this.now().getTime() + 3600_000).toISOString() } : {}),
+        ...(n.action === 'deprovisioned'
+          ? { finalUsageUntil: new Date(this.now().getTime() + 3600_000).toISOString() }
+          : {}),
       },
       'subscriber',
       {
@@ -192,7 +221,9 @@ export class SubscriberStore {
   async register(c: ResolvedCustomer, fields: Record<string, string>, offerType?: string): Promise<string> {
     const subscriberId = subscriberIdOf(c, this.mode);
     const now = this.iso();
-    const registrationHash = createHash('sha256').update(JSON.stringify(Object.entries(fields).sort())).digest('hex');
+    const registrationHash = createHash('sha256')
+      .update(JSON.stringify(Object.entries(fields).sort()))
+      .digest('hex');
     const s = setClause(
       {
         productCode: c.productCode,
@@ -208,11 +239,20 @@ export class SubscriberStore {
       },
       { ifNotExists: { kind: 'subscriber', createdAt: now, registeredAt: now } },
     );
-    if (!(await this.setIf(subscriberId, s, 'attribute_not_exists(#h) OR #h = :h', { '#h': 'registrationHash' }, { ':h': registrationHash }))) {
+    if (
+      !(await this.setIf(
+        subscriberId,
+        s,
+        'attribute_not_exists(#h) OR #h = :h',
+        { '#h': 'registrationHash' },
+        { ':h': registrationHash },
+      ))
+    ) {
       throw new RegistrationConflict(`subscriber ${subscriberId} is already registered`);
     }
     // Both paths at once (migration): SNS facts that arrived before registration were parked on the legacy key.
-    if (subscriberId.startsWith('license:') && c.customerIdentifier) await this.foldParked(subscriberId, customerKey(c.customerIdentifier));
+    if (subscriberId.startsWith('license:') && c.customerIdentifier)
+      await this.foldParked(subscriberId, customerKey(c.customerIdentifier));
     return subscriberId;
   }
 
@@ -233,15 +273,17 @@ export class SubscriberStore {
         entitlementCheckedAt: parked.entitlementCheckedAt,
       });
     }
-    await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { subscriberId: parkedId },
-        ConditionExpression: 'attribute_not_exists(registeredAt)',
-      }),
-    ).catch((e) => {
-      if (!isConditionFailure(e)) throw e;
-    });
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { subscriberId: parkedId },
+          ConditionExpression: 'attribute_not_exists(registeredAt)',
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
+      });
   }
 
   /**
@@ -265,7 +307,13 @@ export class SubscriberStore {
                 (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
               ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
               ExpressionAttributeNames: { '#acc': 'access' },
-              ExpressionAttributeValues: { ':to': to, ':nv': v + 1, ':now': this.iso(), ':pending': 'true', ...(v === 0 ? {} : { ':v': v }) },
+              ExpressionAttributeValues: {
+                ':to': to,
+                ':nv': v + 1,
+                ':now': this.iso(),
+                ':pending': 'true',
+                ...(v === 0 ? {} : { ':v': v }),
+              },
             }),
           );
         } catch (e) {
@@ -345,7 +393,9 @@ export class SubscriberStore {
             ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
             ExpressionAttributeValues: {
               ':v': pending,
-              ...(tenant ? { ':tid': tenant.tenantId, ':trid': tenant.tenantRegistrationId, ':ph': tenant.planHash } : {}),
+              ...(tenant
+                ? { ':tid': tenant.tenantId, ':trid': tenant.tenantRegistrationId, ':ph': tenant.planHash }
+                : {}),
             },
           }),
         );
@@ -361,7 +411,10 @@ export class SubscriberStore {
    * offboarding while the tenant was still PROVISIONING, which the control plane refuses until the job finishes)
    * are retried from the sparse `emissionPendingIndex`. Returns how many are still pending after this sweep.
    */
-  async sweepPendingEmissions(effects: AccessEffects, onError: (id: string, e: unknown) => void): Promise<{ retried: number; stillPending: number }> {
+  async sweepPendingEmissions(
+    effects: AccessEffects,
+    onError: (id: string, e: unknown) => void,
+  ): Promise<{ retried: number; stillPending: number }> {
     let retried = 0;
     let stillPending = 0;
     for await (const r of queryPages(this.db, {
@@ -433,18 +486,20 @@ export class SubscriberStore {
   }
 
   async delete(subscriberId: string): Promise<SubscriberItem | undefined> {
-    const r = await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { subscriberId },
-        ConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: { ':k': 'subscriber' },
-        ReturnValues: 'ALL_OLD',
-      }),
-    ).catch((e) => {
-      if (isConditionFailure(e)) return { Attributes: undefined };
-      throw e;
-    });
+    const r = await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { subscriberId },
+          ConditionExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':k': 'subscriber' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      )
+      .catch((e) => {
+        if (isConditionFailure(e)) return { Attributes: undefined };
+        throw e;
+      });
     return r.Attributes as SubscriberItem | undefined;
   }
 

@@ -21,7 +21,10 @@ import type { SubscriberItem } from './access';
 
 export interface TenantGateway {
   /** Returns the ids (and plan) to remember on the subscriber. */
-  onboard(item: SubscriberItem, accessVersion: number): Promise<{ tenantId: string; tenantRegistrationId: string; planHash: string }>;
+  onboard(
+    item: SubscriberItem,
+    accessVersion: number,
+  ): Promise<{ tenantId: string; tenantRegistrationId: string; planHash: string }>;
   offboard(item: SubscriberItem, reason: string): Promise<void>;
   /** Applies the current plan to the tenant; returns the plan hash now in effect, or undefined if no tenant yet. */
   updatePlan(item: SubscriberItem, reason: string): Promise<string | undefined>;
@@ -41,10 +44,15 @@ export interface Plan {
  * change billing sees.
  */
 export function planOf(item: SubscriberItem, tierOrder: string[] = []): Plan {
-  const ents = (Array.isArray(item.entitlements) ? item.entitlements : []) as { dimension?: string; value?: unknown; expirationDate?: string }[];
+  const ents = (Array.isArray(item.entitlements) ? item.entitlements : []) as {
+    dimension?: string;
+    value?: unknown;
+    expirationDate?: string;
+  }[];
   const now = Date.now();
   const active = ents.filter(
-    (e) => e.dimension && e.value !== false && e.value !== 0 && !(e.expirationDate && Date.parse(e.expirationDate) < now),
+    (e) =>
+      e.dimension && e.value !== false && e.value !== 0 && !(e.expirationDate && Date.parse(e.expirationDate) < now),
   );
   const dims = [...new Set(active.map((e) => e.dimension!))].sort();
   const ranked = tierOrder.filter((t) => dims.includes(t));
@@ -58,10 +66,15 @@ export function planOf(item: SubscriberItem, tierOrder: string[] = []): Plan {
   };
 }
 
-export const planHashOf = (p: Plan) => JSON.stringify([p.tier, p.freeTrial, p.marketplaceEntitlements, p.marketplaceOfferId ?? null]);
+export const planHashOf = (p: Plan) =>
+  JSON.stringify([p.tier, p.freeTrial, p.marketplaceEntitlements, p.marketplaceOfferId ?? null]);
 
 /** What the tenant is created with: contact fields, SBT's Marketplace fields, the plan. */
-export function tenantDataOf(item: SubscriberItem, plan: Plan, nameSuffix = ''): { tenantData: Data; registrationData: Data } {
+export function tenantDataOf(
+  item: SubscriberItem,
+  plan: Plan,
+  nameSuffix = '',
+): { tenantData: Data; registrationData: Data } {
   const reg = (item.registration ?? {}) as Record<string, string>;
   const { companyName, contactEmail, tenantName, email, ...rest } = reg;
   const baseName = (tenantName ?? companyName ?? item.subscriberId).slice(0, 200);
@@ -70,7 +83,7 @@ export function tenantDataOf(item: SubscriberItem, plan: Plan, nameSuffix = ''):
     ...(companyName ? { companyName } : {}),
     ...(contactEmail ? { contactEmail } : {}),
     tenantName: `${baseName}${nameSuffix}`,
-    ...(email ?? contactEmail ? { email: email ?? contactEmail } : {}),
+    ...((email ?? contactEmail) ? { email: email ?? contactEmail } : {}),
     tier: plan.tier,
     freeTrial: plan.freeTrial,
     marketplaceEntitlements: plan.marketplaceEntitlements,
@@ -113,7 +126,12 @@ export class TenantServiceGateway implements TenantGateway {
     const key = `aws-marketplace:${item.subscriberId}:${accessVersion}`;
     const attempt = async (suffix: string) => {
       const { tenantData, registrationData } = tenantDataOf(item, plan, suffix);
-      return this.svc.onboard({ tenantData, registrationData, reason: `AWS Marketplace subscription ${item.subscriberId}`, idempotencyKey: key });
+      return this.svc.onboard({
+        tenantData,
+        registrationData,
+        reason: `AWS Marketplace subscription ${item.subscriberId}`,
+        idempotencyKey: key,
+      });
     };
     let res: Awaited<ReturnType<typeof attempt>>;
     try {
@@ -127,12 +145,24 @@ export class TenantServiceGateway implements TenantGateway {
     if (!res.emitted && res.replayed && res.tenant.lifecycleState === 'PROVISION_FAILED') {
       // The first attempt stored the tenant but could not put its event (the control plane then marks it
       // PROVISION_FAILED): the redelivery re-emits through the control plane's own retry path.
-      const again = await this.svc.retry(String(res.tenant.tenantId), `AWS Marketplace subscription ${item.subscriberId}: retry`);
-      if (!again.emitted) throw new Error(`onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`);
+      const again = await this.svc.retry(
+        String(res.tenant.tenantId),
+        `AWS Marketplace subscription ${item.subscriberId}: retry`,
+      );
+      if (!again.emitted)
+        throw new Error(
+          `onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`,
+        );
     } else if (!res.emitted) {
-      throw new Error(`onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`);
+      throw new Error(
+        `onboardingRequest of tenant ${String(res.tenant.tenantId)} could not be put on the bus (tenant is PROVISION_FAILED)`,
+      );
     }
-    return { tenantId: String(res.tenant.tenantId), tenantRegistrationId: String(res.registration.tenantRegistrationId ?? res.tenant.tenantRegistrationId), planHash: planHashOf(plan) };
+    return {
+      tenantId: String(res.tenant.tenantId),
+      tenantRegistrationId: String(res.registration.tenantRegistrationId ?? res.tenant.tenantRegistrationId),
+      planHash: planHashOf(plan),
+    };
   }
 
   async offboard(item: SubscriberItem, reason: string) {
@@ -141,7 +171,8 @@ export class TenantServiceGateway implements TenantGateway {
     if (LEAVING.has(String(tenant.lifecycleState))) return;
     // Offboarding a tenant still PROVISIONING is illegal in the control plane (409): the change stays pending and the
     // sweep (and any redelivery) applies it once the provisioning job has finished.
-    if (tenant.lifecycleState === 'PROVISIONING') throw new TenantBusy(`tenant ${item.tenantId} is still PROVISIONING; offboarding deferred`);
+    if (tenant.lifecycleState === 'PROVISIONING')
+      throw new TenantBusy(`tenant ${item.tenantId} is still PROVISIONING; offboarding deferred`);
     const res = await this.svc.requestTransition(item.tenantId, 'offboard', reason);
     if (!res.emitted) throw new Error(`offboardingRequest of tenant ${item.tenantId} could not be put on the bus`);
   }
@@ -154,7 +185,12 @@ export class TenantServiceGateway implements TenantGateway {
     try {
       await this.svc.updateTenant(
         item.tenantId,
-        { tier: plan.tier, freeTrial: plan.freeTrial, marketplaceEntitlements: plan.marketplaceEntitlements, ...(plan.marketplaceOfferId ? { marketplaceOfferId: plan.marketplaceOfferId } : {}) },
+        {
+          tier: plan.tier,
+          freeTrial: plan.freeTrial,
+          marketplaceEntitlements: plan.marketplaceEntitlements,
+          ...(plan.marketplaceOfferId ? { marketplaceOfferId: plan.marketplaceOfferId } : {}),
+        },
         reason,
       );
     } catch (e) {

@@ -92,7 +92,11 @@ export function isCancelled(e: UsageEvent, rules: readonly CancellationRule[]): 
 }
 
 /** The events that count for `q`, each once. */
-export function countedEvents(events: readonly UsageEvent[], rules: readonly CancellationRule[], q: AggregateQuery): UsageEvent[] {
+export function countedEvents(
+  events: readonly UsageEvent[],
+  rules: readonly CancellationRule[],
+  q: AggregateQuery,
+): UsageEvent[] {
   const seen = new Set<string>();
   const out: UsageEvent[] = [];
   for (const e of events) {
@@ -131,7 +135,9 @@ class Acc {
 }
 
 function byTenant(map: Map<string, Acc>) {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tenantId, acc]) => ({ tenantId, ...acc.totals() }));
+  return [...map.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([tenantId, acc]) => ({ tenantId, ...acc.totals() }));
 }
 
 export function aggregateUsage(
@@ -175,6 +181,12 @@ export function aggregateUsage(
     periods: [...periods.entries()]
       .sort(([a], [b]) => a - b)
       .map(([periodStart, b]) => ({ periodStart, ...b.acc.totals(), tenants: byTenant(b.tenants) })),
-    ...(tiers.size ? { tiers: [...tiers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tier, acc]) => ({ tier, ...acc.totals() })) } : {}),
+    ...(tiers.size
+      ? {
+          tiers: [...tiers.entries()]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([tier, acc]) => ({ tier, ...acc.totals() })),
+        }
+      : {}),
   };
 }

@@ -9,7 +9,11 @@ export function meteringStore(): MeteringStore {
 }
 
 /** Amberflo-style API names: letters, digits, `_ . -`; they key usage, so keep them stable. */
-export const meterApiName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, _ . - (max 128), starting with a letter or digit'));
+export const meterApiName = z
+  .string()
+  .check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, _ . - (max 128), starting with a letter or digit'),
+  );
 export const meterType = z.enum(METER_TYPES);
 export const label = z.string().check(z.minLength(1), z.maxLength(256));
 export const meterIdPath = z.object({ meterId: z.string().check(z.minLength(1), z.maxLength(64)) });

@@ -41,7 +41,6 @@ export class MeterNameTaken extends ConflictError {
   }
 }
 
-
 function stripKeys<T extends Record<string, unknown>>(item: T | undefined): Omit<T, 'pk' | 'sk'> | undefined {
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -67,7 +66,13 @@ export class MeteringStore {
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
             },
-            { Put: { TableName: this.meters, Item: { pk: 'METER', sk: m.meterId, ...m }, ConditionExpression: 'attribute_not_exists(sk)' } },
+            {
+              Put: {
+                TableName: this.meters,
+                Item: { pk: 'METER', sk: m.meterId, ...m },
+                ConditionExpression: 'attribute_not_exists(sk)',
+              },
+            },
           ],
         }),
       );
@@ -88,7 +93,10 @@ export class MeteringStore {
     return meterId ? this.getMeter(meterId) : undefined;
   }
 
-  async listMeters(limit: number, start?: Record<string, unknown>): Promise<{ items: Meter[]; next?: Record<string, unknown> }> {
+  async listMeters(
+    limit: number,
+    start?: Record<string, unknown>,
+  ): Promise<{ items: Meter[]; next?: Record<string, unknown> }> {
     const res = await this.db.send(
       new QueryCommand({
         TableName: this.meters,

@@ -10,10 +10,18 @@ import { MOESIF } from './moesif-api';
 
 export async function moesifManagement(): Promise<VendorHttp> {
   const key = (await getSecret(env('MOESIF_MANAGEMENT_KEY_SECRET_ARN'))).trim();
-  return new VendorHttp({ vendor: MOESIF, baseUrl: env('MOESIF_MANAGEMENT_BASE_URL'), headers: { authorization: `Bearer ${key}` } });
+  return new VendorHttp({
+    vendor: MOESIF,
+    baseUrl: env('MOESIF_MANAGEMENT_BASE_URL'),
+    headers: { authorization: `Bearer ${key}` },
+  });
 }
 
 export async function moesifCollector(): Promise<VendorHttp> {
   const appId = (await getSecret(env('MOESIF_APPLICATION_ID_SECRET_ARN'))).trim();
-  return new VendorHttp({ vendor: MOESIF, baseUrl: env('MOESIF_COLLECTOR_BASE_URL'), headers: { 'X-Moesif-Application-Id': appId } });
+  return new VendorHttp({
+    vendor: MOESIF,
+    baseUrl: env('MOESIF_COLLECTOR_BASE_URL'),
+    headers: { 'X-Moesif-Application-Id': appId },
+  });
 }

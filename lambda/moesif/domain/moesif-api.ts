@@ -13,7 +13,13 @@
  * Tenant → company (company_id = tenantId), the tenant's plan → one subscription `sbt-<tenantId>`,
  * user → user (user_id = userId, company_id = tenantId).
  */
-import { BILLING_STATUSES, type BillingStatus, type BillingUser, type PaymentState, type TenantBilling } from '../../billing/domain/billing-model';
+import {
+  BILLING_STATUSES,
+  type BillingStatus,
+  type BillingUser,
+  type PaymentState,
+  type TenantBilling,
+} from '../../billing/domain/billing-model';
 import type { VendorHttp } from '../../shared/vendor-http';
 
 export const MOESIF = 'Moesif';
@@ -51,23 +57,35 @@ export interface MoesifAction {
 export const subscriptionIdOf = (tenantId: string) => `sbt-${tenantId}`;
 
 export const management = {
-  upsertCompany: (http: VendorHttp, c: MoesifCompany) => http.send({ method: 'POST', path: '/search/~/companies', body: c }),
-  getCompany: (http: VendorHttp, id: string) => http.send<MoesifCompany>({ method: 'GET', path: `/search/~/companies/${enc(id)}`, allow: [404] }),
-  deleteCompany: (http: VendorHttp, id: string) => http.send({ method: 'DELETE', path: `/search/~/companies/${enc(id)}`, allow: [404] }),
+  upsertCompany: (http: VendorHttp, c: MoesifCompany) =>
+    http.send({ method: 'POST', path: '/search/~/companies', body: c }),
+  getCompany: (http: VendorHttp, id: string) =>
+    http.send<MoesifCompany>({ method: 'GET', path: `/search/~/companies/${enc(id)}`, allow: [404] }),
+  deleteCompany: (http: VendorHttp, id: string) =>
+    http.send({ method: 'DELETE', path: `/search/~/companies/${enc(id)}`, allow: [404] }),
   subscriptionsOf: async (http: VendorHttp, id: string) =>
-    (await http.send<MoesifSubscription[]>({ method: 'GET', path: `/search/~/companies/${enc(id)}/subscriptions`, allow: [404] })) ?? [],
-  upsertSubscription: (http: VendorHttp, s: MoesifSubscription) => http.send({ method: 'POST', path: '/search/~/subscriptions', body: s }),
+    (await http.send<MoesifSubscription[]>({
+      method: 'GET',
+      path: `/search/~/companies/${enc(id)}/subscriptions`,
+      allow: [404],
+    })) ?? [],
+  upsertSubscription: (http: VendorHttp, s: MoesifSubscription) =>
+    http.send({ method: 'POST', path: '/search/~/subscriptions', body: s }),
   upsertUser: (http: VendorHttp, u: MoesifUser) => http.send({ method: 'POST', path: '/search/~/users', body: u }),
-  getUser: (http: VendorHttp, id: string) => http.send<MoesifUser>({ method: 'GET', path: `/search/~/users/${enc(id)}`, allow: [404] }),
-  deleteUser: (http: VendorHttp, id: string) => http.send({ method: 'DELETE', path: `/search/~/users/${enc(id)}`, allow: [404] }),
+  getUser: (http: VendorHttp, id: string) =>
+    http.send<MoesifUser>({ method: 'GET', path: `/search/~/users/${enc(id)}`, allow: [404] }),
+  deleteUser: (http: VendorHttp, id: string) =>
+    http.send({ method: 'DELETE', path: `/search/~/users/${enc(id)}`, allow: [404] }),
 };
 
 export const collector = {
-  actions: (http: VendorHttp, actions: MoesifAction[]) => http.send({ method: 'POST', path: '/actions/batch', body: actions }),
+  actions: (http: VendorHttp, actions: MoesifAction[]) =>
+    http.send({ method: 'POST', path: '/actions/batch', body: actions }),
 };
 
 /** Only the keys given (undefined dropped), so a merge at Moesif never blanks a field. */
-export const given = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+export const given = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -83,7 +101,11 @@ function paymentStateOf(status: BillingStatus): PaymentState {
 }
 
 /** Company + its subscriptions → what GET /tenants/{tenantId}/billing answers. */
-export function tenantBillingFromMoesif(tenantId: string, company: MoesifCompany, subs: MoesifSubscription[]): TenantBilling {
+export function tenantBillingFromMoesif(
+  tenantId: string,
+  company: MoesifCompany,
+  subs: MoesifSubscription[],
+): TenantBilling {
   const sub = subs.find((s) => s.subscription_id === subscriptionIdOf(tenantId)) ?? subs[0];
   const billingStatus = sub ? billingStatusOf(str(sub.status)) : 'active';
   const meta = company.metadata ?? {};

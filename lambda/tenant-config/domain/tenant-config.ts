@@ -34,7 +34,9 @@ export function selectTenant(input: {
     const label = host.split('.')[0];
     if (label && host.includes('.')) return { by: 'tenantName', value: label };
   }
-  throw new ValidationError("Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header");
+  throw new ValidationError(
+    "Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header",
+  );
 }
 
 /**
@@ -58,6 +60,7 @@ export function presentConfig(value: unknown): unknown {
 export async function lookupTenantConfig(sel: TenantSelector, reader: TenantConfigReader): Promise<unknown> {
   const item = sel.by === 'tenantId' ? await reader.byId(sel.value) : await reader.byName(sel.value);
   // Offboarding / offboarded tenants (sbtaws_active false, SBT's soft delete) are gone for their users.
-  if (!item || item.sbtaws_active === false || item.tenantConfig === undefined) throw new NotFoundError(`No tenant details found for ${sel.value}`);
+  if (!item || item.sbtaws_active === false || item.tenantConfig === undefined)
+    throw new NotFoundError(`No tenant details found for ${sel.value}`);
   return presentConfig(item.tenantConfig);
 }

@@ -47,13 +47,20 @@ export function clientData(raw: unknown, where: string, opts: { dropIds?: boolea
   }
   const out: Data = {};
   const entries = Object.entries(raw as Data);
-  if (entries.length > MAX_FIELDS) throw new ValidationError(`Invalid request body: field '${where || 'body'}': more than ${MAX_FIELDS} fields`);
+  if (entries.length > MAX_FIELDS)
+    throw new ValidationError(`Invalid request body: field '${where || 'body'}': more than ${MAX_FIELDS} fields`);
   for (const [k, v] of entries) {
-    if (k === '') throw new ValidationError(`Invalid request body: field '${where || 'body'}': empty attribute names are not allowed`);
-    if (k === '__proto__') throw new ValidationError(`Invalid request body: field '${label(k)}': the key '__proto__' is not allowed`);
+    if (k === '')
+      throw new ValidationError(
+        `Invalid request body: field '${where || 'body'}': empty attribute names are not allowed`,
+      );
+    if (k === '__proto__')
+      throw new ValidationError(`Invalid request body: field '${label(k)}': the key '__proto__' is not allowed`);
     if (opts.dropIds && IGNORED_IDS.has(k)) continue;
     if (MANAGED.has(k)) {
-      throw new ValidationError(`Invalid request body: field '${label(k)}': is managed by the control plane and cannot be set`);
+      throw new ValidationError(
+        `Invalid request body: field '${label(k)}': is managed by the control plane and cannot be set`,
+      );
     }
     if (v === undefined) continue;
     checkValue(label(k), v);
@@ -81,7 +88,7 @@ const PATH_OR_MARKUP = /[/\\<>]/;
 export function nameProblem(name: string): string | undefined {
   if (CONTROL.test(name)) return 'control characters are not allowed';
   if (BIDI.test(name)) return 'bidirectional control characters are not allowed';
-  if (PATH_OR_MARKUP.test(name)) return "the characters / \\ < > are not allowed";
+  if (PATH_OR_MARKUP.test(name)) return 'the characters / \\ < > are not allowed';
   if (name.trim() !== name) return 'leading or trailing whitespace is not allowed';
   if (name === '.' || name === '..') return "'.' and '..' are not names";
   return undefined;
@@ -94,16 +101,29 @@ export function checkConventionalFields(data: Data, where: string, opts: { requi
     const v = data[k];
     if (v === undefined) continue;
     if (typeof v !== 'string' || v.length === 0 || v.length > 256) {
-      throw new ValidationError(`Invalid request body: field '${field(k)}': expected a string of 1-256 characters`, { field: field(k) });
+      throw new ValidationError(`Invalid request body: field '${field(k)}': expected a string of 1-256 characters`, {
+        field: field(k),
+      });
     }
-    const problem = k === 'email' ? (CONTROL.test(v) || BIDI.test(v) ? 'control characters are not allowed' : undefined) : nameProblem(v);
-    if (problem) throw new ValidationError(`Invalid request body: field '${field(k)}': ${problem}`, { field: field(k) });
+    const problem =
+      k === 'email'
+        ? CONTROL.test(v) || BIDI.test(v)
+          ? 'control characters are not allowed'
+          : undefined
+        : nameProblem(v);
+    if (problem)
+      throw new ValidationError(`Invalid request body: field '${field(k)}': ${problem}`, { field: field(k) });
   }
   if (typeof data.email === 'string' && !/^[^\s@]+@[^\s@]+$/.test(data.email)) {
-    throw new ValidationError(`Invalid request body: field '${field('email')}': not an email address`, { field: field('email') });
+    throw new ValidationError(`Invalid request body: field '${field('email')}': not an email address`, {
+      field: field('email'),
+    });
   }
   if (opts.requireTier && data.tier === undefined) {
-    throw new ValidationError(`Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`, { field: field('tier') });
+    throw new ValidationError(
+      `Invalid request body: field '${field('tier')}': is required (the tier selects what the application plane provisions)`,
+      { field: field('tier') },
+    );
   }
 }
 
@@ -111,14 +131,16 @@ export function checkConventionalFields(data: Data, where: string, opts: { requi
 export function jobData(raw: unknown): Data {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
   const out: Data = {};
-  for (const [k, v] of Object.entries(raw as Data)) if (k && k !== '__proto__' && !MANAGED.has(k) && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(raw as Data))
+    if (k && k !== '__proto__' && !MANAGED.has(k) && v !== undefined) out[k] = v;
   return out;
 }
 
 /** Bytes of the client data an item carries (everything but the managed attributes), as JSON. */
 export function clientBytes(item: Data): number {
   let n = 2;
-  for (const [k, v] of Object.entries(item)) if (!MANAGED.has(k) && v !== undefined) n += Buffer.byteLength(JSON.stringify({ [k]: v })) - 1;
+  for (const [k, v] of Object.entries(item))
+    if (!MANAGED.has(k) && v !== undefined) n += Buffer.byteLength(JSON.stringify({ [k]: v })) - 1;
   return n;
 }
 

@@ -44,7 +44,10 @@ export async function applyJobResult(svc: TenantService, key: JobResultKey, deta
     return 'ignored';
   }
   const tenantId = String(reg.tenantId);
-  const jobOutput = detail.jobOutput && typeof detail.jobOutput === 'object' && !Array.isArray(detail.jobOutput) ? (detail.jobOutput as Data) : {};
+  const jobOutput =
+    detail.jobOutput && typeof detail.jobOutput === 'object' && !Array.isArray(detail.jobOutput)
+      ? (detail.jobOutput as Data)
+      : {};
   const structured = 'tenantData' in jobOutput || 'tenantRegistrationData' in jobOutput;
   // Success: { tenantData, tenantRegistrationData }. SBT failures send jobFailureStatus flat (e.g.
   // { tenantStatus: 'Failed to provision tenant.' }) — SBT drops it; we store it on the tenant.
@@ -55,7 +58,12 @@ export async function applyJobResult(svc: TenantService, key: JobResultKey, deta
   const error = key.endsWith('Failure') ? jobError(key, detail, jobOutput) : undefined;
   const reason = `${key} from the application plane`;
   try {
-    const { before, after } = await svc.applyTransition(tenantId, RESULT_EVENTS[key], { reason, error, tenantData, registrationData });
+    const { before, after } = await svc.applyTransition(tenantId, RESULT_EVENTS[key], {
+      reason,
+      error,
+      tenantData,
+      registrationData,
+    });
     const changed = ['lifecycleState', ...Object.keys(tenantData).filter((k) => !deepEqual(before[k], tenantData[k]))];
     if (error) changed.push('lastError');
     if (before.sbtaws_active !== after.sbtaws_active) changed.push('sbtaws_active');

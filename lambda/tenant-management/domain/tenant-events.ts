@@ -24,7 +24,17 @@ function eventView(item: Data): Data {
 }
 
 /** Fields an event always carries, however large the tenant: enough to act on it or fetch the rest. */
-const REFERENCE_FIELDS = ['tenantId', 'tenantRegistrationId', 'lifecycleState', 'sbtaws_active', 'tenantName', 'tier', 'email', 'createdAt', 'updatedAt'];
+const REFERENCE_FIELDS = [
+  'tenantId',
+  'tenantRegistrationId',
+  'lifecycleState',
+  'sbtaws_active',
+  'tenantName',
+  'tier',
+  'email',
+  'createdAt',
+  'updatedAt',
+];
 
 /** The tenant as a request event's detail (activateRequest, deactivateRequest). */
 export function tenantDetail(tenant: Data): Data {
@@ -34,7 +44,12 @@ export function tenantDetail(tenant: Data): Data {
 /** SBT's onboarding/offboarding payload: registration data ∪ tenant data ∪ ids (tenantData carries tenantRegistrationId, #143). */
 export function requestDetail(tenant: Data, registration: Data): Data {
   return fitDetail(
-    { ...eventView(registration), ...eventView(tenant), tenantId: tenant.tenantId, tenantRegistrationId: tenant.tenantRegistrationId },
+    {
+      ...eventView(registration),
+      ...eventView(tenant),
+      tenantId: tenant.tenantId,
+      tenantRegistrationId: tenant.tenantRegistrationId,
+    },
     REFERENCE_FIELDS,
   );
 }
@@ -55,8 +70,16 @@ export function updatedEvent(after: Data, before: Data, changed: string[], reaso
         tenantRegistrationId: after.tenantRegistrationId,
         lifecycleState: after.lifecycleState,
         changedFields: uniq,
-        changes: fitDetail(Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
-        previous: fitDetail(Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])), ['lifecycleState', 'sbtaws_active'], EVENT_DETAIL_BUDGET / 4),
+        changes: fitDetail(
+          Object.fromEntries(uniq.map((k) => [k, after[k] ?? null])),
+          ['lifecycleState', 'sbtaws_active'],
+          EVENT_DETAIL_BUDGET / 4,
+        ),
+        previous: fitDetail(
+          Object.fromEntries(uniq.map((k) => [k, before[k] ?? null])),
+          ['lifecycleState', 'sbtaws_active'],
+          EVENT_DETAIL_BUDGET / 4,
+        ),
         reason,
       },
       [...REFERENCE_FIELDS, 'changedFields', 'changes', 'previous', 'reason'],

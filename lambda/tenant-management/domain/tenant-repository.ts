@@ -65,12 +65,16 @@ export class TenantRepository {
   /** A tenant item (strongly consistent); name claims are not tenants. */
   async getTenant(tenantId: string): Promise<Data | undefined> {
     if (isNameClaim(tenantId)) return undefined;
-    const res = await this.db.send(new GetCommand({ TableName: this.tenantTable, Key: { tenantId }, ConsistentRead: true }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.tenantTable, Key: { tenantId }, ConsistentRead: true }),
+    );
     return res.Item;
   }
 
   async getRegistration(id: string): Promise<Data | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.registrationTable, Key: { tenantRegistrationId: id }, ConsistentRead: true }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.registrationTable, Key: { tenantRegistrationId: id }, ConsistentRead: true }),
+    );
     return res.Item;
   }
 
@@ -81,7 +85,11 @@ export class TenantRepository {
         ? [this.tenantTable, TENANT_LIST_INDEX, TENANT_PARTITION, 'tenantId']
         : [this.registrationTable, REGISTRATION_LIST_INDEX, REGISTRATION_PARTITION, 'tenantRegistrationId'];
     // The GSI's LastEvaluatedKey: the table key + the index keys, exactly.
-    const start = decodeToken(nextToken, { [key]: 'string', listPartition: { equals: partition }, createdAt: 'string' });
+    const start = decodeToken(nextToken, {
+      [key]: 'string',
+      listPartition: { equals: partition },
+      createdAt: 'string',
+    });
     const res = await this.db
       .send(
         new QueryCommand({
@@ -95,10 +103,14 @@ export class TenantRepository {
       )
       .catch((e: { name?: string }) => {
         // A forged token with the right shape but wrong key types is still the client's input.
-        if (start && e.name === 'ValidationException') throw new ValidationError("Invalid query string: field 'next_token': not a token this API issued");
+        if (start && e.name === 'ValidationException')
+          throw new ValidationError("Invalid query string: field 'next_token': not a token this API issued");
         throw e;
       });
-    return { data: res.Items ?? [], ...(res.LastEvaluatedKey ? { next_token: encodeToken(res.LastEvaluatedKey) } : {}) };
+    return {
+      data: res.Items ?? [],
+      ...(res.LastEvaluatedKey ? { next_token: encodeToken(res.LastEvaluatedKey) } : {}),
+    };
   }
 
   /** Creates tenant + registration (+ the name claim) in one transaction; nothing exists on failure. */
@@ -108,7 +120,13 @@ export class TenantRepository {
         TransactItems: [
           ...(tenantName ? [this.claimName(tenantName, String(tenant.tenantId), at)] : []),
           { Put: { TableName: this.tenantTable, Item: tenant, ConditionExpression: 'attribute_not_exists(tenantId)' } },
-          { Put: { TableName: this.registrationTable, Item: registration, ConditionExpression: 'attribute_not_exists(tenantRegistrationId)' } },
+          {
+            Put: {
+              TableName: this.registrationTable,
+              Item: registration,
+              ConditionExpression: 'attribute_not_exists(tenantRegistrationId)',
+            },
+          },
         ],
       }),
     );
@@ -144,14 +162,22 @@ export class TenantRepository {
       Key: { tenantId },
       UpdateExpression: `${c.expression} ADD #v :one`,
       ConditionExpression: `${LIVE_TENANT} AND ${claim ? 'attribute_not_exists(#n)' : `#n = ${c.valueOf('tenantName')}`} AND #v = :ver`,
-      ExpressionAttributeNames: { ...c.names, '#v': 'version', '#id': 'tenantId', '#s': 'lifecycleState', '#n': 'tenantName' },
+      ExpressionAttributeNames: {
+        ...c.names,
+        '#v': 'version',
+        '#id': 'tenantId',
+        '#s': 'lifecycleState',
+        '#n': 'tenantName',
+      },
       ExpressionAttributeValues: { ...c.values, ':off': 'OFFBOARDED', ':one': 1, ':ver': version ?? 0 },
     };
     if (!claim) {
       await this.db.send(new UpdateCommand(update));
       return;
     }
-    await this.db.send(new TransactWriteCommand({ TransactItems: [this.claimName(name, tenantId, at), { Update: update }] }));
+    await this.db.send(
+      new TransactWriteCommand({ TransactItems: [this.claimName(name, tenantId, at), { Update: update }] }),
+    );
   }
 
   /**
@@ -188,7 +214,12 @@ export class TenantRepository {
           UpdateExpression: `${t.expression} ADD #v :one`,
           ConditionExpression: `attribute_exists(#tid) AND #s <> :off AND ${versioned}`,
           ExpressionAttributeNames: { ...t.names, '#v': 'version', '#s': 'lifecycleState', '#tid': 'tenantId' },
-          ExpressionAttributeValues: { ...t.values, ':one': 1, ':off': 'OFFBOARDED', ...(tenant.version === undefined ? {} : { ':ver': tenant.version }) },
+          ExpressionAttributeValues: {
+            ...t.values,
+            ':one': 1,
+            ':off': 'OFFBOARDED',
+            ...(tenant.version === undefined ? {} : { ':ver': tenant.version }),
+          },
         },
       });
       if (tenant.claimName !== undefined) items.push(this.claimName(tenant.claimName, tenant.tenantId, at));
@@ -212,7 +243,12 @@ export class TenantRepository {
               Key: { tenantId: w.tenantId },
               UpdateExpression: `${t.expression} ADD #v :one${w.removeLastError ? ' REMOVE #e' : ''}`,
               ConditionExpression: '#s = :from AND (attribute_not_exists(#v) OR #v = :ver)',
-              ExpressionAttributeNames: { ...t.names, '#s': 'lifecycleState', '#v': 'version', ...(w.removeLastError ? { '#e': 'lastError' } : {}) },
+              ExpressionAttributeNames: {
+                ...t.names,
+                '#s': 'lifecycleState',
+                '#v': 'version',
+                ...(w.removeLastError ? { '#e': 'lastError' } : {}),
+              },
               ExpressionAttributeValues: { ...t.values, ':from': w.from, ':ver': w.version ?? 0, ':one': 1 },
             },
           },

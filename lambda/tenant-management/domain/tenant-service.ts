@@ -7,7 +7,7 @@
  * domain errors (lambda/shared/domain-errors.ts, LifecycleError); the HTTP edge maps them.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import {
   appendHistory,
   isActiveFlag,
@@ -19,12 +19,32 @@ import {
   type TransitionRecord,
   transition,
 } from '../../../src/contracts/lifecycle';
-import { ConflictError, DomainError, IdempotencyKeyReusedError, NotFoundError, TooLargeError } from '../../shared/domain-errors';
+import {
+  ConflictError,
+  DomainError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  TooLargeError,
+} from '../../shared/domain-errors';
 import { cancellationCodes, isConditionFailure, isItemTooLarge } from '../../shared/dynamodb';
 import { canonicalJson, clientBytes, type Data, deepEqual, MAX_DATA_BYTES } from './data';
 import { applyJobResult, type JobResultKey, type JobResultOutcome } from './job-results';
-import { type Emit, type OutgoingEvent, present, requestDetail, requestEventFor, tenantDetail, updatedEvent } from './tenant-events';
-import { isNameClaim, type Page, REGISTRATION_PARTITION, TENANT_PARTITION, TenantRepository } from './tenant-repository';
+import {
+  type Emit,
+  type OutgoingEvent,
+  present,
+  requestDetail,
+  requestEventFor,
+  tenantDetail,
+  updatedEvent,
+} from './tenant-events';
+import {
+  isNameClaim,
+  type Page,
+  REGISTRATION_PARTITION,
+  TENANT_PARTITION,
+  TenantRepository,
+} from './tenant-repository';
 
 export type { Emit } from './tenant-events';
 export { requestEventFor } from './tenant-events';
@@ -40,7 +60,10 @@ export interface TenantServiceDeps {
   readonly log?: Log;
 }
 
-type Log = { warn(msg: string, extra?: Record<string, unknown>): void; error(msg: string, extra?: Record<string, unknown>): void };
+type Log = {
+  warn(msg: string, extra?: Record<string, unknown>): void;
+  error(msg: string, extra?: Record<string, unknown>): void;
+};
 
 export interface OnboardResult {
   tenant: Data;
@@ -77,14 +100,23 @@ export class TenantService {
    * Creates tenant + registration (REGISTERED → PROVISIONING) and emits `onboardingRequest` — the one
    * onboarding path behind both `POST /tenant-registrations` and `POST /tenants`.
    */
-  async onboard(input: { tenantData: Data; registrationData: Data; reason: string; idempotencyKey?: string }): Promise<OnboardResult> {
+  async onboard(input: {
+    tenantData: Data;
+    registrationData: Data;
+    reason: string;
+    idempotencyKey?: string;
+  }): Promise<OnboardResult> {
     const at = this.now();
     // With an Idempotency-Key the ids are derived from it, so a client's retry finds its first attempt.
     const tenantId = input.idempotencyKey ? derivedId(`tenant:${input.idempotencyKey}`) : this.newId();
-    const tenantRegistrationId = input.idempotencyKey ? derivedId(`registration:${input.idempotencyKey}`) : this.newId();
+    const tenantRegistrationId = input.idempotencyKey
+      ? derivedId(`registration:${input.idempotencyKey}`)
+      : this.newId();
     // What the key promised: a retry must carry the same request (else 422, as the IETF draft says).
     const requestFingerprint = input.idempotencyKey
-      ? createHash('sha256').update(canonicalJson({ tenantData: input.tenantData, registrationData: input.registrationData })).digest('hex')
+      ? createHash('sha256')
+          .update(canonicalJson({ tenantData: input.tenantData, registrationData: input.registrationData }))
+          .digest('hex')
       : undefined;
     const first = registered({ at, reason: input.reason });
     const { state, record } = transition('REGISTERED', 'provision', { at, reason: input.reason });
@@ -118,23 +150,36 @@ export class TenantService {
       if (input.idempotencyKey && isConditionFailure(e)) {
         const earlier = await this.repository.getTenant(tenantId);
         if (earlier && earlier.requestFingerprint !== undefined && earlier.requestFingerprint !== requestFingerprint) {
-          throw new IdempotencyKeyReusedError('Idempotency-Key was already used with a different request body; use a new key for a new request', {
-            field: 'idempotency-key',
-          });
+          throw new IdempotencyKeyReusedError(
+            'Idempotency-Key was already used with a different request body; use a new key for a new request',
+            {
+              field: 'idempotency-key',
+            },
+          );
         }
         if (earlier) {
           // A replay: answer what the first attempt created (same ids, current state), emit nothing new.
           const reg = await this.repository.getRegistration(tenantRegistrationId);
-          return { tenant: present(earlier), registration: present(reg), emitted: earlier.lifecycleState !== 'PROVISION_FAILED', replayed: true };
+          return {
+            tenant: present(earlier),
+            registration: present(reg),
+            emitted: earlier.lifecycleState !== 'PROVISION_FAILED',
+            replayed: true,
+          };
         }
       }
-      if (tenantName && isConditionFailure(e)) throw new ConflictError(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
+      if (tenantName && isConditionFailure(e))
+        throw new ConflictError(`A tenant named '${tenantName}' already exists`, { field: 'tenantName' });
       throw e;
     }
     const emitted = await this.emitRequest('onboardingRequest', tenant, registration, 'PROVISIONING');
     if (!emitted) {
       const failed = await this.getTenant(tenantId);
-      return { tenant: failed, registration: present(await this.repository.getRegistration(tenantRegistrationId)), emitted };
+      return {
+        tenant: failed,
+        registration: present(await this.repository.getRegistration(tenantRegistrationId)),
+        emitted,
+      };
     }
     return { tenant: present(tenant), registration: present(registration), emitted };
   }
@@ -198,9 +243,12 @@ export class TenantService {
         if (read) {
           const bytes = clientBytes({ ...read, ...patch });
           if (bytes > MAX_DATA_BYTES && bytes > clientBytes(read)) {
-            throw new TooLargeError(`Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`, {
-              limit: 'tenantDataBytes',
-            });
+            throw new TooLargeError(
+              `Request body too large: tenant ${tenantId}'s data would be ${bytes} bytes; the limit is ${MAX_DATA_BYTES} bytes`,
+              {
+                limit: 'tenantDataBytes',
+              },
+            );
           }
         }
         if (name === undefined) {
@@ -210,7 +258,10 @@ export class TenantService {
           if (!read) throw tenantNotFound(tenantId);
           if (read.lifecycleState === 'OFFBOARDED') throw offboarded(tenantId, read.lifecycleState);
           if (read.tenantName !== undefined && read.tenantName !== name) {
-            throw new ConflictError(`tenantName: tenant ${tenantId} is named '${String(read.tenantName)}' and a name cannot be changed`, { field: 'tenantName' });
+            throw new ConflictError(
+              `tenantName: tenant ${tenantId} is named '${String(read.tenantName)}' and a name cannot be changed`,
+              { field: 'tenantName' },
+            );
           }
           // Same name again: the update must find it still so (it is immutable, but be exact); a first name is claimed.
           await this.repository.updateNamedTenant(tenantId, patch, at, read.version, read.tenantName === undefined);
@@ -218,7 +269,10 @@ export class TenantService {
         }
       } catch (e) {
         if (e instanceof DomainError) throw e;
-        if (isItemTooLarge(e)) throw new TooLargeError(`Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`);
+        if (isItemTooLarge(e))
+          throw new TooLargeError(
+            `Request body too large: tenant ${tenantId} would exceed DynamoDB's 400 KB item limit`,
+          );
         if (cancellationCodes(e)[0] === 'ConditionalCheckFailed') {
           throw new ConflictError(`tenantName: a tenant named '${name}' already exists`, { field: 'tenantName' });
         }
@@ -243,7 +297,10 @@ export class TenantService {
    * registration untouched too. The tenant part is conditioned on the version read, so `previous` in the
    * tenantUpdated event is exactly what was replaced (a concurrent writer makes us re-read and retry).
    */
-  async updateRegistration(id: string, input: { registrationData: Data; tenantData: Data; reason: string }): Promise<{ tenantRegistration: Data; tenant?: Data }> {
+  async updateRegistration(
+    id: string,
+    input: { registrationData: Data; tenantData: Data; reason: string },
+  ): Promise<{ tenantRegistration: Data; tenant?: Data }> {
     const tenantId = await this.tenantIdOfRegistration(id);
     const patch = input.tenantData;
     const hasTenantPart = Object.keys(patch).length > 0;
@@ -255,26 +312,39 @@ export class TenantService {
       if (old?.lifecycleState === 'OFFBOARDED') throw offboarded(tenantId, old.lifecycleState);
       // tenantName is unique and immutable once set; a first name is claimed in this same transaction, so a
       // refused PATCH leaves no claim behind either.
-      const newName = old && patch.tenantName !== undefined && patch.tenantName !== old.tenantName ? String(patch.tenantName) : undefined;
+      const newName =
+        old && patch.tenantName !== undefined && patch.tenantName !== old.tenantName
+          ? String(patch.tenantName)
+          : undefined;
       if (newName !== undefined && old?.tenantName !== undefined) {
-        throw new ConflictError(`tenantName of tenant ${tenantId} is '${String(old.tenantName)}' and cannot be changed`, { field: 'tenantName' });
+        throw new ConflictError(
+          `tenantName of tenant ${tenantId} is '${String(old.tenantName)}' and cannot be changed`,
+          { field: 'tenantName' },
+        );
       }
       try {
         await this.repository.updateRegistration(
           id,
           input.registrationData,
           at,
-          old ? { tenantId, patch, version: old.version, ...(newName !== undefined ? { claimName: newName } : {}) } : undefined,
+          old
+            ? { tenantId, patch, version: old.version, ...(newName !== undefined ? { claimName: newName } : {}) }
+            : undefined,
         );
       } catch (e) {
-        if (isItemTooLarge(e)) throw new TooLargeError(`Request body too large: registration ${id} or its tenant would exceed DynamoDB's 400 KB item limit`);
+        if (isItemTooLarge(e))
+          throw new TooLargeError(
+            `Request body too large: registration ${id} or its tenant would exceed DynamoDB's 400 KB item limit`,
+          );
         const codes = cancellationCodes(e);
         if (!codes.length) throw e;
         if (codes[0] === 'ConditionalCheckFailed') throw registrationNotFound(id);
-        if (codes[2] === 'ConditionalCheckFailed') throw new ConflictError(`A tenant named '${String(newName)}' already exists`, { field: 'tenantName' });
+        if (codes[2] === 'ConditionalCheckFailed')
+          throw new ConflictError(`A tenant named '${String(newName)}' already exists`, { field: 'tenantName' });
         // The tenant changed under us (version) or was offboarded meanwhile: re-read and decide again.
         if (codes[1] === 'ConditionalCheckFailed' && attempt < 4) continue;
-        if (codes[1] === 'ConditionalCheckFailed') throw new ConflictError(`Tenant ${tenantId} is being changed concurrently; retry`, { tenantId });
+        if (codes[1] === 'ConditionalCheckFailed')
+          throw new ConflictError(`Tenant ${tenantId} is being changed concurrently; retry`, { tenantId });
         throw e;
       }
       const registration = await this.repository.getRegistration(id);
@@ -306,7 +376,9 @@ export class TenantService {
       const at = this.now();
       const next = transition(from, event, { at, reason: ctx.reason, error: ctx.error }); // LifecycleError when not allowed
       // At the item size limit the history is compacted to the latest record (the change itself must land).
-      const history = compact ? [next.record] : appendHistory(before.lifecycleHistory as TransitionRecord[] | undefined, next.record);
+      const history = compact
+        ? [next.record]
+        : appendHistory(before.lifecycleHistory as TransitionRecord[] | undefined, next.record);
       const active = isActiveFlag(next.state);
       const lastError = ctx.error ? { ...ctx.error, at, event } : undefined;
       const removeLastError = !ctx.error && (next.state === 'ACTIVE' || next.state === 'OFFBOARDED');
@@ -320,7 +392,12 @@ export class TenantService {
           version: before.version,
           tenantFields: { ...tenantPatch, ...managed, ...(lastError ? { lastError } : {}) },
           removeLastError,
-          registrationFields: { ...(ctx.registrationData ?? {}), lifecycleState: next.state, sbtaws_active: active, updatedAt: at },
+          registrationFields: {
+            ...(ctx.registrationData ?? {}),
+            lifecycleState: next.state,
+            sbtaws_active: active,
+            updatedAt: at,
+          },
         });
       } catch (e) {
         if (isConditionFailure(e) && attempt < 3) continue; // someone else moved the tenant: re-read and re-decide
@@ -339,13 +416,23 @@ export class TenantService {
   }
 
   /** Lifecycle change requested through the API: transition, then the request event + tenantUpdated. */
-  async requestTransition(tenantId: string, event: LifecycleEvent, reason: string): Promise<{ tenant: Data; emitted: boolean }> {
+  async requestTransition(
+    tenantId: string,
+    event: LifecycleEvent,
+    reason: string,
+  ): Promise<{ tenant: Data; emitted: boolean }> {
     const { before, after } = await this.applyTransition(tenantId, event, { reason });
     const request = requestEventFor(event);
     const changed = ['lifecycleState', ...(before.sbtaws_active !== after.sbtaws_active ? ['sbtaws_active'] : [])];
     if (request === 'onboardingRequest' || request === 'offboardingRequest') {
       const reg = (await this.repository.getRegistration(String(after.tenantRegistrationId))) ?? {};
-      const emitted = await this.emitRequest(request, after, reg, after.lifecycleState as LifecycleState, updatedEvent(after, before, changed, reason));
+      const emitted = await this.emitRequest(
+        request,
+        after,
+        reg,
+        after.lifecycleState as LifecycleState,
+        updatedEvent(after, before, changed, reason),
+      );
       return { tenant: emitted ? present(after) : await this.getTenant(tenantId), emitted };
     }
     const events = [updatedEvent(after, before, changed, reason)];
@@ -360,9 +447,12 @@ export class TenantService {
     if (!t) throw tenantNotFound(tenantId);
     const event = retryEventFor(t.lifecycleState as LifecycleState);
     if (!event) {
-      throw new ConflictError(`Nothing to retry: tenant ${tenantId} is ${String(t.lifecycleState)} (retry needs PROVISION_FAILED or DEPROVISION_FAILED)`, {
-        lifecycleState: t.lifecycleState,
-      });
+      throw new ConflictError(
+        `Nothing to retry: tenant ${tenantId} is ${String(t.lifecycleState)} (retry needs PROVISION_FAILED or DEPROVISION_FAILED)`,
+        {
+          lifecycleState: t.lifecycleState,
+        },
+      );
     }
     return this.requestTransition(tenantId, event, reason);
   }

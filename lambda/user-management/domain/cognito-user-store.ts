@@ -102,30 +102,43 @@ export class CognitoUserStore implements UserStore {
   }
 
   async get(userName: string): Promise<UserInfo> {
-    const res = await this.call(userName, () => this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: userName })));
+    const res = await this.call(userName, () =>
+      this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: userName })),
+    );
     return toUserInfo(res);
   }
 
   /** Partial update: only the attributes given are sent (SBT's handler required both, a 500 otherwise). */
   async update(userName: string, patch: UserPatch): Promise<UserInfo> {
     const attrs: AttributeType[] = [];
-    if (patch.email !== undefined) attrs.push({ Name: 'email', Value: patch.email }, { Name: 'email_verified', Value: 'true' });
+    if (patch.email !== undefined)
+      attrs.push({ Name: 'email', Value: patch.email }, { Name: 'email_verified', Value: 'true' });
     if (patch.userRole !== undefined) attrs.push({ Name: ROLE_ATTRIBUTE, Value: patch.userRole });
     await this.call(userName, () =>
-      this.client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: this.userPoolId, Username: userName, UserAttributes: attrs })),
+      this.client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: this.userPoolId,
+          Username: userName,
+          UserAttributes: attrs,
+        }),
+      ),
     );
     return this.get(userName);
   }
 
   async delete(userName: string): Promise<UserInfo> {
     const before = await this.get(userName);
-    await this.call(userName, () => this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: userName })));
+    await this.call(userName, () =>
+      this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: userName })),
+    );
     return before;
   }
 
   async setEnabled(userName: string, enabled: boolean): Promise<UserInfo> {
     const input = { UserPoolId: this.userPoolId, Username: userName };
-    await this.call(userName, () => this.client.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input)));
+    await this.call(userName, () =>
+      this.client.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input)),
+    );
     return this.get(userName);
   }
 }

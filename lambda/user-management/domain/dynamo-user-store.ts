@@ -3,9 +3,23 @@
  * paginated lists without Scan). Used with external IdPs (OidcAuth) and by the tests against DynamoDB
  * Local. Every write is conditional: create never overwrites, updates never resurrect a deleted user.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeToken, encodeToken, isConditionFailure, setClause } from '../../shared/dynamodb';
-import { type NewUser, type UserInfo, type UserPatch, type UserStore, UserExistsError, UserNotFoundError } from './user-store';
+import {
+  type NewUser,
+  type UserInfo,
+  type UserPatch,
+  type UserStore,
+  UserExistsError,
+  UserNotFoundError,
+} from './user-store';
 
 export const USER_LIST_INDEX = 'userListIndex';
 const PARTITION = 'USER';
@@ -33,7 +47,9 @@ export class DynamoUserStore implements UserStore {
     const at = this.now();
     const item = { ...user, enabled: true, status: 'RECORDED', created: at, modified: at, listPartition: PARTITION };
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(userName)' }));
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(userName)' }),
+      );
     } catch (e) {
       if (isConditionFailure(e)) throw new UserExistsError(user.userName);
       throw e;
@@ -43,7 +59,11 @@ export class DynamoUserStore implements UserStore {
 
   async list(limit: number, nextToken?: string): Promise<{ users: UserInfo[]; nextToken?: string }> {
     // Exactly the GSI's LastEvaluatedKey (table key + index keys): forged shapes never reach DynamoDB.
-    const start = decodeToken(nextToken, { userName: 'string', listPartition: { equals: PARTITION }, created: 'string' });
+    const start = decodeToken(nextToken, {
+      userName: 'string',
+      listPartition: { equals: PARTITION },
+      created: 'string',
+    });
     const res = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -91,7 +111,12 @@ export class DynamoUserStore implements UserStore {
   async delete(userName: string): Promise<UserInfo> {
     try {
       const res = await this.db.send(
-        new DeleteCommand({ TableName: this.table, Key: { userName }, ConditionExpression: 'attribute_exists(userName)', ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { userName },
+          ConditionExpression: 'attribute_exists(userName)',
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       return toInfo(res.Attributes ?? { userName });
     } catch (e) {

@@ -16,6 +16,7 @@ export function scopesForRole(role: string | undefined, map: RoleScopes): string
 export function parseRoleScopes(json: string | undefined): RoleScopes {
   if (!json) return {};
   const v = JSON.parse(json) as unknown;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('ROLE_SCOPES must be a JSON object of role → scopes');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new Error('ROLE_SCOPES must be a JSON object of role → scopes');
   return v as RoleScopes;
 }

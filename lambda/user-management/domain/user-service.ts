@@ -16,7 +16,9 @@ export class UserService {
 
   async create(input: NewUser): Promise<UserInfo> {
     const user = await this.store.create(input);
-    await this.emit([{ key: 'tenantUserCreated', detail: { userName: user.userName, email: input.email, userRole: input.userRole } }]);
+    await this.emit([
+      { key: 'tenantUserCreated', detail: { userName: user.userName, email: input.email, userRole: input.userRole } },
+    ]);
     return user;
   }
 
@@ -38,7 +40,9 @@ export class UserService {
 
   async delete(userName: string): Promise<UserInfo> {
     const user = await this.store.delete(userName);
-    await this.emit([{ key: 'tenantUserDeleted', detail: { userName: user.userName, email: user.email, userRole: user.userRole } }]);
+    await this.emit([
+      { key: 'tenantUserDeleted', detail: { userName: user.userName, email: user.email, userRole: user.userRole } },
+    ]);
     return user;
   }
 

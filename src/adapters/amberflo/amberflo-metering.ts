@@ -60,7 +60,8 @@ export class AmberfloMetering extends Construct implements IMetering {
     super(scope, id);
     const p = props.namePrefix;
     const baseUrl = props.baseUrl ?? 'https://app.amberflo.io';
-    if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new Error(`${this.node.path}: baseUrl '${baseUrl}' is not an http(s) URL`);
+    if (!/^https?:\/\/[^\s]+$/.test(baseUrl))
+      throw new Error(`${this.node.path}: baseUrl '${baseUrl}' is not an http(s) URL`);
     this.apiKey = new VendorSecret(this, 'api-key', {
       name: `${p}-amberflo-api-key`,
       description: 'Amberflo API key (plain string), read by the Amberflo metering functions.',
@@ -73,7 +74,12 @@ export class AmberfloMetering extends Construct implements IMetering {
         functionName: `${p}-amberflo-${name}`,
         description,
         timeout: props.timeout ?? 15,
-        environment: { AMBERFLO_BASE_URL: baseUrl, AMBERFLO_API_KEY_SECRET_ARN: this.apiKey.arn, POWERTOOLS_SERVICE_NAME: 'amberflo-metering', ...extra },
+        environment: {
+          AMBERFLO_BASE_URL: baseUrl,
+          AMBERFLO_API_KEY_SECRET_ARN: this.apiKey.arn,
+          POWERTOOLS_SERVICE_NAME: 'amberflo-metering',
+          ...extra,
+        },
       });
       this.apiKey.grantRead(f);
       return f;
@@ -88,13 +94,26 @@ export class AmberfloMetering extends Construct implements IMetering {
     this.fetchUsageFunction = api;
     this.cancelUsageEventsFunction = api;
     const plans: Record<string, string> =
-      props.productPlanIdsByTier && Object.keys(props.productPlanIdsByTier).length ? { AMBERFLO_PLAN_IDS: JSON.stringify(props.productPlanIdsByTier) } : {};
+      props.productPlanIdsByTier && Object.keys(props.productPlanIdsByTier).length
+        ? { AMBERFLO_PLAN_IDS: JSON.stringify(props.productPlanIdsByTier) }
+        : {};
     const op = (name: string, operation: string, description: string) => ({
-      handler: fn(name, 'amberflo-events', `Amberflo metering: ${description}`, { AMBERFLO_OPERATION: operation, ...plans }),
+      handler: fn(name, 'amberflo-events', `Amberflo metering: ${description}`, {
+        AMBERFLO_OPERATION: operation,
+        ...plans,
+      }),
     });
     this.ingestUsageEventFunction = op('ingest-usage', 'ingestUsage', 'ingest usage events (deduplicated by event id)');
-    this.createCustomerFunction = op('create-customer', 'createCustomer', 'tenant onboarded → customer (+ plan of its tier)');
-    this.updateCustomerFunction = op('update-customer', 'updateCustomer', 'tenant changed → customer (+ plan of its new tier)');
+    this.createCustomerFunction = op(
+      'create-customer',
+      'createCustomer',
+      'tenant onboarded → customer (+ plan of its tier)',
+    );
+    this.updateCustomerFunction = op(
+      'update-customer',
+      'updateCustomer',
+      'tenant changed → customer (+ plan of its new tier)',
+    );
     this.deleteCustomerFunction = op('delete-customer', 'deleteCustomer', 'tenant offboarded → customer deleted');
   }
 }

@@ -1,7 +1,12 @@
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { Annotations, Construct, Fn } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
-import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, type IAuth } from '../../control-plane/auth/auth-interface';
+import {
+  DEFAULT_SCOPES,
+  type ControlPlaneScopes,
+  type CreateAdminUserProps,
+  type IAuth,
+} from '../../control-plane/auth/auth-interface';
 import { VendorSecret } from '../vendor-secret';
 
 export interface DescopeAuthProps {
@@ -73,7 +78,10 @@ export class DescopeAuth extends Construct implements IAuth {
 
   constructor(scope: Construct, id: string, props: DescopeAuthProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9]{1,64}$/.test(props.projectId)) throw new Error(`${this.node.path}: projectId '${props.projectId}' is not a Descope project id (letters and digits)`);
+    if (!/^[A-Za-z0-9]{1,64}$/.test(props.projectId))
+      throw new Error(
+        `${this.node.path}: projectId '${props.projectId}' is not a Descope project id (letters and digits)`,
+      );
     this.baseUrl = (props.baseUrl ?? 'https://api.descope.com').replace(/\/+$/, '');
     for (const [name, url] of [
       ['baseUrl', this.baseUrl],
@@ -81,7 +89,8 @@ export class DescopeAuth extends Construct implements IAuth {
       ['jwksUri', props.jwksUri],
       ['tokenEndpoint', props.tokenEndpoint],
     ] as const) {
-      if (url !== undefined && !URL_RX.test(url)) throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
+      if (url !== undefined && !URL_RX.test(url))
+        throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
     }
     if (props.audience && !props.audience.length) throw new Error(`${this.node.path}: audience must not be empty`);
     this.props = props;

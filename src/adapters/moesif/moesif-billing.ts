@@ -79,7 +79,8 @@ export class MoesifBilling extends Construct implements IBilling {
       ['managementApiBaseUrl', props.managementApiBaseUrl],
       ['collectorApiBaseUrl', props.collectorApiBaseUrl],
     ] as const) {
-      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
+      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
+        throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
     }
     this.managementKey = new VendorSecret(this, 'management-api-key', {
       name: `${p}-moesif-management-api-key`,
@@ -93,7 +94,13 @@ export class MoesifBilling extends Construct implements IBilling {
       POWERTOOLS_SERVICE_NAME: 'moesif-billing',
     };
     const fn = (name: string, archive: string, description: string, extra: Record<string, string> = {}) => {
-      const f = new LambdaFunction(this, name, { archive, functionName: `${p}-moesif-${name}`, description, timeout: props.timeout ?? 15, environment: { ...base, ...extra } });
+      const f = new LambdaFunction(this, name, {
+        archive,
+        functionName: `${p}-moesif-${name}`,
+        description,
+        timeout: props.timeout ?? 15,
+        environment: { ...base, ...extra },
+      });
       this.managementKey.grantRead(f);
       return f;
     };
@@ -101,7 +108,11 @@ export class MoesifBilling extends Construct implements IBilling {
       handler: fn(name, 'moesif-events', `Moesif billing: ${description}`, { MOESIF_OPERATION: operation, ...extra }),
     });
     this.createCustomerFunction = op('create-customer', 'createCustomer', 'tenant onboarded → company + subscription');
-    this.updateCustomerFunction = op('update-customer', 'updateCustomer', 'tenant changed → company (+ plan of its subscription)');
+    this.updateCustomerFunction = op(
+      'update-customer',
+      'updateCustomer',
+      'tenant changed → company (+ plan of its subscription)',
+    );
     this.deleteCustomerFunction = op('delete-customer', 'deleteCustomer', 'tenant offboarded → subscription canceled', {
       MOESIF_DELETE_COMPANY: String(props.deleteCompanyOnOffboarding ?? false),
     });
@@ -127,10 +138,17 @@ export class MoesifBilling extends Construct implements IBilling {
       });
       this.applicationId.grantRead(forwarder);
       this.usageForwarder = forwarder;
-      this.ingestor = { dataIngestorName: forwarder.functionName, dataIngestorArn: forwarder.functionArn, dataAggregator: forwarder };
+      this.ingestor = {
+        dataIngestorName: forwarder.functionName,
+        dataIngestorArn: forwarder.functionArn,
+        dataAggregator: forwarder,
+      };
     }
 
-    this.webhookVerification = new WebhookVerification(this, 'webhook-verification', { namePrefix: `${p}-moesif`, secretArn: props.webhookSecretArn });
+    this.webhookVerification = new WebhookVerification(this, 'webhook-verification', {
+      namePrefix: `${p}-moesif`,
+      secretArn: props.webhookSecretArn,
+    });
     const webhook = new LambdaFunction(this, 'webhook', {
       archive: 'billing-webhook',
       functionName: `${p}-moesif-webhook`,
@@ -151,7 +169,10 @@ export class MoesifBilling extends Construct implements IBilling {
     }
     // IBilling has no usage member: the forwarder subscribes to ingestUsage itself (both eras).
     if (this.usageForwarder) {
-      ctx.eventManager.addTargetToEvent(scope, { eventDefinition: ctx.eventManager.events.ingestUsage, target: new LambdaTarget(this.usageForwarder) });
+      ctx.eventManager.addTargetToEvent(scope, {
+        eventDefinition: ctx.eventManager.events.ingestUsage,
+        target: new LambdaTarget(this.usageForwarder),
+      });
     }
   }
 }

@@ -133,7 +133,8 @@ export abstract class ControlPlaneApiBase extends Construct implements IControlP
       this.errors.push(`${route} has no scope: every authorized route names the scope it needs`);
     }
     // Thrown, not collected: a second route with the same key would need a second resource of the same address.
-    if (this.routes.some((r) => r.method === o.method && r.path === o.path)) throw new Error(`${route} is defined twice`);
+    if (this.routes.some((r) => r.method === o.method && r.path === o.path))
+      throw new Error(`${route} is defined twice`);
     const resource = this.createRoute(o, authorization);
     this.routes.push({
       method: o.method,
@@ -150,7 +151,10 @@ export abstract class ControlPlaneApiBase extends Construct implements IControlP
   protected accessLogGroup(props: ControlPlaneApiBaseProps): CloudwatchLogGroup | undefined {
     const retention = props.accessLogRetentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
     if (retention <= 0) return undefined;
-    return new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/vendedlogs/apigateway/${props.name}`, retentionInDays: retention });
+    return new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/vendedlogs/apigateway/${props.name}`,
+      retentionInDays: retention,
+    });
   }
 
   /** The variant's resources for one checked route. */

@@ -32,7 +32,9 @@ export function createControlPlaneApi(scope: Construct, id: string, props: Contr
     cognitoUserPoolArn: props.cognitoUserPoolArn,
   });
   if (props.domain) {
-    api.node.addValidation({ validate: () => ["'domain' is for the public HTTP API; a private API is reached through its VPC endpoint"] });
+    api.node.addValidation({
+      validate: () => ["'domain' is for the public HTTP API; a private API is reached through its VPC endpoint"],
+    });
   }
   return api;
 }

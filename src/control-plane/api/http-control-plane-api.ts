@@ -39,7 +39,11 @@ export interface HttpControlPlaneApiProps extends ControlPlaneApiBaseProps {
    * Custom domain: an ACM certificate in the API's region covering `domainName`.
    * Point a CNAME/alias at output `targetDomainName`. @default the execute-api URL only
    */
-  readonly domain?: { readonly domainName: string; readonly certificateArn: string; readonly disableExecuteApiEndpoint?: boolean };
+  readonly domain?: {
+    readonly domainName: string;
+    readonly certificateArn: string;
+    readonly disableExecuteApiEndpoint?: boolean;
+  };
 }
 
 /**
@@ -115,9 +119,17 @@ export class HttpControlPlaneApi extends ControlPlaneApiBase {
     if (props.domain) {
       this.domainName = new Apigatewayv2DomainName(this, 'domain', {
         domainName: props.domain.domainName,
-        domainNameConfiguration: { certificateArn: props.domain.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
+        domainNameConfiguration: {
+          certificateArn: props.domain.certificateArn,
+          endpointType: 'REGIONAL',
+          securityPolicy: 'TLS_1_2',
+        },
       });
-      new Apigatewayv2ApiMapping(this, 'domain-mapping', { apiId: this.api.id, domainName: this.domainName.id, stage: this.stage.id });
+      new Apigatewayv2ApiMapping(this, 'domain-mapping', {
+        apiId: this.api.id,
+        domainName: this.domainName.id,
+        stage: this.stage.id,
+      });
     }
   }
 

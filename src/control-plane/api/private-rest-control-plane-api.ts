@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -124,7 +124,9 @@ export class PrivateRestControlPlaneApi extends ControlPlaneApiBase {
     this.restDeployment = new ApiGatewayDeployment(this, 'rest-deployment', {
       restApiId: rest.id,
       triggers: {
-        redeployment: Lazy.stringValue({ produce: () => createHash('sha1').update(JSON.stringify(this.routes)).digest('hex') }),
+        redeployment: Lazy.stringValue({
+          produce: () => createHash('sha1').update(JSON.stringify(this.routes)).digest('hex'),
+        }),
       },
       lifecycle: { createBeforeDestroy: true },
     });

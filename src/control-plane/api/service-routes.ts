@@ -31,14 +31,19 @@ export function serviceApiFunction(scope: Construct, o: ServiceApiFunctionOption
 
 /** Adds every row to `api`, JWT-authorized with its one scope, served by `handler` unless the row names another. */
 export function addScopedRoutes(api: IControlPlaneApi, handler: LambdaFunction, routes: readonly ScopedRoute[]): void {
-  for (const [method, path, scope, fn] of routes) api.addRoute({ method, path, handler: fn ?? handler, scopes: [scope] });
+  for (const [method, path, scope, fn] of routes)
+    api.addRoute({ method, path, handler: fn ?? handler, scopes: [scope] });
 }
 
 /**
  * The five routes of a collection (SBT's shape): create and list on `collection`, get / update / delete
  * on `item`; reads take `read`, writes `write`. SBT updates tenants with PUT and registrations with PATCH.
  */
-export function collectionRoutes(collection: string, item: string, o: { read: string; write: string; update: 'PUT' | 'PATCH' }): ScopedRoute[] {
+export function collectionRoutes(
+  collection: string,
+  item: string,
+  o: { read: string; write: string; update: 'PUT' | 'PATCH' },
+): ScopedRoute[] {
   return [
     ['POST', collection, o.write],
     ['GET', collection, o.read],

@@ -120,9 +120,14 @@ export function scopesOf(auth: IAuth): ControlPlaneScopes {
   if (auth.scopes) return auth.scopes;
   const first = (...xs: (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '');
   return {
-    tenantRead: first(auth.fetchAllTenantRegistrationsScope, auth.fetchTenantRegistrationScope) ?? DEFAULT_SCOPES.tenantRead,
+    tenantRead:
+      first(auth.fetchAllTenantRegistrationsScope, auth.fetchTenantRegistrationScope) ?? DEFAULT_SCOPES.tenantRead,
     tenantWrite:
-      first(auth.createTenantRegistrationScope, auth.updateTenantRegistrationScope, auth.deleteTenantRegistrationScope) ?? DEFAULT_SCOPES.tenantWrite,
+      first(
+        auth.createTenantRegistrationScope,
+        auth.updateTenantRegistrationScope,
+        auth.deleteTenantRegistrationScope,
+      ) ?? DEFAULT_SCOPES.tenantWrite,
     userRead: first(auth.fetchAllUsersScope, auth.fetchUserScope) ?? DEFAULT_SCOPES.userRead,
     userWrite: first(auth.createUserScope, auth.updateUserScope, auth.deleteUserScope) ?? DEFAULT_SCOPES.userWrite,
   };

@@ -12,7 +12,9 @@ import { RESOURCE_SERVERS, SCOPES } from '../../contracts/scopes';
 import { DEFAULT_SCOPES, type ControlPlaneScopes, type CreateAdminUserProps, type IAuth } from './auth-interface';
 
 /** Every scope of every resource server (tenant, user, billing, metering). */
-export const ALL_SCOPES: string[] = Object.entries(RESOURCE_SERVERS).flatMap(([server, scopes]) => scopes.map((s) => `${server}/${s.name}`));
+export const ALL_SCOPES: string[] = Object.entries(RESOURCE_SERVERS).flatMap(([server, scopes]) =>
+  scopes.map((s) => `${server}/${s.name}`),
+);
 
 export interface CognitoAuthProps {
   /**
@@ -102,7 +104,8 @@ export class CognitoAuth extends Construct implements IAuth {
     const advanced = props.enableAdvancedSecurityMode;
     const region = new DataAwsRegion(this, 'region').id; // 5.x and 6.x (`.region` is 6.x only)
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const callbackUrls = props.callbackUrls ?? (props.controlPlaneCallbackURL ? [props.controlPlaneCallbackURL] : ['http://localhost']);
+    const callbackUrls =
+      props.callbackUrls ?? (props.controlPlaneCallbackURL ? [props.controlPlaneCallbackURL] : ['http://localhost']);
     this.roleScopes = props.roleScopes ?? { SystemAdmin: ALL_SCOPES };
 
     this.preTokenFunction = new LambdaFunction(this, 'pre-token', {
@@ -119,7 +122,12 @@ export class CognitoAuth extends Construct implements IAuth {
       name: `${namePrefix}-control-plane`,
       userPoolTier: advanced === undefined ? (props.featurePlan ?? 'ESSENTIALS') : advanced ? 'PLUS' : 'ESSENTIALS',
       userPoolAddOns: advanced === undefined ? undefined : { advancedSecurityMode: advanced ? 'ENFORCED' : 'OFF' },
-      deletionProtection: typeof protection === 'boolean' ? (protection ? 'ACTIVE' : 'INACTIVE') : Fn.conditional(protection, 'ACTIVE', 'INACTIVE'),
+      deletionProtection:
+        typeof protection === 'boolean'
+          ? protection
+            ? 'ACTIVE'
+            : 'INACTIVE'
+          : Fn.conditional(protection, 'ACTIVE', 'INACTIVE'),
       autoVerifiedAttributes: ['email'],
       mfaConfiguration: 'OPTIONAL',
       softwareTokenMfaConfiguration: { enabled: true },
@@ -141,10 +149,24 @@ export class CognitoAuth extends Construct implements IAuth {
         },
       },
       schema: [
-        { name: 'email', attributeDataType: 'String', required: true, mutable: true, stringAttributeConstraints: { minLength: '3', maxLength: '256' } },
-        { name: 'userRole', attributeDataType: 'String', required: false, mutable: true, stringAttributeConstraints: { minLength: '1', maxLength: '256' } },
+        {
+          name: 'email',
+          attributeDataType: 'String',
+          required: true,
+          mutable: true,
+          stringAttributeConstraints: { minLength: '3', maxLength: '256' },
+        },
+        {
+          name: 'userRole',
+          attributeDataType: 'String',
+          required: false,
+          mutable: true,
+          stringAttributeConstraints: { minLength: '1', maxLength: '256' },
+        },
       ],
-      lambdaConfig: { preTokenGenerationConfig: { lambdaArn: this.preTokenFunction.functionArn, lambdaVersion: 'V2_0' } },
+      lambdaConfig: {
+        preTokenGenerationConfig: { lambdaArn: this.preTokenFunction.functionArn, lambdaVersion: 'V2_0' },
+      },
     });
     this.userPoolArn = this.userPool.arn;
     this.preTokenFunction.allowInvokeFrom('allow-cognito', 'cognito-idp.amazonaws.com', this.userPool.arn);

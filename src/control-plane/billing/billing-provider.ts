@@ -60,7 +60,10 @@ export class BillingProvider extends Construct {
 
     if (billing.ingestor) {
       // SBT's output name, so scripts that read `dataIngestorName` keep working.
-      new TerraformOutput(this, 'dataIngestorName', { value: billing.ingestor.dataIngestorName, description: "The billing provider's raw-data ingestor (SBT's dataIngestorName)." });
+      new TerraformOutput(this, 'dataIngestorName', {
+        value: billing.ingestor.dataIngestorName,
+        description: "The billing provider's raw-data ingestor (SBT's dataIngestorName).",
+      });
     }
     if (billing.putUsageFunction) {
       this.putUsageRule = new CloudwatchEventRule(this, 'put-usage-schedule', {
@@ -74,7 +77,9 @@ export class BillingProvider extends Construct {
     if (billing.webhookFunction) {
       const path = billing.webhookFunction.path.replace(/^\/+/, '');
       if (!WEBHOOK_PATH.test(path)) {
-        propsErrors(this).push(`billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`);
+        propsErrors(this).push(
+          `billing webhook path '${billing.webhookFunction.path}' must be letters, digits, '-', '_' and '/' segments`,
+        );
       }
       this.webhookResourcePath = `/billing/${path}`;
       api.addRoute({
@@ -82,7 +87,8 @@ export class BillingProvider extends Construct {
         path: this.webhookResourcePath,
         handler: billing.webhookFunction.handler,
         authorization: 'none',
-        publicReason: 'billing vendor callbacks cannot present a JWT; the handler verifies an HMAC-SHA256 signature, timestamp and replay',
+        publicReason:
+          'billing vendor callbacks cannot present a JWT; the handler verifies an HMAC-SHA256 signature, timestamp and replay',
       });
       this.webhookUrl = `${api.url}${this.webhookResourcePath}`;
     }

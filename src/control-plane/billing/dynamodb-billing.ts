@@ -115,9 +115,17 @@ export class DynamoDBBilling extends Construct implements IBilling {
           USERS_TABLE_NAME: this.usersTable.name,
           POWERTOOLS_SERVICE_NAME: 'billing',
         },
-        statements: [...statements, ...(props.kmsKeyArn ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }] : [])],
+        statements: [
+          ...statements,
+          ...(props.kmsKeyArn
+            ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }]
+            : []),
+        ],
       });
-    const on = (table: string, ...actions: string[]): PolicyStatement => ({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table] });
+    const on = (table: string, ...actions: string[]): PolicyStatement => ({
+      actions: actions.map((a) => `dynamodb:${a}`),
+      resources: [table],
+    });
 
     this.createCustomerFunction = {
       handler: fn('create-customer', 'Billing: create customer on onboardingRequest', [on(customers, 'PutItem')]),
@@ -131,11 +139,19 @@ export class DynamoDBBilling extends Construct implements IBilling {
         on(users, 'Query', 'DeleteItem'),
       ]),
     };
-    this.createUserFunction = { handler: fn('create-user', 'Billing: add user on tenantUserCreated', [on(users, 'PutItem')]) };
-    this.deleteUserFunction = { handler: fn('delete-user', 'Billing: remove user on tenantUserDeleted', [on(users, 'DeleteItem')]) };
+    this.createUserFunction = {
+      handler: fn('create-user', 'Billing: add user on tenantUserCreated', [on(users, 'PutItem')]),
+    };
+    this.deleteUserFunction = {
+      handler: fn('delete-user', 'Billing: remove user on tenantUserDeleted', [on(users, 'DeleteItem')]),
+    };
     this.readUserFunction = { handler: fn('get-user', 'Billing: read a billing user', [on(users, 'GetItem')]) };
-    this.updateUserFunction = { handler: fn('update-user', 'Billing: update a billing user', [on(users, 'UpdateItem')]) };
-    const tenantBilling = fn('get-tenant-billing', 'Internal billing API: plan, billing status, payment state', [on(customers, 'GetItem')]);
+    this.updateUserFunction = {
+      handler: fn('update-user', 'Billing: update a billing user', [on(users, 'UpdateItem')]),
+    };
+    const tenantBilling = fn('get-tenant-billing', 'Internal billing API: plan, billing status, payment state', [
+      on(customers, 'GetItem'),
+    ]);
     this.fetchTenantBillingFunction = { handler: tenantBilling };
 
     const webhook = fn('webhook', 'Billing webhook: verify signature, apply once, emit tenantUpdated', [
@@ -146,10 +162,15 @@ export class DynamoDBBilling extends Construct implements IBilling {
 
     if (props.metering && this.usageTable) {
       const m = props.metering;
-      const putUsage = fn('put-usage', 'Billing: roll metered usage up into per-period usage lines', [
-        { actions: ['dynamodb:Query'], resources: [m.metersTable.arn, `${m.usageTable.arn}/index/*`] },
-        on(this.usageTable.arn, 'PutItem'),
-      ], 300); // a batch over every meter's closed period (SBT's putUsage also had 5 minutes)
+      const putUsage = fn(
+        'put-usage',
+        'Billing: roll metered usage up into per-period usage lines',
+        [
+          { actions: ['dynamodb:Query'], resources: [m.metersTable.arn, `${m.usageTable.arn}/index/*`] },
+          on(this.usageTable.arn, 'PutItem'),
+        ],
+        300,
+      ); // a batch over every meter's closed period (SBT's putUsage also had 5 minutes)
       putUsage.addEnvironment('METERS_TABLE_NAME', m.metersTable.name);
       putUsage.addEnvironment('USAGE_TABLE_NAME', m.usageTable.name);
       putUsage.addEnvironment('USAGE_LINES_TABLE_NAME', this.usageTable.name);

@@ -62,7 +62,13 @@ export class HttpBillingVendorAdapter extends Construct implements IBilling {
       });
       this.apiKeySecretArn = this.apiKeySecret.arn;
     }
-    const vendorFn = (id: string, archive: string, functionName: string, description: string, extra: Record<string, string> = {}) => {
+    const vendorFn = (
+      id: string,
+      archive: string,
+      functionName: string,
+      description: string,
+      extra: Record<string, string> = {},
+    ) => {
       const f = new LambdaFunction(this, id, {
         archive,
         functionName,
@@ -90,7 +96,12 @@ export class HttpBillingVendorAdapter extends Construct implements IBilling {
     this.deleteUserFunction = op('delete-user', 'deleteUser');
 
     // One function answers the three sync routes (it dispatches on the route key).
-    const api = vendorFn('api', 'billing-vendor-api', `${p}-billing-vendor-api`, 'Billing vendor: tenant billing and billing users');
+    const api = vendorFn(
+      'api',
+      'billing-vendor-api',
+      `${p}-billing-vendor-api`,
+      'Billing vendor: tenant billing and billing users',
+    );
     this.fetchTenantBillingFunction = { handler: api };
     this.readUserFunction = { handler: api };
     this.updateUserFunction = { handler: api };

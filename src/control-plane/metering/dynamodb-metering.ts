@@ -67,12 +67,20 @@ export class DynamoDBMetering extends Construct implements IMetering {
         { name: 'eventId', type: 'S' },
         { name: 'eventTime', type: 'N' },
       ],
-      globalSecondaryIndex: [{ name: USAGE_TIME_INDEX, hashKey: 'meterApiName', rangeKey: 'eventTime', projectionType: 'ALL' }],
+      globalSecondaryIndex: [
+        { name: USAGE_TIME_INDEX, hashKey: 'meterApiName', rangeKey: 'eventTime', projectionType: 'ALL' },
+      ],
     });
 
     const meters = this.metersTable.arn;
     const usage = this.usageTable.arn;
-    const fn = (name: string, description: string, statements: PolicyStatement[], memorySize?: number, timeout?: number) =>
+    const fn = (
+      name: string,
+      description: string,
+      statements: PolicyStatement[],
+      memorySize?: number,
+      timeout?: number,
+    ) =>
       new LambdaFunction(this, name, {
         archive: `metering-${name}`,
         functionName: `${p}-metering-${name}`,
@@ -84,9 +92,17 @@ export class DynamoDBMetering extends Construct implements IMetering {
           USAGE_TABLE_NAME: this.usageTable.name,
           POWERTOOLS_SERVICE_NAME: 'metering',
         },
-        statements: [...statements, ...(props.kmsKeyArn ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }] : [])],
+        statements: [
+          ...statements,
+          ...(props.kmsKeyArn
+            ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }]
+            : []),
+        ],
       });
-    const on = (arn: string, ...actions: string[]): PolicyStatement => ({ actions: actions.map((a) => `dynamodb:${a}`), resources: [arn] });
+    const on = (arn: string, ...actions: string[]): PolicyStatement => ({
+      actions: actions.map((a) => `dynamodb:${a}`),
+      resources: [arn],
+    });
 
     this.createMeterFunction = { handler: fn('create-meter', 'Metering: create a meter', [on(meters, 'PutItem')]) };
     this.fetchMeterFunction = { handler: fn('get-meter', 'Metering: read a meter', [on(meters, 'GetItem')]) };
@@ -94,24 +110,38 @@ export class DynamoDBMetering extends Construct implements IMetering {
     this.updateMeterFunction = {
       handler: fn('update-meter', 'Metering: update a meter', [on(meters, 'GetItem', 'PutItem', 'DeleteItem')]),
     };
-    this.deleteMeterFunction = { handler: fn('delete-meter', 'Metering: delete a meter', [on(meters, 'GetItem', 'DeleteItem')]) };
+    this.deleteMeterFunction = {
+      handler: fn('delete-meter', 'Metering: delete a meter', [on(meters, 'GetItem', 'DeleteItem')]),
+    };
     this.ingestUsageEventFunction = {
-      handler: fn('ingest-usage', 'Metering: record an ingestUsage event once', [on(meters, 'GetItem'), on(usage, 'PutItem')]),
+      handler: fn('ingest-usage', 'Metering: record an ingestUsage event once', [
+        on(meters, 'GetItem'),
+        on(usage, 'PutItem'),
+      ]),
     };
     this.fetchUsageFunction = {
       handler: fn(
         'get-usage',
         'Metering: exact usage totals by tenant and period',
-        [on(meters, 'GetItem', 'Query'), { actions: ['dynamodb:Query'], resources: [`${usage}/index/${USAGE_TIME_INDEX}`] }],
+        [
+          on(meters, 'GetItem', 'Query'),
+          { actions: ['dynamodb:Query'], resources: [`${usage}/index/${USAGE_TIME_INDEX}`] },
+        ],
         props.fetchUsageMemorySize ?? 512,
         28, // reads the window's events; just under API Gateway's 29 s integration limit
       ),
     };
-    const tenantPlan = fn('tenant-plan', "Metering: keep each tenant's current tier (onboardingRequest, tenantUpdated)", [on(meters, 'UpdateItem')]);
+    const tenantPlan = fn(
+      'tenant-plan',
+      "Metering: keep each tenant's current tier (onboardingRequest, tenantUpdated)",
+      [on(meters, 'UpdateItem')],
+    );
     this.createCustomerFunction = { handler: tenantPlan };
     this.updateCustomerFunction = { handler: tenantPlan };
     this.cancelUsageEventsFunction = {
-      handler: fn('cancel-usage', 'Metering: cancel usage ingested in a time range', [on(meters, 'GetItem', 'PutItem')]),
+      handler: fn('cancel-usage', 'Metering: cancel usage ingested in a time range', [
+        on(meters, 'GetItem', 'PutItem'),
+      ]),
     };
   }
 }

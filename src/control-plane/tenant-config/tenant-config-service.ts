@@ -37,7 +37,10 @@ export class TenantConfigService extends Construct {
       statements: [
         {
           actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-          resources: [props.tenantTable.tableArn, `${props.tenantTable.tableArn}/index/${TenantTable.TENANT_CONFIG_INDEX}`],
+          resources: [
+            props.tenantTable.tableArn,
+            `${props.tenantTable.tableArn}/index/${TenantTable.TENANT_CONFIG_INDEX}`,
+          ],
         },
       ],
     });

@@ -2,7 +2,12 @@ import { Construct } from '../../core/cdktf';
 import type { IEventManager } from '../../core/event-manager';
 import type { LambdaFunction } from '../../core/lambda-function';
 import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, collectionRoutes, type ServiceApiFunctionOptions, serviceApiFunction } from '../api/service-routes';
+import {
+  addScopedRoutes,
+  collectionRoutes,
+  type ServiceApiFunctionOptions,
+  serviceApiFunction,
+} from '../api/service-routes';
 import type { ControlPlaneScopes } from '../auth/auth-interface';
 import type { RegistrationTable } from '../tenant-registration/registration-table';
 import type { TenantTable } from './tenant-table';
@@ -18,7 +23,10 @@ export interface TenantManagementServiceProps {
 }
 
 /** Environment and grants every tenant-lifecycle function needs (both tables, the bus). */
-export function bindTenantLifecycle(fn: LambdaFunction, p: Pick<TenantManagementServiceProps, 'tenantTable' | 'registrationTable' | 'eventManager'>): void {
+export function bindTenantLifecycle(
+  fn: LambdaFunction,
+  p: Pick<TenantManagementServiceProps, 'tenantTable' | 'registrationTable' | 'eventManager'>,
+): void {
   fn.addEnvironment('TENANT_TABLE_NAME', p.tenantTable.tableName);
   fn.addEnvironment('REGISTRATION_TABLE_NAME', p.registrationTable.tableName);
   for (const [k, v] of Object.entries(p.eventManager.handlerEnvironment())) fn.addEnvironment(k, v);

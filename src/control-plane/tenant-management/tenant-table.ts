@@ -65,7 +65,10 @@ export class TenantTable extends Construct {
 
   /** Also the `version`-guarded transactional writes the lifecycle uses. */
   transactStatement(): PolicyStatement {
-    return { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [this.table.arn] };
+    return {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      resources: [this.table.arn],
+    };
   }
 
   readStatement(): PolicyStatement {

@@ -15,12 +15,22 @@ export class RegistrationTable extends ListedTable {
   static readonly LIST_INDEX = 'registrationListIndex';
 
   constructor(scope: Construct, id: string, props: RegistrationTableProps) {
-    super(scope, id, props, { hashKey: 'tenantRegistrationId', listIndex: RegistrationTable.LIST_INDEX, sortKey: 'createdAt' });
+    super(scope, id, props, {
+      hashKey: 'tenantRegistrationId',
+      listIndex: RegistrationTable.LIST_INDEX,
+      sortKey: 'createdAt',
+    });
   }
 
   writeStatement(): PolicyStatement {
     return {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ],
       resources: [this.table.arn, `${this.table.arn}/index/*`],
     };
   }

@@ -49,7 +49,10 @@ export class TenantRegistrationService extends Construct {
     const { tenantRead: read, tenantWrite: write } = props.scopes;
     const r = TenantRegistrationService.REGISTRATIONS_PATH;
     const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
-    addScopedRoutes(props.api, this.function, [...collectionRoutes(r, ri, { read, write, update: 'PATCH' }), ['POST', `${ri}/retry`, write]]);
+    addScopedRoutes(props.api, this.function, [
+      ...collectionRoutes(r, ri, { read, write, update: 'PATCH' }),
+      ['POST', `${ri}/retry`, write],
+    ]);
 
     this.resultsFunction = new LambdaFunction(this, 'results', {
       archive: 'tenant-registration-results',
@@ -60,7 +63,12 @@ export class TenantRegistrationService extends Construct {
     });
     bindTenantLifecycle(this.resultsFunction, props);
     const em = props.eventManager;
-    for (const def of [em.events.provisionSuccess, em.events.provisionFailure, em.events.deprovisionSuccess, em.events.deprovisionFailure]) {
+    for (const def of [
+      em.events.provisionSuccess,
+      em.events.provisionFailure,
+      em.events.deprovisionSuccess,
+      em.events.deprovisionFailure,
+    ]) {
       em.addTargetToEvent(this, {
         eventDefinition: def,
         target: new LambdaTarget(this.resultsFunction, { deadLetterQueueArn: props.resultsDeadLetterQueueArn }),

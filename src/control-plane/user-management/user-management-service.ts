@@ -45,7 +45,10 @@ export class UserManagementService extends Construct {
       if (props.auth.bindUserStore) props.auth.bindUserStore(this.function);
       else propsErrors(this).push("userStore 'auth' but this IAuth has no user store");
     } else {
-      this.userTable = new UserTable(this, 'users', { name: `${props.namePrefix}-users`, deletionProtection: props.deletionProtection });
+      this.userTable = new UserTable(this, 'users', {
+        name: `${props.namePrefix}-users`,
+        deletionProtection: props.deletionProtection,
+      });
       this.userTable.bindUserStore(this.function);
     }
     const { userRead: read, userWrite: write } = scopesOf(props.auth);

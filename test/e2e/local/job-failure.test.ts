@@ -1,8 +1,8 @@
 // A provisioning job whose `aws` fails (the real-CLI path: `--real-aws` with a failing `aws` first on PATH)
 // leaves the tenant PROVISION_FAILED, and the stored error carries the job's last log lines.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { call, startLocal, type StartedLocal } from './start-local';
 
 let rt: StartedLocal;
@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 test('a failing aws in the provisioning script: PROVISION_FAILED, with the last log lines in the stored error', async () => {
-  const created = await call(rt.info, 'POST', '/tenants', { tenantName: 'failing-co', email: 'o@failing.example', tier: 'basic' });
+  const created = await call(rt.info, 'POST', '/tenants', {
+    tenantName: 'failing-co',
+    email: 'o@failing.example',
+    tier: 'basic',
+  });
   expect(created.status).toBe(201);
   const id = created.body.data.tenantId as string;
   const t = (await call(rt.info, 'GET', `/tenants/${id}`)).body.data;
@@ -46,7 +50,9 @@ test('a failing aws in the provisioning script: PROVISION_FAILED, with the last 
   const tail = /"Tail":(\[[^\]]*\])/.exec(cause);
   expect(tail).not.toBeNull();
   const lines = JSON.parse(tail![1]!) as string[];
-  expect(lines).toEqual(expect.arrayContaining([expect.stringContaining('local test refuses describe-stacks'), `tenantId: ${id}`]));
+  expect(lines).toEqual(
+    expect.arrayContaining([expect.stringContaining('local test refuses describe-stacks'), `tenantId: ${id}`]),
+  );
   // streamed with its prefix as it ran
   expect(rt.output()).toContain(`[job sbt-provisioning tenant ${id}] An error occurred (AccessDenied)`);
   expect(rt.output()).toContain(`[job sbt-provisioning tenant ${id}] FAILED`);

@@ -1,11 +1,11 @@
 // `npm run local` cleans up after itself: a signal to npm ends every process it started (the runtime,
 // DynamoDB Local's JVM, cognito-local, fauxqs) and closes every port; its temp files go with it; a busy port is
 // one clear line; every script answers --help with its own usage.
-import { spawn, spawnSync } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import { createServer, connect, type Server } from 'net';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT, type LocalInfo } from './start-local';
 
 /** Pids of every process below `pid` (from /proc). */
@@ -92,7 +92,11 @@ describe.each([
     const started = descendants(npm.pid!);
     const ports = [Number(new URL(info.url).port), Number(new URL(info.cognito.endpoint).port)];
     // the marketplace stack's queue engine (fauxqs, a child process) and the Marketplace fake
-    if (info.marketplace) ports.push(Number(new URL(info.marketplace.queueEndpoint).port), Number(new URL(info.marketplace.marketplaceEndpoint).port));
+    if (info.marketplace)
+      ports.push(
+        Number(new URL(info.marketplace.queueEndpoint).port),
+        Number(new URL(info.marketplace.marketplaceEndpoint).port),
+      );
     for (const p of ports) expect(await accepts(p)).toBe(true);
     if (dynamo === 'its own DynamoDB Local') {
       expect(started.some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('DynamoDBLocal.jar'))).toBe(true);
@@ -123,19 +127,28 @@ describe.each([
     delete env.AWS_ENDPOINT_URL_DYNAMODB; // its own JVM: the slow first step, and a process to leave behind
     const child =
       target === 'npm'
-        ? spawn('npm', ['run', '--silent', 'local', '--', '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, [join(ROOT, 'scripts/local.mjs'), '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        ? spawn('npm', ['run', '--silent', 'local', '--', '--port', '0', '--json'], {
+            cwd: ROOT,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          })
+        : spawn(process.execPath, [join(ROOT, 'scripts/local.mjs'), '--port', '0', '--json'], {
+            cwd: ROOT,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((r) => child.once('exit', r));
-    const jvm = () => descendants(child.pid!).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('DynamoDBLocal.jar');
-      } catch {
-        return false;
-      }
-    });
+    const jvm = () =>
+      descendants(child.pid!).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('DynamoDBLocal.jar');
+        } catch {
+          return false;
+        }
+      });
     await until(() => jvm().length > 0 || child.exitCode !== null);
     expect(child.exitCode).toBeNull();
     const started = descendants(child.pid!);
@@ -155,7 +168,11 @@ test('a busy port is one clear line naming --port, and nothing is started', asyn
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
   const port = (busy.address() as { port: number }).port;
   try {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/local.mjs'), '--port', String(port)], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/local.mjs'), '--port', String(port)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60000,
+    });
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -176,7 +193,11 @@ test.each([
   ['validate', 'usage: npm run validate'],
   ['local', 'usage: npm run local'],
 ])('scripts/%s.mjs --help prints its own usage', (script, usage) => {
-  const r = spawnSync(process.execPath, [join(ROOT, `scripts/${script}.mjs`), '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(process.execPath, [join(ROOT, `scripts/${script}.mjs`), '--help'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   expect(r.status).toBe(0);
   expect(r.stdout.startsWith(usage)).toBe(true);
   if (script !== 'bundle') expect(r.stdout).not.toContain('usage: npm run bundle');

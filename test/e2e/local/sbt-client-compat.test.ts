@@ -9,9 +9,9 @@
  * Users: SBT's user commands (`sbtUserCommands`) against the local runtime's /users, on cognito-local.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { spawn, type ChildProcess } from 'child_process';
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const root = join(__dirname, '../../..');
 
@@ -29,18 +29,26 @@ async function startRuntime(extraArgs: string[] = []): Promise<Runtime> {
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const info = await new Promise<{ url: string; adminToken: string; eventBridgeEndpoint: string; awsCallLog: string }>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('SBT_LOCAL '));
-      if (line) resolve(JSON.parse(line.slice('SBT_LOCAL '.length)));
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${err}`)));
-  });
-  return { child, url: info.url, token: info.adminToken, eventBridgeEndpoint: info.eventBridgeEndpoint, awsCallLog: info.awsCallLog };
+  const info = await new Promise<{ url: string; adminToken: string; eventBridgeEndpoint: string; awsCallLog: string }>(
+    (resolve, reject) => {
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = out.split('\n').find((l) => l.startsWith('SBT_LOCAL '));
+        if (line) resolve(JSON.parse(line.slice('SBT_LOCAL '.length)));
+      });
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${err}`)));
+    },
+  );
+  return {
+    child,
+    url: info.url,
+    token: info.adminToken,
+    eventBridgeEndpoint: info.eventBridgeEndpoint,
+    awsCallLog: info.awsCallLog,
+  };
 }
 
 async function stopRuntime(rt: Runtime | undefined) {
@@ -82,14 +90,19 @@ function sbtClient(rt: Runtime) {
     getTenantRegistration: (id: string) => curl('GET', `${endpoint}tenant-registrations/${id}`),
     getAllTenantRegistrations: (limit?: string, nextToken?: string) => list('tenant-registrations', limit, nextToken),
     updateTenantRegistration: (id: string, key: string, value: string) =>
-      curl('PATCH', `${endpoint}tenant-registrations/${id}`, { tenantRegistrationData: { [key]: value }, tenantData: { [key]: value } }),
+      curl('PATCH', `${endpoint}tenant-registrations/${id}`, {
+        tenantRegistrationData: { [key]: value },
+        tenantData: { [key]: value },
+      }),
     deleteTenantRegistration: (id: string) => curl('DELETE', `${endpoint}tenant-registrations/${id}`),
     getTenant: (id: string) => curl('GET', `${endpoint}tenants/${id}`),
     getAllTenants: (limit?: string, nextToken?: string) => list('tenants', limit, nextToken),
-    createUser: (userName: string, email: string) => curl('POST', `${endpoint}users`, { userName, email, userRole: 'basicUser' }),
+    createUser: (userName: string, email: string) =>
+      curl('POST', `${endpoint}users`, { userName, email, userRole: 'basicUser' }),
     getAllUsers: (limit?: string, nextToken?: string) => list('users', limit, nextToken),
     getUser: (id: string) => curl('GET', `${endpoint}users/${id}`),
-    updateUser: (id: string, userRole: string, email: string) => curl('PUT', `${endpoint}users/${id}`, { userRole, email }),
+    updateUser: (id: string, userRole: string, email: string) =>
+      curl('PUT', `${endpoint}users/${id}`, { userRole, email }),
     deleteUser: (id: string) => curl('DELETE', `${endpoint}users/${id}`),
     /** Not a CLI command: a request after which the runtime has delivered everything put on its bus. */
     settle: () => curl('GET', `${endpoint}tenants?limit=1`),
@@ -99,8 +112,18 @@ function sbtClient(rt: Runtime) {
 
 /** Puts one event on the runtime's bus as an application plane or an old control plane would. */
 async function putEvent(rt: Runtime, source: string, detailType: string, detail: Record<string, unknown>) {
-  const client = new EventBridgeClient({ endpoint: rt.eventBridgeEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const res = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'local-sbt-events', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }] }));
+  const client = new EventBridgeClient({
+    endpoint: rt.eventBridgeEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const res = await client.send(
+    new PutEventsCommand({
+      Entries: [
+        { EventBusName: 'local-sbt-events', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) },
+      ],
+    }),
+  );
   expect(res.FailedEntryCount).toBe(0);
 }
 
@@ -124,16 +147,28 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
     // test-sbt-aws.sh polls `.data.registrationStatus` until the provisioning job reported "created".
     const reg = await sbt.getTenantRegistration(tenantRegistrationId);
     expect(reg.status).toBe(200);
-    expect(reg.json.data).toMatchObject({ tenantRegistrationId, tenantId, registrationStatus: 'created', tenantRegistrationData1: 'test' });
+    expect(reg.json.data).toMatchObject({
+      tenantRegistrationId,
+      tenantId,
+      registrationStatus: 'created',
+      tenantRegistrationData1: 'test',
+    });
 
     const tenant = await sbt.getTenant(tenantId);
     expect(tenant.status).toBe(200);
-    expect(tenant.json.data).toMatchObject({ tenantId, tenantName: 'tenant1001', tier: 'basic', tenantRegistrationId, lifecycleState: 'ACTIVE' });
+    expect(tenant.json.data).toMatchObject({
+      tenantId,
+      tenantName: 'tenant1001',
+      tier: 'basic',
+      tenantRegistrationId,
+      lifecycleState: 'ACTIVE',
+    });
     expect(tenant.json.data.prices).toHaveLength(2);
   });
 
   test('get-all-tenants / get-all-tenant-registrations with the empty next_token, then walking .next_token', async () => {
-    for (const n of ['tenant1002', 'tenant1003']) expect((await sbt.createTenantRegistration(n, `admin+${n}@example.com`)).status).toBe(201);
+    for (const n of ['tenant1002', 'tenant1003'])
+      expect((await sbt.createTenantRegistration(n, `admin+${n}@example.com`)).status).toBe(201);
     for (const command of [sbt.getAllTenants, sbt.getAllTenantRegistrations]) {
       const first = await command(); // limit=10&next_token=
       expect(first.status).toBe(200);
@@ -152,7 +187,9 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
   });
 
   test('update-tenant-registration <id> <key> <value> updates both parts; delete-tenant-registration twice is 200', async () => {
-    const { tenantRegistrationId, tenantId } = (await sbt.createTenantRegistration('tenant1004', 'admin+tenant1004@example.com')).json.data;
+    const { tenantRegistrationId, tenantId } = (
+      await sbt.createTenantRegistration('tenant1004', 'admin+tenant1004@example.com')
+    ).json.data;
     const updated = await sbt.updateTenantRegistration(tenantRegistrationId, 'tier', 'premium');
     expect(updated.status).toBe(200);
     expect(updated.json.data).toMatchObject({
@@ -166,22 +203,45 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
     expect((await sbt.deleteTenantRegistration(tenantRegistrationId)).status).toBe(200);
     // the deprovisioning job ran (the runtime settles before answering): test-sbt-aws.sh expects "deleted"
     expect((await sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('deleted');
-    expect((await sbt.getTenant(tenantId)).json.data).toMatchObject({ sbtaws_active: false, lifecycleState: 'OFFBOARDED' });
+    expect((await sbt.getTenant(tenantId)).json.data).toMatchObject({
+      sbtaws_active: false,
+      lifecycleState: 'OFFBOARDED',
+    });
   });
 
   test("a pre-0.9 onboardingRequest put on the bus (the seed's sample event) runs the provisioning job", async () => {
     const tenantId = 'e6878e03-ae2c-43ed-a863-08314487318b';
-    await putEvent(rt, 'controlPlaneEventSource', 'onboardingRequest', { tenantId, tier: 'standard', tenantRegistrationId: 'sbt-era-registration' });
+    await putEvent(rt, 'controlPlaneEventSource', 'onboardingRequest', {
+      tenantId,
+      tier: 'standard',
+      tenantRegistrationId: 'sbt-era-registration',
+    });
     await sbt.settle();
     expect(readFileSync(rt.awsCallLog, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
   });
 
   test('usage of both eras put on the bus is counted (seed: detailType DetailType.INGEST_USAGE)', async () => {
-    const meter = await sbt.raw('POST', `${rt.url}/meters`, { label: 'SBT Meter', meterApiName: 'sbt-meter', meterType: 'sum_of_all_usage' });
+    const meter = await sbt.raw('POST', `${rt.url}/meters`, {
+      label: 'SBT Meter',
+      meterApiName: 'sbt-meter',
+      meterType: 'sum_of_all_usage',
+    });
     expect(meter.status).toBe(201);
-    await putEvent(rt, 'sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 1 });
-    await putEvent(rt, 'sbt.application.plane', 'ingestUsage', { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 2 });
-    await putEvent(rt, 'applicationPlaneEventSource', 'ingestUsage', { tenantId: 't2', meterApiName: 'sbt-meter', meterValue: 4 });
+    await putEvent(rt, 'sbt.application.plane', 'sbt_aws_ingestUsage', {
+      tenantId: 't1',
+      meterApiName: 'sbt-meter',
+      meterValue: 1,
+    });
+    await putEvent(rt, 'sbt.application.plane', 'ingestUsage', {
+      tenantId: 't1',
+      meterApiName: 'sbt-meter',
+      meterValue: 2,
+    });
+    await putEvent(rt, 'applicationPlaneEventSource', 'ingestUsage', {
+      tenantId: 't2',
+      meterApiName: 'sbt-meter',
+      meterValue: 4,
+    });
     await sbt.settle();
     const usage = await sbt.raw('GET', `${rt.url}/usage/${meter.json.data.meterId}`);
     expect(usage.status).toBe(200);
@@ -190,7 +250,8 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
 
   // SBT's user commands (create-user, get-all-users, get-user, update-user, delete-user), against the
   // local runtime's /users on cognito-local.
-  test('users: create-user → get-all-users (empty next_token) → get-user → update-user → delete-user', () => sbtUserCommands(sbt));
+  test('users: create-user → get-all-users (empty next_token) → get-user → update-user → delete-user', () =>
+    sbtUserCommands(sbt));
 });
 
 /** SBT's user commands as sbt-aws.sh sends them. */
@@ -201,7 +262,11 @@ async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void>
   const all = await sbt.getAllUsers(); // limit=10&next_token=
   expect(all.status).toBe(200);
   expect(all.json.data.map((u: { userName: string }) => u.userName)).toContain('user1001');
-  expect((await sbt.getUser('user1001')).json.data).toMatchObject({ userName: 'user1001', userRole: 'basicUser', email: 'admin+user1001@example.com' });
+  expect((await sbt.getUser('user1001')).json.data).toMatchObject({
+    userName: 'user1001',
+    userRole: 'basicUser',
+    email: 'admin+user1001@example.com',
+  });
   expect((await sbt.updateUser('user1001', 'advancedUser', 'admin+user1001b@example.com')).status).toBe(200);
   expect((await sbt.getUser('user1001')).json.data).toMatchObject({ userRole: 'advancedUser' });
   expect((await sbt.deleteUser('user1001')).status).toBe(200);

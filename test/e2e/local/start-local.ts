@@ -1,8 +1,8 @@
 // Starts `npm run local` as a user runs it (scripts/local.mjs in a separate process, --json) and reads its
 // printed URL, tokens and admin sign-in. By default it shares this suite's DynamoDB Local
 // (AWS_ENDPOINT_URL_DYNAMODB is inherited) instead of starting one.
-import { spawn, type ChildProcess } from 'child_process';
-import { join } from 'path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../../..');
 
@@ -12,9 +12,22 @@ export interface LocalInfo {
   tokens: Record<string, string>;
   awsCallLog: string;
   console: string;
-  cognito: { endpoint: string; userPoolId: string; clientId: string; admin?: { userName: string; temporaryPassword: string } };
+  cognito: {
+    endpoint: string;
+    userPoolId: string;
+    clientId: string;
+    admin?: { userName: string; temporaryPassword: string };
+  };
   /** The marketplace stack's local endpoints (absent with --no-marketplace). */
-  marketplace?: { productCode: string; fulfillmentUrl: string; pageUrl: string; queueEndpoint: string; marketplaceEndpoint: string; tables: Record<string, string>; queues: Record<string, string> };
+  marketplace?: {
+    productCode: string;
+    fulfillmentUrl: string;
+    pageUrl: string;
+    queueEndpoint: string;
+    marketplaceEndpoint: string;
+    tables: Record<string, string>;
+    queues: Record<string, string>;
+  };
 }
 
 export interface StartedLocal {
@@ -55,7 +68,13 @@ export async function startLocal(args: string[] = [], env: NodeJS.ProcessEnv = p
   };
 }
 
-export async function call(info: LocalInfo, method: string, path: string, body?: unknown, token: string | null = info.adminToken) {
+export async function call(
+  info: LocalInfo,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = info.adminToken,
+) {
   const res = await fetch(`${info.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

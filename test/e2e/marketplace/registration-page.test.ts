@@ -4,10 +4,10 @@
 // The buyer's journey: AWS Marketplace form-POSTs the token → resolved at once, bound to this browser in a signed
 // HttpOnly session cookie → 302 to the page (no token in the URL) → fill in → registered. A second browser with the
 // same token is refused.
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { createServer, type Server } from 'http';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { handler as register } from '../../../lambda/marketplace/register';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
@@ -18,7 +18,12 @@ import { PRODUCT, startHarness, type Harness } from '../../integration/marketpla
 import { findChromium, needsTool } from '../../support/tools';
 
 // Chromium found as .ci/run finds it; missing: one line, and a failure under CI=true (no silent skip).
-const CHROMIUM_TOOL = needsTool('chromium', findChromium(), 'registration-page browser test', 'apt-get install -y chromium (or set SBT_CHROMIUM)');
+const CHROMIUM_TOOL = needsTool(
+  'chromium',
+  findChromium(),
+  'registration-page browser test',
+  'apt-get install -y chromium (or set SBT_CHROMIUM)',
+);
 const CHROMIUM = CHROMIUM_TOOL.path ?? 'chromium';
 const maybe = CHROMIUM_TOOL.describe;
 
@@ -43,7 +48,9 @@ maybe('registration page in chromium', () => {
         if (req.method === 'GET' && file === 'config.js') {
           res.setHeader('content-type', 'application/javascript');
           // Same shape as the aws_s3_object the construct writes.
-          res.end(`window.SBT_MARKETPLACE_REGISTRATION = ${JSON.stringify({ requiredFields: ['companyName', 'contactPerson', 'contactEmail'], optionalFields: ['contactPhone'], registerUrl: '/register', productName: 'Widgets' })};\n`);
+          res.end(
+            `window.SBT_MARKETPLACE_REGISTRATION = ${JSON.stringify({ requiredFields: ['companyName', 'contactPerson', 'contactEmail'], optionalFields: ['contactPhone'], registerUrl: '/register', productName: 'Widgets' })};\n`,
+          );
           return;
         }
         if (req.method === 'GET' && PAGE_FILES[file]) {
@@ -56,7 +63,10 @@ maybe('registration page in chromium', () => {
             httpEvent({
               method: 'POST',
               path: url.pathname,
-              headers: { 'content-type': String(req.headers['content-type'] ?? ''), ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}) },
+              headers: {
+                'content-type': String(req.headers['content-type'] ?? ''),
+                ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+              },
               body: Buffer.concat(chunks).toString('utf8'),
             }),
           )) as { statusCode: number; headers?: Record<string, string>; body?: string };
@@ -102,18 +112,27 @@ maybe('registration page in chromium', () => {
         offerType ? `<input name="x-amzn-marketplace-offer-type" value="${offerType}">` : ''
       }</form>`,
     );
-    await Promise.all([page.waitForURL(/index\.html\?session=1/), page.evaluate('document.getElementById("mp").submit()')]);
+    await Promise.all([
+      page.waitForURL(/index\.html\?session=1/),
+      page.evaluate('document.getElementById("mp").submit()'),
+    ]);
   }
 
   test('token POST → 302 to the page → fields from configuration → registered (pending until Marketplace confirms)', async () => {
     const token = `tok+/=${Date.now()}`;
-    h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412341234', LicenseArn: 'arn:aws:license-manager::1:license/l-browser1' });
+    h.fake.addToken(token, {
+      ProductCode: PRODUCT,
+      CustomerAWSAccountId: '123412341234',
+      LicenseArn: 'arn:aws:license-manager::1:license/l-browser1',
+    });
     const page = await browser.newPage();
     await arriveFromMarketplace(page, token, 'free-trial');
     // Resolved at landing; the token is not in the page URL (history, logs, Referer), the session cookie is HttpOnly.
     expect(page.url()).not.toContain('x-amzn-marketplace-token');
     const cookies = await browser.cookies(base);
-    expect(cookies).toEqual([expect.objectContaining({ name: '__Host-sbt-mp-registration', httpOnly: true, secure: true, sameSite: 'Lax' })]);
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: '__Host-sbt-mp-registration', httpOnly: true, secure: true, sameSite: 'Lax' }),
+    ]);
     expect(await page.evaluate('document.cookie')).toBe('');
     await expect(page.locator('h1').textContent()).resolves.toBe('Set up your Widgets account');
     const labels = await page.locator('label').allTextContents();
@@ -146,10 +165,12 @@ maybe('registration page in chromium', () => {
     await page.close();
   });
 
-  test('an invalid token is refused at landing; no session: no form; a second browser replaying the buyer\'s token cannot register', async () => {
+  test("an invalid token is refused at landing; no session: no form; a second browser replaying the buyer's token cannot register", async () => {
     const page = await browser.newPage();
     await page.goto(`${base}/nothing`);
-    await page.setContent(`<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="forged-token"></form>`);
+    await page.setContent(
+      `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="forged-token"></form>`,
+    );
     await Promise.all([page.waitForURL(/\/landing$/), page.evaluate('document.getElementById("mp").submit()')]);
     expect(await page.locator('body').textContent()).toMatch(/x-amzn-marketplace-token.*invalid/);
 
@@ -161,15 +182,25 @@ maybe('registration page in chromium', () => {
 
     // The hijack of the issue: the buyer lands first; someone else replays the same token in another browser.
     const token = `tok-hijack-${Date.now()}`;
-    h.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412349999', LicenseArn: 'arn:aws:license-manager::1:license/l-browser2' });
+    h.fake.addToken(token, {
+      ProductCode: PRODUCT,
+      CustomerAWSAccountId: '123412349999',
+      LicenseArn: 'arn:aws:license-manager::1:license/l-browser2',
+    });
     const buyerPage = await browser.newPage();
     await arriveFromMarketplace(buyerPage, token);
     const otherDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-other-'));
-    const other = await chromium.launchPersistentContext(otherDir, { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const other = await chromium.launchPersistentContext(otherDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     try {
       const evil = await other.newPage();
       await evil.goto(`${base}/nothing`);
-      await evil.setContent(`<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}"></form>`);
+      await evil.setContent(
+        `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}"></form>`,
+      );
       await Promise.all([evil.waitForURL(/\/landing$/), evil.evaluate('document.getElementById("mp").submit()')]);
       expect(await evil.locator('body').textContent()).toMatch(/already opened in another browser/);
       // Even straight to the page: no session, so the registration endpoint refuses it.

@@ -5,16 +5,21 @@
  * behaviours to the register function with its declared environment. What a browser then does with the
  * page is registration-page.test.ts.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { runInNewContext } from 'vm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { registrationPageDir } from '../../../src/marketplace/registration-web-page';
 import { needsTool, onPath } from '../../support/tools';
 import { fetchSite, OPTIONAL, PRODUCT, REQUIRED, startSite, type SiteFixture } from './synthesized-site';
 
-const openssl = needsTool('openssl', onPath('openssl'), 'registration-site (local TLS for the https-only distribution)', 'apt-get install -y openssl');
+const openssl = needsTool(
+  'openssl',
+  onPath('openssl'),
+  'registration-site (local TLS for the https-only distribution)',
+  'apt-get install -y openssl',
+);
 
 openssl.describe('registration site from the synthesized stack', () => {
   let f: SiteFixture;
@@ -24,24 +29,37 @@ openssl.describe('registration site from the synthesized stack', () => {
   afterAll(() => f?.stop());
 
   test('the page files are the synthesized bucket objects; / is the default root object', async () => {
-    for (const [path, file] of [['/', 'index.html'], ['/app.js', 'app.js'], ['/style.css', 'style.css']]) {
+    for (const [path, file] of [
+      ['/', 'index.html'],
+      ['/app.js', 'app.js'],
+      ['/style.css', 'style.css'],
+    ]) {
       const r = await fetchSite(`${f.site.url}${path}`);
       expect([path, r.status, r.body]).toEqual([path, 200, readFileSync(join(registrationPageDir(), file), 'utf8')]);
     }
     expect((await fetchSite(`${f.site.url}/secret.txt`)).status).toBe(404);
   });
 
-  test('config.js is the stack\'s template evaluated with the input variables', async () => {
+  test("config.js is the stack's template evaluated with the input variables", async () => {
     const r = await fetchSite(`${f.site.url}/config.js`);
     expect(r.headers['content-type']).toMatch(/^application\/javascript/);
     const window: Record<string, unknown> = {};
     runInNewContext(r.body, { window });
-    expect(window.SBT_MARKETPLACE_REGISTRATION).toEqual({ requiredFields: REQUIRED, optionalFields: OPTIONAL, registerUrl: '/register', productName: 'Widgets' });
+    expect(window.SBT_MARKETPLACE_REGISTRATION).toEqual({
+      requiredFields: REQUIRED,
+      optionalFields: OPTIONAL,
+      registerUrl: '/register',
+      productName: 'Widgets',
+    });
   });
 
   test("POST /landing (Marketplace's form POST) → 302 to the distribution's page with a session cookie, no token in the URL; POST /register with it → 201, stored", async () => {
     const token = `tok+/=${Date.now()}`;
-    f.fake.addToken(token, { ProductCode: PRODUCT, CustomerAWSAccountId: '123412341234', LicenseArn: 'arn:aws:license-manager::1:license/l-site1' });
+    f.fake.addToken(token, {
+      ProductCode: PRODUCT,
+      CustomerAWSAccountId: '123412341234',
+      LicenseArn: 'arn:aws:license-manager::1:license/l-site1',
+    });
     const landing = await fetchSite(`${f.site.url}/landing`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -57,7 +75,11 @@ openssl.describe('registration site from the synthesized stack', () => {
     expect(page.status).toBe(200);
 
     const fields = { companyName: 'Acme Site', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
-    const without = await fetchSite(`${f.site.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ regToken: token, ...fields }) });
+    const without = await fetchSite(`${f.site.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ regToken: token, ...fields }),
+    });
     expect(without.status).toBe(401); // a token in the body without the session registers nobody
     const reg = await fetchSite(`${f.site.url}/register`, {
       method: 'POST',

@@ -11,9 +11,9 @@
  *   → tenant ACTIVE. Purchase Agreement Amended (upgrade) → tenantUpdated → billing plan. License Deprovisioned →
  *   offboardingRequest → deprovisioning job → OFFBOARDED.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
@@ -66,17 +66,31 @@ beforeAll(async () => {
   await bus.start();
   await fake.start();
   fake.products.add(PRODUCT);
-  const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
+  const cpJson = synthStack(
+    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }),
+  );
   // Root mode keeps the sample provisioning scripts (module mode takes the caller's).
   const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
-  const mpJson = synthStack(new MarketplaceStack(testApp(), 'marketplace', { mode: 'module', registrationPage: false, requiredFields: [] }));
+  const mpJson = synthStack(
+    new MarketplaceStack(testApp(), 'marketplace', { mode: 'module', registrationPage: false, requiredFields: [] }),
+  );
   const cpTables = await createTablesFromSynth(cpJson as never, uniquePrefix('e2e-mp-cp'));
   const mpTables = await createTablesFromSynth(mpJson as never, uniquePrefix('e2e-mp'));
   const tableOf = (part: string) => Object.entries(cpTables).find(([logical]) => logical.includes(part))![1];
-  cp = new SynthHarness(cpJson, { tables: cpTables, busName: BUS_NAME, matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_E2ELocal' } });
+  cp = new SynthHarness(cpJson, {
+    tables: cpTables,
+    busName: BUS_NAME,
+    matches: LocalSystem.matches,
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_E2ELocal' },
+  });
   mp = new ModuleHarness(
     mpJson,
-    { tables: mpTables, busName: 'e2e-mp-agreements', matches: LocalSystem.matches, references: { 'aws_sqs_queue.*.url': 'http://127.0.0.1:1/unused-dlq' } },
+    {
+      tables: mpTables,
+      busName: 'e2e-mp-agreements',
+      matches: LocalSystem.matches,
+      references: { 'aws_sqs_queue.*.url': 'http://127.0.0.1:1/unused-dlq' },
+    },
     {
       product_code: PRODUCT,
       event_bus_arn: BUS_ARN,
@@ -92,9 +106,15 @@ beforeAll(async () => {
   const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
   bin = mkdtempSync(join(tmpdir(), 'e2e-mp-aws-'));
   const standIn = installAwsStandIn(bin);
-  const stepFunctions = new LocalStepFunctions(apJson, { references: { 'var.event_bus_arn': BUS_ARN }, path: [standIn.bin], accountId: '123456789012' });
+  const stepFunctions = new LocalStepFunctions(apJson, {
+    references: { 'var.event_bus_arn': BUS_ARN },
+    path: [standIn.bin],
+    accountId: '123456789012',
+  });
   system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
-  const rule = Object.values(mpJson.resource!.aws_cloudwatch_event_rule as Record<string, { event_pattern?: string; provider?: string }>).find((r) => r.event_pattern && !r.provider)!;
+  const rule = Object.values(
+    mpJson.resource!.aws_cloudwatch_event_rule as Record<string, { event_pattern?: string; provider?: string }>,
+  ).find((r) => r.event_pattern && !r.provider)!;
   // The rule passes our product's licence events only: the pattern as deployed has var.product_code interpolated.
   agreementsPattern = JSON.parse(rule.event_pattern!.split('${var.product_code}').join(PRODUCT));
 });
@@ -129,7 +149,12 @@ async function deliver(event: Record<string, unknown>) {
         messageId: String(event.id),
         receiptHandle: 'rh',
         body: JSON.stringify(event),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events.amazonaws.com', ApproximateFirstReceiveTimestamp: '0' },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'events.amazonaws.com',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -138,7 +163,9 @@ async function deliver(event: Record<string, unknown>) {
       },
     ],
   };
-  const out = (await mp.invoke(mp.functionNamed('-marketplace-notifications'), sqs)) as { batchItemFailures: unknown[] };
+  const out = (await mp.invoke(mp.functionNamed('-marketplace-notifications'), sqs)) as {
+    batchItemFailures: unknown[];
+  };
   expect(out.batchItemFailures).toEqual([]);
 }
 
@@ -147,12 +174,23 @@ test('subscribe via Marketplace → ACTIVE tenant with a billing customer; upgra
   const licenseArn = `arn:aws:license-manager::${account}:license:l-e2e0000000000000000000000000001`;
   const eventLicense = `aws:license-manager:us-east-1:${account}:l-e2e0000000000000000000000000001`;
   fake.addToken('e2e-token', { ProductCode: PRODUCT, CustomerAWSAccountId: account, LicenseArn: licenseArn });
-  fake.entitlements.push({ ProductCode: PRODUCT, Dimension: 'basic', LicenseArn: licenseArn, CustomerAWSAccountId: account, Value: { BooleanValue: true } });
+  fake.entitlements.push({
+    ProductCode: PRODUCT,
+    Dimension: 'basic',
+    LicenseArn: licenseArn,
+    CustomerAWSAccountId: account,
+    Value: { BooleanValue: true },
+  });
 
   // 1. "Set up your account": Marketplace form-POSTs the token to the fulfillment URL (no page: registered at once).
   const landing = (await mp.invoke(
     mp.functionNamed('-marketplace-register'),
-    httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x-amzn-marketplace-token=e2e-token' }),
+    httpEvent({
+      method: 'POST',
+      path: '/landing',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x-amzn-marketplace-token=e2e-token',
+    }),
   )) as { statusCode: number; body: string };
   expect(landing.statusCode).toBe(200);
   expect(bus.events).toEqual([]); // no access before AWS confirms
@@ -175,13 +213,29 @@ test('subscribe via Marketplace → ACTIVE tenant with a billing customer; upgra
   expect(tenantId).toBeDefined();
   expect(tenantRegistrationId).toBeDefined();
   expect(system.deliveries.map((d) => `${d.detailType} → ${d.kind}`)).toEqual(
-    expect.arrayContaining(['sbt_aws_onboardingRequest → states', 'sbt_aws_onboardingRequest → lambda', 'sbt_aws_provisionSuccess → lambda']),
+    expect.arrayContaining([
+      'sbt_aws_onboardingRequest → states',
+      'sbt_aws_onboardingRequest → lambda',
+      'sbt_aws_provisionSuccess → lambda',
+    ]),
   );
   const tenant = (await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
-  expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tier: 'basic', source: 'aws-marketplace', licenseArn, customerAWSAccountId: account });
-  const registration = (await cp.request({ method: 'GET', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN })).body.data;
+  expect(tenant).toMatchObject({
+    lifecycleState: 'ACTIVE',
+    tier: 'basic',
+    source: 'aws-marketplace',
+    licenseArn,
+    customerAWSAccountId: account,
+  });
+  const registration = (
+    await cp.request({ method: 'GET', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN })
+  ).body.data;
   expect(registration).toMatchObject({ lifecycleState: 'ACTIVE', source: 'aws-marketplace' });
-  const billing = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] });
+  const billing = await cp.request({
+    method: 'GET',
+    path: `/tenants/${tenantId}/billing`,
+    scopes: [SCOPES.billingRead],
+  });
   expect(billing.status).toBe(200);
   expect(billing.body.data).toMatchObject({ plan: 'basic' });
 
@@ -198,14 +252,22 @@ test('subscribe via Marketplace → ACTIVE tenant with a billing customer; upgra
   );
   await system.drain();
   expect(bus.events.map((e) => e.DetailType)).toEqual(['sbt_aws_tenantUpdated']);
-  expect((await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] })).body.data).toMatchObject({ plan: 'premium' });
-  expect((await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data).toMatchObject({ tier: 'premium' });
+  expect(
+    (await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] })).body.data,
+  ).toMatchObject({ plan: 'premium' });
+  expect((await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data).toMatchObject({
+    tier: 'premium',
+  });
 
   // 4. Unsubscribe: License Deprovisioned → offboarding through the control plane → OFFBOARDED.
   bus.clear();
   await deliver(lic('Deprovisioned'));
   await system.drain();
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
-  expect(bus.events.map((e) => e.DetailType)).toEqual(expect.arrayContaining(['sbt_aws_offboardingRequest', 'sbt_aws_deprovisionSuccess']));
-  expect((await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data).toMatchObject({ lifecycleState: 'OFFBOARDED' });
+  expect(bus.events.map((e) => e.DetailType)).toEqual(
+    expect.arrayContaining(['sbt_aws_offboardingRequest', 'sbt_aws_deprovisionSuccess']),
+  );
+  expect((await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data).toMatchObject({
+    lifecycleState: 'OFFBOARDED',
+  });
 });

@@ -4,10 +4,10 @@
  * applied, its tables created in DynamoDB Local, the Marketplace fake and the bus capture on loopback,
  * and the site served from all of that (test/support/registration-site.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { request } from 'https';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from '../../../src/core/cdktf';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
@@ -43,7 +43,10 @@ export async function startSite(label: string, openssl: string): Promise<SiteFix
   });
   app.synth();
   const stackDir = join(out, 'stacks', 'marketplace');
-  const cpTables = await createTablesFromSynth(synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false })), uniquePrefix(`${label}-cp`));
+  const cpTables = await createTablesFromSynth(
+    synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false })),
+    uniquePrefix(`${label}-cp`),
+  );
   const cpTableOf = (part: string) => Object.entries(cpTables).find(([logical]) => logical.includes(part))![1];
   const rawJson = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson;
   const json = applyVariables(rawJson, {
@@ -75,15 +78,26 @@ export async function startSite(label: string, openssl: string): Promise<SiteFix
 }
 
 /** An HTTPS request to the site (its certificate is self-signed). */
-export function fetchSite(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+export function fetchSite(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   return new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, rejectUnauthorized: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, rejectUnauthorized: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers as Record<string, string>,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

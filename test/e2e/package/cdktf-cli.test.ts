@@ -4,10 +4,10 @@
  * The CLI is ~420 MB, so it is not a devDependency: the test looks for node_modules/.bin/cdktf, then
  * `cdktf` on PATH, and skips with one line when neither is there.
  */
-import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'fs';
-import { tmpdir } from 'os';
-import { join, relative } from 'path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -49,17 +49,35 @@ test('cdktf synth (the CLI) gives the same stacks and assets as npm run synth', 
   const viaNpm = join(parent, 'npm');
   try {
     const env = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' };
-    const a = spawnSync(cli.cmd, ['synth', '--output', viaCli], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 32 << 20 });
-    expect({ status: a.status, output: a.status === 0 ? '' : `${a.stdout}\n${a.stderr}`.slice(-3000) }).toEqual({ status: 0, output: '' });
-    const b = spawnSync('npm', ['run', 'synth'], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: viaNpm }, encoding: 'utf8' });
-    expect({ status: b.status, output: b.status === 0 ? '' : `${b.stdout}\n${b.stderr}`.slice(-3000) }).toEqual({ status: 0, output: '' });
+    const a = spawnSync(cli.cmd, ['synth', '--output', viaCli], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 32 << 20,
+    });
+    expect({ status: a.status, output: a.status === 0 ? '' : `${a.stdout}\n${a.stderr}`.slice(-3000) }).toEqual({
+      status: 0,
+      output: '',
+    });
+    const b = spawnSync('npm', ['run', 'synth'], {
+      cwd: ROOT,
+      env: { ...env, CDKTF_OUTDIR: viaNpm },
+      encoding: 'utf8',
+    });
+    expect({ status: b.status, output: b.status === 0 ? '' : `${b.stdout}\n${b.stderr}`.slice(-3000) }).toEqual({
+      status: 0,
+      output: '',
+    });
 
     const stacks = readdirSync(join(viaCli, 'stacks')).sort();
     expect(stacks).toEqual(['application-plane', 'control-plane', 'marketplace']);
     expect(readdirSync(join(viaNpm, 'stacks')).sort()).toEqual(stacks);
     expect(files(viaCli)).toEqual(files(viaNpm));
     for (const f of files(viaCli)) {
-      expect({ file: f, same: readFileSync(join(viaCli, f)).equals(readFileSync(join(viaNpm, f))) }).toEqual({ file: f, same: true });
+      expect({ file: f, same: readFileSync(join(viaCli, f)).equals(readFileSync(join(viaNpm, f))) }).toEqual({
+        file: f,
+        same: true,
+      });
     }
   } finally {
     rmSync(parent, { recursive: true, force: true });

@@ -6,11 +6,20 @@
  * provisioning ScriptJob), compiled with its own tsc and synthesized with node; terraform then inits and
  * validates both stacks.
  */
-import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initAndValidate, providerUnavailable, terraformCli } from '../../support/terraform-cli';
 
 const ROOT = join(__dirname, '../../..');
@@ -35,10 +44,17 @@ type LockEntry = Record<string, unknown> & {
  * `npm ci --offline` takes it from the cache `npm ci` filled), plus the packed tarball. An app installed
  * without a lockfile would need registry metadata, which the npm cache of an offline machine lacks.
  */
-function lockFor(app: { name: string; dependencies: Record<string, string>; devDependencies: Record<string, string> }, tarball: string) {
-  const repo = (JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages;
+function lockFor(
+  app: { name: string; dependencies: Record<string, string>; devDependencies: Record<string, string> },
+  tarball: string,
+) {
+  const repo = (
+    JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }
+  ).packages;
   const strip = ({ dev: _d, devOptional: _o, peer: _p, ...rest }: LockEntry) => rest;
-  const packages: Record<string, unknown> = { '': { name: app.name, dependencies: app.dependencies, devDependencies: app.devDependencies } };
+  const packages: Record<string, unknown> = {
+    '': { name: app.name, dependencies: app.dependencies, devDependencies: app.devDependencies },
+  };
   const queue = Object.keys({ ...app.dependencies, ...app.devDependencies }).filter((n) => n !== rootPkg.name);
   const seen = new Set<string>();
   while (queue.length) {
@@ -58,7 +74,9 @@ function lockFor(app: { name: string; dependencies: Record<string, string>; devD
   packages[`node_modules/${rootPkg.name}`] = {
     version: rootPkg.version,
     resolved: `file:../${tarball}`,
-    integrity: `sha512-${createHash('sha512').update(readFileSync(join(work, tarball))).digest('base64')}`,
+    integrity: `sha512-${createHash('sha512')
+      .update(readFileSync(join(work, tarball)))
+      .digest('base64')}`,
     license: rootPkg.license,
     engines: rootPkg.engines,
     peerDependencies: rootPkg.peerDependencies,
@@ -68,14 +86,24 @@ function lockFor(app: { name: string; dependencies: Record<string, string>; devD
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`.slice(0, 6000));
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`.slice(0, 6000),
+    );
   return r.stdout;
 }
 
 let work: string;
 let appDir: string;
 let packed: { filename: string; files: { path: string }[]; size: number };
-let stacks: Record<string, { terraform?: Record<string, never>; resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, unknown> }>;
+let stacks: Record<
+  string,
+  {
+    terraform?: Record<string, never>;
+    resource?: Record<string, Record<string, Record<string, unknown>>>;
+    data?: Record<string, unknown>;
+  }
+>;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'sbt-consumer-'));
@@ -109,24 +137,43 @@ afterAll(() => {
 
 test('the tarball holds compiled JS, typings, the registration page and every handler zip; no sources, tests or local runtime', () => {
   const files = packed.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'lib/src/index.js', 'lib/src/index.d.ts']));
+  expect(files).toEqual(
+    expect.arrayContaining(['package.json', 'README.md', 'lib/src/index.js', 'lib/src/index.d.ts']),
+  );
   expect(files).toEqual(expect.arrayContaining(['lib/src/marketplace/registration-page/index.html']));
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'build/lambda/manifest.json'), 'utf8')) as { archives: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'build/lambda/manifest.json'), 'utf8')) as {
+    archives: Record<string, unknown>;
+  };
   const zips = files.filter((f) => f.startsWith('build/lambda/')).sort();
-  expect(zips).toEqual(Object.keys(manifest.archives).map((a) => `build/lambda/${a}.zip`).sort());
+  expect(zips).toEqual(
+    Object.keys(manifest.archives)
+      .map((a) => `build/lambda/${a}.zip`)
+      .sort(),
+  );
   const stray = files.filter(
-    (f) => /^(src|test|local|lambda|scripts|bench|examples|modules|docs|dist)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    (f) =>
+      /^(src|test|local|lambda|scripts|bench|examples|modules|docs|dist)\//.test(f) ||
+      (f.endsWith('.ts') && !f.endsWith('.d.ts')),
   );
   expect(stray).toEqual([]);
   // every compiled module has its typings
-  for (const js of files.filter((f) => f.startsWith('lib/') && f.endsWith('.js') && !f.includes('/registration-page/'))) {
+  for (const js of files.filter(
+    (f) => f.startsWith('lib/') && f.endsWith('.js') && !f.includes('/registration-page/'),
+  )) {
     expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
   }
 });
 
 test('every entry point of `exports` resolves from the app (the vendor adapters each on their own)', () => {
-  const entries: Record<string, string> = { './amberflo': 'AmberfloMetering', './moesif': 'MoesifBilling', './descope': 'DescopeAuth', './sbt-compat': 'Stack' };
-  const exported = Object.keys(JSON.parse(readFileSync(join(appDir, 'node_modules', rootPkg.name, 'package.json'), 'utf8')).exports);
+  const entries: Record<string, string> = {
+    './amberflo': 'AmberfloMetering',
+    './moesif': 'MoesifBilling',
+    './descope': 'DescopeAuth',
+    './sbt-compat': 'Stack',
+  };
+  const exported = Object.keys(
+    JSON.parse(readFileSync(join(appDir, 'node_modules', rootPkg.name, 'package.json'), 'utf8')).exports,
+  );
   expect(exported).toEqual(expect.arrayContaining(Object.keys(entries)));
   for (const [sub, name] of Object.entries(entries)) {
     const file = require.resolve(`${rootPkg.name}/${sub.slice(2)}`, { paths: [appDir] });
@@ -174,7 +221,9 @@ test('terraform init and validate accept both synthesized stacks', () => {
     .map(([name, doc]) => [name, providerUnavailable(cli, doc)])
     .filter(([, why]) => why);
   if (unavailable.length) {
-    process.stderr.write(`skipped: terraform validate of the consumer app: ${unavailable.map(([n, why]) => `${n}: ${why}`).join('; ')}\n`);
+    process.stderr.write(
+      `skipped: terraform validate of the consumer app: ${unavailable.map(([n, why]) => `${n}: ${why}`).join('; ')}\n`,
+    );
     return;
   }
   for (const name of Object.keys(stacks)) {

@@ -6,10 +6,13 @@
  *  - a control plane set to emit pre-0.9 names drives an application plane listening for them.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { ApplicationPlaneStack, type ApplicationPlaneStackProps } from '../../../src/application-plane/application-plane-stack';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ApplicationPlaneStack,
+  type ApplicationPlaneStackProps,
+} from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
 import { DetailType } from '../../../src/contracts/event-catalog';
 import { SCOPES } from '../../../src/contracts/scopes';
@@ -42,12 +45,25 @@ afterAll(async () => {
 beforeEach(() => bus.clear());
 
 async function world(cpProps: Partial<ControlPlaneStackProps> = {}, apProps: Partial<ApplicationPlaneStackProps> = {}) {
-  const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com', ...cpProps }));
-  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN, ...apProps }));
+  const cpJson = synthStack(
+    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com', ...cpProps }),
+  );
+  const apJson = synthStack(
+    new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN, ...apProps }),
+  );
   const tables = await createTablesFromSynth(cpJson, uniquePrefix('eras'));
-  const cp = new SynthHarness(cpJson, { tables, busName: BUS_NAME, matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Eras' } });
+  const cp = new SynthHarness(cpJson, {
+    tables,
+    busName: BUS_NAME,
+    matches: LocalSystem.matches,
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Eras' },
+  });
   const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
-  const stepFunctions = new LocalStepFunctions(apJson, { references: { 'var.event_bus_arn': BUS_ARN }, path: [standIn.bin], accountId: '123456789012' });
+  const stepFunctions = new LocalStepFunctions(apJson, {
+    references: { 'var.event_bus_arn': BUS_ARN },
+    path: [standIn.bin],
+    accountId: '123456789012',
+  });
   const system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
   return { cp, ap, system };
 }
@@ -55,7 +71,9 @@ async function world(cpProps: Partial<ControlPlaneStackProps> = {}, apProps: Par
 /** Puts one event on the (loopback) bus as a sender of that era would. */
 async function put(source: string, detailType: string, detail: Record<string, unknown>) {
   const res = await new EventBridgeClient({}).send(
-    new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }] }),
+    new PutEventsCommand({
+      Entries: [{ EventBusName: BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
+    }),
   );
   expect(res.FailedEntryCount).toBe(0);
 }
@@ -63,23 +81,41 @@ async function put(source: string, detailType: string, detail: Record<string, un
 test("a pre-0.9 onboardingRequest (the seed's sample event) starts our provisioning job", async () => {
   const { system } = await world();
   const tenantId = 'e6878e03-ae2c-43ed-a863-08314487318b';
-  await put('controlPlaneEventSource', 'onboardingRequest', { tenantId, tier: 'standard', tenantRegistrationId: 'reg-legacy-1' });
+  await put('controlPlaneEventSource', 'onboardingRequest', {
+    tenantId,
+    tier: 'standard',
+    tenantRegistrationId: 'reg-legacy-1',
+  });
   await system.drain();
-  expect(system.deliveries).toEqual(expect.arrayContaining([expect.objectContaining({ detailType: 'onboardingRequest', kind: 'states', outcome: 'ok' })]));
+  expect(system.deliveries).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ detailType: 'onboardingRequest', kind: 'states', outcome: 'ok' }),
+    ]),
+  );
   expect(readFileSync(standIn.callLog, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
   // The job answers in its configured era (≥ 0.9 by default) with the registration id echoed.
-  expect(bus.events.map((e) => `${e.Source} ${e.DetailType}`)).toContain('sbt.application.plane sbt_aws_provisionSuccess');
+  expect(bus.events.map((e) => `${e.Source} ${e.DetailType}`)).toContain(
+    'sbt.application.plane sbt_aws_provisionSuccess',
+  );
 });
 
 test('a pre-0.9 provisionSuccess activates the tenant (application plane emitting pre-0.9 names)', async () => {
   const { cp, system } = await world({}, { eventEra: 'pre-0.9' });
-  const created = await cp.request({ method: 'POST', path: '/tenant-registrations', scopes: ADMIN, body: { tenantData: { tenantName: 'legacy-app', tier: 'basic' } } });
+  const created = await cp.request({
+    method: 'POST',
+    path: '/tenant-registrations',
+    scopes: ADMIN,
+    body: { tenantData: { tenantName: 'legacy-app', tier: 'basic' } },
+  });
   expect(created.status).toBe(201);
   const { tenantId } = created.body.data as { tenantId: string };
   await system.drain();
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
   expect(bus.events.map((e) => `${e.Source} ${e.DetailType}`)).toEqual(
-    expect.arrayContaining(['sbt.control.plane sbt_aws_onboardingRequest', 'applicationPlaneEventSource provisionSuccess']),
+    expect.arrayContaining([
+      'sbt.control.plane sbt_aws_onboardingRequest',
+      'applicationPlaneEventSource provisionSuccess',
+    ]),
   );
   const tenant = (await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created' });
@@ -87,14 +123,25 @@ test('a pre-0.9 provisionSuccess activates the tenant (application plane emittin
 
 test('a control plane emitting pre-0.9 names reaches an SBT pre-0.9 application plane rule, and provisions with ours', async () => {
   const { cp, system } = await world({ eventEra: 'pre-0.9' });
-  const created = await cp.request({ method: 'POST', path: '/tenant-registrations', scopes: ADMIN, body: { tenantData: { tenantName: 'old-era', tier: 'basic' } } });
+  const created = await cp.request({
+    method: 'POST',
+    path: '/tenant-registrations',
+    scopes: ADMIN,
+    body: { tenantData: { tenantName: 'old-era', tier: 'basic' } },
+  });
   const { tenantId } = created.body.data as { tenantId: string };
   await system.drain();
   const request = bus.events.find((e) => e.DetailType === 'onboardingRequest')!;
   expect(request.Source).toBe('controlPlaneEventSource');
   // SBT before 0.9 created exactly this rule for a ProvisioningScriptJob.
   const sbtLegacyRule = { source: ['controlPlaneEventSource'], 'detail-type': ['onboardingRequest'] };
-  expect(matchesPattern(sbtLegacyRule, { source: request.Source, 'detail-type': request.DetailType, detail: request.detail })).toBe(true);
+  expect(
+    matchesPattern(sbtLegacyRule, {
+      source: request.Source,
+      'detail-type': request.DetailType,
+      detail: request.detail,
+    }),
+  ).toBe(true);
   expect(request.detail).toMatchObject({ tenantId, tier: 'basic' });
   const tenant = (await cp.request({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(tenant.lifecycleState).toBe('ACTIVE');
@@ -103,10 +150,25 @@ test('a control plane emitting pre-0.9 names reaches an SBT pre-0.9 application 
 
 test('usage of both eras is counted', async () => {
   const { cp, system } = await world();
-  const meter = (await cp.request({ method: 'POST', path: '/meters', scopes: ADMIN, body: { label: 'SBT Meter', meterApiName: 'sbt-meter', meterType: 'sum_of_all_usage' } })).body.data;
-  await put('sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 2 });
+  const meter = (
+    await cp.request({
+      method: 'POST',
+      path: '/meters',
+      scopes: ADMIN,
+      body: { label: 'SBT Meter', meterApiName: 'sbt-meter', meterType: 'sum_of_all_usage' },
+    })
+  ).body.data;
+  await put('sbt.application.plane', 'sbt_aws_ingestUsage', {
+    tenantId: 't1',
+    meterApiName: 'sbt-meter',
+    meterValue: 2,
+  });
   // The seed: `detailType: DetailType.INGEST_USAGE, source: eventManager.applicationPlaneEventSource`.
-  await put('sbt.application.plane', DetailType.INGEST_USAGE, { tenantId: 't1', meterApiName: 'sbt-meter', meterValue: 3 });
+  await put('sbt.application.plane', DetailType.INGEST_USAGE, {
+    tenantId: 't1',
+    meterApiName: 'sbt-meter',
+    meterValue: 3,
+  });
   await put('applicationPlaneEventSource', 'ingestUsage', { tenantId: 't2', meterApiName: 'sbt-meter', meterValue: 5 });
   await system.drain();
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);

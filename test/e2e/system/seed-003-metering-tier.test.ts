@@ -23,32 +23,64 @@ beforeAll(async () => {
   await bus.start();
   json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
   const tables = await createTablesFromSynth(json, uniquePrefix('seed003m'));
-  cp = new SynthHarness(json, { tables, busName: 'seed003m-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3m' } });
+  cp = new SynthHarness(json, {
+    tables,
+    busName: 'seed003m-events',
+    matches: LocalSystem.matches,
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3m' },
+  });
   system = new LocalSystem(bus, [{ harness: cp }]);
 });
 afterAll(() => bus.stop());
 
 const usage = (tenantId: string, eventId: string, meterValue: number) =>
-  cp.publish('sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId, meterApiName: 'api-calls', meterValue, eventId });
+  cp.publish('sbt.application.plane', 'sbt_aws_ingestUsage', {
+    tenantId,
+    meterApiName: 'api-calls',
+    meterValue,
+    eventId,
+  });
 
 test('usage after a tier change is recorded under the new tier, through the synthesized rules', async () => {
-  const meter = await cp.request({ method: 'POST', path: '/meters', scopes: ADMIN, body: { label: 'API calls', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' } });
+  const meter = await cp.request({
+    method: 'POST',
+    path: '/meters',
+    scopes: ADMIN,
+    body: { label: 'API calls', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' },
+  });
   expect(meter.status).toBe(201);
-  const created = await cp.request({ method: 'POST', path: '/tenants', scopes: ADMIN, body: { tenantName: 'seed3m', email: 'owner@seed3m.example', tier: 'basic' } });
+  const created = await cp.request({
+    method: 'POST',
+    path: '/tenants',
+    scopes: ADMIN,
+    body: { tenantName: 'seed3m', email: 'owner@seed3m.example', tier: 'basic' },
+  });
   expect(created.status).toBe(201);
   const { tenantId, tenantRegistrationId } = created.body.data as { tenantId: string; tenantRegistrationId: string };
   await system.drain(); // onboardingRequest → metering tenant-plan: basic
-  await cp.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' } } });
+  await cp.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', {
+    tenantRegistrationId,
+    jobOutput: { tenantData: { tenantStatus: 'created' } },
+  });
   await system.drain(); // lifecycle-only tenantUpdated: the tier stays
   await usage(tenantId, 'u1', 5);
   await system.drain();
 
-  const put = await cp.request({ method: 'PUT', path: `/tenants/${tenantId}`, scopes: ADMIN, body: { tier: 'premium' } });
+  const put = await cp.request({
+    method: 'PUT',
+    path: `/tenants/${tenantId}`,
+    scopes: ADMIN,
+    body: { tier: 'premium' },
+  });
   expect(put.status).toBe(200);
   await system.drain();
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
-  const tenantPlan = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith('-metering-tenant-plan'))![0];
-  expect(system.deliveries).toContainEqual(expect.objectContaining({ detailType: 'sbt_aws_tenantUpdated', target: tenantPlan, outcome: 'ok' }));
+  const tenantPlan = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
+    String(f.function_name).endsWith('-metering-tenant-plan'),
+  )![0];
+  expect(system.deliveries).toContainEqual(
+    expect.objectContaining({ detailType: 'sbt_aws_tenantUpdated', target: tenantPlan, outcome: 'ok' }),
+  );
 
   await usage(tenantId, 'u2', 7);
   await system.drain();
@@ -67,7 +99,12 @@ test('usage after a tier change is recorded under the new tier, through the synt
   await usage(tenantId, 'u3', 1);
   await system.drain();
 
-  const res = await cp.request({ method: 'GET', path: `/usage/${meter.body.data.meterId}`, scopes: ADMIN, query: { tenantId, period: 'total' } });
+  const res = await cp.request({
+    method: 'GET',
+    path: `/usage/${meter.body.data.meterId}`,
+    scopes: ADMIN,
+    query: { tenantId, period: 'total' },
+  });
   expect(res.status).toBe(200);
   expect(res.body.data).toMatchObject({
     total: '13',

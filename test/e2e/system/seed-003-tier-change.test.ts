@@ -23,24 +23,42 @@ beforeAll(async () => {
   await bus.start();
   json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
   const tables = await createTablesFromSynth(json, uniquePrefix('seed003'));
-  cp = new SynthHarness(json, { tables, busName: 'seed003-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3' } });
+  cp = new SynthHarness(json, {
+    tables,
+    busName: 'seed003-events',
+    matches: LocalSystem.matches,
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3' },
+  });
   system = new LocalSystem(bus, [{ harness: cp }]);
 });
 afterAll(() => bus.stop());
 
 test('a tier change reaches the billing customer through tenantUpdated', async () => {
-  const created = await cp.request({ method: 'POST', path: '/tenants', scopes: ADMIN, body: { tenantName: 'seed3', email: 'owner@seed3.example', tier: 'basic' } });
+  const created = await cp.request({
+    method: 'POST',
+    path: '/tenants',
+    scopes: ADMIN,
+    body: { tenantName: 'seed3', email: 'owner@seed3.example', tier: 'basic' },
+  });
   expect(created.status).toBe(201);
   const { tenantId, tenantRegistrationId } = created.body.data as { tenantId: string; tenantRegistrationId: string };
   await system.drain(); // onboardingRequest → billing createCustomer
-  await cp.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantData: { tenantStatus: 'created' } } });
+  await cp.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', {
+    tenantRegistrationId,
+    jobOutput: { tenantData: { tenantStatus: 'created' } },
+  });
   await system.drain(); // tenantUpdated (lifecycle) → billing updateCustomer: nothing billing-relevant changed
   const before = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: ADMIN });
   expect(before.status).toBe(200);
   expect(before.body.data.plan).toBe('basic');
 
   bus.clear();
-  const put = await cp.request({ method: 'PUT', path: `/tenants/${tenantId}`, scopes: ADMIN, body: { tier: 'premium' } });
+  const put = await cp.request({
+    method: 'PUT',
+    path: `/tenants/${tenantId}`,
+    scopes: ADMIN,
+    body: { tier: 'premium' },
+  });
   expect(put.status).toBe(200);
   await system.drain();
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
@@ -62,10 +80,19 @@ test('a tier change reaches the billing customer through tenantUpdated', async (
   expect(updated!.detail).not.toHaveProperty('lifecycleHistory');
 
   // It went along the synthesized rule to the billing provider's update-customer function …
-  const updateCustomer = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith('-billing-update-customer'))![0];
-  expect(system.deliveries).toContainEqual(expect.objectContaining({ detailType: 'sbt_aws_tenantUpdated', target: updateCustomer, outcome: 'ok' }));
+  const updateCustomer = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
+    String(f.function_name).endsWith('-billing-update-customer'),
+  )![0];
+  expect(system.deliveries).toContainEqual(
+    expect.objectContaining({ detailType: 'sbt_aws_tenantUpdated', target: updateCustomer, outcome: 'ok' }),
+  );
   // … and a consumer written for SBT (a rule on the event, reading detail.tier) sees the new tier.
-  expect(matchesPattern({ 'detail-type': ['tenantUpdated', 'sbt_aws_tenantUpdated'], detail: { tier: ['premium'] } }, { 'detail-type': updated!.DetailType, source: updated!.Source, detail: updated!.detail })).toBe(true);
+  expect(
+    matchesPattern(
+      { 'detail-type': ['tenantUpdated', 'sbt_aws_tenantUpdated'], detail: { tier: ['premium'] } },
+      { 'detail-type': updated!.DetailType, source: updated!.Source, detail: updated!.detail },
+    ),
+  ).toBe(true);
 
   const after = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: ADMIN });
   expect(after.body.data).toMatchObject({ tenantId, plan: 'premium' });

@@ -13,9 +13,9 @@
  *   DELETE /tenants/{id} → offboardingRequest → deprovisioning job → deprovisionSuccess → OFFBOARDED
  *   and the failure path: job fails → provisionFailure → PROVISION_FAILED → POST …/retry → ACTIVE
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
@@ -46,7 +46,9 @@ let failNextCreate: string;
 
 beforeAll(async () => {
   await bus.start();
-  const cpJson = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
+  const cpJson = synthStack(
+    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }),
+  );
   // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
   const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
   const tables = await createTablesFromSynth(cpJson, uniquePrefix('e2e'));
@@ -57,7 +59,12 @@ beforeAll(async () => {
     references: { 'aws_cognito_user_pool.*.id': POOL_ID },
     loadHandler: zips.load,
   });
-  const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches, loadHandler: zips.load });
+  const ap = new SynthHarness(apJson, {
+    tables: {},
+    busName: BUS_NAME,
+    matches: LocalSystem.matches,
+    loadHandler: zips.load,
+  });
   authorizer = await LocalJwtAuthorizer.create(
     synthesizedAuthorizer(cpJson, (expr) => {
       if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'us-east-1';
@@ -99,7 +106,14 @@ afterAll(async () => {
 });
 
 /** A request as a client sends it: `scopes` → a signed access token; verified as API Gateway would, then routed. */
-async function api(i: { method: string; path: string; body?: unknown; query?: Record<string, string>; scopes?: string[]; token?: string }) {
+async function api(i: {
+  method: string;
+  path: string;
+  body?: unknown;
+  query?: Record<string, string>;
+  scopes?: string[];
+  token?: string;
+}) {
   const token = i.token ?? (i.scopes ? await authorizer.token({ scopes: i.scopes }) : undefined);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const claims = await authorizer.verify(headers);
@@ -108,9 +122,20 @@ async function api(i: { method: string; path: string; body?: unknown; query?: Re
 
 test('tokens are checked against the synthesized authorizer before any zip runs: issuer, audience, scope', async () => {
   const before = zips.loaded.length;
-  const forged = await authorizer.token({ scopes: ADMIN, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' });
+  const forged = await authorizer.token({
+    scopes: ADMIN,
+    issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other',
+  });
   expect((await api({ method: 'GET', path: '/tenants', token: forged })).status).toBe(401);
-  expect((await api({ method: 'GET', path: '/tenants', token: await authorizer.token({ scopes: ADMIN, clientId: 'not-ours' }) })).status).toBe(401);
+  expect(
+    (
+      await api({
+        method: 'GET',
+        path: '/tenants',
+        token: await authorizer.token({ scopes: ADMIN, clientId: 'not-ours' }),
+      })
+    ).status,
+  ).toBe(401);
   expect((await api({ method: 'GET', path: '/tenants', scopes: [SCOPES.userRead] })).status).toBe(403);
   expect(zips.loaded.length).toBe(before);
   expect((await api({ method: 'GET', path: '/tenants', scopes: [SCOPES.tenantRead] })).status).toBe(200);
@@ -148,10 +173,21 @@ test('onboarding and offboarding flow through both planes', async () => {
   expect(readFileSync(cfnCalls, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
 
   const tenant = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
-  expect(tenant).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created', tenantS3Bucket: `sbt-tenant-${tenantId}-bucket` });
+  expect(tenant).toMatchObject({
+    lifecycleState: 'ACTIVE',
+    tenantStatus: 'created',
+    tenantS3Bucket: `sbt-tenant-${tenantId}-bucket`,
+  });
   const config = await api({ method: 'GET', path: '/tenant-config', query: { tenantName: 'acme' } });
-  expect(config).toEqual({ status: 200, body: { tenantId, tier: 'premium', s3Bucket: `sbt-tenant-${tenantId}-bucket` } });
-  const registration = await api({ method: 'GET', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN });
+  expect(config).toEqual({
+    status: 200,
+    body: { tenantId, tier: 'premium', s3Bucket: `sbt-tenant-${tenantId}-bucket` },
+  });
+  const registration = await api({
+    method: 'GET',
+    path: `/tenant-registrations/${tenantRegistrationId}`,
+    scopes: ADMIN,
+  });
   expect(registration.body.data).toMatchObject({ registrationStatus: 'created', lifecycleState: 'ACTIVE' });
   const billing = await api({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: [SCOPES.billingRead] });
   expect(billing.status).toBe(200);
@@ -177,7 +213,12 @@ test('failure path end to end: the provisioning job fails → PROVISION_FAILED w
   bus.clear();
   system.deliveries.length = 0;
   writeFileSync(failNextCreate, '');
-  const created = await api({ method: 'POST', path: '/tenants', scopes: ADMIN, body: { tenantName: 'fails-once', tier: 'basic', tenantStatus: 'In progress' } });
+  const created = await api({
+    method: 'POST',
+    path: '/tenants',
+    scopes: ADMIN,
+    body: { tenantName: 'fails-once', tier: 'basic', tenantStatus: 'In progress' },
+  });
   expect(created.status).toBe(201);
   const { tenantId } = created.body.data as { tenantId: string };
   await system.drain();
@@ -190,7 +231,11 @@ test('failure path end to end: the provisioning job fails → PROVISION_FAILED w
   expect(failed.lifecycleState).toBe('PROVISION_FAILED');
   // What the job reported, as Step Functions' CodeBuild integration reports it: the failed build and the SBT
   // jobFailureStatus the job declares.
-  expect(failed.lastError).toMatchObject({ event: 'provisionFailed', error: 'States.TaskFailed', jobOutput: { tenantStatus: 'Failed to provision tenant.' } });
+  expect(failed.lastError).toMatchObject({
+    event: 'provisionFailed',
+    error: 'States.TaskFailed',
+    jobOutput: { tenantStatus: 'Failed to provision tenant.' },
+  });
   // The cause is the CodeBuild build as Step Functions reports it; stored bounded (events stay under 256 KB), so it
   // is read as text, not re-parsed.
   const cause = String(failed.lastError.cause);
@@ -198,18 +243,41 @@ test('failure path end to end: the provisioning job fails → PROVISION_FAILED w
   expect(cause).toMatch(/injected by the e2e test/); // the job's last log lines (Logs.Tail) name the failing call
   expect(failed.tenantStatus).toBe('Failed to provision tenant.');
   // The tenant-config lookup does not hand out a tenant that was never provisioned.
-  expect((await api({ method: 'GET', path: '/tenant-config', query: { tenantName: 'fails-once' } })).body).not.toHaveProperty('s3Bucket');
+  expect(
+    (await api({ method: 'GET', path: '/tenant-config', query: { tenantName: 'fails-once' } })).body,
+  ).not.toHaveProperty('s3Bucket');
 
   // Retrying needs tenant_write; then the job runs again and succeeds.
-  expect((await api({ method: 'POST', path: `/tenants/${tenantId}/retry`, scopes: [SCOPES.tenantRead] })).status).toBe(403);
+  expect((await api({ method: 'POST', path: `/tenants/${tenantId}/retry`, scopes: [SCOPES.tenantRead] })).status).toBe(
+    403,
+  );
   bus.clear();
   const retried = await api({ method: 'POST', path: `/tenants/${tenantId}/retry`, scopes: ADMIN });
   expect([retried.status, retried.body.data.lifecycleState]).toEqual([202, 'PROVISIONING']);
   await system.drain();
-  expect(bus.events.map((e) => e.DetailType)).toEqual(['sbt_aws_onboardingRequest', 'sbt_aws_tenantUpdated', 'sbt_aws_provisionSuccess', 'sbt_aws_tenantUpdated']);
+  expect(bus.events.map((e) => e.DetailType)).toEqual([
+    'sbt_aws_onboardingRequest',
+    'sbt_aws_tenantUpdated',
+    'sbt_aws_provisionSuccess',
+    'sbt_aws_tenantUpdated',
+  ]);
   const active = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
-  expect(active).toMatchObject({ lifecycleState: 'ACTIVE', tenantStatus: 'created', tenantS3Bucket: `sbt-tenant-${tenantId}-bucket` });
+  expect(active).toMatchObject({
+    lifecycleState: 'ACTIVE',
+    tenantStatus: 'created',
+    tenantS3Bucket: `sbt-tenant-${tenantId}-bucket`,
+  });
   expect(active.lastError).toBeUndefined();
-  expect((active.lifecycleHistory as { event: string }[]).map((r) => r.event)).toEqual(['register', 'provision', 'provisionFailed', 'retryProvisioning', 'provisionSucceeded']);
-  expect(readFileSync(cfnCalls, 'utf8').split('\n').filter((l) => l.includes(`create-stack --stack-name sbt-tenant-${tenantId}`))).toHaveLength(1); // the failed call never reached the stand-in
+  expect((active.lifecycleHistory as { event: string }[]).map((r) => r.event)).toEqual([
+    'register',
+    'provision',
+    'provisionFailed',
+    'retryProvisioning',
+    'provisionSucceeded',
+  ]);
+  expect(
+    readFileSync(cfnCalls, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(`create-stack --stack-name sbt-tenant-${tenantId}`)),
+  ).toHaveLength(1); // the failed call never reached the stand-in
 });

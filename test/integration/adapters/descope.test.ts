@@ -37,11 +37,21 @@ beforeAll(async () => {
       systemAdminEmail: 'admin@example.com',
       billing: false,
       metering: false,
-      auth: (s) => new DescopeAuth(s, 'auth', { namePrefix: (s as SbtStack).namePrefix, projectId: 'P2test', baseUrl: descope.url, managementKeySecretArn: KEY_ARN }),
+      auth: (s) =>
+        new DescopeAuth(s, 'auth', {
+          namePrefix: (s as SbtStack).namePrefix,
+          projectId: 'P2test',
+          baseUrl: descope.url,
+          managementKeySecretArn: KEY_ARN,
+        }),
     }),
   );
   const tables = await createTablesFromSynth(json, uniquePrefix('descope'));
-  h = new SynthHarness(json, { tables, busName: 'descope-events', references: { 'var.system_admin_email': 'admin@example.com' } });
+  h = new SynthHarness(json, {
+    tables,
+    busName: 'descope-events',
+    references: { 'var.system_admin_email': 'admin@example.com' },
+  });
   secrets = await new SecretsManagerFake().start();
   clearSecretCache();
   secrets.set(KEY_ARN, 'mgmt-key\n');
@@ -56,43 +66,111 @@ test("the synthesized authorizer accepts the project's tokens and nothing else (
   const cfg = synthesizedAuthorizer(json, (e) => h.resolve(`\${${e}}`));
   expect(cfg).toMatchObject({ issuer: descope.issuer, audience: ['P2test'] });
   // What API Gateway does with the issuer: the discovery document names the JWKS.
-  const discovery = (await (await fetch(`${cfg.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+  const discovery = (await (await fetch(`${cfg.issuer}/.well-known/openid-configuration`)).json()) as {
+    issuer: string;
+    jwks_uri: string;
+  };
   expect(discovery.issuer).toBe(cfg.issuer);
   const verifier = JwtRsaVerifier.create({ issuer: cfg.issuer, audience: cfg.audience, jwksUri: discovery.jwks_uri });
   verifier.cacheJwks((await (await fetch(discovery.jwks_uri)).json()) as Parameters<typeof verifier.cacheJwks>[0]);
-  await expect(verifier.verify(descope.token({ scope: 'user/user_read' }))).resolves.toMatchObject({ aud: ['P2test'], scope: 'user/user_read' });
+  await expect(verifier.verify(descope.token({ scope: 'user/user_read' }))).resolves.toMatchObject({
+    aud: ['P2test'],
+    scope: 'user/user_read',
+  });
   await expect(verifier.verify(descope.token({ aud: ['P2other'] }))).rejects.toThrow();
   await expect(verifier.verify(descope.token({ iss: 'https://api.descope.com/P2other' }))).rejects.toThrow();
 });
 
 test('/users manages the Descope project: create (invited), list with pagination, update, disable/enable, delete', async () => {
-  const created = await h.request({ method: 'POST', path: '/users', scopes: RW, body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' } });
-  expect(created).toMatchObject({ status: 201, body: { data: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin', status: 'INVITED', enabled: true } } });
-  expect(descope.users.get('alice')).toMatchObject({ email: 'alice@example.com', roleNames: ['TenantAdmin'], status: 'invited' });
-  expect(descope.calls.find((c) => c.path === '/v1/mgmt/user/create')!.headers.authorization).toBe('Bearer P2test:mgmt-key');
-  expect(bus.ofType('sbt_aws_tenantUserCreated').map((e) => e.detail)).toEqual([{ userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' }]);
+  const created = await h.request({
+    method: 'POST',
+    path: '/users',
+    scopes: RW,
+    body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
+  });
+  expect(created).toMatchObject({
+    status: 201,
+    body: {
+      data: {
+        userName: 'alice',
+        email: 'alice@example.com',
+        userRole: 'TenantAdmin',
+        status: 'INVITED',
+        enabled: true,
+      },
+    },
+  });
+  expect(descope.users.get('alice')).toMatchObject({
+    email: 'alice@example.com',
+    roleNames: ['TenantAdmin'],
+    status: 'invited',
+  });
+  expect(descope.calls.find((c) => c.path === '/v1/mgmt/user/create')!.headers.authorization).toBe(
+    'Bearer P2test:mgmt-key',
+  );
+  expect(bus.ofType('sbt_aws_tenantUserCreated').map((e) => e.detail)).toEqual([
+    { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
+  ]);
 
-  const dup = await h.request({ method: 'POST', path: '/users', scopes: RW, body: { userName: 'alice', email: 'a@example.com', userRole: 'x' } });
+  const dup = await h.request({
+    method: 'POST',
+    path: '/users',
+    scopes: RW,
+    body: { userName: 'alice', email: 'a@example.com', userRole: 'x' },
+  });
   expect(dup.status).toBe(409);
-  await h.request({ method: 'POST', path: '/users', scopes: RW, body: { userName: 'bob', email: 'bob@example.com', userRole: 'TenantUser' } });
-  await h.request({ method: 'POST', path: '/users', scopes: RW, body: { userName: 'carol', email: 'carol@example.com', userRole: 'TenantUser' } });
+  await h.request({
+    method: 'POST',
+    path: '/users',
+    scopes: RW,
+    body: { userName: 'bob', email: 'bob@example.com', userRole: 'TenantUser' },
+  });
+  await h.request({
+    method: 'POST',
+    path: '/users',
+    scopes: RW,
+    body: { userName: 'carol', email: 'carol@example.com', userRole: 'TenantUser' },
+  });
 
   const p1 = await h.request({ method: 'GET', path: '/users', scopes: RW, query: { limit: '2', next_token: '' } });
   expect(p1.body.data.map((u: { userName: string }) => u.userName)).toEqual(['alice', 'bob']);
-  const p2 = await h.request({ method: 'GET', path: '/users', scopes: RW, query: { limit: '2', next_token: p1.body.next_token } });
+  const p2 = await h.request({
+    method: 'GET',
+    path: '/users',
+    scopes: RW,
+    query: { limit: '2', next_token: p1.body.next_token },
+  });
   expect(p2.body.data.map((u: { userName: string }) => u.userName)).toEqual(['carol']);
   expect(p2.body.next_token).toBeUndefined();
-  expect((await h.request({ method: 'GET', path: '/users', scopes: RW, query: { limit: '3', next_token: p1.body.next_token } })).status).toBe(400);
+  expect(
+    (
+      await h.request({
+        method: 'GET',
+        path: '/users',
+        scopes: RW,
+        query: { limit: '3', next_token: p1.body.next_token },
+      })
+    ).status,
+  ).toBe(400);
 
   // Descope's update replaces the user: the adapter sends what it has, so nothing else is lost.
   descope.users.get('alice')!.name = 'Alice A.';
   const upd = await h.request({ method: 'PUT', path: '/users/alice', scopes: RW, body: { userRole: 'SystemAdmin' } });
   expect(upd.body.data).toMatchObject({ userName: 'alice', userRole: 'SystemAdmin', email: 'alice@example.com' });
-  expect(descope.users.get('alice')).toMatchObject({ name: 'Alice A.', email: 'alice@example.com', roleNames: ['SystemAdmin'] });
+  expect(descope.users.get('alice')).toMatchObject({
+    name: 'Alice A.',
+    email: 'alice@example.com',
+    roleNames: ['SystemAdmin'],
+  });
 
-  expect((await h.request({ method: 'PUT', path: '/users/alice/disable', scopes: RW })).body.data).toMatchObject({ enabled: false, status: 'DISABLED' });
+  expect((await h.request({ method: 'PUT', path: '/users/alice/disable', scopes: RW })).body.data).toMatchObject({
+    enabled: false,
+    status: 'DISABLED',
+  });
   expect(descope.users.get('alice')!.status).toBe('disabled');
-  expect((await h.request({ method: 'PUT', path: '/users/alice/enable', scopes: RW })).body.data).toMatchObject({ enabled: true });
+  expect((await h.request({ method: 'PUT', path: '/users/alice/enable', scopes: RW })).body.data).toMatchObject({
+    enabled: true,
+  });
   expect((await h.request({ method: 'GET', path: '/users/nobody', scopes: RW })).status).toBe(404);
   expect((await h.request({ method: 'PUT', path: '/users/nobody/disable', scopes: RW })).status).toBe(404);
 
@@ -103,11 +181,19 @@ test('/users manages the Descope project: create (invited), list with pagination
 });
 
 test('Descope refusing a value is the caller’s 400; Descope down or our key refused is a 502, never a 500', async () => {
-  const bad = await h.request({ method: 'POST', path: '/users', scopes: RW, body: { userName: 'dave', email: 'dave@x', userRole: 'TenantUser' } });
+  const bad = await h.request({
+    method: 'POST',
+    path: '/users',
+    scopes: RW,
+    body: { userName: 'dave', email: 'dave@x', userRole: 'TenantUser' },
+  });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain('Descope refused it: invalid email');
   descope.failNext = 1;
-  expect(await h.request({ method: 'GET', path: '/users/alice', scopes: RW })).toEqual({ status: 502, body: { message: 'Descope error' } });
+  expect(await h.request({ method: 'GET', path: '/users/alice', scopes: RW })).toEqual({
+    status: 502,
+    body: { message: 'Descope error' },
+  });
   secrets.set(KEY_ARN, 'wrong');
   clearSecretCache();
   try {
@@ -126,6 +212,10 @@ test('the system admin is created on apply by the synthesized invocation (idempo
   expect(String(inv!.input)).toContain('jsonencode');
   const input = { userName: 'admin', email: 'admin@example.com', userRole: 'SystemAdmin' };
   expect(await h.invoke(fn, input)).toEqual({ userName: 'admin', created: true });
-  expect(descope.users.get('admin')).toMatchObject({ email: 'admin@example.com', roleNames: ['SystemAdmin'], status: 'invited' });
+  expect(descope.users.get('admin')).toMatchObject({
+    email: 'admin@example.com',
+    roleNames: ['SystemAdmin'],
+    status: 'invited',
+  });
   expect(await h.invoke(fn, input)).toEqual({ userName: 'admin', created: false });
 });

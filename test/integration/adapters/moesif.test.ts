@@ -29,11 +29,19 @@ beforeAll(async () => {
       systemAdminEmail: 'admin@example.com',
       metering: false,
       billing: (s) =>
-        new MoesifBilling(s, 'moesif', { namePrefix: (s as SbtStack).namePrefix, managementApiBaseUrl: moesif.managementUrl, collectorApiBaseUrl: moesif.collectorUrl }),
+        new MoesifBilling(s, 'moesif', {
+          namePrefix: (s as SbtStack).namePrefix,
+          managementApiBaseUrl: moesif.managementUrl,
+          collectorApiBaseUrl: moesif.collectorUrl,
+        }),
     }),
   );
   const tables = await createTablesFromSynth(json, uniquePrefix('moesif'));
-  h = new SynthHarness(json, { tables, busName: 'moesif-events', references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Mo' } });
+  h = new SynthHarness(json, {
+    tables,
+    busName: 'moesif-events',
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Mo' },
+  });
   secrets = await new SecretsManagerFake().start();
   clearSecretCache();
   secrets.set(h.secretArnOf(h.secretLogical('management_api_key')), 'mgmt-key');
@@ -45,38 +53,104 @@ afterAll(async () => {
 });
 
 test('a tenant becomes a company with a subscription; a tier change (seed 003) is the new plan; offboarding cancels', async () => {
-  await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 'acme', tenantName: 'Acme', email: 'ops@acme.example', tier: 'basic' });
-  await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 'acme', tenantName: 'Acme', email: 'ops@acme.example', tier: 'basic' }); // redelivery
-  expect(moesif.companies.get('acme')).toMatchObject({ company_id: 'acme', metadata: { name: 'Acme', email: 'ops@acme.example', tier: 'basic' } });
-  expect([...moesif.subscriptions.values()]).toEqual([expect.objectContaining({ subscription_id: 'sbt-acme', company_id: 'acme', status: 'active', metadata: { plan: 'basic' } })]);
+  await h.publish(CP, 'sbt_aws_onboardingRequest', {
+    tenantId: 'acme',
+    tenantName: 'Acme',
+    email: 'ops@acme.example',
+    tier: 'basic',
+  });
+  await h.publish(CP, 'sbt_aws_onboardingRequest', {
+    tenantId: 'acme',
+    tenantName: 'Acme',
+    email: 'ops@acme.example',
+    tier: 'basic',
+  }); // redelivery
+  expect(moesif.companies.get('acme')).toMatchObject({
+    company_id: 'acme',
+    metadata: { name: 'Acme', email: 'ops@acme.example', tier: 'basic' },
+  });
+  expect([...moesif.subscriptions.values()]).toEqual([
+    expect.objectContaining({
+      subscription_id: 'sbt-acme',
+      company_id: 'acme',
+      status: 'active',
+      metadata: { plan: 'basic' },
+    }),
+  ]);
   expect(moesif.calls.find((c) => c.path === '/v1/search/~/companies')!.headers.authorization).toBe('Bearer mgmt-key');
 
   const billing = await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ });
-  expect(billing).toEqual({ status: 200, body: { data: expect.objectContaining({ tenantId: 'acme', customerId: 'acme', plan: 'basic', billingStatus: 'active', paymentState: 'ok', provider: 'moesif' }) } });
+  expect(billing).toEqual({
+    status: 200,
+    body: {
+      data: expect.objectContaining({
+        tenantId: 'acme',
+        customerId: 'acme',
+        plan: 'basic',
+        billingStatus: 'active',
+        paymentState: 'ok',
+        provider: 'moesif',
+      }),
+    },
+  });
   expect((await h.request({ method: 'GET', path: '/tenants/nobody/billing', scopes: READ })).status).toBe(404);
 
   const calls = moesif.calls.length;
-  await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'acme', tier: 'basic', lifecycleState: 'ACTIVE', changedFields: ['lifecycleState'] });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', {
+    tenantId: 'acme',
+    tier: 'basic',
+    lifecycleState: 'ACTIVE',
+    changedFields: ['lifecycleState'],
+  });
   await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'acme', tier: 'echo', origin: 'billing' });
   expect(moesif.calls.length).toBe(calls);
-  await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'acme', tenantName: 'Acme', tier: 'premium', changedFields: ['tier'] });
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data.plan).toBe('premium');
-  expect(moesif.companies.get('acme')!.metadata).toMatchObject({ name: 'Acme', email: 'ops@acme.example', tier: 'premium' });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', {
+    tenantId: 'acme',
+    tenantName: 'Acme',
+    tier: 'premium',
+    changedFields: ['tier'],
+  });
+  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data.plan).toBe(
+    'premium',
+  );
+  expect(moesif.companies.get('acme')!.metadata).toMatchObject({
+    name: 'Acme',
+    email: 'ops@acme.example',
+    tier: 'premium',
+  });
 
   moesif.failNext = 1;
   await expect(h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 'acme' })).rejects.toThrow(/503/);
   await h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 'acme' });
   expect(moesif.subscriptions.get('sbt-acme')).toMatchObject({ status: 'canceled' });
   expect(moesif.companies.has('acme')).toBe(true); // history stays unless deleteCompanyOnOffboarding
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data).toMatchObject({ billingStatus: 'canceled', paymentState: 'none' });
+  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data).toMatchObject({
+    billingStatus: 'canceled',
+    paymentState: 'none',
+  });
 });
 
 test('billing users: created and deleted by events, read and updated through the routes, scoped to their tenant', async () => {
   await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 'beta', tier: 'basic' });
-  await h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 'beta', userId: 'u1', email: 'u1@beta.example', userRole: 'owner' });
-  expect(moesif.users.get('u1')).toMatchObject({ user_id: 'u1', company_id: 'beta', email: 'u1@beta.example', metadata: { billing_role: 'owner' } });
+  await h.publish(CP, 'sbt_aws_tenantUserCreated', {
+    tenantId: 'beta',
+    userId: 'u1',
+    email: 'u1@beta.example',
+    userRole: 'owner',
+  });
+  expect(moesif.users.get('u1')).toMatchObject({
+    user_id: 'u1',
+    company_id: 'beta',
+    email: 'u1@beta.example',
+    metadata: { billing_role: 'owner' },
+  });
   const path = '/tenants/beta/billing/users/u1';
-  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({ tenantId: 'beta', userId: 'u1', email: 'u1@beta.example', billingRole: 'owner' });
+  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({
+    tenantId: 'beta',
+    userId: 'u1',
+    email: 'u1@beta.example',
+    billingRole: 'owner',
+  });
   expect((await h.request({ method: 'GET', path: '/tenants/other/billing/users/u1', scopes: READ })).status).toBe(404);
 
   const put = await h.request({ method: 'PUT', path, scopes: WRITE, body: { name: 'Una' } });
@@ -94,16 +168,43 @@ test('billing users: created and deleted by events, read and updated through the
 });
 
 test('the ingestor forwards usage of both eras as Moesif actions, once per event id; it is output dataIngestorName', async () => {
-  await h.publish('sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId: 'beta', meterApiName: 'api-calls', meterValue: 3, eventId: 'e1', dimensions: { region: 'eu' } });
-  await h.publish('sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId: 'beta', meterApiName: 'api-calls', meterValue: 3, eventId: 'e1' });
-  await h.publish('applicationPlaneEventSource', 'ingestUsage', { tenantId: 'beta', meterApiName: 'api-calls', meterValue: '1.5' }, 'pre09-id');
+  await h.publish('sbt.application.plane', 'sbt_aws_ingestUsage', {
+    tenantId: 'beta',
+    meterApiName: 'api-calls',
+    meterValue: 3,
+    eventId: 'e1',
+    dimensions: { region: 'eu' },
+  });
+  await h.publish('sbt.application.plane', 'sbt_aws_ingestUsage', {
+    tenantId: 'beta',
+    meterApiName: 'api-calls',
+    meterValue: 3,
+    eventId: 'e1',
+  });
+  await h.publish(
+    'applicationPlaneEventSource',
+    'ingestUsage',
+    { tenantId: 'beta', meterApiName: 'api-calls', meterValue: '1.5' },
+    'pre09-id',
+  );
   expect(moesif.actions).toEqual([
-    expect.objectContaining({ action_name: 'api-calls', company_id: 'beta', transaction_id: 'e1', metadata: { meterApiName: 'api-calls', meterValue: 3, region: 'eu' } }),
-    expect.objectContaining({ transaction_id: 'pre09-id', metadata: { meterApiName: 'api-calls', meterValue: 1.5 }, request: { time: expect.any(String) } }),
+    expect.objectContaining({
+      action_name: 'api-calls',
+      company_id: 'beta',
+      transaction_id: 'e1',
+      metadata: { meterApiName: 'api-calls', meterValue: 3, region: 'eu' },
+    }),
+    expect.objectContaining({
+      transaction_id: 'pre09-id',
+      metadata: { meterApiName: 'api-calls', meterValue: 1.5 },
+      request: { time: expect.any(String) },
+    }),
   ]);
   expect(moesif.calls.find((c) => c.path === '/v1/actions/batch')!.headers['x-moesif-application-id']).toBe('app-id');
   const outputs = JSON.stringify(json.output ?? {});
   expect(outputs).toContain('dataIngestorName');
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-moesif-usage'));
+  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+    String(f.function_name).endsWith('-moesif-usage'),
+  );
   expect(fn).toBeDefined();
 });

@@ -3,9 +3,9 @@
  * `application-plane` module and run locally: a fake `aws` CLI stands in for CloudFormation, `jq` is the
  * real one (as in the CodeBuild image).
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalStepFunctions } from '../../../local/step-functions';
@@ -70,9 +70,14 @@ esac
   });
 
   test('onboardingRequest → tenant stack created → provisionSuccess with tenantStatus, tenantConfig (JSON) and registrationStatus', async () => {
-    const run = await local
-      .stateMachine('sbt-provisioning')
-      .run(event('sbt_aws_onboardingRequest', { tenantId: 't-42', tenantRegistrationId: 'r-42', tier: 'premium', tenantName: 'acme' }));
+    const run = await local.stateMachine('sbt-provisioning').run(
+      event('sbt_aws_onboardingRequest', {
+        tenantId: 't-42',
+        tenantRegistrationId: 'r-42',
+        tier: 'premium',
+        tenantName: 'acme',
+      }),
+    );
 
     expect(run.status).toBe('SUCCEEDED');
     expect(readFileSync(calls, 'utf8')).toBe(
@@ -83,7 +88,8 @@ esac
         '',
       ].join('\n'),
     );
-    const tenantConfig = '{\n  "tenantId": "t-42",\n  "tier": "premium",\n  "s3Bucket": "sbt-tenant-t-42-mybucket-1a2b3c"\n}';
+    const tenantConfig =
+      '{\n  "tenantId": "t-42",\n  "tier": "premium",\n  "s3Bucket": "sbt-tenant-t-42-mybucket-1a2b3c"\n}';
     expect(capture.events).toEqual([
       {
         EventBusName: BUS_ARN,
@@ -136,20 +142,30 @@ esac
   test('offboardingRequest → tenant stack deleted → deprovisionSuccess', async () => {
     const run = await local
       .stateMachine('sbt-deprovisioning')
-      .run(event('sbt_aws_offboardingRequest', { tenantId: 't-42', tenantRegistrationId: 'r-42', sbtaws_active: false }));
+      .run(
+        event('sbt_aws_offboardingRequest', { tenantId: 't-42', tenantRegistrationId: 'r-42', sbtaws_active: false }),
+      );
 
     expect(run.status).toBe('SUCCEEDED');
     expect(readFileSync(calls, 'utf8')).toBe(
-      ['cloudformation delete-stack --stack-name sbt-tenant-t-42', 'cloudformation wait stack-delete-complete --stack-name sbt-tenant-t-42', ''].join(
-        '\n',
-      ),
+      [
+        'cloudformation delete-stack --stack-name sbt-tenant-t-42',
+        'cloudformation wait stack-delete-complete --stack-name sbt-tenant-t-42',
+        '',
+      ].join('\n'),
     );
     expect(capture.events.map((e) => [e.EventBusName, e.Source, e.DetailType, e.detail])).toEqual([
       [
         BUS_ARN,
         'sbt.application.plane',
         'sbt_aws_deprovisionSuccess',
-        { tenantRegistrationId: 'r-42', jobOutput: { tenantData: { tenantStatus: 'deleted' }, tenantRegistrationData: { registrationStatus: 'deleted' } } },
+        {
+          tenantRegistrationId: 'r-42',
+          jobOutput: {
+            tenantData: { tenantStatus: 'deleted' },
+            tenantRegistrationData: { registrationStatus: 'deleted' },
+          },
+        },
       ],
     ]);
   });

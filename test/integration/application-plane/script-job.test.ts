@@ -71,7 +71,16 @@ mkdir -p work && cd work`,
       environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
       environmentJSONVariablesFromIncomingEvent: ['prices'],
       environmentVariablesToOutgoingEvent: {
-        tenantData: ['tenantStatus', 'tenantConfig', 'seenTenantId', 'seenTier', 'seenPrices', 'seenStatic', 'seenInPostBuild', 'forgotten'],
+        tenantData: [
+          'tenantStatus',
+          'tenantConfig',
+          'seenTenantId',
+          'seenTier',
+          'seenPrices',
+          'seenStatic',
+          'seenInPostBuild',
+          'forgotten',
+        ],
         tenantRegistrationData: ['registrationStatus'],
       },
       scriptEnvironmentVariables: { TEST: 'test' },
@@ -107,7 +116,12 @@ mkdir -p work && cd work`,
         },
       },
     ]);
-    expect(JSON.parse((capture.events[0].detail as { jobOutput: { tenantData: { tenantConfig: string } } }).jobOutput.tenantData.tenantConfig)).toEqual({
+    expect(
+      JSON.parse(
+        (capture.events[0].detail as { jobOutput: { tenantData: { tenantConfig: string } } }).jobOutput.tenantData
+          .tenantConfig,
+      ),
+    ).toEqual({
       tenantId: 't-1',
       plan: 'basic',
     });
@@ -131,7 +145,12 @@ mkdir -p work && cd work`,
         Source: 'sbt.application.plane',
         DetailType: 'sbt_aws_provisionFailure',
         Detail: expect.any(String),
-        detail: { tenantRegistrationId: 'r-1', jobOutput: FAILURE_STATUS, error: 'States.TaskFailed', cause: expect.any(String) },
+        detail: {
+          tenantRegistrationId: 'r-1',
+          jobOutput: FAILURE_STATUS,
+          error: 'States.TaskFailed',
+          cause: expect.any(String),
+        },
       },
     ]);
     const cause = JSON.parse((capture.events[0].detail as { cause: string }).cause);
@@ -141,7 +160,9 @@ mkdir -p work && cd work`,
       ['BUILD', 'FAILED'],
       ['POST_BUILD', 'SUCCEEDED'],
     ]);
-    expect(cause.Phases[0].Contexts[0].Message).toBe('Error while executing command: echo "about to fail"\nexit 3. Reason: exit status 3');
+    expect(cause.Phases[0].Contexts[0].Message).toBe(
+      'Error while executing command: echo "about to fail"\nexit 3. Reason: exit status 3',
+    );
   });
 
   test('timeout: a build running past timeoutSeconds is stopped and reported as States.Timeout', async () => {
@@ -154,7 +175,10 @@ mkdir -p work && cd work`,
     expect(run.error).toBe('States.Timeout');
     expect(run.builds[0].status).toBe('STOPPED');
     expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
-      ['sbt_aws_provisionFailure', { tenantRegistrationId: 'r-1', jobOutput: FAILURE_STATUS, error: 'States.Timeout', cause: 'States.Timeout' }],
+      [
+        'sbt_aws_provisionFailure',
+        { tenantRegistrationId: 'r-1', jobOutput: FAILURE_STATUS, error: 'States.Timeout', cause: 'States.Timeout' },
+      ],
     ]);
   });
 
@@ -203,14 +227,23 @@ mkdir -p work && cd work`,
   });
 
   test('a failed PutEvents entry is retried, so the result is not lost', async () => {
-    const machine = localJob({ script: 'export tenantStatus=created', environmentVariablesToOutgoingEvent: ['tenantStatus'] });
+    const machine = localJob({
+      script: 'export tenantStatus=created',
+      environmentVariablesToOutgoingEvent: ['tenantStatus'],
+    });
     capture.failNext(1);
 
     const run = await machine.run(onboardingRequest());
 
     expect(run.status).toBe('SUCCEEDED');
     expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
-      ['sbt_aws_provisionSuccess', { tenantRegistrationId: 'r-1', jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} } }],
+      [
+        'sbt_aws_provisionSuccess',
+        {
+          tenantRegistrationId: 'r-1',
+          jobOutput: { tenantData: { tenantStatus: 'created' }, tenantRegistrationData: {} },
+        },
+      ],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 // DynamoDBBilling through the synthesized wiring (rules, routes, env) against DynamoDB Local, the
 // EventBridge capture and a loopback Secrets Manager.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { randomBytes, randomUUID } from 'crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
@@ -38,7 +38,9 @@ afterAll(async () => {
 });
 
 async function onboard(tenantId: string, extra: Record<string, unknown> = {}) {
-  await dynamo().send(new PutCommand({ TableName: table('tenants'), Item: { tenantId, tenantName: `name-${tenantId}`, tier: 'basic' } }));
+  await dynamo().send(
+    new PutCommand({ TableName: table('tenants'), Item: { tenantId, tenantName: `name-${tenantId}`, tier: 'basic' } }),
+  );
   return h.publish(CP, 'sbt_aws_onboardingRequest', {
     tenantId,
     tenantName: `name-${tenantId}`,
@@ -48,7 +50,8 @@ async function onboard(tenantId: string, extra: Record<string, unknown> = {}) {
     ...extra,
   });
 }
-const billingOf = (tenantId: string) => h.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: READ });
+const billingOf = (tenantId: string) =>
+  h.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: READ });
 
 function signed(body: unknown, o: { id?: string; timestamp?: number; secret?: string } = {}) {
   const raw = JSON.stringify(body);
@@ -56,7 +59,10 @@ function signed(body: unknown, o: { id?: string; timestamp?: number; secret?: st
     method: 'POST',
     path: '/billing/webhook',
     body: raw,
-    headers: { ...webhookHeaders(o.secret ?? SECRET, o.id ?? `msg_${randomUUID()}`, o.timestamp ?? now(), raw), 'content-type': 'application/json' },
+    headers: {
+      ...webhookHeaders(o.secret ?? SECRET, o.id ?? `msg_${randomUUID()}`, o.timestamp ?? now(), raw),
+      'content-type': 'application/json',
+    },
   };
 }
 
@@ -69,7 +75,14 @@ describe('customer lifecycle', () => {
     expect(first).toEqual({
       status: 200,
       body: {
-        data: expect.objectContaining({ tenantId: 't-onb', plan: 'basic', billingStatus: 'active', paymentState: 'none', email: 't-onb@example.com', provider: 'dynamodb' }),
+        data: expect.objectContaining({
+          tenantId: 't-onb',
+          plan: 'basic',
+          billingStatus: 'active',
+          paymentState: 'none',
+          email: 't-onb@example.com',
+          provider: 'dynamodb',
+        }),
       },
     });
     await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 't-onb', tier: 'other' });
@@ -85,7 +98,10 @@ describe('customer lifecycle', () => {
       h.functionNamed('-metering-tenant-plan'),
     ]);
     expect((await billingOf('t-upd')).body.data.plan).toBe('premium');
-    await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 't-upd', tenantData: { tier: 'enterprise', email: 'new@example.com' } });
+    await h.publish(CP, 'sbt_aws_tenantUpdated', {
+      tenantId: 't-upd',
+      tenantData: { tier: 'enterprise', email: 'new@example.com' },
+    });
     expect((await billingOf('t-upd')).body.data).toMatchObject({ plan: 'enterprise', email: 'new@example.com' });
     await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 't-upd', tier: 'echo', origin: 'billing' });
     expect((await billingOf('t-upd')).body.data.plan).toBe('enterprise');
@@ -96,7 +112,9 @@ describe('customer lifecycle', () => {
     await h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 't-off', userId: 'u1' });
     await h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 't-off', sbtaws_active: false });
     expect((await billingOf('t-off')).body.data.billingStatus).toBe('canceled');
-    expect((await h.request({ method: 'GET', path: '/tenants/t-off/billing/users/u1', scopes: READ })).status).toBe(404);
+    expect((await h.request({ method: 'GET', path: '/tenants/t-off/billing/users/u1', scopes: READ })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -105,20 +123,40 @@ describe('internal billing API', () => {
     await onboard('t-api');
     expect((await billingOf('t-api')).status).toBe(200);
     expect((await h.request({ method: 'GET', path: '/tenants/t-api/billing' })).status).toBe(401);
-    expect((await h.request({ method: 'GET', path: '/tenants/t-api/billing', scopes: ['metering/metering_read'] })).status).toBe(403);
-    expect(await billingOf('nobody')).toEqual({ status: 404, body: { message: 'Billing customer not found for tenant nobody' } });
+    expect(
+      (await h.request({ method: 'GET', path: '/tenants/t-api/billing', scopes: ['metering/metering_read'] })).status,
+    ).toBe(403);
+    expect(await billingOf('nobody')).toEqual({
+      status: 404,
+      body: { message: 'Billing customer not found for tenant nobody' },
+    });
   });
 });
 
 describe('billing users', () => {
   test('created and deleted by events; read and updated through the API', async () => {
     await onboard('t-usr');
-    expect(await h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 't-usr', userName: 'alice', email: 'alice@example.com', userRole: 'admin' })).toEqual([
-      h.functionNamed('-billing-create-user'),
-    ]);
+    expect(
+      await h.publish(CP, 'sbt_aws_tenantUserCreated', {
+        tenantId: 't-usr',
+        userName: 'alice',
+        email: 'alice@example.com',
+        userRole: 'admin',
+      }),
+    ).toEqual([h.functionNamed('-billing-create-user')]);
     const path = '/tenants/t-usr/billing/users/alice';
     const read = await h.request({ method: 'GET', path, scopes: READ });
-    expect(read).toEqual({ status: 200, body: { data: expect.objectContaining({ tenantId: 't-usr', userId: 'alice', email: 'alice@example.com', billingRole: 'admin' }) } });
+    expect(read).toEqual({
+      status: 200,
+      body: {
+        data: expect.objectContaining({
+          tenantId: 't-usr',
+          userId: 'alice',
+          email: 'alice@example.com',
+          billingRole: 'admin',
+        }),
+      },
+    });
 
     const upd = await h.request({ method: 'PUT', path, scopes: WRITE, body: { billingRole: 'owner', name: 'Alice' } });
     expect(upd.status).toBe(200);
@@ -131,29 +169,47 @@ describe('billing users', () => {
     expect(bad.body.message).toMatch(/field 'email'/);
     expect((await h.request({ method: 'PUT', path, scopes: WRITE, body: {} })).status).toBe(400);
     expect((await h.request({ method: 'PUT', path, scopes: WRITE, body: { role: 'x' } })).status).toBe(400);
-    expect((await h.request({ method: 'PUT', path: '/tenants/t-usr/billing/users/bob', scopes: WRITE, body: { name: 'b' } })).status).toBe(404);
+    expect(
+      (await h.request({ method: 'PUT', path: '/tenants/t-usr/billing/users/bob', scopes: WRITE, body: { name: 'b' } }))
+        .status,
+    ).toBe(404);
 
-    expect(await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 't-usr', userName: 'alice' })).toEqual([h.functionNamed('-billing-delete-user')]);
+    expect(await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 't-usr', userName: 'alice' })).toEqual([
+      h.functionNamed('-billing-delete-user'),
+    ]);
     expect((await h.request({ method: 'GET', path, scopes: READ })).status).toBe(404);
   });
 });
 
 describe('webhook', () => {
   const tenant = async (tenantId: string) =>
-    (await dynamo().send(new GetCommand({ TableName: table('tenants'), Key: { tenantId }, ConsistentRead: true }))).Item;
-  const updatedEvents = (tenantId: string) => capture.ofType('sbt_aws_tenantUpdated').filter((e) => e.detail.tenantId === tenantId);
+    (await dynamo().send(new GetCommand({ TableName: table('tenants'), Key: { tenantId }, ConsistentRead: true })))
+      .Item;
+  const updatedEvents = (tenantId: string) =>
+    capture.ofType('sbt_aws_tenantUpdated').filter((e) => e.detail.tenantId === tenantId);
 
   test('a signed update changes the customer and the tenant once and emits tenantUpdated (public route, no token)', async () => {
     await onboard('t-wh');
-    const res = await h.request(signed({ type: 'subscription.updated', data: { tenantId: 't-wh', plan: 'pro', billingStatus: 'active' } }));
+    const res = await h.request(
+      signed({ type: 'subscription.updated', data: { tenantId: 't-wh', plan: 'pro', billingStatus: 'active' } }),
+    );
     expect(res).toEqual({ status: 200, body: { received: true, status: 'applied' } });
     expect((await billingOf('t-wh')).body.data).toMatchObject({ plan: 'pro', billingStatus: 'active' });
-    expect(await tenant('t-wh')).toMatchObject({ tier: 'pro', billingStatus: 'active', billingUpdatedAt: expect.any(String) });
+    expect(await tenant('t-wh')).toMatchObject({
+      tier: 'pro',
+      billingStatus: 'active',
+      billingUpdatedAt: expect.any(String),
+    });
     const events = updatedEvents('t-wh');
     expect(events).toHaveLength(1);
     expect(events[0]!.Source).toBe(CP);
     expect(events[0]!.EventBusName).toBe('test-bus');
-    expect(events[0]!.detail).toMatchObject({ tenantId: 't-wh', origin: 'billing', tier: 'pro', billingStatus: 'active' });
+    expect(events[0]!.detail).toMatchObject({
+      tenantId: 't-wh',
+      origin: 'billing',
+      tier: 'pro',
+      billingStatus: 'active',
+    });
     // The event flows back to updateCustomer, which skips it (no echo to the vendor, no change).
     const before = (await billingOf('t-wh')).body.data.updatedAt;
     await h.publish(CP, 'sbt_aws_tenantUpdated', events[0]!.detail);
@@ -165,8 +221,14 @@ describe('webhook', () => {
     expect((await h.request(signed({ type: 'payment.failed', data: { tenantId: 't-pay' } }))).status).toBe(200);
     expect((await billingOf('t-pay')).body.data).toMatchObject({ billingStatus: 'past_due', paymentState: 'failed' });
     // A later partial update keeps what it does not mention, on the customer and on the tenant.
-    expect((await h.request(signed({ type: 'plan.changed', data: { tenantId: 't-pay', plan: 'pro' } }))).status).toBe(200);
-    expect((await billingOf('t-pay')).body.data).toMatchObject({ plan: 'pro', billingStatus: 'past_due', paymentState: 'failed' });
+    expect((await h.request(signed({ type: 'plan.changed', data: { tenantId: 't-pay', plan: 'pro' } }))).status).toBe(
+      200,
+    );
+    expect((await billingOf('t-pay')).body.data).toMatchObject({
+      plan: 'pro',
+      billingStatus: 'past_due',
+      paymentState: 'failed',
+    });
     expect(await tenant('t-pay')).toMatchObject({ tier: 'pro', billingStatus: 'past_due', paymentState: 'failed' });
   });
 
@@ -180,7 +242,8 @@ describe('webhook', () => {
       { ...good, headers: { 'content-type': 'application/json' } },
       { ...good, body: good.body.replace('free-upgrade', 'enterprise') },
     ];
-    for (const c of cases) expect(await h.request(c)).toEqual({ status: 401, body: { message: 'Invalid webhook signature' } });
+    for (const c of cases)
+      expect(await h.request(c)).toEqual({ status: 401, body: { message: 'Invalid webhook signature' } });
     expect((await billingOf('t-bad')).body.data.plan).toBe('basic');
     expect(updatedEvents('t-bad')).toHaveLength(0);
     // Rejected requests leave no replay record: the genuine message with that id still applies.
@@ -204,7 +267,10 @@ describe('webhook', () => {
     expect((await billingOf('t-dup')).body.data.updatedAt).toBe(after);
 
     await onboard('t-dup2');
-    const req2 = signed({ type: 'subscription.updated', data: { tenantId: 't-dup2', plan: 'pro' } }, { id: 'msg_dup2' });
+    const req2 = signed(
+      { type: 'subscription.updated', data: { tenantId: 't-dup2', plan: 'pro' } },
+      { id: 'msg_dup2' },
+    );
     const results = await Promise.all([h.request(req2), h.request(req2), h.request(req2)]);
     expect(results.map((r) => r.body.status).sort()).toEqual(['applied', 'duplicate', 'duplicate']);
     expect(updatedEvents('t-dup')).toHaveLength(1);
@@ -214,15 +280,22 @@ describe('webhook', () => {
   test('an older webhook arriving after a newer one is recorded but changes nothing', async () => {
     await onboard('t-order');
     const t = now();
-    await h.request(signed({ type: 'subscription.updated', data: { tenantId: 't-order', plan: 'new' } }, { timestamp: t }));
-    const older = await h.request(signed({ type: 'subscription.updated', data: { tenantId: 't-order', plan: 'old' } }, { timestamp: t - 60 }));
+    await h.request(
+      signed({ type: 'subscription.updated', data: { tenantId: 't-order', plan: 'new' } }, { timestamp: t }),
+    );
+    const older = await h.request(
+      signed({ type: 'subscription.updated', data: { tenantId: 't-order', plan: 'old' } }, { timestamp: t - 60 }),
+    );
     expect(older.body.status).toBe('stale');
     expect((await billingOf('t-order')).body.data.plan).toBe('new');
   });
 
   test('when emitting fails the vendor gets 500; its retry finishes the work without a second change', async () => {
     await onboard('t-retry');
-    const req = signed({ type: 'subscription.updated', data: { tenantId: 't-retry', plan: 'pro' } }, { id: 'msg_retry' });
+    const req = signed(
+      { type: 'subscription.updated', data: { tenantId: 't-retry', plan: 'pro' } },
+      { id: 'msg_retry' },
+    );
     capture.failNext(1);
     expect((await h.request(req)).status).toBe(500);
     expect((await billingOf('t-retry')).body.data.plan).toBe('pro');
@@ -260,7 +333,12 @@ describe('putUsage (usage source: DynamoDBMetering)', () => {
     expect(meter.status).toBe(201);
     const day = Math.floor(now() / 86400) * 86400 - 86400; // yesterday, UTC
     const ingest = (tenantId: string, meterValue: unknown, timestamp: number, id: string) =>
-      h.publish('sbt.application.plane', 'sbt_aws_ingestUsage', { tenantId, meterApiName: 'tokens', meterValue, timestamp }, id);
+      h.publish(
+        'sbt.application.plane',
+        'sbt_aws_ingestUsage',
+        { tenantId, meterApiName: 'tokens', meterValue, timestamp },
+        id,
+      );
     await ingest('t-use', 0.1, day + 10, 'u1');
     await ingest('t-use', 0.2, day + 20, 'u2');
     await ingest('t-use', 0.2, day + 20, 'u2');
@@ -268,10 +346,17 @@ describe('putUsage (usage source: DynamoDBMetering)', () => {
     await ingest('t-other', 1, day + 30, 'u4');
 
     const putUsage = h.functionNamed('-billing-put-usage');
-    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
+    const scheduled = {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString(),
+      detail: {},
+    };
     expect(await h.invoke(putUsage, scheduled)).toEqual({ lines: 2, periodStart: day });
     const first = (await billingOf('t-use')).body.data.usage;
-    expect(first).toEqual([{ meterApiName: 'tokens', periodStart: day, periodEnd: day + 86400, total: '0.3', events: 2 }]);
+    expect(first).toEqual([
+      { meterApiName: 'tokens', periodStart: day, periodEnd: day + 86400, total: '0.3', events: 2 },
+    ]);
     expect(await h.invoke(putUsage, { periodStart: day })).toEqual({ lines: 2, periodStart: day });
     expect((await billingOf('t-use')).body.data.usage).toEqual(first);
   });

@@ -3,7 +3,7 @@
  * their unchanged `new SecretsManagerClient({})` (redirected by AWS_ENDPOINT_URL_SECRETS_MANAGER).
  * `reads` counts calls (the handlers cache secrets).
  */
-import { createServer, type Server } from 'http';
+import { createServer, type Server } from 'node:http';
 
 export class SecretsManagerFake {
   private server?: Server;
@@ -32,10 +32,23 @@ export class SecretsManagerFake {
         const value = this.secrets.get(body.SecretId);
         if (value === undefined) {
           res.statusCode = 400;
-          res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
+          res.end(
+            JSON.stringify({
+              __type: 'ResourceNotFoundException',
+              message: "Secrets Manager can't find the specified secret.",
+            }),
+          );
           return;
         }
-        res.end(JSON.stringify({ ARN: body.SecretId, Name: body.SecretId, SecretString: value, VersionId: 'v1', CreatedDate: 0 }));
+        res.end(
+          JSON.stringify({
+            ARN: body.SecretId,
+            Name: body.SecretId,
+            SecretString: value,
+            VersionId: 'v1',
+            CreatedDate: 0,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));

@@ -36,7 +36,12 @@ export class BillingTestStack extends SbtStack {
     this.billing = opts.billing
       ? opts.billing(this)
       : new DynamoDBBilling(this, 'billing', { namePrefix: this.namePrefix, metering: this.metering });
-    const wiring = { api: this.api, eventManager: this.eventManager, namePrefix: this.namePrefix, tenantTable: this.tenantTable };
+    const wiring = {
+      api: this.api,
+      eventManager: this.eventManager,
+      namePrefix: this.namePrefix,
+      tenantTable: this.tenantTable,
+    };
     this.billingProvider = new BillingProvider(this, 'billing-provider', { billing: this.billing, ...wiring });
     this.meteringProvider = new MeteringProvider(this, 'metering-provider', { metering: this.metering, ...wiring });
   }

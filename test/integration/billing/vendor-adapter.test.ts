@@ -1,8 +1,8 @@
 // HttpBillingVendorAdapter against a loopback fake vendor (no real vendor is called): events and routes
 // reach the vendor's REST API with the API key from Secrets Manager and event ids as idempotency keys;
 // vendor failures surface as retries (async) or 502 (sync); its webhook shares the signature scheme.
-import { createServer, type IncomingMessage, type Server } from 'http';
-import { randomUUID } from 'crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { webhookHeaders } from '../../../lambda/billing/domain/webhook-signature';
@@ -37,7 +37,13 @@ class FakeVendor {
       req.on('end', () => {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
         const path = (req.url ?? '').replace(/^\/v1/, '');
-        this.calls.push({ method: req.method!, path, auth: req.headers.authorization, idempotencyKey: req.headers['idempotency-key'] as string, body });
+        this.calls.push({
+          method: req.method!,
+          path,
+          auth: req.headers.authorization,
+          idempotencyKey: req.headers['idempotency-key'] as string,
+          body,
+        });
         const send = (status: number, json?: unknown) => {
           res.statusCode = status;
           res.setHeader('content-type', 'application/json');
@@ -75,7 +81,8 @@ class FakeVendor {
           const u = this.users.get(key);
           if (!u) return send(404);
           if (req.method === 'GET') return send(200, u);
-          if (req.method === 'PATCH') return send(200, Object.assign(u, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null))));
+          if (req.method === 'PATCH')
+            return send(200, Object.assign(u, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null))));
           if (req.method === 'DELETE') return (this.users.delete(key), send(204));
         }
         return send(405);
@@ -105,7 +112,9 @@ let secrets: SecretsManagerFake;
 beforeAll(async () => {
   vendor = await new FakeVendor().start();
   const json = synthStack(
-    billingTestStack({ billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: vendor.url }) }),
+    billingTestStack({
+      billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: vendor.url }),
+    }),
   );
   tables = await createTablesFromSynth(json, uniquePrefix('billing-vendor'));
   capture = await new EventBridgeCapture().start();
@@ -125,7 +134,12 @@ test('lifecycle events reach the vendor with the API key and the event id as ide
   await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 'v1', email: 'v1@example.com', tier: 'basic' }, id);
   await h.publish(CP, 'sbt_aws_onboardingRequest', { tenantId: 'v1', email: 'v1@example.com', tier: 'basic' }, id); // redelivery → 409 → ok
   expect(vendor.calls.filter((c) => c.method === 'POST')).toEqual([
-    expect.objectContaining({ path: '/customers', auth: 'Bearer test-api-key', idempotencyKey: id, body: { externalId: 'v1', email: 'v1@example.com', plan: 'basic' } }),
+    expect.objectContaining({
+      path: '/customers',
+      auth: 'Bearer test-api-key',
+      idempotencyKey: id,
+      body: { externalId: 'v1', email: 'v1@example.com', plan: 'basic' },
+    }),
     expect.objectContaining({ path: '/customers', idempotencyKey: id }),
   ]);
   await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'v1', tier: 'pro' });
@@ -135,18 +149,37 @@ test('lifecycle events reach the vendor with the API key and the event id as ide
   const billing = await h.request({ method: 'GET', path: '/tenants/v1/billing', scopes: READ });
   expect(billing).toEqual({
     status: 200,
-    body: { data: expect.objectContaining({ tenantId: 'v1', customerId: 'cus_1', plan: 'pro', billingStatus: 'active', paymentState: 'ok', provider: 'http-vendor' }) },
+    body: {
+      data: expect.objectContaining({
+        tenantId: 'v1',
+        customerId: 'cus_1',
+        plan: 'pro',
+        billingStatus: 'active',
+        paymentState: 'ok',
+        provider: 'http-vendor',
+      }),
+    },
   });
   expect((await h.request({ method: 'GET', path: '/tenants/none/billing', scopes: READ })).status).toBe(404);
 
   vendor.failNext = 1;
-  await expect(h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 'v1', userId: 'u1', email: 'u1@example.com' })).rejects.toThrow(/503/);
+  await expect(
+    h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 'v1', userId: 'u1', email: 'u1@example.com' }),
+  ).rejects.toThrow(/503/);
   await h.publish(CP, 'sbt_aws_tenantUserCreated', { tenantId: 'v1', userId: 'u1', email: 'u1@example.com' });
   const path = '/tenants/v1/billing/users/u1';
-  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({ userId: 'u1', email: 'u1@example.com' });
-  expect((await h.request({ method: 'PUT', path, scopes: WRITE, body: { billingRole: 'owner' } })).body.data).toMatchObject({ billingRole: 'owner' });
+  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({
+    userId: 'u1',
+    email: 'u1@example.com',
+  });
+  expect(
+    (await h.request({ method: 'PUT', path, scopes: WRITE, body: { billingRole: 'owner' } })).body.data,
+  ).toMatchObject({ billingRole: 'owner' });
   vendor.failNext = 1;
-  expect(await h.request({ method: 'GET', path, scopes: READ })).toEqual({ status: 502, body: { message: 'Billing vendor error' } });
+  expect(await h.request({ method: 'GET', path, scopes: READ })).toEqual({
+    status: 502,
+    body: { message: 'Billing vendor error' },
+  });
   await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 'v1', userId: 'u1' });
   expect((await h.request({ method: 'GET', path, scopes: READ })).status).toBe(404);
   await h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 'v1' });
@@ -156,13 +189,25 @@ test('lifecycle events reach the vendor with the API key and the event id as ide
 
 test('the vendor webhook (same signature scheme) mirrors billing state on the tenant and emits tenantUpdated once', async () => {
   const tenants = Object.entries(tables).find(([k]) => k.includes('tenants'))![1];
-  await dynamo().send(new PutCommand({ TableName: tenants, Item: { tenantId: 'v2', tenantName: 'v2', tier: 'basic' } }));
-  const raw = JSON.stringify({ type: 'subscription.updated', data: { tenantId: 'v2', plan: 'pro', paymentState: 'ok' } });
-  const req = { method: 'POST', path: '/billing/vendor', body: raw, headers: webhookHeaders(SIGNING, 'evt_1', Math.floor(Date.now() / 1000), raw) };
+  await dynamo().send(
+    new PutCommand({ TableName: tenants, Item: { tenantId: 'v2', tenantName: 'v2', tier: 'basic' } }),
+  );
+  const raw = JSON.stringify({
+    type: 'subscription.updated',
+    data: { tenantId: 'v2', plan: 'pro', paymentState: 'ok' },
+  });
+  const req = {
+    method: 'POST',
+    path: '/billing/vendor',
+    body: raw,
+    headers: webhookHeaders(SIGNING, 'evt_1', Math.floor(Date.now() / 1000), raw),
+  };
   expect((await h.request(req)).body.status).toBe('applied');
   expect((await h.request(req)).body.status).toBe('duplicate');
   expect((await h.request({ ...req, headers: { ...req.headers, 'webhook-signature': 'v1,nope' } })).status).toBe(401);
   const item = (await dynamo().send(new GetCommand({ TableName: tenants, Key: { tenantId: 'v2' } }))).Item;
   expect(item).toMatchObject({ tier: 'pro', paymentState: 'ok' });
-  expect(capture.ofType('sbt_aws_tenantUpdated').map((e) => e.detail)).toEqual([expect.objectContaining({ tenantId: 'v2', origin: 'billing', tier: 'pro' })]);
+  expect(capture.ofType('sbt_aws_tenantUpdated').map((e) => e.detail)).toEqual([
+    expect.objectContaining({ tenantId: 'v2', origin: 'billing', tier: 'pro' }),
+  ]);
 });

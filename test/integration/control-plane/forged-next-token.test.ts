@@ -9,7 +9,9 @@ import { caller, setUp, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await setUp('cp-forged-token', { auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }) });
+  h = await setUp('cp-forged-token', {
+    auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }),
+  });
   process.env.USER_STORE = 'dynamodb';
 });
 afterAll(() => h.bus.stop());
@@ -27,12 +29,21 @@ const FORGED = (partition: string, id: string, sortKey: string) => [
 
 test.each([
   ['GET /tenants', caller(tenants as never), '/tenants', FORGED('TENANT', 'tenantId', 'createdAt')],
-  ['GET /tenant-registrations', caller(registrations as never), '/tenant-registrations', FORGED('REGISTRATION', 'tenantRegistrationId', 'createdAt')],
+  [
+    'GET /tenant-registrations',
+    caller(registrations as never),
+    '/tenant-registrations',
+    FORGED('REGISTRATION', 'tenantRegistrationId', 'createdAt'),
+  ],
   ['GET /users', caller(users as never), '/users', FORGED('USER', 'userName', 'created')],
 ] as const)('%s: forged tokens → 400 naming next_token', async (_route, api, path, forged) => {
   for (const f of forged) {
     const res = await api({ method: 'GET', path, query: { next_token: token(f) } });
-    expect([JSON.stringify(f).slice(0, 60), res.status, res.body.message]).toEqual([JSON.stringify(f).slice(0, 60), 400, expect.stringContaining('next_token')]);
+    expect([JSON.stringify(f).slice(0, 60), res.status, res.body.message]).toEqual([
+      JSON.stringify(f).slice(0, 60),
+      400,
+      expect.stringContaining('next_token'),
+    ]);
   }
 });
 
@@ -41,5 +52,7 @@ test('a token the list issued still pages', async () => {
   for (let i = 0; i < 3; i++) await api({ method: 'POST', path: '/tenants', body: { tier: 'basic' } });
   const first = await api({ method: 'GET', path: '/tenants', query: { limit: '2' } });
   expect(first.body.next_token).toBeDefined();
-  expect((await api({ method: 'GET', path: '/tenants', query: { limit: '2', next_token: first.body.next_token } })).status).toBe(200);
+  expect(
+    (await api({ method: 'GET', path: '/tenants', query: { limit: '2', next_token: first.body.next_token } })).status,
+  ).toBe(200);
 });

@@ -24,7 +24,9 @@ export interface Harness {
 /** Synthesizes the stack, creates its tables under a unique prefix, points env at them, captures the bus. */
 export async function setUp(label: string, props: ControlPlaneStackProps = {}): Promise<Harness> {
   // Billing and metering have their own suites (test/integration/billing, metering): left out here.
-  const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false, ...props }));
+  const json = synthStack(
+    new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false, ...props }),
+  );
   const tables = await createTablesFromSynth(json, uniquePrefix(label));
   // Tables by their (role-named, stable) resource addresses.
   process.env.TENANT_TABLE_NAME = tables.tenants!;
@@ -47,7 +49,10 @@ export function caller(handler: Handler) {
 }
 
 /** An EventBridge event as a rule delivers it to Lambda. */
-export function busEvent(detailType: string, detail: Record<string, unknown>): EventBridgeEvent<string, Record<string, unknown>> {
+export function busEvent(
+  detailType: string,
+  detail: Record<string, unknown>,
+): EventBridgeEvent<string, Record<string, unknown>> {
   return {
     version: '0',
     id: 'evt',

@@ -14,7 +14,13 @@ afterAll(() => h.bus.stop());
 const SCOPE = 'tenant/tenant_read tenant/tenant_write';
 async function post(claims: Record<string, unknown>, key: string, body: unknown) {
   const res = (await (tenants as (e: unknown) => Promise<{ statusCode: number; body: string }>)(
-    httpEvent({ method: 'POST', path: '/tenants', headers: { 'Idempotency-Key': key }, body, claims: { scope: SCOPE, ...claims } }),
+    httpEvent({
+      method: 'POST',
+      path: '/tenants',
+      headers: { 'Idempotency-Key': key },
+      body,
+      claims: { scope: SCOPE, ...claims },
+    }),
   )) as { statusCode: number; body: string };
   return { status: res.statusCode, body: JSON.parse(res.body) };
 }
@@ -27,7 +33,9 @@ test('two callers with the same username (other issuer or subject) never share a
   expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
   expect(new Set([a.body.data.tenantId, b.body.data.tenantId, c.body.data.tenantId]).size).toBe(3);
   // the same caller again: the first result
-  const again = await post({ iss: 'https://idp-a.example.com', sub: 'sub-a', username: 'someone-else' }, key, { tier: 'basic' });
+  const again = await post({ iss: 'https://idp-a.example.com', sub: 'sub-a', username: 'someone-else' }, key, {
+    tier: 'basic',
+  });
   expect([again.status, again.body.data.tenantId]).toEqual([200, a.body.data.tenantId]);
 });
 

@@ -18,16 +18,26 @@ beforeAll(async () => {
 });
 afterAll(() => h.bus.stop());
 
-const put = (tenantId: string, body: unknown) => api({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId }, body });
+const put = (tenantId: string, body: unknown) =>
+  api({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId }, body });
 const route = (method: string, tenantId: string, suffix = '') =>
   api({ method, path: '/x', route: `/tenants/{tenantId}${suffix}`, pathParameters: { tenantId } });
 
 async function activeTenant(): Promise<{ tenantId: string; tenantRegistrationId: string }> {
-  const created = (await api({ method: 'POST', path: '/tenants', body: { tier: 'basic', tenantName: `big-${Math.random().toString(36).slice(2)}` } })).body.data;
-  await (results as (e: unknown) => Promise<unknown>)(busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId: created.tenantRegistrationId, jobOutput: {} }));
+  const created = (
+    await api({
+      method: 'POST',
+      path: '/tenants',
+      body: { tier: 'basic', tenantName: `big-${Math.random().toString(36).slice(2)}` },
+    })
+  ).body.data;
+  await (results as (e: unknown) => Promise<unknown>)(
+    busEvent('sbt_aws_provisionSuccess', { tenantRegistrationId: created.tenantRegistrationId, jobOutput: {} }),
+  );
   return created;
 }
-const eventSizes = () => h.bus.events.map((e) => Buffer.byteLength(String((e as { Detail?: string }).Detail ?? JSON.stringify(e.detail))));
+const eventSizes = () =>
+  h.bus.events.map((e) => Buffer.byteLength(String((e as { Detail?: string }).Detail ?? JSON.stringify(e.detail))));
 
 test('ordinary PUTs stop at the tenant data budget with a 413 that names it', async () => {
   const { tenantId } = await activeTenant();
@@ -47,14 +57,19 @@ test('a tenant at the maximum item size can be deactivated, activated and offboa
   // Grow the item directly to the 400 KB limit (history included), as legacy data could be: the largest
   // big2 DynamoDB still accepts, to within 64 bytes — so any transition that appends history cannot fit.
   const grow = (n: number) =>
-    db.send(
-      new UpdateCommand({
-        TableName: process.env.TENANT_TABLE_NAME!,
-        Key: { tenantId },
-        UpdateExpression: 'SET big1 = :a, big2 = :b',
-        ExpressionAttributeValues: { ':a': 'a'.repeat(200 * 1024), ':b': 'b'.repeat(n) },
-      }),
-    ).then(() => true, () => false);
+    db
+      .send(
+        new UpdateCommand({
+          TableName: process.env.TENANT_TABLE_NAME!,
+          Key: { tenantId },
+          UpdateExpression: 'SET big1 = :a, big2 = :b',
+          ExpressionAttributeValues: { ':a': 'a'.repeat(200 * 1024), ':b': 'b'.repeat(n) },
+        }),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
   let lo = 150 * 1024;
   let hi = 220 * 1024;
   while (hi - lo > 64) {
@@ -64,11 +79,20 @@ test('a tenant at the maximum item size can be deactivated, activated and offboa
   }
   expect(await grow(lo)).toBe(true);
   h.bus.clear();
-  for (const [method, suffix] of [['PUT', '/deactivate'], ['PUT', '/activate'], ['PUT', '/deactivate'], ['DELETE', '']] as const) {
+  for (const [method, suffix] of [
+    ['PUT', '/deactivate'],
+    ['PUT', '/activate'],
+    ['PUT', '/deactivate'],
+    ['DELETE', ''],
+  ] as const) {
     const res = await route(method, tenantId, suffix);
     expect([suffix, res.status]).toEqual([suffix, 200]);
   }
-  const item = (await db.send(new GetCommand({ TableName: process.env.TENANT_TABLE_NAME!, Key: { tenantId }, ConsistentRead: true }))).Item!;
+  const item = (
+    await db.send(
+      new GetCommand({ TableName: process.env.TENANT_TABLE_NAME!, Key: { tenantId }, ConsistentRead: true }),
+    )
+  ).Item!;
   expect(item.lifecycleState).toBe('OFFBOARDING');
   expect(item.big1).toHaveLength(200 * 1024); // nothing of the tenant's data was lost
   const sizes = eventSizes();

@@ -23,17 +23,33 @@ afterAll(() => h.bus.stop());
 
 type Item = Record<string, unknown>;
 const tenantItem = async (tenantId: string) =>
-  (await dynamo().send(new GetCommand({ TableName: process.env.TENANT_TABLE_NAME!, Key: { tenantId }, ConsistentRead: true }))).Item as Item;
+  (
+    await dynamo().send(
+      new GetCommand({ TableName: process.env.TENANT_TABLE_NAME!, Key: { tenantId }, ConsistentRead: true }),
+    )
+  ).Item as Item;
 const registrationItem = async (id: string) =>
-  (await dynamo().send(new GetCommand({ TableName: process.env.REGISTRATION_TABLE_NAME!, Key: { tenantRegistrationId: id }, ConsistentRead: true })))
-    .Item as Item;
+  (
+    await dynamo().send(
+      new GetCommand({
+        TableName: process.env.REGISTRATION_TABLE_NAME!,
+        Key: { tenantRegistrationId: id },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item as Item;
 
 /** Keys whose value differs between two items. */
 const changedKeys = (before: Item, after: Item) =>
-  [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+  [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .sort();
 
 type ResultKey = 'provisionSuccess' | 'provisionFailure' | 'deprovisionSuccess' | 'deprovisionFailure';
-function resultEvent(key: ResultKey, detail: Record<string, unknown>): EventBridgeEvent<string, Record<string, unknown>> {
+function resultEvent(
+  key: ResultKey,
+  detail: Record<string, unknown>,
+): EventBridgeEvent<string, Record<string, unknown>> {
   return {
     version: '0',
     id: `evt-${Math.random()}`,
@@ -63,7 +79,11 @@ const FORBIDDEN = {
 
 async function onboarded() {
   const tenantName = `job-fields-${Math.floor(Math.random() * 1e9)}`;
-  const { tenant } = await tenantService().onboard({ tenantData: { tenantName, tier: 'basic', tenantStatus: 'requested' }, registrationData: { note: 'keep' }, reason: 'test' });
+  const { tenant } = await tenantService().onboard({
+    tenantData: { tenantName, tier: 'basic', tenantStatus: 'requested' },
+    registrationData: { note: 'keep' },
+    reason: 'test',
+  });
   return { tenantId: String(tenant.tenantId), registrationId: String(tenant.tenantRegistrationId), tenantName };
 }
 
@@ -84,7 +104,13 @@ test('survivor (c): provisionSuccess changes only the declared tenantData/tenant
   );
   const [tAfter, rAfter] = [await tenantItem(tenantId), await registrationItem(registrationId)];
   expect(changedKeys(tBefore, tAfter)).toEqual([...BOOKKEEPING, 'tenantS3Bucket', 'tenantStatus'].sort());
-  expect({ tenantName: tAfter.tenantName, tenantStatus: tAfter.tenantStatus, tenantS3Bucket: tAfter.tenantS3Bucket, lifecycleState: tAfter.lifecycleState, version: tAfter.version }).toEqual({
+  expect({
+    tenantName: tAfter.tenantName,
+    tenantStatus: tAfter.tenantStatus,
+    tenantS3Bucket: tAfter.tenantS3Bucket,
+    lifecycleState: tAfter.lifecycleState,
+    version: tAfter.version,
+  }).toEqual({
     tenantName,
     tenantStatus: 'created',
     tenantS3Bucket: 'bucket-1',
@@ -99,7 +125,14 @@ test('survivor (c): a tenantName alone in the output changes nothing but the lif
   const { tenantId, registrationId, tenantName } = await onboarded();
   const run = async (detailType: ResultKey) => {
     const before = await tenantItem(tenantId);
-    expect(await results(resultEvent(detailType, { tenantRegistrationId: registrationId, jobOutput: { tenantData: { tenantName: `x-${detailType}` } } }))).toEqual({ outcome: 'applied' });
+    expect(
+      await results(
+        resultEvent(detailType, {
+          tenantRegistrationId: registrationId,
+          jobOutput: { tenantData: { tenantName: `x-${detailType}` } },
+        }),
+      ),
+    ).toEqual({ outcome: 'applied' });
     const after = await tenantItem(tenantId);
     expect(after.tenantName).toBe(tenantName);
     return changedKeys(before, after).filter((k) => !BOOKKEEPING.includes(k));
@@ -117,10 +150,20 @@ test('survivor (c): a tenantName alone in the output changes nothing but the lif
 test('a failure stores the flat SBT jobFailureStatus on the tenant, but still only as declared data', async () => {
   const { tenantId, registrationId, tenantName } = await onboarded();
   const before = await tenantItem(tenantId);
-  await results(resultEvent('provisionFailure', { tenantRegistrationId: registrationId, error: 'States.TaskFailed', jobOutput: { tenantStatus: 'Failed to provision tenant.', ...FORBIDDEN } }));
+  await results(
+    resultEvent('provisionFailure', {
+      tenantRegistrationId: registrationId,
+      error: 'States.TaskFailed',
+      jobOutput: { tenantStatus: 'Failed to provision tenant.', ...FORBIDDEN },
+    }),
+  );
   const after = await tenantItem(tenantId);
   expect(changedKeys(before, after)).toEqual([...BOOKKEEPING, 'lastError', 'tenantStatus'].sort());
-  expect({ tenantName: after.tenantName, lifecycleState: after.lifecycleState, tenantStatus: after.tenantStatus }).toEqual({
+  expect({
+    tenantName: after.tenantName,
+    lifecycleState: after.lifecycleState,
+    tenantStatus: after.tenantStatus,
+  }).toEqual({
     tenantName,
     lifecycleState: 'PROVISION_FAILED',
     tenantStatus: 'Failed to provision tenant.',

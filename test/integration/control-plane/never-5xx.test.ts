@@ -19,14 +19,29 @@ beforeAll(async () => {
 });
 afterAll(() => h.bus.stop());
 
-const body = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 })), fc.string());
+const body = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 })),
+  fc.string(),
+);
 const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 40) };
 
 test('POST /tenants and POST /tenant-registrations with arbitrary bodies', async () => {
   await fc.assert(
     fc.asyncProperty(body, async (b) => {
-      expect((await tenantsApi({ method: 'POST', path: '/tenants', body: typeof b === 'string' ? b : JSON.stringify(b) })).status).toBeLessThan(500);
-      expect((await registrationsApi({ method: 'POST', path: '/tenant-registrations', body: { tenantData: b, tenantRegistrationData: b } })).status).toBeLessThan(500);
+      expect(
+        (await tenantsApi({ method: 'POST', path: '/tenants', body: typeof b === 'string' ? b : JSON.stringify(b) }))
+          .status,
+      ).toBeLessThan(500);
+      expect(
+        (
+          await registrationsApi({
+            method: 'POST',
+            path: '/tenant-registrations',
+            body: { tenantData: b, tenantRegistrationData: b },
+          })
+        ).status,
+      ).toBeLessThan(500);
     }),
     RUNS,
   );
@@ -35,9 +50,21 @@ test('POST /tenants and POST /tenant-registrations with arbitrary bodies', async
 test('PUT /tenants/{id} and PATCH registrations with arbitrary bodies and ids', async () => {
   await fc.assert(
     fc.asyncProperty(body, fc.oneof(fc.constant(''), fc.string({ maxLength: 200 })), async (b, id) => {
-      const known = await tenantsApi({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId }, body: b });
+      const known = await tenantsApi({
+        method: 'PUT',
+        path: '/x',
+        route: '/tenants/{tenantId}',
+        pathParameters: { tenantId },
+        body: b,
+      });
       expect(known.status).toBeLessThan(500);
-      const any = await tenantsApi({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id }, body: b });
+      const any = await tenantsApi({
+        method: 'PUT',
+        path: '/x',
+        route: '/tenants/{tenantId}',
+        pathParameters: { tenantId: id },
+        body: b,
+      });
       expect(any.status).toBeLessThan(500);
       const reg = await registrationsApi({
         method: 'PATCH',
@@ -54,20 +81,38 @@ test('PUT /tenants/{id} and PATCH registrations with arbitrary bodies and ids', 
 
 test('GET lists with arbitrary query strings', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.dictionary(fc.constantFrom('limit', 'next_token', 'x'), fc.string({ maxLength: 60 })), async (q) => {
-      expect((await tenantsApi({ method: 'GET', path: '/tenants', query: q })).status).toBeLessThan(500);
-      expect((await registrationsApi({ method: 'GET', path: '/tenant-registrations', query: q })).status).toBeLessThan(500);
-    }),
+    fc.asyncProperty(
+      fc.dictionary(fc.constantFrom('limit', 'next_token', 'x'), fc.string({ maxLength: 60 })),
+      async (q) => {
+        expect((await tenantsApi({ method: 'GET', path: '/tenants', query: q })).status).toBeLessThan(500);
+        expect(
+          (await registrationsApi({ method: 'GET', path: '/tenant-registrations', query: q })).status,
+        ).toBeLessThan(500);
+      },
+    ),
     RUNS,
   );
 });
 
 test('lifecycle routes with arbitrary ids', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom('/activate', '/deactivate', '/retry', ''), async (id, suffix) => {
-      const method = suffix === '/retry' ? 'POST' : suffix ? 'PUT' : 'DELETE';
-      expect((await tenantsApi({ method, path: '/x', route: `/tenants/{tenantId}${suffix}`, pathParameters: { tenantId: id } })).status).toBeLessThan(500);
-    }),
+    fc.asyncProperty(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom('/activate', '/deactivate', '/retry', ''),
+      async (id, suffix) => {
+        const method = suffix === '/retry' ? 'POST' : suffix ? 'PUT' : 'DELETE';
+        expect(
+          (
+            await tenantsApi({
+              method,
+              path: '/x',
+              route: `/tenants/{tenantId}${suffix}`,
+              pathParameters: { tenantId: id },
+            })
+          ).status,
+        ).toBeLessThan(500);
+      },
+    ),
     RUNS,
   );
 });
@@ -75,7 +120,15 @@ test('lifecycle routes with arbitrary ids', async () => {
 test('a tenant that would outgrow the 400 KB item limit is a 413, not a 500', async () => {
   let last = 200;
   for (let i = 0; i < 8 && last === 200; i++) {
-    last = (await tenantsApi({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId }, body: { [`blob${i}`]: 'z'.repeat(60000) } })).status;
+    last = (
+      await tenantsApi({
+        method: 'PUT',
+        path: '/x',
+        route: '/tenants/{tenantId}',
+        pathParameters: { tenantId },
+        body: { [`blob${i}`]: 'z'.repeat(60000) },
+      })
+    ).status;
   }
   expect(last).toBe(413);
 });

@@ -17,21 +17,42 @@ let h: SynthHarness;
 
 beforeAll(async () => {
   await bus.start();
-  const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com', billing: false, metering: false }));
+  const json = synthStack(
+    new ControlPlaneStack(testApp(), 'control-plane', {
+      systemAdminEmail: 'a@example.com',
+      billing: false,
+      metering: false,
+    }),
+  );
   const tables = await createTablesFromSynth(json, uniquePrefix('nopartial'));
-  h = new SynthHarness(json, { tables, busName: 'nopartial-events', matches: LocalSystem.matches, references: { 'aws_cognito_user_pool.*.id': 'us-east-1_NoPartial' } });
+  h = new SynthHarness(json, {
+    tables,
+    busName: 'nopartial-events',
+    matches: LocalSystem.matches,
+    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_NoPartial' },
+  });
 });
 afterAll(() => bus.stop());
 
 async function registerActive(tenantName: string) {
-  const res = await h.request({ method: 'POST', path: '/tenant-registrations', scopes: ADMIN, body: { tenantData: { tenantName, tier: 'basic' }, tenantRegistrationData: { registrationStatus: 'In progress' } } });
+  const res = await h.request({
+    method: 'POST',
+    path: '/tenant-registrations',
+    scopes: ADMIN,
+    body: { tenantData: { tenantName, tier: 'basic' }, tenantRegistrationData: { registrationStatus: 'In progress' } },
+  });
   const { tenantRegistrationId, tenantId } = res.body.data as { tenantRegistrationId: string; tenantId: string };
-  await h.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', { tenantRegistrationId, jobOutput: { tenantRegistrationData: { registrationStatus: 'created' } } });
+  await h.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', {
+    tenantRegistrationId,
+    jobOutput: { tenantRegistrationData: { registrationStatus: 'created' } },
+  });
   return { tenantRegistrationId, tenantId };
 }
 
-const getReg = async (id: string) => (await h.request({ method: 'GET', path: `/tenant-registrations/${id}`, scopes: ADMIN })).body.data;
-const getTenant = async (id: string) => (await h.request({ method: 'GET', path: `/tenants/${id}`, scopes: ADMIN })).body.data;
+const getReg = async (id: string) =>
+  (await h.request({ method: 'GET', path: `/tenant-registrations/${id}`, scopes: ADMIN })).body.data;
+const getTenant = async (id: string) =>
+  (await h.request({ method: 'GET', path: `/tenants/${id}`, scopes: ADMIN })).body.data;
 
 test('PATCH refused for its tenant part (renaming, 409) writes neither part', async () => {
   const { tenantRegistrationId, tenantId } = await registerActive('partial-a');
@@ -43,7 +64,10 @@ test('PATCH refused for its tenant part (renaming, 409) writes neither part', as
     method: 'PATCH',
     path: `/tenant-registrations/${tenantRegistrationId}`,
     scopes: ADMIN,
-    body: { tenantRegistrationData: { registrationStatus: 'renamed' }, tenantData: { tenantName: 'partial-taken', tier: 'gold' } },
+    body: {
+      tenantRegistrationData: { registrationStatus: 'renamed' },
+      tenantData: { tenantName: 'partial-taken', tier: 'gold' },
+    },
   });
   expect(res.status).toBe(409);
   expect(await getReg(tenantRegistrationId)).toEqual(regBefore);
@@ -53,7 +77,10 @@ test('PATCH refused for its tenant part (renaming, 409) writes neither part', as
 
 test('PATCH on an offboarded tenant (409) leaves the registration unchanged', async () => {
   const { tenantRegistrationId, tenantId } = await registerActive('partial-b');
-  expect((await h.request({ method: 'DELETE', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN })).status).toBe(200);
+  expect(
+    (await h.request({ method: 'DELETE', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN }))
+      .status,
+  ).toBe(200);
   await h.publish('sbt.application.plane', 'sbt_aws_deprovisionSuccess', { tenantRegistrationId, jobOutput: {} });
   expect((await getTenant(tenantId)).lifecycleState).toBe('OFFBOARDED');
   const regBefore = await getReg(tenantRegistrationId);
@@ -90,7 +117,12 @@ test('an accepted PATCH writes both parts and emits one tenantUpdated with the c
 });
 
 test('a nameless tenant claiming a taken name (409) writes nothing; a free name is claimed with the rest', async () => {
-  const res = await h.request({ method: 'POST', path: '/tenant-registrations', scopes: ADMIN, body: { tenantData: { tier: 'basic' } } });
+  const res = await h.request({
+    method: 'POST',
+    path: '/tenant-registrations',
+    scopes: ADMIN,
+    body: { tenantData: { tier: 'basic' } },
+  });
   const { tenantRegistrationId, tenantId } = res.body.data as { tenantRegistrationId: string; tenantId: string };
   await registerActive('partial-claimed');
   const regBefore = await getReg(tenantRegistrationId);
@@ -113,6 +145,11 @@ test('a nameless tenant claiming a taken name (409) writes nothing; a free name 
   expect((await getTenant(tenantId)).tenantName).toBe('partial-fresh');
   // the name is now taken for everyone else
   const other = await registerActive('partial-other');
-  const clash = await h.request({ method: 'PUT', path: `/tenants/${other.tenantId}`, scopes: ADMIN, body: { tenantName: 'partial-fresh' } });
+  const clash = await h.request({
+    method: 'PUT',
+    path: `/tenants/${other.tenantId}`,
+    scopes: ADMIN,
+    body: { tenantName: 'partial-fresh' },
+  });
   expect(clash.status).toBe(409);
 });

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => h.bus.stop());
 
 /** A REST API (v1) proxy event with Cognito authorizer claims, typed as API Gateway sends it. */
-function restEvent(method: string, resource: string, o: { pathParameters?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {}): HttpEvent {
+function restEvent(
+  method: string,
+  resource: string,
+  o: { pathParameters?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {},
+): HttpEvent {
   const event: APIGatewayProxyEvent = {
     resource,
     path: resource,
@@ -35,9 +39,21 @@ function restEvent(method: string, resource: string, o: { pathParameters?: Recor
       protocol: 'HTTP/1.1',
       httpMethod: method,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '10.0.0.1',
-        user: null, userAgent: 'jest', userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '10.0.0.1',
+        user: null,
+        userAgent: 'jest',
+        userArn: null,
       },
       path: resource,
       stage: 'prod',
@@ -53,15 +69,25 @@ function restEvent(method: string, resource: string, o: { pathParameters?: Recor
 }
 
 test('REST proxy events reach the same routes', async () => {
-  const created = (await tenants(restEvent('POST', '/tenants', { body: { tenantName: `rest${Date.now()}`, tier: 'basic' } }))) as { statusCode: number; body: string };
+  const created = (await tenants(
+    restEvent('POST', '/tenants', { body: { tenantName: `rest${Date.now()}`, tier: 'basic' } }),
+  )) as { statusCode: number; body: string };
   expect(created.statusCode).toBe(201);
   const tenant = JSON.parse(created.body).data;
   expect(tenant.lifecycleHistory[0].reason).toBe('POST /tenants by admin');
-  const got = (await tenants(restEvent('GET', '/tenants/{tenantId}', { pathParameters: { tenantId: tenant.tenantId } }))) as { statusCode: number; body: string };
+  const got = (await tenants(
+    restEvent('GET', '/tenants/{tenantId}', { pathParameters: { tenantId: tenant.tenantId } }),
+  )) as { statusCode: number; body: string };
   expect(got.statusCode).toBe(200);
-  const listed = (await tenants(restEvent('GET', '/tenants', { query: { limit: '1' } }))) as { statusCode: number; body: string };
+  const listed = (await tenants(restEvent('GET', '/tenants', { query: { limit: '1' } }))) as {
+    statusCode: number;
+    body: string;
+  };
   expect(JSON.parse(listed.body).data).toHaveLength(1);
-  const bad = (await users(restEvent('POST', '/users', { body: { userName: 'x' } }))) as { statusCode: number; body: string };
+  const bad = (await users(restEvent('POST', '/users', { body: { userName: 'x' } }))) as {
+    statusCode: number;
+    body: string;
+  };
   expect(bad.statusCode).toBe(400);
   expect(JSON.parse(bad.body).message).toMatch(/field 'email'/);
 });

@@ -29,13 +29,16 @@ const emit: Emit = async (events) => {
 
 /** Counts the requests a service sends and runs `beforeNextWrite` once, right before its next TransactWrite. */
 function racingClient() {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const calls: string[] = [];
   const state: { beforeNextWrite?: () => Promise<void> } = {};
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      const kind = 'TransactItems' in input ? 'write' : 'Key' in input && !('UpdateExpression' in input) ? 'read' : 'other';
+      const kind =
+        'TransactItems' in input ? 'write' : 'Key' in input && !('UpdateExpression' in input) ? 'read' : 'other';
       calls.push(kind);
       if (kind === 'write' && state.beforeNextWrite) {
         const race = state.beforeNextWrite;
@@ -51,9 +54,16 @@ function racingClient() {
 
 function services() {
   const racing = racingClient();
-  const deps = { tenantTable: process.env.TENANT_TABLE_NAME!, registrationTable: process.env.REGISTRATION_TABLE_NAME!, emit };
+  const deps = {
+    tenantTable: process.env.TENANT_TABLE_NAME!,
+    registrationTable: process.env.REGISTRATION_TABLE_NAME!,
+    emit,
+  };
   const a = new TenantService({ ...deps, db: racing.client });
-  const b = new TenantService({ ...deps, db: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }) });
+  const b = new TenantService({
+    ...deps,
+    db: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  });
   return { a, b, racing };
 }
 
@@ -64,9 +74,13 @@ async function activeTenant(b: TenantService): Promise<string> {
   return id;
 }
 
-const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => httpStatusOf(e) ?? 500);
+const status = async (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => httpStatusOf(e) ?? 500,
+  );
 
-test('survivor (f): the transition guard — B deactivates between A\'s read and A\'s write; A retries (re-reads) and then answers 409', async () => {
+test("survivor (f): the transition guard — B deactivates between A's read and A's write; A retries (re-reads) and then answers 409", async () => {
   const { a, b, racing } = services();
   const id = await activeTenant(b);
   racing.state.beforeNextWrite = async () => {
@@ -89,7 +103,7 @@ test('survivor (f): the transition guard — B deactivates between A\'s read and
   expect(t.version).toBe(3); // created 1, provisioned 2, B's deactivation 3 — A wrote nothing
 });
 
-test('survivor (f): a lost race is re-decided on the new state — A offboards, B deactivates first; A\'s retry offboards from DEACTIVATED', async () => {
+test("survivor (f): a lost race is re-decided on the new state — A offboards, B deactivates first; A's retry offboards from DEACTIVATED", async () => {
   const { a, b, racing } = services();
   const id = await activeTenant(b);
   racing.state.beforeNextWrite = async () => {

@@ -21,7 +21,15 @@ const HANDLERS: Record<string, (e: HttpEvent) => Promise<unknown>> = {
 };
 
 let h: Harness;
-type Route = { method: string; pattern: RegExp; params: string[]; routeKey: string; auth: string; scopes: string[]; archive: string };
+type Route = {
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  routeKey: string;
+  auth: string;
+  scopes: string[];
+  archive: string;
+};
 let routes: Route[];
 
 beforeAll(async () => {
@@ -62,7 +70,9 @@ async function gateway(method: string, url: string, token: Record<string, unknow
     method,
     path,
     route: route.routeKey.split(' ')[1],
-    pathParameters: route.params.length ? Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(values[i])])) : undefined,
+    pathParameters: route.params.length
+      ? Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(values[i])]))
+      : undefined,
     query: qs ? Object.fromEntries(new URLSearchParams(qs)) : undefined,
     body,
     claims: route.auth === 'JWT' ? token : undefined,
@@ -73,7 +83,9 @@ async function gateway(method: string, url: string, token: Record<string, unknow
 
 /** The access token InitiateAuth(USER_PASSWORD_AUTH) returns for a user with `role`, after our trigger. */
 async function accessTokenFor(role: string | undefined) {
-  const fn = Object.values(resourcesOf(h.json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-cognito-pre-token'))!;
+  const fn = Object.values(resourcesOf(h.json, 'aws_lambda_function')).find((f) =>
+    String(f.function_name).endsWith('-cognito-pre-token'),
+  )!;
   process.env.ROLE_SCOPES = (fn.environment as { variables: { ROLE_SCOPES: string } }).variables.ROLE_SCOPES;
   let trigger!: typeof preToken;
   jest.isolateModules(() => {
@@ -86,7 +98,13 @@ async function accessTokenFor(role: string | undefined) {
     response: { claimsAndScopeOverrideDetails: null },
   } as Parameters<typeof preToken>[0]);
   const added = out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToAdd ?? [];
-  return { sub: 'admin-sub', username: 'admin', client_id: 'user-client', token_use: 'access', scope: [...base, ...added].join(' ') };
+  return {
+    sub: 'admin-sub',
+    username: 'admin',
+    client_id: 'user-client',
+    token_use: 'access',
+    scope: [...base, ...added].join(' '),
+  };
 }
 
 test('tutorial: the synthesized admin signs in, creates a tenant, lists it; provisioning closes the loop; tenant-config answers', async () => {
@@ -111,7 +129,8 @@ test('tutorial: the synthesized admin signs in, creates a tenant, lists it; prov
         tenantData: {
           tenantS3Bucket: 'bucket-1',
           someOtherVariable: 'this is a test',
-          tenantConfig: '{"userPoolId":"MY_SAAS_APP_USERPOOL_ID","appClientId":"MY_SAAS_APP_CLIENT_ID","apiGatewayUrl":"MY_API_GATEWAY_URL"}',
+          tenantConfig:
+            '{"userPoolId":"MY_SAAS_APP_USERPOOL_ID","appClientId":"MY_SAAS_APP_CLIENT_ID","apiGatewayUrl":"MY_API_GATEWAY_URL"}',
           tenantStatus: 'created',
         },
         tenantRegistrationData: {},
@@ -119,9 +138,20 @@ test('tutorial: the synthesized admin signs in, creates a tenant, lists it; prov
     }),
   );
   const after = await gateway('GET', `/tenants/${mine.tenantId}`, token);
-  expect(after.body.data).toMatchObject({ tenantStatus: 'created', tenantS3Bucket: 'bucket-1', lifecycleState: 'ACTIVE' });
+  expect(after.body.data).toMatchObject({
+    tenantStatus: 'created',
+    tenantS3Bucket: 'bucket-1',
+    lifecycleState: 'ACTIVE',
+  });
   const config = await gateway('GET', `/tenant-config/${TENANT_NAME}`, undefined);
-  expect(config).toEqual({ status: 200, body: { userPoolId: 'MY_SAAS_APP_USERPOOL_ID', appClientId: 'MY_SAAS_APP_CLIENT_ID', apiGatewayUrl: 'MY_API_GATEWAY_URL' } });
+  expect(config).toEqual({
+    status: 200,
+    body: {
+      userPoolId: 'MY_SAAS_APP_USERPOOL_ID',
+      appClientId: 'MY_SAAS_APP_CLIENT_ID',
+      apiGatewayUrl: 'MY_API_GATEWAY_URL',
+    },
+  });
 });
 
 test('without the trigger (plain InitiateAuth token) or without a role, scoped routes refuse: that is why the trigger exists', async () => {

@@ -21,16 +21,28 @@ const user = (method: string, userId: string, suffix = '', body?: unknown) =>
   api({ method, path: '/x', route: `/users/{userId}${suffix}`, pathParameters: { userId }, body });
 
 test('create → get → partial update → disable → enable → delete, with tenantUserCreated / tenantUserDeleted', async () => {
-  const created = await api({ method: 'POST', path: '/users', body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' } });
+  const created = await api({
+    method: 'POST',
+    path: '/users',
+    body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
+  });
   expect(created.status).toBe(201);
-  expect(created.body.data).toMatchObject({ userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin', enabled: true });
+  expect(created.body.data).toMatchObject({
+    userName: 'alice',
+    email: 'alice@example.com',
+    userRole: 'TenantAdmin',
+    enabled: true,
+  });
   expect(h.bus.ofType('sbt_aws_tenantUserCreated').map((e) => [e.Source, e.detail])).toEqual([
     ['sbt.control.plane', { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' }],
   ]);
 
   expect((await user('GET', 'alice')).body.data.userRole).toBe('TenantAdmin');
   const upd = await user('PUT', 'alice', '', { userRole: 'SystemAdmin' });
-  expect(upd).toMatchObject({ status: 200, body: { message: 'User updated', data: { userRole: 'SystemAdmin', email: 'alice@example.com' } } });
+  expect(upd).toMatchObject({
+    status: 200,
+    body: { message: 'User updated', data: { userRole: 'SystemAdmin', email: 'alice@example.com' } },
+  });
 
   const disabled = await user('PUT', 'alice', '/disable');
   expect(disabled).toMatchObject({ status: 200, body: { message: 'User disabled', data: { enabled: false } } });
@@ -40,18 +52,28 @@ test('create → get → partial update → disable → enable → delete, with 
 
   const del = await user('DELETE', 'alice');
   expect(del).toMatchObject({ status: 200, body: { message: 'User deleted' } });
-  expect(h.bus.ofType('sbt_aws_tenantUserDeleted')[0].detail).toMatchObject({ userName: 'alice', userRole: 'SystemAdmin' });
+  expect(h.bus.ofType('sbt_aws_tenantUserDeleted')[0].detail).toMatchObject({
+    userName: 'alice',
+    userRole: 'SystemAdmin',
+  });
   expect((await user('GET', 'alice')).status).toBe(404);
 });
 
 test('list pages with next_token', async () => {
   for (const n of ['u1', 'u2', 'u3', 'u4', 'u5']) {
-    expect((await api({ method: 'POST', path: '/users', body: { userName: n, email: `${n}@example.com`, userRole: 'r' } })).status).toBe(201);
+    expect(
+      (await api({ method: 'POST', path: '/users', body: { userName: n, email: `${n}@example.com`, userRole: 'r' } }))
+        .status,
+    ).toBe(201);
   }
   const seen: string[] = [];
   let token: string | undefined;
   do {
-    const res = await api({ method: 'GET', path: '/users', query: { limit: '2', ...(token ? { next_token: token } : {}) } });
+    const res = await api({
+      method: 'GET',
+      path: '/users',
+      query: { limit: '2', ...(token ? { next_token: token } : {}) },
+    });
     expect(res.status).toBe(200);
     seen.push(...res.body.data.map((u: { userName: string }) => u.userName));
     token = res.body.next_token;
@@ -60,13 +82,25 @@ test('list pages with next_token', async () => {
 });
 
 test('client errors: 400 naming the field, 404, 409', async () => {
-  const r = await api({ method: 'POST', path: '/users', body: { userName: 'bob', email: 'not-an-email', userRole: 'r' } });
+  const r = await api({
+    method: 'POST',
+    path: '/users',
+    body: { userName: 'bob', email: 'not-an-email', userRole: 'r' },
+  });
   expect(r.status).toBe(400);
   expect(r.body.message).toMatch(/field 'email'/);
   const missing = await api({ method: 'POST', path: '/users', body: { email: 'b@example.com', userRole: 'r' } });
   expect(missing.status).toBe(400);
   expect(missing.body.message).toMatch(/field 'userName'/);
-  expect((await api({ method: 'POST', path: '/users', body: { userName: 'has space', email: 'b@example.com', userRole: 'r' } })).body.message).toMatch(/field 'userName'/);
+  expect(
+    (
+      await api({
+        method: 'POST',
+        path: '/users',
+        body: { userName: 'has space', email: 'b@example.com', userRole: 'r' },
+      })
+    ).body.message,
+  ).toMatch(/field 'userName'/);
   const empty = await user('PUT', 'bob', '', {});
   expect(empty.status).toBe(400);
   expect(empty.body.message).toMatch(/field 'email'/);
@@ -80,8 +114,15 @@ test('client errors: 400 naming the field, 404, 409', async () => {
   expect((await user('DELETE', 'ghost')).status).toBe(404);
   expect(h.bus.ofType('sbt_aws_tenantUserDeleted')).toHaveLength(0);
 
-  expect((await api({ method: 'POST', path: '/users', body: { userName: 'carol', email: 'c@example.com', userRole: 'r' } })).status).toBe(201);
-  const dup = await api({ method: 'POST', path: '/users', body: { userName: 'carol', email: 'c@example.com', userRole: 'r' } });
+  expect(
+    (await api({ method: 'POST', path: '/users', body: { userName: 'carol', email: 'c@example.com', userRole: 'r' } }))
+      .status,
+  ).toBe(201);
+  const dup = await api({
+    method: 'POST',
+    path: '/users',
+    body: { userName: 'carol', email: 'c@example.com', userRole: 'r' },
+  });
   expect(dup.status).toBe(409);
   expect(dup.body.message).toBe('User carol already exists');
 });

@@ -36,7 +36,9 @@ const H = Date.UTC(2026, 10, 27, 10); // 10:00 UTC
 let n = 0;
 
 /** A Concurrent-Agreements buyer, registered in a browser and licensed (License Updated, AWS's sample shape). */
-async function activeBuyer(o: { withCustomerIdentifier?: boolean; agreementId?: string; eventSpelling?: 'event' | 'lic' } = {}) {
+async function activeBuyer(
+  o: { withCustomerIdentifier?: boolean; agreementId?: string; eventSpelling?: 'event' | 'lic' } = {},
+) {
   const id = `${Date.now().toString(36)}x${++n}`;
   const account = String(300000000000 + n);
   const b = {
@@ -60,29 +62,67 @@ async function activeBuyer(o: { withCustomerIdentifier?: boolean; agreementId?: 
   const browser = new Browser();
   expect((await browser.land(b.token)).status).toBe(302);
   expect((await browser.register(form)).status).toBe(201);
-  expect(await notify(licenseEvent('Updated', new Date(H - 2 * HOUR).toISOString(), { licenseArn: b.eventLicenseArn, account, agreementId: b.agreementId }))).toEqual({ batchItemFailures: [] });
+  expect(
+    await notify(
+      licenseEvent('Updated', new Date(H - 2 * HOUR).toISOString(), {
+        licenseArn: b.eventLicenseArn,
+        account,
+        agreementId: b.agreementId,
+      }),
+    ),
+  ).toEqual({ batchItemFailures: [] });
   const sub = await store().get(b.subscriberId);
   expect(sub?.access).toBe('GRANTED');
   // The application plane provisioned the tenant (the control plane's own result path).
-  await tenants().handleJobResult('provisionSuccess', { tenantRegistrationId: sub?.tenantRegistrationId, jobOutput: {} });
+  await tenants().handleJobResult('provisionSuccess', {
+    tenantRegistrationId: sub?.tenantRegistrationId,
+    jobOutput: {},
+  });
   return b;
 }
-const tenants = () => new TenantService({ db: dynamo(), tenantTable: h.tables.tenants, registrationTable: h.tables.registrations, emit: async () => undefined });
+const tenants = () =>
+  new TenantService({
+    db: dynamo(),
+    tenantTable: h.tables.tenants,
+    registrationTable: h.tables.registrations,
+    emit: async () => undefined,
+  });
 
-const usage = (b: { licenseArn: string; account: string }, at: number, quantity: number, extra: Partial<Usage> & { tags?: Record<string, string> } = {}): Usage =>
-  ({ customerKey: b.licenseArn, recordId: `u-${++n}`, licenseArn: b.licenseArn, customerAWSAccountId: b.account, dimension: 'users', quantity, timestamp: Math.floor(at / 1000), ...extra }) as Usage;
+const usage = (
+  b: { licenseArn: string; account: string },
+  at: number,
+  quantity: number,
+  extra: Partial<Usage> & { tags?: Record<string, string> } = {},
+): Usage =>
+  ({
+    customerKey: b.licenseArn,
+    recordId: `u-${++n}`,
+    licenseArn: b.licenseArn,
+    customerAWSAccountId: b.account,
+    dimension: 'users',
+    quantity,
+    timestamp: Math.floor(at / 1000),
+    ...extra,
+  }) as Usage;
 
 /** AWS's documented "Purchase Agreement Ended - Manufacturer" event (reference §3.8), for this buyer. */
 const agreementEnded = (b: { agreementId: string; account: string }, at: number) =>
   agreementEvent('Purchase Agreement Ended - Manufacturer', new Date(at).toISOString(), {
-    agreement: { id: b.agreementId, intent: 'NEW', status: 'CANCELLED', acceptanceTime: new Date(H - 3 * HOUR).toISOString(), startTime: new Date(H - 3 * HOUR).toISOString(), endTime: new Date(at).toISOString() },
+    agreement: {
+      id: b.agreementId,
+      intent: 'NEW',
+      status: 'CANCELLED',
+      acceptanceTime: new Date(H - 3 * HOUR).toISOString(),
+      startTime: new Date(H - 3 * HOUR).toISOString(),
+      endTime: new Date(at).toISOString(),
+    },
     acceptor: { accountId: b.account },
     proposer: { accountId: '123456512334' },
     offer: { id: 'offer-golive' },
     resaleAuthorization: null,
   });
 
-test('cancel at H:05 with usage in H: billed once before AWS\'s window closes; without the flush it would be refused — and that is alarmed', async () => {
+test("cancel at H:05 with usage in H: billed once before AWS's window closes; without the flush it would be refused — and that is alarmed", async () => {
   h.fake.reset();
   clock.t = H + 2 * 60_000;
   const b = await activeBuyer();
@@ -92,9 +132,18 @@ test('cancel at H:05 with usage in H: billed once before AWS\'s window closes; w
   h.fake.endAgreement(b.licenseArn, clock.t);
   expect(await notify(agreementEnded(b, clock.t))).toEqual({ batchItemFailures: [] });
   const billed = h.fake.billed.filter((r) => r.licenseArn && r.key.includes(`l-${b.id}`));
-  expect(billed).toEqual([expect.objectContaining({ dimension: 'users', hour: new Date(H).toISOString(), quantity: 7 })]);
+  expect(billed).toEqual([
+    expect.objectContaining({ dimension: 'users', hour: new Date(H).toISOString(), quantity: 7 }),
+  ]);
   expect(billed[0].acceptedAt).toBeLessThan(H + 5 * 60_000 + HOUR);
-  const ledger = (await dynamo().send(new GetCommand({ TableName: h.tables.ledger, Key: { bucketId: bucketIdOf({ licenseArn: b.licenseArn, customerAWSAccountId: b.account }, 'users', H) } }))).Item;
+  const ledger = (
+    await dynamo().send(
+      new GetCommand({
+        TableName: h.tables.ledger,
+        Key: { bucketId: bucketIdOf({ licenseArn: b.licenseArn, customerAWSAccountId: b.account }, 'users', H) },
+      }),
+    )
+  ).Item;
   expect(ledger).toMatchObject({ state: 'SENT', quantity: 7 });
   // The hourly run at H+1:15 sends nothing again (no double bill); usage that still arrives for H is late → DLQ.
   await writeUsage(h.tables.usage, [usage(b, H + 30 * 60_000, 1)]);
@@ -105,7 +154,15 @@ test('cancel at H:05 with usage in H: billed once before AWS\'s window closes; w
   expect(dead).toEqual([expect.objectContaining({ reason: 'late' })]);
   expect(h.fake.billed.filter((r) => r.key.includes(`l-${b.id}`))).toHaveLength(1);
   // A License Deprovisioned (the other doc revision's window start) flushes again: nothing left, nothing re-sent.
-  expect(await notify(licenseEvent('Deprovisioned', new Date(clock.t).toISOString(), { licenseArn: b.eventLicenseArn, account: b.account, agreementId: b.agreementId }))).toEqual({ batchItemFailures: [] });
+  expect(
+    await notify(
+      licenseEvent('Deprovisioned', new Date(clock.t).toISOString(), {
+        licenseArn: b.eventLicenseArn,
+        account: b.account,
+        agreementId: b.agreementId,
+      }),
+    ),
+  ).toEqual({ batchItemFailures: [] });
   expect(h.fake.billed.filter((r) => r.key.includes(`l-${b.id}`))).toHaveLength(1);
 
   // Control: a buyer whose cancellation is not flushed loses the usage to CustomerNotSubscribed — recorded AND sent
@@ -121,20 +178,25 @@ test('cancel at H:05 with usage in H: billed once before AWS\'s window closes; w
   expect(dead2).toEqual([expect.objectContaining({ state: 'NOT_SUBSCRIBED', licenseArn: c.licenseArn })]);
 });
 
-test('unsubscribe-pending style flush for an agreement whose licence is unknown: the account\'s open usage is sent at once', async () => {
+test("unsubscribe-pending style flush for an agreement whose licence is unknown: the account's open usage is sent at once", async () => {
   h.fake.reset();
   clock.t = H + 2 * 60_000;
   const b = await activeBuyer();
   await writeUsage(h.tables.usage, [usage(b, H + 60_000, 2)]);
   clock.t = H + 10 * 60_000;
   // An agreement id we never saw on a licence: the flush falls back to the buyer's account.
-  expect(await notify(agreementEnded({ agreementId: `agmt-unknown-${b.id}`, account: b.account }, clock.t))).toEqual({ batchItemFailures: [] });
+  expect(await notify(agreementEnded({ agreementId: `agmt-unknown-${b.id}`, account: b.account }, clock.t))).toEqual({
+    batchItemFailures: [],
+  });
   expect(h.fake.billed.filter((r) => r.key.includes(`l-${b.id}`)).map((r) => r.quantity)).toEqual([2]);
 });
 
-test('results are matched on what was sent (AWS\'s documented LicenseArn echo): ledger SENT after one request, no re-sends', async () => {
+test("results are matched on what was sent (AWS's documented LicenseArn echo): ledger SENT after one request, no re-sends", async () => {
   h.fake.reset();
-  const b = { licenseArn: `arn:aws:license-manager::400000000001:license:l-echo${Date.now().toString(36)}`, account: '400000000001' };
+  const b = {
+    licenseArn: `arn:aws:license-manager::400000000001:license:l-echo${Date.now().toString(36)}`,
+    account: '400000000001',
+  };
   await writeUsage(h.tables.usage, [usage(b, H + 60_000, 2), usage(b, H + 60_000, 1, { dimension: 'admins' })]);
   clock.t = H + HOUR + 15 * 60_000;
   const report = await job(h, clock);
@@ -148,19 +210,31 @@ test('ProductCode → LicenseArn migration: a buyer metered both ways in one hou
   clock.t = H + 2 * 60_000;
   const b = await activeBuyer({ withCustomerIdentifier: true });
   await writeUsage(h.tables.usage, [
-    { customerKey: b.customerIdentifier, recordId: `m-${++n}`, customerIdentifier: b.customerIdentifier, dimension: 'users', quantity: 2, timestamp: Math.floor((H + 60_000) / 1000) },
+    {
+      customerKey: b.customerIdentifier,
+      recordId: `m-${++n}`,
+      customerIdentifier: b.customerIdentifier,
+      dimension: 'users',
+      quantity: 2,
+      timestamp: Math.floor((H + 60_000) / 1000),
+    },
     usage(b, H + 2 * 60_000, 3),
   ]);
   clock.t = H + HOUR + 15 * 60_000;
   const report = await job(h, clock, { subscribersTable: h.tables.subscribers });
   expect(report).toMatchObject({ sent: 1 });
-  const mine = h.fake.billed.filter((r) => r.key.includes(`l-${b.id}`) || r.customerIdentifier === b.customerIdentifier);
+  const mine = h.fake.billed.filter(
+    (r) => r.key.includes(`l-${b.id}`) || r.customerIdentifier === b.customerIdentifier,
+  );
   expect(mine).toEqual([expect.objectContaining({ licenseArn: b.licenseArn, productCode: undefined, quantity: 5 })]);
 });
 
 test('hourly sum range-checked: what would exceed 2147483647 is refused (DLQ), never put on the wire', async () => {
   h.fake.reset();
-  const b = { licenseArn: `arn:aws:license-manager::400000000002:license:l-big${Date.now().toString(36)}`, account: '400000000002' };
+  const b = {
+    licenseArn: `arn:aws:license-manager::400000000002:license:l-big${Date.now().toString(36)}`,
+    account: '400000000002',
+  };
   await writeUsage(h.tables.usage, [usage(b, H + 60_000, 2_000_000_000), usage(b, H + 2 * 60_000, 2_000_000_000)]);
   clock.t = H + HOUR + 15 * 60_000;
   const dead: Record<string, unknown>[] = [];
@@ -195,11 +269,20 @@ test('never timestamped before the licence start; usage before it is refused; ta
   ]);
   clock.t = H + 15 * 60_000;
   const dead: Record<string, unknown>[] = [];
-  const report = await job(h, clock, { subscribersTable: h.tables.subscribers, deadLetter: async (items) => void dead.push(...items) });
+  const report = await job(h, clock, {
+    subscribersTable: h.tables.subscribers,
+    deadLetter: async (items) => void dead.push(...items),
+  });
   expect(report).toMatchObject({ invalid: 1, sent: 1, failed: 0 });
-  expect(dead).toEqual([expect.objectContaining({ reason: 'invalid', error: expect.stringMatching(/before the licence started/) })]);
+  expect(dead).toEqual([
+    expect.objectContaining({ reason: 'invalid', error: expect.stringMatching(/before the licence started/) }),
+  ]);
   const [billed] = h.fake.billed.filter((r) => r.key.includes(`l-${b.id}`));
-  expect(billed).toMatchObject({ quantity: 6, timestamp: new Date(start).toISOString(), hour: new Date(H - HOUR).toISOString() });
+  expect(billed).toMatchObject({
+    quantity: 6,
+    timestamp: new Date(start).toISOString(),
+    hour: new Date(H - HOUR).toISOString(),
+  });
   expect(billed.allocations).toEqual(
     expect.arrayContaining([
       { quantity: 3, tags: { team: 'blue' } },
@@ -216,7 +299,13 @@ test('plan changes (entitlements amended, trial → paid) reach the tenant as te
   const id = `${Date.now().toString(36)}p`;
   const account = '500000000001';
   const licenseArn = `arn:aws:license-manager::${account}:license:l-${id}`;
-  h.fake.entitlements.push({ ProductCode: PRODUCT, Dimension: 'basic', LicenseArn: licenseArn, CustomerAWSAccountId: account, Value: { BooleanValue: true } });
+  h.fake.entitlements.push({
+    ProductCode: PRODUCT,
+    Dimension: 'basic',
+    LicenseArn: licenseArn,
+    CustomerAWSAccountId: account,
+    Value: { BooleanValue: true },
+  });
   h.fake.addToken(`tok-${id}`, { ProductCode: PRODUCT, CustomerAWSAccountId: account, LicenseArn: licenseArn });
   const browser = new Browser();
   expect((await browser.land(`tok-${id}`, 'free-trial')).status).toBe(302);
@@ -232,8 +321,14 @@ test('plan changes (entitlements amended, trial → paid) reach the tenant as te
     });
   expect(await notify(lic('offer-trial', '2026-11-27T10:00:00Z'))).toEqual({ batchItemFailures: [] });
   const sub = await store().get(`license:l-${id}`);
-  expect(sub).toMatchObject({ access: 'GRANTED', freeTrial: true, entitlements: [expect.objectContaining({ dimension: 'basic', value: true })] });
-  const onboarding = h.bus.ofType('sbt_aws_onboardingRequest').find((e) => e.detail.marketplaceSubscriberId === `license:l-${id}`)!;
+  expect(sub).toMatchObject({
+    access: 'GRANTED',
+    freeTrial: true,
+    entitlements: [expect.objectContaining({ dimension: 'basic', value: true })],
+  });
+  const onboarding = h.bus
+    .ofType('sbt_aws_onboardingRequest')
+    .find((e) => e.detail.marketplaceSubscriberId === `license:l-${id}`)!;
   expect(onboarding.detail).toMatchObject({ tier: 'basic-trial', freeTrial: true, tenantId: sub?.tenantId });
   const updates = () => h.bus.ofType('sbt_aws_tenantUpdated').filter((e) => e.detail.tenantId === sub?.tenantId);
 
@@ -253,9 +348,16 @@ test('plan changes (entitlements amended, trial → paid) reach the tenant as te
 
   // Trial → paid: the licence moves to the paid offer.
   expect(await notify(lic('offer-paid', '2026-11-27T12:00:00Z'))).toEqual({ batchItemFailures: [] });
-  expect(updates().map((e) => (e.detail.changes as Record<string, unknown>).tier)).toEqual(['premium-trial', 'premium']);
+  expect(updates().map((e) => (e.detail.changes as Record<string, unknown>).tier)).toEqual([
+    'premium-trial',
+    'premium',
+  ]);
   const tenant = await tenants().getTenant(String(sub?.tenantId));
-  expect(tenant).toMatchObject({ tier: 'premium', freeTrial: false, marketplaceEntitlements: [expect.objectContaining({ dimension: 'premium' })] });
+  expect(tenant).toMatchObject({
+    tier: 'premium',
+    freeTrial: false,
+    marketplaceEntitlements: [expect.objectContaining({ dimension: 'premium' })],
+  });
   // A duplicate delivery changes nothing and emits nothing.
   await notify(lic('offer-paid', '2026-11-27T12:00:00Z'));
   expect(updates()).toHaveLength(2);

@@ -25,7 +25,16 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(label: string, o: { identityMode?: 'license' | 'customer'; pricingModel?: MarketplacePricingModel; fakeNow?: () => number; fakeRatePerSecond?: number; fakeEcho?: 'exact' | 'documented' } = {}): Promise<Harness> {
+export async function startHarness(
+  label: string,
+  o: {
+    identityMode?: 'license' | 'customer';
+    pricingModel?: MarketplacePricingModel;
+    fakeNow?: () => number;
+    fakeRatePerSecond?: number;
+    fakeEcho?: 'exact' | 'documented';
+  } = {},
+): Promise<Harness> {
   const json = synthStack(
     new MarketplaceStack(testApp(), 'marketplace', {
       eventBusArn: BUS,
@@ -48,7 +57,11 @@ export async function startHarness(label: string, o: { identityMode?: 'license' 
     tenants: findCp('tenants'),
     registrations: findCp('registrations'),
   };
-  const fake = await new MarketplaceFake({ now: o.fakeNow, ratePerSecond: o.fakeRatePerSecond, echo: o.fakeEcho }).start();
+  const fake = await new MarketplaceFake({
+    now: o.fakeNow,
+    ratePerSecond: o.fakeRatePerSecond,
+    echo: o.fakeEcho,
+  }).start();
   fake.products.add(PRODUCT);
   const bus = await new EventBridgeCapture().start();
   Object.assign(process.env, {
@@ -107,7 +120,10 @@ async function call(path: string, contentType: string, body: string, cookie?: st
 export class Browser {
   cookie?: string;
   async land(token: string, offerType?: string): Promise<HttpOut> {
-    const form = new URLSearchParams({ 'x-amzn-marketplace-token': token, ...(offerType ? { 'x-amzn-marketplace-offer-type': offerType } : {}) });
+    const form = new URLSearchParams({
+      'x-amzn-marketplace-token': token,
+      ...(offerType ? { 'x-amzn-marketplace-offer-type': offerType } : {}),
+    });
     const out = await call('/landing', 'application/x-www-form-urlencoded', form.toString(), this.cookie);
     const set = out.headers['set-cookie'];
     if (set) this.cookie = set.split(';')[0];
@@ -125,7 +141,12 @@ export function sqsRecord(body: string): SQSRecord {
     messageId: `msg-${seq}`,
     receiptHandle: `rh-${seq}`,
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -151,7 +172,12 @@ export function snsNotification(message: Record<string, unknown>, timestamp: str
 }
 
 /** §3.8: an EventBridge event from aws.agreement-marketplace. */
-export function agreementEvent(detailType: string, time: string, detail: Record<string, unknown>, id = `ev-${++seq}`): string {
+export function agreementEvent(
+  detailType: string,
+  time: string,
+  detail: Record<string, unknown>,
+  id = `ev-${++seq}`,
+): string {
   return JSON.stringify({
     version: '0',
     id,
@@ -165,7 +191,12 @@ export function agreementEvent(detailType: string, time: string, detail: Record<
   });
 }
 
-export function licenseEvent(kind: 'Updated' | 'Deprovisioned', time: string, c: { licenseArn: string; account: string; agreementId?: string }, id?: string): string {
+export function licenseEvent(
+  kind: 'Updated' | 'Deprovisioned',
+  time: string,
+  c: { licenseArn: string; account: string; agreementId?: string },
+  id?: string,
+): string {
   return agreementEvent(
     `License ${kind} - Manufacturer`,
     time,

@@ -28,7 +28,10 @@ test('random streams + crashes between send and mark + overlapping runs → exac
   await fc.assert(
     fc.asyncProperty(
       fc.array(usage, { minLength: 1, maxLength: 25 }),
-      fc.array(usage.map((u) => ({ ...u, hourBack: 0 })), { maxLength: 8 }), // second wave: only the still-open hour
+      fc.array(
+        usage.map((u) => ({ ...u, hourBack: 0 })),
+        { maxLength: 8 },
+      ), // second wave: only the still-open hour
       fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), // crash after send?
       fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), // overlap with a second run?
       async (wave1, wave2, crashes, overlaps) => {
@@ -59,7 +62,9 @@ test('random streams + crashes between send and mark + overlapping runs → exac
 
         const runJob = async (i: number) => {
           const crash = crashes[i];
-          const one = job(h, clock, { afterSend: crash ? () => Promise.reject(new Error('crash')) : undefined }).catch(() => undefined);
+          const one = job(h, clock, { afterSend: crash ? () => Promise.reject(new Error('crash')) : undefined }).catch(
+            () => undefined,
+          );
           const two = overlaps[i] ? job(h, clock).catch(() => undefined) : Promise.resolve(undefined);
           await Promise.all([one, two]);
         };

@@ -1,6 +1,12 @@
 /** Helpers of the metering tests: a simulated clock, usage writes, the job with test-friendly options. */
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
-import { BatchWriteCommand, QueryCommand, ScanCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  QueryCommand,
+  ScanCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { RateLimiter } from '../../../lambda/marketplace/domain/meter-sender';
 import { runMeteringJob, type MeteringJobDeps } from '../../../lambda/marketplace/domain/metering-job';
@@ -29,9 +35,13 @@ export interface Usage {
 
 export async function writeUsage(table: string, records: Usage[]) {
   for (let i = 0; i < records.length; i += 25) {
-    let items: NonNullable<BatchWriteCommandInput['RequestItems']>[string] | undefined = records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: { ...r, pending: 'true' } } }));
+    let items: NonNullable<BatchWriteCommandInput['RequestItems']>[string] | undefined = records
+      .slice(i, i + 25)
+      .map((r) => ({ PutRequest: { Item: { ...r, pending: 'true' } } }));
     while (items?.length) {
-      const res: BatchWriteCommandOutput = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
+      const res: BatchWriteCommandOutput = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [table]: items } }),
+      );
       items = res.UnprocessedItems?.[table];
     }
   }
@@ -60,7 +70,9 @@ export async function ledgerItems(h: Harness): Promise<Record<string, unknown>[]
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const r = await dynamo().send(new ScanCommand({ TableName: h.tables.ledger, ExclusiveStartKey: start, ConsistentRead: true }));
+    const r = await dynamo().send(
+      new ScanCommand({ TableName: h.tables.ledger, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     out.push(...(r.Items ?? []));
     start = r.LastEvaluatedKey;
   } while (start);
@@ -69,7 +81,14 @@ export async function ledgerItems(h: Harness): Promise<Record<string, unknown>[]
 
 export async function pendingCount(h: Harness): Promise<number> {
   const r = await dynamo().send(
-    new QueryCommand({ TableName: h.tables.usage, IndexName: 'pendingIndex', KeyConditionExpression: '#p = :t', ExpressionAttributeNames: { '#p': 'pending' }, ExpressionAttributeValues: { ':t': 'true' }, Select: 'COUNT' }),
+    new QueryCommand({
+      TableName: h.tables.usage,
+      IndexName: 'pendingIndex',
+      KeyConditionExpression: '#p = :t',
+      ExpressionAttributeNames: { '#p': 'pending' },
+      ExpressionAttributeValues: { ':t': 'true' },
+      Select: 'COUNT',
+    }),
   );
   return r.Count ?? 0;
 }

@@ -9,7 +9,16 @@ import { dynamo } from '../../../lambda/shared/aws-clients';
 import { bucketIdOf } from '../../../lambda/marketplace/domain/metering';
 import { handler } from '../../../lambda/marketplace/metering-job';
 import { PRODUCT, startHarness, type Harness } from './harness';
-import { Clock, HOUR, job, ledgerItems, meteringClient, pendingCount, writeUsage, type Usage } from './metering-support';
+import {
+  Clock,
+  HOUR,
+  job,
+  ledgerItems,
+  meteringClient,
+  pendingCount,
+  writeUsage,
+  type Usage,
+} from './metering-support';
 
 let h: Harness;
 const clock = new Clock(0);
@@ -44,7 +53,9 @@ test('aggregates one record per identity, dimension and USAGE hour (paginated), 
   clock.t = base + 2 * HOUR + 20 * 60_000; // 10:20 → 08:00 and 09:00 closed (+10 min), 10:00 open
   const report = await job(h, clock);
   expect(report).toMatchObject({ aggregated: 7, invalid: 1, claimed: 4, sent: 4, failed: 0 });
-  const billed = h.fake.billed.map((b) => [b.licenseArn ?? b.customerIdentifier, b.dimension, b.hour, b.quantity, b.productCode]).sort();
+  const billed = h.fake.billed
+    .map((b) => [b.licenseArn ?? b.customerIdentifier, b.dimension, b.hour, b.quantity, b.productCode])
+    .sort();
   expect(billed).toEqual(
     [
       [a.licenseArn, 'users', '2026-11-20T08:00:00.000Z', 5, undefined],
@@ -70,7 +81,10 @@ test('aggregates one record per identity, dimension and USAGE hour (paginated), 
 test('chunks ≤ 25 per request; throttling and UnprocessedRecords are retried until billed', async () => {
   h.fake.reset();
   const who = Array.from({ length: 30 }, (_, i) => ca(`chunk-${i}-${Date.now()}`));
-  await writeUsage(h.tables.usage, who.map((w) => rec(w, 'users', base, 1)));
+  await writeUsage(
+    h.tables.usage,
+    who.map((w) => rec(w, 'users', base, 1)),
+  );
   clock.t = base + HOUR + 15 * 60_000;
   h.fake.throttleNext(2);
   h.fake.unprocessNext(3);
@@ -89,21 +103,40 @@ test('DuplicateRecord and CustomerNotSubscribed are terminal and recorded; a bad
   const ok = ca(`ok-${Date.now()}`);
   // Someone already billed 1 for dup's hour: our 5 is a DuplicateRecord.
   await meteringClient().send(
-    new BatchMeterUsageCommand({ UsageRecords: [{ LicenseArn: dup.licenseArn, CustomerAWSAccountId: dup.customerAWSAccountId, Dimension: 'users', Quantity: 1, Timestamp: new Date(base) }] }),
+    new BatchMeterUsageCommand({
+      UsageRecords: [
+        {
+          LicenseArn: dup.licenseArn,
+          CustomerAWSAccountId: dup.customerAWSAccountId,
+          Dimension: 'users',
+          Quantity: 1,
+          Timestamp: new Date(base),
+        },
+      ],
+    }),
   );
   h.fake.notSubscribed.add(gone.licenseArn);
   h.fake.invalidDimensions.add('bogus');
-  await writeUsage(h.tables.usage, [rec(dup, 'users', base, 5), rec(gone, 'users', base, 1), rec(ok, 'users', base, 2), rec(ok, 'bogus', base, 2)]);
+  await writeUsage(h.tables.usage, [
+    rec(dup, 'users', base, 5),
+    rec(gone, 'users', base, 1),
+    rec(ok, 'users', base, 2),
+    rec(ok, 'bogus', base, 2),
+  ]);
   clock.t = base + HOUR + 15 * 60_000;
   const dead: Record<string, unknown>[] = [];
   const report = await job(h, clock, { deadLetter: async (items) => void dead.push(...items) });
   expect(report).toMatchObject({ sent: 1, duplicate: 1, notSubscribed: 1, failed: 1 });
   const state = async (who: { licenseArn: string; customerAWSAccountId: string }, dim = 'users') =>
-    (await dynamo().send(new GetCommand({ TableName: h.tables.ledger, Key: { bucketId: bucketIdOf(who, dim, base) } }))).Item;
+    (await dynamo().send(new GetCommand({ TableName: h.tables.ledger, Key: { bucketId: bucketIdOf(who, dim, base) } })))
+      .Item;
   expect(await state(dup)).toMatchObject({ state: 'DUPLICATE', quantity: 5 });
   expect(await state(gone)).toMatchObject({ state: 'NOT_SUBSCRIBED' });
   expect(await state(ok)).toMatchObject({ state: 'SENT' });
-  expect(await state(ok, 'bogus')).toMatchObject({ state: 'FAILED', lastError: expect.stringMatching(/InvalidUsageDimension/) });
+  expect(await state(ok, 'bogus')).toMatchObject({
+    state: 'FAILED',
+    lastError: expect.stringMatching(/InvalidUsageDimension/),
+  });
   // Everything AWS refused goes to the DLQ (and its own metric), never only a stored state.
   expect(dead.map((d) => [d.dimension, d.state, d.licenseArn]).sort()).toEqual(
     [
@@ -122,7 +155,13 @@ test('crash between send and mark: the next run re-sends the identical record af
   const a = ca(`crash-${Date.now()}`);
   await writeUsage(h.tables.usage, [rec(a, 'users', base, 3), rec(a, 'users', base + 1000, 4)]);
   clock.t = base + HOUR + 15 * 60_000;
-  await expect(job(h, clock, { afterSend: () => { throw new Error('crash'); } })).rejects.toThrow('crash');
+  await expect(
+    job(h, clock, {
+      afterSend: () => {
+        throw new Error('crash');
+      },
+    }),
+  ).rejects.toThrow('crash');
   expect(h.fake.billed).toHaveLength(1);
   // Overlapping run while the claim is fresh: leaves it alone.
   expect(await job(h, clock)).toMatchObject({ claimed: 0 });
@@ -136,7 +175,10 @@ test('crash between send and mark: the next run re-sends the identical record af
 test('two runs at once bill each record once', async () => {
   h.fake.reset();
   const who = Array.from({ length: 6 }, (_, i) => ca(`overlap-${i}-${Date.now()}`));
-  await writeUsage(h.tables.usage, who.flatMap((w) => [rec(w, 'users', base, 1), rec(w, 'users', base + 60_000, 2), rec(w, 'admins', base, 1)]));
+  await writeUsage(
+    h.tables.usage,
+    who.flatMap((w) => [rec(w, 'users', base, 1), rec(w, 'users', base + 60_000, 2), rec(w, 'admins', base, 1)]),
+  );
   clock.t = base + HOUR + 15 * 60_000;
   const [r1, r2] = await Promise.all([job(h, clock), job(h, clock)]);
   expect(r1.aggregated + r2.aggregated).toBe(18);
@@ -169,9 +211,28 @@ test('handler: past-cutoff usage goes to the SQS DLQ (fauxqs) and the EMF metric
     expect(report.failed).toBeGreaterThanOrEqual(1);
     const msgs = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
     const bodies = (msgs.Messages ?? []).map((m) => JSON.parse(m.Body!));
-    expect(bodies).toEqual(expect.arrayContaining([expect.objectContaining({ licenseArn: old.licenseArn, state: 'FAILED', error: expect.stringMatching(/cutoff/) })]));
-    const emf = logs.map((l) => { try { return JSON.parse(l); } catch { return undefined; } }).find((l) => l?._aws);
-    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'SBT/Marketplace', Dimensions: [['ProductCode']] });
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          licenseArn: old.licenseArn,
+          state: 'FAILED',
+          error: expect.stringMatching(/cutoff/),
+        }),
+      ]),
+    );
+    const emf = logs
+      .map((l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return undefined;
+        }
+      })
+      .find((l) => l?._aws);
+    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'SBT/Marketplace',
+      Dimensions: [['ProductCode']],
+    });
     expect(emf).toMatchObject({ ProductCode: PRODUCT, MeteringFailedRecords: report.failed });
     expect(typeof emf.MeteringSecondsToCutoff).toBe('number');
     expect(h.fake.billed).toHaveLength(0);

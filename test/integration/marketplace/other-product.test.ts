@@ -26,7 +26,8 @@ afterAll(() => h.stop());
 const ctx = lambdaContext('marketplace-notifications');
 const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = (mode: 'license' | 'customer') => new SubscriberStore(dynamo(), h.tables.subscribers, mode);
-const onboardings = (id: string) => h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
+const onboardings = (id: string) =>
+  h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
 const form = { companyName: 'Acme', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
 
 let n = 0;
@@ -100,7 +101,11 @@ test('survivor (e), licence-event path: License Deprovisioned for another produc
 
 test('survivor (e), SNS path: subscribe-success / unsubscribe-success / entitlement-updated for another product change nothing and call nothing', async () => {
   const b = await registeredBuyer('customer');
-  const msg = (product: string, action: string) => ({ action, 'customer-identifier': b.customerIdentifier, 'product-code': product });
+  const msg = (product: string, action: string) => ({
+    action,
+    'customer-identifier': b.customerIdentifier,
+    'product-code': product,
+  });
   const before = await store('customer').get(b.subscriberId);
   h.fake.calls.length = 0;
   await notify(
@@ -118,11 +123,21 @@ test('survivor (e), SNS path: subscribe-success / unsubscribe-success / entitlem
   expect(await store('customer').get(b.subscriberId)).toEqual(granted);
 });
 
-test('survivor (e), SNS path: another product\'s subscribe-success for an unknown customer parks nothing', async () => {
+test("survivor (e), SNS path: another product's subscribe-success for an unknown customer parks nothing", async () => {
   process.env.IDENTITY_MODE = 'customer';
   const ci = `CIunknown${Date.now().toString(36)}`;
-  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': ci, 'product-code': OTHER }, '2026-11-24T10:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'subscribe-success', 'customer-identifier': ci, 'product-code': OTHER },
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   expect(await store('customer').get(`customer:${ci}`)).toBeUndefined();
-  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': ci, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'subscribe-success', 'customer-identifier': ci, 'product-code': PRODUCT },
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   expect(await store('customer').get(`customer:${ci}`)).toBeDefined(); // ours is parked until registration
 });

@@ -8,8 +8,17 @@ import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-s
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { httpEvent } from '../../../local/http-event';
 import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
-import { Browser, PRODUCT, agreementEvent, licenseEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
-import { createServer, type Server } from 'http';
+import {
+  Browser,
+  PRODUCT,
+  agreementEvent,
+  licenseEvent,
+  snsNotification,
+  sqsEvent,
+  startHarness,
+  type Harness,
+} from './harness';
+import { createServer, type Server } from 'node:http';
 
 let h: Harness;
 beforeAll(async () => {
@@ -52,22 +61,34 @@ async function registerAs(b: { token: string }, fields: Record<string, unknown>)
     br = new Browser();
     browsers.set(b.token, br);
     const landed = await br.land(b.token);
-    if (landed.status !== 302 && landed.status !== 200) return { status: landed.status, body: { message: landed.body } as Record<string, unknown> };
+    if (landed.status !== 302 && landed.status !== 200)
+      return { status: landed.status, body: { message: landed.body } as Record<string, unknown> };
   }
   const r = await br.register(fields);
   return { status: r.status, body: (r.json ?? {}) as Record<string, unknown> };
 }
 /** The control plane's own result path (what its results Lambda does on provisionSuccess). */
 const tenants = () =>
-  new TenantService({ db: dynamo(), tenantTable: h.tables.tenants, registrationTable: h.tables.registrations, emit: async () => undefined });
+  new TenantService({
+    db: dynamo(),
+    tenantTable: h.tables.tenants,
+    registrationTable: h.tables.registrations,
+    emit: async () => undefined,
+  });
 async function provisioned(subscriberId: string) {
   const item = await store().get(subscriberId);
-  await tenants().handleJobResult('provisionSuccess', { tenantRegistrationId: item?.tenantRegistrationId, jobOutput: {} });
+  await tenants().handleJobResult('provisionSuccess', {
+    tenantRegistrationId: item?.tenantRegistrationId,
+    jobOutput: {},
+  });
 }
 const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
-const onboardings = (id: string) => h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
-const offboardings = (id: string) => h.bus.ofType('sbt_aws_offboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
-const store = () => new SubscriberStore(dynamo(), h.tables.subscribers, (process.env.IDENTITY_MODE as 'license') ?? 'license');
+const onboardings = (id: string) =>
+  h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
+const offboardings = (id: string) =>
+  h.bus.ofType('sbt_aws_offboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
+const store = () =>
+  new SubscriberStore(dynamo(), h.tables.subscribers, (process.env.IDENTITY_MODE as 'license') ?? 'license');
 
 test('register first: stored with LicenseArn + account (legacy id kept), no access until License Updated; then exactly one onboardingRequest', async () => {
   const b = buyer();
@@ -76,7 +97,12 @@ test('register first: stored with LicenseArn + account (legacy id kept), no acce
   const id = `license:l-${b.token.slice(4)}`;
   expect(r.body).toMatchObject({ subscriberId: id, status: 'PENDING_SUBSCRIPTION' });
   const item = await store().get(id);
-  expect(item).toMatchObject({ licenseArn: b.licenseArn, customerAWSAccountId: b.account, customerIdentifier: b.customerIdentifier, productCode: PRODUCT });
+  expect(item).toMatchObject({
+    licenseArn: b.licenseArn,
+    customerAWSAccountId: b.account,
+    customerIdentifier: b.customerIdentifier,
+    productCode: PRODUCT,
+  });
   expect(item?.access).toBeUndefined();
   expect(onboardings(id)).toHaveLength(0);
 
@@ -99,9 +125,18 @@ test('register first: stored with LicenseArn + account (legacy id kept), no acce
   });
   // The control plane's own registration path: the ids every consumer reads (billing, provisioning job).
   const tenantOf = await store().get(id);
-  expect(events[0].detail).toMatchObject({ tenantId: tenantOf?.tenantId, tenantRegistrationId: tenantOf?.tenantRegistrationId });
-  expect(await tenants().getTenant(String(tenantOf?.tenantId))).toMatchObject({ lifecycleState: 'PROVISIONING', tenantName: expect.stringContaining('Acme') });
-  expect(await tenants().getRegistration(String(tenantOf?.tenantRegistrationId))).toMatchObject({ source: 'aws-marketplace', marketplaceSubscriberId: id });
+  expect(events[0].detail).toMatchObject({
+    tenantId: tenantOf?.tenantId,
+    tenantRegistrationId: tenantOf?.tenantRegistrationId,
+  });
+  expect(await tenants().getTenant(String(tenantOf?.tenantId))).toMatchObject({
+    lifecycleState: 'PROVISIONING',
+    tenantName: expect.stringContaining('Acme'),
+  });
+  expect(await tenants().getRegistration(String(tenantOf?.tenantRegistrationId))).toMatchObject({
+    source: 'aws-marketplace',
+    marketplaceSubscriberId: id,
+  });
 });
 
 test('notification first, then registration: access is granted by the registration, once', async () => {
@@ -130,7 +165,12 @@ test('every order of register / License Updated / duplicate / Agreement Created 
   for (const order of perms) {
     const b = buyer();
     const id = `license:l-${b.token.slice(4)}`;
-    const updated = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: `agmt-${b.account}` }, `upd-${b.account}`);
+    const updated = licenseEvent(
+      'Updated',
+      '2026-11-24T10:00:00Z',
+      { licenseArn: b.eventLicenseArn, account: b.account, agreementId: `agmt-${b.account}` },
+      `upd-${b.account}`,
+    );
     for (const s of order) {
       if (s === 'register') expect((await registerAs(b, form)).status).toBe(201);
       if (s === 'updated') await notify(updated);
@@ -145,7 +185,12 @@ test('every order of register / License Updated / duplicate / Agreement Created 
         );
     }
     const item = await store().get(id);
-    expect({ order, access: item?.access, version: item?.accessVersion, emitted: item?.emittedVersion }).toEqual({ order, access: 'GRANTED', version: 1, emitted: 1 });
+    expect({ order, access: item?.access, version: item?.accessVersion, emitted: item?.emittedVersion }).toEqual({
+      order,
+      access: 'GRANTED',
+      version: 1,
+      emitted: 1,
+    });
     expect(onboardings(id)).toHaveLength(1);
   }
 });
@@ -154,7 +199,9 @@ test('reordering: License Deprovisioned processed before an older License Update
   const a = buyer();
   const idA = `license:l-${a.token.slice(4)}`;
   await registerAs(a, form);
-  await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
+  await notify(
+    licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }),
+  );
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
   expect((await store().get(idA))?.licenseStatus).toBe('DEPROVISIONED');
   expect(onboardings(idA)).toHaveLength(0);
@@ -163,7 +210,10 @@ test('reordering: License Deprovisioned processed before an older License Update
   const b = buyer();
   const idB = `license:l-${b.token.slice(4)}`;
   await registerAs(b, form);
-  const dep = licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  const dep = licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', {
+    licenseArn: b.eventLicenseArn,
+    account: b.account,
+  });
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
   await provisioned(idB);
   await notify(dep, dep);
@@ -175,7 +225,9 @@ test('reordering: License Deprovisioned processed before an older License Update
   const c = buyer();
   const idC = `license:l-${c.token.slice(4)}`;
   await registerAs(c, form);
-  await notify(licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
+  await notify(
+    licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }),
+  );
   await notify(licenseEvent('Updated', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
   expect(onboardings(idC)).toHaveLength(0);
 });
@@ -187,8 +239,17 @@ test('unsubscribe while the tenant is still PROVISIONING: deferred, not failed; 
   await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
   expect(onboardings(id)).toHaveLength(1);
   // The control plane refuses to offboard a PROVISIONING tenant: the change stays pending, the message succeeds.
-  expect(await notify(licenseEvent('Deprovisioned', '2026-11-24T10:05:00Z', { licenseArn: b.eventLicenseArn, account: b.account }))).toEqual({ batchItemFailures: [] });
-  expect(await store().get(id)).toMatchObject({ access: 'REVOKED', accessVersion: 2, emittedVersion: 1, emissionPending: 'true' });
+  expect(
+    await notify(
+      licenseEvent('Deprovisioned', '2026-11-24T10:05:00Z', { licenseArn: b.eventLicenseArn, account: b.account }),
+    ),
+  ).toEqual({ batchItemFailures: [] });
+  expect(await store().get(id)).toMatchObject({
+    access: 'REVOKED',
+    accessVersion: 2,
+    emittedVersion: 1,
+    emissionPending: 'true',
+  });
   expect(offboardings(id)).toHaveLength(0);
   await notifications({ sweep: 'pending-emissions' });
   expect(offboardings(id)).toHaveLength(0);
@@ -206,7 +267,13 @@ test('Purchase Agreement Ended marks the licences of that agreement (final meter
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;
   await registerAs(b, form);
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account, agreementId: 'agmt-end' }));
+  await notify(
+    licenseEvent('Updated', '2026-11-24T10:00:00Z', {
+      licenseArn: b.eventLicenseArn,
+      account: b.account,
+      agreementId: 'agmt-end',
+    }),
+  );
   await notify(
     agreementEvent('Purchase Agreement Ended - Manufacturer', '2026-11-24T11:00:00Z', {
       agreement: { id: 'agmt-end', status: 'CANCELLED' },
@@ -217,15 +284,29 @@ test('Purchase Agreement Ended marks the licences of that agreement (final meter
   const item = await store().get(id);
   expect(item).toMatchObject({ agreementStatus: 'CANCELLED', access: 'GRANTED' });
   expect(item?.agreementEndedAt).toBeDefined();
-  expect(await store().get('agreement:agmt-end')).toMatchObject({ kind: 'agreement', agreementStatus: 'CANCELLED', customerAWSAccountId: b.account });
+  expect(await store().get('agreement:agmt-end')).toMatchObject({
+    kind: 'agreement',
+    agreementStatus: 'CANCELLED',
+    customerAWSAccountId: b.account,
+  });
 });
 
 test('legacy SNS (CustomerIdentifier keys): subscribe-success before registration, free-trial flag, unsubscribe-pending keeps access, unsubscribe-success revokes', async () => {
   process.env.IDENTITY_MODE = 'customer';
   const b = buyer({ withLicense: false });
   const id = `customer:${b.customerIdentifier}`;
-  const msg = (action: string, extra: Record<string, unknown> = {}) => ({ action, 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT, ...extra });
-  await notify(snsNotification(msg('subscribe-success', { 'offer-identifier': 'offer-abc', isFreeTrialTermPresent: 'true' }), '2026-11-24T10:00:00.000Z'));
+  const msg = (action: string, extra: Record<string, unknown> = {}) => ({
+    action,
+    'customer-identifier': ` ${b.customerIdentifier}`,
+    'product-code': PRODUCT,
+    ...extra,
+  });
+  await notify(
+    snsNotification(
+      msg('subscribe-success', { 'offer-identifier': 'offer-abc', isFreeTrialTermPresent: 'true' }),
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   expect(onboardings(id)).toHaveLength(0);
   const r = await registerAs(b, form);
   expect(r.body).toMatchObject({ subscriberId: id, status: 'ACTIVE' });
@@ -246,15 +327,31 @@ test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlem
   process.env.IDENTITY_MODE = 'customer';
   const f = buyer({ withLicense: false });
   await registerAs(f, form);
-  await notify(snsNotification({ action: 'subscribe-fail', 'customer-identifier': f.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'subscribe-fail', 'customer-identifier': f.customerIdentifier, 'product-code': PRODUCT },
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   expect((await store().get(`customer:${f.customerIdentifier}`))?.access).toBeUndefined();
 
   const b = buyer({ withLicense: false });
   const id = `customer:${b.customerIdentifier}`;
   const future = Math.floor(Date.now() / 1000) + 86400 * 30;
-  h.fake.entitlements.push({ ProductCode: PRODUCT, Dimension: 'seats', CustomerIdentifier: b.customerIdentifier, Value: { IntegerValue: 10 }, ExpirationDate: future });
+  h.fake.entitlements.push({
+    ProductCode: PRODUCT,
+    Dimension: 'seats',
+    CustomerIdentifier: b.customerIdentifier,
+    Value: { IntegerValue: 10 },
+    ExpirationDate: future,
+  });
   await registerAs(b, form);
-  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT },
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   const granted = await store().get(id);
   expect(granted).toMatchObject({ access: 'GRANTED', contractExpired: false });
   expect(granted?.entitlements).toEqual([expect.objectContaining({ dimension: 'seats', value: 10 })]);
@@ -262,20 +359,42 @@ test('legacy: subscribe-fail never grants; entitlement-updated calls GetEntitlem
   // An entitlement change (more seats): the entitlement topic only says "entitlement-updated"; the new plan reaches
   // the tenant as tenantUpdated.
   h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.Value = { IntegerValue: 20 };
-  await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T11:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'entitlement-updated', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT },
+      '2026-11-24T11:00:00.000Z',
+    ),
+  );
   const tenantId = (await store().get(id))?.tenantId;
-  const planUpdate = h.bus.ofType('sbt_aws_tenantUpdated').find((e) => e.detail.tenantId === tenantId && (e.detail.changedFields as string[]).includes('marketplaceEntitlements'));
-  expect((planUpdate!.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value).toBe(20);
+  const planUpdate = h.bus
+    .ofType('sbt_aws_tenantUpdated')
+    .find(
+      (e) => e.detail.tenantId === tenantId && (e.detail.changedFields as string[]).includes('marketplaceEntitlements'),
+    );
+  expect(
+    (planUpdate!.detail.changes as { marketplaceEntitlements: { value: number }[] }).marketplaceEntitlements[0].value,
+  ).toBe(20);
   // The contract expires: the entitlement topic only says "entitlement-updated", GetEntitlements tells what.
-  h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate = Math.floor(Date.now() / 1000) - 60;
-  await notify(snsNotification({ action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT }, '2026-11-25T10:00:00.000Z'));
+  h.fake.entitlements.find((e) => e.CustomerIdentifier === b.customerIdentifier)!.ExpirationDate =
+    Math.floor(Date.now() / 1000) - 60;
+  await notify(
+    snsNotification(
+      { action: 'entitlement-updated', 'customer-identifier': ` ${b.customerIdentifier}`, 'product-code': PRODUCT },
+      '2026-11-25T10:00:00.000Z',
+    ),
+  );
   expect(await store().get(id)).toMatchObject({ access: 'REVOKED', contractExpired: true });
   expect(offboardings(id)).toHaveLength(1);
 });
 
 test('both modes at once: SNS facts parked under the legacy key are folded into the licence item at registration', async () => {
   const b = buyer();
-  await notify(snsNotification({ action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT }, '2026-11-24T10:00:00.000Z'));
+  await notify(
+    snsNotification(
+      { action: 'subscribe-success', 'customer-identifier': b.customerIdentifier, 'product-code': PRODUCT },
+      '2026-11-24T10:00:00.000Z',
+    ),
+  );
   expect(await store().get(`customer:${b.customerIdentifier}`)).toBeDefined();
   const r = await registerAs(b, form);
   expect(r.body.status).toBe('ACTIVE');
@@ -320,7 +439,9 @@ test('landing resolves the token at once and binds it to the browser: 302 withou
   expect(res.headers.location).not.toContain(encodeURIComponent(token));
   expect(loc.searchParams.get('x-amzn-marketplace-token')).toBeNull();
   expect(loc.searchParams.get('x-amzn-marketplace-offer-type')).toBe('free-trial');
-  expect(res.headers['set-cookie']).toMatch(/^__Host-sbt-mp-registration=[^;]+; Max-Age=3600; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
+  expect(res.headers['set-cookie']).toMatch(
+    /^__Host-sbt-mp-registration=[^;]+; Max-Age=3600; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
+  );
 
   // The hijack: someone else replays the buyer's token in another browser → refused, and cannot register either.
   const attacker = new Browser();
@@ -340,7 +461,11 @@ test('landing resolves the token at once and binds it to the browser: 302 withou
   expect((await buyerBrowser.land(token, 'free-trial')).status).toBe(302);
   expect((await buyerBrowser.register(form)).status).toBe(201);
   expect((await buyerBrowser.register(form)).status).toBe(201);
-  expect(await store().get(`license:l-${b.token.slice(4)}`)).toMatchObject({ registration: form, offerType: 'free-trial', freeTrial: true });
+  expect(await store().get(`license:l-${b.token.slice(4)}`)).toMatchObject({
+    registration: form,
+    offerType: 'free-trial',
+    freeTrial: true,
+  });
 
   delete process.env.REGISTRATION_PAGE_URL;
   process.env.REQUIRED_FIELDS = '';
@@ -350,8 +475,18 @@ test('landing resolves the token at once and binds it to the browser: 302 withou
     expect(direct.status).toBe(200);
     expect(direct.headers['content-type']).toMatch(/text\/html/);
     expect(direct.body).toMatch(/Registration received/);
-    expect(await store().get(`license:l-${c.token.slice(4)}`)).toMatchObject({ offerType: 'free-trial', freeTrial: true });
-    const bad = (await register(httpEvent({ method: 'POST', path: '/landing', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' }))) as { statusCode: number; body: string };
+    expect(await store().get(`license:l-${c.token.slice(4)}`)).toMatchObject({
+      offerType: 'free-trial',
+      freeTrial: true,
+    });
+    const bad = (await register(
+      httpEvent({
+        method: 'POST',
+        path: '/landing',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'x=1',
+      }),
+    )) as { statusCode: number; body: string };
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/x-amzn-marketplace-token/);
   } finally {
@@ -360,12 +495,17 @@ test('landing resolves the token at once and binds it to the browser: 302 withou
 });
 
 test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', async () => {
-  const sent: { FromEmailAddress: string; Destination: { ToAddresses: string[] }; Content: { Simple: { Subject: { Data: string } } } }[] = [];
+  const sent: {
+    FromEmailAddress: string;
+    Destination: { ToAddresses: string[] };
+    Content: { Simple: { Subject: { Data: string } } };
+  }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v2/email/outbound-emails') sent.push(JSON.parse(Buffer.concat(chunks).toString()));
+      if (req.method === 'POST' && req.url === '/v2/email/outbound-emails')
+        sent.push(JSON.parse(Buffer.concat(chunks).toString()));
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ MessageId: `m-${sent.length}` }));
     });
@@ -428,30 +568,70 @@ test('admin routes: list (paginated Query), get, delete (offboards a subscriber 
   const id = `license:l-${b.token.slice(4)}`;
   await provisioned(id);
   const call = async (method: string, route: string, path: string, extra: Record<string, unknown> = {}) => {
-    const res = (await subscribers(httpEvent({ method, path, route, claims: { sub: 'admin', scope: 'tenant/tenant_read tenant/tenant_write' }, ...extra }))) as { statusCode: number; body: string };
+    const res = (await subscribers(
+      httpEvent({
+        method,
+        path,
+        route,
+        claims: { sub: 'admin', scope: 'tenant/tenant_read tenant/tenant_write' },
+        ...extra,
+      }),
+    )) as { statusCode: number; body: string };
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
   const page1 = await call('GET', '/subscribers', '/subscribers', { query: { limit: '2' } });
   expect(page1.status).toBe(200);
   expect(page1.body.data).toHaveLength(2);
   expect(page1.body.next_token).toBeDefined();
-  const got = await call('GET', '/subscribers/{subscriberId}', `/subscribers/${encodeURIComponent(id)}`, { pathParameters: { subscriberId: encodeURIComponent(id) } });
+  const got = await call('GET', '/subscribers/{subscriberId}', `/subscribers/${encodeURIComponent(id)}`, {
+    pathParameters: { subscriberId: encodeURIComponent(id) },
+  });
   expect(got.body).toMatchObject({ subscriberId: id, access: 'GRANTED' });
   expect(got.body.registrationHash).toBeUndefined();
-  const del = await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } });
+  const del = await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, {
+    pathParameters: { subscriberId: id },
+  });
   expect(del).toEqual({ status: 200, body: { subscriberId: id, deleted: true } });
   expect(offboardings(id)).toHaveLength(1);
-  expect(h.bus.ofType('sbt_aws_tenantUpdated').some((e) => e.detail.tenantId === offboardings(id)[0].detail.tenantId && /administrator/.test(String(e.detail.reason)))).toBe(true);
-  expect((await call('GET', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
-  expect((await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } })).status).toBe(404);
+  expect(
+    h.bus
+      .ofType('sbt_aws_tenantUpdated')
+      .some(
+        (e) =>
+          e.detail.tenantId === offboardings(id)[0].detail.tenantId && /administrator/.test(String(e.detail.reason)),
+      ),
+  ).toBe(true);
+  expect(
+    (await call('GET', '/subscribers/{subscriberId}', `/subscribers/${id}`, { pathParameters: { subscriberId: id } }))
+      .status,
+  ).toBe(404);
+  expect(
+    (
+      await call('DELETE', '/subscribers/{subscriberId}', `/subscribers/${id}`, {
+        pathParameters: { subscriberId: id },
+      })
+    ).status,
+  ).toBe(404);
   expect((await call('GET', '/subscribers', '/subscribers', { query: { next_token: 'garbage' } })).status).toBe(400);
   // The token the list issued continues it; forged tokens of another shape (odd attribute types, extra or
   // missing keys — a 500 from DynamoDB before) are refused with a 400 naming next_token.
-  const page2 = await call('GET', '/subscribers', '/subscribers', { query: { limit: '2', next_token: page1.body.next_token } });
+  const page2 = await call('GET', '/subscribers', '/subscribers', {
+    query: { limit: '2', next_token: page1.body.next_token },
+  });
   expect(page2.status).toBe(200);
   const forge = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
-  for (const key of [{ subscriberId: 1, kind: 'subscriber' }, { subscriberId: 'x', kind: { S: 'subscriber' } }, { subscriberId: 'x' }, { subscriberId: 'x', kind: 'subscriber', extra: 'y' }, { subscriberId: '', kind: 'subscriber' }]) {
+  for (const key of [
+    { subscriberId: 1, kind: 'subscriber' },
+    { subscriberId: 'x', kind: { S: 'subscriber' } },
+    { subscriberId: 'x' },
+    { subscriberId: 'x', kind: 'subscriber', extra: 'y' },
+    { subscriberId: '', kind: 'subscriber' },
+  ]) {
     const r = await call('GET', '/subscribers', '/subscribers', { query: { next_token: forge(key) } });
-    expect({ key, status: r.status, message: r.body.message }).toEqual({ key, status: 400, message: expect.stringContaining('next_token') });
+    expect({ key, status: r.status, message: r.body.message }).toEqual({
+      key,
+      status: 400,
+      message: expect.stringContaining('next_token'),
+    });
   }
 });

@@ -14,8 +14,18 @@ let meterId: string;
 
 beforeAll(async () => {
   const json = synthStack(billingTestStack());
-  h = new SynthHarness(json, { tables: await createTablesFromSynth(json as never, uniquePrefix('meter-validation')), busName: 'test-bus' });
-  meterId = (await h.request({ method: 'POST', path: '/meters', scopes: WRITE, body: { label: 'm', meterApiName: 'valid-meter', meterType: 'sum_of_all_usage' } })).body.data.meterId;
+  h = new SynthHarness(json, {
+    tables: await createTablesFromSynth(json as never, uniquePrefix('meter-validation')),
+    busName: 'test-bus',
+  });
+  meterId = (
+    await h.request({
+      method: 'POST',
+      path: '/meters',
+      scopes: WRITE,
+      body: { label: 'm', meterApiName: 'valid-meter', meterType: 'sum_of_all_usage' },
+    })
+  ).body.data.meterId;
 });
 
 const base = { label: 'm', meterApiName: 'm-1', meterType: 'sum_of_all_usage' };
@@ -23,18 +33,43 @@ const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const nested = (n: number): unknown => (n ? { a: nested(n - 1) } : 1);
 
 const CASES: [string, string, number, RegExp][] = [
-  ['unsafe integer', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","description":"x","useInBilling":true,"label2":9007199254740993}`, 400, /label2|safe|2\^53/],
+  [
+    'unsafe integer',
+    `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","description":"x","useInBilling":true,"label2":9007199254740993}`,
+    400,
+    /label2|safe|2\^53/,
+  ],
   ['1e400', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":1e400}`, 400, /'x'.*out of range/],
   ['tiny number', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":1e-400}`, 400, /too small/],
   ['1e-200', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":1e-200}`, 400, /'x'.*magnitude/],
   ['empty key', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","":1}`, 400, /empty attribute name/],
-  ['nested empty key', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":{"":1}}`, 400, /'x'.*empty attribute name/],
+  [
+    'nested empty key',
+    `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":{"":1}}`,
+    400,
+    /'x'.*empty attribute name/,
+  ],
   ['depth 33', JSON.stringify({ ...base, x: nested(33) }), 400, /nested deeper than 32/],
-  ['5,000-deep array', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":${deep(5000)}}`, 400, /nested deeper than 32/],
+  [
+    '5,000-deep array',
+    `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":${deep(5000)}}`,
+    400,
+    /nested deeper than 32/,
+  ],
   ['over 256 KB', JSON.stringify({ ...base, description: 'x'.repeat(300 * 1024) }), 413, /limit is 262144 bytes/],
   ['over 400 KB', JSON.stringify({ ...base, description: 'x'.repeat(410 * 1024) }), 413, /limit is 262144 bytes/],
-  ['__proto__', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","__proto__":{"x":1}}`, 400, /'__proto__'.*not allowed/],
-  ['nested __proto__', `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":{"__proto__":{"y":1}}}`, 400, /'x.__proto__'.*not allowed/],
+  [
+    '__proto__',
+    `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","__proto__":{"x":1}}`,
+    400,
+    /'__proto__'.*not allowed/,
+  ],
+  [
+    'nested __proto__',
+    `{"label":"m","meterApiName":"m-1","meterType":"sum_of_all_usage","x":{"__proto__":{"y":1}}}`,
+    400,
+    /'x.__proto__'.*not allowed/,
+  ],
   ['extra field', JSON.stringify({ ...base, color: 'red' }), 400, /color/],
   ['wrong type', JSON.stringify({ ...base, label: 5 }), 400, /field 'label': .*expected string/],
   ['bad enum', JSON.stringify({ ...base, meterType: 'nope' }), 400, /field 'meterType': .*expected one of/],
@@ -55,7 +90,13 @@ test('documented extras are kept; nothing else', async () => {
     method: 'POST',
     path: '/meters',
     scopes: WRITE,
-    body: { ...base, meterApiName: 'with-extras', description: 'API calls', dimensions: ['region'], useInBilling: true },
+    body: {
+      ...base,
+      meterApiName: 'with-extras',
+      description: 'API calls',
+      dimensions: ['region'],
+      useInBilling: true,
+    },
   });
   expect(res.status).toBe(201);
   expect(res.body.data).toMatchObject({ description: 'API calls', dimensions: ['region'], useInBilling: true });

@@ -1,7 +1,7 @@
 // DynamoDBMetering through the synthesized wiring against DynamoDB Local: seed 000's request shapes as
 // written, idempotent ingestion, cancellation rules, and a property test of exact totals end to end.
 import * as fc from 'fast-check';
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { SynthHarness } from '../../../local/synth-harness';
@@ -22,7 +22,8 @@ beforeAll(async () => {
 const createMeter = (meterApiName: string, meterType = 'sum_of_all_usage') =>
   h.request({ method: 'POST', path: '/meters', scopes: WRITE, body: { label: 'SBT Meter', meterApiName, meterType } });
 const ingest = (detail: Record<string, unknown>, id?: string) => h.publish(APP, 'sbt_aws_ingestUsage', detail, id);
-const usage = (meterId: string, query: Record<string, string>) => h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: READ, query });
+const usage = (meterId: string, query: Record<string, string>) =>
+  h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: READ, query });
 
 describe('meters (seed 000 shapes)', () => {
   test('create, get, list, update, delete', async () => {
@@ -32,23 +33,45 @@ describe('meters (seed 000 shapes)', () => {
     expect(meter).toMatchObject({ label: 'SBT Meter', meterApiName: 'sbt-meter', meterType: 'sum_of_all_usage' });
     expect(meter.meterId).toMatch(/^[0-9a-f-]{36}$/);
 
-    expect(await createMeter('sbt-meter')).toEqual({ status: 409, body: expect.objectContaining({ field: 'meterApiName' }) });
+    expect(await createMeter('sbt-meter')).toEqual({
+      status: 409,
+      body: expect.objectContaining({ field: 'meterApiName' }),
+    });
     const badType = await createMeter('other', 'median');
     expect(badType.status).toBe(400);
     expect(badType.body.message).toMatch(/field 'meterType'/);
-    expect((await h.request({ method: 'POST', path: '/meters', scopes: READ, body: { label: 'x', meterApiName: 'y', meterType: 'sum_of_all_usage' } })).status).toBe(403);
+    expect(
+      (
+        await h.request({
+          method: 'POST',
+          path: '/meters',
+          scopes: READ,
+          body: { label: 'x', meterApiName: 'y', meterType: 'sum_of_all_usage' },
+        })
+      ).status,
+    ).toBe(403);
 
-    expect(await h.request({ method: 'GET', path: `/meters/${meter.meterId}`, scopes: READ })).toEqual({ status: 200, body: { data: meter } });
+    expect(await h.request({ method: 'GET', path: `/meters/${meter.meterId}`, scopes: READ })).toEqual({
+      status: 200,
+      body: { data: meter },
+    });
     expect((await h.request({ method: 'GET', path: '/meters/nope', scopes: READ })).status).toBe(404);
 
     await createMeter('second-meter');
     const page1 = await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { limit: '1' } });
     expect(page1.body.data).toHaveLength(1);
     expect(page1.body.next_token).toEqual(expect.any(String));
-    const page2 = await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { limit: '10', next_token: page1.body.next_token } });
+    const page2 = await h.request({
+      method: 'GET',
+      path: '/meters',
+      scopes: READ,
+      query: { limit: '10', next_token: page1.body.next_token },
+    });
     const names = [...page1.body.data, ...page2.body.data].map((m: { meterApiName: string }) => m.meterApiName);
     expect(names).toEqual(expect.arrayContaining(['sbt-meter', 'second-meter']));
-    expect((await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { next_token: 'garbage' } })).status).toBe(400);
+    expect(
+      (await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { next_token: 'garbage' } })).status,
+    ).toBe(400);
 
     const upd = await h.request({
       method: 'PUT',
@@ -57,9 +80,18 @@ describe('meters (seed 000 shapes)', () => {
       body: { label: 'SBT trial meter', meterApiName: 'sbt-trial', meterType: 'sum_of_all_usage' },
     });
     expect(upd.status).toBe(200);
-    expect(upd.body.data).toMatchObject({ meterId: meter.meterId, label: 'SBT trial meter', meterApiName: 'sbt-trial' });
+    expect(upd.body.data).toMatchObject({
+      meterId: meter.meterId,
+      label: 'SBT trial meter',
+      meterApiName: 'sbt-trial',
+    });
     expect((await createMeter('sbt-meter')).status).toBe(201); // the old name was released
-    const clash = await h.request({ method: 'PUT', path: `/meters/${meter.meterId}`, scopes: WRITE, body: { meterApiName: 'second-meter' } });
+    const clash = await h.request({
+      method: 'PUT',
+      path: `/meters/${meter.meterId}`,
+      scopes: WRITE,
+      body: { meterApiName: 'second-meter' },
+    });
     expect(clash.status).toBe(409);
 
     expect((await h.request({ method: 'DELETE', path: `/meters/${meter.meterId}`, scopes: WRITE })).status).toBe(200);
@@ -72,7 +104,9 @@ describe('usage', () => {
   test('ingestUsage events (seed 000 detail) are counted once, exactly, and cancellable by ingestion time', async () => {
     const meter = (await createMeter('api-calls')).body.data;
     const t0 = Math.floor(Date.now() / 1000);
-    expect(await ingest({ tenantId: 'a', meterApiName: 'api-calls', meterValue: 0.1 }, 'e1')).toEqual([h.functionNamed('-metering-ingest-usage')]);
+    expect(await ingest({ tenantId: 'a', meterApiName: 'api-calls', meterValue: 0.1 }, 'e1')).toEqual([
+      h.functionNamed('-metering-ingest-usage'),
+    ]);
     await ingest({ tenantId: 'a', meterApiName: 'api-calls', meterValue: 0.2 }, 'e2');
     await ingest({ tenantId: 'a', meterApiName: 'api-calls', meterValue: 0.2 }, 'e2'); // EventBridge redelivery
     await ingest({ tenantId: 'b', meterApiName: 'api-calls', meterValue: '5', eventId: 'client-key-1' });
@@ -80,7 +114,11 @@ describe('usage', () => {
     await ingest({ tenantId: 'b', meterApiName: 'unknown-meter', meterValue: 1 }); // dropped
     await ingest({ tenantId: 'b', meterApiName: 'api-calls', meterValue: 'lots' }); // dropped
 
-    const window = { meterApiName: 'api-calls', startTimeInSeconds: String(t0 - 60), endTimeInSeconds: String(t0 + 3600) };
+    const window = {
+      meterApiName: 'api-calls',
+      startTimeInSeconds: String(t0 - 60),
+      endTimeInSeconds: String(t0 + 3600),
+    };
     const res = await usage(meter.meterId, window);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
@@ -109,7 +147,12 @@ describe('usage', () => {
     expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body: other })).status).toBe(409);
     expect((await usage(meter.meterId, window)).body.data).toMatchObject({ total: '0.3', events: 2 });
 
-    const missing = await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body: { id: 'x', meterApiName: 'api-calls' } });
+    const missing = await h.request({
+      method: 'DELETE',
+      path: '/usage',
+      scopes: WRITE,
+      body: { id: 'x', meterApiName: 'api-calls' },
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toMatch(/ingestionTimeRange/);
     expect((await usage(meter.meterId, { startTimeInSeconds: '10', endTimeInSeconds: '5' })).status).toBe(400);
@@ -120,7 +163,11 @@ describe('usage', () => {
     const meter = (await createMeter('sbt-trial-2')).body.data;
     const t0 = Math.floor(Date.now() / 1000);
     await ingest({ tenantId: 'a', meterApiName: 'sbt-trial-2', meterValue: 7 });
-    const body = { id: 'sbt-filtering-rule', meterApiName: 'sbt-trial-2', ingestionTimeRange: { startTimeInSeconds: t0 - 5, endTimeInSeconds: t0 + 5 } };
+    const body = {
+      id: 'sbt-filtering-rule',
+      meterApiName: 'sbt-trial-2',
+      ingestionTimeRange: { startTimeInSeconds: t0 - 5, endTimeInSeconds: t0 + 5 },
+    };
     expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body })).status).toBe(201);
     expect((await usage(meter.meterId, {})).body.data).toMatchObject({ total: '0', events: 0 });
   });
@@ -129,7 +176,9 @@ describe('usage', () => {
     const tenants = ['t1', 't2', 't3'];
     const value = fc.oneof(
       fc.integer({ min: 0, max: 1_000_000 }).map(String),
-      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 999_999 })).map(([i, f]) => `${i}.${String(f).padStart(6, '0')}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 999_999 }))
+        .map(([i, f]) => `${i}.${String(f).padStart(6, '0')}`),
     );
     const ev = fc.record({ tenant: fc.constantFrom(...tenants), value, offset: fc.integer({ min: 0, max: 7200 }) });
     await fc.assert(
@@ -145,11 +194,19 @@ describe('usage', () => {
           const deliveries = events.map((e, k) => ({ e, id: ids[k]! }));
           for (const p of dupPicks) if (events.length) deliveries.push(deliveries[p % events.length]!);
           for (const d of deliveries) {
-            await ingest({ tenantId: d.e.tenant, meterApiName: name, meterValue: d.e.value, timestamp: base + d.e.offset }, d.id);
+            await ingest(
+              { tenantId: d.e.tenant, meterApiName: name, meterValue: d.e.value, timestamp: base + d.e.offset },
+              d.id,
+            );
           }
           const now = Math.floor(Date.now() / 1000);
           for (const t of cancelled) {
-            const body = { id: `cancel-${t}`, meterApiName: name, tenantId: t, ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: now + 3600 } };
+            const body = {
+              id: `cancel-${t}`,
+              meterApiName: name,
+              tenantId: t,
+              ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: now + 3600 },
+            };
             expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body })).status).toBe(201);
           }
           // Model: BigInt micro-units, each event once, cancelled tenants excluded.
@@ -168,14 +225,23 @@ describe('usage', () => {
             total += micro(e.value);
             per.set(e.tenant, (per.get(e.tenant) ?? 0n) + micro(e.value));
           }
-          const res = await usage(meter.meterId, { startTimeInSeconds: String(base), endTimeInSeconds: String(base + 7201), period: 'hour' });
+          const res = await usage(meter.meterId, {
+            startTimeInSeconds: String(base),
+            endTimeInSeconds: String(base + 7201),
+            period: 'hour',
+          });
           expect(res.status).toBe(200);
           expect(res.body.data.total).toBe(show(total));
           expect(res.body.data.events).toBe(events.filter((e) => !cancelled.includes(e.tenant)).length);
-          expect(Object.fromEntries(res.body.data.tenants.map((t: { tenantId: string; total: string }) => [t.tenantId, t.total]))).toEqual(
-            Object.fromEntries([...per.entries()].map(([t, u]) => [t, show(u)])),
+          expect(
+            Object.fromEntries(
+              res.body.data.tenants.map((t: { tenantId: string; total: string }) => [t.tenantId, t.total]),
+            ),
+          ).toEqual(Object.fromEntries([...per.entries()].map(([t, u]) => [t, show(u)])));
+          const sumOfPeriods = res.body.data.periods.reduce(
+            (acc: bigint, p: { total: string }) => acc + micro(p.total),
+            0n,
           );
-          const sumOfPeriods = res.body.data.periods.reduce((acc: bigint, p: { total: string }) => acc + micro(p.total), 0n);
           expect(show(sumOfPeriods)).toBe(show(total));
         },
       ),

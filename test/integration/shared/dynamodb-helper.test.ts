@@ -2,7 +2,13 @@
 // attribute name (reserved words, dots, '#', spaces) exactly, the reading of refused conditional writes and
 // cancelled transactions (which item refused), DynamoDB's 400 KB refusal, Query pagination and page tokens.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { createTable, uniquePrefix } from '../../../local/tables';
 import { ValidationError } from '../../../lambda/shared/domain-errors';
 import {
@@ -31,15 +37,36 @@ beforeAll(async () => {
   });
 });
 
-const get = async (pk: string, sk = 'a') => (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const get = async (pk: string, sk = 'a') =>
+  (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('setClause / buildUpdate', () => {
   test('sets any attribute name exactly (reserved words, dots, # and spaces are names, not paths), skips undefined', async () => {
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'set', sk: 'a', keep: 1 } }));
-    const fields = { status: 'ACTIVE', 'a.b': 1, '#x': 'hash', 'with space': [1, 2], size: { nested: true }, gone: undefined };
+    const fields = {
+      status: 'ACTIVE',
+      'a.b': 1,
+      '#x': 'hash',
+      'with space': [1, 2],
+      size: { nested: true },
+      gone: undefined,
+    };
     await db.send(new UpdateCommand({ TableName: table, Key: { pk: 'set', sk: 'a' }, ...buildUpdate(fields) }));
-    expect(await get('set')).toEqual({ pk: 'set', sk: 'a', keep: 1, status: 'ACTIVE', 'a.b': 1, '#x': 'hash', 'with space': [1, 2], size: { nested: true } });
+    expect(await get('set')).toEqual({
+      pk: 'set',
+      sk: 'a',
+      keep: 1,
+      status: 'ACTIVE',
+      'a.b': 1,
+      '#x': 'hash',
+      'with space': [1, 2],
+      size: { nested: true },
+    });
   });
 
   test('two clauses with other prefixes share one expression; valueOf names the placeholder for a condition', async () => {
@@ -65,7 +92,13 @@ describe('setClause / buildUpdate', () => {
     const write = (at: string) => {
       const c = setClause({ updatedAt: at }, { ifNotExists: { createdAt: at, kind: 'thing' } });
       return db.send(
-        new UpdateCommand({ TableName: table, Key: { pk: 'first', sk: 'a' }, UpdateExpression: c.expression, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values }),
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: 'first', sk: 'a' },
+          UpdateExpression: c.expression,
+          ExpressionAttributeNames: c.names,
+          ExpressionAttributeValues: c.values,
+        }),
       );
     };
     await write('t1');
@@ -82,18 +115,32 @@ describe('setClause / buildUpdate', () => {
 describe('reading refusals', () => {
   test('a refused conditional write is a condition failure; other errors are not', async () => {
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'cond', sk: 'a' } }));
-    const refused = await refusal(db.send(new PutCommand({ TableName: table, Item: { pk: 'cond', sk: 'a' }, ConditionExpression: 'attribute_not_exists(pk)' })));
+    const refused = await refusal(
+      db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk: 'cond', sk: 'a' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
     expect(isConditionFailure(refused)).toBe(true);
     expect(cancellationCodes(refused)).toEqual([]);
-    const missingTable = await refusal(db.send(new PutCommand({ TableName: `${table}-missing`, Item: { pk: 'x', sk: 'a' } })));
+    const missingTable = await refusal(
+      db.send(new PutCommand({ TableName: `${table}-missing`, Item: { pk: 'x', sk: 'a' } })),
+    );
     expect(isConditionFailure(missingTable)).toBe(false);
     expect(isItemTooLarge(missingTable)).toBe(false);
   });
 
   test('a cancelled transaction says which item refused, in TransactItems order', async () => {
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'tx', sk: 'taken' } }));
-    const put = (sk: string) => ({ Put: { TableName: table, Item: { pk: 'tx', sk }, ConditionExpression: 'attribute_not_exists(pk)' } });
-    const refused = await refusal(db.send(new TransactWriteCommand({ TransactItems: [put('free-1'), put('taken'), put('free-2')] })));
+    const put = (sk: string) => ({
+      Put: { TableName: table, Item: { pk: 'tx', sk }, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    const refused = await refusal(
+      db.send(new TransactWriteCommand({ TransactItems: [put('free-1'), put('taken'), put('free-2')] })),
+    );
     expect(isConditionFailure(refused)).toBe(true);
     expect(cancellationCodes(refused)).toEqual([undefined, 'ConditionalCheckFailed', undefined]);
     expect(await get('tx', 'free-1')).toBeUndefined(); // all or nothing
@@ -104,16 +151,24 @@ describe('reading refusals', () => {
     const plain = await refusal(db.send(new PutCommand({ TableName: table, Item: big })));
     expect(isItemTooLarge(plain)).toBe(true);
     expect(isConditionFailure(plain)).toBe(false);
-    const inTx = await refusal(db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: big } }] })));
+    const inTx = await refusal(
+      db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: big } }] })),
+    );
     expect(isItemTooLarge(inTx)).toBe(true);
   });
 });
 
 describe('pages', () => {
   beforeAll(async () => {
-    for (let i = 0; i < 7; i++) await db.send(new PutCommand({ TableName: table, Item: { pk: 'paged', sk: `s${i}`, i } }));
+    for (let i = 0; i < 7; i++)
+      await db.send(new PutCommand({ TableName: table, Item: { pk: 'paged', sk: `s${i}`, i } }));
   });
-  const input = { TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'paged' }, Limit: 3 };
+  const input = {
+    TableName: table,
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': 'paged' },
+    Limit: 3,
+  };
 
   test('queryPages follows LastEvaluatedKey to the end; queryAll collects every item once', async () => {
     const sizes: number[] = [];
@@ -132,7 +187,12 @@ describe('pages', () => {
     expect(rest.map((x) => x.i)).toEqual([3, 4, 5, 6]);
     expect(encodeToken(undefined)).toBeUndefined();
     expect(decodeToken(undefined)).toBeUndefined();
-    for (const forged of ['garbage', encodeToken({ pk: 'other', sk: 's1' }), encodeToken({ pk: 'paged', sk: 1 }), encodeToken({ pk: 'paged', sk: 's', x: 1 })]) {
+    for (const forged of [
+      'garbage',
+      encodeToken({ pk: 'other', sk: 's1' }),
+      encodeToken({ pk: 'paged', sk: 1 }),
+      encodeToken({ pk: 'paged', sk: 's', x: 1 }),
+    ]) {
       const e = (() => {
         try {
           decodeToken(forged, shape);

@@ -17,12 +17,25 @@ beforeAll(async () => {
   process.env.TENANT_TABLE_NAME = tableName;
   process.env.TENANT_CONFIG_INDEX_NAME = 'tenantConfigIndex';
   const config = JSON.stringify({ userPoolId: 'pool-1', appClientId: 'client-1', apiGatewayUrl: 'https://api' });
-  await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-1', tenantName: 'acme', tenantConfig: config } }));
-  await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-2', tenantName: 'plain', tenantConfig: 'not-json' } }));
+  await dynamo().send(
+    new PutCommand({ TableName: tableName, Item: { tenantId: 't-1', tenantName: 'acme', tenantConfig: config } }),
+  );
+  await dynamo().send(
+    new PutCommand({ TableName: tableName, Item: { tenantId: 't-2', tenantName: 'plain', tenantConfig: 'not-json' } }),
+  );
   await dynamo().send(new PutCommand({ TableName: tableName, Item: { tenantId: 't-3', tenantName: 'noconfig' } }));
   // offboarded (SBT's soft delete: sbtaws_active false) — its config must not be served any more
   await dynamo().send(
-    new PutCommand({ TableName: tableName, Item: { tenantId: 't-4', tenantName: 'gone', tenantConfig: config, lifecycleState: 'OFFBOARDED', sbtaws_active: false } }),
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        tenantId: 't-4',
+        tenantName: 'gone',
+        tenantConfig: config,
+        lifecycleState: 'OFFBOARDED',
+        sbtaws_active: false,
+      },
+    }),
   );
 });
 
@@ -34,7 +47,10 @@ test('an offboarded tenant is not served, by id, name, path or Origin: 404', asy
     { path: '/tenant-config', headers: { origin: 'https://gone.app.example.com' } },
   ];
   for (const e of lookups) {
-    expect(await call(e)).toEqual({ status: 404, body: { message: 'No tenant details found for ' + (e.query?.tenantId ?? 'gone') } });
+    expect(await call(e)).toEqual({
+      status: 404,
+      body: { message: 'No tenant details found for ' + (e.query?.tenantId ?? 'gone') },
+    });
   }
 });
 
@@ -46,9 +62,21 @@ const call = async (e: Parameters<typeof httpEvent>[0]) => {
 test('by tenantId, tenantName, path and Origin host all return the parsed config', async () => {
   const expected = { userPoolId: 'pool-1', appClientId: 'client-1', apiGatewayUrl: 'https://api' };
   expect(await call({ path: '/tenant-config', query: { tenantId: 't-1' } })).toEqual({ status: 200, body: expected });
-  expect(await call({ path: '/tenant-config', query: { tenantName: 'acme' } })).toEqual({ status: 200, body: expected });
-  expect(await call({ path: '/tenant-config/acme', route: '/tenant-config/{tenantName}', pathParameters: { tenantName: 'acme' } })).toEqual({ status: 200, body: expected });
-  expect(await call({ path: '/tenant-config', headers: { origin: 'https://acme.app.example.com' } })).toEqual({ status: 200, body: expected });
+  expect(await call({ path: '/tenant-config', query: { tenantName: 'acme' } })).toEqual({
+    status: 200,
+    body: expected,
+  });
+  expect(
+    await call({
+      path: '/tenant-config/acme',
+      route: '/tenant-config/{tenantName}',
+      pathParameters: { tenantName: 'acme' },
+    }),
+  ).toEqual({ status: 200, body: expected });
+  expect(await call({ path: '/tenant-config', headers: { origin: 'https://acme.app.example.com' } })).toEqual({
+    status: 200,
+    body: expected,
+  });
 });
 
 test('a config that is not JSON is returned as stored', async () => {

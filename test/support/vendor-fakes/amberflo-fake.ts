@@ -47,7 +47,8 @@ export class AmberfloFake extends JsonFake {
       case 'POST /meters': {
         const m = this.object(req.body, ['label', 'meterApiName', 'meterType']);
         if (!/^[a-z_]+$/.test(String(m.meterType))) this.refuse(400, `unknown meterType ${String(m.meterType)}`);
-        if ([...this.meters.values()].some((x) => x.meterApiName === m.meterApiName)) this.refuse(400, 'meterApiName already exists');
+        if ([...this.meters.values()].some((x) => x.meterApiName === m.meterApiName))
+          this.refuse(400, 'meterApiName already exists');
         const meter = { ...m, id: `meter-${this.nextId++}`, lastUpdateTimeInMillis: Date.now() };
         this.meters.set(meter.id, meter);
         return { status: 200, body: meter };
@@ -74,9 +75,14 @@ export class AmberfloFake extends JsonFake {
         const list = Array.isArray(req.body) ? req.body : [req.body];
         for (const r of list) {
           const o = this.object(r, ['customerId', 'meterApiName']);
-          if (typeof o.meterValue !== 'number' || !Number.isFinite(o.meterValue)) this.refuse(400, 'meterValue must be a number');
+          if (typeof o.meterValue !== 'number' || !Number.isFinite(o.meterValue))
+            this.refuse(400, 'meterValue must be a number');
           if (typeof o.meterTimeInMillis !== 'number') this.refuse(400, 'meterTimeInMillis must be a number');
-          if (o.dimensions !== undefined && (typeof o.dimensions !== 'object' || Object.values(o.dimensions as object).some((v) => typeof v !== 'string'))) {
+          if (
+            o.dimensions !== undefined &&
+            (typeof o.dimensions !== 'object' ||
+              Object.values(o.dimensions as object).some((v) => typeof v !== 'string'))
+          ) {
             this.refuse(400, 'dimensions must map strings to strings');
           }
         }
@@ -93,7 +99,8 @@ export class AmberfloFake extends JsonFake {
         const r = this.object(req.body, ['id', 'meterApiName', 'type']);
         if (r.type !== 'by_property_filter_out') this.refuse(400, 'unknown rule type');
         const range = r.ingestionTimeRange as { startTimeInSeconds?: unknown; endTimeInSeconds?: unknown } | undefined;
-        if (typeof range?.startTimeInSeconds !== 'number' || typeof range.endTimeInSeconds !== 'number') this.refuse(400, 'ingestionTimeRange is required');
+        if (typeof range?.startTimeInSeconds !== 'number' || typeof range.endTimeInSeconds !== 'number')
+          this.refuse(400, 'ingestionTimeRange is required');
         this.rules.push(r);
         return { status: 200, body: r };
       }
@@ -131,7 +138,8 @@ export class AmberfloFake extends JsonFake {
 
   private usage(q: Record<string, unknown>) {
     const aggregation = q.aggregation;
-    if (!['SUM', 'MAX', 'MIN', 'COUNT'].includes(String(aggregation))) this.refuse(400, 'aggregation must be SUM, MAX, MIN or COUNT');
+    if (!['SUM', 'MAX', 'MIN', 'COUNT'].includes(String(aggregation)))
+      this.refuse(400, 'aggregation must be SUM, MAX, MIN or COUNT');
     const interval = INTERVAL[q.timeGroupingInterval as keyof typeof INTERVAL];
     if (!interval) this.refuse(400, 'timeGroupingInterval must be HOUR, DAY, WEEK or MONTH');
     const range = q.timeRange as { startTimeInSeconds?: number; endTimeInSeconds?: number } | undefined;
@@ -148,7 +156,11 @@ export class AmberfloFake extends JsonFake {
         (!filter.customerId || filter.customerId.includes(r.customerId)) &&
         !this.rules.some((rule) => {
           const t = rule.ingestionTimeRange as { startTimeInSeconds: number; endTimeInSeconds: number };
-          return rule.meterApiName === r.meterApiName && r.ingestedAt >= t.startTimeInSeconds && r.ingestedAt <= t.endTimeInSeconds;
+          return (
+            rule.meterApiName === r.meterApiName &&
+            r.ingestedAt >= t.startTimeInSeconds &&
+            r.ingestedAt <= t.endTimeInSeconds
+          );
         }),
     );
     const first = Math.floor(start / interval) * interval;
@@ -160,7 +172,15 @@ export class AmberfloFake extends JsonFake {
       (groups.get(g) ?? groups.set(g, []).get(g)!).push(r);
     }
     const agg = (xs: number[]) =>
-      aggregation === 'COUNT' ? xs.length : aggregation === 'MAX' ? Math.max(0, ...xs) : aggregation === 'MIN' ? (xs.length ? Math.min(...xs) : 0) : xs.reduce((a, b) => a + b, 0);
+      aggregation === 'COUNT'
+        ? xs.length
+        : aggregation === 'MAX'
+          ? Math.max(0, ...xs)
+          : aggregation === 'MIN'
+            ? xs.length
+              ? Math.min(...xs)
+              : 0
+            : xs.reduce((a, b) => a + b, 0);
     return {
       metadata: q,
       secondsSinceEpochIntervals: buckets,
@@ -169,7 +189,11 @@ export class AmberfloFake extends JsonFake {
         groupInfo: groupBy.length ? { groupBy: { customerId: g } } : null,
         values: buckets.map((b) => ({
           secondsSinceEpochUtc: b,
-          value: agg(rs.filter((r) => r.meterTimeInMillis / 1000 >= b && r.meterTimeInMillis / 1000 < b + interval).map((r) => r.meterValue)),
+          value: agg(
+            rs
+              .filter((r) => r.meterTimeInMillis / 1000 >= b && r.meterTimeInMillis / 1000 < b + interval)
+              .map((r) => r.meterValue),
+          ),
         })),
       })),
     };

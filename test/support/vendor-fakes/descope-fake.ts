@@ -5,7 +5,7 @@
  * (`POST /v2/mgmt/user/search`, pages from 0) — and the project's OIDC discovery document and JWKS under
  * `/<projectId>/.well-known/`, signing tokens with its own RS256 key (`token()`).
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { JsonFake, type FakeRequest, type FakeResponse } from './json-server';
 
 type User = Record<string, unknown> & { loginIds: string[]; userId: string; status: string; createdTime: number };
@@ -24,7 +24,12 @@ export class DescopeFake extends JsonFake {
     super();
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
-    this.jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'descope-key', alg: 'RS256', use: 'sig' };
+    this.jwk = {
+      ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>),
+      kid: 'descope-key',
+      alg: 'RS256',
+      use: 'sig',
+    };
   }
 
   get issuer() {
@@ -53,24 +58,40 @@ export class DescopeFake extends JsonFake {
 
   private strings(v: unknown, field: string): string[] | undefined {
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.refuse(400, `${field} must be an array of strings`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      this.refuse(400, `${field} must be an array of strings`);
     return v as string[];
   }
 
   protected handle(req: FakeRequest): FakeResponse {
     const route = `${req.method} ${req.path}`;
     if (route === `GET /${this.projectId}/.well-known/openid-configuration`) {
-      return { status: 200, body: { issuer: this.issuer, jwks_uri: `${this.issuer}/.well-known/jwks.json`, token_endpoint: `${this.url}/oauth2/v1/token` } };
+      return {
+        status: 200,
+        body: {
+          issuer: this.issuer,
+          jwks_uri: `${this.issuer}/.well-known/jwks.json`,
+          token_endpoint: `${this.url}/oauth2/v1/token`,
+        },
+      };
     }
     if (route === `GET /${this.projectId}/.well-known/jwks.json`) return { status: 200, body: { keys: [this.jwk] } };
     switch (route) {
       case 'POST /v1/mgmt/user/create': {
         const b = this.object(req.body, ['loginId']);
         const roleNames = this.strings(b.roleNames, 'roleNames');
-        if (b.email !== undefined && (typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email))) this.refuse(400, 'invalid email');
+        if (b.email !== undefined && (typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email)))
+          this.refuse(400, 'invalid email');
         if (this.users.has(String(b.loginId))) this.refuse(400, 'User already exists');
         const { loginId, invite, sendMail: _m, ...rest } = b;
-        const user: User = { ...rest, roleNames: roleNames ?? [], loginIds: [String(loginId)], userId: `U${this.n++}`, status: invite ? 'invited' : 'enabled', createdTime: Math.floor(Date.now() / 1000) };
+        const user: User = {
+          ...rest,
+          roleNames: roleNames ?? [],
+          loginIds: [String(loginId)],
+          userId: `U${this.n++}`,
+          status: invite ? 'invited' : 'enabled',
+          createdTime: Math.floor(Date.now() / 1000),
+        };
         this.users.set(String(loginId), user);
         return { status: 200, body: { user } };
       }
@@ -85,7 +106,13 @@ export class DescopeFake extends JsonFake {
         if (!u) this.refuse(404, 'User not found');
         const { loginId: _l, ...fields } = b;
         // Descope replaces the user with what is sent (identifiers, status and creation time stay).
-        const next: User = { ...fields, loginIds: u.loginIds, userId: u.userId, status: u.status, createdTime: u.createdTime };
+        const next: User = {
+          ...fields,
+          loginIds: u.loginIds,
+          userId: u.userId,
+          status: u.status,
+          createdTime: u.createdTime,
+        };
         this.users.set(String(b.loginId), next);
         return { status: 200, body: { user: next } };
       }
@@ -106,7 +133,8 @@ export class DescopeFake extends JsonFake {
         const b = this.object(req.body ?? {});
         const limit = b.limit === undefined ? 100 : Number(b.limit);
         const page = b.page === undefined ? 0 : Number(b.page);
-        if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(page) || page < 0) this.refuse(400, 'invalid limit or page');
+        if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(page) || page < 0)
+          this.refuse(400, 'invalid limit or page');
         const all = [...this.users.values()];
         return { status: 200, body: { users: all.slice(page * limit, (page + 1) * limit), total: all.length } };
       }

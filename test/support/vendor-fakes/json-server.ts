@@ -4,7 +4,7 @@
  * not JSON or not declared as JSON, or a path the vendor does not have is refused the way the vendor would
  * refuse it, so an adapter that gets the wire shape wrong fails its test.
  */
-import { createServer, type IncomingMessage, type Server } from 'http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface FakeRequest {
   method: string;
@@ -67,7 +67,13 @@ export abstract class JsonFake {
             return send({ status: 400, body: this.errorBody('malformed JSON body') });
           }
         }
-        const fr: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+        const fr: FakeRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+        };
         this.calls.push(fr);
         const refused = this.authorize(fr);
         if (refused) return send(refused);
@@ -101,7 +107,8 @@ export abstract class JsonFake {
   protected object(body: unknown, required: string[] = []): Record<string, unknown> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) this.refuse(400, 'body must be a JSON object');
     const o = body as Record<string, unknown>;
-    for (const k of required) if (typeof o[k] !== 'string' || !(o[k] as string).length) this.refuse(400, `${k} is required`);
+    for (const k of required)
+      if (typeof o[k] !== 'string' || !(o[k] as string).length) this.refuse(400, `${k} is required`);
     return o;
   }
 }

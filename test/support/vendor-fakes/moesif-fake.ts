@@ -13,7 +13,10 @@ type Obj = Record<string, unknown>;
 function merge(a: Obj, b: Obj): Obj {
   const out: Obj = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? merge(out[k] as Obj, v as Obj) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object'
+        ? merge(out[k] as Obj, v as Obj)
+        : v;
   }
   return out;
 }
@@ -41,10 +44,12 @@ export class MoesifFake extends JsonFake {
 
   protected authorize(req: FakeRequest): FakeResponse | undefined {
     if (req.path.startsWith('/v1/actions')) {
-      if (req.headers['x-moesif-application-id'] !== this.applicationId) return { status: 401, body: { message: 'Missing or invalid Application Id' } };
+      if (req.headers['x-moesif-application-id'] !== this.applicationId)
+        return { status: 401, body: { message: 'Missing or invalid Application Id' } };
       return undefined;
     }
-    if (req.headers.authorization !== `Bearer ${this.managementKey}`) return { status: 401, body: { message: 'Unauthorized' } };
+    if (req.headers.authorization !== `Bearer ${this.managementKey}`)
+      return { status: 401, body: { message: 'Unauthorized' } };
     return undefined;
   }
 
@@ -57,18 +62,27 @@ export class MoesifFake extends JsonFake {
         const o = this.object(a, ['action_name', 'transaction_id']);
         if (typeof (o.request as Obj | undefined)?.time !== 'string') this.refuse(400, 'request.time is required');
       }
-      for (const a of req.body as Obj[]) if (!this.actions.some((x) => x.transaction_id === a.transaction_id)) this.actions.push(a);
+      for (const a of req.body as Obj[])
+        if (!this.actions.some((x) => x.transaction_id === a.transaction_id)) this.actions.push(a);
       return { status: 201 };
     }
     if (seg[0] !== 'search' || seg[1] !== '~') this.refuse(404, 'not found');
     const [, , kind, id, sub] = seg;
-    const store = kind === 'companies' ? this.companies : kind === 'users' ? this.users : kind === 'subscriptions' ? this.subscriptions : undefined;
+    const store =
+      kind === 'companies'
+        ? this.companies
+        : kind === 'users'
+          ? this.users
+          : kind === 'subscriptions'
+            ? this.subscriptions
+            : undefined;
     if (!store) this.refuse(404, 'not found');
     const idField = kind === 'companies' ? 'company_id' : kind === 'users' ? 'user_id' : 'subscription_id';
     if (req.method === 'POST' && !id) {
       const o = this.object(req.body, [idField]);
       if (kind === 'subscriptions' && typeof o.company_id !== 'string') this.refuse(400, 'company_id is required');
-      if (o.metadata !== undefined && (typeof o.metadata !== 'object' || Array.isArray(o.metadata))) this.refuse(400, 'metadata must be an object');
+      if (o.metadata !== undefined && (typeof o.metadata !== 'object' || Array.isArray(o.metadata)))
+        this.refuse(400, 'metadata must be an object');
       const key = String(o[idField]);
       const now = new Date().toISOString();
       store.set(key, merge(store.get(key) ?? { created: now }, { ...o, modified_time: now }));

@@ -18,7 +18,10 @@ function setup() {
 const definitionOf = (json: StackJson, refs: Record<string, string> = {}) => {
   const sm = Object.values(resourcesOf(json, 'aws_sfn_state_machine'))[0];
   const refsWithProject = new TerraformReferences(json, refs);
-  return JSON.parse(refsWithProject.render(String(sm.definition))) as { States: Record<string, Record<string, unknown>>; TimeoutSeconds: number };
+  return JSON.parse(refsWithProject.render(String(sm.definition))) as {
+    States: Record<string, Record<string, unknown>>;
+    TimeoutSeconds: number;
+  };
 };
 
 describe('ScriptJob', () => {
@@ -75,16 +78,16 @@ describe('ScriptJob', () => {
     const common = { script: 'true', eventManager };
     const p = new ProvisioningScriptJob(stack, 'provisioning', common);
     const d = new DeprovisioningScriptJob(stack, 'deprovisioning', common);
-    expect([p.incomingEvent.detailType, p.outgoingEvent.success.detailType, p.outgoingEvent.failure.detailType]).toEqual([
-      'sbt_aws_onboardingRequest',
-      'sbt_aws_provisionSuccess',
-      'sbt_aws_provisionFailure',
-    ]);
-    expect([d.incomingEvent.detailType, d.outgoingEvent.success.detailType, d.outgoingEvent.failure.detailType]).toEqual([
-      'sbt_aws_offboardingRequest',
-      'sbt_aws_deprovisionSuccess',
-      'sbt_aws_deprovisionFailure',
-    ]);
+    expect([
+      p.incomingEvent.detailType,
+      p.outgoingEvent.success.detailType,
+      p.outgoingEvent.failure.detailType,
+    ]).toEqual(['sbt_aws_onboardingRequest', 'sbt_aws_provisionSuccess', 'sbt_aws_provisionFailure']);
+    expect([
+      d.incomingEvent.detailType,
+      d.outgoingEvent.success.detailType,
+      d.outgoingEvent.failure.detailType,
+    ]).toEqual(['sbt_aws_offboardingRequest', 'sbt_aws_deprovisionSuccess', 'sbt_aws_deprovisionFailure']);
     const plane = new CoreApplicationPlane(stack, 'plane', { eventManager, scriptJobs: [p, d] });
     expect(plane.scriptJobs).toEqual([p, d]);
     const json = synthStack(stack);
@@ -93,14 +96,22 @@ describe('ScriptJob', () => {
       return def.States.notifyFailureEventBridgeTask.Parameters.Entries[0].Detail.jobOutput;
     });
     expect(failure).toEqual(
-      expect.arrayContaining([{ tenantStatus: 'Failed to provision tenant.' }, { tenantStatus: 'Failed to deprovision tenant.' }]),
+      expect.arrayContaining([
+        { tenantStatus: 'Failed to provision tenant.' },
+        { tenantStatus: 'Failed to deprovision tenant.' },
+      ]),
     );
   });
 
   test("the seed's props port unchanged: a string[] of outgoing variables means tenantData", () => {
     const { stack, eventManager } = setup();
     const job = new ProvisioningScriptJob(stack, 'provisioningJobScript', {
-      permissions: [{ actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 's3:CreateBucket'], resources: ['*'] }],
+      permissions: [
+        {
+          actions: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 's3:CreateBucket'],
+          resources: ['*'],
+        },
+      ],
       script: 'echo "tenantId: $tenantId"\nexport tenantStatus="created"',
       environmentStringVariablesFromIncomingEvent: ['tenantId', 'tier'],
       environmentVariablesToOutgoingEvent: ['tenantS3Bucket', 'someOtherVariable', 'tenantConfig', 'tenantStatus'],
@@ -114,7 +125,9 @@ describe('ScriptJob', () => {
     new CoreApplicationPlane(stack, 'CoreApplicationPlane', { eventManager, scriptJobs: [job] });
     const json = synthStack(stack);
     const def = definitionOf(json);
-    expect((def.States.startCodeBuild.Parameters as { EnvironmentVariablesOverride: unknown }).EnvironmentVariablesOverride).toEqual([
+    expect(
+      (def.States.startCodeBuild.Parameters as { EnvironmentVariablesOverride: unknown }).EnvironmentVariablesOverride,
+    ).toEqual([
       { Name: 'tenantId', Type: 'PLAINTEXT', 'Value.$': '$.detail.tenantId' },
       { Name: 'tier', Type: 'PLAINTEXT', 'Value.$': '$.detail.tier' },
     ]);
@@ -139,20 +152,30 @@ describe('ScriptJob', () => {
     const project = Object.values(resourcesOf(json, 'aws_codebuild_project'))[0];
     expect(project.name).toBe('fast-job');
     expect(project.build_timeout).toBe(5); // CodeBuild's minimum; the task timeout (90 s) is what stops the build
-    expect(project.environment).toMatchObject({ type: 'ARM_CONTAINER', compute_type: 'BUILD_GENERAL1_LARGE', privileged_mode: true });
-    expect(Object.values(resourcesOf(json, 'aws_cloudwatch_log_group')).map((g) => g.retention_in_days)).toEqual([7, 7]);
+    expect(project.environment).toMatchObject({
+      type: 'ARM_CONTAINER',
+      compute_type: 'BUILD_GENERAL1_LARGE',
+      privileged_mode: true,
+    });
+    expect(Object.values(resourcesOf(json, 'aws_cloudwatch_log_group')).map((g) => g.retention_in_days)).toEqual([
+      7, 7,
+    ]);
     const sm = Object.values(resourcesOf(json, 'aws_sfn_state_machine'))[0];
     expect(sm.tracing_configuration).toEqual({ enabled: false });
     const def = definitionOf(json);
     expect(def.States.startCodeBuild.TimeoutSeconds).toBe(90);
     expect(def.TimeoutSeconds).toBe(390);
-    const sfnPolicy = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([id]) => id === 'p_state_machine_role')![1];
+    const sfnPolicy = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(
+      ([id]) => id === 'p_state_machine_role',
+    )![1];
     expect(JSON.stringify(sfnPolicy)).not.toContain('xray:');
   });
 
   test('CoreApplicationPlane adopts a bus by ARN', () => {
     const { stack, eventManager } = setup();
-    const plane = new CoreApplicationPlane(stack, 'plane', { eventBusArn: 'arn:aws:events:eu-west-1:444455556666:event-bus/other' });
+    const plane = new CoreApplicationPlane(stack, 'plane', {
+      eventBusArn: 'arn:aws:events:eu-west-1:444455556666:event-bus/other',
+    });
     expect(plane.eventManager.busArn).toBe('arn:aws:events:eu-west-1:444455556666:event-bus/other');
     plane.addScriptJob(new ProvisioningScriptJob(stack, 'p', { script: 'true', eventManager }));
     const rule = Object.values(resourcesOf(synthStack(stack), 'aws_cloudwatch_event_rule'))[0];
@@ -164,23 +187,40 @@ describe('ScriptJob', () => {
     const { stack, eventManager } = setup();
     const job = new ProvisioningScriptJob(stack, 'p', { script: 'true', eventManager });
     new CoreApplicationPlane(stack, 'plane-a', { eventManager, scriptJobs: [job] });
-    expect(() => new CoreApplicationPlane(stack, 'plane-b', { eventManager, scriptJobs: [job] })).toThrow(/already triggered/);
+    expect(() => new CoreApplicationPlane(stack, 'plane-b', { eventManager, scriptJobs: [job] })).toThrow(
+      /already triggered/,
+    );
   });
 
   test('grants go to the build role', () => {
     const { stack, eventManager } = setup();
     const job = new ProvisioningScriptJob(stack, 'p', { script: 'true', eventManager });
-    job.addToRolePolicy({ actions: ['dynamodb:PutItem'], resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'] });
-    const doc = Object.entries(synthStack(stack).data?.aws_iam_policy_document ?? {}).find(([id]) => id === 'p_build_role')![1];
+    job.addToRolePolicy({
+      actions: ['dynamodb:PutItem'],
+      resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'],
+    });
+    const doc = Object.entries(synthStack(stack).data?.aws_iam_policy_document ?? {}).find(
+      ([id]) => id === 'p_build_role',
+    )![1];
     expect(doc.statement).toEqual(
-      expect.arrayContaining([{ actions: ['dynamodb:PutItem'], effect: 'Allow', resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'] }]),
+      expect.arrayContaining([
+        {
+          actions: ['dynamodb:PutItem'],
+          effect: 'Allow',
+          resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'],
+        },
+      ]),
     );
   });
 
   test.each<[string, Partial<ScriptJobProps>, RegExp]>([
     ['bad variable name', { environmentStringVariablesFromIncomingEvent: ['tenant-id'] }, /not a valid variable name/],
     ['reserved prefix', { environmentVariablesToOutgoingEvent: ['CODEBUILD_X'] }, /reserves the CODEBUILD_ prefix/],
-    ['string and JSON', { environmentStringVariablesFromIncomingEvent: ['a'], environmentJSONVariablesFromIncomingEvent: ['a'] }, /both a string and a JSON/],
+    [
+      'string and JSON',
+      { environmentStringVariablesFromIncomingEvent: ['a'], environmentJSONVariablesFromIncomingEvent: ['a'] },
+      /both a string and a JSON/,
+    ],
     ['duplicate', { environmentVariablesToOutgoingEvent: { tenantData: ['a', 'a'] } }, /twice/],
     ['timeout', { timeoutSeconds: 0 }, /timeoutSeconds/],
     ['empty script', { script: '  ' }, /script is empty/],
@@ -189,14 +229,14 @@ describe('ScriptJob', () => {
   ])('rejects %s', (_what, extra, message) => {
     const { stack, eventManager } = setup();
     new ScriptJob(stack, 'job', {
-          script: 'true',
-          jobIdentifierKey: 'tenantRegistrationId',
-          jobFailureStatus: {},
-          incomingEvent: eventManager.events.onboardingRequest,
-          outgoingEvent: { success: eventManager.events.provisionSuccess, failure: eventManager.events.provisionFailure },
-          eventManager,
-          ...extra,
-        });
+      script: 'true',
+      jobIdentifierKey: 'tenantRegistrationId',
+      jobFailureStatus: {},
+      incomingEvent: eventManager.events.onboardingRequest,
+      outgoingEvent: { success: eventManager.events.provisionSuccess, failure: eventManager.events.provisionFailure },
+      eventManager,
+      ...extra,
+    });
     // Reported when the stack is synthesized, with the job's path.
     expect(() => synthStack(stack)).toThrow(message);
     expect(() => synthStack(stack)).toThrow(/\[[^\]]*\/job\] /);
@@ -206,6 +246,8 @@ describe('ScriptJob', () => {
     const stack = new TerraformStack(testApp(), 'plain');
     const eventManager = new EventManager(stack, 'events', { eventBusArn: BUS_ARN });
     expect(() => new ProvisioningScriptJob(stack, 'p', { script: 'true', eventManager })).toThrow(/needs jobName/);
-    expect(new ProvisioningScriptJob(stack, 'q', { script: 'true', eventManager, jobName: 'my-job' }).jobName).toBe('my-job');
+    expect(new ProvisioningScriptJob(stack, 'q', { script: 'true', eventManager, jobName: 'my-job' }).jobName).toBe(
+      'my-job',
+    );
   });
 });

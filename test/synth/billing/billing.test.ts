@@ -16,7 +16,9 @@ const routesOf = (json: StackJson) =>
 
 /** Statements of the inline policy of the function named `*<suffix>`. */
 function statementsOf(json: StackJson, suffix: string): Statement[] {
-  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith(suffix))!;
+  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
+    String(f.function_name).endsWith(suffix),
+  )!;
   // The function's role policy document is `<function address>_role` (role-named addresses).
   const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === `${logical}_role`)!;
   return (doc[1].statement as Statement[]) ?? [];
@@ -30,7 +32,10 @@ function triggers(json: StackJson): Record<string, string[]> {
     const rule = /aws_cloudwatch_event_rule\.([^.]+)\.name/.exec(String(t.rule))![1]!;
     const fn = /aws_lambda_function\.([^.]+)\.arn/.exec(String(t.arn))?.[1];
     if (!fn) continue;
-    const fnName = String(resourcesOf(json, 'aws_lambda_function')[fn]!.function_name).replace('${var.name_prefix}', 'test');
+    const fnName = String(resourcesOf(json, 'aws_lambda_function')[fn]!.function_name).replace(
+      '${var.name_prefix}',
+      'test',
+    );
     const r = rules[rule]!;
     const what = r.event_pattern
       ? (() => {
@@ -74,7 +79,9 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
     const schedule = rules.find((r) => r.schedule_expression)!;
     expect(schedule.event_bus_name).toBeUndefined(); // schedules live on the default bus
     for (const r of rules.filter((x) => x.event_pattern)) expect(r.event_bus_name).toMatch(/aws_cloudwatch_event_bus/);
-    const perms = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter((p) => p.principal === 'events.amazonaws.com');
+    const perms = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter(
+      (p) => p.principal === 'events.amazonaws.com',
+    );
     expect(perms.length).toBeGreaterThanOrEqual(6);
     for (const p of perms) expect(p.source_arn).toMatch(/^\$\{aws_cloudwatch_event_rule\./);
   });
@@ -93,9 +100,23 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
     expect(statementsOf(json, '-billing-get-tenant-billing').flatMap((s) => s.actions)).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
     );
-    expect(statementsOf(json, '-billing-get-user').flatMap((s) => s.actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem']);
+    expect(statementsOf(json, '-billing-get-user').flatMap((s) => s.actions)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'dynamodb:GetItem',
+    ]);
     expect(statementsOf(json, '-billing-create-customer').flatMap((s) => s.actions)).not.toContain('events:PutEvents');
-    for (const suffix of ['create-customer', 'update-customer', 'delete-customer', 'create-user', 'delete-user', 'get-user', 'update-user', 'webhook', 'put-usage']) {
+    for (const suffix of [
+      'create-customer',
+      'update-customer',
+      'delete-customer',
+      'create-user',
+      'delete-user',
+      'get-user',
+      'update-user',
+      'webhook',
+      'put-usage',
+    ]) {
       for (const s of statementsOf(json, `-billing-${suffix}`)) expect(s.resources).not.toContain('*');
     }
   });
@@ -103,16 +124,27 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
   test('tables, secret and replay TTL', () => {
     const tables = Object.values(resourcesOf(json, 'aws_dynamodb_table'));
     const byName = (n: string) => tables.find((t) => t.name === `\${var.name_prefix}-${n}`)!;
-    expect(byName('billing-customers')).toMatchObject({ hash_key: 'tenantId', deletion_protection_enabled: true, point_in_time_recovery: { enabled: true } });
+    expect(byName('billing-customers')).toMatchObject({
+      hash_key: 'tenantId',
+      deletion_protection_enabled: true,
+      point_in_time_recovery: { enabled: true },
+    });
     expect(byName('billing-users')).toMatchObject({ hash_key: 'tenantId', range_key: 'userId' });
-    expect(byName('billing-webhook-events')).toMatchObject({ hash_key: 'webhookId', ttl: { attribute_name: 'expiresAt', enabled: true } });
+    expect(byName('billing-webhook-events')).toMatchObject({
+      hash_key: 'webhookId',
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+    });
     const secrets = Object.values(resourcesOf(json, 'aws_secretsmanager_secret'));
     expect(secrets).toHaveLength(1);
     expect(secrets[0]!.name).toBe('${var.name_prefix}-billing-webhook-signing-secret');
     expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual({}); // no secret value in state
-    const env = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-billing-webhook'))!
-      .environment as { variables: Record<string, string> };
-    expect(env.variables).toMatchObject({ WEBHOOK_TOLERANCE_SECONDS: '300', EVENT_BUS_NAME: expect.stringMatching(/event_bus/) });
+    const env = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+      String(f.function_name).endsWith('-billing-webhook'),
+    )!.environment as { variables: Record<string, string> };
+    expect(env.variables).toMatchObject({
+      WEBHOOK_TOLERANCE_SECONDS: '300',
+      EVENT_BUS_NAME: expect.stringMatching(/event_bus/),
+    });
   });
 });
 
@@ -120,7 +152,11 @@ test('overrides: trigger and scope of a member, schedule and webhook path are ho
   const stack = billingTestStack({
     billing: (s) => {
       const b = new DynamoDBBilling(s, 'billing', { namePrefix: s.namePrefix, webhookPath: 'stripe/events' });
-      return { ...b, bind: b.bind.bind(b), readUserFunction: { handler: b.readUserFunction.handler, scope: 'billing/billing_write' } };
+      return {
+        ...b,
+        bind: b.bind.bind(b),
+        readUserFunction: { handler: b.readUserFunction.handler, scope: 'billing/billing_write' },
+      };
     },
   });
   const routes = routesOf(synthStack(stack));
@@ -143,7 +179,8 @@ test('a custom trigger event is used instead of the default', () => {
   const stack = billingTestStack({
     billing: (s) => {
       const b = new DynamoDBBilling(s, 'billing', { namePrefix: s.namePrefix });
-      const em = (s as unknown as { eventManager: import('../../../src/core/event-manager').EventManager }).eventManager;
+      const em = (s as unknown as { eventManager: import('../../../src/core/event-manager').EventManager })
+        .eventManager;
       const trigger = em.createControlPlaneEvent('tenantActivated');
       return { ...b, bind: b.bind.bind(b), createUserFunction: { handler: b.createUserFunction.handler, trigger } };
     },
@@ -153,7 +190,10 @@ test('a custom trigger event is used instead of the default', () => {
 });
 
 describe('HttpBillingVendorAdapter', () => {
-  const stack = billingTestStack({ billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: 'https://api.vendor.example/v1' }) });
+  const stack = billingTestStack({
+    billing: (s) =>
+      new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: 'https://api.vendor.example/v1' }),
+  });
   const json = synthStack(stack);
 
   test('one API function for the three sync routes, one per async member, a public webhook', () => {
@@ -165,21 +205,41 @@ describe('HttpBillingVendorAdapter', () => {
         { key: 'POST /billing/vendor', auth: 'NONE', scopes: [] },
       ]),
     );
-    const fns = Object.values(resourcesOf(json, 'aws_lambda_function')).filter((f) => String(f.function_name).includes('-billing-vendor-'));
-    const ops = fns.map((f) => (f.environment as { variables: Record<string, string> }).variables.VENDOR_OPERATION).filter(Boolean).sort();
+    const fns = Object.values(resourcesOf(json, 'aws_lambda_function')).filter((f) =>
+      String(f.function_name).includes('-billing-vendor-'),
+    );
+    const ops = fns
+      .map((f) => (f.environment as { variables: Record<string, string> }).variables.VENDOR_OPERATION)
+      .filter(Boolean)
+      .sort();
     expect(ops).toEqual(['createCustomer', 'createUser', 'deleteCustomer', 'deleteUser', 'updateCustomer']);
-    for (const f of fns) expect((f.environment as { variables: Record<string, string> }).variables.VENDOR_BASE_URL ?? 'webhook').toMatch(/vendor\.example|webhook/);
+    for (const f of fns)
+      expect((f.environment as { variables: Record<string, string> }).variables.VENDOR_BASE_URL ?? 'webhook').toMatch(
+        /vendor\.example|webhook/,
+      );
     expect(triggers(json)['test-billing-vendor-update-customer']).toEqual(['sbt.control.plane sbt_aws_tenantUpdated']);
-    const secrets = Object.values(resourcesOf(json, 'aws_secretsmanager_secret')).map((s) => s.name).sort();
-    expect(secrets).toEqual(['${var.name_prefix}-billing-vendor-api-key', '${var.name_prefix}-vendor-billing-webhook-signing-secret']);
-    expect(statementsOf(json, '-billing-vendor-api').flatMap((s) => s.actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue']);
+    const secrets = Object.values(resourcesOf(json, 'aws_secretsmanager_secret'))
+      .map((s) => s.name)
+      .sort();
+    expect(secrets).toEqual([
+      '${var.name_prefix}-billing-vendor-api-key',
+      '${var.name_prefix}-vendor-billing-webhook-signing-secret',
+    ]);
+    expect(statementsOf(json, '-billing-vendor-api').flatMap((s) => s.actions)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:GetSecretValue',
+    ]);
   });
 });
 
 test('every IAM action of the billing and metering wiring exists (DynamoDB, vendor adapter)', async () => {
   const stacks = [
     billingTestStack(),
-    billingTestStack({ billing: (s) => new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: 'https://x.example' }) }),
+    billingTestStack({
+      billing: (s) =>
+        new HttpBillingVendorAdapter(s, 'vendor', { namePrefix: s.namePrefix, baseUrl: 'https://x.example' }),
+    }),
   ];
   const actions = new Set<string>();
   for (const st of stacks) {

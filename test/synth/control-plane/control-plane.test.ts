@@ -15,7 +15,9 @@ type Row = { route: string; auth: string; authorizer?: string; scopes: string[] 
 /** route key → authorization, from aws_apigatewayv2_route + aws_apigatewayv2_authorizer. */
 function routeTable(json: StackJson): Row[] {
   const authorizers = resourcesOf(json, 'aws_apigatewayv2_authorizer');
-  const byRef = new Map(Object.keys(authorizers).map((k) => [`\${aws_apigatewayv2_authorizer.${k}.id}`, authorizers[k]]));
+  const byRef = new Map(
+    Object.keys(authorizers).map((k) => [`\${aws_apigatewayv2_authorizer.${k}.id}`, authorizers[k]]),
+  );
   return Object.values(resourcesOf(json, 'aws_apigatewayv2_route'))
     .map((r) => {
       const authorizer = r.authorizer_id ? byRef.get(String(r.authorizer_id)) : undefined;
@@ -104,7 +106,9 @@ describe('default (CognitoAuth, public HTTP API)', () => {
   test('the authorizer trusts the Cognito pool issuer and both clients', () => {
     const [authz] = Object.values(resourcesOf(json, 'aws_apigatewayv2_authorizer'));
     const cfg = authz.jwt_configuration as { issuer: string; audience: string[] };
-    expect(cfg.issuer).toMatch(/^https:\/\/cognito-idp\.\$\{data\.aws_region\..+\.id\}\.amazonaws\.com\/\$\{aws_cognito_user_pool\..+\.id\}$/); // .id: hashicorp/aws 5.x and 6.x
+    expect(cfg.issuer).toMatch(
+      /^https:\/\/cognito-idp\.\$\{data\.aws_region\..+\.id\}\.amazonaws\.com\/\$\{aws_cognito_user_pool\..+\.id\}$/,
+    ); // .id: hashicorp/aws 5.x and 6.x
     expect(cfg.audience).toHaveLength(2);
     expect(cfg.audience.every((a) => a.startsWith('${aws_cognito_user_pool_client.'))).toBe(true);
     expect(authz.identity_sources).toEqual(['$request.header.Authorization']);
@@ -114,7 +118,10 @@ describe('default (CognitoAuth, public HTTP API)', () => {
     const [pool] = Object.values(resourcesOf(json, 'aws_cognito_user_pool'));
     expect(pool.deletion_protection).toBe('${var.deletion_protection ? "ACTIVE" : "INACTIVE"}');
     expect(pool.user_pool_tier).toBe('ESSENTIALS');
-    expect((pool.lambda_config as { pre_token_generation_config: { lambda_version: string } }).pre_token_generation_config.lambda_version).toBe('V2_0');
+    expect(
+      (pool.lambda_config as { pre_token_generation_config: { lambda_version: string } }).pre_token_generation_config
+        .lambda_version,
+    ).toBe('V2_0');
     expect((pool.schema as { name: string }[]).map((s) => s.name)).toEqual(['email', 'userRole']);
     const servers = Object.values(resourcesOf(json, 'aws_cognito_resource_server'));
     expect(servers.map((s) => s.identifier).sort()).toEqual(Object.keys(RESOURCE_SERVERS).sort());
@@ -126,19 +133,31 @@ describe('default (CognitoAuth, public HTTP API)', () => {
     const ui = clients.find((c) => c.generate_secret === false)!;
     expect(ui.allowed_oauth_flows).toEqual(['code']);
     expect(ui.explicit_auth_flows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
-    expect(ui.allowed_oauth_scopes).toEqual(expect.arrayContaining([R, W, UR, UW, 'billing/billing_read', 'metering/metering_write']));
+    expect(ui.allowed_oauth_scopes).toEqual(
+      expect.arrayContaining([R, W, UR, UW, 'billing/billing_read', 'metering/metering_write']),
+    );
     const [admin] = Object.values(resourcesOf(json, 'aws_cognito_user'));
-    expect(admin).toMatchObject({ username: '${var.system_admin_name}', attributes: { email: '${var.system_admin_email}', userRole: 'SystemAdmin' } });
-    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-cognito-pre-token'))!;
+    expect(admin).toMatchObject({
+      username: '${var.system_admin_name}',
+      attributes: { email: '${var.system_admin_email}', userRole: 'SystemAdmin' },
+    });
+    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+      String(f.function_name).endsWith('-cognito-pre-token'),
+    )!;
     const roleScopes = JSON.parse((fn.environment as { variables: { ROLE_SCOPES: string } }).variables.ROLE_SCOPES);
     expect(roleScopes.SystemAdmin).toEqual(expect.arrayContaining([R, W, UR, UW]));
-    const perms = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter((p) => p.principal === 'cognito-idp.amazonaws.com');
+    const perms = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter(
+      (p) => p.principal === 'cognito-idp.amazonaws.com',
+    );
     expect(perms).toHaveLength(1);
   });
 
   test('tables: encrypted, PITR, deletion protection from the input, list GSIs (no Scan needed)', () => {
     const tables = Object.values(resourcesOf(json, 'aws_dynamodb_table'));
-    expect(tables.map((t) => t.name).sort()).toEqual(['${var.name_prefix}-tenant-registrations', '${var.name_prefix}-tenants']);
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      '${var.name_prefix}-tenant-registrations',
+      '${var.name_prefix}-tenants',
+    ]);
     for (const t of tables) {
       expect(t.point_in_time_recovery).toEqual({ enabled: true });
       expect((t.server_side_encryption as { enabled: boolean }).enabled).toBe(true);
@@ -155,31 +174,59 @@ describe('default (CognitoAuth, public HTTP API)', () => {
   test('application-plane results: one rule per result event → the results Lambda (no API destination)', () => {
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
     const patterns = rules.map((r) => JSON.parse(String(r.event_pattern)));
-    for (const dt of ['sbt_aws_provisionSuccess', 'sbt_aws_provisionFailure', 'sbt_aws_deprovisionSuccess', 'sbt_aws_deprovisionFailure']) {
+    for (const dt of [
+      'sbt_aws_provisionSuccess',
+      'sbt_aws_provisionFailure',
+      'sbt_aws_deprovisionSuccess',
+      'sbt_aws_deprovisionFailure',
+    ]) {
       // both SBT eras: ≥ 0.9 and the pre-0.9 names (un-prefixed, applicationPlaneEventSource)
-      expect(patterns).toContainEqual({ source: ['sbt.application.plane', 'applicationPlaneEventSource'], 'detail-type': [dt, dt.replace('sbt_aws_', '')] });
+      expect(patterns).toContainEqual({
+        source: ['sbt.application.plane', 'applicationPlaneEventSource'],
+        'detail-type': [dt, dt.replace('sbt_aws_', '')],
+      });
     }
     const targets = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target'));
     expect(targets).toHaveLength(4);
     for (const t of targets) expect(String(t.arn)).toBe('${aws_lambda_function.tenant_registration_results.arn}');
     expect(resourcesOf(json, 'aws_cloudwatch_event_api_destination')).toEqual({});
-    const invoke = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter((p) => p.principal === 'events.amazonaws.com');
+    const invoke = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter(
+      (p) => p.principal === 'events.amazonaws.com',
+    );
     expect(invoke).toHaveLength(4);
   });
 
   test('outputs for the tutorial and machine clients', () => {
     expect(Object.keys(json.output ?? {})).toEqual(
-      expect.arrayContaining(['api_url', 'control_plane_api_endpoint', 'user_pool_id', 'user_client_id', 'machine_client_id', 'machine_client_secret', 'token_endpoint', 'jwt_issuer', 'event_bus_arn']),
+      expect.arrayContaining([
+        'api_url',
+        'control_plane_api_endpoint',
+        'user_pool_id',
+        'user_client_id',
+        'machine_client_id',
+        'machine_client_secret',
+        'token_endpoint',
+        'jwt_issuer',
+        'event_bus_arn',
+      ]),
     );
     expect(json.output!.machine_client_secret.sensitive).toBe(true);
     expect(json.variable!.system_admin_email.default).toBeUndefined();
   });
 
   test('user management: Cognito user store bound with admin actions on this pool only', () => {
-    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-user-management'))!;
-    expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({ USER_STORE: 'cognito' });
-    const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === 'user_management_api_role')![1];
-    const cognito = (doc.statement as { actions: string[]; resources: string[] }[]).find((s) => s.actions.includes('cognito-idp:AdminEnableUser'))!;
+    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+      String(f.function_name).endsWith('-user-management'),
+    )!;
+    expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({
+      USER_STORE: 'cognito',
+    });
+    const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(
+      ([k]) => k === 'user_management_api_role',
+    )![1];
+    const cognito = (doc.statement as { actions: string[]; resources: string[] }[]).find((s) =>
+      s.actions.includes('cognito-idp:AdminEnableUser'),
+    )!;
     expect(cognito.resources).toEqual([expect.stringMatching(/^\$\{aws_cognito_user_pool\..+\.arn\}$/)]);
   });
 });
@@ -200,12 +247,17 @@ test('OidcAuth: any issuer plugs in by configuration; users go to a DynamoDB use
       }),
   });
   const [authz] = Object.values(resourcesOf(json, 'aws_apigatewayv2_authorizer'));
-  expect(authz.jwt_configuration).toEqual({ issuer: 'https://acme.eu.auth0.com/', audience: ['https://api.acme.example'] });
+  expect(authz.jwt_configuration).toEqual({
+    issuer: 'https://acme.eu.auth0.com/',
+    audience: ['https://api.acme.example'],
+  });
   expect(resourcesOf(json, 'aws_cognito_user_pool')).toEqual({});
   const table = routeTable(json);
   expect(table.find((r) => r.route === 'POST /tenants')!.scopes).toEqual(['write:tenants']);
   expect(table.find((r) => r.route === 'GET /users')!.scopes).toEqual([UR]);
-  expect(Object.values(resourcesOf(json, 'aws_dynamodb_table')).map((t) => t.name)).toContain('${var.name_prefix}-users');
+  expect(Object.values(resourcesOf(json, 'aws_dynamodb_table')).map((t) => t.name)).toContain(
+    '${var.name_prefix}-users',
+  );
   expect(Object.keys(json.output ?? {})).toContain('user_table_name');
 });
 
@@ -228,7 +280,14 @@ test('private: a REST API with a PRIVATE endpoint, VPC-endpoint-only policy, and
     return `${pathOf(String(r.parent_id))}/${r.path_part}`;
   };
   const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'))
-    .map((m) => [`${m.http_method} ${pathOf(String(m.resource_id))}`, m.authorization === 'NONE' ? null : (m.authorization_scopes as string[])[0], m.authorization] as const)
+    .map(
+      (m) =>
+        [
+          `${m.http_method} ${pathOf(String(m.resource_id))}`,
+          m.authorization === 'NONE' ? null : (m.authorization_scopes as string[])[0],
+          m.authorization,
+        ] as const,
+    )
     .sort((a, b) => a[0].localeCompare(b[0]));
   expect(methods.map(([route, scope]) => [route, scope])).toEqual(CORE);
   for (const [route, , auth] of methods) expect(auth).toBe(PUBLIC.has(route) ? 'NONE' : 'COGNITO_USER_POOLS');
@@ -243,25 +302,52 @@ test('private with an OIDC issuer: a Lambda token authorizer (CUSTOM) that knows
     auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }),
   });
   const [authz] = Object.values(resourcesOf(json, 'aws_api_gateway_authorizer'));
-  expect(authz).toMatchObject({ type: 'TOKEN', identity_source: 'method.request.header.Authorization', authorizer_result_ttl_in_seconds: 300 });
+  expect(authz).toMatchObject({
+    type: 'TOKEN',
+    identity_source: 'method.request.header.Authorization',
+    authorizer_result_ttl_in_seconds: 300,
+  });
   const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'));
   for (const m of methods) expect(['CUSTOM', 'NONE']).toContain(m.authorization);
   expect(methods.filter((m) => m.authorization === 'NONE')).toHaveLength(2); // the tenant-config lookups
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-control-plane-authorizer'))!;
+  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+    String(f.function_name).endsWith('-control-plane-authorizer'),
+  )!;
   const env = (fn.environment as { variables: Record<string, string> }).variables;
-  expect(env).toMatchObject({ JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: '["api"]', JWKS_URI: 'https://idp.example.com/.well-known/jwks.json' });
+  expect(env).toMatchObject({
+    JWT_ISSUER: 'https://idp.example.com/',
+    JWT_AUDIENCE: '["api"]',
+    JWKS_URI: 'https://idp.example.com/.well-known/jwks.json',
+  });
   const routeScopes = JSON.parse(env.ROUTE_SCOPES);
-  expect(Object.entries(routeScopes).sort()).toEqual(CORE.filter(([, sc]) => sc).map(([r, sc]) => [r, sc]).sort());
-  const perm = Object.values(resourcesOf(json, 'aws_lambda_permission')).find((p) => String(p.source_arn).endsWith('/authorizers/*'));
+  expect(Object.entries(routeScopes).sort()).toEqual(
+    CORE.filter(([, sc]) => sc)
+      .map(([r, sc]) => [r, sc])
+      .sort(),
+  );
+  const perm = Object.values(resourcesOf(json, 'aws_lambda_permission')).find((p) =>
+    String(p.source_arn).endsWith('/authorizers/*'),
+  );
   expect(perm).toBeDefined();
 });
 
 test('custom domain: regional TLS 1.2 domain mapped to the $default stage; api_url uses it', () => {
   const json = synth({
-    controlPlane: { api: { domain: { domainName: 'api.saas.example.com', certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc', disableExecuteApiEndpoint: true } } },
+    controlPlane: {
+      api: {
+        domain: {
+          domainName: 'api.saas.example.com',
+          certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
+          disableExecuteApiEndpoint: true,
+        },
+      },
+    },
   });
   const [domain] = Object.values(resourcesOf(json, 'aws_apigatewayv2_domain_name'));
-  expect(domain).toMatchObject({ domain_name: 'api.saas.example.com', domain_name_configuration: { endpoint_type: 'REGIONAL', security_policy: 'TLS_1_2' } });
+  expect(domain).toMatchObject({
+    domain_name: 'api.saas.example.com',
+    domain_name_configuration: { endpoint_type: 'REGIONAL', security_policy: 'TLS_1_2' },
+  });
   expect(Object.values(resourcesOf(json, 'aws_apigatewayv2_api_mapping'))).toHaveLength(1);
   expect(Object.values(resourcesOf(json, 'aws_apigatewayv2_api'))[0].disable_execute_api_endpoint).toBe(true);
   expect(json.output!.api_url.value).toMatch(/^https:\/\/\$\{aws_apigatewayv2_domain_name\..+\.domain_name\}$/);

@@ -61,7 +61,9 @@ const EXPECTED: Record<string, string | null> = {
 };
 
 const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane')); // reference stack: billing + metering on
-const routeKeys = Object.values(resourcesOf(json, 'aws_apigatewayv2_route')).map((r) => String(r.route_key)).sort();
+const routeKeys = Object.values(resourcesOf(json, 'aws_apigatewayv2_route'))
+  .map((r) => String(r.route_key))
+  .sort();
 
 /** Terraform references of the authorizer configuration, as AWS would resolve them. */
 const resolveRef = (expr: string): string => {
@@ -105,7 +107,13 @@ async function send(routeKey: string, token?: string) {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const claims = await authorizer.verify(headers);
   const before = reached.length;
-  const res = await harness.request({ method, path: pathOf(routeKey), headers, claims, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
+  const res = await harness.request({
+    method,
+    path: pathOf(routeKey),
+    headers,
+    claims,
+    body: method === 'GET' || method === 'DELETE' ? undefined : {},
+  });
   return { status: res.status, reached: reached.length > before };
 }
 
@@ -119,7 +127,9 @@ test('the table covers exactly the synthesized routes', () => {
   expect(routeKeys).toEqual(Object.keys(EXPECTED).sort());
 });
 
-const cells = Object.entries(EXPECTED).flatMap(([route, needed]) => ALL.map((scope) => [route, scope, needed === null || needed === scope] as const));
+const cells = Object.entries(EXPECTED).flatMap(([route, needed]) =>
+  ALL.map((scope) => [route, scope, needed === null || needed === scope] as const),
+);
 
 describe('every route × every scope (a token carrying only that scope)', () => {
   test.each(cells)('%s with %s → allowed: %s', async (route, scope, allowed) => {
@@ -131,22 +141,39 @@ describe('every route × every scope (a token carrying only that scope)', () => 
 describe('every route without a token / with a forged token', () => {
   const routes = Object.entries(EXPECTED);
   test.each(routes)('%s without a token → %s', async (route, needed) => {
-    expect(await send(route)).toEqual(needed === null ? { status: 200, reached: true } : { status: 401, reached: false });
+    expect(await send(route)).toEqual(
+      needed === null ? { status: 200, reached: true } : { status: 401, reached: false },
+    );
   });
-  test.each(routes.filter(([, n]) => n !== null))('%s: other issuer, other audience, expired → 401 even with every scope', async (route) => {
-    const forged = [
-      await authorizer.token({ scopes: ALL, issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' }),
-      await authorizer.token({ scopes: ALL, clientId: 'some-other-client' }),
-      await authorizer.token({ scopes: ALL, expiresInSeconds: -60 }),
-    ];
-    for (const t of forged) expect(await send(route, t)).toEqual({ status: 401, reached: false });
-  });
+  test.each(routes.filter(([, n]) => n !== null))(
+    '%s: other issuer, other audience, expired → 401 even with every scope',
+    async (route) => {
+      const forged = [
+        await authorizer.token({
+          scopes: ALL,
+          issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other',
+        }),
+        await authorizer.token({ scopes: ALL, clientId: 'some-other-client' }),
+        await authorizer.token({ scopes: ALL, expiresInSeconds: -60 }),
+      ];
+      for (const t of forged) expect(await send(route, t)).toEqual({ status: 401, reached: false });
+    },
+  );
   test('a token signed by another key is refused; `aud` instead of client_id is accepted (HTTP API rule)', async () => {
     const other = await LocalJwtAuthorizer.create(config);
     expect(await send('GET /tenants', await other.token({ scopes: [R] }))).toEqual({ status: 401, reached: false });
-    expect(await send('GET /tenants', await authorizer.token({ scopes: [R], clientId: 'not-listed', aud: config.audience[1] }))).toEqual({ status: 200, reached: true });
+    expect(
+      await send(
+        'GET /tenants',
+        await authorizer.token({ scopes: [R], clientId: 'not-listed', aud: config.audience[1] }),
+      ),
+    ).toEqual({ status: 200, reached: true });
   });
   test('a token with every scope reaches every route', async () => {
-    for (const route of Object.keys(EXPECTED)) expect([route, await send(route, await authorizer.token({ scopes: ALL }))]).toEqual([route, { status: 200, reached: true }]);
+    for (const route of Object.keys(EXPECTED))
+      expect([route, await send(route, await authorizer.token({ scopes: ALL }))]).toEqual([
+        route,
+        { status: 200, reached: true },
+      ]);
   });
 });

@@ -1,9 +1,19 @@
 // Handler archives (FileAsset, src/core/file-asset.ts) are copied into the output folder only when the copy there is not already identical;
 // a changed or damaged copy, or a leftover version, is replaced exactly as cdktf would.
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { archivePath } from '../../../src/core/archives';
 import { App, TerraformStack } from '../../../src/core/cdktf';
 import { LambdaFunction } from '../../../src/core/lambda-function';

@@ -1,9 +1,9 @@
 // `npm run bundle` twice (different output dirs, different time zones) gives byte-identical archives.
-import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = join(__dirname, '../../..');
 
@@ -19,7 +19,12 @@ function bundleInto(dir: string, tz: string): Record<string, string> {
     readdirSync(dir)
       .filter((f) => f.endsWith('.zip'))
       .sort()
-      .map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]),
+      .map((f) => [
+        f,
+        createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex'),
+      ]),
   );
 }
 

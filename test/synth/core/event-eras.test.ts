@@ -52,7 +52,15 @@ describe('every rule of the reference stacks matches both eras', () => {
     expect(sbtRules.length).toBeGreaterThanOrEqual(2);
     for (const p of sbtRules) {
       const key = keyOf(p)!;
-      const plane = ['onboardingRequest', 'offboardingRequest', 'tenantUpdated', 'tenantUserCreated', 'tenantUserDeleted', 'activateRequest', 'deactivateRequest'].includes(key)
+      const plane = [
+        'onboardingRequest',
+        'offboardingRequest',
+        'tenantUpdated',
+        'tenantUserCreated',
+        'tenantUserDeleted',
+        'activateRequest',
+        'deactivateRequest',
+      ].includes(key)
         ? 'control'
         : 'application';
       // Each era's exact event (the seed's sample event for onboardingRequest) is matched by the real matcher.
@@ -62,7 +70,12 @@ describe('every rule of the reference stacks matches both eras', () => {
         [CURRENT_SOURCE[plane], key], // seed's metering example: DetailType.INGEST_USAGE from eventManager.applicationPlaneEventSource
         [LEGACY_SOURCE[plane], `sbt_aws_${key}`],
       ]) {
-        expect({ key, source, detailType, matched: matchesPattern(p, envelope(source!, detailType!)) }).toEqual({ key, source, detailType, matched: true });
+        expect({ key, source, detailType, matched: matchesPattern(p, envelope(source!, detailType!)) }).toEqual({
+          key,
+          source,
+          detailType,
+          matched: true,
+        });
       }
       expect(matchesPattern(p, envelope('someone.else', key))).toBe(false);
     }
@@ -70,17 +83,37 @@ describe('every rule of the reference stacks matches both eras', () => {
 
   test('the results, provisioning, usage and billing rules are among them', () => {
     const keys = [...rulePatterns(cp), ...rulePatterns(ap)].map(keyOf);
-    expect(keys).toEqual(expect.arrayContaining(['provisionSuccess', 'provisionFailure', 'deprovisionSuccess', 'deprovisionFailure', 'ingestUsage', 'onboardingRequest', 'offboardingRequest', 'tenantUpdated']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'provisionSuccess',
+        'provisionFailure',
+        'deprovisionSuccess',
+        'deprovisionFailure',
+        'ingestUsage',
+        'onboardingRequest',
+        'offboardingRequest',
+        'tenantUpdated',
+      ]),
+    );
   });
 });
 
 describe('the emitted era', () => {
   test('prop: pre-0.9 emits un-prefixed detail-types from the legacy sources; rule ids stay the same', () => {
     const a = new EventManager(new SbtStack(testApp(), 's'), 'em', { busName: 'bus', eventEra: 'pre-0.9' });
-    expect(a.events.onboardingRequest).toMatchObject({ detailType: 'onboardingRequest', source: 'controlPlaneEventSource' });
-    expect(a.events.provisionSuccess).toMatchObject({ detailType: 'provisionSuccess', source: 'applicationPlaneEventSource' });
+    expect(a.events.onboardingRequest).toMatchObject({
+      detailType: 'onboardingRequest',
+      source: 'controlPlaneEventSource',
+    });
+    expect(a.events.provisionSuccess).toMatchObject({
+      detailType: 'provisionSuccess',
+      source: 'applicationPlaneEventSource',
+    });
     const b = new EventManager(new SbtStack(testApp(), 's'), 'em', { busName: 'bus' });
-    expect(b.events.onboardingRequest).toMatchObject({ detailType: 'sbt_aws_onboardingRequest', source: 'sbt.control.plane' });
+    expect(b.events.onboardingRequest).toMatchObject({
+      detailType: 'sbt_aws_onboardingRequest',
+      source: 'sbt.control.plane',
+    });
     expect(a.events.onboardingRequest.ruleId).toBe(b.events.onboardingRequest.ruleId);
     expect(a.handlerEnvironment()).toMatchObject({ SBT_EVENT_ERA: 'pre-0.9' });
     const bad = new SbtStack(testApp(), 's');
@@ -89,7 +122,10 @@ describe('the emitted era', () => {
   });
 
   test('explicit sources are emitted and matched exactly (no other era default)', () => {
-    const em = new EventManager(new SbtStack(testApp(), 's'), 'em', { busName: 'bus', controlPlaneEventSource: 'my.cp' });
+    const em = new EventManager(new SbtStack(testApp(), 's'), 'em', {
+      busName: 'bus',
+      controlPlaneEventSource: 'my.cp',
+    });
     expect(em.events.onboardingRequest.matchSources).toEqual(['my.cp']);
     expect(em.events.onboardingRequest.matchDetailTypes).toEqual(detailTypesOf('onboardingRequest'));
   });
@@ -97,23 +133,34 @@ describe('the emitted era', () => {
   test('module variable event_era (validated, default sbt-0.9) reaches handlers and the jobs', () => {
     const cp = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { mode: 'module' }));
     expect(cp.variable?.event_era).toMatchObject({ type: 'string', default: 'sbt-0.9' });
-    expect(JSON.stringify(cp.variable?.event_era)).toContain("contains([\\\"sbt-0.9\\\", \\\"pre-0.9\\\"], var.event_era)");
-    const results = Object.values(resourcesOf(cp, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-tenant-job-results'));
-    expect((results!.environment as { variables: Record<string, string> }).variables.SBT_EVENT_ERA).toBe('${var.event_era}');
+    expect(JSON.stringify(cp.variable?.event_era)).toContain('contains([\\"sbt-0.9\\", \\"pre-0.9\\"], var.event_era)');
+    const results = Object.values(resourcesOf(cp, 'aws_lambda_function')).find((f) =>
+      String(f.function_name).endsWith('-tenant-job-results'),
+    );
+    expect((results!.environment as { variables: Record<string, string> }).variables.SBT_EVENT_ERA).toBe(
+      '${var.event_era}',
+    );
 
-    const ap = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module', eventEra: 'pre-0.9' }));
+    const ap = synthStack(
+      new ApplicationPlaneStack(testApp(), 'application-plane', { mode: 'module', eventEra: 'pre-0.9' }),
+    );
     expect(ap.variable?.event_era).toMatchObject({ default: 'pre-0.9' });
     // Module mode: the definition is a jsonencode expression whose references live in the job's locals
     // (terraform test in modules/application-plane checks the rendered result).
     const definition = String(resourcesOf(ap, 'aws_sfn_state_machine').deprovisioning!.definition);
-    const inputs = (ap as { locals?: Record<string, Record<string, string>> }).locals!.deprovisioning_definition_inputs!;
-    const era = Object.entries(inputs).find(([, v]) => v === '${(var.event_era == "pre-0.9") ? "deprovisionSuccess" : "sbt_aws_deprovisionSuccess"}')!;
+    const inputs = (ap as { locals?: Record<string, Record<string, string>> }).locals!
+      .deprovisioning_definition_inputs!;
+    const era = Object.entries(inputs).find(
+      ([, v]) => v === '${(var.event_era == "pre-0.9") ? "deprovisionSuccess" : "sbt_aws_deprovisionSuccess"}',
+    )!;
     expect(era).toBeDefined();
     expect(definition).toContain(`"DetailType" = local.deprovisioning_definition_inputs.${era[0]},`);
   });
 
   test('root ControlPlaneStack eventEra prop is the variable default', () => {
-    const cp = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com', eventEra: 'pre-0.9' }));
+    const cp = synthStack(
+      new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com', eventEra: 'pre-0.9' }),
+    );
     expect(cp.variable?.event_era).toMatchObject({ default: 'pre-0.9' });
   });
 });
@@ -134,7 +181,11 @@ describe("SBT's DetailType and addTargetToEvent shapes", () => {
     const fn2 = new LambdaFunction(stack, 'fn2', { archive: 'tenant-config-get', functionName: 'f2' });
     const fn3 = new LambdaFunction(stack, 'fn3', { archive: 'tenant-config-get', functionName: 'f3' });
     em.addTargetToEvent(stack, { eventType: lib.DetailType.INGEST_USAGE, target: new LambdaTarget(fn) });
-    em.addTargetToEvent(stack, { eventDefinition: em.events.ingestUsage, target: new LambdaTarget(fn2), targetId: 'second' });
+    em.addTargetToEvent(stack, {
+      eventDefinition: em.events.ingestUsage,
+      target: new LambdaTarget(fn2),
+      targetId: 'second',
+    });
     em.addTargetToEvent(stack, { eventType: 'sbt_aws_ingestUsage', target: new LambdaTarget(fn3), targetId: 'third' });
     const json = synthStack(stack);
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule'));
@@ -146,6 +197,8 @@ describe("SBT's DetailType and addTargetToEvent shapes", () => {
     expect(Object.keys(resourcesOf(json, 'aws_cloudwatch_event_target'))).toHaveLength(3);
     // A misspelt name does not compile (test/synth/core/event-names.test.ts); untyped callers get a clear error.
     // @ts-expect-error 'noSuchEvent' is not in the catalogue
-    expect(() => em.addTargetToEvent(stack, { eventType: 'noSuchEvent', target: new LambdaTarget(fn) })).toThrow(/no event 'noSuchEvent'/);
+    expect(() => em.addTargetToEvent(stack, { eventType: 'noSuchEvent', target: new LambdaTarget(fn) })).toThrow(
+      /no event 'noSuchEvent'/,
+    );
   });
 });

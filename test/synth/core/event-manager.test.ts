@@ -12,8 +12,14 @@ test('the 21 SBT events plus tenantUpdated, with SBT detail-types and sources', 
   const stack = new SbtStack(testApp(), 's');
   const em = new EventManager(stack, 'em', { busName: 'bus' });
   expect(SBT_EVENT_KEYS).toHaveLength(22);
-  expect(em.events.onboardingRequest).toMatchObject({ detailType: 'sbt_aws_onboardingRequest', source: 'sbt.control.plane' });
-  expect(em.events.provisionSuccess).toMatchObject({ detailType: 'sbt_aws_provisionSuccess', source: 'sbt.application.plane' });
+  expect(em.events.onboardingRequest).toMatchObject({
+    detailType: 'sbt_aws_onboardingRequest',
+    source: 'sbt.control.plane',
+  });
+  expect(em.events.provisionSuccess).toMatchObject({
+    detailType: 'sbt_aws_provisionSuccess',
+    source: 'sbt.application.plane',
+  });
   expect(em.events.ingestUsage.source).toBe('sbt.application.plane');
   expect(em.events.tenantUpdated).toMatchObject({ detailType: 'sbt_aws_tenantUpdated', source: 'sbt.control.plane' });
 });
@@ -32,7 +38,10 @@ test('source overrides and custom events; duplicates throw as in SBT', () => {
   expect(() => em.createCustomEvent('somethingHappened', 'my.app')).toThrow(
     "Event with detail type 'somethingHappened' and source 'my.app' already exists",
   );
-  expect(em.handlerEnvironment()).toMatchObject({ CONTROL_PLANE_EVENT_SOURCE: 'my.cp', EVENT_SOURCE_onboardingRequest: 'x.y' });
+  expect(em.handlerEnvironment()).toMatchObject({
+    CONTROL_PLANE_EVENT_SOURCE: 'my.cp',
+    EVENT_SOURCE_onboardingRequest: 'x.y',
+  });
 });
 
 test('addTargetToEvent: one rule per event per caller scope, in the caller scope, for Lambda/SQS/Step Functions', () => {
@@ -42,11 +51,19 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   const other = new SbtStack(app, 'app-plane');
   const f = fn(other);
   em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new LambdaTarget(f) });
-  em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q'), targetId: 'queue' });
+  em.addTargetToEvent(other, {
+    eventDefinition: em.events.onboardingRequest,
+    target: new SqsTarget('arn:aws:sqs:us-east-1:1:q'),
+    targetId: 'queue',
+  });
   // An explicit targetId is part of the resource address: a duplicate is refused, not renamed.
-  expect(() => em.addTargetToEvent(other, { eventDefinition: em.events.onboardingRequest, target: new SqsTarget('arn:aws:sqs:us-east-1:1:q2'), targetId: 'queue' })).toThrow(
-    /already has a target 'queue': pass a distinct targetId/,
-  );
+  expect(() =>
+    em.addTargetToEvent(other, {
+      eventDefinition: em.events.onboardingRequest,
+      target: new SqsTarget('arn:aws:sqs:us-east-1:1:q2'),
+      targetId: 'queue',
+    }),
+  ).toThrow(/already has a target 'queue': pass a distinct targetId/);
   em.addTargetToEvent(other, {
     eventDefinition: em.events.offboardingRequest,
     target: new StepFunctionsTarget('arn:aws:states:us-east-1:1:stateMachine:sm', { roleName: 'r' }),
@@ -72,7 +89,10 @@ test('addTargetToEvent: one rule per event per caller scope, in the caller scope
   );
   const eventsTrust = trusts.find((t) => t.actions.includes('sts:AssumeRole') && t.condition?.length);
   expect(eventsTrust?.condition).toEqual([
-    expect.objectContaining({ variable: 'aws:SourceArn', values: [expect.stringMatching(/aws_cloudwatch_event_rule\..+\.arn/)] }),
+    expect.objectContaining({
+      variable: 'aws:SourceArn',
+      values: [expect.stringMatching(/aws_cloudwatch_event_rule\..+\.arn/)],
+    }),
   ]);
 });
 

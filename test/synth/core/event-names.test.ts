@@ -36,7 +36,9 @@ test('addTargetToEvent by type: a DetailType, a key or an sbt_aws_ detail-type; 
   expect(ok).toHaveLength(3);
   em.addTargetToEvent(new SbtStack(testApp(), 'a'), { eventType: sbt.DetailType.ONBOARDING_REQUEST, target });
   // @ts-expect-error misspelt pre-0.9 name
-  expect(() => em.addTargetToEvent(new SbtStack(testApp(), 'b'), { eventType: 'onbordingRequest', target })).toThrow(/no event 'onbordingRequest'/);
+  expect(() => em.addTargetToEvent(new SbtStack(testApp(), 'b'), { eventType: 'onbordingRequest', target })).toThrow(
+    /no event 'onbordingRequest'/,
+  );
   // @ts-expect-error a ≥ 0.9 detail-type with the wrong prefix
   const bad: SbtEventType = 'sbt_onboardingRequest';
   expect(bad).toBeDefined();

@@ -2,9 +2,9 @@
  * Props problems are collected per construct and reported together when the stack is synthesized
  * (node.addValidation), by `cdktf synth`'s App, by our single-pass App and by the tests' synthStack.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProvisioningScriptJob } from '../../../src/application-plane/provisioning-script-job';
 import { createControlPlaneApi } from '../../../src/control-plane/api/create-control-plane-api';
 import { HttpControlPlaneApi } from '../../../src/control-plane/api/http-control-plane-api';
@@ -27,7 +27,9 @@ function errorOf(run: () => unknown): string {
 
 test('two bad props of one construct yield both messages in one synth error, each naming the construct', () => {
   const stack = new SbtStack(testApp(), 'jobs', { mode: 'module' });
-  const eventManager = new EventManager(stack, 'events', { eventBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/sbt' });
+  const eventManager = new EventManager(stack, 'events', {
+    eventBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/sbt',
+  });
   new ProvisioningScriptJob(stack, 'job', { script: '  ', timeoutSeconds: 0, eventManager });
   const message = errorOf(() => synthStack(stack));
   expect(message).toContain('[jobs/job] timeoutSeconds must be an integer from 1 to 129600');
@@ -57,7 +59,9 @@ test('problems of several constructs come out together, and routes are checked l
     expect(message).toContain(expected);
   }
   // A route key twice would need two resources at one address: that is refused on the spot.
-  expect(() => publicApi.addRoute({ method: 'GET', path: '/open', handler: fn, authorization: 'none', publicReason: 'x' })).toThrow(/defined twice/);
+  expect(() =>
+    publicApi.addRoute({ method: 'GET', path: '/open', handler: fn, authorization: 'none', publicReason: 'x' }),
+  ).toThrow(/defined twice/);
 });
 
 test('the single-pass App validates before it resolves anything (cdktf resolves first) and writes nothing', () => {
@@ -68,7 +72,14 @@ test('the single-pass App validates before it resolves anything (cdktf resolves 
       const stack = new SbtStack(app, 's');
       const fn = new LambdaFunction(stack, 'fn', { archive: 'tenant-management-api', functionName: 'fn' });
       // A value that can only be produced once the props are right: the validation must come first.
-      fn.addEnvironment('LATE', Lazy.stringValue({ produce: () => { throw new Error('resolved before validation'); } }));
+      fn.addEnvironment(
+        'LATE',
+        Lazy.stringValue({
+          produce: () => {
+            throw new Error('resolved before validation');
+          },
+        }),
+      );
       const errors = propsErrors(stack);
       errors.push('first problem', 'second problem');
       const message = errorOf(() => app.synth());
@@ -84,7 +95,11 @@ test('the single-pass App validates before it resolves anything (cdktf resolves 
 test('createControlPlaneApi: the HTTP API by default, the private REST API with `private`', () => {
   const stack = new SbtStack(testApp(), 'choice');
   expect(createControlPlaneApi(stack, 'a', { name: 'a' })).toBeInstanceOf(HttpControlPlaneApi);
-  const rest = createControlPlaneApi(stack, 'b', { name: 'b', private: { vpcEndpointIds: ['vpce-1'] }, cognitoUserPoolArn: 'arn:aws:cognito-idp:us-east-1:111111111111:userpool/x' });
+  const rest = createControlPlaneApi(stack, 'b', {
+    name: 'b',
+    private: { vpcEndpointIds: ['vpce-1'] },
+    cognitoUserPoolArn: 'arn:aws:cognito-idp:us-east-1:111111111111:userpool/x',
+  });
   expect(rest.isPrivate).toBe(true);
   expect(rest.authorizerId).toBeDefined();
   synthStack(stack);

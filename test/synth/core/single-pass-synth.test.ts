@@ -1,16 +1,17 @@
 // The single-pass App (src/core/cdktf.ts) must write exactly what cdktf's own App writes: every file of
 // the reference app, in root mode (cross-stack references, backends, assets) and in module mode, byte
 // for byte, and the example app with its remote-state reference.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'fs';
-import { tmpdir } from 'os';
-import { join, relative } from 'path';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { App, Aspects, CdktfApp, type IConstruct } from '../../../src/core/cdktf';
 import { buildReferenceApp } from '../../../src/reference-app';
 
 function files(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const f of readdirSync(d)) (statSync(join(d, f)).isDirectory() ? walk : (p: string) => out.push(relative(dir, p)))(join(d, f));
+    for (const f of readdirSync(d))
+      (statSync(join(d, f)).isDirectory() ? walk : (p: string) => out.push(relative(dir, p)))(join(d, f));
   };
   walk(dir);
   return out.sort();
@@ -30,7 +31,8 @@ function expectSameOutput(build: (app: CdktfApp) => void) {
     ours.synth();
     expect(files(b)).toEqual(files(a));
     expect(files(a).filter((f) => f.endsWith('cdk.tf.json')).length).toBeGreaterThan(0);
-    for (const f of files(a)) expect({ f, text: readFileSync(join(b, f), 'utf8') }).toEqual({ f, text: readFileSync(join(a, f), 'utf8') });
+    for (const f of files(a))
+      expect({ f, text: readFileSync(join(b, f), 'utf8') }).toEqual({ f, text: readFileSync(join(a, f), 'utf8') });
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }

@@ -5,8 +5,8 @@
  * source_code_hash" — code changes would never redeploy — was let through by one regex on one function.
  * Hashes are recomputed here from the bytes in build/lambda, not taken from the construct.
  */
-import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { archivePath } from '../../../src/core/archives';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
@@ -46,7 +46,9 @@ describe.each(stacks)('%s', (_name, synth) => {
   });
 
   test('survivor (b): each source_code_hash is the sha256 of the zip its filename names', () => {
-    const wrong = fns.filter((f) => f.hash !== sha256(archivePath(f.archive))).map((f) => `${f.logical} (${f.archive})`);
+    const wrong = fns
+      .filter((f) => f.hash !== sha256(archivePath(f.archive)))
+      .map((f) => `${f.logical} (${f.archive})`);
     expect(wrong).toEqual([]);
   });
 

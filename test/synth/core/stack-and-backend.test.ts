@@ -6,10 +6,18 @@ import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
 test('backend from environment: local by default, s3 with native locking, HCP Terraform; clear errors', () => {
   expect(backendFromEnvironment({})).toEqual({ type: 'local' });
-  expect(backendFromEnvironment({ SBT_BACKEND: 's3', SBT_STATE_BUCKET: 'b' })).toMatchObject({ type: 's3', bucket: 'b' });
+  expect(backendFromEnvironment({ SBT_BACKEND: 's3', SBT_STATE_BUCKET: 'b' })).toMatchObject({
+    type: 's3',
+    bucket: 'b',
+  });
   expect(() => backendFromEnvironment({ SBT_BACKEND: 's3' })).toThrow('SBT_BACKEND=s3 needs SBT_STATE_BUCKET');
-  expect(() => backendFromEnvironment({ SBT_BACKEND: 'gcs' })).toThrow("SBT_BACKEND must be local, s3 or cloud (got 'gcs')");
-  expect(backendFromEnvironment({}, { type: 'cloud', organization: 'o' })).toEqual({ type: 'cloud', organization: 'o' });
+  expect(() => backendFromEnvironment({ SBT_BACKEND: 'gcs' })).toThrow(
+    "SBT_BACKEND must be local, s3 or cloud (got 'gcs')",
+  );
+  expect(backendFromEnvironment({}, { type: 'cloud', organization: 'o' })).toEqual({
+    type: 'cloud',
+    organization: 'o',
+  });
 });
 
 test('local backend state path is relative (no machine path in the JSON)', () => {
@@ -19,7 +27,9 @@ test('local backend state path is relative (no machine path in the JSON)', () =>
 
 test('s3 backend: key per stack and use_lockfile; cloud backend: workspace per stack', () => {
   const s3 = synthStack(new SbtStack(testApp(), 'x', { backend: { type: 's3', bucket: 'state' } }));
-  expect(s3.terraform?.backend).toEqual({ s3: { bucket: 'state', key: 'sbt/x.tfstate', encrypt: true, use_lockfile: true } });
+  expect(s3.terraform?.backend).toEqual({
+    s3: { bucket: 'state', key: 'sbt/x.tfstate', encrypt: true, use_lockfile: true },
+  });
   const cloud = synthStack(new SbtStack(testApp(), 'y', { backend: { type: 'cloud', organization: 'acme' } }));
   expect(cloud.terraform?.cloud).toEqual({ organization: 'acme', workspaces: { name: 'sbt-y' } });
 });
@@ -57,9 +67,18 @@ test('LambdaFunction: log group before function, own role, DLQ and async retry o
     logging_config: { log_format: 'JSON' },
   });
   expect(String((fn.depends_on as string[])[0])).toMatch(/^aws_cloudwatch_log_group\./);
-  expect(Object.values(resourcesOf(json, 'aws_cloudwatch_log_group'))[0]).toMatchObject({ name: '/aws/lambda/f', retention_in_days: 30 });
-  expect(Object.values(resourcesOf(json, 'aws_lambda_function_event_invoke_config'))[0]).toMatchObject({ maximum_retry_attempts: 1 });
-  const statements = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((d) => (d.statement as { actions: string[] }[]) ?? []);
+  expect(Object.values(resourcesOf(json, 'aws_cloudwatch_log_group'))[0]).toMatchObject({
+    name: '/aws/lambda/f',
+    retention_in_days: 30,
+  });
+  expect(Object.values(resourcesOf(json, 'aws_lambda_function_event_invoke_config'))[0]).toMatchObject({
+    maximum_retry_attempts: 1,
+  });
+  const statements = Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap(
+    (d) => (d.statement as { actions: string[] }[]) ?? [],
+  );
   expect(statements.flatMap((s) => s.actions)).toContain('sqs:SendMessage');
-  expect(() => new LambdaFunction(stack, 'g', { archive: 'no-such-handler', functionName: 'g' })).toThrow(/run 'npm run bundle'/);
+  expect(() => new LambdaFunction(stack, 'g', { archive: 'no-such-handler', functionName: 'g' })).toThrow(
+    /run 'npm run bundle'/,
+  );
 });

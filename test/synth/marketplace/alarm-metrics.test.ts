@@ -14,11 +14,20 @@ test('every SBT/Marketplace alarm names an emitted metric with the ProductCode d
       pricingModel: MarketplacePricingModel.CONTRACTS_WITH_SUBSCRIPTION,
     }),
   );
-  const alarms = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm')).filter((a) => a.namespace === METRIC_NAMESPACE);
+  const alarms = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm')).filter(
+    (a) => a.namespace === METRIC_NAMESPACE,
+  );
   const watched = alarms.map((a) => String(a.metric_name)).sort();
   // The sweep's alarm and the metering job's five.
   expect(watched).toEqual(
-    ['MeteringDuplicateRecords', 'MeteringInvalidRecords', 'MeteringLateRecords', 'MeteringNotSubscribedRecords', 'MeteringSecondsToCutoff', 'PendingAccessChanges'].sort(),
+    [
+      'MeteringDuplicateRecords',
+      'MeteringInvalidRecords',
+      'MeteringLateRecords',
+      'MeteringNotSubscribedRecords',
+      'MeteringSecondsToCutoff',
+      'PendingAccessChanges',
+    ].sort(),
   );
   for (const a of alarms) {
     expect(Object.keys(MARKETPLACE_METRICS)).toContain(a.metric_name);

@@ -21,9 +21,12 @@ const json = synthStack(
     notifications: { eventBridge: true, legacySns: true },
   }),
 );
-const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule')).filter((r) => String(r.event_pattern ?? '').includes('aws.agreement-marketplace'));
+const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule')).filter((r) =>
+  String(r.event_pattern ?? '').includes('aws.agreement-marketplace'),
+);
 /** The pattern as deployed for product OURS (var.product_code interpolated into the JSON string). */
-const patternOf = (r: Record<string, unknown>) => JSON.parse(String(r.event_pattern).split('${var.product_code}').join(OURS)) as Record<string, unknown>;
+const patternOf = (r: Record<string, unknown>) =>
+  JSON.parse(String(r.event_pattern).split('${var.product_code}').join(OURS)) as Record<string, unknown>;
 
 /** §3.8 sample event shapes. */
 function event(detailType: string, detail: Record<string, unknown>, source = 'aws.agreement-marketplace') {
@@ -46,7 +49,12 @@ const licence = (kind: 'Updated' | 'Deprovisioned', code?: string) =>
     license: { arn: 'aws:license-manager:us-east-1:123456789012:l-1' },
     acceptor: { accountId: '845735284135' },
   });
-const agreement = (dt: string) => event(dt, { agreement: { id: 'agmt-1', intent: 'NEW', status: 'ACTIVE' }, acceptor: { accountId: '845735284135' }, offer: { id: 'o' } });
+const agreement = (dt: string) =>
+  event(dt, {
+    agreement: { id: 'agmt-1', intent: 'NEW', status: 'ACTIVE' },
+    acceptor: { accountId: '845735284135' },
+    offer: { id: 'o' },
+  });
 
 test('both agreement rules (us-east-1 forward + our bus) exist and name the product input', () => {
   const buses = rules.map((r) => String(r.event_bus_name)).sort();
@@ -67,7 +75,11 @@ describe.each(rules.map((r) => [String(r.name), r] as const))('rule %s', (_name,
     ['License Updated, ANOTHER product (survivor (e))', licence('Updated', OTHER), false],
     ['License Deprovisioned, ANOTHER product (survivor (e))', licence('Deprovisioned', OTHER), false],
     ['License Updated without a product code', licence('Updated'), false],
-    ['Purchase Agreement Created - Manufacturer (no product code in agreement events)', agreement('Purchase Agreement Created - Manufacturer'), true],
+    [
+      'Purchase Agreement Created - Manufacturer (no product code in agreement events)',
+      agreement('Purchase Agreement Created - Manufacturer'),
+      true,
+    ],
     ['Purchase Agreement Amended - Proposer', agreement('Purchase Agreement Amended - Proposer'), true],
     ['Purchase Agreement Ended - Manufacturer', agreement('Purchase Agreement Ended - Manufacturer'), true],
     ['another source', event('License Updated - Manufacturer', { product: { code: OURS } }, 'aws.marketplace'), false],

@@ -4,7 +4,9 @@ import { billingTestStack } from '../../integration/billing/test-stack';
 type Statement = { actions: string[]; resources: string[] };
 
 function statementsOf(json: StackJson, suffix: string): Statement[] {
-  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => String(f.function_name).endsWith(suffix))!;
+  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
+    String(f.function_name).endsWith(suffix),
+  )!;
   // The function's role policy document is `<function address>_role` (role-named addresses).
   const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === `${logical}_role`)!;
   return (doc[1].statement as Statement[]) ?? [];
@@ -37,7 +39,9 @@ test('ingestUsage (application-plane source) → the ingest function', () => {
     source: ['sbt.application.plane', 'applicationPlaneEventSource'],
     'detail-type': ['sbt_aws_ingestUsage', 'ingestUsage'],
   });
-  const target = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target')).find((t) => String(t.rule).includes(ruleId))!;
+  const target = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target')).find((t) =>
+    String(t.rule).includes(ruleId),
+  )!;
   const fn = /aws_lambda_function\.([^.]+)\.arn/.exec(String(target.arn))![1]!;
   expect(resourcesOf(json, 'aws_lambda_function')[fn]!.function_name).toBe('${var.name_prefix}-metering-ingest-usage');
 });
@@ -46,17 +50,36 @@ test('tables: usage keyed by (meterApiName, eventId) for idempotency, time index
   const tables = Object.values(resourcesOf(json, 'aws_dynamodb_table'));
   const usage = tables.find((t) => t.name === '${var.name_prefix}-metering-usage')!;
   expect(usage).toMatchObject({ hash_key: 'meterApiName', range_key: 'eventId', deletion_protection_enabled: true });
-  expect(usage.global_secondary_index).toEqual([expect.objectContaining({ name: 'byEventTime', hash_key: 'meterApiName', range_key: 'eventTime' })]);
-  expect(tables.find((t) => t.name === '${var.name_prefix}-metering-meters')).toMatchObject({ hash_key: 'pk', range_key: 'sk' });
+  expect(usage.global_secondary_index).toEqual([
+    expect.objectContaining({ name: 'byEventTime', hash_key: 'meterApiName', range_key: 'eventTime' }),
+  ]);
+  expect(tables.find((t) => t.name === '${var.name_prefix}-metering-meters')).toMatchObject({
+    hash_key: 'pk',
+    range_key: 'sk',
+  });
 });
 
 test('IAM: readers cannot write, the ingester cannot read usage, nothing is *', () => {
-  const actions = (s: string) => statementsOf(json, s).flatMap((x) => x.actions).filter((a) => a.startsWith('dynamodb:'));
+  const actions = (s: string) =>
+    statementsOf(json, s)
+      .flatMap((x) => x.actions)
+      .filter((a) => a.startsWith('dynamodb:'));
   expect(actions('-metering-get-usage')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query']);
-  expect(statementsOf(json, '-metering-get-usage').at(-1)!.resources).toEqual([expect.stringMatching(/\/index\/byEventTime$/)]);
+  expect(statementsOf(json, '-metering-get-usage').at(-1)!.resources).toEqual([
+    expect.stringMatching(/\/index\/byEventTime$/),
+  ]);
   expect(actions('-metering-ingest-usage')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
   expect(actions('-metering-list-meters')).toEqual(['dynamodb:Query']);
-  for (const f of ['create-meter', 'get-meter', 'list-meters', 'update-meter', 'delete-meter', 'ingest-usage', 'get-usage', 'cancel-usage']) {
+  for (const f of [
+    'create-meter',
+    'get-meter',
+    'list-meters',
+    'update-meter',
+    'delete-meter',
+    'ingest-usage',
+    'get-usage',
+    'cancel-usage',
+  ]) {
     for (const s of statementsOf(json, `-metering-${f}`)) expect(s.resources).not.toContain('*');
   }
 });

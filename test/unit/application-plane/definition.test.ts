@@ -16,7 +16,11 @@ const props = {
 };
 
 describe('ScriptJob state machine definition', () => {
-  const def = scriptJobDefinition(props) as { StartAt: string; TimeoutSeconds: number; States: Record<string, Record<string, any>> };
+  const def = scriptJobDefinition(props) as {
+    StartAt: string;
+    TimeoutSeconds: number;
+    States: Record<string, Record<string, any>>;
+  };
   const S = SCRIPT_JOB_STATES;
 
   test('startBuild.sync with string and JSON overrides, a catchable task timeout and an execution backstop', () => {
@@ -24,13 +28,20 @@ describe('ScriptJob state machine definition', () => {
     expect(def.StartAt).toBe(S.checkInput);
     expect(def.States[S.checkInput]).toMatchObject({ Type: 'Choice', Default: S.startBuild });
     expect(def.States[S.checkInput].Choices[0]).toEqual({
-      Not: { Variable: `$.detail.${def.States[S.checkInput].Choices[0].Not.Variable.split('.').pop()}`, IsPresent: true },
+      Not: {
+        Variable: `$.detail.${def.States[S.checkInput].Choices[0].Not.Variable.split('.').pop()}`,
+        IsPresent: true,
+      },
       Next: def.States[S.checkInput].Choices[0].Next,
     });
     expect(def.States[def.States[S.checkInput].Choices[0].Next]).toMatchObject({ Type: 'Pass', Next: S.notifyFailure });
     expect(def.TimeoutSeconds).toBe(900);
     const start = def.States[S.startBuild];
-    expect(start).toMatchObject({ Resource: 'arn:aws:states:::codebuild:startBuild.sync', TimeoutSeconds: 600, Next: S.notifySuccess });
+    expect(start).toMatchObject({
+      Resource: 'arn:aws:states:::codebuild:startBuild.sync',
+      TimeoutSeconds: 600,
+      Next: S.notifySuccess,
+    });
     expect(start.Parameters).toEqual({
       ProjectName: 'proj',
       EnvironmentVariablesOverride: [
@@ -38,7 +49,9 @@ describe('ScriptJob state machine definition', () => {
         { Name: 'prices', Type: 'PLAINTEXT', 'Value.$': 'States.JsonToString($.detail.prices)' },
       ],
     });
-    expect(start.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.startCodeBuild.Catch', Next: S.notifyFailure }]);
+    expect(start.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.startCodeBuild.Catch', Next: S.notifyFailure },
+    ]);
   });
 
   test('success detail: SBT shape; failure detail: jobFailureStatus plus error and cause; then the execution fails', () => {
@@ -47,7 +60,8 @@ describe('ScriptJob state machine definition', () => {
       jobOutput: {
         tenantData: { 'tenantStatus.$': 'States.ArrayGetItem($.startCodeBuild.exported.tenantData.tenantStatus, 0)' },
         tenantRegistrationData: {
-          'registrationStatus.$': 'States.ArrayGetItem($.startCodeBuild.exported.tenantRegistrationData.registrationStatus, 0)',
+          'registrationStatus.$':
+            'States.ArrayGetItem($.startCodeBuild.exported.tenantRegistrationData.registrationStatus, 0)',
         },
       },
     });
@@ -58,12 +72,19 @@ describe('ScriptJob state machine definition', () => {
       'cause.$': '$.startCodeBuild.Catch.Cause',
     });
     expect(def.States[S.notifyFailure].Next).toBe(S.failed);
-    expect(def.States[S.failed]).toEqual({ Type: 'Fail', ErrorPath: '$.startCodeBuild.Catch.Error', CausePath: '$.startCodeBuild.Catch.Cause' });
-    for (const s of [S.notifySuccess, S.notifyFailure]) expect(def.States[s].Retry[0].ErrorEquals).toEqual(['States.ALL']);
+    expect(def.States[S.failed]).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.startCodeBuild.Catch.Error',
+      CausePath: '$.startCodeBuild.Catch.Cause',
+    });
+    for (const s of [S.notifySuccess, S.notifyFailure])
+      expect(def.States[s].Retry[0].ErrorEquals).toEqual(['States.ALL']);
   });
 
   test('no overrides → no EnvironmentVariablesOverride', () => {
-    const d = scriptJobDefinition({ ...props, stringVariables: [], jsonVariables: [] }) as { States: Record<string, any> };
+    const d = scriptJobDefinition({ ...props, stringVariables: [], jsonVariables: [] }) as {
+      States: Record<string, any>;
+    };
     expect(d.States[S.startBuild].Parameters).toEqual({ ProjectName: 'proj' });
   });
 });
@@ -73,12 +94,19 @@ describe('ScriptJob buildspec', () => {
     expect(scriptJobBuildspec({ script: 'echo a', postScript: 'echo b', exportedVariables: ['x', 'y'] })).toEqual({
       version: '0.2',
       env: { shell: 'bash', 'exported-variables': ['x', 'y'] },
-      phases: { build: { commands: ['echo a'] }, post_build: { commands: ['echo b', defaultExportsCommand(['x', 'y'])] } },
+      phases: {
+        build: { commands: ['echo a'] },
+        post_build: { commands: ['echo b', defaultExportsCommand(['x', 'y'])] },
+      },
     });
     expect(defaultExportsCommand(['x'])).toMatch(/\nexport x="\$\{x-\}"$/);
   });
 
   test('nothing exported and no post-script → no post_build, no exported-variables', () => {
-    expect(scriptJobBuildspec({ script: 'echo a' })).toEqual({ version: '0.2', env: { shell: 'bash' }, phases: { build: { commands: ['echo a'] } } });
+    expect(scriptJobBuildspec({ script: 'echo a' })).toEqual({
+      version: '0.2',
+      env: { shell: 'bash' },
+      phases: { build: { commands: ['echo a'] } },
+    });
   });
 });

@@ -1,9 +1,9 @@
 // The reference provisioning script fails when its commands fail: run in a real bash with stand-in `aws`
 // (and, for one case, no `jq`) on PATH, it must exit non-zero before claiming tenantStatus=created.
-import { spawnSync } from 'child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from '../../../src/application-plane/tenant-scripts';
 
 let dir: string;
@@ -34,11 +34,15 @@ const TOOLS = ['cat', 'env', 'jq', 'bash'];
 
 function run(script: string, path: string) {
   // What CodeBuild does: the command in bash, then the exported variables read back.
-  const r = spawnSync('/bin/bash', ['-c', `${script}\necho "EXPORTED tenantStatus=\${tenantStatus-} tenantConfig=\${tenantConfig-}"`], {
-    cwd: dir,
-    env: { PATH: path, tenantId: 't-1', tier: 'basic', TENANT_STACK_PREFIX: 'sbt-tenant' },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    '/bin/bash',
+    ['-c', `${script}\necho "EXPORTED tenantStatus=\${tenantStatus-} tenantConfig=\${tenantConfig-}"`],
+    {
+      cwd: dir,
+      env: { PATH: path, tenantId: 't-1', tier: 'basic', TENANT_STACK_PREFIX: 'sbt-tenant' },
+      encoding: 'utf8',
+    },
+  );
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -61,7 +65,13 @@ maybe('fails when aws fails inside a command substitution (describe-stacks)', ()
 });
 
 maybe('fails when jq is missing', () => {
-  const r = run(PROVISIONING_SCRIPT, bin(undefined, TOOLS.filter((t) => t !== 'jq')));
+  const r = run(
+    PROVISIONING_SCRIPT,
+    bin(
+      undefined,
+      TOOLS.filter((t) => t !== 'jq'),
+    ),
+  );
   expect(r.status).not.toBe(0);
   expect(r.out).not.toContain('tenantStatus=created');
 });

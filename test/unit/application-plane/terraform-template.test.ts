@@ -8,7 +8,9 @@ const noRefs = (expr: string): string => {
 
 describe('Terraform template escaping', () => {
   test('bash interpolations and directives are escaped, cdktf tokens kept', () => {
-    expect(escapeTerraformTemplate('echo "${tenantId}" %{x} $HOME ${TfToken[TOKEN.12]}')).toBe('echo "$${tenantId}" %%{x} $HOME ${TfToken[TOKEN.12]}');
+    expect(escapeTerraformTemplate('echo "${tenantId}" %{x} $HOME ${TfToken[TOKEN.12]}')).toBe(
+      'echo "$${tenantId}" %%{x} $HOME ${TfToken[TOKEN.12]}',
+    );
     expect(escapeTerraformDeep({ 'a${b}': ['${c}', 1, true, null] })).toEqual({ 'a$${b}': ['$${c}', 1, true, null] });
   });
 
@@ -22,7 +24,9 @@ describe('Terraform template escaping', () => {
   });
 
   test('renderer resolves references and rejects directives', () => {
-    expect(renderTerraformTemplate('p=${var.name_prefix}-x $${y}', (e) => (e === 'var.name_prefix' ? 'sbt' : noRefs(e)))).toBe('p=sbt-x ${y}');
+    expect(
+      renderTerraformTemplate('p=${var.name_prefix}-x $${y}', (e) => (e === 'var.name_prefix' ? 'sbt' : noRefs(e))),
+    ).toBe('p=sbt-x ${y}');
     expect(() => renderTerraformTemplate('%{ if true }x%{ endif }', noRefs)).toThrow(/directives/);
   });
 });

@@ -29,9 +29,13 @@ const ours = (secretValue: string, h: Record<string, string | undefined>, rawBod
 function theirs(secret: string, h: Record<string, string | undefined>, rawBody: string, nowSeconds: number): boolean {
   jest.setSystemTime(nowSeconds * 1000);
   try {
-    new Webhook(secret).verify(rawBody, Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>, {
-      jsonParse: false,
-    });
+    new Webhook(secret).verify(
+      rawBody,
+      Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      {
+        jsonParse: false,
+      },
+    );
     return true;
   } catch {
     return false;
@@ -41,14 +45,24 @@ function theirs(secret: string, h: Record<string, string | undefined>, rawBody: 
 beforeAll(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'] }));
 afterAll(() => jest.useRealTimers());
 
-test('the published vector: our signature is the spec\'s, and we accept it', () => {
+test("the published vector: our signature is the spec's, and we accept it", () => {
   expect(signWebhook(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.payload)).toBe(VECTOR.signature);
-  expect(new Webhook(VECTOR.secret).sign(VECTOR.id, new Date(VECTOR.timestamp * 1000), VECTOR.payload)).toBe(VECTOR.signature);
-  const h = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature };
-  expect(ours(VECTOR.secret, h, VECTOR.payload, VECTOR.timestamp)).toEqual({ ok: true, id: VECTOR.id, timestamp: VECTOR.timestamp });
+  expect(new Webhook(VECTOR.secret).sign(VECTOR.id, new Date(VECTOR.timestamp * 1000), VECTOR.payload)).toBe(
+    VECTOR.signature,
+  );
+  const h = {
+    'webhook-id': VECTOR.id,
+    'webhook-timestamp': String(VECTOR.timestamp),
+    'webhook-signature': VECTOR.signature,
+  };
+  expect(ours(VECTOR.secret, h, VECTOR.payload, VECTOR.timestamp)).toEqual({
+    ok: true,
+    id: VECTOR.id,
+    timestamp: VECTOR.timestamp,
+  });
 });
 
-describe('the reference library\'s verification scenarios: same verdict from both', () => {
+describe("the reference library's verification scenarios: same verdict from both", () => {
   const T = VECTOR.timestamp;
   const valid = webhookHeaders(VECTOR.secret, VECTOR.id, T, VECTOR.payload);
   const without = (k: string) => Object.fromEntries(Object.entries(valid).filter(([n]) => n !== k));
@@ -60,10 +74,28 @@ describe('the reference library\'s verification scenarios: same verdict from bot
     ['missing signature', without('webhook-signature'), VECTOR.payload, T, false],
     ['invalid timestamp', { ...valid, 'webhook-timestamp': 'hello' }, VECTOR.payload, T, false],
     ['invalid signature', { ...valid, 'webhook-signature': 'v1,dawfeoifkpqwoekfpqoekf' }, VECTOR.payload, T, false],
-    ['partial signature', { ...valid, 'webhook-signature': valid['webhook-signature']!.slice(0, 8) }, VECTOR.payload, T, false],
+    [
+      'partial signature',
+      { ...valid, 'webhook-signature': valid['webhook-signature']!.slice(0, 8) },
+      VECTOR.payload,
+      T,
+      false,
+    ],
     ['empty v1 signature', { ...valid, 'webhook-signature': 'v1,' }, VECTOR.payload, T, false],
-    ['several signatures, one valid, v2 ignored', { ...valid, 'webhook-signature': `${bogus} v2,${bogus.slice(3)} ${valid['webhook-signature']} ${bogus}` }, VECTOR.payload, T, true],
-    ['the valid signature only as v2', { ...valid, 'webhook-signature': `v2,${valid['webhook-signature']!.slice(3)}` }, VECTOR.payload, T, false],
+    [
+      'several signatures, one valid, v2 ignored',
+      { ...valid, 'webhook-signature': `${bogus} v2,${bogus.slice(3)} ${valid['webhook-signature']} ${bogus}` },
+      VECTOR.payload,
+      T,
+      true,
+    ],
+    [
+      'the valid signature only as v2',
+      { ...valid, 'webhook-signature': `v2,${valid['webhook-signature']!.slice(3)}` },
+      VECTOR.payload,
+      T,
+      false,
+    ],
     ['tampered body', valid, VECTOR.payload.replace('2', '3'), T, false],
     ['timestamp too old (tolerance + 1 s)', valid, VECTOR.payload, T + 301, false],
     ['timestamp too new (tolerance + 1 s)', valid, VECTOR.payload, T - 301, false],
@@ -77,7 +109,11 @@ describe('the reference library\'s verification scenarios: same verdict from bot
 
 test('a secret without the whsec_ prefix: the library reads base64, we read UTF-8 (documented); whsec_ is the portable form', () => {
   const bare = VECTOR.secret.slice('whsec_'.length);
-  const h = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature };
+  const h = {
+    'webhook-id': VECTOR.id,
+    'webhook-timestamp': String(VECTOR.timestamp),
+    'webhook-signature': VECTOR.signature,
+  };
   expect(theirs(bare, h, VECTOR.payload, VECTOR.timestamp)).toBe(true);
   expect(ours(bare, h, VECTOR.payload, VECTOR.timestamp).ok).toBe(false);
   expect(ours(`whsec_${bare}`, h, VECTOR.payload, VECTOR.timestamp).ok).toBe(true);
@@ -85,7 +121,11 @@ test('a secret without the whsec_ prefix: the library reads base64, we read UTF-
 
 // Printable ASCII ids (what both accept), any key bytes, any UTF-16 body (lone surrogates included: both encode
 // them as U+FFFD), timestamps from 2001 to 2286.
-const id = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 64 });
+const id = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 64,
+});
 const key = fc.uint8Array({ minLength: 1, maxLength: 64 });
 const body = fc.string({ unit: 'binary', maxLength: 200 });
 const ts = fc.integer({ min: 1_000_000_000, max: 9_999_999_999 });

@@ -43,7 +43,9 @@ test('the documented happy paths', () => {
 
 test('illegal transitions throw LifecycleError naming the state and what is allowed', () => {
   expect(() => transition('ACTIVE', 'activate', ctx)).toThrow(LifecycleError);
-  expect(() => transition('ACTIVE', 'activate', ctx)).toThrow('Cannot activate a tenant in state ACTIVE (allowed from ACTIVE: deactivate, offboard)');
+  expect(() => transition('ACTIVE', 'activate', ctx)).toThrow(
+    'Cannot activate a tenant in state ACTIVE (allowed from ACTIVE: deactivate, offboard)',
+  );
   expect(() => transition('OFFBOARDED', 'activate', ctx)).toThrow('(OFFBOARDED is final)');
   expect(() => transition('PROVISIONING', 'deactivate', ctx)).toThrow(LifecycleError);
   expect(() => transition('OFFBOARDING', 'offboard', ctx)).toThrow(LifecycleError);
@@ -61,7 +63,13 @@ test('retry events exist only for failed states; the active flag drops once offb
 });
 
 test('history is bounded and keeps the newest records', () => {
-  const rec = (i: number): TransitionRecord => ({ from: 'ACTIVE', to: 'DEACTIVATED', event: 'deactivate', at: String(i), reason: 'r' });
+  const rec = (i: number): TransitionRecord => ({
+    from: 'ACTIVE',
+    to: 'DEACTIVATED',
+    event: 'deactivate',
+    at: String(i),
+    reason: 'r',
+  });
   const h = appendHistory([registered(ctx)], ...Array.from({ length: 80 }, (_, i) => rec(i)));
   expect(h).toHaveLength(MAX_HISTORY);
   expect(h.at(-1)!.at).toBe('79');
@@ -120,12 +128,31 @@ const EXPECTED_TABLE: Record<LifecycleState, Partial<Record<(typeof LIFECYCLE_EV
   DEPROVISION_FAILED: { retryDeprovisioning: 'OFFBOARDING' },
   OFFBOARDED: {},
 };
-const ALL_STATES: LifecycleState[] = ['REGISTERED', 'PROVISIONING', 'ACTIVE', 'PROVISION_FAILED', 'DEACTIVATED', 'OFFBOARDING', 'OFFBOARDED', 'DEPROVISION_FAILED'];
+const ALL_STATES: LifecycleState[] = [
+  'REGISTERED',
+  'PROVISIONING',
+  'ACTIVE',
+  'PROVISION_FAILED',
+  'DEACTIVATED',
+  'OFFBOARDING',
+  'OFFBOARDED',
+  'DEPROVISION_FAILED',
+];
 const ALL_EVENTS = [
-  'provision', 'provisionSucceeded', 'provisionFailed', 'retryProvisioning', 'deactivate',
-  'activate', 'offboard', 'deprovisionSucceeded', 'deprovisionFailed', 'retryDeprovisioning',
+  'provision',
+  'provisionSucceeded',
+  'provisionFailed',
+  'retryProvisioning',
+  'deactivate',
+  'activate',
+  'offboard',
+  'deprovisionSucceeded',
+  'deprovisionFailed',
+  'retryDeprovisioning',
 ] as const;
-const cells = ALL_STATES.flatMap((state) => ALL_EVENTS.map((event) => [state, event, EXPECTED_TABLE[state][event]] as const));
+const cells = ALL_STATES.flatMap((state) =>
+  ALL_EVENTS.map((event) => [state, event, EXPECTED_TABLE[state][event]] as const),
+);
 
 test('the vocabulary is exactly the 8 states and 10 events the table covers', () => {
   expect([...LIFECYCLE_STATES].sort()).toEqual([...ALL_STATES].sort());
@@ -137,26 +164,32 @@ describe('full transition table (every state × every event): survivor (a), e.g.
   test.each(cells.filter(([, , to]) => to))('%s + %s → %s (allowed)', (state, event, to) => {
     expect(nextState(state, event)).toBe(to);
     expect(allowedEvents(state)).toContain(event);
-    expect(transition(state, event, ctx)).toEqual({ state: to, record: { from: state, to, event, at: ctx.at, reason: 'test' } });
-  });
-  test.each(cells.filter(([, , to]) => !to).map(([s, e]) => [s, e] as const))('%s + %s is refused (409-worthy LifecycleError)', (state, event) => {
-    expect(nextState(state, event)).toBeUndefined();
-    expect(allowedEvents(state)).not.toContain(event);
-    let err: unknown;
-    try {
-      transition(state, event, ctx);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(LifecycleError);
-    const le = err as LifecycleError;
-    expect({ from: le.from, event: le.event, allowed: [...le.allowed].sort() }).toEqual({
-      from: state,
-      event,
-      allowed: Object.keys(EXPECTED_TABLE[state]).sort(),
+    expect(transition(state, event, ctx)).toEqual({
+      state: to,
+      record: { from: state, to, event, at: ctx.at, reason: 'test' },
     });
-    expect(le.message).toContain(`Cannot ${event} a tenant in state ${state}`);
   });
+  test.each(cells.filter(([, , to]) => !to).map(([s, e]) => [s, e] as const))(
+    '%s + %s is refused (409-worthy LifecycleError)',
+    (state, event) => {
+      expect(nextState(state, event)).toBeUndefined();
+      expect(allowedEvents(state)).not.toContain(event);
+      let err: unknown;
+      try {
+        transition(state, event, ctx);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(LifecycleError);
+      const le = err as LifecycleError;
+      expect({ from: le.from, event: le.event, allowed: [...le.allowed].sort() }).toEqual({
+        from: state,
+        event,
+        allowed: Object.keys(EXPECTED_TABLE[state]).sort(),
+      });
+      expect(le.message).toContain(`Cannot ${event} a tenant in state ${state}`);
+    },
+  );
   test('allowedEvents(state) is exactly the row of the table', () => {
     for (const s of ALL_STATES) expect([...allowedEvents(s)].sort()).toEqual(Object.keys(EXPECTED_TABLE[s]).sort());
   });

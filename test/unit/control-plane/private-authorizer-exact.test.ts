@@ -3,7 +3,7 @@
 // evaluated the way IAM evaluates execute-api ARNs (`*` matches any characters, `/` included; `?` one
 // character; an explicit Deny wins) — allows a request exactly when the route's scope is in the token.
 // Real RS256 tokens go through the real handler (aws-jwt-verify against the issuer's keys).
-import { createSign, generateKeyPairSync, type KeyObject } from 'crypto';
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
 import {
@@ -22,20 +22,28 @@ const compiled = new Map<string, RegExp>();
 function arnMatches(pattern: string, arn: string): boolean {
   let re = compiled.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`);
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[\\s\\S]*')
+        .replace(/\?/g, '[\\s\\S]')}$`,
+    );
     compiled.set(pattern, re);
   }
   return re.test(arn);
 }
 function allowed(statements: PolicyStatement[], arn: string): boolean {
-  const hits = (s: PolicyStatement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => arnMatches(r, arn));
+  const hits = (s: PolicyStatement) =>
+    (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => arnMatches(r, arn));
   if (statements.some((s) => s.Effect === 'Deny' && hits(s))) return false;
   return statements.some((s) => s.Effect === 'Allow' && hits(s));
 }
 
 /** Concrete requests of every route: parameters take every literal segment of the table and an id. */
 function concreteRequests(routes: string[]): [method: string, path: string][] {
-  const literals = [...new Set(routes.flatMap((r) => r.split(' ')[1].split('/')).filter((s) => s && !s.startsWith('{')))];
+  const literals = [
+    ...new Set(routes.flatMap((r) => r.split(' ')[1].split('/')).filter((s) => s && !s.startsWith('{'))),
+  ];
   const values = [...literals, 't-1', '*'];
   const out: [string, string][] = [];
   for (const r of routes) {
@@ -69,7 +77,9 @@ function synthesizedTable() {
     .filter((m) => m.authorization === 'CUSTOM')
     .map((m) => `${m.http_method} ${pathOf(String(m.resource_id))}`)
     .sort();
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-control-plane-authorizer'))!;
+  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+    String(f.function_name).endsWith('-control-plane-authorizer'),
+  )!;
   const env = (fn.environment as { variables: Record<string, string> }).variables;
   const [authz] = Object.values(resourcesOf(json, 'aws_api_gateway_authorizer'));
   return { custom, routeScopes: JSON.parse(env.ROUTE_SCOPES) as RouteScopes, env, authz };
@@ -99,13 +109,17 @@ beforeAll(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('../../../lambda/control-plane-authorizer/authorize');
   });
-  mod.cacheJwksForTesting({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+  mod.cacheJwksForTesting({
+    keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }],
+  });
 });
 
 test('the synthesized table: every CUSTOM method has its scope in ROUTE_SCOPES; cached policies are exact, so the cache stays on', () => {
   expect(Object.keys(table.routeScopes).sort()).toEqual(table.custom);
   expect(table.custom.length).toBeGreaterThan(25);
-  expect(table.custom).toEqual(expect.arrayContaining(['GET /tenants/{tenantId}/billing', 'PUT /tenants/{tenantId}/billing/users/{userId}']));
+  expect(table.custom).toEqual(
+    expect.arrayContaining(['GET /tenants/{tenantId}/billing', 'PUT /tenants/{tenantId}/billing/users/{userId}']),
+  );
   expect(exactForEveryScopeSet(table.routeScopes)).toBe(true);
   expect(table.env.POLICY_MODE).toBe('cached');
   expect(table.authz.authorizer_result_ttl_in_seconds).toBe(300);
@@ -113,20 +127,30 @@ test('the synthesized table: every CUSTOM method has its scope in ROUTE_SCOPES; 
 
 test('every (scope set, route) pair: the returned policy allows exactly the routes of the token scopes', async () => {
   const scopes = [...new Set(Object.values(table.routeScopes).flat())].sort();
-  const sets: string[][] = [[], scopes, ...scopes.map((s) => [s]), ...scopes.flatMap((a, i) => scopes.slice(i + 1).map((b) => [a, b]))];
+  const sets: string[][] = [
+    [],
+    scopes,
+    ...scopes.map((s) => [s]),
+    ...scopes.flatMap((a, i) => scopes.slice(i + 1).map((b) => [a, b])),
+  ];
   const requests = concreteRequests(Object.keys(table.routeScopes));
   let checked = 0;
   const wrong: string[] = [];
   for (const set of sets) {
     // The token authorizer's result is cached per token, so ONE policy must be right for every route.
-    const res = await mod.handler({ type: 'TOKEN', authorizationToken: `Bearer ${sign({ scope: set.join(' ') })}`, methodArn: `${PREFIX}/GET/tenants` });
+    const res = await mod.handler({
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${sign({ scope: set.join(' ') })}`,
+      methodArn: `${PREFIX}/GET/tenants`,
+    });
     for (const [method, path] of requests) {
       const route = routeFor(table.routeScopes, method, path)!;
       const need = ([] as string[]).concat(table.routeScopes[route]);
       const expected = need.some((s) => set.includes(s));
       const got = allowed(res.policyDocument.Statement, `${PREFIX}/${method}${path}`);
       checked++;
-      if (got !== expected) wrong.push(`[${set.join(' ')}] ${method} ${path} (${route}): ${got ? 'allowed' : 'denied'}`);
+      if (got !== expected)
+        wrong.push(`[${set.join(' ')}] ${method} ${path} (${route}): ${got ? 'allowed' : 'denied'}`);
     }
   }
   expect(wrong).toEqual([]);
@@ -148,7 +172,8 @@ test('the evaluator catches the old "{param} → *" policy: tenant_read reached 
     for (const [route, scope] of Object.entries(table.routeScopes)) {
       if (scope === set[0]) continue;
       const [method, path] = route.split(' ');
-      if (allowed(naive(set), `${PREFIX}/${method}${path.replace(/\{[^}]+\}/g, 't-1')}`)) cross.push(`${set[0]} → ${route}`);
+      if (allowed(naive(set), `${PREFIX}/${method}${path.replace(/\{[^}]+\}/g, 't-1')}`))
+        cross.push(`${set[0]} → ${route}`);
     }
   }
   expect(cross.sort()).toEqual([
@@ -165,13 +190,21 @@ test('a table no glob policy can express exactly: per-request answers (and the c
     for (const [method, path] of concreteRequests(Object.keys(routes))) {
       const arn = `${PREFIX}/${method}${path}`;
       const route = routeFor(routes, method, path)!;
-      expect([set.join(' '), path, allowed(statementsFor(arn, routes, set, true), arn)]).toEqual([set.join(' '), path, set.includes(String(routes[route]))]);
+      expect([set.join(' '), path, allowed(statementsFor(arn, routes, set, true), arn)]).toEqual([
+        set.join(' '),
+        path,
+        set.includes(String(routes[route])),
+      ]);
     }
   }
 });
 
 test('a literal route beats a parameter one (REST resource precedence), and the exact plan says so', () => {
-  const routes: RouteScopes = { 'GET /tenants/{tenantId}': 'read', 'GET /tenants/stats': 'admin', 'GET /tenants/{tenantId}/billing': 'billing' };
+  const routes: RouteScopes = {
+    'GET /tenants/{tenantId}': 'read',
+    'GET /tenants/stats': 'admin',
+    'GET /tenants/{tenantId}/billing': 'billing',
+  };
   expect(routeFor(routes, 'GET', '/tenants/stats')).toBe('GET /tenants/stats');
   expect(routeFor(routes, 'GET', '/tenants/t-1')).toBe('GET /tenants/{tenantId}');
   const read = statementsFor(`${PREFIX}/GET/tenants`, routes, ['read']);

@@ -1,11 +1,15 @@
 // The private REST API's token authorizer for non-Cognito issuers: real RS256 JWTs signed with a generated
 // key and verified by aws-jwt-verify against the issuer's JWKS (handed to its cache: it fetches only over
 // https), policies per route scope.
-import { createSign, generateKeyPairSync, type KeyObject } from 'crypto';
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { allowedResources, apiPrefix, tokenScopes } from '../../../src/contracts/route-scope-policy';
 
 const ARN = 'arn:aws:execute-api:us-east-1:111122223333:abc123/v1/GET/tenants';
-const ROUTES = { 'GET /tenants': 'tenant/tenant_read', 'PUT /tenants/{tenantId}': 'tenant/tenant_write', 'GET /users': 'user/user_read' };
+const ROUTES = {
+  'GET /tenants': 'tenant/tenant_read',
+  'PUT /tenants/{tenantId}': 'tenant/tenant_write',
+  'GET /users': 'user/user_read',
+};
 
 test('policy helpers: prefix, scopes from scope/scp, resources with * for path params', () => {
   expect(apiPrefix(ARN)).toBe('arn:aws:execute-api:us-east-1:111122223333:abc123/v1');
@@ -13,7 +17,10 @@ test('policy helpers: prefix, scopes from scope/scp, resources with * for path p
   expect(tokenScopes({ scope: 'a b' })).toEqual(['a', 'b']);
   expect(tokenScopes({ scp: ['a', 1] })).toEqual(['a']);
   expect(tokenScopes({})).toEqual([]);
-  expect(allowedResources('P', ROUTES, ['tenant/tenant_read', 'tenant/tenant_write'])).toEqual(['P/GET/tenants', 'P/PUT/tenants/*']);
+  expect(allowedResources('P', ROUTES, ['tenant/tenant_read', 'tenant/tenant_write'])).toEqual([
+    'P/GET/tenants',
+    'P/PUT/tenants/*',
+  ]);
 });
 
 let key: KeyObject;
@@ -21,11 +28,24 @@ let mod: typeof import('../../../lambda/control-plane-authorizer/authorize');
 const handler: typeof mod.handler = (e) => mod.handler(e);
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-function sign(claims: Record<string, unknown>, o: { iss?: string; aud?: string; expIn?: number; with?: KeyObject } = {}) {
+function sign(
+  claims: Record<string, unknown>,
+  o: { iss?: string; aud?: string; expIn?: number; with?: KeyObject } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
-  const body = { iss: o.iss ?? 'https://idp.example.com/', aud: o.aud ?? 'api', sub: 'user-1', iat: now, exp: now + (o.expIn ?? 300), ...claims };
+  const body = {
+    iss: o.iss ?? 'https://idp.example.com/',
+    aud: o.aud ?? 'api',
+    sub: 'user-1',
+    iat: now,
+    exp: now + (o.expIn ?? 300),
+    ...claims,
+  };
   const input = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(body)}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(o.with ?? key).toString('base64url')}`;
+  return `${input}.${createSign('RSA-SHA256')
+    .update(input)
+    .sign(o.with ?? key)
+    .toString('base64url')}`;
 }
 const token = async (claims: Record<string, unknown>, o: { iss?: string; aud?: string; exp?: string } = {}) =>
   sign(claims, { iss: o.iss, aud: o.aud, expIn: o.exp === '-1m' ? -60 : 300 });
@@ -46,10 +66,18 @@ beforeAll(async () => {
 });
 
 test('a valid token gets exactly the routes of its scopes, and its identity in the context', async () => {
-  const res = await handler({ type: 'TOKEN', authorizationToken: `Bearer ${await token({ scope: 'tenant/tenant_read', username: 'alice' })}`, methodArn: ARN });
+  const res = await handler({
+    type: 'TOKEN',
+    authorizationToken: `Bearer ${await token({ scope: 'tenant/tenant_read', username: 'alice' })}`,
+    methodArn: ARN,
+  });
   expect(res.principalId).toBe('user-1');
   expect(res.policyDocument.Statement).toEqual([
-    { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:us-east-1:111122223333:abc123/v1/GET/tenants'] },
+    {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: ['arn:aws:execute-api:us-east-1:111122223333:abc123/v1/GET/tenants'],
+    },
   ]);
   expect(res.context).toMatchObject({ sub: 'user-1', username: 'alice', scope: 'tenant/tenant_read' });
   const none = await handler({ authorizationToken: `Bearer ${await token({ scp: ['other'] })}`, methodArn: ARN });
@@ -57,7 +85,8 @@ test('a valid token gets exactly the routes of its scopes, and its identity in t
 });
 
 test('bad tokens are 401 (Unauthorized): missing, wrong issuer, wrong audience, expired, forged', async () => {
-  const bad = async (authorizationToken?: string) => expect(handler({ authorizationToken, methodArn: ARN })).rejects.toThrow('Unauthorized');
+  const bad = async (authorizationToken?: string) =>
+    expect(handler({ authorizationToken, methodArn: ARN })).rejects.toThrow('Unauthorized');
   await bad(undefined);
   await bad('Basic abc');
   await bad(`Bearer ${await token({ scope: 'tenant/tenant_read' }, { iss: 'https://evil.example.com/' })}`);

@@ -15,8 +15,14 @@ const ALL = Object.values(SCOPES);
 /** The documented defaults (README "Scopes"): SystemAdmin gets all eight, every other role none. */
 const EXPECTED: Record<string, readonly string[]> = {
   SystemAdmin: [
-    'tenant/tenant_read', 'tenant/tenant_write', 'user/user_read', 'user/user_write',
-    'billing/billing_read', 'billing/billing_write', 'metering/metering_read', 'metering/metering_write',
+    'tenant/tenant_read',
+    'tenant/tenant_write',
+    'user/user_read',
+    'user/user_write',
+    'billing/billing_read',
+    'billing/billing_write',
+    'metering/metering_read',
+    'metering/metering_write',
   ],
   TenantAdmin: [],
   TenantUser: [],
@@ -25,7 +31,9 @@ const EXPECTED: Record<string, readonly string[]> = {
 };
 
 function roleScopesOf(json: StackJson): Record<string, string[]> {
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) => String(f.function_name).endsWith('-cognito-pre-token'));
+  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
+    String(f.function_name).endsWith('-cognito-pre-token'),
+  );
   if (!fn) throw new Error('no pre-token function synthesized');
   return parseRoleScopes((fn.environment as { variables: { ROLE_SCOPES: string } }).variables.ROLE_SCOPES);
 }
@@ -38,7 +46,9 @@ test('survivor (d): the synthesized default map is exactly { SystemAdmin: all 8 
   expect([...ALL].sort()).toEqual([...EXPECTED.SystemAdmin].sort()); // the vocabulary did not grow behind the table's back
 });
 
-const cells = Object.keys(EXPECTED).flatMap((role) => ALL.map((scope) => [role || '(none)', role, scope, EXPECTED[role].includes(scope)] as const));
+const cells = Object.keys(EXPECTED).flatMap((role) =>
+  ALL.map((scope) => [role || '(none)', role, scope, EXPECTED[role].includes(scope)] as const),
+);
 
 describe('survivor (d): every role × every scope through the pre-token trigger (defaults)', () => {
   let handler!: typeof import('../../../lambda/user-management/pre-token').handler;
@@ -66,7 +76,9 @@ describe('survivor (d): every role × every scope through the pre-token trigger 
       response: { claimsAndScopeOverrideDetails: {} },
     };
     const out = await handler(event);
-    const added = (out.response.claimsAndScopeOverrideDetails as { accessTokenGeneration?: { scopesToAdd?: string[] } } | null)?.accessTokenGeneration?.scopesToAdd ?? [];
+    const added =
+      (out.response.claimsAndScopeOverrideDetails as { accessTokenGeneration?: { scopesToAdd?: string[] } } | null)
+        ?.accessTokenGeneration?.scopesToAdd ?? [];
     return added;
   };
 
@@ -81,7 +93,11 @@ describe('survivor (d): every role × every scope through the pre-token trigger 
 });
 
 test('a custom map is passed through exactly (no scope added to any role, none dropped)', () => {
-  const custom = { SystemAdmin: [SCOPES.tenantRead, SCOPES.tenantWrite], TenantAdmin: [SCOPES.tenantRead, SCOPES.userRead, SCOPES.userWrite], Auditor: [SCOPES.tenantRead] };
+  const custom = {
+    SystemAdmin: [SCOPES.tenantRead, SCOPES.tenantWrite],
+    TenantAdmin: [SCOPES.tenantRead, SCOPES.userRead, SCOPES.userWrite],
+    Auditor: [SCOPES.tenantRead],
+  };
   const json = synthStack(
     new ControlPlaneStack(testApp(), 'control-plane', {
       billing: false,

@@ -22,7 +22,10 @@ type Sent = { name: string; input: Record<string, unknown> };
  */
 function recordingClient(reply: (c: Sent) => unknown) {
   const sent: Sent[] = [];
-  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new CognitoIdentityProviderClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   client.middlewareStack.add(
     (_next, context) => async (args) => {
       const c = { name: String(context.commandName), input: args.input as Record<string, unknown> };
@@ -72,7 +75,9 @@ test('create sends AdminCreateUser with email, verified flag and custom:userRole
     created: '2026-01-01T00:00:00.000Z',
     modified: '2026-01-02T00:00:00.000Z',
   });
-  expect(events).toEqual([{ key: 'tenantUserCreated', detail: { userName: 'alice', email: 'alice@example.com', userRole: 'SystemAdmin' } }]);
+  expect(events).toEqual([
+    { key: 'tenantUserCreated', detail: { userName: 'alice', email: 'alice@example.com', userRole: 'SystemAdmin' } },
+  ]);
 });
 
 test('a partial update sends only the given attribute (SBT sent both and 500ed on a partial body)', async () => {
@@ -80,11 +85,17 @@ test('a partial update sends only the given attribute (SBT sent both and 500ed o
   const store = new CognitoUserStore(client, 'pool-1');
   await store.update('alice', { userRole: 'TenantAdmin' });
   expect(client.sent.map((s) => s.name)).toEqual([AdminUpdateUserAttributesCommand.name, AdminGetUserCommand.name]);
-  expect(client.sent[0].input).toEqual({ UserPoolId: 'pool-1', Username: 'alice', UserAttributes: [{ Name: 'custom:userRole', Value: 'TenantAdmin' }] });
+  expect(client.sent[0].input).toEqual({
+    UserPoolId: 'pool-1',
+    Username: 'alice',
+    UserAttributes: [{ Name: 'custom:userRole', Value: 'TenantAdmin' }],
+  });
 });
 
 test('enable and disable map to AdminEnableUser / AdminDisableUser', async () => {
-  const client = recordingClient((c) => (c.name === AdminGetUserCommand.name ? { ...cognitoUser, Enabled: false } : {}));
+  const client = recordingClient((c) =>
+    c.name === AdminGetUserCommand.name ? { ...cognitoUser, Enabled: false } : {},
+  );
   const store = new CognitoUserStore(client, 'pool-1');
   expect((await store.setEnabled('alice', false)).enabled).toBe(false);
   await store.setEnabled('alice', true);
@@ -95,10 +106,16 @@ test('enable and disable map to AdminEnableUser / AdminDisableUser', async () =>
 });
 
 test('list caps the page at 60 and passes the pagination token through', async () => {
-  const client = recordingClient(() => ({ Users: [{ ...cognitoUser, Attributes: cognitoUser.UserAttributes }], PaginationToken: 'next' }));
+  const client = recordingClient(() => ({
+    Users: [{ ...cognitoUser, Attributes: cognitoUser.UserAttributes }],
+    PaginationToken: 'next',
+  }));
   const svc = new UserService(new CognitoUserStore(client, 'pool-1'), async () => {});
   const page = await svc.list(60, 'tok');
-  expect(client.sent[0]).toEqual({ name: ListUsersCommand.name, input: { UserPoolId: 'pool-1', Limit: 60, PaginationToken: 'tok' } });
+  expect(client.sent[0]).toEqual({
+    name: ListUsersCommand.name,
+    input: { UserPoolId: 'pool-1', Limit: 60, PaginationToken: 'tok' },
+  });
   expect(page.next_token).toBe('next');
   expect(page.data[0].userName).toBe('alice');
 });
@@ -106,10 +123,22 @@ test('list caps the page at 60 and passes the pagination token through', async (
 test('Cognito errors become 404 / 409 / 400, never 500', async () => {
   const err = (name: string) => Object.assign(new Error(name), { name });
   const failing = (name: string) =>
-    new UserService(new CognitoUserStore(recordingClient(() => Promise.reject(err(name))), 'p'), async () => {});
-  const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => httpStatusOf(e) ?? 500);
+    new UserService(
+      new CognitoUserStore(
+        recordingClient(() => Promise.reject(err(name))),
+        'p',
+      ),
+      async () => {},
+    );
+  const status = async (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: unknown) => httpStatusOf(e) ?? 500,
+    );
   expect(await status(failing('UserNotFoundException').get('bob'))).toBe(404);
-  expect(await status(failing('UsernameExistsException').create({ userName: 'bob', email: 'b@x.io', userRole: 'r' }))).toBe(409);
+  expect(
+    await status(failing('UsernameExistsException').create({ userName: 'bob', email: 'b@x.io', userRole: 'r' })),
+  ).toBe(409);
   expect(await status(failing('InvalidParameterException').update('bob', { email: 'b@x.io' }))).toBe(400);
   expect(await status(failing('UserNotFoundException').setEnabled('bob', true))).toBe(404);
 });

@@ -18,12 +18,15 @@ const docs = (json: StackJson) => json.data?.aws_iam_policy_document ?? {};
 const docNamed = (json: StackJson, part: string) => Object.entries(docs(json)).find(([k]) => k.includes(part))![1];
 
 test('trust policy: exactly sts:AssumeRole for the one service principal, with the given conditions', () => {
-  const json = synthRole((s) =>
-    new ServiceRole(s, 'r', {
-      name: 'p-role',
-      servicePrincipal: 'events.amazonaws.com',
-      trustConditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:events:us-east-1:1:rule/x'] }],
-    }),
+  const json = synthRole(
+    (s) =>
+      new ServiceRole(s, 'r', {
+        name: 'p-role',
+        servicePrincipal: 'events.amazonaws.com',
+        trustConditions: [
+          { test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:events:us-east-1:1:rule/x'] },
+        ],
+      }),
   );
   expect(docNamed(json, 'trust').statement).toEqual([
     {
@@ -69,7 +72,9 @@ test('one inline policy with exactly the statements granted, including those add
   expect(policies).toHaveLength(1);
   expect(policies[0]).toMatchObject({ name: 'least-privilege' });
   expect(String(policies[0].role)).toMatch(/^\$\{aws_iam_role\.r_role_[A-F0-9]+\.id\}$/);
-  expect(String(policies[0].policy)).toMatch(/^\$\{data\.aws_iam_policy_document\.r_policy-document_[A-F0-9]+\.json\}$/);
+  expect(String(policies[0].policy)).toMatch(
+    /^\$\{data\.aws_iam_policy_document\.r_policy-document_[A-F0-9]+\.json\}$/,
+  );
   expect(role.roleArn).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/); // the role's arn attribute (a token until synth)
 });
 

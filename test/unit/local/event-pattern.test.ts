@@ -49,7 +49,11 @@ const orTopLevel = {
   source: ['aws.cloudwatch'],
   $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
 };
-const cw = (fields: Ev): Ev => ({ source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', ...fields });
+const cw = (fields: Ev): Ev => ({
+  source: 'aws.cloudwatch',
+  'detail-type': 'CloudWatch Alarm State Change',
+  ...fields,
+});
 // [C] "$or" combined with nested $or inside a sub-pattern.
 const orNested = {
   source: ['aws.cloudwatch'],
@@ -71,7 +75,16 @@ type Case = [name: string, pattern: EventPattern, event: Ev, expected: boolean];
 
 const cases: Case[] = [
   // ── [P] Event pattern syntax / matching event values ──
-  ['[P] source + detail-type + nested state: match', { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, ec2Event(), true],
+  [
+    '[P] source + detail-type + nested state: match',
+    {
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Instance State-change Notification'],
+      detail: { state: ['terminated'] },
+    },
+    ec2Event(),
+    true,
+  ],
   ['[P] nested state differs → no match', { source: ['aws.ec2'], detail: { state: ['running'] } }, ec2Event(), false],
   ['[P] OR within a list: aws.ec2 or aws.fargate', { source: ['aws.ec2', 'aws.fargate'] }, ec2Event(), true],
   ['[P] OR within a list: neither value', { source: ['aws.s3', 'aws.fargate'] }, ec2Event(), false],
@@ -86,67 +99,313 @@ const cases: Case[] = [
   ['[P] boolean exact match', { detail: { enabled: [true] } }, ec2Event({ enabled: true }), true],
   ['[P] boolean false vs true', { detail: { enabled: [false] } }, ec2Event({ enabled: true }), false],
   // ── [P] arrays ──
-  ['[P] arrays: intersection non-empty → match', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }), true],
-  ['[P] arrays: one common element is enough', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }), true],
-  ['[P] arrays: no common element → no match', arrayPattern, ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x'] }), false],
+  [
+    '[P] arrays: intersection non-empty → match',
+    arrayPattern,
+    ec2Event(undefined, {
+      resources: [
+        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+      ],
+    }),
+    true,
+  ],
+  [
+    '[P] arrays: one common element is enough',
+    arrayPattern,
+    ec2Event(undefined, {
+      resources: [
+        'arn:aws:ec2:us-east-1:000000000000:instance/i-x',
+        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+      ],
+    }),
+    true,
+  ],
+  [
+    '[P] arrays: no common element → no match',
+    arrayPattern,
+    ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x'] }),
+    false,
+  ],
   ['[P] arrays: empty event array → no match', arrayPattern, ec2Event(undefined, { resources: [] }), false],
-  ['[P] array of objects: all fields from one element', { detail: { items: { name: ['a'], size: [1] } } }, ec2Event({ items: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }] }), true],
-  ['[P] array of objects: fields from different elements → no match', { detail: { items: { name: ['a'], size: [2] } } }, ec2Event({ items: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }] }), false],
+  [
+    '[P] array of objects: all fields from one element',
+    { detail: { items: { name: ['a'], size: [1] } } },
+    ec2Event({
+      items: [
+        { name: 'a', size: 1 },
+        { name: 'b', size: 2 },
+      ],
+    }),
+    true,
+  ],
+  [
+    '[P] array of objects: fields from different elements → no match',
+    { detail: { items: { name: ['a'], size: [2] } } },
+    ec2Event({
+      items: [
+        { name: 'a', size: 1 },
+        { name: 'b', size: 2 },
+      ],
+    }),
+    false,
+  ],
   // ── [C] null values and empty strings ──
-  ['[C] null matches JSON null', { detail: { responseElements: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), true],
-  ['[C] null does not match a missing field', { detail: { requestParameters: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
-  ['[C] null does not match the empty string', { detail: { eventVersion: [null] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
-  ['[C] empty string matches ""', { detail: { eventVersion: [''] } }, ec2Event({ eventVersion: '', responseElements: null }), true],
-  ['[C] empty string does not match null', { detail: { responseElements: [''] } }, ec2Event({ eventVersion: '', responseElements: null }), false],
+  [
+    '[C] null matches JSON null',
+    { detail: { responseElements: [null] } },
+    ec2Event({ eventVersion: '', responseElements: null }),
+    true,
+  ],
+  [
+    '[C] null does not match a missing field',
+    { detail: { requestParameters: [null] } },
+    ec2Event({ eventVersion: '', responseElements: null }),
+    false,
+  ],
+  [
+    '[C] null does not match the empty string',
+    { detail: { eventVersion: [null] } },
+    ec2Event({ eventVersion: '', responseElements: null }),
+    false,
+  ],
+  [
+    '[C] empty string matches ""',
+    { detail: { eventVersion: [''] } },
+    ec2Event({ eventVersion: '', responseElements: null }),
+    true,
+  ],
+  [
+    '[C] empty string does not match null',
+    { detail: { responseElements: [''] } },
+    ec2Event({ eventVersion: '', responseElements: null }),
+    false,
+  ],
   // ── [C] prefix / suffix (+ ignore case) ──
   ['[C] prefix on time', { time: [{ prefix: '2017-12-22' }] }, ec2Event(), true],
   ['[C] prefix on time: different day', { time: [{ prefix: '2017-10-02' }] }, ec2Event(), false],
   ['[C] prefix does not match numbers', { detail: { 'c-count': [{ prefix: '5' }] } }, counters(5, 7, 301.8), false],
-  ['[C] prefix equals-ignore-case: EventB vs "EVENTBRIDGE"', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, ec2Event({ service: 'EVENTBRIDGE' }), true],
-  ['[C] prefix equals-ignore-case: no prefix', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, ec2Event({ service: 'SNS' }), false],
+  [
+    '[C] prefix equals-ignore-case: EventB vs "EVENTBRIDGE"',
+    { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+    ec2Event({ service: 'EVENTBRIDGE' }),
+    true,
+  ],
+  [
+    '[C] prefix equals-ignore-case: no prefix',
+    { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+    ec2Event({ service: 'SNS' }),
+    false,
+  ],
   ['[C] suffix .png', { detail: { FileName: [{ suffix: '.png' }] } }, ec2Event({ FileName: 'image.png' }), true],
-  ['[C] suffix is case-sensitive', { detail: { FileName: [{ suffix: '.png' }] } }, ec2Event({ FileName: 'image.PNG' }), false],
-  ['[C] suffix equals-ignore-case .png vs .PNG', { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, ec2Event({ FileName: 'image.PNG' }), true],
+  [
+    '[C] suffix is case-sensitive',
+    { detail: { FileName: [{ suffix: '.png' }] } },
+    ec2Event({ FileName: 'image.PNG' }),
+    false,
+  ],
+  [
+    '[C] suffix equals-ignore-case .png vs .PNG',
+    { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
+    ec2Event({ FileName: 'image.PNG' }),
+    true,
+  ],
   // ── [C] equals-ignore-case ──
-  ['[C] equals-ignore-case on detail-type', { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] }, ec2Event(), true],
-  ['[C] equals-ignore-case: different text', { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance launch' }] }, ec2Event(), false],
+  [
+    '[C] equals-ignore-case on detail-type',
+    { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] },
+    ec2Event(),
+    true,
+  ],
+  [
+    '[C] equals-ignore-case: different text',
+    { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance launch' }] },
+    ec2Event(),
+    false,
+  ],
   // ── [C] anything-but ──
-  ['[C] anything-but string: different value', { detail: { state: [{ 'anything-but': 'initializing' }] } }, ec2Event(), true],
+  [
+    '[C] anything-but string: different value',
+    { detail: { state: [{ 'anything-but': 'initializing' }] } },
+    ec2Event(),
+    true,
+  ],
   ['[C] anything-but string: same value', { detail: { state: [{ 'anything-but': 'terminated' }] } }, ec2Event(), false],
   ['[C] anything-but number 123 vs 5', { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, counters(5, 7, 5), true],
-  ['[C] anything-but number 123 vs 123', { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, counters(5, 7, 123), false],
-  ['[C] anything-but list stopped/overloaded vs terminated', { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, ec2Event(), true],
-  ['[C] anything-but list stopped/overloaded vs stopped', { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, ec2Event({ state: 'stopped' }), false],
-  ['[C] anything-but numeric list 100/200/300 vs 200', { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, counters(1, 1, 200), false],
-  ['[C] anything-but does not match a missing field', { detail: { status: [{ 'anything-but': 'initializing' }] } }, ec2Event(), false],
-  ['[C] anything-but prefix init vs initializing', { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2Event({ state: 'initializing' }), false],
-  ['[C] anything-but prefix init vs terminated', { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, ec2Event(), true],
-  ['[C] anything-but suffix .txt vs notes.txt', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'notes.txt' }), false],
-  ['[C] anything-but suffix .txt vs image.png', { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, ec2Event({ FileName: 'image.png' }), true],
-  ['[Event Ruler] anything-but prefix list vs initializing', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event({ state: 'initializing' }), false],
-  ['[Event Ruler] anything-but prefix list vs stopped', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event({ state: 'stopped' }), false],
-  ['[Event Ruler] anything-but prefix list vs terminated', { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } }, ec2Event(), true],
-  ['[Event Ruler] anything-but suffix list vs notes.md', { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } }, ec2Event({ FileName: 'notes.md' }), false],
-  ['[Event Ruler] anything-but suffix list vs image.png', { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } }, ec2Event({ FileName: 'image.png' }), true],
+  [
+    '[C] anything-but number 123 vs 123',
+    { detail: { 'x-limit': [{ 'anything-but': 123 }] } },
+    counters(5, 7, 123),
+    false,
+  ],
+  [
+    '[C] anything-but list stopped/overloaded vs terminated',
+    { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
+    ec2Event(),
+    true,
+  ],
+  [
+    '[C] anything-but list stopped/overloaded vs stopped',
+    { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
+    ec2Event({ state: 'stopped' }),
+    false,
+  ],
+  [
+    '[C] anything-but numeric list 100/200/300 vs 200',
+    { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } },
+    counters(1, 1, 200),
+    false,
+  ],
+  [
+    '[C] anything-but does not match a missing field',
+    { detail: { status: [{ 'anything-but': 'initializing' }] } },
+    ec2Event(),
+    false,
+  ],
+  [
+    '[C] anything-but prefix init vs initializing',
+    { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
+    ec2Event({ state: 'initializing' }),
+    false,
+  ],
+  [
+    '[C] anything-but prefix init vs terminated',
+    { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
+    ec2Event(),
+    true,
+  ],
+  [
+    '[C] anything-but suffix .txt vs notes.txt',
+    { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } },
+    ec2Event({ FileName: 'notes.txt' }),
+    false,
+  ],
+  [
+    '[C] anything-but suffix .txt vs image.png',
+    { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } },
+    ec2Event({ FileName: 'image.png' }),
+    true,
+  ],
+  [
+    '[Event Ruler] anything-but prefix list vs initializing',
+    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
+    ec2Event({ state: 'initializing' }),
+    false,
+  ],
+  [
+    '[Event Ruler] anything-but prefix list vs stopped',
+    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
+    ec2Event({ state: 'stopped' }),
+    false,
+  ],
+  [
+    '[Event Ruler] anything-but prefix list vs terminated',
+    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
+    ec2Event(),
+    true,
+  ],
+  [
+    '[Event Ruler] anything-but suffix list vs notes.md',
+    { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } },
+    ec2Event({ FileName: 'notes.md' }),
+    false,
+  ],
+  [
+    '[Event Ruler] anything-but suffix list vs image.png',
+    { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } },
+    ec2Event({ FileName: 'image.png' }),
+    true,
+  ],
   // field lookups are own properties: inherited names are missing fields
-  ['own properties: "constructor" is missing, exists:false matches', { detail: { constructor: [{ exists: false }] } }, ec2Event(), true],
-  ['own properties: "toString" is missing, exists:true does not match', { detail: { toString: [{ exists: true }] } }, ec2Event(), false],
-  ['own properties: "constructor" nested object is missing', { detail: { constructor: { name: ['Object'] } } }, ec2Event(), false],
-  ['own properties: "hasOwnProperty" anything-but does not match a missing field', { hasOwnProperty: [{ 'anything-but': 'x' }] }, ec2Event(), false],
-  ['[C] anything-but equals-ignore-case list vs "STOPPED"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'STOPPED' }), false],
-  ['[C] anything-but equals-ignore-case list vs "running"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, ec2Event({ state: 'running' }), true],
-  ['[C] anything-but equals-ignore-case value vs "INITIALIZING"', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] } }, ec2Event({ state: 'INITIALIZING' }), false],
-  ['[C] anything-but wildcard */lib/* vs /usr/lib/x.so', { detail: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] } }, ec2Event({ FilePath: '/usr/lib/x.so' }), false],
-  ['[C] anything-but wildcard list vs /usr/share/doc', { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } }, ec2Event({ FilePath: '/usr/share/doc' }), true],
-  ['[C] anything-but on an array: some element not excluded → match', { detail: { states: [{ 'anything-but': 'stopped' }] } }, ec2Event({ states: ['stopped', 'running'] }), true],
+  [
+    'own properties: "constructor" is missing, exists:false matches',
+    { detail: { constructor: [{ exists: false }] } },
+    ec2Event(),
+    true,
+  ],
+  [
+    'own properties: "toString" is missing, exists:true does not match',
+    { detail: { toString: [{ exists: true }] } },
+    ec2Event(),
+    false,
+  ],
+  [
+    'own properties: "constructor" nested object is missing',
+    { detail: { constructor: { name: ['Object'] } } },
+    ec2Event(),
+    false,
+  ],
+  [
+    'own properties: "hasOwnProperty" anything-but does not match a missing field',
+    { hasOwnProperty: [{ 'anything-but': 'x' }] },
+    ec2Event(),
+    false,
+  ],
+  [
+    '[C] anything-but equals-ignore-case list vs "STOPPED"',
+    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
+    ec2Event({ state: 'STOPPED' }),
+    false,
+  ],
+  [
+    '[C] anything-but equals-ignore-case list vs "running"',
+    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
+    ec2Event({ state: 'running' }),
+    true,
+  ],
+  [
+    '[C] anything-but equals-ignore-case value vs "INITIALIZING"',
+    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] } },
+    ec2Event({ state: 'INITIALIZING' }),
+    false,
+  ],
+  [
+    '[C] anything-but wildcard */lib/* vs /usr/lib/x.so',
+    { detail: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] } },
+    ec2Event({ FilePath: '/usr/lib/x.so' }),
+    false,
+  ],
+  [
+    '[C] anything-but wildcard list vs /usr/share/doc',
+    { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } },
+    ec2Event({ FilePath: '/usr/share/doc' }),
+    true,
+  ],
+  [
+    '[C] anything-but on an array: some element not excluded → match',
+    { detail: { states: [{ 'anything-but': 'stopped' }] } },
+    ec2Event({ states: ['stopped', 'running'] }),
+    true,
+  ],
   // ── [C] numeric ──
   ['[C] numeric ranges + equality: all satisfied', numericPattern, counters(5, 7, 301.8), true],
   ['[C] numeric: c-count 0 is not > 0', numericPattern, counters(0, 7, 301.8), false],
   ['[C] numeric: d-count 10 is not < 10', numericPattern, counters(5, 10, 301.8), false],
-  ['[C] numeric = 3.018e2 vs 301.8 written differently', { detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } }, counters(5, 7, 3.018e2), true],
-  ['[C] numeric does not match a numeric string', { detail: { 'c-count': [{ numeric: ['>', 0] }] } }, counters('5', 7, 301.8), false],
-  ['[C] numeric >= lower bound inclusive', { detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } }, counters(5, 7, 301.8), true],
-  ['[C] numeric compares numerically (10 > 9, not lexically)', { detail: { 'c-count': [{ numeric: ['>', 9] }] } }, counters(10, 7, 301.8), true],
+  [
+    '[C] numeric = 3.018e2 vs 301.8 written differently',
+    { detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } },
+    counters(5, 7, 3.018e2),
+    true,
+  ],
+  [
+    '[C] numeric does not match a numeric string',
+    { detail: { 'c-count': [{ numeric: ['>', 0] }] } },
+    counters('5', 7, 301.8),
+    false,
+  ],
+  [
+    '[C] numeric >= lower bound inclusive',
+    { detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } },
+    counters(5, 7, 301.8),
+    true,
+  ],
+  [
+    '[C] numeric compares numerically (10 > 9, not lexically)',
+    { detail: { 'c-count': [{ numeric: ['>', 9] }] } },
+    counters(10, 7, 301.8),
+    true,
+  ],
   ['[C] numeric negative values', { detail: { 'c-count': [{ numeric: ['<', -1] }] } }, counters(-1.5, 7, 301.8), true],
   // ── [C] exists ──
   ['[C] exists true: field present', { detail: { state: [{ exists: true }] } }, ec2Event(), true],
@@ -155,32 +414,117 @@ const cases: Case[] = [
   ['[C] exists false: field present', { detail: { state: [{ exists: false }] } }, ec2Event(), false],
   ['[C] exists false under a missing parent', { 'missing-parent': { state: [{ exists: false }] } }, ec2Event(), true],
   ['[C] exists true under a missing parent', { 'missing-parent': { state: [{ exists: true }] } }, ec2Event(), false],
-  ['[C] exists true works on leaves only (object value)', { detail: { nested: [{ exists: true }] } }, ec2Event({ nested: { a: 1 } }), false],
-  ['[C] exists true: null is a present leaf', { detail: { responseElements: [{ exists: true }] } }, ec2Event({ responseElements: null }), true],
-  ['[C] exists false: empty array has no leaf', { detail: { tags: [{ exists: false }] } }, ec2Event({ tags: [] }), true],
+  [
+    '[C] exists true works on leaves only (object value)',
+    { detail: { nested: [{ exists: true }] } },
+    ec2Event({ nested: { a: 1 } }),
+    false,
+  ],
+  [
+    '[C] exists true: null is a present leaf',
+    { detail: { responseElements: [{ exists: true }] } },
+    ec2Event({ responseElements: null }),
+    true,
+  ],
+  [
+    '[C] exists false: empty array has no leaf',
+    { detail: { tags: [{ exists: false }] } },
+    ec2Event({ tags: [] }),
+    true,
+  ],
   // ── [C] IP address (cidr) ──
-  ['[C] cidr 10.0.0.0/24 contains 10.0.0.255', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: '10.0.0.255' }), true],
-  ['[C] cidr 10.0.0.0/24 excludes 10.0.1.0', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: '10.0.1.0' }), false],
-  ['[C] cidr: non-IP string does not match', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, ec2Event({ sourceIPAddress: 'AWS Internal' }), false],
-  ['[C] cidr IPv6 2001:db8::/32 contains 2001:db8:0:1::5', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, ec2Event({ sourceIPAddress: '2001:db8:0:1::5' }), true],
-  ['[C] cidr IPv6 excludes 2001:db9::1', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, ec2Event({ sourceIPAddress: '2001:db9::1' }), false],
-  ['[C] cidr IPv4 block does not match an IPv6 address', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } }, ec2Event({ sourceIPAddress: '::ffff:10.0.0.1' }), false],
+  [
+    '[C] cidr 10.0.0.0/24 contains 10.0.0.255',
+    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
+    ec2Event({ sourceIPAddress: '10.0.0.255' }),
+    true,
+  ],
+  [
+    '[C] cidr 10.0.0.0/24 excludes 10.0.1.0',
+    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
+    ec2Event({ sourceIPAddress: '10.0.1.0' }),
+    false,
+  ],
+  [
+    '[C] cidr: non-IP string does not match',
+    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
+    ec2Event({ sourceIPAddress: 'AWS Internal' }),
+    false,
+  ],
+  [
+    '[C] cidr IPv6 2001:db8::/32 contains 2001:db8:0:1::5',
+    { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
+    ec2Event({ sourceIPAddress: '2001:db8:0:1::5' }),
+    true,
+  ],
+  [
+    '[C] cidr IPv6 excludes 2001:db9::1',
+    { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
+    ec2Event({ sourceIPAddress: '2001:db9::1' }),
+    false,
+  ],
+  [
+    '[C] cidr IPv4 block does not match an IPv6 address',
+    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } },
+    ec2Event({ sourceIPAddress: '::ffff:10.0.0.1' }),
+    false,
+  ],
   // ── [C] wildcard ──
-  ['[C] wildcard on an event-bus ARN', { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/myEventBus' }, true],
-  ['[C] wildcard: other region', { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/myEventBus' }, false],
-  ['[C] wildcard * matches the empty run', { detail: { FileName: [{ wildcard: 'dir/*.png' }] } }, ec2Event({ FileName: 'dir/.png' }), true],
-  ['[C] wildcard escaped \\* is a literal star: matches "*"', { detail: { note: [{ wildcard: 'a\\*b' }] } }, ec2Event({ note: 'a*b' }), true],
-  ['[C] wildcard escaped \\* is a literal star: "axb" no match', { detail: { note: [{ wildcard: 'a\\*b' }] } }, ec2Event({ note: 'axb' }), false],
-  ['[C] wildcard regex metacharacters are literal', { detail: { note: [{ wildcard: 'a.c*' }] } }, ec2Event({ note: 'abc' }), false],
+  [
+    '[C] wildcard on an event-bus ARN',
+    { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+    { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/myEventBus' },
+    true,
+  ],
+  [
+    '[C] wildcard: other region',
+    { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+    { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/myEventBus' },
+    false,
+  ],
+  [
+    '[C] wildcard * matches the empty run',
+    { detail: { FileName: [{ wildcard: 'dir/*.png' }] } },
+    ec2Event({ FileName: 'dir/.png' }),
+    true,
+  ],
+  [
+    '[C] wildcard escaped \\* is a literal star: matches "*"',
+    { detail: { note: [{ wildcard: 'a\\*b' }] } },
+    ec2Event({ note: 'a*b' }),
+    true,
+  ],
+  [
+    '[C] wildcard escaped \\* is a literal star: "axb" no match',
+    { detail: { note: [{ wildcard: 'a\\*b' }] } },
+    ec2Event({ note: 'axb' }),
+    false,
+  ],
+  [
+    '[C] wildcard regex metacharacters are literal',
+    { detail: { note: [{ wildcard: 'a.c*' }] } },
+    ec2Event({ note: 'abc' }),
+    false,
+  ],
   // ── [C] $or ──
   ['[C] $or nested in detail: only x-limit satisfied', orNumericPattern, counters(0, 10, 301.8), true],
   ['[C] $or nested in detail: none satisfied', orNumericPattern, counters(0, 10, 300), false],
   ['[C] $or top-level: metricName branch', orTopLevel, cw({ metricName: 'ReadLatency' }), true],
   ['[C] $or top-level: namespace branch', orTopLevel, cw({ namespace: 'AWS/ES' }), true],
   ['[C] $or top-level: no branch', orTopLevel, cw({ metricName: 'WriteLatency', namespace: 'AWS/RDS' }), false],
-  ['[C] $or top-level: branch ok but AND field fails', orTopLevel, { source: 'aws.ec2', metricName: 'CPUUtilization' }, false],
+  [
+    '[C] $or top-level: branch ok but AND field fails',
+    orTopLevel,
+    { source: 'aws.ec2', metricName: 'CPUUtilization' },
+    false,
+  ],
   ['[C] $or containing a nested $or: inner branch', orNested, cw({ detail: { 'c-count': 0, 'd-count': 3 } }), true],
-  ['[C] $or containing a nested $or: nothing', orNested, cw({ metricName: 'X', detail: { 'c-count': 0, 'd-count': 30 } }), false],
+  [
+    '[C] $or containing a nested $or: nothing',
+    orNested,
+    cw({ metricName: 'X', detail: { 'c-count': 0, 'd-count': 30 } }),
+    false,
+  ],
 ];
 
 const each = cases.map(([name, pattern, event, expected]) => ({ name, pattern, event, expected }));
@@ -221,7 +565,11 @@ const invalid: Bad[] = [
   ['two operators in one expression', { source: [{ prefix: 'a', suffix: 'b' }] }, '$.source[0]'],
   ['prefix with a number', { source: [{ prefix: 5 }] }, '$.source[0].prefix'],
   ['prefix object with an unknown key', { source: [{ prefix: { 'ignore-case': 'a' } }] }, '$.source[0].prefix'],
-  ['suffix equals-ignore-case not a string', { source: [{ suffix: { 'equals-ignore-case': ['a'] } }] }, '$.source[0].suffix.equals-ignore-case'],
+  [
+    'suffix equals-ignore-case not a string',
+    { source: [{ suffix: { 'equals-ignore-case': ['a'] } }] },
+    '$.source[0].suffix.equals-ignore-case',
+  ],
   ['equals-ignore-case with a list', { source: [{ 'equals-ignore-case': ['a'] }] }, '$.source[0].equals-ignore-case'],
   ['exists not boolean', { source: [{ exists: 'true' }] }, '$.source[0].exists'],
   ['numeric operand is a string', { n: [{ numeric: ['>', '5'] }] }, '$.n[0].numeric[1]'],
@@ -236,8 +584,16 @@ const invalid: Bad[] = [
   ['anything-but empty list', { s: [{ 'anything-but': [] }] }, '$.s[0].anything-but'],
   ['anything-but boolean', { s: [{ 'anything-but': true }] }, '$.s[0].anything-but'],
   ['anything-but unknown inner operator', { s: [{ 'anything-but': { numeric: ['>', 1] } }] }, '$.s[0].anything-but'],
-  ['anything-but prefix list with an empty prefix', { s: [{ 'anything-but': { prefix: ['a', ''] } }] }, '$.s[0].anything-but.prefix[1]'],
-  ['anything-but suffix list with a number', { s: [{ 'anything-but': { suffix: ['a', 1] } }] }, '$.s[0].anything-but.suffix[1]'],
+  [
+    'anything-but prefix list with an empty prefix',
+    { s: [{ 'anything-but': { prefix: ['a', ''] } }] },
+    '$.s[0].anything-but.prefix[1]',
+  ],
+  [
+    'anything-but suffix list with a number',
+    { s: [{ 'anything-but': { suffix: ['a', 1] } }] },
+    '$.s[0].anything-but.suffix[1]',
+  ],
   ['anything-but prefix empty list', { s: [{ 'anything-but': { prefix: [] } }] }, '$.s[0].anything-but.prefix'],
   // Event Ruler: a range is [lower op, n, upper op, m]; the upper bound first is rejected
   ['numeric range written upper-first', { n: [{ numeric: ['<=', 5, '>', 0] }] }, '$.n[0].numeric'],
@@ -247,11 +603,18 @@ const invalid: Bad[] = [
     '$or beyond 1,000 combinations',
     {
       $or: Array.from({ length: 11 }, (_, i) => ({ a: [String(i)] })),
-      detail: { $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })), x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) } },
+      detail: {
+        $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })),
+        x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) },
+      },
     },
     '$',
   ],
-  ['anything-but wildcard with **', { s: [{ 'anything-but': { wildcard: ['ok*', 'a**b'] } }] }, '$.s[0].anything-but.wildcard[1]'],
+  [
+    'anything-but wildcard with **',
+    { s: [{ 'anything-but': { wildcard: ['ok*', 'a**b'] } }] },
+    '$.s[0].anything-but.wildcard[1]',
+  ],
   ['wildcard with consecutive **', { s: [{ wildcard: 'arn:**' }] }, '$.s[0].wildcard'],
   ['wildcard with a bad escape', { s: [{ wildcard: 'a\\b' }] }, '$.s[0].wildcard'],
   ['wildcard not a string', { s: [{ wildcard: 1 }] }, '$.s[0].wildcard'],
@@ -305,7 +668,10 @@ describe('validatePattern — rejected like PutRule, naming the path', () => {
       // 10 × 10 × 10 = 1,000 combinations: exactly the limit
       {
         $or: Array.from({ length: 10 }, (_, i) => ({ a: [String(i)] })),
-        detail: { $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })), x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) } },
+        detail: {
+          $or: Array.from({ length: 10 }, (_, i) => ({ b: [String(i)] })),
+          x: { $or: Array.from({ length: 10 }, (_, i) => ({ c: [String(i)] })) },
+        },
       },
       { s: [{ prefix: '' }] },
       { s: [null, '', 0, false, { exists: true }] },
@@ -325,7 +691,19 @@ describe('helpers', () => {
     expect(m('10.0.0.77/24', '10.0.0.1')).toBe(true); // host bits of the block are ignored, as in the mask
     expect(m('2001:DB8::/32', '2001:db8:ffff::1')).toBe(true); // hex digits in either case
     expect(m('::/0', '10.0.0.1')).toBe(false); // every IPv6 address, but an IPv4 one is not IPv6
-    for (const bad of ['1.2.3', '01.2.3.4', '1.2.3.4.5', '1:2:3:4:5:6:7', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9', '1.2.3.4::', 'fe80::1%eth0', '', ' 1.2.3.4']) {
+    for (const bad of [
+      '1.2.3',
+      '01.2.3.4',
+      '1.2.3.4.5',
+      '1:2:3:4:5:6:7',
+      '1::2::3',
+      'g::1',
+      '1:2:3:4:5:6:7:8:9',
+      '1.2.3.4::',
+      'fe80::1%eth0',
+      '',
+      ' 1.2.3.4',
+    ]) {
       expect(m('0.0.0.0/0', bad) || m('::/0', bad)).toBe(false);
     }
   });
@@ -337,7 +715,8 @@ describe('helpers', () => {
         const n = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
         const all = (1n << 128n) - 1n;
         const net = len === 0 ? 0n : n & ((all << BigInt(128 - len)) & all);
-        const text = (x: bigint) => Array.from({ length: 8 }, (_, i) => ((x >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(':');
+        const text = (x: bigint) =>
+          Array.from({ length: 8 }, (_, i) => ((x >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(':');
         const pattern = { ip: [{ cidr: `${text(net)}/${len}` }] };
         expect(matchesPattern(pattern, { ip: text(n) })).toBe(true);
         if (len > 0) expect(matchesPattern(pattern, { ip: text(n ^ (1n << BigInt(128 - len))) })).toBe(false); // last network bit flipped
@@ -353,18 +732,24 @@ describe('helpers', () => {
     const pathological = { p: [{ wildcard: `${'*a'.repeat(12)}*b` }] };
     expect(matchesPattern(pathological, { p: 'a'.repeat(40) })).toBe(false);
     expect(matchesPattern(pathological, { p: `${'a'.repeat(40)}b` })).toBe(true);
-    expect(matchesPattern({ p: [{ 'anything-but': { wildcard: `${'*a'.repeat(12)}*b` } }] }, { p: 'a'.repeat(4000) })).toBe(true);
+    expect(
+      matchesPattern({ p: [{ 'anything-but': { wildcard: `${'*a'.repeat(12)}*b` } }] }, { p: 'a'.repeat(4000) }),
+    ).toBe(true);
   });
 
   test('wildcard matching agrees with a reference regex on random patterns (fast-check)', () => {
     const alphabet = fc.constantFrom('a', 'b', '*');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b'), { maxLength: 10 }), (chars, value) => {
-        const w = chars.join('');
-        if (w.includes('**')) return;
-        const reference = new RegExp(`^${w.replace(/\*/g, '.*')}$`, 's');
-        expect(matchesPattern({ p: [{ wildcard: w }] }, { p: value.join('') })).toBe(reference.test(value.join('')));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 8 }),
+        fc.array(fc.constantFrom('a', 'b'), { maxLength: 10 }),
+        (chars, value) => {
+          const w = chars.join('');
+          if (w.includes('**')) return;
+          const reference = new RegExp(`^${w.replace(/\*/g, '.*')}$`, 's');
+          expect(matchesPattern({ p: [{ wildcard: w }] }, { p: value.join('') })).toBe(reference.test(value.join('')));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -372,9 +757,17 @@ describe('helpers', () => {
 
 // ── properties ──
 const key = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/);
-const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean(), fc.constant(null));
+const leaf = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.boolean(),
+  fc.constant(null),
+);
 const { tree } = fc.letrec<{ tree: Ev }>((tie) => ({
-  tree: fc.dictionary(key, fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('tree')), { minKeys: 1, maxKeys: 5 }),
+  tree: fc.dictionary(key, fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('tree')), {
+    minKeys: 1,
+    maxKeys: 5,
+  }),
 }));
 
 /** Exact-match pattern of every leaf of `event` (empty nested objects are skipped: `{}` is not a valid pattern). */
@@ -431,7 +824,9 @@ describe('properties (fast-check)', () => {
   test('exists:true and exists:false are complements for any field', () => {
     fc.assert(
       fc.property(tree, key, (event, k) => {
-        expect(matchesPattern({ [k]: [{ exists: true }] }, event)).toBe(!matchesPattern({ [k]: [{ exists: false }] }, event));
+        expect(matchesPattern({ [k]: [{ exists: true }] }, event)).toBe(
+          !matchesPattern({ [k]: [{ exists: false }] }, event),
+        );
       }),
     );
   });

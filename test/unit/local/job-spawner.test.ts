@@ -1,7 +1,7 @@
 // Jobs are started by the helper process, not forked from the (large) runtime: their parent is the helper,
 // output and exit status come back in order, a kill ends the job's whole process group, and stopping the
 // helper ends the jobs still running.
-import { readFileSync } from 'fs';
+import { readFileSync } from 'node:fs';
 import { JobSpawner } from '../../../local/job-spawner';
 
 const alive = (pid: number) => {

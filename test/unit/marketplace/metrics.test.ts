@@ -3,7 +3,11 @@
 // watch — the same document the hand-written console.log lines produced before.
 import type { MeteringJobReport } from '../../../lambda/marketplace/domain/metering-job';
 import { publishMeteringMetrics } from '../../../lambda/marketplace/domain/metering-runtime';
-import { MARKETPLACE_METRICS, METRIC_NAMESPACE, publishMarketplaceMetrics } from '../../../lambda/marketplace/domain/metrics';
+import {
+  MARKETPLACE_METRICS,
+  METRIC_NAMESPACE,
+  publishMarketplaceMetrics,
+} from '../../../lambda/marketplace/domain/metrics';
 
 const PRODUCT = 'prod-emf-test';
 
@@ -94,7 +98,9 @@ test('nothing pending reports a day to the cutoff, so the Minimum alarm only see
 
 test('final-usage flush: the same counts, no MeteringSecondsToCutoff (the hourly liveness signal), marked FinalUsageFlush', () => {
   const [emf] = stdoutJson(() => publishMeteringMetrics(report(), { final: true }));
-  expect(emf!._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).not.toContain('MeteringSecondsToCutoff');
+  expect(emf!._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).not.toContain(
+    'MeteringSecondsToCutoff',
+  );
   expect(emf!._aws.CloudWatchMetrics[0].Metrics).toHaveLength(6);
   expect(emf).not.toHaveProperty('MeteringSecondsToCutoff');
   expect(emf).toMatchObject({ FinalUsageFlush: 'true', ProductCode: PRODUCT, MeteringFailedRecords: 6 });
@@ -109,7 +115,13 @@ test('pending access changes (the sweep): its own line, dimensions cleared betwe
   expect(lines[0]).toEqual({
     _aws: {
       Timestamp: expect.any(Number),
-      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [['ProductCode']], Metrics: [{ Name: 'PendingAccessChanges', Unit: 'Count' }] }],
+      CloudWatchMetrics: [
+        {
+          Namespace: METRIC_NAMESPACE,
+          Dimensions: [['ProductCode']],
+          Metrics: [{ Name: 'PendingAccessChanges', Unit: 'Count' }],
+        },
+      ],
     },
     ProductCode: PRODUCT,
     PendingAccessChanges: 2,

@@ -31,14 +31,27 @@ test('subscription topic message (§3.7, verbatim shape incl. the leading space 
     offerId: 'offer-abcexample123',
     freeTrial: true,
   });
-  const f = parseNotification(envelope({ action: 'unsubscribe-success', 'customer-identifier': 'X', 'product-code': 'P', isFreeTrialTermPresent: 'false' }));
+  const f = parseNotification(
+    envelope({
+      action: 'unsubscribe-success',
+      'customer-identifier': 'X',
+      'product-code': 'P',
+      isFreeTrialTermPresent: 'false',
+    }),
+  );
   expect(f).toMatchObject({ action: 'unsubscribe-success', freeTrial: false, order: '2026-11-24T10:00:00.000Z#3' });
 });
 
 test('entitlement topic message, the sample synthetic object Message, and raw delivery', () => {
-  const m = { action: 'entitlement-updated', 'customer-identifier': ' X01EXAMPLEX', 'product-code': 'n0123EXAMPLEXXXXXXXXXXXX' };
+  const m = {
+    action: 'entitlement-updated',
+    'customer-identifier': ' X01EXAMPLEX',
+    'product-code': 'n0123EXAMPLEXXXXXXXXXXXX',
+  };
   expect(parseNotification(envelope(m))).toMatchObject({ kind: 'entitlement', customerIdentifier: 'X01EXAMPLEX' });
-  expect(parseNotification(JSON.stringify({ Type: 'Notification', Message: m }))).toMatchObject({ kind: 'entitlement' });
+  expect(parseNotification(JSON.stringify({ Type: 'Notification', Message: m }))).toMatchObject({
+    kind: 'entitlement',
+  });
   expect(parseNotification(JSON.stringify(m), 'sqs-id')).toMatchObject({ kind: 'entitlement', id: 'sqs-id' });
 });
 
@@ -75,13 +88,37 @@ test('EventBridge License Updated / Deprovisioned (§3.8 example)', () => {
     agreementId: 'agmt-4mwg1nevbokzw95eca5797ixs',
     offerId: '8kkr91jo647j3qxlcjhlqce7y',
   });
-  expect(parseNotification(ev('License Deprovisioned - Manufacturer'))).toMatchObject({ action: 'deprovisioned', order: '2024-08-30T21:36:03.000Z#2' });
+  expect(parseNotification(ev('License Deprovisioned - Manufacturer'))).toMatchObject({
+    action: 'deprovisioned',
+    order: '2024-08-30T21:36:03.000Z#2',
+  });
 });
 
 test('Purchase Agreement Created / Amended / Ended (Manufacturer and Proposer); other detail-types are ignored', () => {
   const ev = (dt: string, agreement: Record<string, unknown>) =>
-    JSON.stringify({ id: 'e', 'detail-type': dt, source: 'aws.agreement-marketplace', time: '2026-01-01T00:00:00Z', detail: { agreement, acceptor: { accountId: '845735284135' }, proposer: { accountId: '1' }, offer: { id: 'o' }, resaleAuthorization: null } });
-  expect(parseNotification(ev('Purchase Agreement Created - Proposer', { id: 'agmt-1', intent: 'NEW', status: 'ACTIVE', startTime: '2026-01-01T00:00:00Z' }))).toMatchObject({
+    JSON.stringify({
+      id: 'e',
+      'detail-type': dt,
+      source: 'aws.agreement-marketplace',
+      time: '2026-01-01T00:00:00Z',
+      detail: {
+        agreement,
+        acceptor: { accountId: '845735284135' },
+        proposer: { accountId: '1' },
+        offer: { id: 'o' },
+        resaleAuthorization: null,
+      },
+    });
+  expect(
+    parseNotification(
+      ev('Purchase Agreement Created - Proposer', {
+        id: 'agmt-1',
+        intent: 'NEW',
+        status: 'ACTIVE',
+        startTime: '2026-01-01T00:00:00Z',
+      }),
+    ),
+  ).toMatchObject({
     kind: 'agreement',
     action: 'created',
     role: 'Proposer',
@@ -89,15 +126,31 @@ test('Purchase Agreement Created / Amended / Ended (Manufacturer and Proposer); 
     accountId: '845735284135',
     intent: 'NEW',
   });
-  expect(parseNotification(ev('Purchase Agreement Amended - Manufacturer', { id: 'agmt-1', intent: 'AMEND' }))).toMatchObject({ action: 'amended', role: 'Manufacturer' });
-  expect(parseNotification(ev('Purchase Agreement Ended - Manufacturer', { id: 'agmt-1', status: 'CANCELLED' }))).toMatchObject({ action: 'ended', status: 'CANCELLED' });
-  expect(parseNotification(ev('Purchase Agreement Ending - Proposer', { id: 'agmt-1' }))).toMatchObject({ kind: 'ignored' });
+  expect(
+    parseNotification(ev('Purchase Agreement Amended - Manufacturer', { id: 'agmt-1', intent: 'AMEND' })),
+  ).toMatchObject({ action: 'amended', role: 'Manufacturer' });
+  expect(
+    parseNotification(ev('Purchase Agreement Ended - Manufacturer', { id: 'agmt-1', status: 'CANCELLED' })),
+  ).toMatchObject({ action: 'ended', status: 'CANCELLED' });
+  expect(parseNotification(ev('Purchase Agreement Ending - Proposer', { id: 'agmt-1' }))).toMatchObject({
+    kind: 'ignored',
+  });
 });
 
 test('garbage → an error naming the message (it goes to the DLQ, not into the table)', () => {
   expect(() => parseNotification('not json', 'x')).toThrow(/x is not JSON/);
-  expect(() => parseNotification(JSON.stringify({ Type: 'Notification', Message: '{"foo":1}' }), 'x')).toThrow(/not a Marketplace SNS message/);
-  expect(() => parseNotification(JSON.stringify({ source: 'aws.agreement-marketplace', 'detail-type': 'License Updated - Manufacturer', detail: {} }))).toThrow(/license.arn/);
+  expect(() => parseNotification(JSON.stringify({ Type: 'Notification', Message: '{"foo":1}' }), 'x')).toThrow(
+    /not a Marketplace SNS message/,
+  );
+  expect(() =>
+    parseNotification(
+      JSON.stringify({
+        source: 'aws.agreement-marketplace',
+        'detail-type': 'License Updated - Manufacturer',
+        detail: {},
+      }),
+    ),
+  ).toThrow(/license.arn/);
 });
 
 test('order keys sort by time, then by lifecycle rank', () => {

@@ -1,5 +1,10 @@
 import * as fc from 'fast-check';
-import { aggregateUsage, periodStart, type CancellationRule, type UsageEvent } from '../../../lambda/metering/domain/aggregation';
+import {
+  aggregateUsage,
+  periodStart,
+  type CancellationRule,
+  type UsageEvent,
+} from '../../../lambda/metering/domain/aggregation';
 import { canonicalDecimal, fromUnits, toUnits } from '../../../lambda/metering/domain/decimal';
 
 test('decimals are exact and canonical', () => {
@@ -14,7 +19,13 @@ test('decimals are exact and canonical', () => {
   expect(fromUnits(toUnits(0.1)! + toUnits(0.2)!)).toBe('0.3');
 });
 
-const ev = (eventId: string, tenantId: string, meterValue: string, eventTime: number, ingestedAt = eventTime): UsageEvent => ({
+const ev = (
+  eventId: string,
+  tenantId: string,
+  meterValue: string,
+  eventTime: number,
+  ingestedAt = eventTime,
+): UsageEvent => ({
   eventId,
   tenantId,
   meterApiName: 'm',
@@ -22,13 +33,34 @@ const ev = (eventId: string, tenantId: string, meterValue: string, eventTime: nu
   eventTime,
   ingestedAt,
 });
-const q = { meterApiName: 'm', meterType: 'sum_of_all_usage' as const, startTimeInSeconds: 0, endTimeInSeconds: 86400 * 3, period: 'day' as const };
+const q = {
+  meterApiName: 'm',
+  meterType: 'sum_of_all_usage' as const,
+  startTimeInSeconds: 0,
+  endTimeInSeconds: 86400 * 3,
+  period: 'day' as const,
+};
 
 test('sum, max and count; periods; duplicates once; window end exclusive', () => {
-  const events = [ev('1', 'a', '1.5', 10), ev('1', 'a', '1.5', 10), ev('2', 'b', '2', 86400 + 5), ev('3', 'a', '4', 86400 * 3)];
+  const events = [
+    ev('1', 'a', '1.5', 10),
+    ev('1', 'a', '1.5', 10),
+    ev('2', 'b', '2', 86400 + 5),
+    ev('3', 'a', '4', 86400 * 3),
+  ];
   const sum = aggregateUsage(events, [], q);
-  expect(sum).toMatchObject({ total: '3.5', events: 2, tenants: [{ tenantId: 'a', total: '1.5', events: 1 }, { tenantId: 'b', total: '2', events: 1 }] });
-  expect(sum.periods.map((p) => [p.periodStart, p.total])).toEqual([[0, '1.5'], [86400, '2']]);
+  expect(sum).toMatchObject({
+    total: '3.5',
+    events: 2,
+    tenants: [
+      { tenantId: 'a', total: '1.5', events: 1 },
+      { tenantId: 'b', total: '2', events: 1 },
+    ],
+  });
+  expect(sum.periods.map((p) => [p.periodStart, p.total])).toEqual([
+    [0, '1.5'],
+    [86400, '2'],
+  ]);
   expect(aggregateUsage(events, [], { ...q, meterType: 'max_of_all_usage' }).total).toBe('2');
   expect(aggregateUsage(events, [], { ...q, meterType: 'count_of_events' }).total).toBe('2');
   expect(aggregateUsage(events, [], { ...q, period: 'total' }).periods).toHaveLength(1);
@@ -37,7 +69,13 @@ test('sum, max and count; periods; duplicates once; window end exclusive', () =>
 
 test('cancellation rules cover ingestion time (inclusive), optionally one tenant', () => {
   const events = [ev('1', 'a', '1', 10, 100), ev('2', 'b', '1', 10, 100), ev('3', 'a', '1', 10, 201)];
-  const rule = (r: Partial<CancellationRule>): CancellationRule => ({ id: 'r', meterApiName: 'm', startTimeInSeconds: 100, endTimeInSeconds: 200, ...r });
+  const rule = (r: Partial<CancellationRule>): CancellationRule => ({
+    id: 'r',
+    meterApiName: 'm',
+    startTimeInSeconds: 100,
+    endTimeInSeconds: 200,
+    ...r,
+  });
   expect(aggregateUsage(events, [rule({})], q).total).toBe('1');
   expect(aggregateUsage(events, [rule({ tenantId: 'a' })], q).total).toBe('2');
   expect(aggregateUsage(events, [rule({ meterApiName: 'other' })], q).total).toBe('3');
@@ -49,7 +87,9 @@ test('UTC month periods', () => {
 });
 
 test('property: exact totals for random events with duplicates and cancellations (independent BigInt model)', () => {
-  const value = fc.tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 999_999 })).map(([i, f]) => `${i}.${String(f).padStart(6, '0')}`);
+  const value = fc
+    .tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 999_999 }))
+    .map(([i, f]) => `${i}.${String(f).padStart(6, '0')}`);
   const event = fc.record({
     id: fc.integer({ min: 0, max: 40 }).map(String),
     tenant: fc.constantFrom('a', 'b', 'c'),
@@ -87,7 +127,15 @@ test('property: exact totals for random events with duplicates and cancellations
           if (seen.has(e.id)) continue;
           seen.add(e.id);
           if (e.eventTime < start || e.eventTime >= end) continue;
-          if (rawRules.some((r) => (r.tenant === undefined || r.tenant === e.tenant) && e.ingestedAt >= r.start && e.ingestedAt <= r.start + r.len)) continue;
+          if (
+            rawRules.some(
+              (r) =>
+                (r.tenant === undefined || r.tenant === e.tenant) &&
+                e.ingestedAt >= r.start &&
+                e.ingestedAt <= r.start + r.len,
+            )
+          )
+            continue;
           const [i, f] = e.value.split('.');
           model += BigInt(i!) * 1_000_000n + BigInt(f!);
           count++;

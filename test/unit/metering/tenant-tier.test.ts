@@ -7,7 +7,9 @@ test('a tier is set by onboarding, by a tenantUpdated that changed it, and never
   expect(tierChangeOf({ tenantId: 't', plan: 'gold' })).toEqual({ tier: 'gold' });
   expect(tierChangeOf({ tenantId: 't', tenantData: { tier: 'pro' } })).toEqual({ tier: 'pro' });
   expect(tierChangeOf({ tenantId: 't', tier: 'premium', changedFields: ['tier'] })).toEqual({ tier: 'premium' });
-  expect(tierChangeOf({ tenantId: 't', tier: 'basic', lifecycleState: 'ACTIVE', changedFields: ['lifecycleState'] })).toBeUndefined();
+  expect(
+    tierChangeOf({ tenantId: 't', tier: 'basic', lifecycleState: 'ACTIVE', changedFields: ['lifecycleState'] }),
+  ).toBeUndefined();
   expect(tierChangeOf({ tenantId: 't', email: 'x@example.com' })).toBeUndefined();
   expect(tierChangeOf({ tenantId: 't', tier: 42 })).toBeUndefined();
   expect(tierChangeOf({ tenantId: 't', tier: '' })).toBeUndefined();
@@ -23,8 +25,18 @@ test('usage is totalled per tier, and a tenant reports the tier of its latest co
     ingestedAt: eventTime,
     ...(tier ? { tier } : {}),
   });
-  const q = { meterApiName: 'm', meterType: 'sum_of_all_usage' as const, startTimeInSeconds: 0, endTimeInSeconds: 1000, period: 'total' as const };
-  const out = aggregateUsage([ev('1', 'a', '5', 10, 'basic'), ev('2', 'a', '7', 20, 'premium'), ev('3', 'b', '1', 30)], [], q);
+  const q = {
+    meterApiName: 'm',
+    meterType: 'sum_of_all_usage' as const,
+    startTimeInSeconds: 0,
+    endTimeInSeconds: 1000,
+    period: 'total' as const,
+  };
+  const out = aggregateUsage(
+    [ev('1', 'a', '5', 10, 'basic'), ev('2', 'a', '7', 20, 'premium'), ev('3', 'b', '1', 30)],
+    [],
+    q,
+  );
   expect(out.tiers).toEqual([
     { tier: 'basic', total: '5', events: 1 },
     { tier: 'premium', total: '7', events: 1 },

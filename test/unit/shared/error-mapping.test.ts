@@ -20,23 +20,68 @@ const throwing = (err: unknown, errorHeaders?: Record<string, string>) =>
 
 const answer = async (err: unknown, errorHeaders?: Record<string, string>) => {
   const res = (await throwing(err, errorHeaders)(httpEvent({ path: '/things/1', route: '/things/{id}' }))) as Result;
-  return { status: res.statusCode, body: res.body === undefined ? undefined : JSON.parse(res.body), headers: res.headers };
+  return {
+    status: res.statusCode,
+    body: res.body === undefined ? undefined : JSON.parse(res.body),
+    headers: res.headers,
+  };
 };
 
-const LIFECYCLE_MESSAGE = 'Cannot deactivate a tenant in state DEACTIVATED (allowed from DEACTIVATED: activate, offboard)';
+const LIFECYCLE_MESSAGE =
+  'Cannot deactivate a tenant in state DEACTIVATED (allowed from DEACTIVATED: activate, offboard)';
 const FIELD_MESSAGE = "Invalid request body: field 'email': not an email address";
 test.each<[string, unknown, number, Record<string, unknown>]>([
-  ['ValidationError naming the field', new errors.ValidationError(FIELD_MESSAGE, { field: 'email' }), 400, { message: FIELD_MESSAGE, field: 'email' }],
+  [
+    'ValidationError naming the field',
+    new errors.ValidationError(FIELD_MESSAGE, { field: 'email' }),
+    400,
+    { message: FIELD_MESSAGE, field: 'email' },
+  ],
   ['ValidationError without details', new errors.ValidationError('Invalid header'), 400, { message: 'Invalid header' }],
-  ['UnauthorizedError', new errors.UnauthorizedError('Invalid webhook signature'), 401, { message: 'Invalid webhook signature' }],
+  [
+    'UnauthorizedError',
+    new errors.UnauthorizedError('Invalid webhook signature'),
+    401,
+    { message: 'Invalid webhook signature' },
+  ],
   ['ForbiddenError', new errors.ForbiddenError('Forbidden'), 403, { message: 'Forbidden' }],
-  ['NotFoundError', new errors.NotFoundError('Tenant not found for id t-1'), 404, { message: 'Tenant not found for id t-1' }],
-  ['ConflictError with details', new errors.ConflictError('Name taken', { field: 'tenantName' }), 409, { message: 'Name taken', field: 'tenantName' }],
-  ['LifecycleError: the state and what it allows', new LifecycleError('DEACTIVATED', 'deactivate', ['activate', 'offboard']), 409, { message: LIFECYCLE_MESSAGE, lifecycleState: 'DEACTIVATED', allowed: ['activate', 'offboard'] }],
-  ['TooLargeError with the limit', new errors.TooLargeError('Request body too large', { limit: 'maxBytes' }), 413, { message: 'Request body too large', limit: 'maxBytes' }],
-  ['IdempotencyKeyReusedError', new errors.IdempotencyKeyReusedError('Key reused', { field: 'idempotency-key' }), 422, { message: 'Key reused', field: 'idempotency-key' }],
+  [
+    'NotFoundError',
+    new errors.NotFoundError('Tenant not found for id t-1'),
+    404,
+    { message: 'Tenant not found for id t-1' },
+  ],
+  [
+    'ConflictError with details',
+    new errors.ConflictError('Name taken', { field: 'tenantName' }),
+    409,
+    { message: 'Name taken', field: 'tenantName' },
+  ],
+  [
+    'LifecycleError: the state and what it allows',
+    new LifecycleError('DEACTIVATED', 'deactivate', ['activate', 'offboard']),
+    409,
+    { message: LIFECYCLE_MESSAGE, lifecycleState: 'DEACTIVATED', allowed: ['activate', 'offboard'] },
+  ],
+  [
+    'TooLargeError with the limit',
+    new errors.TooLargeError('Request body too large', { limit: 'maxBytes' }),
+    413,
+    { message: 'Request body too large', limit: 'maxBytes' },
+  ],
+  [
+    'IdempotencyKeyReusedError',
+    new errors.IdempotencyKeyReusedError('Key reused', { field: 'idempotency-key' }),
+    422,
+    { message: 'Key reused', field: 'idempotency-key' },
+  ],
   ['DependencyError', new errors.DependencyError('Billing vendor error'), 502, { message: 'Billing vendor error' }],
-  ['UnavailableError', new errors.UnavailableError('AWS Marketplace is busy'), 503, { message: 'AWS Marketplace is busy' }],
+  [
+    'UnavailableError',
+    new errors.UnavailableError('AWS Marketplace is busy'),
+    503,
+    { message: 'AWS Marketplace is busy' },
+  ],
 ])('%s → %i', async (_name, err, status, body) => {
   expect(httpStatusOf(err)).toBe(status);
   expect(errorResponse(err)).toEqual({ statusCode: status, body, headers: undefined });
@@ -48,7 +93,10 @@ test.each<[string, unknown, number, Record<string, unknown>]>([
 
 test('subclasses map like their domain error (a store error that is a NotFoundError is a 404)', async () => {
   class UserGone extends errors.NotFoundError {}
-  expect(await answer(new UserGone('User not found for id bob'))).toMatchObject({ status: 404, body: { message: 'User not found for id bob' } });
+  expect(await answer(new UserGone('User not found for id bob'))).toMatchObject({
+    status: 404,
+    body: { message: 'User not found for id bob' },
+  });
   expect(new UserGone('x').name).toBe('UserGone');
 });
 
@@ -60,19 +108,29 @@ test.each<[string, unknown]>([
 ])('%s is our fault: 500 without internals', async (_name, err) => {
   expect(httpStatusOf(err)).toBeUndefined();
   expect(errorResponse(err)).toBeUndefined();
-  expect(await answer(err)).toEqual({ status: 500, body: { message: 'Internal Server Error' }, headers: { 'content-type': 'application/json' } });
+  expect(await answer(err)).toEqual({
+    status: 500,
+    body: { message: 'Internal Server Error' },
+    headers: { 'content-type': 'application/json' },
+  });
 });
 
 test('errorHeaders go on every error answer (a public route keeps its CORS header on a 404 and a 500)', async () => {
   const cors = { 'access-control-allow-origin': '*' };
-  expect((await answer(new errors.NotFoundError('No tenant details found for x'), cors)).headers).toEqual({ 'content-type': 'application/json', ...cors });
+  expect((await answer(new errors.NotFoundError('No tenant details found for x'), cors)).headers).toEqual({
+    'content-type': 'application/json',
+    ...cors,
+  });
   expect((await answer(new Error('x'), cors)).headers).toEqual({ 'content-type': 'application/json', ...cors });
 });
 
 describe('routeTable dispatch', () => {
   const handler = routeTable({
     'GET /tenants': async () => ({ statusCode: 200, body: { route: 'list' } }),
-    'GET /tenants/{tenantId}': async (e) => ({ statusCode: 200, body: { route: 'get', id: e.pathParameters?.tenantId } }),
+    'GET /tenants/{tenantId}': async (e) => ({
+      statusCode: 200,
+      body: { route: 'get', id: e.pathParameters?.tenantId },
+    }),
   });
   const call = async (event: HttpEvent) => {
     const res = (await handler(event)) as Result;
@@ -81,18 +139,29 @@ describe('routeTable dispatch', () => {
 
   test('HTTP API v2: the route key picks the function', async () => {
     expect(await call(httpEvent({ path: '/tenants' }))).toEqual({ status: 200, body: { route: 'list' } });
-    expect(await call(httpEvent({ path: '/tenants/t1', route: '/tenants/{tenantId}', pathParameters: { tenantId: 't1' } }))).toEqual({
+    expect(
+      await call(httpEvent({ path: '/tenants/t1', route: '/tenants/{tenantId}', pathParameters: { tenantId: 't1' } })),
+    ).toEqual({
       status: 200,
       body: { route: 'get', id: 't1' },
     });
   });
 
   test('REST API v1 (the private option): method + resource pick the function', async () => {
-    const v1 = { httpMethod: 'GET', resource: '/tenants/{tenantId}', path: '/tenants/t2', pathParameters: { tenantId: 't2' }, requestContext: {} };
+    const v1 = {
+      httpMethod: 'GET',
+      resource: '/tenants/{tenantId}',
+      path: '/tenants/t2',
+      pathParameters: { tenantId: 't2' },
+      requestContext: {},
+    };
     expect(await call(v1 as unknown as HttpEvent)).toEqual({ status: 200, body: { route: 'get', id: 't2' } });
   });
 
   test('a route the table does not serve is a 404 naming it', async () => {
-    expect(await call(httpEvent({ method: 'DELETE', path: '/tenants' }))).toEqual({ status: 404, body: { message: 'No route DELETE /tenants' } });
+    expect(await call(httpEvent({ method: 'DELETE', path: '/tenants' }))).toEqual({
+      status: 404,
+      body: { message: 'No route DELETE /tenants' },
+    });
   });
 });

@@ -1,10 +1,15 @@
 // `npm run modules` refuses what it does not understand before it bundles, compiles or writes anything:
 // a misspelt --check must not regenerate modules/, a --record-moves without a revision must not record nothing.
-import { spawnSync } from 'child_process';
-import { join } from 'path';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'modules.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'modules.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
 
 test.each([
   [['--chek'], /Unknown option '--chek'/],

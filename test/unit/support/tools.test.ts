@@ -1,8 +1,8 @@
 // The tool lookup behind "no silent skips": chromium found as .ci/run finds it (PATH first, then known
 // paths, SBT_CHROMIUM overrides), and what a missing tool does locally vs under CI=true.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findChromium, KNOWN_CHROMIUM_PATHS, needsTool, onPath } from '../../support/tools';
 
 let dir: string;
@@ -30,7 +30,9 @@ test('findChromium: SBT_CHROMIUM wins (and must exist), then PATH, then the know
 
 test('a present tool gives the plain describe; a missing one prints ONE line and skips (locally)', () => {
   const writes: string[] = [];
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (writes.push(String(s)), true));
+  const spy = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => (writes.push(String(s)), true));
   try {
     expect(needsTool('x', '/bin/x', 'suite', 'apt-get install x', {}).describe).toBe(describe);
     expect(writes).toEqual([]);

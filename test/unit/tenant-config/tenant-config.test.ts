@@ -1,6 +1,11 @@
 // The tenant-config lookup's pure part as tables: which tenant a request means (SBT's precedence), how a
 // stored tenantConfig is presented, and the 400/404 answers naming what is missing.
-import { lookupTenantConfig, presentConfig, selectTenant, type TenantConfigReader } from '../../../lambda/tenant-config/domain/tenant-config';
+import {
+  lookupTenantConfig,
+  presentConfig,
+  selectTenant,
+  type TenantConfigReader,
+} from '../../../lambda/tenant-config/domain/tenant-config';
 import { httpStatusOf } from '../../../lambda/shared/http';
 
 const refusal = async (fn: () => unknown): Promise<[number, string] | undefined> => {
@@ -13,14 +18,31 @@ const refusal = async (fn: () => unknown): Promise<[number, string] | undefined>
     return [status, (e as Error).message];
   }
 };
-const MISSING = "Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header";
+const MISSING =
+  "Missing tenant: give query 'tenantId' or 'tenantName', path /tenant-config/{tenantName}, or an Origin header";
 
 test.each<[string, Parameters<typeof selectTenant>[0], ReturnType<typeof selectTenant>]>([
-  ['path name first', { pathTenantName: 'p', tenantId: 'i', tenantName: 'n', origin: 'https://o.app.example' }, { by: 'tenantName', value: 'p' }],
-  ['then ?tenantId', { tenantId: 'i', tenantName: 'n', origin: 'https://o.app.example' }, { by: 'tenantId', value: 'i' }],
+  [
+    'path name first',
+    { pathTenantName: 'p', tenantId: 'i', tenantName: 'n', origin: 'https://o.app.example' },
+    { by: 'tenantName', value: 'p' },
+  ],
+  [
+    'then ?tenantId',
+    { tenantId: 'i', tenantName: 'n', origin: 'https://o.app.example' },
+    { by: 'tenantId', value: 'i' },
+  ],
   ['then ?tenantName', { tenantName: 'n', origin: 'https://o.app.example' }, { by: 'tenantName', value: 'n' }],
-  ['then the first DNS label of Origin', { origin: 'https://tenant1.app.example.com:8443' }, { by: 'tenantName', value: 'tenant1' }],
-  ['empty strings do not count', { pathTenantName: '', tenantId: '', tenantName: 'n' }, { by: 'tenantName', value: 'n' }],
+  [
+    'then the first DNS label of Origin',
+    { origin: 'https://tenant1.app.example.com:8443' },
+    { by: 'tenantName', value: 'tenant1' },
+  ],
+  [
+    'empty strings do not count',
+    { pathTenantName: '', tenantId: '', tenantName: 'n' },
+    { by: 'tenantName', value: 'n' },
+  ],
 ])('selectTenant: %s', (_label, input, expected) => {
   expect(selectTenant(input)).toEqual(expected);
 });
@@ -51,7 +73,9 @@ test.each<[unknown, unknown]>([
 describe('lookupTenantConfig', () => {
   const calls: string[] = [];
   const reader: TenantConfigReader = {
-    byId: async (id) => (calls.push(`id:${id}`), id === 't1' ? { tenantConfig: '{"a":1}' } : id === 't2' ? { tier: 'basic' } : undefined),
+    byId: async (id) => (
+      calls.push(`id:${id}`), id === 't1' ? { tenantConfig: '{"a":1}' } : id === 't2' ? { tier: 'basic' } : undefined
+    ),
     byName: async (name) => (calls.push(`name:${name}`), name === 'acme' ? { tenantConfig: { b: 2 } } : undefined),
   };
   beforeEach(() => (calls.length = 0));
@@ -63,9 +87,18 @@ describe('lookupTenantConfig', () => {
   });
 
   test('404 naming the tenant when it is unknown or has no config', async () => {
-    expect(await refusal(() => lookupTenantConfig({ by: 'tenantId', value: 'nope' }, reader))).toEqual([404, 'No tenant details found for nope']);
-    expect(await refusal(() => lookupTenantConfig({ by: 'tenantId', value: 't2' }, reader))).toEqual([404, 'No tenant details found for t2']);
-    expect(await refusal(() => lookupTenantConfig({ by: 'tenantName', value: 'ghost' }, reader))).toEqual([404, 'No tenant details found for ghost']);
+    expect(await refusal(() => lookupTenantConfig({ by: 'tenantId', value: 'nope' }, reader))).toEqual([
+      404,
+      'No tenant details found for nope',
+    ]);
+    expect(await refusal(() => lookupTenantConfig({ by: 'tenantId', value: 't2' }, reader))).toEqual([
+      404,
+      'No tenant details found for t2',
+    ]);
+    expect(await refusal(() => lookupTenantConfig({ by: 'tenantName', value: 'ghost' }, reader))).toEqual([
+      404,
+      'No tenant details found for ghost',
+    ]);
     expect(calls).toEqual(['id:nope', 'id:t2', 'name:ghost']);
   });
 });

@@ -18,7 +18,12 @@ function fixture(mainTf: string, opts: { stack?: Record<string, unknown> } = {})
       resource: { aws_cloudwatch_event_bus: { bus: { name: '${var.name_prefix}-sbt-events' } } },
     }),
   );
-  writeFileSync(join(mod, 'outputs.tf.json'), JSON.stringify({ output: { event_bus_arn: { value: '${aws_cloudwatch_event_bus.bus.arn}', description: 'Bus ARN.' } } }));
+  writeFileSync(
+    join(mod, 'outputs.tf.json'),
+    JSON.stringify({
+      output: { event_bus_arn: { value: '${aws_cloudwatch_event_bus.bus.arn}', description: 'Bus ARN.' } },
+    }),
+  );
   const ex = join(root, 'examples', 'hcl-pipeline');
   mkdirSync(ex, { recursive: true });
   writeFileSync(join(ex, 'main.tf'), mainTf);
@@ -89,7 +94,12 @@ describe('npm run validate (CLI)', () => {
   afterAll(() => {
     for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
-  const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'validate.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: '' } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'validate.mjs'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: '' },
+    });
 
   test('--help explains; no cdktf.out exits 2 asking for a synth', () => {
     const help = run('--help');
@@ -124,9 +134,14 @@ describe('npm run validate (CLI)', () => {
     expect(ok.status).toBe(0);
 
     const policy = { statement: [{ actions: ['sqs:SendMessages'], resources: ['*'] }] };
-    writeFileSync(join(root, 'cdktf.out', 'stacks', 'control-plane', 'cdk.tf.json'), JSON.stringify({ ...stack, data: { aws_iam_policy_document: { p: policy } } }));
+    writeFileSync(
+      join(root, 'cdktf.out', 'stacks', 'control-plane', 'cdk.tf.json'),
+      JSON.stringify({ ...stack, data: { aws_iam_policy_document: { p: policy } } }),
+    );
     const bad = run('--root', root);
-    expect(bad.stdout).toContain("cdktf.out/stacks/control-plane/cdk.tf.json: data.aws_iam_policy_document.p.statement[0].actions[0]: unknown IAM action 'sqs:SendMessages'");
+    expect(bad.stdout).toContain(
+      "cdktf.out/stacks/control-plane/cdk.tf.json: data.aws_iam_policy_document.p.statement[0].actions[0]: unknown IAM action 'sqs:SendMessages'",
+    );
     expect(bad.stdout).toMatch(/validate: 1 finding\(s\)/);
     expect(bad.status).toBe(1);
   });

@@ -1,8 +1,17 @@
-import { evaluate, HclSyntaxError, parseExpression, parseTemplate, referencesOf, UNKNOWN } from '../../../tools/validate';
+import {
+  evaluate,
+  HclSyntaxError,
+  parseExpression,
+  parseTemplate,
+  referencesOf,
+  UNKNOWN,
+} from '../../../tools/validate';
 
 /** The references of a JSON string value, as dotted names (attributes only). */
 const refs = (s: string): string[] =>
-  referencesOf(parseTemplate(s)).map((r) => [r.root, ...r.steps.map((st) => (st.t === 'attr' ? st.name : st.t === 'splat' ? '*' : '[]'))].join('.'));
+  referencesOf(parseTemplate(s)).map((r) =>
+    [r.root, ...r.steps.map((st) => (st.t === 'attr' ? st.name : st.t === 'splat' ? '*' : '[]'))].join('.'),
+  );
 
 describe('HCL template / expression parser', () => {
   test('plain strings have no references; escapes are literal', () => {
@@ -12,7 +21,9 @@ describe('HCL template / expression parser', () => {
   });
 
   test('traversals with dashes, indexes, splats and attributes', () => {
-    expect(refs('${aws_cloudwatch_log_group.tenant-config_get_logs_AECFFF43.arn}:*')).toEqual(['aws_cloudwatch_log_group.tenant-config_get_logs_AECFFF43.arn']);
+    expect(refs('${aws_cloudwatch_log_group.tenant-config_get_logs_AECFFF43.arn}:*')).toEqual([
+      'aws_cloudwatch_log_group.tenant-config_get_logs_AECFFF43.arn',
+    ]);
     expect(refs('${aws_s3_bucket.b[0].arn}/${aws_sqs_queue.q[*].url}-${module.m["k"].out}')).toEqual([
       'aws_s3_bucket.b.[].arn',
       'aws_sqs_queue.q.*.url',
@@ -22,10 +33,9 @@ describe('HCL template / expression parser', () => {
   });
 
   test('function calls are not references, their arguments are', () => {
-    expect(refs('${jsonencode({"Version" = "2012-10-17", Resource = aws_sns_topic.t.arn, "n" = lookup(var.m, "a", "b")})}')).toEqual([
-      'aws_sns_topic.t.arn',
-      'var.m',
-    ]);
+    expect(
+      refs('${jsonencode({"Version" = "2012-10-17", Resource = aws_sns_topic.t.arn, "n" = lookup(var.m, "a", "b")})}'),
+    ).toEqual(['aws_sns_topic.t.arn', 'var.m']);
     expect(refs('${provider::aws::arn_parse(var.arn).account_id}')).toEqual(['var.arn']);
     expect(refs('${element(split("/", var.bus_arn), 1)}')).toEqual(['var.bus_arn']);
   });
@@ -39,17 +49,28 @@ describe('HCL template / expression parser', () => {
 
   test('nested templates inside strings inside interpolations', () => {
     expect(refs('${"${var.a}-${local.b}"}')).toEqual(['var.a', 'local.b']);
-    expect(refs('${var.c ? "x-${var.d}" : data.aws_region.r.name}')).toEqual(['var.c', 'var.d', 'data.aws_region.r.name']);
+    expect(refs('${var.c ? "x-${var.d}" : data.aws_region.r.name}')).toEqual([
+      'var.c',
+      'var.d',
+      'data.aws_region.r.name',
+    ]);
   });
 
   test('operators, unary, numbers, comments and heredocs', () => {
-    expect(refs('${var.a + 1.5e2 * -count.index >= 3 && !var.b || var.c % 2 == 0}')).toEqual(['var.a', 'count.index', 'var.b', 'var.c']);
+    expect(refs('${var.a + 1.5e2 * -count.index >= 3 && !var.b || var.c % 2 == 0}')).toEqual([
+      'var.a',
+      'count.index',
+      'var.b',
+      'var.c',
+    ]);
     expect(refs('${var.a /* note */ + var.b}')).toEqual(['var.a', 'var.b']);
     expect(refs('${trimspace(<<EOT\nhello ${var.who}\nEOT\n)}')).toEqual(['var.who']);
   });
 
   test('bare expressions (depends_on)', () => {
-    expect(referencesOf(parseExpression('aws_cloudwatch_log_group.logs')).map((r) => r.root)).toEqual(['aws_cloudwatch_log_group']);
+    expect(referencesOf(parseExpression('aws_cloudwatch_log_group.logs')).map((r) => r.root)).toEqual([
+      'aws_cloudwatch_log_group',
+    ]);
   });
 
   test('syntax errors are reported with an offset', () => {
@@ -59,13 +80,17 @@ describe('HCL template / expression parser', () => {
   });
 
   test('evaluate computes the constant parts of jsonencode', () => {
-    const [part] = parseTemplate('${jsonencode({"Statement" = [{"Action" = ["sqs:SendMessage"], Resource = aws_sqs_queue.q.arn, n = 1}]})}');
+    const [part] = parseTemplate(
+      '${jsonencode({"Statement" = [{"Action" = ["sqs:SendMessage"], Resource = aws_sqs_queue.q.arn, n = 1}]})}',
+    );
     const v = evaluate((part as { t: 'interp'; expr: Parameters<typeof evaluate>[0] }).expr);
     expect(v).toEqual({ Statement: [{ Action: ['sqs:SendMessage'], Resource: UNKNOWN, n: 1 }] });
   });
 
   test('quoted strings inside expressions are unescaped', () => {
     const [part] = parseTemplate('${jsonencode({"a" = "say \\"hi\\"\\n\\u00e9"})}');
-    expect(evaluate((part as { t: 'interp'; expr: Parameters<typeof evaluate>[0] }).expr)).toEqual({ a: 'say "hi"\n\u00e9' });
+    expect(evaluate((part as { t: 'interp'; expr: Parameters<typeof evaluate>[0] }).expr)).toEqual({
+      a: 'say "hi"\n\u00e9',
+    });
   });
 });

@@ -1,7 +1,17 @@
-import { validateConfiguration, type ConfigFile, type Finding, type TfDoc, type ValidateOptions } from '../../../tools/validate';
+import {
+  validateConfiguration,
+  type ConfigFile,
+  type Finding,
+  type TfDoc,
+  type ValidateOptions,
+} from '../../../tools/validate';
 
 /** Validates one in-memory document as `file`. */
-export function validateDoc(doc: TfDoc, opts: Partial<ValidateOptions> = {}, file = 'main.tf.json'): Promise<Finding[]> {
+export function validateDoc(
+  doc: TfDoc,
+  opts: Partial<ValidateOptions> = {},
+  file = 'main.tf.json',
+): Promise<Finding[]> {
   const files: ConfigFile[] = [{ file, doc }];
   return validateConfiguration(files, { kind: 'stack', ...opts });
 }

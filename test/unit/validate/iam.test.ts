@@ -4,19 +4,39 @@ import { messages, validateDoc } from './helpers';
 const policyDocument = (actions: string[], extra: Record<string, unknown> = {}) => ({
   data: {
     aws_iam_policy_document: {
-      doc: { statement: [{ effect: 'Allow', actions, resources: ['*'] }, { effect: 'Deny', not_actions: ['s3:GetObject'], resources: ['*'], ...extra }] },
+      doc: {
+        statement: [
+          { effect: 'Allow', actions, resources: ['*'] },
+          { effect: 'Deny', not_actions: ['s3:GetObject'], resources: ['*'], ...extra },
+        ],
+      },
     },
   },
 });
 
 describe('check 2: IAM actions exist', () => {
   test('real actions and matching wildcards pass', async () => {
-    const doc = policyDocument(['dynamodb:GetItem', 'dynamodb:Query', 'events:PutEvents', 'logs:*', 'dynamodb:Get*', 'aws-marketplace:ResolveCustomer', 'sts:AssumeRole', '*']);
+    const doc = policyDocument([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'events:PutEvents',
+      'logs:*',
+      'dynamodb:Get*',
+      'aws-marketplace:ResolveCustomer',
+      'sts:AssumeRole',
+      '*',
+    ]);
     expect(await validateDoc(doc)).toEqual([]);
   });
 
   test('invalid actions, unknown services and empty wildcards are findings at their path', async () => {
-    const doc = policyDocument(['dynamodb:TransactWriteItems', 'eventbridge:PutEvents', 's3:*Objekt*', 'sqs:SendMessage', 'PutItem']);
+    const doc = policyDocument([
+      'dynamodb:TransactWriteItems',
+      'eventbridge:PutEvents',
+      's3:*Objekt*',
+      'sqs:SendMessage',
+      'PutItem',
+    ]);
     expect(messages(await validateDoc(doc))).toEqual([
       "data.aws_iam_policy_document.doc.statement[0].actions[0]: unknown IAM action 'dynamodb:TransactWriteItems'",
       "data.aws_iam_policy_document.doc.statement[0].actions[1]: unknown IAM service prefix 'eventbridge' in 'eventbridge:PutEvents'",
@@ -26,8 +46,12 @@ describe('check 2: IAM actions exist', () => {
   });
 
   test('not_actions are checked too', async () => {
-    const doc = { data: { aws_iam_policy_document: { d: { statement: [{ not_actions: ['s3:GetObjekt'], resources: ['*'] }] } } } };
-    expect(messages(await validateDoc(doc))).toEqual(["data.aws_iam_policy_document.d.statement[0].not_actions[0]: unknown IAM action 's3:GetObjekt'"]);
+    const doc = {
+      data: { aws_iam_policy_document: { d: { statement: [{ not_actions: ['s3:GetObjekt'], resources: ['*'] }] } } },
+    };
+    expect(messages(await validateDoc(doc))).toEqual([
+      "data.aws_iam_policy_document.d.statement[0].not_actions[0]: unknown IAM action 's3:GetObjekt'",
+    ]);
   });
 
   test('literal JSON policies of policy-bearing resources', async () => {
@@ -38,7 +62,12 @@ describe('check 2: IAM actions exist', () => {
         { Effect: 'Allow', NotAction: 'kms:Decrypt', Resource: '*' },
       ],
     });
-    const doc = { resource: { aws_sqs_queue_policy: { p: { queue_url: 'u', policy } }, aws_kms_key: { k: { policy: '{not json' } } } };
+    const doc = {
+      resource: {
+        aws_sqs_queue_policy: { p: { queue_url: 'u', policy } },
+        aws_kms_key: { k: { policy: '{not json' } },
+      },
+    };
     expect(messages(await validateDoc(doc))).toEqual([
       expect.stringMatching(/^resource\.aws_kms_key\.k\.policy: policy is not valid JSON/),
       "resource.aws_sqs_queue_policy.p.policy.Statement[0].Action[1]: unknown IAM action 'sqs:SendMessages'",
@@ -50,7 +79,10 @@ describe('check 2: IAM actions exist', () => {
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = {"AWS" = ["arn:aws:iam::1:root"]}, "Action" = "eventbridge:PutEvents", "Resource" = aws_cloudwatch_event_bus.b.arn}, {"Action" = var.actions, "Resource" = "*"}]})}';
     const doc = {
       variable: { actions: { type: 'list(string)', description: 'a' } },
-      resource: { aws_cloudwatch_event_bus: { b: { name: 'b' } }, aws_cloudwatch_event_bus_policy: { p: { event_bus_name: 'b', policy } } },
+      resource: {
+        aws_cloudwatch_event_bus: { b: { name: 'b' } },
+        aws_cloudwatch_event_bus_policy: { p: { event_bus_name: 'b', policy } },
+      },
     };
     expect(messages(await validateDoc(doc))).toEqual([
       "resource.aws_cloudwatch_event_bus_policy.p.policy.Statement[0].Action: unknown IAM service prefix 'eventbridge' in 'eventbridge:PutEvents'",
@@ -58,14 +90,20 @@ describe('check 2: IAM actions exist', () => {
   });
 
   test('references to policy documents (${data...json}) are left to the data source check', () => {
-    const doc = { resource: { aws_iam_role_policy: { p: { policy: '${data.aws_iam_policy_document.d.json}', role: 'r' } } } };
+    const doc = {
+      resource: { aws_iam_role_policy: { p: { policy: '${data.aws_iam_policy_document.d.json}', role: 'r' } } },
+    };
     expect(collectIamActions([{ file: 'f', doc }])).toEqual({ actions: [], findings: [] });
   });
 
   test('lambda permission actions and hcl2json-shaped (array-wrapped) blocks', async () => {
     const doc = {
       data: { aws_iam_policy_document: { d: [{ statement: [{ actions: ['lambda:InvokeFunctions'] }] }] } },
-      resource: { aws_lambda_permission: { p: [{ action: 'lambda:InvokeFunction', function_name: 'f', principal: 'events.amazonaws.com' }] } },
+      resource: {
+        aws_lambda_permission: {
+          p: [{ action: 'lambda:InvokeFunction', function_name: 'f', principal: 'events.amazonaws.com' }],
+        },
+      },
     };
     expect(messages(await validateDoc(doc))).toEqual([
       "data.aws_iam_policy_document.d[0].statement[0].actions[0]: unknown IAM action 'lambda:InvokeFunctions'",

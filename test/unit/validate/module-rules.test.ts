@@ -1,5 +1,5 @@
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { messages, validateDoc } from './helpers';
 
 // A checkout path of 'this machine' for the machine-path rule (built, so no tracked file names a real one).
@@ -50,7 +50,12 @@ describe('checks 3 and 4: module rules', () => {
         aws_lambda_function: {
           abs: { function_name: 'a', filename: `${CHECKOUT}/build/lambda/x.zip`, role: 'r' },
           rel: { function_name: 'b', filename: 'assets/x.zip', role: 'r', description: `built in ${homePath}` },
-          root: { function_name: 'c', filename: '${path.root}/x.zip', role: 'r', environment: { variables: { P: tmpPath } } },
+          root: {
+            function_name: 'c',
+            filename: '${path.root}/x.zip',
+            role: 'r',
+            environment: { variables: { P: tmpPath } },
+          },
           input: { function_name: 'd', filename: '${var.archive}', role: 'r' },
         },
       },
@@ -81,7 +86,13 @@ describe('checks 3 and 4: module rules', () => {
   });
 
   test('log group names and IAM paths starting with / are not machine paths', async () => {
-    const doc = { ...goodModule, resource: { ...goodModule.resource, aws_iam_role: { r: { name: 'r', path: '/service-role/', assume_role_policy: '{}' } } } };
+    const doc = {
+      ...goodModule,
+      resource: {
+        ...goodModule.resource,
+        aws_iam_role: { r: { name: 'r', path: '/service-role/', assume_role_policy: '{}' } },
+      },
+    };
     expect(await validateDoc(doc, { kind: 'module' })).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ test('the synthesized control-plane stack validates with zero findings', async (
   const started = performance.now();
   const findings = await validateConfiguration([{ file: 'control-plane/cdk.tf.json', doc }], { kind: 'stack' });
   const ms = performance.now() - started;
-  const resources = Object.values((doc.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const resources = Object.values((doc.resource ?? {}) as Record<string, object>).reduce(
+    (n, byName) => n + Object.keys(byName).length,
+    0,
+  );
   // Reported, not asserted (no timed assertions): cold includes loading the IAM catalogue files.
   console.log(`validated control-plane (${resources} resources) in ${ms.toFixed(1)} ms`);
   expect(findings.map(formatFinding)).toEqual([]);

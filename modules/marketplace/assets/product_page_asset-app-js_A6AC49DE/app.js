@@ -21,7 +21,10 @@
     status.className = kind || '';
   }
   function label(name) {
-    var words = name.replace(/[_-]+/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim();
+    var words = name
+      .replace(/[_-]+/g, ' ')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .trim();
     return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
   }
   function typeOf(name) {
@@ -31,10 +34,15 @@
   }
   if (cfg.productName) document.getElementById('title').textContent = 'Set up your ' + cfg.productName + ' account';
   if (!session) {
-    say('Registration session missing. Please go to AWS Marketplace and choose "Set up your account" to open this page.', 'error');
+    say(
+      'Registration session missing. Please go to AWS Marketplace and choose "Set up your account" to open this page.',
+      'error',
+    );
     return;
   }
-  if (offerType === 'free-trial') document.getElementById('intro').textContent += ' Your free trial starts once AWS Marketplace confirms the subscription.';
+  if (offerType === 'free-trial')
+    document.getElementById('intro').textContent +=
+      ' Your free trial starts once AWS Marketplace confirms the subscription.';
 
   required.concat(optional).forEach(function (name) {
     var isRequired = required.indexOf(name) >= 0;
@@ -79,16 +87,31 @@
     }
     submit.disabled = true;
     say('Registering…');
-    fetch(registerUrl, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(registerUrl, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
       .then(function (res) {
-        return res.json().catch(function () { return {}; }).then(function (data) { return { res: res, data: data }; });
+        return res
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (data) {
+            return { res: res, data: data };
+          });
       })
       .then(function (r) {
         if (r.res.ok) {
           say(r.data.message || 'Registration complete.', 'ok');
           form.hidden = true;
         } else {
-          say(r.data.message || 'Registration failed (' + r.res.status + '). Please try again or contact support.', 'error');
+          say(
+            r.data.message || 'Registration failed (' + r.res.status + '). Please try again or contact support.',
+            'error',
+          );
           submit.disabled = false;
         }
       })
