@@ -11,17 +11,14 @@
  * throttling, Amberflo's faults and network errors throw, so Lambda's async retries try again.
  * Env: AMBERFLO_OPERATION, AMBERFLO_BASE_URL, AMBERFLO_API_KEY_SECRET_ARN, AMBERFLO_PLAN_IDS? (JSON tier → productPlanId).
  */
-import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
-import { logger } from '../shared/logger';
-import { VendorHttpError, type VendorHttp } from '../shared/vendor-http';
+import { parseDetail, type SbtEvent, vendorEventHandler } from '../shared/vendor-events';
+import type { VendorHttp } from '../shared/vendor-http';
 import { customers, ingest, type AmberfloCustomer, type MeterRecord } from './domain/amberflo-api';
 import { amberflo } from './domain/context';
-
-type SbtEvent = EventBridgeEvent<string, unknown>;
 
 const usageFields = {
   meterApiName,
@@ -37,17 +34,6 @@ const usageDetail = z.union([
   z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)), meter: usageObject }),
 ]);
 const tenantOnly = z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)) });
-
-function parse<S extends z.ZodMiniType>(event: SbtEvent, schema: S): z.infer<S> | undefined {
-  const r = z.safeParse(schema, event.detail);
-  if (r.success) return r.data;
-  logger.warn('dropping event with invalid detail', {
-    eventId: event.id,
-    detailType: event['detail-type'],
-    issues: r.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`),
-  });
-  return undefined;
-}
 
 /** The usage record Amberflo ingests for an `ingestUsage` event (pure). */
 export function meterRecordOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MeterRecord | undefined {
@@ -107,14 +93,14 @@ async function run(event: SbtEvent): Promise<void> {
   const op = env('AMBERFLO_OPERATION');
   switch (op) {
     case 'ingestUsage': {
-      const d = parse(event, usageDetail);
+      const d = parseDetail(event, usageDetail);
       const record = d && meterRecordOf(event, d);
       if (!record) return;
       await ingest(await amberflo(), [record]);
       return;
     }
     case 'createCustomer': {
-      const d = parse(event, onboardingDetail);
+      const d = parseDetail(event, onboardingDetail);
       if (!d) return;
       await upsertCustomer(await amberflo(), d.tenantId, {
         name: d.tenantName,
@@ -124,7 +110,7 @@ async function run(event: SbtEvent): Promise<void> {
       return;
     }
     case 'updateCustomer': {
-      const d = parse(event, tenantUpdatedDetail);
+      const d = parseDetail(event, tenantUpdatedDetail);
       if (!d) return;
       const c = customerChanges(d); // only what changed (a lifecycle transition changes nothing here)
       if (!Object.keys(c).length) return;
@@ -132,7 +118,7 @@ async function run(event: SbtEvent): Promise<void> {
       return;
     }
     case 'deleteCustomer': {
-      const d = parse(event, tenantOnly);
+      const d = parseDetail(event, tenantOnly);
       if (!d) return;
       await customers.delete(await amberflo(), d.tenantId); // already gone: fine
       return;
@@ -142,20 +128,4 @@ async function run(event: SbtEvent): Promise<void> {
   }
 }
 
-export const handler = async (event: SbtEvent): Promise<void> => {
-  try {
-    await run(event);
-  } catch (e) {
-    if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
-      // Amberflo refused this event's content: retrying cannot fix it. (A refused key is retried: it is
-      // ours to fix, and the event must not be lost meanwhile.)
-      logger.error('Amberflo refused the event; dropped', {
-        eventId: event.id,
-        status: e.status,
-        message: e.vendorMessage,
-      });
-      return;
-    }
-    throw e;
-  }
-};
+export const handler = vendorEventHandler('Amberflo', run);

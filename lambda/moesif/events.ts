@@ -12,7 +12,6 @@
  * Malformed events and Moesif refusing their content are logged and dropped; throttling, Moesif's faults,
  * network errors and a refused key throw, so Lambda retries. Env: MOESIF_OPERATION, MOESIF_* (domain/context.ts).
  */
-import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import {
   customerChanges,
@@ -23,12 +22,10 @@ import {
 } from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
-import { logger } from '../shared/logger';
-import { VendorHttpError } from '../shared/vendor-http';
+import { parseDetail, type SbtEvent, vendorEventHandler } from '../shared/vendor-events';
 import { collector, given, management, subscriptionIdOf, type MoesifAction } from './domain/moesif-api';
 import { moesifCollector, moesifManagement } from './domain/context';
 
-type SbtEvent = EventBridgeEvent<string, unknown>;
 const tenantOnly = z.looseObject({ tenantId: z.string().check(z.minLength(1), z.maxLength(256)) });
 const usageDetail = z.looseObject({
   tenantId: z.string().check(z.minLength(1), z.maxLength(256)),
@@ -38,17 +35,6 @@ const usageDetail = z.looseObject({
   timestamp: z.optional(z.number().check(z.nonnegative())),
   dimensions: z.optional(z.record(z.string(), z.string())),
 });
-
-function parse<S extends z.ZodMiniType>(event: SbtEvent, schema: S): z.infer<S> | undefined {
-  const r = z.safeParse(schema, event.detail);
-  if (r.success) return r.data;
-  logger.warn('dropping event with invalid detail', {
-    eventId: event.id,
-    detailType: event['detail-type'],
-    issues: r.error.issues.map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`),
-  });
-  return undefined;
-}
 
 /** The Moesif action of an `ingestUsage` event (pure). */
 export function actionOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MoesifAction {
@@ -75,7 +61,7 @@ async function run(event: SbtEvent): Promise<void> {
   const now = new Date().toISOString();
   switch (op) {
     case 'createCustomer': {
-      const d = parse(event, onboardingDetail);
+      const d = parseDetail(event, onboardingDetail);
       if (!d) return;
       const http = await moesifManagement();
       const tier = d.tier ?? d.plan;
@@ -93,7 +79,7 @@ async function run(event: SbtEvent): Promise<void> {
       return;
     }
     case 'updateCustomer': {
-      const d = parse(event, tenantUpdatedDetail);
+      const d = parseDetail(event, tenantUpdatedDetail);
       if (!d || d.origin === 'billing') return; // the billing side emitted it: echoing back would loop
       const c = customerChanges(d);
       if (!Object.keys(c).length) return;
@@ -112,7 +98,7 @@ async function run(event: SbtEvent): Promise<void> {
       return;
     }
     case 'deleteCustomer': {
-      const d = parse(event, tenantOnly);
+      const d = parseDetail(event, tenantOnly);
       if (!d) return;
       const http = await moesifManagement();
       if (!(await management.getCompany(http, d.tenantId))) return; // never created, or already deleted
@@ -126,7 +112,7 @@ async function run(event: SbtEvent): Promise<void> {
     }
     case 'createUser':
     case 'deleteUser': {
-      const d = parse(event, userEventDetail);
+      const d = parseDetail(event, userEventDetail);
       const userId = d && userIdOf(d);
       if (!d || !userId) return;
       const http = await moesifManagement();
@@ -143,7 +129,7 @@ async function run(event: SbtEvent): Promise<void> {
       return;
     }
     case 'forwardUsage': {
-      const d = parse(event, usageDetail);
+      const d = parseDetail(event, usageDetail);
       if (!d || !Number.isFinite(Number(d.meterValue))) return;
       await collector.actions(await moesifCollector(), [actionOf(event, d)]);
       return;
@@ -153,18 +139,4 @@ async function run(event: SbtEvent): Promise<void> {
   }
 }
 
-export const handler = async (event: SbtEvent): Promise<void> => {
-  try {
-    await run(event);
-  } catch (e) {
-    if (e instanceof VendorHttpError && !e.retryable && e.status !== 401 && e.status !== 403) {
-      logger.error('Moesif refused the event; dropped', {
-        eventId: event.id,
-        status: e.status,
-        message: e.vendorMessage,
-      });
-      return;
-    }
-    throw e;
-  }
-};
+export const handler = vendorEventHandler('Moesif', run);

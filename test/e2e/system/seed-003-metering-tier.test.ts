@@ -9,8 +9,8 @@ import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stac
 import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { LocalSystem } from '../../../local/system';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.meteringRead, SCOPES.meteringWrite];
@@ -22,13 +22,7 @@ let json: ReturnType<typeof synthStack>;
 beforeAll(async () => {
   await bus.start();
   json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  const tables = await createTablesFromSynth(json, uniquePrefix('seed003m'));
-  cp = new SynthHarness(json, {
-    tables,
-    busName: 'seed003m-events',
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3m' },
-  });
+  cp = await controlPlaneHarness(json, 'seed003m');
   system = new LocalSystem(bus, [{ harness: cp }]);
 });
 afterAll(() => bus.stop());

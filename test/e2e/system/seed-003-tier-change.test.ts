@@ -9,8 +9,8 @@ import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { matchesPattern } from '../../../local/event-pattern';
 import { LocalSystem } from '../../../local/system';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
@@ -22,13 +22,7 @@ let json: ReturnType<typeof synthStack>;
 beforeAll(async () => {
   await bus.start();
   json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  const tables = await createTablesFromSynth(json, uniquePrefix('seed003'));
-  cp = new SynthHarness(json, {
-    tables,
-    busName: 'seed003-events',
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Seed3' },
-  });
+  cp = await controlPlaneHarness(json, 'seed003');
   system = new LocalSystem(bus, [{ harness: cp }]);
 });
 afterAll(() => bus.stop());

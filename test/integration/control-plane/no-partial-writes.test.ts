@@ -6,9 +6,8 @@
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { LocalSystem } from '../../../local/system';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { synthStack, testApp } from '../../support/synth';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite];
@@ -24,13 +23,7 @@ beforeAll(async () => {
       metering: false,
     }),
   );
-  const tables = await createTablesFromSynth(json, uniquePrefix('nopartial'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'nopartial-events',
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_NoPartial' },
-  });
+  h = await controlPlaneHarness(json, 'nopartial');
 });
 afterAll(() => bus.stop());
 

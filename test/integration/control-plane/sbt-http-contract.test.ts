@@ -11,9 +11,8 @@ import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stac
 import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { httpEvent } from '../../../local/http-event';
-import { LocalSystem } from '../../../local/system';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.meteringRead];
@@ -23,13 +22,7 @@ let h: SynthHarness;
 beforeAll(async () => {
   await bus.start();
   const json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'a@example.com' }));
-  const tables = await createTablesFromSynth(json, uniquePrefix('sbt-http'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'sbt-http-events',
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Http' },
-  });
+  h = await controlPlaneHarness(json, 'sbt-http');
 });
 afterAll(() => bus.stop());
 beforeEach(() => bus.clear());
