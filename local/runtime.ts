@@ -230,7 +230,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
       // C1 only and the serial collector: the engine reaches its warm speed after ~1,500 requests instead of
       // ~3,000+ and spends no core on C2 compiles or parallel GC threads (measured with the AWS SDK against it
       // on 2 cores: 2.0 → 0.8 ms of JVM CPU per GetItem over the first 3,000 calls, against 3.6 → 1.1 ms).
-      // No perf-data file (/tmp/hsperfdata_<user>/<pid>, left behind by a killed JVM).
+      // No perf-data file (hsperfdata_<user>/<pid> in the temp dir, left behind by a killed JVM).
       process.env.JAVA_TOOL_OPTIONS = `${before ? `${before} ` : ''}-Djava.io.tmpdir=${javaTmp} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData`;
       const dynamo = track(spawnDynamo({ port: dynamoPort, sharedDb: true, stdio: 'ignore', detached: true }));
       if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;

@@ -13,8 +13,9 @@ import { basename, join, relative } from 'node:path';
 import { ROOT } from './handlers.mjs';
 
 const CACHE = join(ROOT, 'dist', '.compile-cache.json');
-const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
-const hashFile = (file) => (existsSync(file) ? sha256(readFileSync(file)) : 'missing');
+export const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+/** sha256 of a file's bytes, or 'missing'. */
+export const hashFile = (file) => (existsSync(file) ? sha256(readFileSync(file)) : 'missing');
 // What shapes every output besides its sources: this file, the plugins' replacements, the dependency tree.
 const TOOLCHAIN = [
   'scripts/lib/compile.mjs',

@@ -8,21 +8,13 @@
 // keeps the sha256 of each, plus the sha256 of every file the synthesis wrote. `npm run synth` re-runs the
 // app unless every one of those still matches, so an edited, added or deleted output file, a changed
 // asset, a different context or a new app build all synthesize again; `--force` always does.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { hashFile, sha256 } from './compile.mjs';
 import { ROOT } from './handlers.mjs';
 
 const CACHE = join(ROOT, 'dist', '.synth-cache.json');
 const ENV_PREFIXES = ['CDKTF_', 'SBT_', 'AWS_', 'SYNTH_', 'TERRAFORM_'];
-const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
-const hashFile = (file) => {
-  try {
-    return sha256(fs.readFileSync(file));
-  } catch {
-    return 'missing';
-  }
-};
 
 function listFiles(dir) {
   const out = [];
