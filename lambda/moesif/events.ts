@@ -22,7 +22,8 @@ import {
 } from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
-import { parseDetail, type SbtEvent, vendorEventHandler } from '../shared/vendor-events';
+import { parseDetail, type SbtEvent } from '../shared/event-detail';
+import { vendorEventHandler } from '../shared/vendor-events';
 import { collector, given, management, subscriptionIdOf, type MoesifAction } from './domain/moesif-api';
 import { moesifCollector, moesifManagement } from './domain/context';
 
