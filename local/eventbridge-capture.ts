@@ -4,8 +4,8 @@
  * read back exactly what was put on the bus. `failNext(n)` makes the next n entries fail the way AWS
  * reports partial failures (FailedEntryCount + ErrorCode), to prove callers do not lose events.
  */
-import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { type AwsJsonServer, startAwsJsonServer } from './aws-json-server';
 
 export interface CapturedEvent {
   Source: string;
@@ -20,50 +20,31 @@ export interface CapturedEvent {
 
 export class EventBridgeCapture {
   readonly events: CapturedEvent[] = [];
-  private server?: Server;
+  private server?: AwsJsonServer;
   private failures = 0;
   private listeners: Array<(e: CapturedEvent, origin: string) => void> = [];
   endpoint = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const target = String(req.headers['x-amz-target'] ?? '');
-        let body: { Entries?: unknown[] };
-        try {
-          body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-        } catch {
-          res.statusCode = 400;
-          res.end(JSON.stringify({ __type: 'SerializationException', message: 'request body is not JSON' }));
-          return;
+    this.server = await startAwsJsonServer(({ target, body, path }) => {
+      if (target !== 'AWSEvents.PutEvents')
+        return [400, { __type: 'UnknownOperationException', message: `not emulated: ${target}` }];
+      const entries = (body.Entries ?? []) as Omit<CapturedEvent, 'detail'>[];
+      let failed = 0;
+      const out = entries.map((e) => {
+        if (this.failures > 0) {
+          this.failures--;
+          failed++;
+          return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure' };
         }
-        res.setHeader('content-type', 'application/x-amz-json-1.1');
-        if (target !== 'AWSEvents.PutEvents') {
-          res.statusCode = 400;
-          res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `not emulated: ${target}` }));
-          return;
-        }
-        const entries = (body.Entries ?? []) as Omit<CapturedEvent, 'detail'>[];
-        let failed = 0;
-        const out = entries.map((e) => {
-          if (this.failures > 0) {
-            this.failures--;
-            failed++;
-            return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure' };
-          }
-          const ev: CapturedEvent = { ...e, detail: JSON.parse(e.Detail) };
-          this.events.push(ev);
-          for (const l of this.listeners) l(ev, req.url ?? '/');
-          return { EventId: randomUUID() };
-        });
-        res.end(JSON.stringify({ FailedEntryCount: failed, Entries: out }));
+        const ev: CapturedEvent = { ...e, detail: JSON.parse(e.Detail) };
+        this.events.push(ev);
+        for (const l of this.listeners) l(ev, path);
+        return { EventId: randomUUID() };
       });
+      return [200, { FailedEntryCount: failed, Entries: out }];
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    const addr = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    this.endpoint = this.server.url;
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = this.endpoint;
     return this;
   }
@@ -90,6 +71,6 @@ export class EventBridgeCapture {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.stop();
   }
 }

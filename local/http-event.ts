@@ -1,4 +1,5 @@
 /** Builds an API Gateway HTTP API (payload 2.0) event as API Gateway would deliver it to a handler. */
+import type { IncomingMessage } from 'node:http';
 import type { HttpEvent } from '../lambda/shared/http';
 
 export interface HttpEventInput {
@@ -51,4 +52,49 @@ export function httpEvent(i: HttpEventInput): HttpEvent {
         : {}),
     },
   } as HttpEvent;
+}
+
+/** What a local API's router matched: the route key's path and the path parameters it captured. */
+export interface MatchedRoute {
+  readonly pattern: string;
+  readonly pathParameters?: Record<string, string>;
+}
+
+/** The event of a request a local API received, with the two fields only a real request has. */
+export type ReceivedHttpEvent = HttpEvent & { rawQueryString: string; cookies?: string[] };
+
+/**
+ * The payload 2.0 event of a request a local API (the runtime's control plane, the Marketplace routes)
+ * received, built as API Gateway builds it: repeated headers and query parameters joined with commas, the
+ * raw query string kept, and the cookies handed to the function as `cookies`, not as a header.
+ */
+export function httpEventOfRequest(
+  req: IncomingMessage,
+  url: URL,
+  route: MatchedRoute,
+  body: Buffer,
+  claims?: Record<string, unknown>,
+): ReceivedHttpEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const event = httpEvent({
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    route: route.pattern,
+    query: url.search ? query : undefined,
+    pathParameters: route.pathParameters,
+    headers,
+    body: body.length ? body.toString('utf8') : undefined,
+    claims,
+  }) as ReceivedHttpEvent;
+  event.rawQueryString = url.search.slice(1);
+  if (req.headers.cookie)
+    event.cookies = req.headers.cookie
+      .split(';')
+      .map((c) => c.trim())
+      .filter(Boolean);
+  return event;
 }

@@ -24,7 +24,7 @@
  * `billed` is the list of records the fake would bill (first writes), which tests compare to the expected usage.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { type AwsJsonServer, startAwsJsonServer } from './aws-json-server';
 
 export interface FakeCustomer {
   CustomerIdentifier?: string;
@@ -99,8 +99,7 @@ export class MarketplaceFake {
   private accepted: number[] = [];
   private unprocessedBudget = 0;
   private throttleBudget = 0;
-  private server?: Server;
-  private seq = 0;
+  private server?: AwsJsonServer;
 
   constructor(
     readonly options: {
@@ -120,24 +119,8 @@ export class MarketplaceFake {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const target = String(req.headers['x-amz-target'] ?? '');
-        let body: Record<string, unknown> = {};
-        try {
-          body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-        } catch {
-          return this.reply(res, 400, { __type: 'SerializationException', message: 'body is not JSON' });
-        }
-        const [status, out] = this.dispatch(target, body, Buffer.concat(chunks).length);
-        this.reply(res, status, out);
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    const addr = this.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    this.server = await startAwsJsonServer(({ target, body, bytes }) => this.dispatch(target, body, bytes));
+    const url = this.server.url;
     this.meteringEndpoint = url;
     this.entitlementEndpoint = url;
     if (this.options.setEnv !== false) {
@@ -148,17 +131,8 @@ export class MarketplaceFake {
   }
 
   async stop(): Promise<void> {
-    // Kept-alive SDK connections (handler instances of the local runtime) would hold close() open until they idle out.
-    const closed = new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    this.server?.closeAllConnections();
-    await closed;
-  }
-
-  private reply(res: import('http').ServerResponse, status: number, body: unknown) {
-    res.statusCode = status;
-    res.setHeader('content-type', 'application/x-amz-json-1.1');
-    res.setHeader('x-amzn-requestid', `fake-${++this.seq}`);
-    res.end(JSON.stringify(body));
+    // Kept-alive SDK connections (handler instances of the local runtime) are closed too (AwsJsonServer.stop).
+    await this.server?.stop();
   }
 
   addToken(token: string, customer: FakeCustomer): void {

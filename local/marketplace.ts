@@ -18,9 +18,7 @@
  * already ACTIVE).
  */
 import {
-  CreateQueueCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -39,7 +37,8 @@ import { applyVariables } from './terraform-variables';
 import { matchesPattern } from './event-pattern';
 import type { EventRouter, TimelineEvent, Trace } from './event-router';
 import { startFauxqsProcess, type FauxqsProcess } from './fauxqs';
-import { httpEvent } from './http-event';
+import { httpEventOfRequest } from './http-event';
+import { createQueue, sqsEventOf } from './sqs-queue';
 import type { LambdaPool, LocalFunction } from './lambda-pool';
 import { MarketplaceFake, type BilledRecord } from './marketplace-fake';
 import type { StackJson } from './stack-json';
@@ -245,13 +244,10 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
           deadLetterTargetArn: queues[redrive.dlq]!.arn,
           maxReceiveCount: redrive.max,
         });
-      const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-      const arn = (
-        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }))
-      ).Attributes!.QueueArn!;
-      queues[logical] = { name, url: created.QueueUrl!, arn };
+      const { url, arn } = await createQueue(sqs, name, attributes);
+      queues[logical] = { name, url, arn };
       references[`aws_sqs_queue.${logical}.arn`] = arn;
-      references[`aws_sqs_queue.${logical}.url`] = created.QueueUrl!;
+      references[`aws_sqs_queue.${logical}.url`] = url;
     }
     // Legacy topics: Marketplace's topics (another account) stand in fauxqs under the same names.
     const topics = new Map<string, string>(); // synthesized topic ARN → local topic ARN
@@ -406,24 +402,7 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
       const partial = ((m.function_response_types as string[] | undefined) ?? []).includes('ReportBatchItemFailures');
       const handleBatch = async (msgs: Message[]) => {
         const trace: Trace = o.router.newTrace();
-        const event = {
-          Records: msgs.map((x) => ({
-            messageId: x.MessageId!,
-            receiptHandle: x.ReceiptHandle!,
-            body: x.Body ?? '',
-            attributes: {
-              ApproximateReceiveCount: x.Attributes?.ApproximateReceiveCount ?? '1',
-              SentTimestamp: x.Attributes?.SentTimestamp ?? String(Date.now()),
-              SenderId: x.Attributes?.SenderId ?? o.account,
-              ApproximateFirstReceiveTimestamp: x.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-            },
-            messageAttributes: {},
-            md5OfBody: x.MD5OfBody ?? '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: q.arn,
-            awsRegion: 'us-east-1',
-          })),
-        };
+        const event = sqsEventOf(msgs, q.arn, o.account);
         const fn = fnOf(fnLogical);
         let failed = new Set<string>();
         let error: string | undefined;
@@ -858,28 +837,7 @@ export async function startLocalMarketplace(o: LocalMarketplaceOptions): Promise
         claims = v.claims;
       }
       if (route.badEncoding) return (send(res, 400, { message: 'Bad Request' }), true);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
-      const query: Record<string, string> = {};
-      for (const [k, v] of u.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-      const event = httpEvent({
-        method,
-        path: u.pathname,
-        route: route.pattern,
-        query: u.search ? query : undefined,
-        pathParameters: route.pathParameters,
-        headers,
-        body: body.length ? body.toString('utf8') : undefined,
-        claims,
-      }) as ReturnType<typeof httpEvent> & { rawQueryString: string; cookies?: string[] };
-      event.rawQueryString = u.search.slice(1);
-      // HTTP API (payload 2.0) hands cookies to the function as `cookies`, not as a header.
-      if (req.headers.cookie)
-        event.cookies = req.headers.cookie
-          .split(';')
-          .map((c) => c.trim())
-          .filter(Boolean);
+      const event = httpEventOfRequest(req, u, route, body, claims);
       const trace = o.router.newTrace();
       let status = 500;
       let out: string | undefined = JSON.stringify({ message: 'Internal Server Error' });

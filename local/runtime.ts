@@ -37,7 +37,7 @@ import { consoleState, CONSOLE_HTML, type JobRecord } from './console-page';
 import { EventRouter, type Plane, type Trace } from './event-router';
 import { EventBridgeCapture } from './eventbridge-capture';
 import { freePort, waitForPort } from './free-port';
-import { httpEvent } from './http-event';
+import { httpEventOfRequest } from './http-event';
 import { LambdaPool, type LocalFunction } from './lambda-pool';
 import { startLocalMarketplace, type LocalMarketplace, type LocalMarketplaceInfo } from './marketplace';
 import { killAll, removeOnExit, track } from './processes';
@@ -554,23 +554,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions = {}): Promise<Lo
           claims = v.claims;
         }
         if (route.badEncoding) return send(res, 400, { message: 'Bad Request' });
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers))
-          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-        const query: Record<string, string> = {};
-        for (const [k, v] of u.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-        const text = body.toString('utf8');
-        const event = httpEvent({
-          method,
-          path: u.pathname,
-          route: route.pattern,
-          query: u.search ? query : undefined,
-          pathParameters: route.pathParameters,
-          headers,
-          body: text || undefined,
-          claims,
-        });
-        (event as { rawQueryString: string }).rawQueryString = u.search.slice(1);
+        const event = httpEventOfRequest(req, u, route, body, claims);
         const trace = router.newTrace();
         let status: number;
         let out: string | undefined;

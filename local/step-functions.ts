@@ -25,20 +25,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { jobSpawner, type SpawnedJob } from './job-spawner';
 import { removeOnExit } from './processes';
+import './promise-with-resolvers';
 import type { StackJson } from './stack-json';
-
-// aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); Node 20 needs this polyfill.
-type Resolvers<T> = { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
-const PromiseWithResolvers = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
-PromiseWithResolvers.withResolvers ??= <T>() => {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -28,6 +28,10 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 cpSync(join(ROOT, 'src/marketplace/registration-page'), join(ROOT, 'lib/src/marketplace/registration-page'), {
   recursive: true,
 });
+// The sample tenant scripts (src/application-plane/tenant-scripts.ts reads them).
+cpSync(join(ROOT, 'src/application-plane/scripts'), join(ROOT, 'lib/src/application-plane/scripts'), {
+  recursive: true,
+});
 await bundle({ ifStale: true, quiet: true });
 const zips = readdirSync(join(ROOT, 'build/lambda')).filter((f) => f.endsWith('.zip'));
 const missing = discoverHandlers().filter((h) => !existsSync(join(ROOT, 'build/lambda', `${h.name}.zip`)));

@@ -22,9 +22,10 @@ module "application_plane" {
   event_bus_arn = module.control_plane.event_bus_arn
   tags          = var.tags
 
-  # Your tenant jobs: here the toolkit's samples (a CloudFormation stack with a bucket per tenant).
-  provisioning_script   = file("${path.module}/scripts/provisioning.sh")
-  deprovisioning_script = file("${path.module}/scripts/deprovisioning.sh")
+  # Your tenant jobs: here the toolkit's samples (a CloudFormation stack with a bucket per tenant), read from
+  # where the library ships them, as the module sources above; in your pipeline, point at your own scripts.
+  provisioning_script   = file("${path.module}/../../src/application-plane/scripts/provisioning.sh")
+  deprovisioning_script = file("${path.module}/../../src/application-plane/scripts/deprovisioning.sh")
   provisioning_iam_statements = [
     { actions = ["cloudformation:CreateStack", "cloudformation:DescribeStacks"], resources = ["arn:aws:cloudformation:*:*:stack/${var.name_prefix}-tenant-*/*"] },
     { actions = ["s3:CreateBucket"], resources = ["arn:aws:s3:::${var.name_prefix}-tenant-*"] },

@@ -8,18 +8,8 @@
  * 400/404/409, its failures to 502/503 (shared/vendor-http.ts). Env: AMBERFLO_BASE_URL, AMBERFLO_API_KEY_SECRET_ARN.
  */
 import * as z from 'zod/mini';
-import { label, meterApiName, meterExtras, meterIdPath } from '../metering/domain/context';
-import { PERIODS } from '../metering/domain/aggregation';
-import {
-  badRequest,
-  httpHandler,
-  notFound,
-  paginationQuery,
-  parseBody,
-  parsePath,
-  parseQuery,
-  type HttpResponse,
-} from '../shared/http';
+import { label, meterApiName, meterExtras, meterIdPath, usageQuery, usageWindow } from '../metering/domain/context';
+import { badRequest, notFound, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { decodeOffset, encodeOffset, httpErrorOf } from '../shared/vendor-http';
 import {
   aggregationOf,
@@ -49,41 +39,33 @@ const cancelBody = z.strictObject({
   meterApiName,
   ingestionTimeRange: z.strictObject({ startTimeInSeconds: seconds, endTimeInSeconds: seconds }),
 });
-const qSeconds = z.coerce.number().check(z.int(), z.nonnegative());
-const usageQuery = z.object({
-  meterApiName: z.optional(meterApiName),
-  startTimeInSeconds: z.optional(qSeconds),
-  endTimeInSeconds: z.optional(qSeconds),
-  tenantId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-  period: z._default(z.enum(PERIODS), 'day'),
-});
 
 const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): Promise<HttpResponse> {
-  switch (event.routeKey) {
-    case 'POST /meters': {
+export const handler = routeTable(
+  {
+    'POST /meters': async (event) => {
       const b = parseBody(event, createBody);
       const m = await meters.create(await amberflo(), defined(b));
       if (!m?.id) throw new Error('Amberflo answered a meter without id');
       return { statusCode: 201, body: { data: meterFromAmberflo(m) } };
-    }
-    case 'GET /meters': {
+    },
+    'GET /meters': async (event) => {
       const q = parseQuery(event, paginationQuery);
       const offset = decodeOffset(q.next_token);
       const all = await meters.list(await amberflo()); // Amberflo answers the whole list; we page it
       const page = all.slice(offset, offset + q.limit).map(meterFromAmberflo);
       const next = offset + q.limit < all.length ? encodeOffset(offset + q.limit) : undefined;
       return { statusCode: 200, body: { data: page, ...(next ? { next_token: next } : {}) } };
-    }
-    case 'GET /meters/{meterId}': {
+    },
+    'GET /meters/{meterId}': async (event) => {
       const { meterId } = parsePath(event, meterIdPath);
       const m = await meters.get(await amberflo(), meterId);
       if (!m?.id) throw notFound(`Meter not found for id ${meterId}`);
       return { statusCode: 200, body: { data: meterFromAmberflo(m) } };
-    }
-    case 'PUT /meters/{meterId}': {
+    },
+    'PUT /meters/{meterId}': async (event) => {
       const { meterId } = parsePath(event, meterIdPath);
       const changes = defined(parseBody(event, updateBody));
       if (!Object.keys(changes).length)
@@ -97,23 +79,19 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
         statusCode: 200,
         body: { data: meterFromAmberflo(after?.id ? after : { ...before, ...changes, id: before.id }) },
       };
-    }
-    case 'DELETE /meters/{meterId}': {
+    },
+    'DELETE /meters/{meterId}': async (event) => {
       const { meterId } = parsePath(event, meterIdPath);
       const http = await amberflo();
       const before = await meters.get(http, meterId);
       if (!before?.id) throw notFound(`Meter not found for id ${meterId}`);
       await meters.delete(http, meterId);
       return { statusCode: 200, body: { data: meterFromAmberflo(before) } };
-    }
-    case 'GET /usage/{meterId}': {
+    },
+    'GET /usage/{meterId}': async (event) => {
       const { meterId } = parsePath(event, meterIdPath);
       const q = parseQuery(event, usageQuery);
-      const nowS = Math.floor(Date.now() / 1000);
-      const end = q.endTimeInSeconds ?? nowS + 1;
-      const start = q.startTimeInSeconds ?? end - 86400; // seed 000: the last 24 h
-      if (start >= end)
-        throw badRequest("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
+      const { start, end } = usageWindow(q);
       const http = await amberflo();
       const meter = await meters.get(http, meterId);
       if (!meter?.id) throw notFound(`Meter not found for id ${meterId}`);
@@ -136,8 +114,8 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
         period: q.period,
       });
       return { statusCode: 200, body: { data: { meterId: meter.id, ...data } } };
-    }
-    case 'DELETE /usage': {
+    },
+    'DELETE /usage': async (event) => {
       const b = parseBody(event, cancelBody);
       const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
       if (startTimeInSeconds > endTimeInSeconds) {
@@ -147,16 +125,7 @@ async function route(event: Parameters<Parameters<typeof httpHandler>[0]>[0]): P
       }
       const rule = await createFilteringRule(await amberflo(), { ...b, type: 'by_property_filter_out' });
       return { statusCode: 201, body: { data: rule ?? { ...b, type: 'by_property_filter_out' } } };
-    }
-    default:
-      throw notFound(`No metering route ${event.routeKey}`);
-  }
-}
-
-export const handler = httpHandler(async (event) => {
-  try {
-    return await route(event);
-  } catch (e) {
-    throw httpErrorOf(e);
-  }
-});
+    },
+  },
+  { mapError: httpErrorOf },
+);

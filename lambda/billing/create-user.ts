@@ -3,10 +3,11 @@
  * email?, name?, userRole?}): adds the user to the tenant's billing customer. Env: CUSTOMERS_TABLE_NAME,
  * USERS_TABLE_NAME.
  */
-import { billingStore, parseUserEvent, type SbtEvent } from './domain/context';
+import { billingStore, type SbtEvent } from './domain/context';
+import { parseUserEvent } from './domain/user-event';
 
 export const handler = async (event: SbtEvent): Promise<void> => {
-  const d = parseUserEvent(event, 'tenantUserCreated');
+  const d = parseUserEvent(event);
   if (!d) return;
   const now = new Date().toISOString();
   await billingStore().createUser({

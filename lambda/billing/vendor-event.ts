@@ -8,14 +8,9 @@
 import * as z from 'zod/mini';
 import { env } from '../shared/aws-clients';
 import { logger } from '../shared/logger';
-import {
-  customerChanges,
-  onboardingDetail,
-  tenantUpdatedDetail,
-  userEventDetail,
-  userIdOf,
-} from './domain/billing-model';
+import { customerChanges, onboardingDetail, tenantUpdatedDetail } from './domain/billing-model';
 import { parseDetail, type SbtEvent } from './domain/context';
+import { parseUserEvent } from './domain/user-event';
 import { vendorPaths } from './domain/vendor-client';
 import { vendorClient } from './domain/vendor-context';
 
@@ -51,15 +46,14 @@ export const handler = async (event: SbtEvent): Promise<void> => {
     }
     case 'createUser':
     case 'deleteUser': {
-      const d = parseDetail(event, userEventDetail);
-      const userId = d && userIdOf(d);
-      if (!d || !userId) return;
+      const d = parseUserEvent(event);
+      if (!d) return;
       const client = await vendorClient();
       if (op === 'createUser') {
-        const body = { externalId: userId, email: d.email, name: d.name, role: d.userRole };
+        const body = { externalId: d.userId, email: d.email, name: d.name, role: d.userRole };
         await client.call('POST', vendorPaths.users(d.tenantId), body, { idempotencyKey: key, allow409: true });
       } else {
-        await client.call('DELETE', vendorPaths.user(d.tenantId, userId), undefined, {
+        await client.call('DELETE', vendorPaths.user(d.tenantId, d.userId), undefined, {
           idempotencyKey: key,
           allow404: true,
         });

@@ -16,7 +16,16 @@
 import { ResolveCustomerCommand, type ResolveCustomerCommandOutput } from '@aws-sdk/client-marketplace-metering';
 import { dynamo } from '../shared/aws-clients';
 import { UnauthorizedError, UnavailableError } from '../shared/domain-errors';
-import { header, httpHandler, badRequest, conflict, rawBody, type HttpEvent, type HttpResponse } from '../shared/http';
+import {
+  badRequest,
+  conflict,
+  header,
+  type HttpEvent,
+  type HttpResponse,
+  type RouteFunction,
+  rawBody,
+  routeTable,
+} from '../shared/http';
 import { logger } from '../shared/logger';
 import { contractExpired, fetchEntitlements, meteringClient } from './domain/clients';
 import { licenseArnForms } from './domain/identity';
@@ -127,97 +136,126 @@ async function registerBuyer(session: RegistrationSession, fields: Record<string
   return { subscriberId, active, message };
 }
 
-export const handler = httpHandler(async (event) => {
+/** A registration request as both routes read it: the form or JSON fields, and the key that signs sessions. */
+interface Submission {
+  readonly event: HttpEvent;
+  readonly body: Record<string, unknown>;
+  readonly key: Buffer;
+  /** An HTML form post (the buyer's browser without the page's script): answered with HTML, errors too. */
+  readonly isForm: boolean;
+}
+
+/**
+ * POST /landing: Marketplace's form post of the token. The token is resolved and bound to this browser, and
+ * the buyer's identity goes into the session cookie; then the page (302), or, without one, registration now.
+ */
+async function landing({ event, body, key }: Submission): Promise<HttpResponse> {
   const cfg = config();
-  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
-  const isForm = contentType.includes('application/x-www-form-urlencoded');
-  const body = parse(contentType, rawBody(event));
-  const path = event.rawPath ?? '';
   const pageUrl = process.env.REGISTRATION_PAGE_URL;
-  const key = await sessionKey(dynamo(), cfg.table);
-
+  const input = validateRegistration(body, { required: [], optional: [] });
+  const resolved = await resolveToken(input.token);
+  // The same browser coming back keeps its binding; anyone else gets a new one, and the token's first binding wins.
+  const sid = currentSession(event, key)?.sid ?? newSessionId();
   try {
-    if (path.endsWith('/landing')) {
-      const input = validateRegistration(body, { required: [], optional: [] });
-      const resolved = await resolveToken(input.token);
-      // The same browser coming back keeps its binding; anyone else gets a new one, and the token's first binding wins.
-      const sid = currentSession(event, key)?.sid ?? newSessionId();
-      try {
-        await bindToken(dynamo(), cfg.table, input.token, sid, clock.now());
-      } catch (e) {
-        if (e instanceof TokenReplayed) {
-          logger.warn('registration token replayed from another browser', {
-            customerAWSAccountId: resolved.CustomerAWSAccountId,
-          });
-          return html(
-            409,
-            'Link already used',
-            'This registration link was already opened in another browser. Return to AWS Marketplace and choose "Set up your account" again.',
-          );
-        }
-        throw e;
-      }
-      const ttl = sessionSeconds();
-      const session: RegistrationSession = {
-        sid,
-        productCode: resolved.ProductCode!,
-        customerIdentifier: resolved.CustomerIdentifier || undefined,
-        customerAWSAccountId: resolved.CustomerAWSAccountId || undefined,
-        licenseArn: resolved.LicenseArn || undefined,
-        offerType: input.offerType,
-        exp: Math.floor(clock.now() / 1000) + ttl,
-      };
-      const cookie = { 'set-cookie': sessionCookie(signSession(session, key), ttl) };
-      if (pageUrl)
-        return {
-          statusCode: 302,
-          headers: { location: redirectLocation(pageUrl, input.offerType), 'cache-control': 'no-store', ...cookie },
-        };
-      // Direct variant (no page): nothing to fill in, so the buyer is registered at once.
-      const fields = validateRegistration(body, fieldConfig(), { token: false }).fields;
-      const r = await registerBuyer(session, fields);
-      return html(200, 'Thank you', r.message, cookie);
-    }
-
-    // /register: only the session's buyer can register.
-    let session: RegistrationSession;
-    try {
-      session = verifySession(
-        readSessionCookie((event as { cookies?: string[] }).cookies, header(event, 'cookie')),
-        key,
-        clock.now(),
-      );
-    } catch (e) {
-      if (!(e instanceof SessionError)) throw e;
-      throw new FieldError(
-        'session',
-        `${e.message}: open this page from AWS Marketplace ("Set up your account") in this browser`,
-      );
-    }
-    const input = validateRegistration(body, fieldConfig(), { token: false });
-    const r = await registerBuyer(session, input.fields);
-    if (isForm) return html(200, 'Thank you', r.message);
-    return {
-      statusCode: 201,
-      body: { subscriberId: r.subscriberId, status: r.active ? 'ACTIVE' : 'PENDING_SUBSCRIPTION', message: r.message },
-    };
+    await bindToken(dynamo(), cfg.table, input.token, sid, clock.now());
   } catch (e) {
-    if (e instanceof FieldError) {
-      const status = e.field === 'session' ? 401 : 400;
-      if (isForm) return html(status, 'Registration failed', e.message);
-      if (status === 401)
-        throw new UnauthorizedError(`Unauthorized: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
-      throw badRequest(`Invalid request body: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
-    }
-    if (e instanceof RegistrationConflict) {
-      if (isForm)
-        return html(
-          409,
-          'Already registered',
-          'This subscription is already registered with different details; contact support.',
-        );
-      throw conflict('This subscription is already registered with different details');
+    if (e instanceof TokenReplayed) {
+      logger.warn('registration token replayed from another browser', {
+        customerAWSAccountId: resolved.CustomerAWSAccountId,
+      });
+      return html(
+        409,
+        'Link already used',
+        'This registration link was already opened in another browser. Return to AWS Marketplace and choose "Set up your account" again.',
+      );
     }
     throw e;
   }
+  const ttl = sessionSeconds();
+  const session: RegistrationSession = {
+    sid,
+    productCode: resolved.ProductCode!,
+    customerIdentifier: resolved.CustomerIdentifier || undefined,
+    customerAWSAccountId: resolved.CustomerAWSAccountId || undefined,
+    licenseArn: resolved.LicenseArn || undefined,
+    offerType: input.offerType,
+    exp: Math.floor(clock.now() / 1000) + ttl,
+  };
+  const cookie = { 'set-cookie': sessionCookie(signSession(session, key), ttl) };
+  if (pageUrl)
+    return {
+      statusCode: 302,
+      headers: { location: redirectLocation(pageUrl, input.offerType), 'cache-control': 'no-store', ...cookie },
+    };
+  // Direct variant (no page): nothing to fill in, so the buyer is registered at once.
+  const fields = validateRegistration(body, fieldConfig(), { token: false }).fields;
+  const r = await registerBuyer(session, fields);
+  return html(200, 'Thank you', r.message, cookie);
+}
+
+/** POST /register: the page's fields (or a form); only the session's buyer can register. */
+async function register({ event, body, key, isForm }: Submission): Promise<HttpResponse> {
+  let session: RegistrationSession;
+  try {
+    session = verifySession(
+      readSessionCookie((event as { cookies?: string[] }).cookies, header(event, 'cookie')),
+      key,
+      clock.now(),
+    );
+  } catch (e) {
+    if (!(e instanceof SessionError)) throw e;
+    throw new FieldError(
+      'session',
+      `${e.message}: open this page from AWS Marketplace ("Set up your account") in this browser`,
+    );
+  }
+  const input = validateRegistration(body, fieldConfig(), { token: false });
+  const r = await registerBuyer(session, input.fields);
+  if (isForm) return html(200, 'Thank you', r.message);
+  return {
+    statusCode: 201,
+    body: { subscriberId: r.subscriberId, status: r.active ? 'ACTIVE' : 'PENDING_SUBSCRIPTION', message: r.message },
+  };
+}
+
+/**
+ * One of the two routes with what they share: the body read (JSON or form), the session key, and the answer
+ * to a refused field or a conflicting registration — an HTML page for a form post (the buyer sees why), the
+ * one error mapping for JSON.
+ */
+function submission(route: (s: Submission) => Promise<HttpResponse>): RouteFunction {
+  return async (event) => {
+    const contentType = (header(event, 'content-type') ?? '').toLowerCase();
+    const isForm = contentType.includes('application/x-www-form-urlencoded');
+    const body = parse(contentType, rawBody(event));
+    const key = await sessionKey(dynamo(), config().table);
+    try {
+      return await route({ event, body, key, isForm });
+    } catch (e) {
+      if (e instanceof FieldError) {
+        const status = e.field === 'session' ? 401 : 400;
+        if (isForm) return html(status, 'Registration failed', e.message);
+        if (status === 401)
+          throw new UnauthorizedError(`Unauthorized: ${e.message}`, {
+            errors: [{ field: e.field, message: e.message }],
+          });
+        throw badRequest(`Invalid request body: ${e.message}`, { errors: [{ field: e.field, message: e.message }] });
+      }
+      if (e instanceof RegistrationConflict) {
+        if (isForm)
+          return html(
+            409,
+            'Already registered',
+            'This subscription is already registered with different details; contact support.',
+          );
+        throw conflict('This subscription is already registered with different details');
+      }
+      throw e;
+    }
+  };
+}
+
+export const handler = routeTable({
+  'POST /landing': submission(landing),
+  'POST /register': submission(register),
 });

@@ -8,15 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { updateUserBody } from '../billing/domain/billing-model';
-import {
-  badRequest,
-  httpHandler,
-  notFound,
-  parseBody,
-  parsePath,
-  type HttpEvent,
-  type HttpResponse,
-} from '../shared/http';
+import { badRequest, notFound, parseBody, parsePath, routeTable } from '../shared/http';
 import { httpErrorOf } from '../shared/vendor-http';
 import { billingUserFromMoesif, given, management, tenantBillingFromMoesif } from './domain/moesif-api';
 import { moesifManagement } from './domain/context';
@@ -25,24 +17,24 @@ const id = z.string().check(z.minLength(1), z.maxLength(256));
 const tenantPath = z.object({ tenantId: id });
 const userPath = z.object({ tenantId: id, userId: id });
 
-async function route(event: HttpEvent): Promise<HttpResponse> {
-  switch (event.routeKey) {
-    case 'GET /tenants/{tenantId}/billing': {
+export const handler = routeTable(
+  {
+    'GET /tenants/{tenantId}/billing': async (event) => {
       const { tenantId } = parsePath(event, tenantPath);
       const http = await moesifManagement();
       const company = await management.getCompany(http, tenantId);
       if (!company?.company_id) throw notFound(`Billing customer not found for tenant ${tenantId}`);
       const subs = await management.subscriptionsOf(http, tenantId);
       return { statusCode: 200, body: { data: tenantBillingFromMoesif(tenantId, company, subs) } };
-    }
-    case 'GET /tenants/{tenantId}/billing/users/{userId}': {
+    },
+    'GET /tenants/{tenantId}/billing/users/{userId}': async (event) => {
       const p = parsePath(event, userPath);
       const u = await management.getUser(await moesifManagement(), p.userId);
       if (!u?.user_id || u.company_id !== p.tenantId)
         throw notFound(`Billing user not found for tenant ${p.tenantId} and user ${p.userId}`);
       return { statusCode: 200, body: { data: billingUserFromMoesif(p.tenantId, u) } };
-    }
-    case 'PUT /tenants/{tenantId}/billing/users/{userId}': {
+    },
+    'PUT /tenants/{tenantId}/billing/users/{userId}': async (event) => {
       const p = parsePath(event, userPath);
       const b = parseBody(event, updateUserBody);
       if (!Object.values(b).some((v) => v !== undefined)) {
@@ -66,16 +58,7 @@ async function route(event: HttpEvent): Promise<HttpResponse> {
       };
       await management.upsertUser(http, next); // Moesif merges: only what we send changes
       return { statusCode: 200, body: { data: billingUserFromMoesif(p.tenantId, next) } };
-    }
-    default:
-      throw notFound(`No billing route ${event.routeKey}`);
-  }
-}
-
-export const handler = httpHandler(async (event) => {
-  try {
-    return await route(event);
-  } catch (e) {
-    throw httpErrorOf(e);
-  }
-});
+    },
+  },
+  { mapError: httpErrorOf },
+);

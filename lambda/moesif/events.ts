@@ -13,13 +13,8 @@
  * network errors and a refused key throw, so Lambda retries. Env: MOESIF_OPERATION, MOESIF_* (domain/context.ts).
  */
 import * as z from 'zod/mini';
-import {
-  customerChanges,
-  onboardingDetail,
-  tenantUpdatedDetail,
-  userEventDetail,
-  userIdOf,
-} from '../billing/domain/billing-model';
+import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
+import { parseUserEvent } from '../billing/domain/user-event';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
 import { parseDetail, type SbtEvent } from '../shared/event-detail';
@@ -113,16 +108,15 @@ async function run(event: SbtEvent): Promise<void> {
     }
     case 'createUser':
     case 'deleteUser': {
-      const d = parseDetail(event, userEventDetail);
-      const userId = d && userIdOf(d);
-      if (!d || !userId) return;
+      const d = parseUserEvent(event);
+      if (!d) return;
       const http = await moesifManagement();
       if (op === 'deleteUser') {
-        await management.deleteUser(http, userId);
+        await management.deleteUser(http, d.userId);
         return;
       }
       await management.upsertUser(http, {
-        user_id: userId,
+        user_id: d.userId,
         company_id: d.tenantId,
         ...(d.email ? { email: d.email } : {}),
         metadata: given({ email: d.email, name: d.name, billing_role: d.userRole, created_at: now, updated_at: now }),

@@ -162,13 +162,19 @@ export type RouteFunction = (event: HttpEvent) => Promise<HttpResponse>;
 export interface RouteTableOptions {
   /** Headers on error answers too (e.g. a public route's CORS header, so a browser can read a 404). @default none */
   readonly errorHeaders?: Record<string, string>;
+  /**
+   * Turns what a route threw into the error the one mapping answers, for failures that are not domain
+   * errors yet (a vendor adapter's `httpErrorOf`: the vendor's refusal → 400/409, its faults → 502/503).
+   * @default the error as thrown
+   */
+  readonly mapError?: (err: unknown) => unknown;
 }
 
 /**
  * Wraps one function as a Lambda handler: its answer, or the error mapped once (errorResponse); anything
- * else → logged 500 without internals. Prefer routeTable, which names the routes a handler serves.
+ * else → logged 500 without internals. Handlers use routeTable, which names the routes they serve.
  */
-export function httpHandler(fn: RouteFunction, errorHeaders?: Record<string, string>) {
+function httpHandler(fn: RouteFunction, errorHeaders?: Record<string, string>) {
   return async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
       return toResult(await fn(event));
@@ -184,16 +190,52 @@ export function httpHandler(fn: RouteFunction, errorHeaders?: Record<string, str
 /**
  * The handler shape of every HTTP service: `{ 'METHOD /path/{param}': fn }`, dispatched on the route the
  * request came by (routeOf: HTTP API routeKey, or the REST API's method + resource), so one bundle serves
- * the routes its construct wires to it. A route the table does not know is a 404 naming it.
+ * the routes its construct wires to it. A key ending in a greedy `{name+}` (API Gateway's own syntax) serves
+ * every route below its prefix, for a function whose path the construct's user picks (the billing webhook's
+ * `POST /billing/{path+}`). A route the table does not know is a 404 naming it.
  */
 export function routeTable(routes: Record<string, RouteFunction>, options: RouteTableOptions = {}) {
   const table = new Map(Object.entries(routes));
+  const greedy = [...table].flatMap(([key, fn]) => {
+    const m = /^(.* \/(?:.*\/)?)\{[^/{}]+\+\}$/.exec(key);
+    return m ? [{ prefix: m[1] as string, fn }] : [];
+  });
+  const lookup = (route: string) =>
+    table.get(route) ?? greedy.find((g) => route.length > g.prefix.length && route.startsWith(g.prefix))?.fn;
   return httpHandler(async (event) => {
     const route = routeOf(event);
-    const fn = table.get(route);
+    const fn = lookup(route);
     if (!fn) throw new NotFoundError(`No route ${route}`);
-    return fn(event);
+    if (!options.mapError) return fn(event);
+    try {
+      return await fn(event);
+    } catch (err) {
+      throw options.mapError(err);
+    }
   }, options.errorHeaders);
+}
+
+/** `200 { data }`: the answer of a read route (and of most writes). */
+export const ok = (data: unknown, status = 200): HttpResponse => ({ statusCode: status, body: { data } });
+
+/** A route answering `200 { data }` with what `read` resolves to (a get route: the id from the path, one read). */
+export const dataRoute =
+  (read: (event: HttpEvent) => Promise<unknown>): RouteFunction =>
+  async (event) =>
+    ok(await read(event));
+
+/**
+ * A list route: the pagination query parsed (`paginationQuery`, or a service's own bounds), and the
+ * service's page (`{ data, next_token? }`) answered as it is.
+ */
+export function listRoute(
+  list: (limit: number, nextToken: string | undefined) => Promise<unknown>,
+  schema: $ZodType<{ limit: number; next_token?: string | undefined }> = paginationQuery,
+): RouteFunction {
+  return async (event) => {
+    const q = parseQuery(event, schema);
+    return { statusCode: 200, body: await list(q.limit, q.next_token) };
+  };
 }
 
 /**

@@ -8,12 +8,12 @@
 import * as z from 'zod/mini';
 import {
   badRequest,
+  dataRoute,
   type HttpEvent,
   type HttpResponse,
-  paginationQuery,
+  listRoute,
   parseBody,
   parsePath,
-  parseQuery,
   routeTable,
 } from '../shared/http';
 import { checkConventionalFields, clientData } from './domain/data';
@@ -50,14 +50,8 @@ export const handler = routeTable({
     });
     return emittedOr503(res, res.replayed ? 200 : 201);
   },
-  'GET /tenants': async (event) => {
-    const q = parseQuery(event, paginationQuery);
-    return { statusCode: 200, body: await tenantService().listTenants(q.limit, q.next_token) };
-  },
-  'GET /tenants/{tenantId}': async (event) => ({
-    statusCode: 200,
-    body: { data: await tenantService().getTenant(tenantIdOf(event)) },
-  }),
+  'GET /tenants': listRoute((limit, next) => tenantService().listTenants(limit, next)),
+  'GET /tenants/{tenantId}': dataRoute((event) => tenantService().getTenant(tenantIdOf(event))),
   'PUT /tenants/{tenantId}': async (event) => {
     const tenantId = tenantIdOf(event);
     const patch = clientData(parseBody(event, anyObject), '', { dropIds: true });

@@ -5,12 +5,12 @@
 import * as z from 'zod/mini';
 import {
   badRequest,
+  dataRoute,
   type HttpEvent,
   type HttpResponse,
-  paginationQuery,
+  listRoute,
   parseBody,
   parsePath,
-  parseQuery,
   routeTable,
 } from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
@@ -69,14 +69,10 @@ export const handler = routeTable({
       },
     };
   },
-  'GET /tenant-registrations': async (event) => {
-    const q = parseQuery(event, paginationQuery);
-    return { statusCode: 200, body: await tenantService().listRegistrations(q.limit, q.next_token) };
-  },
-  'GET /tenant-registrations/{tenantRegistrationId}': async (event) => ({
-    statusCode: 200,
-    body: { data: await tenantService().getRegistration(registrationIdOf(event)) },
-  }),
+  'GET /tenant-registrations': listRoute((limit, next) => tenantService().listRegistrations(limit, next)),
+  'GET /tenant-registrations/{tenantRegistrationId}': dataRoute((event) =>
+    tenantService().getRegistration(registrationIdOf(event)),
+  ),
   'PATCH /tenant-registrations/{tenantRegistrationId}': async (event) => {
     const tenantRegistrationId = registrationIdOf(event);
     const { tenantData, registrationData } = registrationBody(event);

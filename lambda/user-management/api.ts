@@ -5,7 +5,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { dynamo, env } from '../shared/aws-clients';
 import { putEvents, sbtEvent } from '../shared/events';
-import { type HttpEvent, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
+import { dataRoute, type HttpEvent, listRoute, parseBody, parsePath, routeTable } from '../shared/http';
 import { descope } from '../descope/domain/descope-api';
 import { DescopeUserStore } from '../descope/domain/descope-user-store';
 import { CognitoUserStore } from './domain/cognito-user-store';
@@ -40,14 +40,8 @@ export const handler = routeTable({
     statusCode: 201,
     body: { data: await userService().create(parseBody(event, createUserBody)) },
   }),
-  'GET /users': async (event) => {
-    const q = parseQuery(event, userListQuery);
-    return { statusCode: 200, body: await userService().list(q.limit, q.next_token) };
-  },
-  'GET /users/{userId}': async (event) => ({
-    statusCode: 200,
-    body: { data: await userService().get(userIdOf(event)) },
-  }),
+  'GET /users': listRoute((limit, next) => userService().list(limit, next), userListQuery),
+  'GET /users/{userId}': dataRoute((event) => userService().get(userIdOf(event))),
   'PUT /users/{userId}': async (event) => {
     const userId = userIdOf(event);
     const data = await userService().update(userId, parseBody(event, updateUserBody));

@@ -10,50 +10,26 @@
  * - export `tenantStatus`, `tenantConfig` (JSON) and `tenantS3Bucket` as tenant data and
  *   `registrationStatus` as registration data (SBT's integration-test convention: created / deleted).
  * The deprovisioning script is its mirror image.
+ *
+ * The scripts are shipped once, as the files in ./scripts/ (the HCL example reads the same files with
+ * `file()`); here they are read as run: without the leading `#!` and comment lines, which are for the
+ * reader of the file.
  */
-export const PROVISIONING_SCRIPT = `set -eo pipefail
-echo "starting..."
-echo "tenantId: $tenantId"
-echo "tier: $tier"
-STACK_NAME="\${TENANT_STACK_PREFIX}-\${tenantId}"
-
-# note that this template.json is being created here, but
-# it could just as easily be pulled in from an S3 bucket.
-cat > template.json << EOM
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Resources": {"MyBucket": {"Type": "AWS::S3::Bucket"}},
-  "Outputs": {"S3Bucket": {"Value": { "Ref": "MyBucket" }}}
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+/** The folder of the sample scripts, found from src/ or the compiled lib/src/ (and a bundle in dist/). */
+function scriptsDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    for (const candidate of [join(dir, 'scripts'), join(dir, 'src', 'application-plane', 'scripts')])
+      if (existsSync(join(candidate, 'provisioning.sh'))) return candidate;
+    dir = resolve(dir, '..');
+  }
+  throw new Error('sample tenant scripts (src/application-plane/scripts) not found');
 }
-EOM
 
-aws cloudformation create-stack --stack-name "$STACK_NAME" --template-body "file://template.json"
-aws cloudformation wait stack-create-complete --stack-name "$STACK_NAME"
+const readScript = (name: string) => readFileSync(join(scriptsDir(), name), 'utf8').replace(/^(#[^\n]*\n)+/, '');
 
-# Assign, then export: exporting in the same statement would take export's status (0), not the command's.
-tenantS3Bucket=$(aws cloudformation describe-stacks --stack-name "$STACK_NAME" | jq -er '.Stacks[0].Outputs[0].OutputValue')
-export tenantS3Bucket
-echo "$tenantS3Bucket"
-tenantConfig=$(jq -n --arg tenantId "$tenantId" --arg tier "$tier" --arg bucket "$tenantS3Bucket" \\
-  '{"tenantId":$tenantId,"tier":$tier,"s3Bucket":$bucket}')
-export tenantConfig
-echo "$tenantConfig"
-export tenantStatus="created"
-export registrationStatus="created"
+export const PROVISIONING_SCRIPT = readScript('provisioning.sh');
 
-echo "done!"
-`;
-
-export const DEPROVISIONING_SCRIPT = `set -eo pipefail
-echo "starting..."
-echo "tenantId: $tenantId"
-STACK_NAME="\${TENANT_STACK_PREFIX}-\${tenantId}"
-
-aws cloudformation delete-stack --stack-name "$STACK_NAME"
-aws cloudformation wait stack-delete-complete --stack-name "$STACK_NAME"
-
-export tenantStatus="deleted"
-export registrationStatus="deleted"
-
-echo "done!"
-`;
+export const DEPROVISIONING_SCRIPT = readScript('deprovisioning.sh');

@@ -283,6 +283,10 @@ maybe('real terraform', () => {
     // Copies, so .terraform/ and lock files never land in the repository (modules/ is drift-checked).
     cpSync(join(ROOT, 'modules'), join(work, 'modules'), { recursive: true });
     cpSync(join(ROOT, 'examples', 'hcl-pipeline'), join(work, 'examples', 'hcl-pipeline'), { recursive: true });
+    // The example reads the library's sample tenant scripts, as it reads the modules, from this repository.
+    cpSync(join(ROOT, 'src', 'application-plane', 'scripts'), join(work, 'src', 'application-plane', 'scripts'), {
+      recursive: true,
+    });
     writeCallers(join(work, 'callers'), '../modules', true);
     writeCallers(join(work, 'no-alias'), '../modules', false);
     // The reference app's stacks (root mode) and the cdktf TypeScript example's stacks.

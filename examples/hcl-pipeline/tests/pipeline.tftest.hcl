@@ -23,7 +23,7 @@ run "pipeline_applies" {
     error_message = "the application plane must subscribe to the control plane's bus"
   }
   assert {
-    condition     = output.event_bus_arn == module.control_plane.event_bus_arn
+    condition     = output.control_plane.event_bus_arn == module.control_plane.event_bus_arn
     error_message = "the pipeline exposes the control plane's bus"
   }
   assert {

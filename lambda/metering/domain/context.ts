@@ -1,7 +1,8 @@
 /** Wiring shared by the metering handlers. Env: METERS_TABLE_NAME, USAGE_TABLE_NAME. */
 import * as z from 'zod/mini';
 import { dynamo, env } from '../../shared/aws-clients';
-import { METER_TYPES } from './aggregation';
+import { ValidationError } from '../../shared/domain-errors';
+import { METER_TYPES, PERIODS } from './aggregation';
 import { MeteringStore } from './metering-store';
 
 export function meteringStore(): MeteringStore {
@@ -32,3 +33,32 @@ export const meterExtras = {
 
 /** The key shape of a GET /meters continuation token (the meters partition). */
 export const METER_PAGE_KEY = { pk: { equals: 'METER' }, sk: 'string' } as const;
+
+const querySeconds = z.coerce.number().check(z.int(), z.nonnegative());
+
+/**
+ * The query of `GET /usage/{meterId}`, the same for every metering provider (the reference one and
+ * Amberflo's adapter): meterApiName (default: the meter's), a window in epoch seconds, one tenant, the period.
+ */
+export const usageQuery = z.object({
+  meterApiName: z.optional(meterApiName),
+  startTimeInSeconds: z.optional(querySeconds),
+  endTimeInSeconds: z.optional(querySeconds),
+  tenantId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  period: z._default(z.enum(PERIODS), 'day'),
+});
+
+/**
+ * The usage window `[start, end)` of a usage query: as seed 000, the last 24 h when none is given (the end
+ * one second ahead, so the current second counts). A window that ends before it starts is a 400.
+ */
+export function usageWindow(
+  q: Pick<z.infer<typeof usageQuery>, 'startTimeInSeconds' | 'endTimeInSeconds'>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { start: number; end: number } {
+  const end = q.endTimeInSeconds ?? nowSeconds + 1;
+  const start = q.startTimeInSeconds ?? end - 86400;
+  if (start >= end)
+    throw new ValidationError("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
+  return { start, end };
+}

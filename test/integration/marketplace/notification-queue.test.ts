@@ -3,18 +3,10 @@
 // and reports partial batch failures, so a poison message ends in the DLQ and the good ones are processed.
 import { lambdaContext } from '../../support/lambda-context';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { startFauxqsProcess, type FauxqsProcess } from '../../../local/fauxqs';
+import { createQueue, sqsEventOf } from '../../../local/sqs-queue';
 import { Browser, PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -37,60 +29,34 @@ afterAll(async () => {
 const ctx = lambdaContext('marketplace-notifications');
 
 /** One poll of the queue handed to the handler as Lambda's event source mapping would; failed ones stay. */
-async function pollOnce(queueUrl: string): Promise<number> {
+async function pollOnce(queue: { url: string; arn: string }): Promise<number> {
   const r = await sqs.send(
     new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
+      QueueUrl: queue.url,
       MaxNumberOfMessages: 10,
       VisibilityTimeout: 0,
       AttributeNames: ['All'],
     }),
   );
-  const msgs: Message[] = r.Messages ?? [];
+  const msgs = r.Messages ?? [];
   if (!msgs.length) return 0;
-  const event: SQSEvent = {
-    Records: msgs.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  const event = sqsEventOf(msgs, queue.arn);
   const res = await notifications(event, ctx);
   const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
   for (const m of msgs)
     if (!failed.has(m.MessageId!))
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: m.ReceiptHandle! }));
   return msgs.length;
 }
 
 test('SNS envelope from a topic subscription and EventBridge events through SQS; a poison message reaches the DLQ', async () => {
   const suffix = Date.now().toString(36);
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `mp-dlq-${suffix}` }));
-  const dlqArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes!.QueueArn!;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: `mp-notifications-${suffix}`,
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) },
-    }),
-  );
-  const queueArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes!.QueueArn!;
+  const dlq = await createQueue(sqs, `mp-dlq-${suffix}`);
+  const queue = await createQueue(sqs, `mp-notifications-${suffix}`, {
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
+  });
   const topic = await sns.send(new CreateTopicCommand({ Name: `aws-mp-subscription-notification-${PRODUCT}` }));
-  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: queueArn }));
+  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: queue.arn }));
 
   // A legacy buyer registers, then Marketplace publishes subscribe-success (the §3.7 message) on the topic.
   process.env.IDENTITY_MODE = 'customer';
@@ -120,22 +86,22 @@ test('SNS envelope from a topic subscription and EventBridge events through SQS;
   // A licence event (EventBridge → SQS body is the event itself) and a poison message.
   await sqs.send(
     new SendMessageCommand({
-      QueueUrl: queue.QueueUrl,
+      QueueUrl: queue.url,
       MessageBody: licenseEvent('Updated', '2026-11-24T10:00:00Z', {
         licenseArn: 'aws:license-manager:us-east-1:1:l-queue1',
         account: '777788889999',
       }),
     }),
   );
-  await sqs.send(new SendMessageCommand({ QueueUrl: queue.QueueUrl, MessageBody: '{"this is":"not a notification"}' }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"this is":"not a notification"}' }));
 
   // Poll until the queue is drained (the poison message moves to the DLQ after 2 receives).
-  for (let i = 0; i < 10 && (await pollOnce(queue.QueueUrl!)) > 0; i++);
+  for (let i = 0; i < 10 && (await pollOnce(queue)) > 0; i++);
   const onboard = h.bus
     .ofType('sbt_aws_onboardingRequest')
     .filter((e) => e.detail.marketplaceSubscriberId === 'customer:CIQUEUE');
   expect(onboard).toHaveLength(1);
   expect(onboard[0].detail).toMatchObject({ customerIdentifier: 'CIQUEUE', freeTrial: false });
-  const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl, MaxNumberOfMessages: 10 }));
+  const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }));
   expect((dead.Messages ?? []).map((m) => m.Body)).toEqual(['{"this is":"not a notification"}']);
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The toolkit's sample provisioning job (one CloudFormation stack with an S3 bucket per tenant).
-# Replace it with your own; see modules/application-plane/README.md for the variables it gets and exports.
+# The toolkit's sample provisioning job (SBT's tutorial script: one CloudFormation stack with an S3 bucket per
+# tenant), the reference application plane's and the HCL example's. Replace it with your own; see
+# modules/application-plane/README.md for the variables it gets and exports.
 set -eo pipefail
 echo "starting..."
 echo "tenantId: $tenantId"
@@ -20,10 +21,13 @@ EOM
 aws cloudformation create-stack --stack-name "$STACK_NAME" --template-body "file://template.json"
 aws cloudformation wait stack-create-complete --stack-name "$STACK_NAME"
 
-export tenantS3Bucket=$(aws cloudformation describe-stacks --stack-name "$STACK_NAME" | jq -r '.Stacks[0].Outputs[0].OutputValue')
+# Assign, then export: exporting in the same statement would take export's status (0), not the command's.
+tenantS3Bucket=$(aws cloudformation describe-stacks --stack-name "$STACK_NAME" | jq -er '.Stacks[0].Outputs[0].OutputValue')
+export tenantS3Bucket
 echo "$tenantS3Bucket"
-export tenantConfig=$(jq -n --arg tenantId "$tenantId" --arg tier "$tier" --arg bucket "$tenantS3Bucket" \
+tenantConfig=$(jq -n --arg tenantId "$tenantId" --arg tier "$tier" --arg bucket "$tenantS3Bucket" \
   '{"tenantId":$tenantId,"tier":$tier,"s3Bucket":$bucket}')
+export tenantConfig
 echo "$tenantConfig"
 export tenantStatus="created"
 export registrationStatus="created"

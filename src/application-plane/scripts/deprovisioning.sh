@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The toolkit's sample deprovisioning job: deletes the tenant's CloudFormation stack.
+# The toolkit's sample deprovisioning job: deletes the tenant's CloudFormation stack (the mirror image of
+# provisioning.sh), the reference application plane's and the HCL example's.
 set -eo pipefail
 echo "starting..."
 echo "tenantId: $tenantId"
