@@ -57,6 +57,17 @@ function timed(side: Side, out: string): number {
   return ms;
 }
 
+/** One side's figures: its median and minimum over the pairs, and every run (ms, rounded). */
+function sideSummary(label: string, resources: number, runsMs: number[]) {
+  return {
+    label,
+    resources,
+    medianMs: Math.round(median(runsMs)),
+    minMs: Math.round(Math.min(...runsMs)),
+    runsMs: runsMs.map((x) => Math.round(x)),
+  };
+}
+
 /** `pairs` interleaved runs of both sides, alternating which goes first; medians, ratio and resource counts. */
 function interleave(ours: Side, theirs: Side, pairs: number, onProgress?: (i: number) => void) {
   const a: number[] = [];
@@ -82,23 +93,10 @@ function interleave(ours: Side, theirs: Side, pairs: number, onProgress?: (i: nu
     }
     onProgress?.(i + 1);
   }
-  const round = (x: number) => Math.round(x);
   return {
     pairs,
-    ours: {
-      label: ours.label,
-      resources: oursResources,
-      medianMs: round(median(a)),
-      minMs: round(Math.min(...a)),
-      runsMs: a.map(round),
-    },
-    anchor: {
-      label: theirs.label,
-      resources: theirResources,
-      medianMs: round(median(b)),
-      minMs: round(Math.min(...b)),
-      runsMs: b.map(round),
-    },
+    ours: sideSummary(ours.label, oursResources, a),
+    anchor: sideSummary(theirs.label, theirResources, b),
     ratio: +(median(a) / median(b)).toFixed(3),
   };
 }

@@ -170,11 +170,7 @@ function compileLeaf(v: unknown, path: string): LeafMatcher {
   }
   if (Array.isArray(v)) fail(path, 'nested arrays are not allowed in a match list');
   if (!isObject(v)) fail(path, `unsupported value ${describe(v)}`);
-  const keys = Object.keys(v);
-  if (keys.length !== 1) fail(path, `a match expression must have exactly one operator, got ${keys.length}`);
-  const op = keys[0];
-  const arg = v[op];
-  const p = childPath(path, op);
+  const { op, arg, p } = soleOperator(v, path, (n) => `a match expression must have exactly one operator, got ${n}`);
   switch (op) {
     case 'prefix':
     case 'suffix': {
@@ -210,6 +206,18 @@ function compileLeaf(v: unknown, path: string): LeafMatcher {
   }
 }
 
+/** The one operator of a match object (`{"prefix": "a"}`), its operand and its path; any other count fails. */
+function soleOperator(
+  o: Record<string, unknown>,
+  path: string,
+  message: (count: number) => string,
+): { op: string; arg: unknown; p: string } {
+  const keys = Object.keys(o);
+  if (keys.length !== 1) fail(path, message(keys.length));
+  const op = keys[0] as string;
+  return { op, arg: o[op], p: childPath(path, op) };
+}
+
 function ignoreCaseOperand(arg: unknown, path: string): string {
   if (!isObject(arg)) fail(path, 'must be a string or {"equals-ignore-case": string}');
   const keys = Object.keys(arg);
@@ -234,11 +242,7 @@ function compileAnythingBut(arg: unknown, path: string): LeafMatcher {
     return (x) => !set.has(x);
   }
   if (!isObject(arg)) fail(path, `must be a string, a number, a list, or an object, got ${describe(arg)}`);
-  const keys = Object.keys(arg);
-  if (keys.length !== 1) fail(path, 'an anything-but object must have exactly one operator');
-  const op = keys[0];
-  const inner = arg[op];
-  const p = childPath(path, op);
+  const { op, arg: inner, p } = soleOperator(arg, path, () => 'an anything-but object must have exactly one operator');
   switch (op) {
     case 'prefix':
     case 'suffix': {

@@ -73,22 +73,12 @@ export async function createTablesFromSynth(
   const tables = (stackJson.resource?.aws_dynamodb_table ?? {}) as Record<string, TerraformTableConfig>;
   const out: Record<string, string> = {};
   for (const [logical, cfg] of Object.entries(tables)) {
-    const name = `${prefix}-${logical}`.slice(0, 255);
-    await client.send(new CreateTableCommand(tableInputFromTerraform(name, cfg)));
-    if (cfg.ttl?.enabled && cfg.ttl.attribute_name) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: name,
-          TimeToLiveSpecification: { AttributeName: cfg.ttl.attribute_name, Enabled: true },
-        }),
-      );
-    }
-    out[logical] = name;
+    out[logical] = await createTable(`${prefix}-${logical}`.slice(0, 255), cfg, client);
   }
   return out;
 }
 
-/** Creates one table from a Terraform-shaped config (for tests of a single construct's table). */
+/** Creates one table (and its TTL) from a Terraform-shaped config (also for tests of a single construct's table). */
 export async function createTable(name: string, cfg: TerraformTableConfig, client = new DynamoDBClient({})) {
   await client.send(new CreateTableCommand(tableInputFromTerraform(name, cfg)));
   if (cfg.ttl?.enabled && cfg.ttl.attribute_name) {

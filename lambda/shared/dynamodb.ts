@@ -82,6 +82,20 @@ export function isConditionFailure(e: unknown): boolean {
 }
 
 /**
+ * Runs a conditional write: true when it was written, false when its condition did not hold (the item is
+ * already there, or not there, or changed: the caller's idempotent "nothing to do"); any other error throws.
+ */
+export async function writtenUnlessConditionFails(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/**
  * Per-item codes of a cancelled transaction, in the order of its TransactItems: `undefined` for an item
  * that was fine (DynamoDB says `None`), e.g. `[undefined, 'ConditionalCheckFailed']`. [] for any other error.
  */
@@ -143,20 +157,16 @@ export async function putOnce(
   item: Record<string, unknown>,
   keyAttribute: string,
 ): Promise<boolean> {
-  try {
-    await db.send(
+  return writtenUnlessConditionFails(() =>
+    db.send(
       new PutCommand({
         TableName: table,
         Item: item,
         ConditionExpression: 'attribute_not_exists(#k)',
         ExpressionAttributeNames: { '#k': keyAttribute },
       }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailure(e)) return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 /** Items of a Query page, as the document client types them. */

@@ -138,17 +138,13 @@ class Parser {
         this.pos += 3;
       } else if (this.startsWith('${')) {
         flush();
-        this.pos += 2;
-        if (this.peek() === '~') this.pos++;
-        this.ws();
+        this.openSequence();
         const expr = this.expr();
         this.closeDirective();
         parts.push({ t: 'interp', expr });
       } else if (this.startsWith('%{')) {
         flush();
-        this.pos += 2;
-        if (this.peek() === '~') this.pos++;
-        this.ws();
+        this.openSequence();
         const kw = this.ident();
         if (kw === 'if') {
           this.ws();
@@ -191,6 +187,13 @@ class Parser {
       return String.fromCodePoint(parseInt(m[1] ?? m[2]!, 16));
     }
     this.fail(`invalid escape '\\${c}'`);
+  }
+
+  /** Past the `${` / `%{` that opens an interpolation or a directive, and its `~` strip marker if any. */
+  private openSequence(): void {
+    this.pos += 2;
+    if (this.peek() === '~') this.pos++;
+    this.ws();
   }
 
   private closeDirective(): void {

@@ -4,7 +4,7 @@
  * Both steps are idempotent (absolute values), so a resumed webhook may run them again safely.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildUpdate, isConditionFailure } from '../../shared/dynamodb';
+import { buildUpdate, writtenUnlessConditionFails } from '../../shared/dynamodb';
 import type { OutgoingEvent } from '../../shared/events';
 
 /**
@@ -28,13 +28,10 @@ export async function mirrorOnTenant(
   changes: Record<string, unknown>,
   at: string,
 ): Promise<boolean> {
-  try {
-    await db.send(new UpdateCommand({ TableName: table, ...tenantBillingUpdate(tenantId, changes, at) }));
-    return true;
-  } catch (e) {
-    if (isConditionFailure(e)) return false; // billing-only tenant
-    throw e;
-  }
+  // false: a billing-only tenant (no tenant item to mirror on)
+  return writtenUnlessConditionFails(() =>
+    db.send(new UpdateCommand({ TableName: table, ...tenantBillingUpdate(tenantId, changes, at) })),
+  );
 }
 
 /** The `tenantUpdated` detail a webhook emits; `origin: 'billing'` stops providers echoing it back. */

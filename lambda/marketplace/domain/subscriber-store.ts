@@ -14,9 +14,16 @@ import {
   GetCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, queryPages, type SetClause, setClause } from '../../shared/dynamodb';
+import {
+  isConditionFailure,
+  queryPages,
+  type SetClause,
+  setClause,
+  writtenUnlessConditionFails,
+} from '../../shared/dynamodb';
 import { createHash } from 'node:crypto';
 import { accessTransition, pendingEmission, type SubscriberItem } from './access';
 import {
@@ -62,6 +69,11 @@ export class SubscriberStore {
     return this.now().toISOString();
   }
 
+  /** UpdateItem of one subscriber item (`input`: expression, condition, names, values, ReturnValues). */
+  private update(subscriberId: string, input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) {
+    return this.db.send(new UpdateCommand({ TableName: this.tableName, Key: { subscriberId }, ...input }));
+  }
+
   async get(subscriberId: string): Promise<SubscriberItem | undefined> {
     const r = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { subscriberId }, ConsistentRead: true }),
@@ -95,22 +107,14 @@ export class SubscriberStore {
     names: Record<string, string>,
     values: Record<string, unknown>,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { subscriberId },
-          UpdateExpression: s.expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { ...s.names, ...names },
-          ExpressionAttributeValues: { ...s.values, ...values },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return writtenUnlessConditionFails(() =>
+      this.update(subscriberId, {
+        UpdateExpression: s.expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...s.names, ...names },
+        ExpressionAttributeValues: { ...s.values, ...values },
+      }),
+    );
   }
 
   /** Which item a legacy (CustomerIdentifier) notification belongs to. */
@@ -298,24 +302,20 @@ export class SubscriberStore {
       if (to) {
         const v = item.accessVersion ?? 0;
         try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { subscriberId },
-              UpdateExpression:
-                'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now, emissionPending = :pending' +
-                (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
-              ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
-              ExpressionAttributeNames: { '#acc': 'access' },
-              ExpressionAttributeValues: {
-                ':to': to,
-                ':nv': v + 1,
-                ':now': this.iso(),
-                ':pending': 'true',
-                ...(v === 0 ? {} : { ':v': v }),
-              },
-            }),
-          );
+          await this.update(subscriberId, {
+            UpdateExpression:
+              'SET #acc = :to, accessVersion = :nv, accessChangedAt = :now, emissionPending = :pending' +
+              (to === 'GRANTED' ? ', grantedAt = if_not_exists(grantedAt, :now)' : ''),
+            ConditionExpression: v === 0 ? 'attribute_not_exists(accessVersion)' : 'accessVersion = :v',
+            ExpressionAttributeNames: { '#acc': 'access' },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':nv': v + 1,
+              ':now': this.iso(),
+              ':pending': 'true',
+              ...(v === 0 ? {} : { ':v': v }),
+            },
+          });
         } catch (e) {
           if (isConditionFailure(e)) continue; // someone else moved it; re-read
           throw e;
@@ -328,17 +328,13 @@ export class SubscriberStore {
       // racing a notification) put the event once. A crashed claimer's lease expires and a redelivery re-emits.
       const nowMs = this.now().getTime();
       try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { subscriberId },
-            UpdateExpression: 'SET emittingVersion = :v, emitLeaseUntil = :until',
-            ConditionExpression:
-              'accessVersion = :v AND (attribute_not_exists(emittedVersion) OR emittedVersion < :v) AND ' +
-              '(attribute_not_exists(emittingVersion) OR emittingVersion < :v OR emitLeaseUntil < :now)',
-            ExpressionAttributeValues: { ':v': pending, ':until': nowMs + this.emitLeaseMs, ':now': nowMs },
-          }),
-        );
+        await this.update(subscriberId, {
+          UpdateExpression: 'SET emittingVersion = :v, emitLeaseUntil = :until',
+          ConditionExpression:
+            'accessVersion = :v AND (attribute_not_exists(emittedVersion) OR emittedVersion < :v) AND ' +
+            '(attribute_not_exists(emittingVersion) OR emittingVersion < :v OR emitLeaseUntil < :now)',
+          ExpressionAttributeValues: { ':v': pending, ':until': nowMs + this.emitLeaseMs, ':now': nowMs },
+        });
       } catch (e) {
         if (isConditionFailure(e)) {
           const again = await this.get(subscriberId);
@@ -353,52 +349,38 @@ export class SubscriberStore {
       try {
         if (granted && effects.notifySeller && !item.sellerNotifiedAt) {
           await effects.notifySeller(item);
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { subscriberId },
-              UpdateExpression: 'SET sellerNotifiedAt = if_not_exists(sellerNotifiedAt, :now)',
-              ExpressionAttributeValues: { ':now': this.iso() },
-            }),
-          );
+          await this.update(subscriberId, {
+            UpdateExpression: 'SET sellerNotifiedAt = if_not_exists(sellerNotifiedAt, :now)',
+            ExpressionAttributeValues: { ':now': this.iso() },
+          });
         }
         if (granted) tenant = await effects.tenants.onboard(item, pending);
         else await effects.tenants.offboard(item, 'AWS Marketplace: the subscription ended');
       } catch (e) {
         // Release the claim so the redelivery (the message is reported as failed) can emit at once.
-        await this.db
-          .send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { subscriberId },
-              UpdateExpression: 'REMOVE emitLeaseUntil, emittingVersion',
-              ConditionExpression: 'emittingVersion = :v',
-              ExpressionAttributeValues: { ':v': pending },
-            }),
-          )
-          .catch(() => undefined);
+        await this.update(subscriberId, {
+          UpdateExpression: 'REMOVE emitLeaseUntil, emittingVersion',
+          ConditionExpression: 'emittingVersion = :v',
+          ExpressionAttributeValues: { ':v': pending },
+        }).catch(() => undefined);
         throw e;
       }
       try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { subscriberId },
-            UpdateExpression:
-              'SET emittedVersion = :v' +
-              (tenant ? ', tenantId = :tid, tenantRegistrationId = :trid, planHash = :ph' : '') +
-              // Leaves the sweep's index only when the newest change is done (a newer one keeps it pending).
-              ' REMOVE emitLeaseUntil' +
-              (pending === item.accessVersion ? ', emissionPending' : ''),
-            ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
-            ExpressionAttributeValues: {
-              ':v': pending,
-              ...(tenant
-                ? { ':tid': tenant.tenantId, ':trid': tenant.tenantRegistrationId, ':ph': tenant.planHash }
-                : {}),
-            },
-          }),
-        );
+        await this.update(subscriberId, {
+          UpdateExpression:
+            'SET emittedVersion = :v' +
+            (tenant ? ', tenantId = :tid, tenantRegistrationId = :trid, planHash = :ph' : '') +
+            // Leaves the sweep's index only when the newest change is done (a newer one keeps it pending).
+            ' REMOVE emitLeaseUntil' +
+            (pending === item.accessVersion ? ', emissionPending' : ''),
+          ConditionExpression: 'attribute_not_exists(emittedVersion) OR emittedVersion < :v',
+          ExpressionAttributeValues: {
+            ':v': pending,
+            ...(tenant
+              ? { ':tid': tenant.tenantId, ':trid': tenant.tenantRegistrationId, ':ph': tenant.planHash }
+              : {}),
+          },
+        });
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
       }
@@ -443,19 +425,13 @@ export class SubscriberStore {
    * registered with (events carry no trial flag; DescribeAgreement would be the only other source).
    */
   async endFreeTrial(subscriberId: string, order: string): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { subscriberId },
-          UpdateExpression: 'SET freeTrial = :f, freeTrialEndedAt = :at',
-          ConditionExpression: 'freeTrial = :t',
-          ExpressionAttributeValues: { ':f': false, ':t': true, ':at': order.split('#')[0] },
-        }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+    await writtenUnlessConditionFails(() =>
+      this.update(subscriberId, {
+        UpdateExpression: 'SET freeTrial = :f, freeTrialEndedAt = :at',
+        ConditionExpression: 'freeTrial = :t',
+        ExpressionAttributeValues: { ':f': false, ':t': true, ':at': order.split('#')[0] },
+      }),
+    );
   }
 
   /**
@@ -470,19 +446,13 @@ export class SubscriberStore {
     if ((item.emittedVersion ?? 0) !== (item.accessVersion ?? 0)) return;
     const hash = await effects.tenants.updatePlan(item, reason);
     if (hash === undefined || hash === item.planHash) return;
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { subscriberId },
-          UpdateExpression: 'SET planHash = :h, planChangedAt = :now',
-          ConditionExpression: 'tenantId = :t',
-          ExpressionAttributeValues: { ':h': hash, ':now': this.iso(), ':t': item.tenantId },
-        }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+    await writtenUnlessConditionFails(() =>
+      this.update(subscriberId, {
+        UpdateExpression: 'SET planHash = :h, planChangedAt = :now',
+        ConditionExpression: 'tenantId = :t',
+        ExpressionAttributeValues: { ':h': hash, ':now': this.iso(), ':t': item.tenantId },
+      }),
+    );
   }
 
   async delete(subscriberId: string): Promise<SubscriberItem | undefined> {
