@@ -8,7 +8,15 @@
  * 400/404/409, its failures to 502/503 (shared/vendor-http.ts). Env: AMBERFLO_BASE_URL, AMBERFLO_API_KEY_SECRET_ARN.
  */
 import * as z from 'zod/mini';
-import { label, meterApiName, meterExtras, meterIdPath, usageQuery, usageWindow } from '../metering/domain/context';
+import {
+  checkIngestionRange,
+  label,
+  meterApiName,
+  meterExtras,
+  meterIdPath,
+  usageQuery,
+  usageWindow,
+} from '../metering/domain/context';
 import { badRequest, notFound, paginationQuery, parseBody, parsePath, parseQuery, routeTable } from '../shared/http';
 import { decodeOffset, encodeOffset, httpErrorOf } from '../shared/vendor-http';
 import {
@@ -117,12 +125,7 @@ export const handler = routeTable(
     },
     'DELETE /usage': async (event) => {
       const b = parseBody(event, cancelBody);
-      const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
-      if (startTimeInSeconds > endTimeInSeconds) {
-        throw badRequest(
-          "Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds",
-        );
-      }
+      checkIngestionRange(b.ingestionTimeRange);
       const rule = await createFilteringRule(await amberflo(), { ...b, type: 'by_property_filter_out' });
       return { statusCode: 201, body: { data: rule ?? { ...b, type: 'by_property_filter_out' } } };
     },

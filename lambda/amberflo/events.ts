@@ -15,7 +15,7 @@ import * as z from 'zod/mini';
 import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
-import { parseDetail, type SbtEvent } from '../shared/event-detail';
+import { parseDetail, type SbtEvent, usageTimeMs } from '../shared/event-detail';
 import { vendorEventHandler } from '../shared/vendor-events';
 import type { VendorHttp } from '../shared/vendor-http';
 import { customers, ingest, type AmberfloCustomer, type MeterRecord } from './domain/amberflo-api';
@@ -42,15 +42,7 @@ export function meterRecordOf(event: SbtEvent, d: z.infer<typeof usageDetail>): 
   const m = (nested && typeof nested === 'object' ? nested : d) as z.infer<typeof usageObject>;
   const value = Number(m.meterValue);
   if (!Number.isFinite(value)) return undefined;
-  const envelope = Date.parse(event.time);
-  const ms =
-    m.timestamp !== undefined
-      ? m.timestamp > 1e12
-        ? m.timestamp
-        : m.timestamp * 1000
-      : Number.isFinite(envelope)
-        ? envelope
-        : Date.now();
+  const ms = usageTimeMs(event, m.timestamp);
   return {
     customerId: d.tenantId,
     meterApiName: m.meterApiName,

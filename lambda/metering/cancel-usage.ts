@@ -6,8 +6,8 @@
  * Env: METERS_TABLE_NAME, USAGE_TABLE_NAME.
  */
 import * as z from 'zod/mini';
-import { badRequest, conflict, routeTable, notFound, parseBody } from '../shared/http';
-import { meterApiName, meteringStore } from './domain/context';
+import { conflict, notFound, parseBody, routeTable } from '../shared/http';
+import { checkIngestionRange, meterApiName, meteringStore } from './domain/context';
 
 const seconds = z.number().check(z.int(), z.nonnegative());
 const body = z.object({
@@ -20,12 +20,7 @@ const body = z.object({
 export const handler = routeTable({
   'DELETE /usage': async (event) => {
     const b = parseBody(event, body);
-    const { startTimeInSeconds, endTimeInSeconds } = b.ingestionTimeRange;
-    if (startTimeInSeconds > endTimeInSeconds) {
-      throw badRequest(
-        "Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds",
-      );
-    }
+    const { startTimeInSeconds, endTimeInSeconds } = checkIngestionRange(b.ingestionTimeRange);
     const store = meteringStore();
     if (!(await store.getMeterByName(b.meterApiName)))
       throw notFound(`Meter not found for meterApiName ${b.meterApiName}`);

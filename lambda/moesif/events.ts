@@ -17,7 +17,7 @@ import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billi
 import { parseUserEvent } from '../billing/domain/user-event';
 import { meterApiName } from '../metering/domain/context';
 import { env } from '../shared/aws-clients';
-import { parseDetail, type SbtEvent } from '../shared/event-detail';
+import { parseDetail, type SbtEvent, usageTimeMs } from '../shared/event-detail';
 import { vendorEventHandler } from '../shared/vendor-events';
 import { collector, given, management, subscriptionIdOf, type MoesifAction } from './domain/moesif-api';
 import { moesifCollector, moesifManagement } from './domain/context';
@@ -34,15 +34,7 @@ const usageDetail = z.looseObject({
 
 /** The Moesif action of an `ingestUsage` event (pure). */
 export function actionOf(event: SbtEvent, d: z.infer<typeof usageDetail>): MoesifAction {
-  const envelope = Date.parse(event.time);
-  const ms =
-    d.timestamp !== undefined
-      ? d.timestamp > 1e12
-        ? d.timestamp
-        : d.timestamp * 1000
-      : Number.isFinite(envelope)
-        ? envelope
-        : Date.now();
+  const ms = usageTimeMs(event, d.timestamp);
   return {
     action_name: d.meterApiName,
     company_id: d.tenantId,

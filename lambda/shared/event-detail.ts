@@ -20,3 +20,13 @@ export function parseDetail<S extends $ZodType>(event: SbtEvent, schema: S): z.i
   });
   return undefined;
 }
+
+/**
+ * When a usage event happened, in epoch milliseconds: the detail's `timestamp` (seconds, or milliseconds
+ * when it is past 1e12), else the envelope's time, else now (the vendor adapters' ingestUsage events).
+ */
+export function usageTimeMs(event: SbtEvent, timestamp: number | undefined): number {
+  if (timestamp !== undefined) return timestamp > 1e12 ? timestamp : timestamp * 1000;
+  const envelope = Date.parse(event.time);
+  return Number.isFinite(envelope) ? envelope : Date.now();
+}

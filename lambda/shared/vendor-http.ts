@@ -6,6 +6,12 @@
  */
 import { ConflictError, DependencyError, NotFoundError, UnavailableError, ValidationError } from './domain-errors';
 
+/**
+ * A vendor's object as its API answers it: the adapters type the fields they read, and keep every other
+ * property as the vendor sent it (a full-definition update sends them back unchanged).
+ */
+export type VendorObject = { [k: string]: unknown };
+
 export class VendorHttpError extends Error {
   constructor(
     readonly vendor: string,

@@ -12,6 +12,7 @@ import {
   type HttpEvent,
   type HttpResponse,
   listRoute,
+  ok,
   parseBody,
   parsePath,
   routeTable,
@@ -19,21 +20,14 @@ import {
 import { checkConventionalFields, clientData } from './domain/data';
 import { offboardIdempotently } from './domain/offboard';
 import { tenantService } from './domain/runtime';
-import { actor, idempotencyKey } from './request';
+import { actor, eventNotPut, idempotencyKey } from './request';
 
 const idPath = z.object({ tenantId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const anyObject = z.unknown();
 
 function emittedOr503(res: { tenant: Record<string, unknown>; emitted: boolean }, status: number): HttpResponse {
-  if (res.emitted) return { statusCode: status, body: { data: res.tenant } };
-  return {
-    statusCode: 503,
-    body: {
-      message:
-        'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenants/{tenantId}/retry',
-      data: res.tenant,
-    },
-  };
+  if (res.emitted) return ok(res.tenant, status);
+  return eventNotPut('POST /tenants/{tenantId}/retry', res.tenant);
 }
 
 const tenantIdOf = (event: HttpEvent) => parsePath(event, idPath).tenantId;

@@ -1,8 +1,23 @@
 /**
  * What the tenant and registration APIs read from a request beyond its body: who asked (for transition
- * reasons) and the caller-scoped Idempotency-Key. Edge code: the domain gets plain strings.
+ * reasons) and the caller-scoped Idempotency-Key; and the answer they share when a change's event could not
+ * be put. Edge code: the domain gets plain strings.
  */
-import { badRequest, caller, header, type HttpEvent, routeOf } from '../shared/http';
+import { badRequest, caller, header, type HttpEvent, type HttpResponse, routeOf } from '../shared/http';
+
+/**
+ * 503 for a change that was stored but whose event could not be put on the bus (the tenant is marked
+ * failed): names the route that retries it, with what the route answers as `data`.
+ */
+export function eventNotPut(retryRoute: string, data: unknown): HttpResponse {
+  return {
+    statusCode: 503,
+    body: {
+      message: `The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with ${retryRoute}`,
+      data,
+    },
+  };
+}
 
 /** Who asked, for the transition reason (JWT claims on HTTP API, Cognito authorizer claims on REST). */
 export function actor(event: HttpEvent): string {

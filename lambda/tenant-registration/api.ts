@@ -3,38 +3,21 @@
  * Env: TENANT_TABLE_NAME, REGISTRATION_TABLE_NAME, EVENT_BUS_NAME (+ event sources).
  */
 import * as z from 'zod/mini';
-import {
-  badRequest,
-  dataRoute,
-  type HttpEvent,
-  type HttpResponse,
-  listRoute,
-  parseBody,
-  parsePath,
-  routeTable,
-} from '../shared/http';
+import { badRequest, dataRoute, type HttpEvent, listRoute, parseBody, parsePath, routeTable } from '../shared/http';
 import { checkConventionalFields, clientData } from '../tenant-management/domain/data';
 import { offboardIdempotently } from '../tenant-management/domain/offboard';
 import { tenantService } from '../tenant-management/domain/runtime';
-import { actor, idempotencyKey } from '../tenant-management/request';
+import { actor, eventNotPut, idempotencyKey } from '../tenant-management/request';
 
 const idPath = z.object({ tenantRegistrationId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const body = z.object({ tenantData: z.optional(z.unknown()), tenantRegistrationData: z.optional(z.unknown()) });
 
-function failed503(tenant: Record<string, unknown>): HttpResponse {
-  return {
-    statusCode: 503,
-    body: {
-      message:
-        'The change was stored but its event could not be put on the event bus; the tenant is marked failed — retry with POST /tenant-registrations/{tenantRegistrationId}/retry',
-      data: {
-        tenantRegistrationId: tenant.tenantRegistrationId,
-        tenantId: tenant.tenantId,
-        lifecycleState: tenant.lifecycleState,
-      },
-    },
-  };
-}
+const failed503 = (tenant: Record<string, unknown>) =>
+  eventNotPut('POST /tenant-registrations/{tenantRegistrationId}/retry', {
+    tenantRegistrationId: tenant.tenantRegistrationId,
+    tenantId: tenant.tenantId,
+    lifecycleState: tenant.lifecycleState,
+  });
 
 /** tenantData / tenantRegistrationData of a POST or PATCH body, checked as client data. */
 function registrationBody(event: HttpEvent) {

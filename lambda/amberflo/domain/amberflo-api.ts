@@ -13,17 +13,16 @@
  *   GET    /customers/{id} | DELETE /customers/{id}
  *   POST   /payments/pricing/amberflo/customer-pricing   {customerId, productPlanId}
  */
-import type { VendorHttp } from '../../shared/vendor-http';
+import type { VendorHttp, VendorObject } from '../../shared/vendor-http';
 
 export const AMBERFLO = 'Amberflo';
 
 /** An Amberflo meter definition as the API returns it (`id` is Amberflo's). */
-export interface AmberfloMeter {
+export interface AmberfloMeter extends VendorObject {
   id: string;
   label?: string;
   meterApiName?: string;
   meterType?: string;
-  [k: string]: unknown;
 }
 
 /** Our Meter shape (meterId = Amberflo's id); every other property is kept as Amberflo returned it. */
@@ -32,12 +31,11 @@ export function meterFromAmberflo(m: AmberfloMeter): Record<string, unknown> {
   return { meterId: id, ...rest };
 }
 
-export interface AmberfloCustomer {
+export interface AmberfloCustomer extends VendorObject {
   customerId: string;
   customerName?: string;
   customerEmail?: string;
   traits?: Record<string, string>;
-  [k: string]: unknown;
 }
 
 const enc = encodeURIComponent;
@@ -106,14 +104,13 @@ export const customers = {
 };
 
 /** Amberflo's usage answer (the parts the adapter reads). */
-export interface AmberfloUsage {
+export interface AmberfloUsage extends VendorObject {
   secondsSinceEpochIntervals?: number[];
   clientMeters?: {
     meterApiName?: string;
     groupInfo?: { groupBy?: Record<string, string> } | null;
     values?: { secondsSinceEpochUtc?: number; value?: number }[];
   }[];
-  [k: string]: unknown;
 }
 
 /** Our meterType → Amberflo's aggregation (unknown types sum, Amberflo's default for usage meters). */

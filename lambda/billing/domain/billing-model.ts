@@ -5,12 +5,25 @@
 import * as z from 'zod/mini';
 
 /** Subscription state as vendors report it (Stripe-like vocabulary, lower-case). */
-export const BILLING_STATUSES = ['trialing', 'active', 'past_due', 'paused', 'canceled'] as const;
-export type BillingStatus = (typeof BILLING_STATUSES)[number];
+export const billingStatus = z.enum(['trialing', 'active', 'past_due', 'paused', 'canceled']);
+export type BillingStatus = z.infer<typeof billingStatus>;
 
 /** Whether money is flowing: `ok` (paid / nothing due), `pending`, `failed` (last charge failed), `none` (no payment method). */
-export const PAYMENT_STATES = ['ok', 'pending', 'failed', 'none'] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
+export const paymentState = z.enum(['ok', 'pending', 'failed', 'none']);
+export type PaymentState = z.infer<typeof paymentState>;
+
+/**
+ * A vendor's word for a state as ours when it is one of ours, else `fallback` (callers pass the safe side:
+ * not paid). Vendors add states; an unknown one must never read as paid.
+ */
+export function ownStateOr<T extends string>(
+  states: z.ZodMiniEnum<{ [K in T]: K }>,
+  word: unknown,
+  fallback: NoInfer<T>,
+): T {
+  const parsed = z.safeParse(states, word);
+  return parsed.success ? (parsed.data as T) : fallback;
+}
 
 /** What `GET /tenants/{tenantId}/billing` answers (inside `{ data }`), whatever the provider. */
 export interface TenantBilling {
@@ -114,8 +127,8 @@ export const webhookBody = z.looseObject({
   data: z.looseObject({
     tenantId: id,
     plan: optText,
-    billingStatus: z.optional(z.enum(BILLING_STATUSES)),
-    paymentState: z.optional(z.enum(PAYMENT_STATES)),
+    billingStatus: z.optional(billingStatus),
+    paymentState: z.optional(paymentState),
   }),
 });
 export type WebhookBody = z.infer<typeof webhookBody>;

@@ -12,14 +12,7 @@
  *   PATCH  /customers/{externalId}/users/{userId}   {email?, name?, role?}
  *   DELETE /customers/{externalId}/users/{userId}
  */
-import {
-  BILLING_STATUSES,
-  PAYMENT_STATES,
-  type BillingStatus,
-  type BillingUser,
-  type PaymentState,
-  type TenantBilling,
-} from './billing-model';
+import { type BillingUser, billingStatus, ownStateOr, paymentState, type TenantBilling } from './billing-model';
 
 export class VendorError extends Error {
   constructor(
@@ -85,10 +78,8 @@ export function tenantBillingFromVendor(tenantId: string, v: Record<string, unkn
     tenantId,
     customerId: str(v.id) ?? tenantId,
     plan: str(v.plan),
-    billingStatus: (BILLING_STATUSES as readonly string[]).includes(status ?? '')
-      ? (status as BillingStatus)
-      : 'past_due',
-    paymentState: (PAYMENT_STATES as readonly string[]).includes(payment ?? '') ? (payment as PaymentState) : 'pending',
+    billingStatus: ownStateOr(billingStatus, status, 'past_due'),
+    paymentState: ownStateOr(paymentState, payment, 'pending'),
     email: str(v.email),
     updatedAt: str(v.updatedAt) ?? new Date().toISOString(),
     provider: 'http-vendor',

@@ -12,11 +12,11 @@
  */
 import { getSecret } from '../../billing/domain/secret-cache';
 import { env } from '../../shared/aws-clients';
-import { VendorHttp } from '../../shared/vendor-http';
+import { VendorHttp, type VendorObject } from '../../shared/vendor-http';
 
 export const DESCOPE = 'Descope';
 
-export interface DescopeUser {
+export interface DescopeUser extends VendorObject {
   loginIds?: string[];
   userId?: string;
   name?: string;
@@ -33,7 +33,6 @@ export interface DescopeUser {
   givenName?: string;
   middleName?: string;
   familyName?: string;
-  [k: string]: unknown;
 }
 
 /** Env: DESCOPE_BASE_URL, DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY_SECRET_ARN. */

@@ -224,6 +224,32 @@ function pendingFilter(targets: FinalUsageTarget[] | undefined) {
   return parts.length ? { expr: parts.join(' OR '), values } : undefined;
 }
 
+/** A condition with its value placeholders (`:x` → value). */
+interface Condition {
+  expr: string;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Pages of one of the job's sparse indexes, keyed by a flag that is 'true' while an item waits (usage not yet
+ * aggregated, a bucket not yet sent) and removed when it is done; `range` narrows the key, `filter` keeps a
+ * final flush's buyers.
+ */
+function waitingPages(
+  d: MeteringJobDeps,
+  q: { table: string; index: string; flag: string; range?: Condition; filter?: Condition },
+) {
+  return queryPages(d.db, {
+    TableName: q.table,
+    IndexName: q.index,
+    KeyConditionExpression: q.range ? `#f = :t AND ${q.range.expr}` : '#f = :t',
+    ...(q.filter ? { FilterExpression: q.filter.expr } : {}),
+    ExpressionAttributeNames: { '#f': q.flag },
+    ExpressionAttributeValues: { ':t': 'true', ...q.range?.values, ...q.filter?.values },
+    Limit: d.pageSize,
+  });
+}
+
 async function aggregatePending(
   d: MeteringJobDeps,
   now: () => number,
@@ -233,14 +259,11 @@ async function aggregatePending(
   const resolver = new IdentityResolver(d);
   const filter = pendingFilter(finalFor);
   if (finalFor && !filter) return;
-  for await (const page of queryPages(d.db, {
-    TableName: d.usageTable,
-    IndexName: USAGE_PENDING_INDEX,
-    KeyConditionExpression: '#p = :t',
-    ...(filter ? { FilterExpression: filter.expr } : {}),
-    ExpressionAttributeNames: { '#p': 'pending' },
-    ExpressionAttributeValues: { ':t': 'true', ...(filter?.values ?? {}) },
-    Limit: d.pageSize,
+  for await (const page of waitingPages(d, {
+    table: d.usageTable,
+    index: USAGE_PENDING_INDEX,
+    flag: 'pending',
+    filter,
   })) {
     const valid: Pending[] = [];
     for (const it of page) {
@@ -480,19 +503,13 @@ async function sendClosed(
   const t0 = now();
   const claimed: { bucketId: string; item: Record<string, unknown> }[] = [];
   let minCutoff: number | undefined;
-  for await (const page of queryPages(d.db, {
-    TableName: d.ledgerTable,
-    IndexName: LEDGER_OPEN_INDEX,
-    KeyConditionExpression: '#o = :t AND hourMs <= :closed',
+  for await (const page of waitingPages(d, {
+    table: d.ledgerTable,
+    index: LEDGER_OPEN_INDEX,
+    flag: 'open',
     // A final flush takes every started hour of its buyers (the running one too); the hourly run closed hours.
-    ...(filter ? { FilterExpression: filter.expr } : {}),
-    ExpressionAttributeNames: { '#o': 'open' },
-    ExpressionAttributeValues: {
-      ':t': 'true',
-      ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay,
-      ...(filter?.values ?? {}),
-    },
-    Limit: d.pageSize,
+    range: { expr: 'hourMs <= :closed', values: { ':closed': filter ? t0 : t0 - HOUR_MS - closeDelay } },
+    filter,
   })) {
     for (const it of page) {
       try {

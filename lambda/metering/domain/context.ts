@@ -62,3 +62,16 @@ export function usageWindow(
     throw new ValidationError("Invalid query string: field 'startTimeInSeconds': must be before endTimeInSeconds");
   return { start, end };
 }
+
+/**
+ * The `ingestionTimeRange` of a cancellation (DELETE /usage, every metering provider): inclusive, so a start
+ * after the end is a 400 naming the field.
+ */
+export function checkIngestionRange<R extends { startTimeInSeconds: number; endTimeInSeconds: number }>(range: R): R {
+  if (range.startTimeInSeconds > range.endTimeInSeconds) {
+    throw new ValidationError(
+      "Invalid request body: field 'ingestionTimeRange.startTimeInSeconds': must not be after endTimeInSeconds",
+    );
+  }
+  return range;
+}

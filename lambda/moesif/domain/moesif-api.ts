@@ -14,36 +14,35 @@
  * user → user (user_id = userId, company_id = tenantId).
  */
 import {
-  BILLING_STATUSES,
+  billingStatus,
+  ownStateOr,
   type BillingStatus,
   type BillingUser,
   type PaymentState,
   type TenantBilling,
 } from '../../billing/domain/billing-model';
-import type { VendorHttp } from '../../shared/vendor-http';
+import type { VendorHttp, VendorObject } from '../../shared/vendor-http';
 
 export const MOESIF = 'Moesif';
 const enc = encodeURIComponent;
 
-export interface MoesifCompany {
-  company_id: string;
+/** What every Moesif entity (company, subscription, user) carries besides its own fields: free-form metadata. */
+interface MoesifEntity extends VendorObject {
   metadata?: Record<string, unknown>;
-  [k: string]: unknown;
 }
-export interface MoesifSubscription {
+export interface MoesifCompany extends MoesifEntity {
+  company_id: string;
+}
+export interface MoesifSubscription extends MoesifEntity {
   subscription_id: string;
   company_id: string;
   status?: string;
   current_period_start?: string;
-  metadata?: Record<string, unknown>;
-  [k: string]: unknown;
 }
-export interface MoesifUser {
+export interface MoesifUser extends MoesifEntity {
   user_id: string;
   company_id?: string;
   email?: string;
-  metadata?: Record<string, unknown>;
-  [k: string]: unknown;
 }
 export interface MoesifAction {
   action_name: string;
@@ -92,7 +91,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** Moesif (Stripe-like) subscription status → ours; unknown states map to the safe side (not paid). */
 export function billingStatusOf(status: string | undefined): BillingStatus {
   if (status === 'cancelled') return 'canceled';
-  return (BILLING_STATUSES as readonly string[]).includes(status ?? '') ? (status as BillingStatus) : 'past_due';
+  return ownStateOr(billingStatus, status, 'past_due');
 }
 function paymentStateOf(status: BillingStatus): PaymentState {
   if (status === 'active') return 'ok';
