@@ -14,8 +14,8 @@
 import * as z from 'zod/mini';
 import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
 import { meterApiName } from '../metering/domain/context';
-import { env } from '../shared/aws-clients';
 import { parseDetail, type SbtEvent, usageTimeMs } from '../shared/event-detail';
+import { operationTable } from '../shared/operation-table';
 import { vendorEventHandler } from '../shared/vendor-events';
 import type { VendorHttp } from '../shared/vendor-http';
 import { customers, ingest, type AmberfloCustomer, type MeterRecord } from './domain/amberflo-api';
@@ -82,17 +82,16 @@ async function upsertCustomer(
   if (plan) await customers.assignPlan(http, tenantId, plan);
 }
 
-async function run(event: SbtEvent): Promise<void> {
-  const op = env('AMBERFLO_OPERATION');
-  switch (op) {
-    case 'ingestUsage': {
+export const handler = vendorEventHandler(
+  'Amberflo',
+  operationTable('AMBERFLO_OPERATION', {
+    ingestUsage: async (event) => {
       const d = parseDetail(event, usageDetail);
       const record = d && meterRecordOf(event, d);
       if (!record) return;
       await ingest(await amberflo(), [record]);
-      return;
-    }
-    case 'createCustomer': {
+    },
+    createCustomer: async (event) => {
       const d = parseDetail(event, onboardingDetail);
       if (!d) return;
       await upsertCustomer(await amberflo(), d.tenantId, {
@@ -100,25 +99,18 @@ async function run(event: SbtEvent): Promise<void> {
         email: d.email,
         tier: d.tier ?? d.plan,
       });
-      return;
-    }
-    case 'updateCustomer': {
+    },
+    updateCustomer: async (event) => {
       const d = parseDetail(event, tenantUpdatedDetail);
       if (!d) return;
       const c = customerChanges(d); // only what changed (a lifecycle transition changes nothing here)
       if (!Object.keys(c).length) return;
       await upsertCustomer(await amberflo(), d.tenantId, { name: c.name, email: c.email, tier: c.plan });
-      return;
-    }
-    case 'deleteCustomer': {
+    },
+    deleteCustomer: async (event) => {
       const d = parseDetail(event, tenantOnly);
       if (!d) return;
       await customers.delete(await amberflo(), d.tenantId); // already gone: fine
-      return;
-    }
-    default:
-      throw new Error(`unknown AMBERFLO_OPERATION ${op}`);
-  }
-}
-
-export const handler = vendorEventHandler('Amberflo', run);
+    },
+  }),
+);

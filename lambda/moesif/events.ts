@@ -16,8 +16,8 @@ import * as z from 'zod/mini';
 import { customerChanges, onboardingDetail, tenantUpdatedDetail } from '../billing/domain/billing-model';
 import { parseUserEvent } from '../billing/domain/user-event';
 import { meterApiName } from '../metering/domain/context';
-import { env } from '../shared/aws-clients';
 import { parseDetail, type SbtEvent, usageTimeMs } from '../shared/event-detail';
+import { operationTable } from '../shared/operation-table';
 import { vendorEventHandler } from '../shared/vendor-events';
 import { collector, given, management, subscriptionIdOf, type MoesifAction } from './domain/moesif-api';
 import { moesifCollector, moesifManagement } from './domain/context';
@@ -44,15 +44,15 @@ export function actionOf(event: SbtEvent, d: z.infer<typeof usageDetail>): Moesi
   };
 }
 
-async function run(event: SbtEvent): Promise<void> {
-  const op = env('MOESIF_OPERATION');
-  const now = new Date().toISOString();
-  switch (op) {
-    case 'createCustomer': {
+export const handler = vendorEventHandler(
+  'Moesif',
+  operationTable('MOESIF_OPERATION', {
+    createCustomer: async (event) => {
       const d = parseDetail(event, onboardingDetail);
       if (!d) return;
       const http = await moesifManagement();
       const tier = d.tier ?? d.plan;
+      const now = new Date().toISOString();
       await management.upsertCompany(http, {
         company_id: d.tenantId,
         metadata: given({ name: d.tenantName, email: d.email, tier, updated_at: now }),
@@ -64,9 +64,8 @@ async function run(event: SbtEvent): Promise<void> {
         current_period_start: now,
         metadata: given({ plan: tier }),
       });
-      return;
-    }
-    case 'updateCustomer': {
+    },
+    updateCustomer: async (event) => {
       const d = parseDetail(event, tenantUpdatedDetail);
       if (!d || d.origin === 'billing') return; // the billing side emitted it: echoing back would loop
       const c = customerChanges(d);
@@ -74,7 +73,7 @@ async function run(event: SbtEvent): Promise<void> {
       const http = await moesifManagement();
       await management.upsertCompany(http, {
         company_id: d.tenantId,
-        metadata: given({ name: c.name, email: c.email, tier: c.plan, updated_at: now }),
+        metadata: given({ name: c.name, email: c.email, tier: c.plan, updated_at: new Date().toISOString() }),
       });
       if (c.plan !== undefined) {
         await management.upsertSubscription(http, {
@@ -83,9 +82,8 @@ async function run(event: SbtEvent): Promise<void> {
           metadata: { plan: c.plan },
         });
       }
-      return;
-    }
-    case 'deleteCustomer': {
+    },
+    deleteCustomer: async (event) => {
       const d = parseDetail(event, tenantOnly);
       if (!d) return;
       const http = await moesifManagement();
@@ -96,34 +94,26 @@ async function run(event: SbtEvent): Promise<void> {
         status: 'canceled',
       });
       if (process.env.MOESIF_DELETE_COMPANY === 'true') await management.deleteCompany(http, d.tenantId);
-      return;
-    }
-    case 'createUser':
-    case 'deleteUser': {
+    },
+    createUser: async (event) => {
       const d = parseUserEvent(event);
       if (!d) return;
-      const http = await moesifManagement();
-      if (op === 'deleteUser') {
-        await management.deleteUser(http, d.userId);
-        return;
-      }
-      await management.upsertUser(http, {
+      const now = new Date().toISOString();
+      await management.upsertUser(await moesifManagement(), {
         user_id: d.userId,
         company_id: d.tenantId,
         ...(d.email ? { email: d.email } : {}),
         metadata: given({ email: d.email, name: d.name, billing_role: d.userRole, created_at: now, updated_at: now }),
       });
-      return;
-    }
-    case 'forwardUsage': {
+    },
+    deleteUser: async (event) => {
+      const d = parseUserEvent(event);
+      if (d) await management.deleteUser(await moesifManagement(), d.userId);
+    },
+    forwardUsage: async (event) => {
       const d = parseDetail(event, usageDetail);
       if (!d || !Number.isFinite(Number(d.meterValue))) return;
       await collector.actions(await moesifCollector(), [actionOf(event, d)]);
-      return;
-    }
-    default:
-      throw new Error(`unknown MOESIF_OPERATION ${op}`);
-  }
-}
-
-export const handler = vendorEventHandler('Moesif', run);
+    },
+  }),
+);

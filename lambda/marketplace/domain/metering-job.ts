@@ -43,7 +43,7 @@ import {
   type Allocations,
   type RawUsage,
 } from './metering';
-import { sendUsage, type RateLimiter, type SendItem } from './meter-sender';
+import { sendUsage, type RateLimiter, type SendItem, type SendStatus } from './meter-sender';
 
 export const USAGE_PENDING_INDEX = 'pendingIndex';
 export const LEDGER_OPEN_INDEX = 'openIndex';
@@ -598,43 +598,43 @@ async function sendClosed(
   const byId = new Map(toSend.map((c) => [c.bucketId, c.item]));
   for (const [bucketId, r] of results) {
     const item = byId.get(bucketId)!;
-    switch (r.status) {
-      case 'Success':
-        await finish(d, owner, bucketId, 'SENT', { meteringRecordId: r.meteringRecordId }, item, report);
-        break;
-      case 'DuplicateRecord':
-        await finish(d, owner, bucketId, 'DUPLICATE', { meteringRecordId: r.meteringRecordId }, item, report);
-        break;
-      case 'CustomerNotSubscribed':
-        await finish(d, owner, bucketId, 'NOT_SUBSCRIBED', { meteringRecordId: r.meteringRecordId }, item, report);
-        break;
-      case 'Failed':
-        await finish(d, owner, bucketId, 'FAILED', { error: r.error }, item, report);
-        break;
-      default: {
-        // Unprocessed after all retries: release the lease so the next run re-sends the identical record.
-        report.retryLater++;
-        minCutoff = Math.min(minCutoff ?? Infinity, Number(item.cutoffMs));
-        await d.db
-          .send(
-            new UpdateCommand({
-              TableName: d.ledgerTable,
-              Key: { bucketId },
-              UpdateExpression: 'SET leaseUntil = :zero, lastError = :e',
-              ConditionExpression: 'leaseOwner = :me',
-              ExpressionAttributeValues: { ':zero': 0, ':me': owner, ':e': r.error ?? 'unprocessed' },
-            }),
-          )
-          .catch((e) => {
-            if (!isCondFail(e)) throw e;
-          });
-      }
+    const answered = ANSWERED[r.status as keyof typeof ANSWERED];
+    if (answered) {
+      await finish(d, owner, bucketId, answered, { meteringRecordId: r.meteringRecordId }, item, report);
+      continue;
     }
+    if (r.status === 'Failed') {
+      await finish(d, owner, bucketId, 'FAILED', { error: r.error }, item, report);
+      continue;
+    }
+    // Unprocessed after all retries: release the lease so the next run re-sends the identical record.
+    report.retryLater++;
+    minCutoff = Math.min(minCutoff ?? Infinity, Number(item.cutoffMs));
+    await d.db
+      .send(
+        new UpdateCommand({
+          TableName: d.ledgerTable,
+          Key: { bucketId },
+          UpdateExpression: 'SET leaseUntil = :zero, lastError = :e',
+          ConditionExpression: 'leaseOwner = :me',
+          ExpressionAttributeValues: { ':zero': 0, ':me': owner, ':e': r.error ?? 'unprocessed' },
+        }),
+      )
+      .catch((e) => {
+        if (!isCondFail(e)) throw e;
+      });
   }
   // Buckets not yet closed are not at risk; closed-but-unsent ones are.
   if (minCutoff !== undefined && Number.isFinite(minCutoff))
     report.minSecondsToCutoff = Math.floor((minCutoff - now()) / 1000);
 }
+
+/** The ledger state of a record AWS answered (with a MeteringRecordId): sent, already sent, or not subscribed. */
+const ANSWERED = {
+  Success: 'SENT',
+  DuplicateRecord: 'DUPLICATE',
+  CustomerNotSubscribed: 'NOT_SUBSCRIBED',
+} as const satisfies Partial<Record<SendStatus, string>>;
 
 async function finish(
   d: MeteringJobDeps,

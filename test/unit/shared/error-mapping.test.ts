@@ -3,7 +3,14 @@
 // else is a 500 without internals; the table dispatches on HTTP API route keys and REST API resources.
 import { httpEvent } from '../../../local/http-event';
 import * as errors from '../../../lambda/shared/domain-errors';
-import { errorResponse, type HttpEvent, httpStatusOf, routeTable } from '../../../lambda/shared/http';
+import {
+  dataRoute,
+  errorResponse,
+  type HttpEvent,
+  httpStatusOf,
+  listRoute,
+  routeTable,
+} from '../../../lambda/shared/http';
 import { LifecycleError } from '../../../src/contracts/lifecycle';
 
 type Result = { statusCode: number; headers?: Record<string, string>; body?: string };
@@ -163,5 +170,80 @@ describe('routeTable dispatch', () => {
       status: 404,
       body: { message: 'No route DELETE /tenants' },
     });
+  });
+});
+
+describe('routeTable: greedy keys, mapError, list and data routes', () => {
+  const call = async (handler: ReturnType<typeof routeTable>, event: HttpEvent) => {
+    const res = (await handler(event)) as Result;
+    return { status: res.statusCode, body: JSON.parse(res.body ?? 'null') };
+  };
+
+  test('a `{name+}` key serves every route below its prefix (the billing webhook at a chosen path), never the prefix itself', async () => {
+    const handler = routeTable({
+      'POST /billing/{path+}': async (e) => ({ statusCode: 200, body: { route: e.routeKey } }),
+      'POST /billing/exact': async () => ({ statusCode: 200, body: { route: 'exact' } }),
+    });
+    for (const path of ['/billing/webhook', '/billing/moesif', '/billing/a/b'])
+      expect(await call(handler, httpEvent({ method: 'POST', path }))).toEqual({
+        status: 200,
+        body: { route: `POST ${path}` },
+      });
+    // An exact key wins over the greedy one.
+    expect(await call(handler, httpEvent({ method: 'POST', path: '/billing/exact' }))).toEqual({
+      status: 200,
+      body: { route: 'exact' },
+    });
+    expect(await call(handler, httpEvent({ method: 'POST', path: '/billing/' }))).toEqual({
+      status: 404,
+      body: { message: 'No route POST /billing/' },
+    });
+    expect(await call(handler, httpEvent({ method: 'GET', path: '/billing/webhook' }))).toEqual({
+      status: 404,
+      body: { message: 'No route GET /billing/webhook' },
+    });
+  });
+
+  test('mapError turns what a route threw into a domain error before the one mapping', async () => {
+    class VendorSaidNo extends Error {}
+    const handler = routeTable(
+      {
+        'GET /a': async () => {
+          throw new VendorSaidNo('no');
+        },
+        'GET /b': async () => {
+          throw new Error('ours');
+        },
+      },
+      { mapError: (e) => (e instanceof VendorSaidNo ? new errors.DependencyError('the vendor failed') : e) },
+    );
+    expect(await call(handler, httpEvent({ path: '/a' }))).toEqual({
+      status: 502,
+      body: { message: 'the vendor failed' },
+    });
+    expect(await call(handler, httpEvent({ path: '/b' }))).toEqual({
+      status: 500,
+      body: { message: 'Internal Server Error' },
+    });
+  });
+
+  test('listRoute answers the page as the service returns it; its query is validated; dataRoute wraps in data', async () => {
+    const seen: unknown[] = [];
+    const handler = routeTable({
+      'GET /things': listRoute(async (limit, next) => {
+        seen.push([limit, next]);
+        return { data: [1, 2], next_token: 'n' };
+      }),
+      'GET /things/{id}': dataRoute(async (e) => ({ id: e.pathParameters?.id })),
+    });
+    expect(await call(handler, httpEvent({ path: '/things', query: { limit: '2', next_token: '' } }))).toEqual({
+      status: 200,
+      body: { data: [1, 2], next_token: 'n' },
+    });
+    expect(seen).toEqual([[2, undefined]]);
+    expect((await call(handler, httpEvent({ path: '/things', query: { limit: '0' } }))).status).toBe(400);
+    expect(
+      await call(handler, httpEvent({ path: '/things/7', route: '/things/{id}', pathParameters: { id: '7' } })),
+    ).toEqual({ status: 200, body: { data: { id: '7' } } });
   });
 });
