@@ -20,8 +20,11 @@ export interface ScopedApi {
 
 /** A client of `h`'s routes whose requests carry `scopes` (the JWT authorizer's scope check applies). */
 export function scopedApi(h: Requester, scopes: readonly string[]): ScopedApi {
-  const send = (method: string, path: string, extra: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> }) =>
-    h.request({ method, path, scopes: [...scopes], ...extra });
+  const send = (
+    method: string,
+    path: string,
+    extra: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> },
+  ) => h.request({ method, path, scopes: [...scopes], ...extra });
   return {
     scopes,
     get: (path, query) => send('GET', path, { query }),

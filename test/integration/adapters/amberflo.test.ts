@@ -8,11 +8,11 @@ import { AmberfloMetering } from '../../../src/adapters/amberflo';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
 import type { SbtStack } from '../../../src/core/sbt-stack';
-import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { synthStack, testApp } from '../../support/synth';
 import { AmberfloFake } from '../../support/vendor-fakes/amberflo-fake';
+import { createMeter, type ScopedApi, scopedApi } from '../../support/scoped-api';
 import { SecretsManagerFake } from '../billing/secrets-fake';
 
 const CP = 'sbt.control.plane';
@@ -21,6 +21,7 @@ const RW = [SCOPES.meteringRead, SCOPES.meteringWrite];
 let amberflo: AmberfloFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
+let api: ScopedApi;
 
 beforeAll(async () => {
   amberflo = await new AmberfloFake('af-key').start();
@@ -36,15 +37,9 @@ beforeAll(async () => {
         }),
     }),
   );
-  const tables = await createTablesFromSynth(json, uniquePrefix('amberflo'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'amberflo-events',
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Af' },
-  });
-  secrets = await new SecretsManagerFake().start();
-  clearSecretCache();
-  secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'af-key\n');
+  h = await controlPlaneHarness(json, 'amberflo');
+  api = scopedApi(h, RW);
+  secrets = await new SecretsManagerFake().start({ [h.secretArnOf(h.secretLogical('amberflo_api_key'))]: 'af-key\n' });
 });
 afterAll(async () => {
   await amberflo.stop();
@@ -52,15 +47,13 @@ afterAll(async () => {
 });
 
 test('meters: create, read, list with pagination, update (merged into the full definition), delete', async () => {
-  const created = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'API calls', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' },
+  const created = await createMeter(api, {
+    label: 'API calls',
+    meterApiName: 'api-calls',
+    meterType: 'sum_of_all_usage',
   });
-  expect(created.status).toBe(201);
-  const meterId = created.body.data.meterId as string;
-  expect(created.body.data).toMatchObject({
+  const meterId = created.meterId;
+  expect(created).toMatchObject({
     meterId: expect.stringMatching(/^meter-/),
     label: 'API calls',
     meterApiName: 'api-calls',
@@ -70,65 +63,33 @@ test('meters: create, read, list with pagination, update (merged into the full d
     path: '/meters',
     headers: expect.objectContaining({ 'x-api-key': 'af-key' }),
   });
-  await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'Tokens', meterApiName: 'tokens', meterType: 'sum_of_all_usage' },
-  });
-  await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'Seats', meterApiName: 'seats', meterType: 'max_of_all_usage' },
-  });
+  await createMeter(api, { label: 'Tokens', meterApiName: 'tokens', meterType: 'sum_of_all_usage' });
+  await createMeter(api, { label: 'Seats', meterApiName: 'seats', meterType: 'max_of_all_usage' });
 
   // Amberflo refuses a taken name: the caller's 400 with Amberflo's reason, never a 5xx.
-  const dup = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'x', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' },
-  });
+  const dup = await api.post('/meters', { label: 'x', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' });
   expect(dup).toEqual({ status: 400, body: { message: 'Amberflo refused the request: meterApiName already exists' } });
   // Our validation first: the field is named and Amberflo is not called.
   const before = amberflo.calls.length;
-  const bad = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'x', meterApiName: 'bad name!', meterType: 'sum_of_all_usage' },
-  });
+  const bad = await api.post('/meters', { label: 'x', meterApiName: 'bad name!', meterType: 'sum_of_all_usage' });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain("field 'meterApiName'");
   expect(amberflo.calls.length).toBe(before);
 
-  expect((await h.request({ method: 'GET', path: `/meters/${meterId}`, scopes: RW })).body.data).toMatchObject({
+  expect((await api.get(`/meters/${meterId}`)).body.data).toMatchObject({
     meterId,
     meterApiName: 'api-calls',
   });
-  expect((await h.request({ method: 'GET', path: '/meters/nope', scopes: RW })).status).toBe(404);
+  expect((await api.get('/meters/nope')).status).toBe(404);
 
-  const page1 = await h.request({ method: 'GET', path: '/meters', scopes: RW, query: { limit: '2', next_token: '' } });
+  const page1 = await api.get('/meters', { limit: '2', next_token: '' });
   expect(page1.body.data).toHaveLength(2);
-  const page2 = await h.request({
-    method: 'GET',
-    path: '/meters',
-    scopes: RW,
-    query: { limit: '2', next_token: page1.body.next_token },
-  });
+  const page2 = await api.get('/meters', { limit: '2', next_token: page1.body.next_token });
   expect(page2.body.data).toHaveLength(1);
   expect(page2.body.next_token).toBeUndefined();
-  expect(
-    (await h.request({ method: 'GET', path: '/meters', scopes: RW, query: { next_token: 'garbage' } })).status,
-  ).toBe(400);
+  expect((await api.get('/meters', { next_token: 'garbage' })).status).toBe(400);
 
-  const updated = await h.request({
-    method: 'PUT',
-    path: `/meters/${meterId}`,
-    scopes: RW,
-    body: { label: 'API requests' },
-  });
+  const updated = await api.put(`/meters/${meterId}`, { label: 'API requests' });
   expect(updated.body.data).toMatchObject({
     meterId,
     label: 'API requests',
@@ -142,10 +103,8 @@ test('meters: create, read, list with pagination, update (merged into the full d
   });
 
   const seats = [...amberflo.meters.values()].find((m) => m.meterApiName === 'seats')!;
-  expect(
-    (await h.request({ method: 'DELETE', path: `/meters/${String(seats.id)}`, scopes: RW })).body.data,
-  ).toMatchObject({ meterApiName: 'seats' });
-  expect((await h.request({ method: 'DELETE', path: `/meters/${String(seats.id)}`, scopes: RW })).status).toBe(404);
+  expect((await api.delete(`/meters/${String(seats.id)}`)).body.data).toMatchObject({ meterApiName: 'seats' });
+  expect((await api.delete(`/meters/${String(seats.id)}`)).status).toBe(404);
 });
 
 test('usage: both eras ingest once per event id; GET /usage is Amberflo’s query grouped by tenant; DELETE /usage is a filtering rule', async () => {
@@ -188,7 +147,7 @@ test('usage: both eras ingest once per event id; GET /usage is Amberflo’s quer
     expect.objectContaining({ customerId: 't1', meterValue: 2.5, uniqueId: 'e-3', dimensions: { region: 'eu' } }),
   ]);
 
-  const all = await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { period: 'total' } });
+  const all = await api.get(`/usage/${meterId}`, { period: 'total' });
   expect(all.status).toBe(200);
   expect(all.body.data).toMatchObject({
     meterId,
@@ -206,46 +165,24 @@ test('usage: both eras ingest once per event id; GET /usage is Amberflo’s quer
     groupBy: ['customerId'],
     timeRange: { startTimeInSeconds: expect.any(Number) },
   });
-  const one = await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { tenantId: 't2' } });
+  const one = await api.get(`/usage/${meterId}`, { tenantId: 't2' });
   expect(one.body.data.tenants).toEqual([{ tenantId: 't2', total: '4' }]);
-  expect(
-    (
-      await h.request({
-        method: 'GET',
-        path: `/usage/${meterId}`,
-        scopes: RW,
-        query: { startTimeInSeconds: '10', endTimeInSeconds: '5' },
-      })
-    ).status,
-  ).toBe(400);
+  expect((await api.get(`/usage/${meterId}`, { startTimeInSeconds: '10', endTimeInSeconds: '5' })).status).toBe(400);
 
-  const cancel = await h.request({
-    method: 'DELETE',
-    path: '/usage',
-    scopes: RW,
-    body: {
-      id: 'oops',
-      meterApiName: 'api-calls',
-      ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: t + 3600 },
-    },
+  const cancel = await api.delete('/usage', {
+    id: 'oops',
+    meterApiName: 'api-calls',
+    ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: t + 3600 },
   });
   expect(cancel.status).toBe(201);
   expect(amberflo.rules).toEqual([expect.objectContaining({ id: 'oops', type: 'by_property_filter_out' })]);
-  expect(
-    (await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { period: 'total' } })).body.data
-      .total,
-  ).toBe('0');
+  expect((await api.get(`/usage/${meterId}`, { period: 'total' })).body.data.total).toBe('0');
   // A tenant-scoped cancellation is not something the adapter maps: named, refused, nothing sent.
-  const scoped = await h.request({
-    method: 'DELETE',
-    path: '/usage',
-    scopes: RW,
-    body: {
-      id: 'x',
-      meterApiName: 'api-calls',
-      tenantId: 't1',
-      ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: 1 },
-    },
+  const scoped = await api.delete('/usage', {
+    id: 'x',
+    meterApiName: 'api-calls',
+    tenantId: 't1',
+    ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: 1 },
   });
   expect(scoped.status).toBe(400);
   expect(scoped.body.message).toContain('tenantId');
@@ -294,18 +231,10 @@ test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Am
 });
 
 test('a wrong API key is never the caller’s fault: 502 on routes, a retried error on events', async () => {
-  secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'wrong');
-  clearSecretCache();
-  try {
-    expect(await h.request({ method: 'GET', path: '/meters', scopes: RW })).toEqual({
-      status: 502,
-      body: { message: 'Amberflo error' },
-    });
+  await secrets.withSecret(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'wrong', async () => {
+    expect(await api.get('/meters')).toEqual({ status: 502, body: { message: 'Amberflo error' } });
     await expect(
       h.publish(AP, 'sbt_aws_ingestUsage', { tenantId: 't1', meterApiName: 'api-calls', meterValue: 1 }),
     ).rejects.toThrow(/401/);
-  } finally {
-    secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'af-key');
-    clearSecretCache();
-  }
+  });
 });

@@ -7,11 +7,12 @@ import { MoesifBilling } from '../../../src/adapters/moesif';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
 import type { SbtStack } from '../../../src/core/sbt-stack';
-import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 import { MoesifFake } from '../../support/vendor-fakes/moesif-fake';
+import { type ScopedApi, scopedApi } from '../../support/scoped-api';
+import { expectActiveVendorAccount } from '../billing/billing-account';
 import { SecretsManagerFake } from '../billing/secrets-fake';
 
 const CP = 'sbt.control.plane';
@@ -20,6 +21,8 @@ const WRITE = [SCOPES.billingWrite];
 let moesif: MoesifFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
+let read: ScopedApi;
+let write: ScopedApi;
 let json: ReturnType<typeof synthStack>;
 
 beforeAll(async () => {
@@ -36,16 +39,13 @@ beforeAll(async () => {
         }),
     }),
   );
-  const tables = await createTablesFromSynth(json, uniquePrefix('moesif'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'moesif-events',
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Mo' },
+  h = await controlPlaneHarness(json, 'moesif');
+  read = scopedApi(h, READ);
+  write = scopedApi(h, WRITE);
+  secrets = await new SecretsManagerFake().start({
+    [h.secretArnOf(h.secretLogical('management_api_key'))]: 'mgmt-key',
+    [h.secretArnOf(h.secretLogical('application_id'))]: 'app-id\n',
   });
-  secrets = await new SecretsManagerFake().start();
-  clearSecretCache();
-  secrets.set(h.secretArnOf(h.secretLogical('management_api_key')), 'mgmt-key');
-  secrets.set(h.secretArnOf(h.secretLogical('application_id')), 'app-id\n');
 });
 afterAll(async () => {
   await moesif.stop();
@@ -79,21 +79,9 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
   ]);
   expect(moesif.calls.find((c) => c.path === '/v1/search/~/companies')!.headers.authorization).toBe('Bearer mgmt-key');
 
-  const billing = await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ });
-  expect(billing).toEqual({
-    status: 200,
-    body: {
-      data: expect.objectContaining({
-        tenantId: 'acme',
-        customerId: 'acme',
-        plan: 'basic',
-        billingStatus: 'active',
-        paymentState: 'ok',
-        provider: 'moesif',
-      }),
-    },
-  });
-  expect((await h.request({ method: 'GET', path: '/tenants/nobody/billing', scopes: READ })).status).toBe(404);
+  const billing = await read.get('/tenants/acme/billing');
+  expectActiveVendorAccount(billing, 'moesif', { tenantId: 'acme', customerId: 'acme', plan: 'basic' });
+  expect((await read.get('/tenants/nobody/billing')).status).toBe(404);
 
   const calls = moesif.calls.length;
   await h.publish(CP, 'sbt_aws_tenantUpdated', {
@@ -110,9 +98,7 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
     tier: 'premium',
     changedFields: ['tier'],
   });
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data.plan).toBe(
-    'premium',
-  );
+  expect((await read.get('/tenants/acme/billing')).body.data.plan).toBe('premium');
   expect(moesif.companies.get('acme')!.metadata).toMatchObject({
     name: 'Acme',
     email: 'ops@acme.example',
@@ -124,7 +110,7 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
   await h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 'acme' });
   expect(moesif.subscriptions.get('sbt-acme')).toMatchObject({ status: 'canceled' });
   expect(moesif.companies.has('acme')).toBe(true); // history stays unless deleteCompanyOnOffboarding
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data).toMatchObject({
+  expect((await read.get('/tenants/acme/billing')).body.data).toMatchObject({
     billingStatus: 'canceled',
     paymentState: 'none',
   });
@@ -145,26 +131,26 @@ test('billing users: created and deleted by events, read and updated through the
     metadata: { billing_role: 'owner' },
   });
   const path = '/tenants/beta/billing/users/u1';
-  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({
+  expect((await read.get(path)).body.data).toMatchObject({
     tenantId: 'beta',
     userId: 'u1',
     email: 'u1@beta.example',
     billingRole: 'owner',
   });
-  expect((await h.request({ method: 'GET', path: '/tenants/other/billing/users/u1', scopes: READ })).status).toBe(404);
+  expect((await read.get('/tenants/other/billing/users/u1')).status).toBe(404);
 
-  const put = await h.request({ method: 'PUT', path, scopes: WRITE, body: { name: 'Una' } });
+  const put = await write.put(path, { name: 'Una' });
   expect(put.body.data).toMatchObject({ userId: 'u1', name: 'Una', email: 'u1@beta.example', billingRole: 'owner' });
   expect(moesif.users.get('u1')!.metadata).toMatchObject({ name: 'Una', billing_role: 'owner' });
-  const bad = await h.request({ method: 'PUT', path, scopes: WRITE, body: { email: 'not-an-email' } });
+  const bad = await write.put(path, { email: 'not-an-email' });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain("field 'email'");
-  expect((await h.request({ method: 'PUT', path, scopes: WRITE, body: {} })).status).toBe(400);
-  expect((await h.request({ method: 'PUT', path, scopes: READ, body: { name: 'x' } })).status).toBe(403);
+  expect((await write.put(path, {})).status).toBe(400);
+  expect((await read.put(path, { name: 'x' })).status).toBe(403);
 
   await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 'beta', userId: 'u1' });
   await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 'beta', userId: 'u1' }); // already gone
-  expect((await h.request({ method: 'GET', path, scopes: READ })).status).toBe(404);
+  expect((await read.get(path)).status).toBe(404);
 });
 
 test('the ingestor forwards usage of both eras as Moesif actions, once per event id; it is output dataIngestorName', async () => {

@@ -135,11 +135,12 @@ export class Browser {
 }
 
 let seq = 0;
-export function sqsRecord(body: string): SQSRecord {
+/** A record as SQS hands it to Lambda; `ids` are the received message's (default: fresh ones). */
+export function sqsRecord(body: string, ids?: { messageId: string; receiptHandle: string }): SQSRecord {
   seq++;
   return {
-    messageId: `msg-${seq}`,
-    receiptHandle: `rh-${seq}`,
+    messageId: ids?.messageId ?? `msg-${seq}`,
+    receiptHandle: ids?.receiptHandle ?? `rh-${seq}`,
     body,
     attributes: {
       ApproximateReceiveCount: '1',
@@ -154,7 +155,7 @@ export function sqsRecord(body: string): SQSRecord {
     awsRegion: 'us-east-1',
   };
 }
-export const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map(sqsRecord) });
+export const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body) => sqsRecord(body)) });
 
 /** §3.7: the SNS envelope around a Marketplace message. */
 export function snsNotification(message: Record<string, unknown>, timestamp: string, id = `sns-${++seq}`): string {

@@ -15,7 +15,7 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { startFauxqsProcess, type FauxqsProcess } from '../../../local/fauxqs';
-import { Browser, PRODUCT, licenseEvent, startHarness, type Harness } from './harness';
+import { Browser, PRODUCT, licenseEvent, sqsRecord, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let q: FauxqsProcess;
@@ -49,22 +49,7 @@ async function pollOnce(queueUrl: string): Promise<number> {
   const msgs: Message[] = r.Messages ?? [];
   if (!msgs.length) return 0;
   const event: SQSEvent = {
-    Records: msgs.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn',
-      awsRegion: 'us-east-1',
-    })),
+    Records: msgs.map((m) => sqsRecord(m.Body!, { messageId: m.MessageId!, receiptHandle: m.ReceiptHandle! })),
   };
   const res = await notifications(event, ctx);
   const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
