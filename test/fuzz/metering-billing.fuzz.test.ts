@@ -3,10 +3,11 @@
 // so adversarial bodies reach the parser. Property: no 5xx; afterwards every meter name claim points to
 // a meter of that name and every meter holds its claim.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { webhookHeaders } from '../../lambda/billing/domain/webhook-signature';
+import { queryAll } from '../../lambda/shared/dynamodb';
 import { EventBridgeCapture } from '../../local/eventbridge-capture';
 import { SynthHarness } from '../../local/synth-harness';
 import { createTablesFromSynth, uniquePrefix } from '../../local/tables';
@@ -179,24 +180,13 @@ test('POST /billing/webhook (signed, so adversarial bodies reach the parser)', (
 /** Meter name claims ↔ meters. */
 async function integrity(): Promise<Record<string, string[]>> {
   const table = Object.entries(tables).find(([k]) => k.includes('meters'))![1];
-  const all = async (pk: string) => {
-    const out: Record<string, unknown>[] = [];
-    let key: Record<string, unknown> | undefined;
-    do {
-      const res = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': pk },
-          ExclusiveStartKey: key,
-          ConsistentRead: true,
-        }),
-      );
-      out.push(...(res.Items ?? []));
-      key = res.LastEvaluatedKey;
-    } while (key);
-    return out;
-  };
+  const all = (pk: string) =>
+    queryAll(db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': pk },
+      ConsistentRead: true,
+    });
   const meters = await all('METER');
   const names = await all('NAME');
   return {

@@ -15,21 +15,27 @@ export interface ScopedApi {
   get(path: string, query?: Record<string, string>): Promise<HttpResult>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   put(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  patch(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   delete(path: string, body?: unknown): Promise<HttpResult>;
 }
 
-/** A client of `h`'s routes whose requests carry `scopes` (the JWT authorizer's scope check applies). */
-export function scopedApi(h: Requester, scopes: readonly string[]): ScopedApi {
+/**
+ * A client of `h`'s routes whose requests carry `scopes` (the JWT authorizer's scope check applies). `h` may
+ * be a function returning the harness, so a suite can declare its clients before `beforeAll` builds it.
+ */
+export function scopedApi(h: Requester | (() => Requester), scopes: readonly string[]): ScopedApi {
+  const harness = typeof h === 'function' ? h : () => h;
   const send = (
     method: string,
     path: string,
     extra: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> },
-  ) => h.request({ method, path, scopes: [...scopes], ...extra });
+  ) => harness().request({ method, path, scopes: [...scopes], ...extra });
   return {
     scopes,
     get: (path, query) => send('GET', path, { query }),
     post: (path, body, headers) => send('POST', path, { body, headers }),
     put: (path, body, headers) => send('PUT', path, { body, headers }),
+    patch: (path, body, headers) => send('PATCH', path, { body, headers }),
     delete: (path, body) => send('DELETE', path, { body }),
   };
 }

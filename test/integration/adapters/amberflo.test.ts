@@ -12,8 +12,9 @@ import type { SynthHarness } from '../../../local/synth-harness';
 import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { synthStack, testApp } from '../../support/synth';
 import { AmberfloFake } from '../../support/vendor-fakes/amberflo-fake';
-import { createMeter, type ScopedApi, scopedApi } from '../../support/scoped-api';
+import { createMeter, scopedApi } from '../../support/scoped-api';
 import { SecretsManagerFake } from '../billing/secrets-fake';
+import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
 const AP = 'sbt.application.plane';
@@ -21,7 +22,7 @@ const RW = [SCOPES.meteringRead, SCOPES.meteringWrite];
 let amberflo: AmberfloFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
-let api: ScopedApi;
+const api = scopedApi(() => h, RW);
 
 beforeAll(async () => {
   amberflo = await new AmberfloFake('af-key').start();
@@ -38,7 +39,6 @@ beforeAll(async () => {
     }),
   );
   h = await controlPlaneHarness(json, 'amberflo');
-  api = scopedApi(h, RW);
   secrets = await new SecretsManagerFake().start({ [h.secretArnOf(h.secretLogical('amberflo_api_key'))]: 'af-key\n' });
 });
 afterAll(async () => {
@@ -189,12 +189,7 @@ test('usage: both eras ingest once per event id; GET /usage is Amberflo’s quer
 });
 
 test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Amberflo customer and its plan', async () => {
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  });
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING);
   expect(amberflo.customers.get('acme')).toEqual({
     customerId: 'acme',
     customerName: 'Acme',
@@ -205,18 +200,10 @@ test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Am
 
   // A lifecycle-only tenantUpdated changes nothing; a tier change updates the trait and assigns the plan.
   const calls = amberflo.calls.length;
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tier: 'basic',
-    lifecycleState: 'ACTIVE',
-    changedFields: ['lifecycleState'],
-  });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', lifecycleOnlyUpdate('acme', 'basic'));
   expect(amberflo.calls.length).toBe(calls);
   await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    tier: 'premium',
-    changedFields: ['tier'],
+    ...tierChange('acme', 'Acme', 'premium'),
     changes: { tier: 'premium' },
   });
   expect(amberflo.customers.get('acme')).toMatchObject({ customerName: 'Acme', traits: { tier: 'premium' } });

@@ -18,7 +18,7 @@ import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { synthesizedAuthorizer } from '../../support/http-api-authorizer';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 import { DescopeFake } from '../../support/vendor-fakes/descope-fake';
-import { type ScopedApi, scopedApi } from '../../support/scoped-api';
+import { scopedApi } from '../../support/scoped-api';
 import { SecretsManagerFake } from '../billing/secrets-fake';
 
 const KEY_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:descope-management-key';
@@ -27,8 +27,8 @@ let descope: DescopeFake;
 let secrets: SecretsManagerFake;
 let bus: EventBridgeCapture;
 let h: SynthHarness;
-let api: ScopedApi;
 let json: ReturnType<typeof synthStack>;
+const api = scopedApi(() => h, RW);
 
 beforeAll(async () => {
   descope = await new DescopeFake('P2test', 'mgmt-key').start();
@@ -48,7 +48,6 @@ beforeAll(async () => {
     }),
   );
   h = await controlPlaneHarness(json, 'descope', { 'var.system_admin_email': 'admin@example.com' });
-  api = scopedApi(h, RW);
   secrets = await new SecretsManagerFake().start({ [KEY_ARN]: 'mgmt-key\n' });
 });
 afterAll(async () => {

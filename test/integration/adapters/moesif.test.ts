@@ -11,9 +11,10 @@ import type { SynthHarness } from '../../../local/synth-harness';
 import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { resourcesOf, synthStack, testApp } from '../../support/synth';
 import { MoesifFake } from '../../support/vendor-fakes/moesif-fake';
-import { type ScopedApi, scopedApi } from '../../support/scoped-api';
+import { scopedApi } from '../../support/scoped-api';
 import { expectActiveVendorAccount } from '../billing/billing-account';
 import { SecretsManagerFake } from '../billing/secrets-fake';
+import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
 const READ = [SCOPES.billingRead];
@@ -21,9 +22,9 @@ const WRITE = [SCOPES.billingWrite];
 let moesif: MoesifFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
-let read: ScopedApi;
-let write: ScopedApi;
 let json: ReturnType<typeof synthStack>;
+const read = scopedApi(() => h, READ);
+const write = scopedApi(() => h, WRITE);
 
 beforeAll(async () => {
   moesif = await new MoesifFake('mgmt-key', 'app-id').start();
@@ -40,8 +41,6 @@ beforeAll(async () => {
     }),
   );
   h = await controlPlaneHarness(json, 'moesif');
-  read = scopedApi(h, READ);
-  write = scopedApi(h, WRITE);
   secrets = await new SecretsManagerFake().start({
     [h.secretArnOf(h.secretLogical('management_api_key'))]: 'mgmt-key',
     [h.secretArnOf(h.secretLogical('application_id'))]: 'app-id\n',
@@ -53,18 +52,8 @@ afterAll(async () => {
 });
 
 test('a tenant becomes a company with a subscription; a tier change (seed 003) is the new plan; offboarding cancels', async () => {
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  });
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  }); // redelivery
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING);
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING); // redelivery
   expect(moesif.companies.get('acme')).toMatchObject({
     company_id: 'acme',
     metadata: { name: 'Acme', email: 'ops@acme.example', tier: 'basic' },
@@ -84,20 +73,10 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
   expect((await read.get('/tenants/nobody/billing')).status).toBe(404);
 
   const calls = moesif.calls.length;
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tier: 'basic',
-    lifecycleState: 'ACTIVE',
-    changedFields: ['lifecycleState'],
-  });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', lifecycleOnlyUpdate('acme', 'basic'));
   await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'acme', tier: 'echo', origin: 'billing' });
   expect(moesif.calls.length).toBe(calls);
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    tier: 'premium',
-    changedFields: ['tier'],
-  });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', tierChange('acme', 'Acme', 'premium'));
   expect((await read.get('/tenants/acme/billing')).body.data.plan).toBe('premium');
   expect(moesif.companies.get('acme')!.metadata).toMatchObject({
     name: 'Acme',

@@ -6,6 +6,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { resetTenantGatewayForTesting } from '../../../lambda/marketplace/domain/runtime';
 import { handler as register } from '../../../lambda/marketplace/register';
+import { dynamo } from '../../../lambda/shared/aws-clients';
+import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { httpEvent } from '../../../local/http-event';
@@ -93,6 +95,41 @@ export async function startHarness(
   };
 }
 
+/**
+ * The control plane's tenant service on the harness's tenant tables, its events dropped: its own result path
+ * (what its results Lambda does on provisionSuccess) and its reads.
+ */
+export function controlPlaneTenants(h: Harness): TenantService {
+  return new TenantService({
+    db: dynamo(),
+    tenantTable: h.tables.tenants,
+    registrationTable: h.tables.registrations,
+    emit: async () => undefined,
+  });
+}
+
+/**
+ * A buyer whose Marketplace token (`tok-<id>`) the fake resolves for PRODUCT to `account`, a customer
+ * identifier and, unless `withLicense` is false, a licence: `licenseArn` in ResolveCustomer's spelling,
+ * `eventLicenseArn` the EventBridge sample's spelling of the same licence.
+ */
+export function tokenBuyer(h: Harness, id: string, account: string, withLicense = true) {
+  const b = {
+    token: `tok-${id}`,
+    account,
+    licenseArn: `arn:aws:license-manager::123456789012:license/l-${id}`,
+    eventLicenseArn: `aws:license-manager:us-east-1:123456789012:l-${id}`,
+    customerIdentifier: `CI${id}`,
+  };
+  h.fake.addToken(b.token, {
+    ProductCode: PRODUCT,
+    CustomerAWSAccountId: account,
+    CustomerIdentifier: b.customerIdentifier,
+    ...(withLicense ? { LicenseArn: b.licenseArn } : {}),
+  });
+  return b;
+}
+
 export interface HttpOut {
   status: number;
   headers: Record<string, string>;
@@ -100,6 +137,7 @@ export interface HttpOut {
   json?: Record<string, unknown>;
 }
 
+/** A POST to the register handler as API Gateway delivers it; the body parsed when it is JSON. */
 async function call(path: string, contentType: string, body: string, cookie?: string): Promise<HttpOut> {
   const res = (await register(
     httpEvent({ method: 'POST', path, headers: { 'content-type': contentType, ...(cookie ? { cookie } : {}) }, body }),
@@ -113,6 +151,10 @@ async function call(path: string, contentType: string, body: string, cookie?: st
   return { status: res.statusCode, headers: res.headers ?? {}, body: res.body ?? '', json };
 }
 
+/** An HTML form's POST (url-encoded `form`) to the register handler's `path`, e.g. Marketplace's to /landing. */
+export const postForm = (path: string, form: string, cookie?: string): Promise<HttpOut> =>
+  call(path, 'application/x-www-form-urlencoded', form, cookie);
+
 /**
  * A buyer's browser: keeps the session cookie /landing sets (as a browser would) and sends it back. `land()` is
  * AWS Marketplace's form POST of the token to the fulfillment URL; `register()` the page's JSON.
@@ -124,7 +166,7 @@ export class Browser {
       'x-amzn-marketplace-token': token,
       ...(offerType ? { 'x-amzn-marketplace-offer-type': offerType } : {}),
     });
-    const out = await call('/landing', 'application/x-www-form-urlencoded', form.toString(), this.cookie);
+    const out = await postForm('/landing', form.toString(), this.cookie);
     const set = out.headers['set-cookie'];
     if (set) this.cookie = set.split(';')[0];
     return out;
@@ -132,6 +174,21 @@ export class Browser {
   async register(fields: Record<string, unknown>): Promise<HttpOut> {
     return call('/register', 'application/json', JSON.stringify(fields), this.cookie);
   }
+}
+
+/**
+ * The buyer's journey as it ships: Marketplace form-POSTs the token to /landing (resolved at once, 302 to the
+ * page, bound to this browser's session cookie), then the page registers `fields` on that session (201).
+ */
+export async function registerThroughPage(
+  token: string,
+  fields: Record<string, unknown>,
+  offerType?: string,
+): Promise<Browser> {
+  const browser = new Browser();
+  expect((await browser.land(token, offerType)).status).toBe(302);
+  expect((await browser.register(fields)).status).toBe(201);
+  return browser;
 }
 
 let seq = 0;
