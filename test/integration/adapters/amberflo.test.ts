@@ -5,15 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AmberfloMetering } from '../../../src/adapters/amberflo';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
 import type { SynthHarness } from '../../../local/synth-harness';
-import { controlPlaneHarness } from '../../support/control-plane-harness';
-import { synthStack, testApp } from '../../support/synth';
 import { AmberfloFake } from '../../support/vendor-fakes/amberflo-fake';
 import { createMeter, scopedApi } from '../../support/scoped-api';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
 import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
@@ -26,20 +23,19 @@ const api = scopedApi(() => h, RW);
 
 beforeAll(async () => {
   amberflo = await new AmberfloFake('af-key').start();
-  const json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ h, secrets } = await vendorControlPlane(
+    'amberflo',
+    {
       billing: false,
       metering: (s) =>
         new AmberfloMetering(s, 'amberflo', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           baseUrl: amberflo.url,
           productPlanIdsByTier: { premium: 'plan-premium' },
         }),
-    }),
-  );
-  h = await controlPlaneHarness(json, 'amberflo');
-  secrets = await new SecretsManagerFake().start({ [h.secretArnOf(h.secretLogical('amberflo_api_key'))]: 'af-key\n' });
+    },
+    (cp) => ({ [cp.secretArnOf(cp.secretLogical('amberflo_api_key'))]: 'af-key\n' }),
+  ));
 });
 afterAll(async () => {
   await amberflo.stop();

@@ -9,17 +9,15 @@
  */
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { DescopeAuth } from '../../../src/adapters/descope';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { SynthHarness } from '../../../local/synth-harness';
-import { controlPlaneHarness } from '../../support/control-plane-harness';
 import { synthesizedAuthorizer } from '../../support/http-api-authorizer';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import { resourcesOf, type synthStack } from '../../support/synth';
 import { DescopeFake } from '../../support/vendor-fakes/descope-fake';
 import { scopedApi } from '../../support/scoped-api';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
 
 const KEY_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:descope-management-key';
 const RW = [SCOPES.userRead, SCOPES.userWrite];
@@ -33,22 +31,22 @@ const api = scopedApi(() => h, RW);
 beforeAll(async () => {
   descope = await new DescopeFake('P2test', 'mgmt-key').start();
   bus = await new EventBridgeCapture().start();
-  json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ json, h, secrets } = await vendorControlPlane(
+    'descope',
+    {
       billing: false,
       metering: false,
       auth: (s) =>
         new DescopeAuth(s, 'auth', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           projectId: 'P2test',
           baseUrl: descope.url,
           managementKeySecretArn: KEY_ARN,
         }),
-    }),
-  );
-  h = await controlPlaneHarness(json, 'descope', { 'var.system_admin_email': 'admin@example.com' });
-  secrets = await new SecretsManagerFake().start({ [KEY_ARN]: 'mgmt-key\n' });
+    },
+    () => ({ [KEY_ARN]: 'mgmt-key\n' }),
+    { 'var.system_admin_email': 'admin@example.com' },
+  ));
 });
 afterAll(async () => {
   await descope.stop();

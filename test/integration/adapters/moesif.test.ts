@@ -4,16 +4,14 @@
  * Collector wire shapes (test/support/vendor-fakes/moesif-fake.ts).
  */
 import { MoesifBilling } from '../../../src/adapters/moesif';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
 import type { SynthHarness } from '../../../local/synth-harness';
-import { controlPlaneHarness } from '../../support/control-plane-harness';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import { resourcesOf, type synthStack } from '../../support/synth';
 import { MoesifFake } from '../../support/vendor-fakes/moesif-fake';
 import { scopedApi } from '../../support/scoped-api';
 import { expectActiveVendorAccount } from '../billing/billing-account';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
 import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
@@ -28,23 +26,22 @@ const write = scopedApi(() => h, WRITE);
 
 beforeAll(async () => {
   moesif = await new MoesifFake('mgmt-key', 'app-id').start();
-  json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ json, h, secrets } = await vendorControlPlane(
+    'moesif',
+    {
       metering: false,
       billing: (s) =>
         new MoesifBilling(s, 'moesif', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           managementApiBaseUrl: moesif.managementUrl,
           collectorApiBaseUrl: moesif.collectorUrl,
         }),
+    },
+    (cp) => ({
+      [cp.secretArnOf(cp.secretLogical('management_api_key'))]: 'mgmt-key',
+      [cp.secretArnOf(cp.secretLogical('application_id'))]: 'app-id\n',
     }),
-  );
-  h = await controlPlaneHarness(json, 'moesif');
-  secrets = await new SecretsManagerFake().start({
-    [h.secretArnOf(h.secretLogical('management_api_key'))]: 'mgmt-key',
-    [h.secretArnOf(h.secretLogical('application_id'))]: 'app-id\n',
-  });
+  ));
 });
 afterAll(async () => {
   await moesif.stop();
