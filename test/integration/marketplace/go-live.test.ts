@@ -6,7 +6,6 @@
 //    hourly sums range-checked; never timestamped before the licence start; tags become UsageAllocations;
 //  - plan changes reach the tenant as tenantUpdated; one licence-id normalisation joins every spelling.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { clock as handlerClock } from '../../../lambda/marketplace/domain/runtime';
 import { bucketIdOf } from '../../../lambda/marketplace/domain/metering';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
@@ -16,8 +15,8 @@ import {
   agreementEvent,
   controlPlaneTenants,
   licenseEvent,
+  notify,
   registerThroughPage,
-  sqsEvent,
   startHarness,
   type Harness,
 } from './harness';
@@ -36,8 +35,6 @@ afterAll(async () => {
   await h.stop();
 });
 
-const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = () => new SubscriberStore(dynamo(), h.tables.subscribers, 'license');
 const form = { companyName: 'Go Live', contactPerson: 'Lin', contactEmail: 'lin@golive.example' };
 const H = Date.UTC(2026, 10, 27, 10); // 10:00 UTC

@@ -5,6 +5,7 @@
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { resetTenantGatewayForTesting } from '../../../lambda/marketplace/domain/runtime';
+import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as register } from '../../../lambda/marketplace/register';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
@@ -14,6 +15,7 @@ import { httpEvent } from '../../../local/http-event';
 import type { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../../local/marketplace-fake';
+import { lambdaContext } from '../../support/lambda-context';
 import { synthStack, testApp } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 
@@ -212,7 +214,11 @@ export function sqsRecord(body: string, ids?: { messageId: string; receiptHandle
     awsRegion: 'us-east-1',
   };
 }
-export const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body) => sqsRecord(body)) });
+const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body) => sqsRecord(body)) });
+
+const notificationsContext = lambdaContext('marketplace-notifications');
+/** The notifications handler given `bodies` as one SQS batch, as the queue's event source mapping delivers it. */
+export const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), notificationsContext);
 
 /** §3.7: the SNS envelope around a Marketplace message. */
 export function snsNotification(message: Record<string, unknown>, timestamp: string, id = `sns-${++seq}`): string {

@@ -8,16 +8,14 @@
  * Each test also sends the same message for OUR product afterwards, so "nothing happened" cannot pass
  * because the message was malformed.
  */
-import { lambdaContext } from '../../support/lambda-context';
-import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import {
   PRODUCT,
   agreementEvent,
+  notify,
   registerThroughPage,
   snsNotification,
-  sqsEvent,
   startHarness,
   tokenBuyer,
   type Harness,
@@ -32,8 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const ctx = lambdaContext('marketplace-notifications');
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = (mode: 'license' | 'customer') => new SubscriberStore(dynamo(), h.tables.subscribers, mode);
 const onboardings = (id: string) =>
   h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);

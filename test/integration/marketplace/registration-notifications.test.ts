@@ -1,6 +1,5 @@
 // Registration + notifications against DynamoDB Local, the loopback Marketplace fake (real SDK clients) and the
 // EventBridge capture: ordering, duplicates, access rules and the control-plane events.
-import { lambdaContext } from '../../support/lambda-context';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as subscribers } from '../../../lambda/marketplace/subscribers';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
@@ -12,9 +11,9 @@ import {
   agreementEvent,
   controlPlaneTenants,
   licenseEvent,
+  notify,
   postForm,
   snsNotification,
-  sqsEvent,
   startHarness,
   tokenBuyer,
   type Harness,
@@ -32,7 +31,6 @@ beforeEach(() => {
   process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
 });
 
-const ctx = lambdaContext('marketplace-notifications');
 let n = 0;
 /** A fresh buyer with a token the fake resolves (CA: licence + account; legacy id kept). */
 function buyer(o: { withLicense?: boolean } = {}) {
@@ -69,7 +67,6 @@ async function provisioned(subscriberId: string) {
     jobOutput: {},
   });
 }
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 /** A licence event for buyer `b`'s licence and account (the EventBridge sample's spelling). */
 const licence = (kind: 'Updated' | 'Deprovisioned', b: { eventLicenseArn: string; account: string }, time: string) =>
   licenseEvent(kind, time, { licenseArn: b.eventLicenseArn, account: b.account });
