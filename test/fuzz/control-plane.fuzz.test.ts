@@ -117,16 +117,31 @@ async function run(route: string, arb: fc.Arbitrary<unknown>, call: (x: never) =
   expect([route, fiveHundreds(r), r.failures]).toEqual([route, 0, []]);
 }
 
+/**
+ * One test per body-less route under an id route (`GET <route>` first, then `routes`: `[method, suffix]`),
+ * with `ids` as the path parameter that `route` ends in; `label` names the route in the test and report.
+ */
+function bodilessIdRoutes(
+  call: typeof T,
+  label: string,
+  route: string,
+  ids: fc.Arbitrary<string>,
+  routes: [method: string, suffix: string][],
+) {
+  const param = /\{(\w+)\}$/.exec(route)![1]!;
+  for (const [method, suffix] of [['GET', ''] as [string, string], ...routes])
+    test(`${method} ${label}${suffix}`, () =>
+      run(`${method} ${label}${suffix}`, ids, (id: string) =>
+        call({ method, path: '/x', route: `${route}${suffix}`, pathParameters: { [param]: id } }),
+      ));
+}
+
 test('POST /tenants', () =>
   run('POST /tenants', fc.tuple(bodies(tenantBody), idempotency), ([body, key]: [unknown, string | undefined]) =>
     T({ method: 'POST', path: '/tenants', body, headers: key === undefined ? undefined : { 'idempotency-key': key } }),
   ));
 test('GET /tenants', () =>
   run('GET /tenants', listQuery, (query: Record<string, string>) => T({ method: 'GET', path: '/tenants', query })));
-test('GET /tenants/{tenantId}', () =>
-  run('GET /tenants/{tenantId}', tenantIds, (id: string) =>
-    T({ method: 'GET', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id } }),
-  ));
 test('PUT /tenants/{tenantId}', () =>
   run(
     'PUT /tenants/{tenantId}',
@@ -134,17 +149,12 @@ test('PUT /tenants/{tenantId}', () =>
     ([id, body]: [string, unknown]) =>
       T({ method: 'PUT', path: '/x', route: '/tenants/{tenantId}', pathParameters: { tenantId: id }, body }),
   ));
-for (const [method, suffix] of [
+bodilessIdRoutes(T, '/tenants/{tenantId}', '/tenants/{tenantId}', tenantIds, [
   ['PUT', '/activate'],
   ['PUT', '/deactivate'],
   ['POST', '/retry'],
   ['DELETE', ''],
-] as const) {
-  test(`${method} /tenants/{tenantId}${suffix}`, () =>
-    run(`${method} /tenants/{tenantId}${suffix}`, tenantIds, (id: string) =>
-      T({ method, path: '/x', route: `/tenants/{tenantId}${suffix}`, pathParameters: { tenantId: id } }),
-    ));
-}
+]);
 test('POST /tenant-registrations', () =>
   run(
     'POST /tenant-registrations',
@@ -161,15 +171,6 @@ test('GET /tenant-registrations', () =>
   run('GET /tenant-registrations', listQuery, (query: Record<string, string>) =>
     R({ method: 'GET', path: '/tenant-registrations', query }),
   ));
-test('GET /tenant-registrations/{id}', () =>
-  run('GET /tenant-registrations/{id}', regIds, (id: string) =>
-    R({
-      method: 'GET',
-      path: '/x',
-      route: '/tenant-registrations/{tenantRegistrationId}',
-      pathParameters: { tenantRegistrationId: id },
-    }),
-  ));
 test('PATCH /tenant-registrations/{id}', () =>
   run('PATCH /tenant-registrations/{id}', fc.tuple(regIds, bodies(registrationBody)), ([id, body]: [string, unknown]) =>
     R({
@@ -180,42 +181,23 @@ test('PATCH /tenant-registrations/{id}', () =>
       body,
     }),
   ));
-for (const [method, suffix] of [
+bodilessIdRoutes(R, '/tenant-registrations/{id}', '/tenant-registrations/{tenantRegistrationId}', regIds, [
   ['POST', '/retry'],
   ['DELETE', ''],
-] as const) {
-  test(`${method} /tenant-registrations/{id}${suffix}`, () =>
-    run(`${method} /tenant-registrations/{id}${suffix}`, regIds, (id: string) =>
-      R({
-        method,
-        path: '/x',
-        route: `/tenant-registrations/{tenantRegistrationId}${suffix}`,
-        pathParameters: { tenantRegistrationId: id },
-      }),
-    ));
-}
+]);
 test('POST /users', () =>
   run('POST /users', bodies(userBody), (body: unknown) => U({ method: 'POST', path: '/users', body })));
 test('GET /users', () =>
   run('GET /users', listQuery, (query: Record<string, string>) => U({ method: 'GET', path: '/users', query })));
-test('GET /users/{userId}', () =>
-  run('GET /users/{userId}', userIds, (id: string) =>
-    U({ method: 'GET', path: '/x', route: '/users/{userId}', pathParameters: { userId: id } }),
-  ));
 test('PUT /users/{userId}', () =>
   run('PUT /users/{userId}', fc.tuple(userIds, bodies(userPatch)), ([id, body]: [string, unknown]) =>
     U({ method: 'PUT', path: '/x', route: '/users/{userId}', pathParameters: { userId: id }, body }),
   ));
-for (const [method, suffix] of [
+bodilessIdRoutes(U, '/users/{userId}', '/users/{userId}', userIds, [
   ['PUT', '/enable'],
   ['PUT', '/disable'],
   ['DELETE', ''],
-] as const) {
-  test(`${method} /users/{userId}${suffix}`, () =>
-    run(`${method} /users/{userId}${suffix}`, userIds, (id: string) =>
-      U({ method, path: '/x', route: `/users/{userId}${suffix}`, pathParameters: { userId: id } }),
-    ));
-}
+]);
 test('GET /tenant-config', () =>
   run(
     'GET /tenant-config',

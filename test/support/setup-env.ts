@@ -6,5 +6,5 @@ process.env.AWS_SECRET_ACCESS_KEY = 'local';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_DEV ??= 'false';
-// aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22): the polyfill for Node 20.
-import '../../local/promise-with-resolvers';
+// (aws-local-stepfunctions' Promise.withResolvers polyfill for Node 20 is installed by local/step-functions.ts,
+// the one module that loads it.)

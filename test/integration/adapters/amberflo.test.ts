@@ -5,15 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AmberfloMetering } from '../../../src/adapters/amberflo';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
-import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { synthStack, testApp } from '../../support/synth';
+import type { SynthHarness } from '../../../local/synth-harness';
 import { AmberfloFake } from '../../support/vendor-fakes/amberflo-fake';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import { createMeter, scopedApi } from '../../support/scoped-api';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
+import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
 const AP = 'sbt.application.plane';
@@ -21,30 +19,23 @@ const RW = [SCOPES.meteringRead, SCOPES.meteringWrite];
 let amberflo: AmberfloFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
+const api = scopedApi(() => h, RW);
 
 beforeAll(async () => {
   amberflo = await new AmberfloFake('af-key').start();
-  const json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ h, secrets } = await vendorControlPlane(
+    'amberflo',
+    {
       billing: false,
       metering: (s) =>
         new AmberfloMetering(s, 'amberflo', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           baseUrl: amberflo.url,
           productPlanIdsByTier: { premium: 'plan-premium' },
         }),
-    }),
-  );
-  const tables = await createTablesFromSynth(json, uniquePrefix('amberflo'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'amberflo-events',
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Af' },
-  });
-  secrets = await new SecretsManagerFake().start();
-  clearSecretCache();
-  secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'af-key\n');
+    },
+    (cp) => ({ [cp.secretArnOf(cp.secretLogical('amberflo_api_key'))]: 'af-key\n' }),
+  ));
 });
 afterAll(async () => {
   await amberflo.stop();
@@ -52,15 +43,13 @@ afterAll(async () => {
 });
 
 test('meters: create, read, list with pagination, update (merged into the full definition), delete', async () => {
-  const created = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'API calls', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' },
+  const created = await createMeter(api, {
+    label: 'API calls',
+    meterApiName: 'api-calls',
+    meterType: 'sum_of_all_usage',
   });
-  expect(created.status).toBe(201);
-  const meterId = created.body.data.meterId as string;
-  expect(created.body.data).toMatchObject({
+  const meterId = created.meterId;
+  expect(created).toMatchObject({
     meterId: expect.stringMatching(/^meter-/),
     label: 'API calls',
     meterApiName: 'api-calls',
@@ -70,65 +59,33 @@ test('meters: create, read, list with pagination, update (merged into the full d
     path: '/meters',
     headers: expect.objectContaining({ 'x-api-key': 'af-key' }),
   });
-  await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'Tokens', meterApiName: 'tokens', meterType: 'sum_of_all_usage' },
-  });
-  await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'Seats', meterApiName: 'seats', meterType: 'max_of_all_usage' },
-  });
+  await createMeter(api, { label: 'Tokens', meterApiName: 'tokens', meterType: 'sum_of_all_usage' });
+  await createMeter(api, { label: 'Seats', meterApiName: 'seats', meterType: 'max_of_all_usage' });
 
   // Amberflo refuses a taken name: the caller's 400 with Amberflo's reason, never a 5xx.
-  const dup = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'x', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' },
-  });
+  const dup = await api.post('/meters', { label: 'x', meterApiName: 'api-calls', meterType: 'sum_of_all_usage' });
   expect(dup).toEqual({ status: 400, body: { message: 'Amberflo refused the request: meterApiName already exists' } });
   // Our validation first: the field is named and Amberflo is not called.
   const before = amberflo.calls.length;
-  const bad = await h.request({
-    method: 'POST',
-    path: '/meters',
-    scopes: RW,
-    body: { label: 'x', meterApiName: 'bad name!', meterType: 'sum_of_all_usage' },
-  });
+  const bad = await api.post('/meters', { label: 'x', meterApiName: 'bad name!', meterType: 'sum_of_all_usage' });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain("field 'meterApiName'");
   expect(amberflo.calls.length).toBe(before);
 
-  expect((await h.request({ method: 'GET', path: `/meters/${meterId}`, scopes: RW })).body.data).toMatchObject({
+  expect((await api.get(`/meters/${meterId}`)).body.data).toMatchObject({
     meterId,
     meterApiName: 'api-calls',
   });
-  expect((await h.request({ method: 'GET', path: '/meters/nope', scopes: RW })).status).toBe(404);
+  expect((await api.get('/meters/nope')).status).toBe(404);
 
-  const page1 = await h.request({ method: 'GET', path: '/meters', scopes: RW, query: { limit: '2', next_token: '' } });
+  const page1 = await api.get('/meters', { limit: '2', next_token: '' });
   expect(page1.body.data).toHaveLength(2);
-  const page2 = await h.request({
-    method: 'GET',
-    path: '/meters',
-    scopes: RW,
-    query: { limit: '2', next_token: page1.body.next_token },
-  });
+  const page2 = await api.get('/meters', { limit: '2', next_token: page1.body.next_token });
   expect(page2.body.data).toHaveLength(1);
   expect(page2.body.next_token).toBeUndefined();
-  expect(
-    (await h.request({ method: 'GET', path: '/meters', scopes: RW, query: { next_token: 'garbage' } })).status,
-  ).toBe(400);
+  expect((await api.get('/meters', { next_token: 'garbage' })).status).toBe(400);
 
-  const updated = await h.request({
-    method: 'PUT',
-    path: `/meters/${meterId}`,
-    scopes: RW,
-    body: { label: 'API requests' },
-  });
+  const updated = await api.put(`/meters/${meterId}`, { label: 'API requests' });
   expect(updated.body.data).toMatchObject({
     meterId,
     label: 'API requests',
@@ -142,10 +99,8 @@ test('meters: create, read, list with pagination, update (merged into the full d
   });
 
   const seats = [...amberflo.meters.values()].find((m) => m.meterApiName === 'seats')!;
-  expect(
-    (await h.request({ method: 'DELETE', path: `/meters/${String(seats.id)}`, scopes: RW })).body.data,
-  ).toMatchObject({ meterApiName: 'seats' });
-  expect((await h.request({ method: 'DELETE', path: `/meters/${String(seats.id)}`, scopes: RW })).status).toBe(404);
+  expect((await api.delete(`/meters/${String(seats.id)}`)).body.data).toMatchObject({ meterApiName: 'seats' });
+  expect((await api.delete(`/meters/${String(seats.id)}`)).status).toBe(404);
 });
 
 test('usage: both eras ingest once per event id; GET /usage is Amberflo’s query grouped by tenant; DELETE /usage is a filtering rule', async () => {
@@ -188,7 +143,7 @@ test('usage: both eras ingest once per event id; GET /usage is Amberflo’s quer
     expect.objectContaining({ customerId: 't1', meterValue: 2.5, uniqueId: 'e-3', dimensions: { region: 'eu' } }),
   ]);
 
-  const all = await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { period: 'total' } });
+  const all = await api.get(`/usage/${meterId}`, { period: 'total' });
   expect(all.status).toBe(200);
   expect(all.body.data).toMatchObject({
     meterId,
@@ -206,58 +161,31 @@ test('usage: both eras ingest once per event id; GET /usage is Amberflo’s quer
     groupBy: ['customerId'],
     timeRange: { startTimeInSeconds: expect.any(Number) },
   });
-  const one = await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { tenantId: 't2' } });
+  const one = await api.get(`/usage/${meterId}`, { tenantId: 't2' });
   expect(one.body.data.tenants).toEqual([{ tenantId: 't2', total: '4' }]);
-  expect(
-    (
-      await h.request({
-        method: 'GET',
-        path: `/usage/${meterId}`,
-        scopes: RW,
-        query: { startTimeInSeconds: '10', endTimeInSeconds: '5' },
-      })
-    ).status,
-  ).toBe(400);
+  expect((await api.get(`/usage/${meterId}`, { startTimeInSeconds: '10', endTimeInSeconds: '5' })).status).toBe(400);
 
-  const cancel = await h.request({
-    method: 'DELETE',
-    path: '/usage',
-    scopes: RW,
-    body: {
-      id: 'oops',
-      meterApiName: 'api-calls',
-      ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: t + 3600 },
-    },
+  const cancel = await api.delete('/usage', {
+    id: 'oops',
+    meterApiName: 'api-calls',
+    ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: t + 3600 },
   });
   expect(cancel.status).toBe(201);
   expect(amberflo.rules).toEqual([expect.objectContaining({ id: 'oops', type: 'by_property_filter_out' })]);
-  expect(
-    (await h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: RW, query: { period: 'total' } })).body.data
-      .total,
-  ).toBe('0');
+  expect((await api.get(`/usage/${meterId}`, { period: 'total' })).body.data.total).toBe('0');
   // A tenant-scoped cancellation is not something the adapter maps: named, refused, nothing sent.
-  const scoped = await h.request({
-    method: 'DELETE',
-    path: '/usage',
-    scopes: RW,
-    body: {
-      id: 'x',
-      meterApiName: 'api-calls',
-      tenantId: 't1',
-      ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: 1 },
-    },
+  const scoped = await api.delete('/usage', {
+    id: 'x',
+    meterApiName: 'api-calls',
+    tenantId: 't1',
+    ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: 1 },
   });
   expect(scoped.status).toBe(400);
   expect(scoped.body.message).toContain('tenantId');
 });
 
 test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Amberflo customer and its plan', async () => {
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  });
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING);
   expect(amberflo.customers.get('acme')).toEqual({
     customerId: 'acme',
     customerName: 'Acme',
@@ -268,18 +196,10 @@ test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Am
 
   // A lifecycle-only tenantUpdated changes nothing; a tier change updates the trait and assigns the plan.
   const calls = amberflo.calls.length;
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tier: 'basic',
-    lifecycleState: 'ACTIVE',
-    changedFields: ['lifecycleState'],
-  });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', lifecycleOnlyUpdate('acme', 'basic'));
   expect(amberflo.calls.length).toBe(calls);
   await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    tier: 'premium',
-    changedFields: ['tier'],
+    ...tierChange('acme', 'Acme', 'premium'),
     changes: { tier: 'premium' },
   });
   expect(amberflo.customers.get('acme')).toMatchObject({ customerName: 'Acme', traits: { tier: 'premium' } });
@@ -294,18 +214,10 @@ test('tenants: onboarding, a tier change (seed 003) and offboarding reach the Am
 });
 
 test('a wrong API key is never the caller’s fault: 502 on routes, a retried error on events', async () => {
-  secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'wrong');
-  clearSecretCache();
-  try {
-    expect(await h.request({ method: 'GET', path: '/meters', scopes: RW })).toEqual({
-      status: 502,
-      body: { message: 'Amberflo error' },
-    });
+  await secrets.withSecret(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'wrong', async () => {
+    expect(await api.get('/meters')).toEqual({ status: 502, body: { message: 'Amberflo error' } });
     await expect(
       h.publish(AP, 'sbt_aws_ingestUsage', { tenantId: 't1', meterApiName: 'api-calls', meterValue: 1 }),
     ).rejects.toThrow(/401/);
-  } finally {
-    secrets.set(h.secretArnOf(h.secretLogical('amberflo_api_key')), 'af-key');
-    clearSecretCache();
-  }
+  });
 });

@@ -9,17 +9,15 @@
  */
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { DescopeAuth } from '../../../src/adapters/descope';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
-import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { SynthHarness } from '../../../local/synth-harness';
 import { synthesizedAuthorizer } from '../../support/http-api-authorizer';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import { resourcesOf, type synthStack } from '../../support/synth';
 import { DescopeFake } from '../../support/vendor-fakes/descope-fake';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import { scopedApi } from '../../support/scoped-api';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
 
 const KEY_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:descope-management-key';
 const RW = [SCOPES.userRead, SCOPES.userWrite];
@@ -28,33 +26,27 @@ let secrets: SecretsManagerFake;
 let bus: EventBridgeCapture;
 let h: SynthHarness;
 let json: ReturnType<typeof synthStack>;
+const api = scopedApi(() => h, RW);
 
 beforeAll(async () => {
   descope = await new DescopeFake('P2test', 'mgmt-key').start();
   bus = await new EventBridgeCapture().start();
-  json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ json, h, secrets } = await vendorControlPlane(
+    'descope',
+    {
       billing: false,
       metering: false,
       auth: (s) =>
         new DescopeAuth(s, 'auth', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           projectId: 'P2test',
           baseUrl: descope.url,
           managementKeySecretArn: KEY_ARN,
         }),
-    }),
-  );
-  const tables = await createTablesFromSynth(json, uniquePrefix('descope'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'descope-events',
-    references: { 'var.system_admin_email': 'admin@example.com' },
-  });
-  secrets = await new SecretsManagerFake().start();
-  clearSecretCache();
-  secrets.set(KEY_ARN, 'mgmt-key\n');
+    },
+    () => ({ [KEY_ARN]: 'mgmt-key\n' }),
+    { 'var.system_admin_email': 'admin@example.com' },
+  ));
 });
 afterAll(async () => {
   await descope.stop();
@@ -82,12 +74,7 @@ test("the synthesized authorizer accepts the project's tokens and nothing else (
 });
 
 test('/users manages the Descope project: create (invited), list with pagination, update, disable/enable, delete', async () => {
-  const created = await h.request({
-    method: 'POST',
-    path: '/users',
-    scopes: RW,
-    body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
-  });
+  const created = await api.post('/users', { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' });
   expect(created).toMatchObject({
     status: 201,
     body: {
@@ -112,50 +99,21 @@ test('/users manages the Descope project: create (invited), list with pagination
     { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
   ]);
 
-  const dup = await h.request({
-    method: 'POST',
-    path: '/users',
-    scopes: RW,
-    body: { userName: 'alice', email: 'a@example.com', userRole: 'x' },
-  });
+  const dup = await api.post('/users', { userName: 'alice', email: 'a@example.com', userRole: 'x' });
   expect(dup.status).toBe(409);
-  await h.request({
-    method: 'POST',
-    path: '/users',
-    scopes: RW,
-    body: { userName: 'bob', email: 'bob@example.com', userRole: 'TenantUser' },
-  });
-  await h.request({
-    method: 'POST',
-    path: '/users',
-    scopes: RW,
-    body: { userName: 'carol', email: 'carol@example.com', userRole: 'TenantUser' },
-  });
+  await api.post('/users', { userName: 'bob', email: 'bob@example.com', userRole: 'TenantUser' });
+  await api.post('/users', { userName: 'carol', email: 'carol@example.com', userRole: 'TenantUser' });
 
-  const p1 = await h.request({ method: 'GET', path: '/users', scopes: RW, query: { limit: '2', next_token: '' } });
+  const p1 = await api.get('/users', { limit: '2', next_token: '' });
   expect(p1.body.data.map((u: { userName: string }) => u.userName)).toEqual(['alice', 'bob']);
-  const p2 = await h.request({
-    method: 'GET',
-    path: '/users',
-    scopes: RW,
-    query: { limit: '2', next_token: p1.body.next_token },
-  });
+  const p2 = await api.get('/users', { limit: '2', next_token: p1.body.next_token });
   expect(p2.body.data.map((u: { userName: string }) => u.userName)).toEqual(['carol']);
   expect(p2.body.next_token).toBeUndefined();
-  expect(
-    (
-      await h.request({
-        method: 'GET',
-        path: '/users',
-        scopes: RW,
-        query: { limit: '3', next_token: p1.body.next_token },
-      })
-    ).status,
-  ).toBe(400);
+  expect((await api.get('/users', { limit: '3', next_token: p1.body.next_token })).status).toBe(400);
 
   // Descope's update replaces the user: the adapter sends what it has, so nothing else is lost.
   descope.users.get('alice')!.name = 'Alice A.';
-  const upd = await h.request({ method: 'PUT', path: '/users/alice', scopes: RW, body: { userRole: 'SystemAdmin' } });
+  const upd = await api.put('/users/alice', { userRole: 'SystemAdmin' });
   expect(upd.body.data).toMatchObject({ userName: 'alice', userRole: 'SystemAdmin', email: 'alice@example.com' });
   expect(descope.users.get('alice')).toMatchObject({
     name: 'Alice A.',
@@ -163,45 +121,35 @@ test('/users manages the Descope project: create (invited), list with pagination
     roleNames: ['SystemAdmin'],
   });
 
-  expect((await h.request({ method: 'PUT', path: '/users/alice/disable', scopes: RW })).body.data).toMatchObject({
+  expect((await api.put('/users/alice/disable')).body.data).toMatchObject({
     enabled: false,
     status: 'DISABLED',
   });
   expect(descope.users.get('alice')!.status).toBe('disabled');
-  expect((await h.request({ method: 'PUT', path: '/users/alice/enable', scopes: RW })).body.data).toMatchObject({
+  expect((await api.put('/users/alice/enable')).body.data).toMatchObject({
     enabled: true,
   });
-  expect((await h.request({ method: 'GET', path: '/users/nobody', scopes: RW })).status).toBe(404);
-  expect((await h.request({ method: 'PUT', path: '/users/nobody/disable', scopes: RW })).status).toBe(404);
+  expect((await api.get('/users/nobody')).status).toBe(404);
+  expect((await api.put('/users/nobody/disable')).status).toBe(404);
 
-  expect((await h.request({ method: 'DELETE', path: '/users/bob', scopes: RW })).status).toBe(200);
+  expect((await api.delete('/users/bob')).status).toBe(200);
   expect(descope.users.has('bob')).toBe(false);
-  expect((await h.request({ method: 'DELETE', path: '/users/bob', scopes: RW })).status).toBe(404);
+  expect((await api.delete('/users/bob')).status).toBe(404);
   expect((await h.request({ method: 'GET', path: '/users', scopes: [SCOPES.tenantRead] })).status).toBe(403);
 });
 
 test('Descope refusing a value is the caller’s 400; Descope down or our key refused is a 502, never a 500', async () => {
-  const bad = await h.request({
-    method: 'POST',
-    path: '/users',
-    scopes: RW,
-    body: { userName: 'dave', email: 'dave@x', userRole: 'TenantUser' },
-  });
+  const bad = await api.post('/users', { userName: 'dave', email: 'dave@x', userRole: 'TenantUser' });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain('Descope refused it: invalid email');
   descope.failNext = 1;
-  expect(await h.request({ method: 'GET', path: '/users/alice', scopes: RW })).toEqual({
+  expect(await api.get('/users/alice')).toEqual({
     status: 502,
     body: { message: 'Descope error' },
   });
-  secrets.set(KEY_ARN, 'wrong');
-  clearSecretCache();
-  try {
-    expect((await h.request({ method: 'GET', path: '/users', scopes: RW })).status).toBe(502);
-  } finally {
-    secrets.set(KEY_ARN, 'mgmt-key');
-    clearSecretCache();
-  }
+  await secrets.withSecret(KEY_ARN, 'wrong', async () => {
+    expect((await api.get('/users')).status).toBe(502);
+  });
 });
 
 test('the system admin is created on apply by the synthesized invocation (idempotent)', async () => {

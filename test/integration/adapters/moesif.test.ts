@@ -4,15 +4,15 @@
  * Collector wire shapes (test/support/vendor-fakes/moesif-fake.ts).
  */
 import { MoesifBilling } from '../../../src/adapters/moesif';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import type { SbtStack } from '../../../src/core/sbt-stack';
-import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import type { SynthHarness } from '../../../local/synth-harness';
+import { resourcesOf, type synthStack } from '../../support/synth';
 import { MoesifFake } from '../../support/vendor-fakes/moesif-fake';
-import { SecretsManagerFake } from '../billing/secrets-fake';
+import { scopedApi } from '../../support/scoped-api';
+import { expectActiveVendorAccount } from '../billing/billing-account';
+import type { SecretsManagerFake } from '../billing/secrets-fake';
+import { namePrefixOf, vendorControlPlane } from './vendor-control-plane';
+import { ACME_ONBOARDING, lifecycleOnlyUpdate, tierChange } from './tenant-events';
 
 const CP = 'sbt.control.plane';
 const READ = [SCOPES.billingRead];
@@ -21,31 +21,27 @@ let moesif: MoesifFake;
 let secrets: SecretsManagerFake;
 let h: SynthHarness;
 let json: ReturnType<typeof synthStack>;
+const read = scopedApi(() => h, READ);
+const write = scopedApi(() => h, WRITE);
 
 beforeAll(async () => {
   moesif = await new MoesifFake('mgmt-key', 'app-id').start();
-  json = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', {
-      systemAdminEmail: 'admin@example.com',
+  ({ json, h, secrets } = await vendorControlPlane(
+    'moesif',
+    {
       metering: false,
       billing: (s) =>
         new MoesifBilling(s, 'moesif', {
-          namePrefix: (s as SbtStack).namePrefix,
+          namePrefix: namePrefixOf(s),
           managementApiBaseUrl: moesif.managementUrl,
           collectorApiBaseUrl: moesif.collectorUrl,
         }),
+    },
+    (cp) => ({
+      [cp.secretArnOf(cp.secretLogical('management_api_key'))]: 'mgmt-key',
+      [cp.secretArnOf(cp.secretLogical('application_id'))]: 'app-id\n',
     }),
-  );
-  const tables = await createTablesFromSynth(json, uniquePrefix('moesif'));
-  h = new SynthHarness(json, {
-    tables,
-    busName: 'moesif-events',
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Mo' },
-  });
-  secrets = await new SecretsManagerFake().start();
-  clearSecretCache();
-  secrets.set(h.secretArnOf(h.secretLogical('management_api_key')), 'mgmt-key');
-  secrets.set(h.secretArnOf(h.secretLogical('application_id')), 'app-id\n');
+  ));
 });
 afterAll(async () => {
   await moesif.stop();
@@ -53,18 +49,8 @@ afterAll(async () => {
 });
 
 test('a tenant becomes a company with a subscription; a tier change (seed 003) is the new plan; offboarding cancels', async () => {
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  });
-  await h.publish(CP, 'sbt_aws_onboardingRequest', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    email: 'ops@acme.example',
-    tier: 'basic',
-  }); // redelivery
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING);
+  await h.publish(CP, 'sbt_aws_onboardingRequest', ACME_ONBOARDING); // redelivery
   expect(moesif.companies.get('acme')).toMatchObject({
     company_id: 'acme',
     metadata: { name: 'Acme', email: 'ops@acme.example', tier: 'basic' },
@@ -79,40 +65,16 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
   ]);
   expect(moesif.calls.find((c) => c.path === '/v1/search/~/companies')!.headers.authorization).toBe('Bearer mgmt-key');
 
-  const billing = await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ });
-  expect(billing).toEqual({
-    status: 200,
-    body: {
-      data: expect.objectContaining({
-        tenantId: 'acme',
-        customerId: 'acme',
-        plan: 'basic',
-        billingStatus: 'active',
-        paymentState: 'ok',
-        provider: 'moesif',
-      }),
-    },
-  });
-  expect((await h.request({ method: 'GET', path: '/tenants/nobody/billing', scopes: READ })).status).toBe(404);
+  const billing = await read.get('/tenants/acme/billing');
+  expectActiveVendorAccount(billing, 'moesif', { tenantId: 'acme', customerId: 'acme', plan: 'basic' });
+  expect((await read.get('/tenants/nobody/billing')).status).toBe(404);
 
   const calls = moesif.calls.length;
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tier: 'basic',
-    lifecycleState: 'ACTIVE',
-    changedFields: ['lifecycleState'],
-  });
+  await h.publish(CP, 'sbt_aws_tenantUpdated', lifecycleOnlyUpdate('acme', 'basic'));
   await h.publish(CP, 'sbt_aws_tenantUpdated', { tenantId: 'acme', tier: 'echo', origin: 'billing' });
   expect(moesif.calls.length).toBe(calls);
-  await h.publish(CP, 'sbt_aws_tenantUpdated', {
-    tenantId: 'acme',
-    tenantName: 'Acme',
-    tier: 'premium',
-    changedFields: ['tier'],
-  });
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data.plan).toBe(
-    'premium',
-  );
+  await h.publish(CP, 'sbt_aws_tenantUpdated', tierChange('acme', 'Acme', 'premium'));
+  expect((await read.get('/tenants/acme/billing')).body.data.plan).toBe('premium');
   expect(moesif.companies.get('acme')!.metadata).toMatchObject({
     name: 'Acme',
     email: 'ops@acme.example',
@@ -124,7 +86,7 @@ test('a tenant becomes a company with a subscription; a tier change (seed 003) i
   await h.publish(CP, 'sbt_aws_offboardingRequest', { tenantId: 'acme' });
   expect(moesif.subscriptions.get('sbt-acme')).toMatchObject({ status: 'canceled' });
   expect(moesif.companies.has('acme')).toBe(true); // history stays unless deleteCompanyOnOffboarding
-  expect((await h.request({ method: 'GET', path: '/tenants/acme/billing', scopes: READ })).body.data).toMatchObject({
+  expect((await read.get('/tenants/acme/billing')).body.data).toMatchObject({
     billingStatus: 'canceled',
     paymentState: 'none',
   });
@@ -145,26 +107,26 @@ test('billing users: created and deleted by events, read and updated through the
     metadata: { billing_role: 'owner' },
   });
   const path = '/tenants/beta/billing/users/u1';
-  expect((await h.request({ method: 'GET', path, scopes: READ })).body.data).toMatchObject({
+  expect((await read.get(path)).body.data).toMatchObject({
     tenantId: 'beta',
     userId: 'u1',
     email: 'u1@beta.example',
     billingRole: 'owner',
   });
-  expect((await h.request({ method: 'GET', path: '/tenants/other/billing/users/u1', scopes: READ })).status).toBe(404);
+  expect((await read.get('/tenants/other/billing/users/u1')).status).toBe(404);
 
-  const put = await h.request({ method: 'PUT', path, scopes: WRITE, body: { name: 'Una' } });
+  const put = await write.put(path, { name: 'Una' });
   expect(put.body.data).toMatchObject({ userId: 'u1', name: 'Una', email: 'u1@beta.example', billingRole: 'owner' });
   expect(moesif.users.get('u1')!.metadata).toMatchObject({ name: 'Una', billing_role: 'owner' });
-  const bad = await h.request({ method: 'PUT', path, scopes: WRITE, body: { email: 'not-an-email' } });
+  const bad = await write.put(path, { email: 'not-an-email' });
   expect(bad.status).toBe(400);
   expect(bad.body.message).toContain("field 'email'");
-  expect((await h.request({ method: 'PUT', path, scopes: WRITE, body: {} })).status).toBe(400);
-  expect((await h.request({ method: 'PUT', path, scopes: READ, body: { name: 'x' } })).status).toBe(403);
+  expect((await write.put(path, {})).status).toBe(400);
+  expect((await read.put(path, { name: 'x' })).status).toBe(403);
 
   await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 'beta', userId: 'u1' });
   await h.publish(CP, 'sbt_aws_tenantUserDeleted', { tenantId: 'beta', userId: 'u1' }); // already gone
-  expect((await h.request({ method: 'GET', path, scopes: READ })).status).toBe(404);
+  expect((await read.get(path)).status).toBe(404);
 });
 
 test('the ingestor forwards usage of both eras as Moesif actions, once per event id; it is output dataIngestorName', async () => {

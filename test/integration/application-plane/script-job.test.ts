@@ -54,6 +54,11 @@ describe('ScriptJob, synthesized definition run locally', () => {
   beforeAll(() => capture.start());
   afterAll(() => capture.stop());
   beforeEach(() => capture.clear());
+  /** The job sent exactly one event: provisionFailure for r-1 with the failure status, `error` and `cause`. */
+  const expectOnlyFailure = (error: string, cause: string) =>
+    expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
+      ['sbt_aws_provisionFailure', { tenantRegistrationId: 'r-1', jobOutput: FAILURE_STATUS, error, cause }],
+    ]);
 
   test('success: incoming variables in, exported variables out as jobOutput, exact event', async () => {
     const machine = localJob({
@@ -174,12 +179,7 @@ mkdir -p work && cd work`,
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.Timeout');
     expect(run.builds[0].status).toBe('STOPPED');
-    expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
-      [
-        'sbt_aws_provisionFailure',
-        { tenantRegistrationId: 'r-1', jobOutput: FAILURE_STATUS, error: 'States.Timeout', cause: 'States.Timeout' },
-      ],
-    ]);
+    expectOnlyFailure('States.Timeout', 'States.Timeout');
   });
 
   test('a string variable that is not a string is rejected by CodeBuild and reported as a failure', async () => {
@@ -188,17 +188,7 @@ mkdir -p work && cd work`,
     const run = await machine.run(onboardingRequest({ tier: 3 }));
 
     expect(run.builds).toEqual([]); // StartBuild refused: no build
-    expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
-      [
-        'sbt_aws_provisionFailure',
-        {
-          tenantRegistrationId: 'r-1',
-          jobOutput: FAILURE_STATUS,
-          error: 'CodeBuild.InvalidInputException',
-          cause: 'Environment variable tier must be a string, got 3',
-        },
-      ],
-    ]);
+    expectOnlyFailure('CodeBuild.InvalidInputException', 'Environment variable tier must be a string, got 3');
   });
 
   test('an event without a job variable gets a failure event naming it (SBT: the execution dies silently)', async () => {
@@ -213,17 +203,7 @@ mkdir -p work && cd work`,
 
     expect(run.status).toBe('FAILED');
     expect(run.builds).toEqual([]);
-    expect(capture.events.map((e) => [e.DetailType, e.detail])).toEqual([
-      [
-        'sbt_aws_provisionFailure',
-        {
-          tenantRegistrationId: 'r-1',
-          jobOutput: FAILURE_STATUS,
-          error: 'SBT.MissingEventVariable',
-          cause: "the incoming event's detail has no 'tier' (a variable of this job)",
-        },
-      ],
-    ]);
+    expectOnlyFailure('SBT.MissingEventVariable', "the incoming event's detail has no 'tier' (a variable of this job)");
   });
 
   test('a failed PutEvents entry is retried, so the result is not lost', async () => {

@@ -4,6 +4,7 @@
  * `reads` counts calls (the handlers cache secrets).
  */
 import { createServer, type Server } from 'node:http';
+import { clearSecretCache } from '../../../lambda/billing/domain/secret-cache';
 
 export class SecretsManagerFake {
   private server?: Server;
@@ -15,7 +16,32 @@ export class SecretsManagerFake {
     this.secrets.set(secretId, value);
   }
 
-  async start(): Promise<this> {
+  /** Sets a secret and drops the handlers' cached copies, so the next read sees the new value (a rotation). */
+  rotate(secretId: string, value: string): void {
+    this.set(secretId, value);
+    clearSecretCache();
+  }
+
+  /** Runs `fn` while `secretId` holds `value`, then rotates the previous value back, even when `fn` throws. */
+  async withSecret<T>(secretId: string, value: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.secrets.get(secretId);
+    this.rotate(secretId, value);
+    try {
+      return await fn();
+    } finally {
+      if (previous === undefined) this.secrets.delete(secretId);
+      else this.set(secretId, previous);
+      clearSecretCache();
+    }
+  }
+
+  /**
+   * Listens on loopback and points the SDK at it; `initial` secrets (id → value) are set, and the
+   * handlers' cached secrets dropped, so they read this fake's values.
+   */
+  async start(initial: Record<string, string> = {}): Promise<this> {
+    for (const [id, value] of Object.entries(initial)) this.set(id, value);
+    clearSecretCache();
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

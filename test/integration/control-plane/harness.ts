@@ -48,14 +48,39 @@ export function caller(handler: Handler) {
   };
 }
 
-/** An EventBridge event as a rule delivers it to Lambda. */
+/**
+ * Every item a list route answers, read page by page along `next_token` (`limit` a page): each page a 200 of
+ * at most `limit` items, and the listing ends (no token after at most 100 pages).
+ */
+export async function listAll<T>(call: ReturnType<typeof caller>, path: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await call({
+      method: 'GET',
+      path,
+      query: { limit: String(limit), ...(token ? { next_token: token } : {}) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.length).toBeLessThanOrEqual(limit);
+    items.push(...res.body.data);
+    token = res.body.next_token;
+    pages++;
+  } while (token && pages < 100);
+  expect(token).toBeUndefined();
+  return items;
+}
+
+/** An EventBridge event as a rule delivers it to Lambda (`id` for a test that needs them distinct). */
 export function busEvent(
   detailType: string,
   detail: Record<string, unknown>,
+  id = 'evt',
 ): EventBridgeEvent<string, Record<string, unknown>> {
   return {
     version: '0',
-    id: 'evt',
+    id,
     'detail-type': detailType,
     source: 'sbt.application.plane',
     account: '000000000000',

@@ -7,12 +7,11 @@
  * Through the real results handler against DynamoDB Local; the before/after items are diffed field by field.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { detailTypeOf } from '../../../src/contracts/event-catalog';
 import { handler as results } from '../../../lambda/tenant-registration/results';
 import { resetTenantServiceForTesting, tenantService } from '../../../lambda/tenant-management/domain/runtime';
-import { setUp, type Harness } from './harness';
+import { busEvent, setUp, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,22 +45,8 @@ const changedKeys = (before: Item, after: Item) =>
     .sort();
 
 type ResultKey = 'provisionSuccess' | 'provisionFailure' | 'deprovisionSuccess' | 'deprovisionFailure';
-function resultEvent(
-  key: ResultKey,
-  detail: Record<string, unknown>,
-): EventBridgeEvent<string, Record<string, unknown>> {
-  return {
-    version: '0',
-    id: `evt-${Math.random()}`,
-    'detail-type': detailTypeOf(key),
-    source: 'sbt.application.plane',
-    account: '000000000000',
-    time: '2026-01-01T00:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail,
-  };
-}
+const resultEvent = (key: ResultKey, detail: Record<string, unknown>) =>
+  busEvent(detailTypeOf(key), detail, `evt-${Math.random()}`);
 
 /** What a hostile or buggy job could put in its output next to its declared fields: owned by the control plane. */
 const FORBIDDEN = {

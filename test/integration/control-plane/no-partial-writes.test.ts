@@ -8,11 +8,13 @@ import { SCOPES } from '../../../src/contracts/scopes';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { SynthHarness } from '../../../local/synth-harness';
 import { controlPlaneHarness } from '../../support/control-plane-harness';
+import { scopedApi } from '../../support/scoped-api';
 import { synthStack, testApp } from '../../support/synth';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite];
 const bus = new EventBridgeCapture();
 let h: SynthHarness;
+const api = scopedApi(() => h, ADMIN);
 
 beforeAll(async () => {
   await bus.start();
@@ -28,11 +30,9 @@ beforeAll(async () => {
 afterAll(() => bus.stop());
 
 async function registerActive(tenantName: string) {
-  const res = await h.request({
-    method: 'POST',
-    path: '/tenant-registrations',
-    scopes: ADMIN,
-    body: { tenantData: { tenantName, tier: 'basic' }, tenantRegistrationData: { registrationStatus: 'In progress' } },
+  const res = await api.post('/tenant-registrations', {
+    tenantData: { tenantName, tier: 'basic' },
+    tenantRegistrationData: { registrationStatus: 'In progress' },
   });
   const { tenantRegistrationId, tenantId } = res.body.data as { tenantRegistrationId: string; tenantId: string };
   await h.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', {
@@ -42,10 +42,11 @@ async function registerActive(tenantName: string) {
   return { tenantRegistrationId, tenantId };
 }
 
-const getReg = async (id: string) =>
-  (await h.request({ method: 'GET', path: `/tenant-registrations/${id}`, scopes: ADMIN })).body.data;
-const getTenant = async (id: string) =>
-  (await h.request({ method: 'GET', path: `/tenants/${id}`, scopes: ADMIN })).body.data;
+/** PATCH /tenant-registrations/{id} with both parts: the registration's data and the tenant's. */
+const patchRegistration = (id: string, tenantRegistrationData: object, tenantData: object) =>
+  api.patch(`/tenant-registrations/${id}`, { tenantRegistrationData, tenantData });
+const getReg = async (id: string) => (await api.get(`/tenant-registrations/${id}`)).body.data;
+const getTenant = async (id: string) => (await api.get(`/tenants/${id}`)).body.data;
 
 test('PATCH refused for its tenant part (renaming, 409) writes neither part', async () => {
   const { tenantRegistrationId, tenantId } = await registerActive('partial-a');
@@ -53,15 +54,11 @@ test('PATCH refused for its tenant part (renaming, 409) writes neither part', as
   const regBefore = await getReg(tenantRegistrationId);
   const tenantBefore = await getTenant(tenantId);
   bus.clear();
-  const res = await h.request({
-    method: 'PATCH',
-    path: `/tenant-registrations/${tenantRegistrationId}`,
-    scopes: ADMIN,
-    body: {
-      tenantRegistrationData: { registrationStatus: 'renamed' },
-      tenantData: { tenantName: 'partial-taken', tier: 'gold' },
-    },
-  });
+  const res = await patchRegistration(
+    tenantRegistrationId,
+    { registrationStatus: 'renamed' },
+    { tenantName: 'partial-taken', tier: 'gold' },
+  );
   expect(res.status).toBe(409);
   expect(await getReg(tenantRegistrationId)).toEqual(regBefore);
   expect(await getTenant(tenantId)).toEqual(tenantBefore);
@@ -70,19 +67,11 @@ test('PATCH refused for its tenant part (renaming, 409) writes neither part', as
 
 test('PATCH on an offboarded tenant (409) leaves the registration unchanged', async () => {
   const { tenantRegistrationId, tenantId } = await registerActive('partial-b');
-  expect(
-    (await h.request({ method: 'DELETE', path: `/tenant-registrations/${tenantRegistrationId}`, scopes: ADMIN }))
-      .status,
-  ).toBe(200);
+  expect((await api.delete(`/tenant-registrations/${tenantRegistrationId}`)).status).toBe(200);
   await h.publish('sbt.application.plane', 'sbt_aws_deprovisionSuccess', { tenantRegistrationId, jobOutput: {} });
   expect((await getTenant(tenantId)).lifecycleState).toBe('OFFBOARDED');
   const regBefore = await getReg(tenantRegistrationId);
-  const res = await h.request({
-    method: 'PATCH',
-    path: `/tenant-registrations/${tenantRegistrationId}`,
-    scopes: ADMIN,
-    body: { tenantRegistrationData: { note: 'late' }, tenantData: { tier: 'gold' } },
-  });
+  const res = await patchRegistration(tenantRegistrationId, { note: 'late' }, { tier: 'gold' });
   expect(res.status).toBe(409);
   expect(await getReg(tenantRegistrationId)).toEqual(regBefore);
 });
@@ -90,12 +79,7 @@ test('PATCH on an offboarded tenant (409) leaves the registration unchanged', as
 test('an accepted PATCH writes both parts and emits one tenantUpdated with the changed field', async () => {
   const { tenantRegistrationId, tenantId } = await registerActive('partial-c');
   bus.clear();
-  const res = await h.request({
-    method: 'PATCH',
-    path: `/tenant-registrations/${tenantRegistrationId}`,
-    scopes: ADMIN,
-    body: { tenantRegistrationData: { registrationStatus: 'upgraded' }, tenantData: { tier: 'gold' } },
-  });
+  const res = await patchRegistration(tenantRegistrationId, { registrationStatus: 'upgraded' }, { tier: 'gold' });
   expect(res.status).toBe(200);
   expect(res.body.data).toMatchObject({
     message: 'Tenant registration updated successfully',
@@ -110,39 +94,19 @@ test('an accepted PATCH writes both parts and emits one tenantUpdated with the c
 });
 
 test('a nameless tenant claiming a taken name (409) writes nothing; a free name is claimed with the rest', async () => {
-  const res = await h.request({
-    method: 'POST',
-    path: '/tenant-registrations',
-    scopes: ADMIN,
-    body: { tenantData: { tier: 'basic' } },
-  });
+  const res = await api.post('/tenant-registrations', { tenantData: { tier: 'basic' } });
   const { tenantRegistrationId, tenantId } = res.body.data as { tenantRegistrationId: string; tenantId: string };
   await registerActive('partial-claimed');
   const regBefore = await getReg(tenantRegistrationId);
-  const taken = await h.request({
-    method: 'PATCH',
-    path: `/tenant-registrations/${tenantRegistrationId}`,
-    scopes: ADMIN,
-    body: { tenantRegistrationData: { note: 'x' }, tenantData: { tenantName: 'partial-claimed' } },
-  });
+  const taken = await patchRegistration(tenantRegistrationId, { note: 'x' }, { tenantName: 'partial-claimed' });
   expect(taken.status).toBe(409);
   expect(taken.body.field).toBe('tenantName');
   expect(await getReg(tenantRegistrationId)).toEqual(regBefore);
-  const free = await h.request({
-    method: 'PATCH',
-    path: `/tenant-registrations/${tenantRegistrationId}`,
-    scopes: ADMIN,
-    body: { tenantRegistrationData: { note: 'named' }, tenantData: { tenantName: 'partial-fresh' } },
-  });
+  const free = await patchRegistration(tenantRegistrationId, { note: 'named' }, { tenantName: 'partial-fresh' });
   expect(free.status).toBe(200);
   expect((await getTenant(tenantId)).tenantName).toBe('partial-fresh');
   // the name is now taken for everyone else
   const other = await registerActive('partial-other');
-  const clash = await h.request({
-    method: 'PUT',
-    path: `/tenants/${other.tenantId}`,
-    scopes: ADMIN,
-    body: { tenantName: 'partial-fresh' },
-  });
+  const clash = await api.put(`/tenants/${other.tenantId}`, { tenantName: 'partial-fresh' });
   expect(clash.status).toBe(409);
 });

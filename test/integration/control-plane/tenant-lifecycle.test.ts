@@ -5,7 +5,7 @@ import { handler as registrations } from '../../../lambda/tenant-registration/ap
 import { handler as results } from '../../../lambda/tenant-registration/results';
 import { handler as tenantConfig } from '../../../lambda/tenant-config/get';
 import { handler as tenants } from '../../../lambda/tenant-management/api';
-import { busEvent, caller, setUp, type Harness } from './harness';
+import { busEvent, caller, listAll, setUp, type Harness } from './harness';
 
 let h: Harness;
 const tenantsApi = caller(tenants);
@@ -357,21 +357,7 @@ test('DELETE /tenants/{id} is the same offboarding (SBT soft delete)', async () 
 });
 
 test('lists page with next_token over the GSI (Query), every tenant exactly once', async () => {
-  const seen: string[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const res = await tenantsApi({
-      method: 'GET',
-      path: '/tenants',
-      query: { limit: '2', ...(token ? { next_token: token } : {}) },
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.data.length).toBeLessThanOrEqual(2);
-    seen.push(...res.body.data.map((t: { tenantId: string }) => t.tenantId));
-    token = res.body.next_token;
-    pages++;
-  } while (token && pages < 100);
+  const seen = (await listAll<{ tenantId: string }>(tenantsApi, '/tenants', 2)).map((t) => t.tenantId);
   expect(new Set(seen).size).toBe(seen.length);
   expect(seen.length).toBeGreaterThanOrEqual(6);
   expect(seen.some((id) => id.startsWith('TENANT_NAME#'))).toBe(false);

@@ -74,6 +74,20 @@ async function activeTenant(b: TenantService): Promise<string> {
   return id;
 }
 
+/**
+ * Two services on an ACTIVE tenant, `race` (B's competing write) armed to run once, right before A's next
+ * write; `calls` counts A's requests from here on.
+ */
+async function raced(race: (b: TenantService, id: string) => Promise<unknown>) {
+  const { a, b, racing } = services();
+  const id = await activeTenant(b);
+  racing.state.beforeNextWrite = async () => {
+    await race(b, id);
+  };
+  racing.calls.length = 0;
+  return { a, b, id, calls: racing.calls };
+}
+
 const status = async (p: Promise<unknown>) =>
   p.then(
     () => 200,
@@ -81,12 +95,7 @@ const status = async (p: Promise<unknown>) =>
   );
 
 test("survivor (f): the transition guard — B deactivates between A's read and A's write; A retries (re-reads) and then answers 409", async () => {
-  const { a, b, racing } = services();
-  const id = await activeTenant(b);
-  racing.state.beforeNextWrite = async () => {
-    await b.requestTransition(id, 'deactivate', 'B');
-  };
-  racing.calls.length = 0;
+  const { a, b, id, calls } = await raced((other, tenant) => other.requestTransition(tenant, 'deactivate', 'B'));
   const err = await a.requestTransition(id, 'deactivate', 'A').then(
     () => undefined,
     (e: unknown) => e,
@@ -95,7 +104,7 @@ test("survivor (f): the transition guard — B deactivates between A's read and 
   expect(httpStatusOf(err)).toBe(409);
   expect((err as Error).message).toMatch(/Cannot deactivate a tenant in state DEACTIVATED/);
   // read → (B wins) → refused write → re-read → 409 without a second write
-  expect(racing.calls.filter((c) => c !== 'other')).toEqual(['read', 'write', 'read']);
+  expect(calls.filter((c) => c !== 'other')).toEqual(['read', 'write', 'read']);
   const t = await b.getTenant(id);
   expect(t.lifecycleState).toBe('DEACTIVATED');
   const history = t.lifecycleHistory as TransitionRecord[];
@@ -104,14 +113,9 @@ test("survivor (f): the transition guard — B deactivates between A's read and 
 });
 
 test("survivor (f): a lost race is re-decided on the new state — A offboards, B deactivates first; A's retry offboards from DEACTIVATED", async () => {
-  const { a, b, racing } = services();
-  const id = await activeTenant(b);
-  racing.state.beforeNextWrite = async () => {
-    await b.requestTransition(id, 'deactivate', 'B');
-  };
-  racing.calls.length = 0;
+  const { a, b, id, calls } = await raced((other, tenant) => other.requestTransition(tenant, 'deactivate', 'B'));
   await a.requestTransition(id, 'offboard', 'A');
-  expect(racing.calls.filter((c) => c !== 'other').slice(0, 4)).toEqual(['read', 'write', 'read', 'write']);
+  expect(calls.filter((c) => c !== 'other').slice(0, 4)).toEqual(['read', 'write', 'read', 'write']);
   const t = await b.getTenant(id);
   const history = (t.lifecycleHistory as TransitionRecord[]).map((r) => [r.from, r.event, r.to, r.reason]);
   // the history is a chain: A's record starts where B's ended, B's is not lost
@@ -123,14 +127,9 @@ test("survivor (f): a lost race is re-decided on the new state — A offboards, 
 });
 
 test('survivor (f): a stale version alone (same state, data changed in between) also forces the retry; no write is lost', async () => {
-  const { a, b, racing } = services();
-  const id = await activeTenant(b);
-  racing.state.beforeNextWrite = async () => {
-    await b.updateTenant(id, { tier: 'premium' }, 'B');
-  };
-  racing.calls.length = 0;
+  const { a, b, id, calls } = await raced((other, tenant) => other.updateTenant(tenant, { tier: 'premium' }, 'B'));
   await a.requestTransition(id, 'deactivate', 'A');
-  expect(racing.calls.filter((c) => c !== 'other').slice(0, 4)).toEqual(['read', 'write', 'read', 'write']);
+  expect(calls.filter((c) => c !== 'other').slice(0, 4)).toEqual(['read', 'write', 'read', 'write']);
   const t = await b.getTenant(id);
   expect({ state: t.lifecycleState, tier: t.tier }).toEqual({ state: 'DEACTIVATED', tier: 'premium' });
 });

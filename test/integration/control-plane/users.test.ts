@@ -2,7 +2,7 @@
 // against DynamoDB Local; the table comes from the synthesized stack with an OidcAuth. Events captured.
 import { handler } from '../../../lambda/user-management/api';
 import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
-import { caller, setUp, type Harness } from './harness';
+import { caller, listAll, setUp, type Harness } from './harness';
 
 let h: Harness;
 const api = caller(handler);
@@ -17,15 +17,12 @@ beforeAll(async () => {
 afterAll(() => h.bus.stop());
 beforeEach(() => h.bus.clear());
 
+const postUser = (body: unknown) => api({ method: 'POST', path: '/users', body });
 const user = (method: string, userId: string, suffix = '', body?: unknown) =>
   api({ method, path: '/x', route: `/users/{userId}${suffix}`, pathParameters: { userId }, body });
 
 test('create → get → partial update → disable → enable → delete, with tenantUserCreated / tenantUserDeleted', async () => {
-  const created = await api({
-    method: 'POST',
-    path: '/users',
-    body: { userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' },
-  });
+  const created = await postUser({ userName: 'alice', email: 'alice@example.com', userRole: 'TenantAdmin' });
   expect(created.status).toBe(201);
   expect(created.body.data).toMatchObject({
     userName: 'alice',
@@ -61,46 +58,22 @@ test('create → get → partial update → disable → enable → delete, with 
 
 test('list pages with next_token', async () => {
   for (const n of ['u1', 'u2', 'u3', 'u4', 'u5']) {
-    expect(
-      (await api({ method: 'POST', path: '/users', body: { userName: n, email: `${n}@example.com`, userRole: 'r' } }))
-        .status,
-    ).toBe(201);
+    expect((await postUser({ userName: n, email: `${n}@example.com`, userRole: 'r' })).status).toBe(201);
   }
-  const seen: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await api({
-      method: 'GET',
-      path: '/users',
-      query: { limit: '2', ...(token ? { next_token: token } : {}) },
-    });
-    expect(res.status).toBe(200);
-    seen.push(...res.body.data.map((u: { userName: string }) => u.userName));
-    token = res.body.next_token;
-  } while (token);
+  const seen = (await listAll<{ userName: string }>(api, '/users', 2)).map((u) => u.userName);
   expect(seen.sort()).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
 });
 
 test('client errors: 400 naming the field, 404, 409', async () => {
-  const r = await api({
-    method: 'POST',
-    path: '/users',
-    body: { userName: 'bob', email: 'not-an-email', userRole: 'r' },
-  });
+  const r = await postUser({ userName: 'bob', email: 'not-an-email', userRole: 'r' });
   expect(r.status).toBe(400);
   expect(r.body.message).toMatch(/field 'email'/);
-  const missing = await api({ method: 'POST', path: '/users', body: { email: 'b@example.com', userRole: 'r' } });
+  const missing = await postUser({ email: 'b@example.com', userRole: 'r' });
   expect(missing.status).toBe(400);
   expect(missing.body.message).toMatch(/field 'userName'/);
-  expect(
-    (
-      await api({
-        method: 'POST',
-        path: '/users',
-        body: { userName: 'has space', email: 'b@example.com', userRole: 'r' },
-      })
-    ).body.message,
-  ).toMatch(/field 'userName'/);
+  expect((await postUser({ userName: 'has space', email: 'b@example.com', userRole: 'r' })).body.message).toMatch(
+    /field 'userName'/,
+  );
   const empty = await user('PUT', 'bob', '', {});
   expect(empty.status).toBe(400);
   expect(empty.body.message).toMatch(/field 'email'/);
@@ -114,15 +87,8 @@ test('client errors: 400 naming the field, 404, 409', async () => {
   expect((await user('DELETE', 'ghost')).status).toBe(404);
   expect(h.bus.ofType('sbt_aws_tenantUserDeleted')).toHaveLength(0);
 
-  expect(
-    (await api({ method: 'POST', path: '/users', body: { userName: 'carol', email: 'c@example.com', userRole: 'r' } }))
-      .status,
-  ).toBe(201);
-  const dup = await api({
-    method: 'POST',
-    path: '/users',
-    body: { userName: 'carol', email: 'c@example.com', userRole: 'r' },
-  });
+  expect((await postUser({ userName: 'carol', email: 'c@example.com', userRole: 'r' })).status).toBe(201);
+  const dup = await postUser({ userName: 'carol', email: 'c@example.com', userRole: 'r' });
   expect(dup.status).toBe(409);
   expect(dup.body.message).toBe('User carol already exists');
 });

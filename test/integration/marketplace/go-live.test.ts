@@ -6,13 +6,20 @@
 //    hourly sums range-checked; never timestamped before the licence start; tags become UsageAllocations;
 //  - plan changes reach the tenant as tenantUpdated; one licence-id normalisation joins every spelling.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { clock as handlerClock } from '../../../lambda/marketplace/domain/runtime';
 import { bucketIdOf } from '../../../lambda/marketplace/domain/metering';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
-import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
 import { dynamo } from '../../../lambda/shared/aws-clients';
-import { Browser, PRODUCT, agreementEvent, licenseEvent, sqsEvent, startHarness, type Harness } from './harness';
+import {
+  PRODUCT,
+  agreementEvent,
+  controlPlaneTenants,
+  licenseEvent,
+  notify,
+  registerThroughPage,
+  startHarness,
+  type Harness,
+} from './harness';
 import { Clock, HOUR, job, writeUsage, type Usage } from './metering-support';
 
 let h: Harness;
@@ -28,8 +35,6 @@ afterAll(async () => {
   await h.stop();
 });
 
-const ctx = { getRemainingTimeInMillis: () => 30000 } as never;
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = () => new SubscriberStore(dynamo(), h.tables.subscribers, 'license');
 const form = { companyName: 'Go Live', contactPerson: 'Lin', contactEmail: 'lin@golive.example' };
 const H = Date.UTC(2026, 10, 27, 10); // 10:00 UTC
@@ -59,9 +64,7 @@ async function activeBuyer(
     LicenseArn: b.licenseArn,
     ...(o.withCustomerIdentifier ? { CustomerIdentifier: b.customerIdentifier } : {}),
   });
-  const browser = new Browser();
-  expect((await browser.land(b.token)).status).toBe(302);
-  expect((await browser.register(form)).status).toBe(201);
+  await registerThroughPage(b.token, form);
   expect(
     await notify(
       licenseEvent('Updated', new Date(H - 2 * HOUR).toISOString(), {
@@ -80,13 +83,7 @@ async function activeBuyer(
   });
   return b;
 }
-const tenants = () =>
-  new TenantService({
-    db: dynamo(),
-    tenantTable: h.tables.tenants,
-    registrationTable: h.tables.registrations,
-    emit: async () => undefined,
-  });
+const tenants = () => controlPlaneTenants(h);
 
 const usage = (
   b: { licenseArn: string; account: string },
@@ -307,9 +304,7 @@ test('plan changes (entitlements amended, trial → paid) reach the tenant as te
     Value: { BooleanValue: true },
   });
   h.fake.addToken(`tok-${id}`, { ProductCode: PRODUCT, CustomerAWSAccountId: account, LicenseArn: licenseArn });
-  const browser = new Browser();
-  expect((await browser.land(`tok-${id}`, 'free-trial')).status).toBe(302);
-  expect((await browser.register(form)).status).toBe(201);
+  await registerThroughPage(`tok-${id}`, form, 'free-trial');
   const lic = (offer: string, at: string) =>
     agreementEvent('License Updated - Manufacturer', at, {
       agreement: { id: `agmt-${id}` },

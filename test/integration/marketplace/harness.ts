@@ -5,13 +5,17 @@
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { resetTenantGatewayForTesting } from '../../../lambda/marketplace/domain/runtime';
+import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as register } from '../../../lambda/marketplace/register';
+import { dynamo } from '../../../lambda/shared/aws-clients';
+import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { httpEvent } from '../../../local/http-event';
 import type { MarketplacePricingModel } from '../../../src/marketplace/pricing';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { MarketplaceFake } from '../../../local/marketplace-fake';
+import { lambdaContext } from '../../support/lambda-context';
 import { synthStack, testApp } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 
@@ -93,6 +97,41 @@ export async function startHarness(
   };
 }
 
+/**
+ * The control plane's tenant service on the harness's tenant tables, its events dropped: its own result path
+ * (what its results Lambda does on provisionSuccess) and its reads.
+ */
+export function controlPlaneTenants(h: Harness): TenantService {
+  return new TenantService({
+    db: dynamo(),
+    tenantTable: h.tables.tenants,
+    registrationTable: h.tables.registrations,
+    emit: async () => undefined,
+  });
+}
+
+/**
+ * A buyer whose Marketplace token (`tok-<id>`) the fake resolves for PRODUCT to `account`, a customer
+ * identifier and, unless `withLicense` is false, a licence: `licenseArn` in ResolveCustomer's spelling,
+ * `eventLicenseArn` the EventBridge sample's spelling of the same licence.
+ */
+export function tokenBuyer(h: Harness, id: string, account: string, withLicense = true) {
+  const b = {
+    token: `tok-${id}`,
+    account,
+    licenseArn: `arn:aws:license-manager::123456789012:license/l-${id}`,
+    eventLicenseArn: `aws:license-manager:us-east-1:123456789012:l-${id}`,
+    customerIdentifier: `CI${id}`,
+  };
+  h.fake.addToken(b.token, {
+    ProductCode: PRODUCT,
+    CustomerAWSAccountId: account,
+    CustomerIdentifier: b.customerIdentifier,
+    ...(withLicense ? { LicenseArn: b.licenseArn } : {}),
+  });
+  return b;
+}
+
 export interface HttpOut {
   status: number;
   headers: Record<string, string>;
@@ -100,6 +139,7 @@ export interface HttpOut {
   json?: Record<string, unknown>;
 }
 
+/** A POST to the register handler as API Gateway delivers it; the body parsed when it is JSON. */
 async function call(path: string, contentType: string, body: string, cookie?: string): Promise<HttpOut> {
   const res = (await register(
     httpEvent({ method: 'POST', path, headers: { 'content-type': contentType, ...(cookie ? { cookie } : {}) }, body }),
@@ -113,6 +153,10 @@ async function call(path: string, contentType: string, body: string, cookie?: st
   return { status: res.statusCode, headers: res.headers ?? {}, body: res.body ?? '', json };
 }
 
+/** An HTML form's POST (url-encoded `form`) to the register handler's `path`, e.g. Marketplace's to /landing. */
+export const postForm = (path: string, form: string, cookie?: string): Promise<HttpOut> =>
+  call(path, 'application/x-www-form-urlencoded', form, cookie);
+
 /**
  * A buyer's browser: keeps the session cookie /landing sets (as a browser would) and sends it back. `land()` is
  * AWS Marketplace's form POST of the token to the fulfillment URL; `register()` the page's JSON.
@@ -124,7 +168,7 @@ export class Browser {
       'x-amzn-marketplace-token': token,
       ...(offerType ? { 'x-amzn-marketplace-offer-type': offerType } : {}),
     });
-    const out = await call('/landing', 'application/x-www-form-urlencoded', form.toString(), this.cookie);
+    const out = await postForm('/landing', form.toString(), this.cookie);
     const set = out.headers['set-cookie'];
     if (set) this.cookie = set.split(';')[0];
     return out;
@@ -134,12 +178,28 @@ export class Browser {
   }
 }
 
+/**
+ * The buyer's journey as it ships: Marketplace form-POSTs the token to /landing (resolved at once, 302 to the
+ * page, bound to this browser's session cookie), then the page registers `fields` on that session (201).
+ */
+export async function registerThroughPage(
+  token: string,
+  fields: Record<string, unknown>,
+  offerType?: string,
+): Promise<Browser> {
+  const browser = new Browser();
+  expect((await browser.land(token, offerType)).status).toBe(302);
+  expect((await browser.register(fields)).status).toBe(201);
+  return browser;
+}
+
 let seq = 0;
-export function sqsRecord(body: string): SQSRecord {
+/** A record as SQS hands it to Lambda; `ids` are the received message's (default: fresh ones). */
+export function sqsRecord(body: string, ids?: { messageId: string; receiptHandle: string }): SQSRecord {
   seq++;
   return {
-    messageId: `msg-${seq}`,
-    receiptHandle: `rh-${seq}`,
+    messageId: ids?.messageId ?? `msg-${seq}`,
+    receiptHandle: ids?.receiptHandle ?? `rh-${seq}`,
     body,
     attributes: {
       ApproximateReceiveCount: '1',
@@ -154,7 +214,11 @@ export function sqsRecord(body: string): SQSRecord {
     awsRegion: 'us-east-1',
   };
 }
-export const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map(sqsRecord) });
+const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body) => sqsRecord(body)) });
+
+const notificationsContext = lambdaContext('marketplace-notifications');
+/** The notifications handler given `bodies` as one SQS batch, as the queue's event source mapping delivers it. */
+export const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), notificationsContext);
 
 /** §3.7: the SNS envelope around a Marketplace message. */
 export function snsNotification(message: Record<string, unknown>, timestamp: string, id = `sns-${++seq}`): string {

@@ -8,11 +8,18 @@
  * Each test also sends the same message for OUR product afterwards, so "nothing happened" cannot pass
  * because the message was malformed.
  */
-import { lambdaContext } from '../../support/lambda-context';
-import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
-import { Browser, PRODUCT, agreementEvent, snsNotification, sqsEvent, startHarness, type Harness } from './harness';
+import {
+  PRODUCT,
+  agreementEvent,
+  notify,
+  registerThroughPage,
+  snsNotification,
+  startHarness,
+  tokenBuyer,
+  type Harness,
+} from './harness';
 
 const OTHER = 'otherproductcode00000002';
 
@@ -23,8 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const ctx = lambdaContext('marketplace-notifications');
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
 const store = (mode: 'license' | 'customer') => new SubscriberStore(dynamo(), h.tables.subscribers, mode);
 const onboardings = (id: string) =>
   h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
@@ -36,26 +41,10 @@ async function registeredBuyer(mode: 'license' | 'customer') {
   n++;
   const id = `${Date.now().toString(36)}op${n}`;
   const b = {
-    token: `tok-${id}`,
-    account: String(200000000000 + n),
-    licenseArn: `arn:aws:license-manager::123456789012:license/l-${id}`,
-    eventLicenseArn: `aws:license-manager:us-east-1:123456789012:l-${id}`,
-    customerIdentifier: `CI${id}`,
+    ...tokenBuyer(h, id, String(200000000000 + n), mode === 'license'),
     subscriberId: mode === 'license' ? `license:l-${id}` : `customer:CI${id}`,
   };
-  h.fake.addToken(b.token, {
-    ProductCode: PRODUCT,
-    CustomerAWSAccountId: b.account,
-    CustomerIdentifier: b.customerIdentifier,
-    ...(mode === 'license' ? { LicenseArn: b.licenseArn } : {}),
-  });
-  // The buyer's journey as it ships: Marketplace form-POSTs the token to /landing (resolved at once, bound to
-  // this browser's session cookie), then the page registers on that session.
-  const browser = new Browser();
-  const landed = await browser.land(b.token);
-  expect(landed.status).toBe(302);
-  const res = await browser.register(form);
-  expect(res.status).toBe(201);
+  await registerThroughPage(b.token, form);
   return b;
 }
 

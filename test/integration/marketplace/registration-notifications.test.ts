@@ -1,21 +1,21 @@
 // Registration + notifications against DynamoDB Local, the loopback Marketplace fake (real SDK clients) and the
 // EventBridge capture: ordering, duplicates, access rules and the control-plane events.
-import { lambdaContext } from '../../support/lambda-context';
-import { handler as register } from '../../../lambda/marketplace/register';
 import { handler as notifications } from '../../../lambda/marketplace/notifications';
 import { handler as subscribers } from '../../../lambda/marketplace/subscribers';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { httpEvent } from '../../../local/http-event';
-import { TenantService } from '../../../lambda/tenant-management/domain/tenant-service';
 import {
   Browser,
   PRODUCT,
   agreementEvent,
+  controlPlaneTenants,
   licenseEvent,
+  notify,
+  postForm,
   snsNotification,
-  sqsEvent,
   startHarness,
+  tokenBuyer,
   type Harness,
 } from './harness';
 import { createServer, type Server } from 'node:http';
@@ -31,26 +31,11 @@ beforeEach(() => {
   process.env.REGISTRATION_PAGE_URL = 'https://page.example/index.html';
 });
 
-const ctx = lambdaContext('marketplace-notifications');
 let n = 0;
 /** A fresh buyer with a token the fake resolves (CA: licence + account; legacy id kept). */
 function buyer(o: { withLicense?: boolean } = {}) {
   n++;
-  const id = `${Date.now().toString(36)}${n}`;
-  const c = {
-    token: `tok-${id}`,
-    account: String(100000000000 + n),
-    licenseArn: `arn:aws:license-manager::123456789012:license/l-${id}`,
-    eventLicenseArn: `aws:license-manager:us-east-1:123456789012:l-${id}`,
-    customerIdentifier: `CI${id}`,
-  };
-  h.fake.addToken(c.token, {
-    ProductCode: PRODUCT,
-    CustomerAWSAccountId: c.account,
-    CustomerIdentifier: c.customerIdentifier,
-    ...(o.withLicense === false ? {} : { LicenseArn: c.licenseArn }),
-  });
-  return c;
+  return tokenBuyer(h, `${Date.now().toString(36)}${n}`, String(100000000000 + n), o.withLicense !== false);
 }
 const form = { companyName: 'Acme', contactPerson: 'Ada', contactEmail: 'ada@acme.example' };
 /** One browser per buyer: Marketplace's form POST to /landing, then the page's JSON to /register. */
@@ -67,14 +52,14 @@ async function registerAs(b: { token: string }, fields: Record<string, unknown>)
   const r = await br.register(fields);
   return { status: r.status, body: (r.json ?? {}) as Record<string, unknown> };
 }
+/** A fresh buyer registered through the page (license mode), and its subscriber id. */
+async function registeredBuyer() {
+  const b = buyer();
+  await registerAs(b, form);
+  return { buyer: b, id: `license:l-${b.token.slice(4)}` };
+}
 /** The control plane's own result path (what its results Lambda does on provisionSuccess). */
-const tenants = () =>
-  new TenantService({
-    db: dynamo(),
-    tenantTable: h.tables.tenants,
-    registrationTable: h.tables.registrations,
-    emit: async () => undefined,
-  });
+const tenants = () => controlPlaneTenants(h);
 async function provisioned(subscriberId: string) {
   const item = await store().get(subscriberId);
   await tenants().handleJobResult('provisionSuccess', {
@@ -82,7 +67,9 @@ async function provisioned(subscriberId: string) {
     jobOutput: {},
   });
 }
-const notify = async (...bodies: string[]) => notifications(sqsEvent(...bodies), ctx);
+/** A licence event for buyer `b`'s licence and account (the EventBridge sample's spelling). */
+const licence = (kind: 'Updated' | 'Deprovisioned', b: { eventLicenseArn: string; account: string }, time: string) =>
+  licenseEvent(kind, time, { licenseArn: b.eventLicenseArn, account: b.account });
 const onboardings = (id: string) =>
   h.bus.ofType('sbt_aws_onboardingRequest').filter((e) => e.detail.marketplaceSubscriberId === id);
 const offboardings = (id: string) =>
@@ -106,7 +93,7 @@ test('register first: stored with LicenseArn + account (legacy id kept), no acce
   expect(item?.access).toBeUndefined();
   expect(onboardings(id)).toHaveLength(0);
 
-  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  const ev = licence('Updated', b, '2026-11-24T10:00:00Z');
   expect(await notify(ev)).toEqual({ batchItemFailures: [] });
   expect((await store().get(id))?.access).toBe('GRANTED');
   await notify(ev, ev); // duplicates
@@ -142,7 +129,7 @@ test('register first: stored with LicenseArn + account (legacy id kept), no acce
 test('notification first, then registration: access is granted by the registration, once', async () => {
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  await notify(licence('Updated', b, '2026-11-24T10:00:00Z'));
   expect(onboardings(id)).toHaveLength(0);
   const r = await registerAs(b, form);
   expect(r.body.status).toBe('ACTIVE');
@@ -196,25 +183,16 @@ test('every order of register / License Updated / duplicate / Agreement Created 
 });
 
 test('reordering: License Deprovisioned processed before an older License Updated never grants; Updated→Deprovisioned offboards once', async () => {
-  const a = buyer();
-  const idA = `license:l-${a.token.slice(4)}`;
-  await registerAs(a, form);
-  await notify(
-    licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }),
-  );
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: a.eventLicenseArn, account: a.account }));
+  const { buyer: a, id: idA } = await registeredBuyer();
+  await notify(licence('Deprovisioned', a, '2026-11-24T12:00:00Z'));
+  await notify(licence('Updated', a, '2026-11-24T10:00:00Z'));
   expect((await store().get(idA))?.licenseStatus).toBe('DEPROVISIONED');
   expect(onboardings(idA)).toHaveLength(0);
   expect(offboardings(idA)).toHaveLength(0);
 
-  const b = buyer();
-  const idB = `license:l-${b.token.slice(4)}`;
-  await registerAs(b, form);
-  const dep = licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', {
-    licenseArn: b.eventLicenseArn,
-    account: b.account,
-  });
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  const { buyer: b, id: idB } = await registeredBuyer();
+  const dep = licence('Deprovisioned', b, '2026-11-24T12:00:00Z');
+  await notify(licence('Updated', b, '2026-11-24T10:00:00Z'));
   await provisioned(idB);
   await notify(dep, dep);
   expect((await store().get(idB))?.access).toBe('REVOKED');
@@ -222,28 +200,18 @@ test('reordering: License Deprovisioned processed before an older License Update
   expect(offboardings(idB)).toHaveLength(1);
   expect(offboardings(idB)[0].detail.tenantId).toBe((await store().get(idB))?.tenantId);
   // Same second: the deprovisioning wins the tie, whatever the processing order.
-  const c = buyer();
-  const idC = `license:l-${c.token.slice(4)}`;
-  await registerAs(c, form);
-  await notify(
-    licenseEvent('Deprovisioned', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }),
-  );
-  await notify(licenseEvent('Updated', '2026-11-24T12:00:00Z', { licenseArn: c.eventLicenseArn, account: c.account }));
+  const { buyer: c, id: idC } = await registeredBuyer();
+  await notify(licence('Deprovisioned', c, '2026-11-24T12:00:00Z'));
+  await notify(licence('Updated', c, '2026-11-24T12:00:00Z'));
   expect(onboardings(idC)).toHaveLength(0);
 });
 
 test('unsubscribe while the tenant is still PROVISIONING: deferred, not failed; the scheduled sweep offboards once the job finished', async () => {
-  const b = buyer();
-  const id = `license:l-${b.token.slice(4)}`;
-  await registerAs(b, form);
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  const { buyer: b, id } = await registeredBuyer();
+  await notify(licence('Updated', b, '2026-11-24T10:00:00Z'));
   expect(onboardings(id)).toHaveLength(1);
   // The control plane refuses to offboard a PROVISIONING tenant: the change stays pending, the message succeeds.
-  expect(
-    await notify(
-      licenseEvent('Deprovisioned', '2026-11-24T10:05:00Z', { licenseArn: b.eventLicenseArn, account: b.account }),
-    ),
-  ).toEqual({ batchItemFailures: [] });
+  expect(await notify(licence('Deprovisioned', b, '2026-11-24T10:05:00Z'))).toEqual({ batchItemFailures: [] });
   expect(await store().get(id)).toMatchObject({
     access: 'REVOKED',
     accessVersion: 2,
@@ -264,9 +232,7 @@ test('unsubscribe while the tenant is still PROVISIONING: deferred, not failed; 
 });
 
 test('Purchase Agreement Ended marks the licences of that agreement (final metering window), without revoking', async () => {
-  const b = buyer();
-  const id = `license:l-${b.token.slice(4)}`;
-  await registerAs(b, form);
+  const { buyer: b, id } = await registeredBuyer();
   await notify(
     licenseEvent('Updated', '2026-11-24T10:00:00Z', {
       licenseArn: b.eventLicenseArn,
@@ -479,15 +445,8 @@ test('landing resolves the token at once and binds it to the browser: 302 withou
       offerType: 'free-trial',
       freeTrial: true,
     });
-    const bad = (await register(
-      httpEvent({
-        method: 'POST',
-        path: '/landing',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'x=1',
-      }),
-    )) as { statusCode: number; body: string };
-    expect(bad.statusCode).toBe(400);
+    const bad = await postForm('/landing', 'x=1');
+    expect(bad.status).toBe(400);
     expect(bad.body).toMatch(/x-amzn-marketplace-token/);
   } finally {
     process.env.REQUIRED_FIELDS = 'companyName,contactPerson,contactEmail';
@@ -517,7 +476,7 @@ test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', 
   try {
     const b = buyer();
     await registerAs(b, form);
-    const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+    const ev = licence('Updated', b, '2026-11-24T10:00:00Z');
     await notify(ev, ev);
     expect(sent).toHaveLength(1);
     expect(sent[0].FromEmailAddress).toBe('seller@example.com');
@@ -530,10 +489,8 @@ test('seller e-mail through SES (SESv2 wire protocol) once per new subscriber', 
 });
 
 test('a failing PutEvents is retried by SQS (partial batch failure), and the event is not lost', async () => {
-  const b = buyer();
-  const id = `license:l-${b.token.slice(4)}`;
-  await registerAs(b, form);
-  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  const { buyer: b, id } = await registeredBuyer();
+  const ev = licence('Updated', b, '2026-11-24T10:00:00Z');
   h.bus.failNext(1);
   const first = await notify(ev);
   expect(first.batchItemFailures).toHaveLength(1);
@@ -550,7 +507,7 @@ test('a refused PutEvents for a buyer whose company name is already taken (suffi
   const b = buyer();
   const id = `license:l-${b.token.slice(4)}`;
   await registerAs(b, { ...form, companyName });
-  const ev = licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account });
+  const ev = licence('Updated', b, '2026-11-24T10:00:00Z');
   h.bus.failNext(1);
   expect((await notify(ev)).batchItemFailures).toHaveLength(1);
   expect(onboardings(id)).toHaveLength(0);
@@ -564,7 +521,7 @@ test('a refused PutEvents for a buyer whose company name is already taken (suffi
 test('admin routes: list (paginated Query), get, delete (offboards a subscriber that had access); 404 on unknown', async () => {
   const b = buyer();
   await registerAs(b, form);
-  await notify(licenseEvent('Updated', '2026-11-24T10:00:00Z', { licenseArn: b.eventLicenseArn, account: b.account }));
+  await notify(licence('Updated', b, '2026-11-24T10:00:00Z'));
   const id = `license:l-${b.token.slice(4)}`;
   await provisioned(id);
   const call = async (method: string, route: string, path: string, extra: Record<string, unknown> = {}) => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { synthStack } from '../../support/synth';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { SynthHarness } from '../../../local/synth-harness';
+import { scopedApi } from '../../support/scoped-api';
 import { billingTestStack } from '../billing/test-stack';
 
 const APP = 'sbt.application.plane';
@@ -12,6 +13,8 @@ const READ = ['metering/metering_read'];
 const WRITE = ['metering/metering_write'];
 
 let h: SynthHarness;
+const read = scopedApi(() => h, READ);
+const write = scopedApi(() => h, WRITE);
 
 beforeAll(async () => {
   const json = synthStack(billingTestStack());
@@ -20,10 +23,9 @@ beforeAll(async () => {
 });
 
 const createMeter = (meterApiName: string, meterType = 'sum_of_all_usage') =>
-  h.request({ method: 'POST', path: '/meters', scopes: WRITE, body: { label: 'SBT Meter', meterApiName, meterType } });
+  write.post('/meters', { label: 'SBT Meter', meterApiName, meterType });
 const ingest = (detail: Record<string, unknown>, id?: string) => h.publish(APP, 'sbt_aws_ingestUsage', detail, id);
-const usage = (meterId: string, query: Record<string, string>) =>
-  h.request({ method: 'GET', path: `/usage/${meterId}`, scopes: READ, query });
+const usage = (meterId: string, query: Record<string, string>) => read.get(`/usage/${meterId}`, query);
 
 describe('meters (seed 000 shapes)', () => {
   test('create, get, list, update, delete', async () => {
@@ -40,44 +42,29 @@ describe('meters (seed 000 shapes)', () => {
     const badType = await createMeter('other', 'median');
     expect(badType.status).toBe(400);
     expect(badType.body.message).toMatch(/field 'meterType'/);
-    expect(
-      (
-        await h.request({
-          method: 'POST',
-          path: '/meters',
-          scopes: READ,
-          body: { label: 'x', meterApiName: 'y', meterType: 'sum_of_all_usage' },
-        })
-      ).status,
-    ).toBe(403);
+    expect((await read.post('/meters', { label: 'x', meterApiName: 'y', meterType: 'sum_of_all_usage' })).status).toBe(
+      403,
+    );
 
-    expect(await h.request({ method: 'GET', path: `/meters/${meter.meterId}`, scopes: READ })).toEqual({
+    expect(await read.get(`/meters/${meter.meterId}`)).toEqual({
       status: 200,
       body: { data: meter },
     });
-    expect((await h.request({ method: 'GET', path: '/meters/nope', scopes: READ })).status).toBe(404);
+    expect((await read.get('/meters/nope')).status).toBe(404);
 
     await createMeter('second-meter');
-    const page1 = await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { limit: '1' } });
+    const page1 = await read.get('/meters', { limit: '1' });
     expect(page1.body.data).toHaveLength(1);
     expect(page1.body.next_token).toEqual(expect.any(String));
-    const page2 = await h.request({
-      method: 'GET',
-      path: '/meters',
-      scopes: READ,
-      query: { limit: '10', next_token: page1.body.next_token },
-    });
+    const page2 = await read.get('/meters', { limit: '10', next_token: page1.body.next_token });
     const names = [...page1.body.data, ...page2.body.data].map((m: { meterApiName: string }) => m.meterApiName);
     expect(names).toEqual(expect.arrayContaining(['sbt-meter', 'second-meter']));
-    expect(
-      (await h.request({ method: 'GET', path: '/meters', scopes: READ, query: { next_token: 'garbage' } })).status,
-    ).toBe(400);
+    expect((await read.get('/meters', { next_token: 'garbage' })).status).toBe(400);
 
-    const upd = await h.request({
-      method: 'PUT',
-      path: `/meters/${meter.meterId}`,
-      scopes: WRITE,
-      body: { label: 'SBT trial meter', meterApiName: 'sbt-trial', meterType: 'sum_of_all_usage' },
+    const upd = await write.put(`/meters/${meter.meterId}`, {
+      label: 'SBT trial meter',
+      meterApiName: 'sbt-trial',
+      meterType: 'sum_of_all_usage',
     });
     expect(upd.status).toBe(200);
     expect(upd.body.data).toMatchObject({
@@ -86,17 +73,12 @@ describe('meters (seed 000 shapes)', () => {
       meterApiName: 'sbt-trial',
     });
     expect((await createMeter('sbt-meter')).status).toBe(201); // the old name was released
-    const clash = await h.request({
-      method: 'PUT',
-      path: `/meters/${meter.meterId}`,
-      scopes: WRITE,
-      body: { meterApiName: 'second-meter' },
-    });
+    const clash = await write.put(`/meters/${meter.meterId}`, { meterApiName: 'second-meter' });
     expect(clash.status).toBe(409);
 
-    expect((await h.request({ method: 'DELETE', path: `/meters/${meter.meterId}`, scopes: WRITE })).status).toBe(200);
-    expect((await h.request({ method: 'GET', path: `/meters/${meter.meterId}`, scopes: READ })).status).toBe(404);
-    expect((await h.request({ method: 'DELETE', path: `/meters/${meter.meterId}`, scopes: WRITE })).status).toBe(404);
+    expect((await write.delete(`/meters/${meter.meterId}`)).status).toBe(200);
+    expect((await read.get(`/meters/${meter.meterId}`)).status).toBe(404);
+    expect((await write.delete(`/meters/${meter.meterId}`)).status).toBe(404);
   });
 });
 
@@ -141,18 +123,13 @@ describe('usage', () => {
       tenantId: 'b',
       ingestionTimeRange: { startTimeInSeconds: t0 - 60, endTimeInSeconds: t0 + 3600 },
     };
-    expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body: cancel })).status).toBe(201);
-    expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body: cancel })).status).toBe(200);
+    expect((await write.delete('/usage', cancel)).status).toBe(201);
+    expect((await write.delete('/usage', cancel)).status).toBe(200);
     const other = { ...cancel, ingestionTimeRange: { startTimeInSeconds: 1, endTimeInSeconds: 2 } };
-    expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body: other })).status).toBe(409);
+    expect((await write.delete('/usage', other)).status).toBe(409);
     expect((await usage(meter.meterId, window)).body.data).toMatchObject({ total: '0.3', events: 2 });
 
-    const missing = await h.request({
-      method: 'DELETE',
-      path: '/usage',
-      scopes: WRITE,
-      body: { id: 'x', meterApiName: 'api-calls' },
-    });
+    const missing = await write.delete('/usage', { id: 'x', meterApiName: 'api-calls' });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toMatch(/ingestionTimeRange/);
     expect((await usage(meter.meterId, { startTimeInSeconds: '10', endTimeInSeconds: '5' })).status).toBe(400);
@@ -168,7 +145,7 @@ describe('usage', () => {
       meterApiName: 'sbt-trial-2',
       ingestionTimeRange: { startTimeInSeconds: t0 - 5, endTimeInSeconds: t0 + 5 },
     };
-    expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body })).status).toBe(201);
+    expect((await write.delete('/usage', body)).status).toBe(201);
     expect((await usage(meter.meterId, {})).body.data).toMatchObject({ total: '0', events: 0 });
   });
 
@@ -207,7 +184,7 @@ describe('usage', () => {
               tenantId: t,
               ingestionTimeRange: { startTimeInSeconds: 0, endTimeInSeconds: now + 3600 },
             };
-            expect((await h.request({ method: 'DELETE', path: '/usage', scopes: WRITE, body })).status).toBe(201);
+            expect((await write.delete('/usage', body)).status).toBe(201);
           }
           // Model: BigInt micro-units, each event once, cancelled tenants excluded.
           const micro = (v: string) => {
