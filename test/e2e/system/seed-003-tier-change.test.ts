@@ -4,58 +4,28 @@
  * `detail.tier`); the synthesized rule delivers it to the billing provider's real updateCustomer handler;
  * the billing customer's plan follows. Lifecycle-only changes leave the plan alone.
  */
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
-import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import { matchesPattern } from '../../../local/event-pattern';
-import { LocalSystem } from '../../../local/system';
-import type { SynthHarness } from '../../../local/synth-harness';
-import { controlPlaneHarness } from '../../support/control-plane-harness';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import { expectStatus } from '../../support/scoped-api';
+import { changeTier, onboardActiveTenant, seed003System } from './seed-003-system';
 
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
-const bus = new EventBridgeCapture();
-let cp: SynthHarness;
-let system: LocalSystem;
-let json: ReturnType<typeof synthStack>;
-
-beforeAll(async () => {
-  await bus.start();
-  json = synthStack(new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }));
-  cp = await controlPlaneHarness(json, 'seed003');
-  system = new LocalSystem(bus, [{ harness: cp }]);
-});
-afterAll(() => bus.stop());
+const s = seed003System('seed003', ADMIN);
+const { bus } = s;
 
 test('a tier change reaches the billing customer through tenantUpdated', async () => {
-  const created = await cp.request({
-    method: 'POST',
-    path: '/tenants',
-    scopes: ADMIN,
-    body: { tenantName: 'seed3', email: 'owner@seed3.example', tier: 'basic' },
+  // onboardingRequest → billing createCustomer; the lifecycle tenantUpdated → billing updateCustomer:
+  // nothing billing-relevant changed
+  const { tenantId, tenantRegistrationId } = await onboardActiveTenant(s, {
+    tenantName: 'seed3',
+    email: 'owner@seed3.example',
+    tier: 'basic',
   });
-  expect(created.status).toBe(201);
-  const { tenantId, tenantRegistrationId } = created.body.data as { tenantId: string; tenantRegistrationId: string };
-  await system.drain(); // onboardingRequest → billing createCustomer
-  await cp.publish('sbt.application.plane', 'sbt_aws_provisionSuccess', {
-    tenantRegistrationId,
-    jobOutput: { tenantData: { tenantStatus: 'created' } },
-  });
-  await system.drain(); // tenantUpdated (lifecycle) → billing updateCustomer: nothing billing-relevant changed
-  const before = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: ADMIN });
-  expect(before.status).toBe(200);
+  const before = expectStatus(await s.api.get(`/tenants/${tenantId}/billing`), 200);
   expect(before.body.data.plan).toBe('basic');
 
   bus.clear();
-  const put = await cp.request({
-    method: 'PUT',
-    path: `/tenants/${tenantId}`,
-    scopes: ADMIN,
-    body: { tier: 'premium' },
-  });
-  expect(put.status).toBe(200);
-  await system.drain();
-  expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
+  await changeTier(s, tenantId, 'premium');
 
   // The documented shape: the new state flat, then what changed.
   const [updated] = bus.events.filter((e) => e.DetailType === 'sbt_aws_tenantUpdated');
@@ -74,10 +44,8 @@ test('a tier change reaches the billing customer through tenantUpdated', async (
   expect(updated!.detail).not.toHaveProperty('lifecycleHistory');
 
   // It went along the synthesized rule to the billing provider's update-customer function …
-  const updateCustomer = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
-    String(f.function_name).endsWith('-billing-update-customer'),
-  )![0];
-  expect(system.deliveries).toContainEqual(
+  const updateCustomer = s.cp.functionNamed('-billing-update-customer');
+  expect(s.system.deliveries).toContainEqual(
     expect.objectContaining({ detailType: 'sbt_aws_tenantUpdated', target: updateCustomer, outcome: 'ok' }),
   );
   // … and a consumer written for SBT (a rule on the event, reading detail.tier) sees the new tier.
@@ -88,6 +56,6 @@ test('a tier change reaches the billing customer through tenantUpdated', async (
     ),
   ).toBe(true);
 
-  const after = await cp.request({ method: 'GET', path: `/tenants/${tenantId}/billing`, scopes: ADMIN });
+  const after = await s.api.get(`/tenants/${tenantId}/billing`);
   expect(after.body.data).toMatchObject({ tenantId, plan: 'premium' });
 });
