@@ -7,10 +7,8 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { launchChromium, needsChromium } from '../../support/chromium';
 import { call, startLocal, type StartedLocal } from './start-local';
 
 let rt: StartedLocal;
@@ -203,14 +201,10 @@ test('a path that is not valid percent-encoding is a 400, not a 500', async () =
   expect((await call(info, 'GET', '/no-such-route')).status).toBe(404);
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const browserTest = existsSync(CHROMIUM) ? test : test.skip;
-if (!existsSync(CHROMIUM))
-  console.warn(`SKIPPED local console browser test: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+const CHROMIUM = needsChromium('local console browser test');
 
-browserTest(
-  'the live console shows tenants with their lifecycle, the event timeline and job logs (Chromium)',
-  async () => {
+CHROMIUM.describe('in Chromium', () => {
+  test('the live console shows tenants with their lifecycle, the event timeline and job logs', async () => {
     const { info } = rt;
     const created = await call(info, 'POST', '/tenants', {
       tenantName: 'console-co',
@@ -218,22 +212,9 @@ browserTest(
       tier: 'premium',
     });
     const id = created.body.data.tenantId as string;
-    const userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    const browser = await launchChromium(CHROMIUM.path!, { viewport: { width: 1400, height: 1000 } });
     try {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       await page.goto(info.console);
       const row = page.locator(`#tenants tr[data-tenant="${id}"]`);
       await row.waitFor();
@@ -251,7 +232,6 @@ browserTest(
         await page.screenshot({ path: process.env.SBT_CONSOLE_SCREENSHOT, fullPage: true });
     } finally {
       await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     }
-  },
-);
+  });
+});

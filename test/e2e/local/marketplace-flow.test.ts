@@ -5,20 +5,12 @@
 // topic, or License Updated on EventBridge; through fauxqs to the consumer) → onboarding through the control
 // plane → ACTIVE tenant; unsubscribe / License Deprovisioned → OFFBOARDED; the metering job on demand bills the
 // buyer's usage with BatchMeterUsage on the dimension the usage named.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { findChromium, needsTool } from '../../support/tools';
+import { launchChromium, needsChromium, postMarketplaceForm } from '../../support/chromium';
 import { call, startLocal, type StartedLocal } from './start-local';
 
-const CHROMIUM = needsTool(
-  'chromium',
-  findChromium(),
-  'local Marketplace flow in the browser',
-  'apt-get install -y chromium (or set SBT_CHROMIUM)',
-);
+const CHROMIUM = needsChromium('local Marketplace flow in the browser');
 
 let rt: StartedLocal;
 
@@ -255,31 +247,15 @@ CHROMIUM.describe('in Chromium', () => {
     expect((await mp('notify', { action: 'license-updated', licenseArn: buyer.licenseArn })).body).toMatchObject({
       outcome: 'ok',
     });
-    const userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM.path,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    const browser = await launchChromium(CHROMIUM.path!, { viewport: { width: 1400, height: 1000 } });
     try {
-      // What "Set up your account" does: a form POST of the token to the fulfillment URL.
-      const page = await browser.newPage();
-      await page.goto(`${info.url}/_local/console`);
-      await page.setContent(
-        `<form id="mp" method="POST" action="${info.marketplace!.fulfillmentUrl}"><input name="x-amzn-marketplace-token" value="${buyer.token}"></form>`,
-      );
-      await Promise.all([
-        page.waitForURL(/\/index\.html\?session=1$/),
-        page.evaluate('document.getElementById("mp").submit()'),
-      ]);
+      const page = await browser.context.newPage();
+      await postMarketplaceForm(page, {
+        from: `${info.url}/_local/console`,
+        action: info.marketplace!.fulfillmentUrl,
+        token: buyer.token,
+        until: /\/index\.html\?session=1$/,
+      });
       await expect(page.locator('h1').textContent()).resolves.toBe('Set up your SBT local product account');
       await page.fill('#f-companyName', 'Gamma Browser');
       await page.fill('#f-contactPerson', 'Grace');
@@ -312,7 +288,6 @@ CHROMIUM.describe('in Chromium', () => {
         });
     } finally {
       await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     }
   }, 120000);
 });

@@ -4,26 +4,21 @@
 // The buyer's journey: AWS Marketplace form-POSTs the token → resolved at once, bound to this browser in a signed
 // HttpOnly session cookie → 302 to the page (no token in the URL) → fill in → registered. A second browser with the
 // same token is refused.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { handler as register } from '../../../lambda/marketplace/register';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { PAGE_FILES, registrationPageDir } from '../../../src/marketplace/registration-web-page';
 import { httpEvent } from '../../../local/http-event';
 import { PRODUCT, startHarness, type Harness } from '../../integration/marketplace/harness';
-import { findChromium, needsTool } from '../../support/tools';
+import { type ChromiumProfile, launchChromium, needsChromium, postMarketplaceForm } from '../../support/chromium';
+import { addLicenseBuyer } from '../../support/marketplace-loopback';
 
 // Chromium found as .ci/run finds it; missing: one line, and a failure under CI=true (no silent skip).
-const CHROMIUM_TOOL = needsTool(
-  'chromium',
-  findChromium(),
-  'registration-page browser test',
-  'apt-get install -y chromium (or set SBT_CHROMIUM)',
-);
+const CHROMIUM_TOOL = needsChromium('registration-page browser test');
 const CHROMIUM = CHROMIUM_TOOL.path ?? 'chromium';
 const maybe = CHROMIUM_TOOL.describe;
 
@@ -31,8 +26,8 @@ maybe('registration page in chromium', () => {
   let h: Harness;
   let server: Server;
   let base = '';
-  let browser: BrowserContext; // a persistent context on a fresh user-data dir
-  let userDataDir = '';
+  let profile: ChromiumProfile | undefined;
+  let browser: BrowserContext; // the profile's persistent context
 
   beforeAll(async () => {
     h = await startHarness('mp-page', { identityMode: 'license' });
@@ -81,50 +76,29 @@ maybe('registration page in chromium', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     process.env.REGISTRATION_PAGE_URL = `${base}/index.html`;
-    userDataDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    profile = await launchChromium(CHROMIUM);
+    browser = profile.context;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await profile?.close();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await h?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     delete process.env.REGISTRATION_PAGE_URL;
   });
 
-  /** What AWS Marketplace's "Set up your account" does: a form POST of the token to the fulfillment URL. */
-  async function arriveFromMarketplace(page: Page, token: string, offerType?: string) {
-    await page.goto(`${base}/nothing`); // same origin, so the form below is a plain navigation
-    await page.setContent(
-      `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}">${
-        offerType ? `<input name="x-amzn-marketplace-offer-type" value="${offerType}">` : ''
-      }</form>`,
-    );
-    await Promise.all([
-      page.waitForURL(/index\.html\?session=1/),
-      page.evaluate('document.getElementById("mp").submit()'),
-    ]);
-  }
+  /** Marketplace's form POST of the token to /landing, from a page of the same origin; on to the page. */
+  const arriveFromMarketplace = (page: Page, token: string, offerType?: string) =>
+    postMarketplaceForm(page, {
+      from: `${base}/nothing`,
+      action: `${base}/landing`,
+      token,
+      offerType,
+      until: /index\.html\?session=1/,
+    });
 
   test('token POST → 302 to the page → fields from configuration → registered (pending until Marketplace confirms)', async () => {
-    const token = `tok+/=${Date.now()}`;
-    h.fake.addToken(token, {
-      ProductCode: PRODUCT,
-      CustomerAWSAccountId: '123412341234',
-      LicenseArn: 'arn:aws:license-manager::1:license/l-browser1',
-    });
+    const { token } = addLicenseBuyer(h.fake, { product: PRODUCT, licenseId: 'l-browser1', account: '123412341234' });
     const page = await browser.newPage();
     await arriveFromMarketplace(page, token, 'free-trial');
     // Resolved at landing; the token is not in the page URL (history, logs, Referer), the session cookie is HttpOnly.
@@ -167,11 +141,12 @@ maybe('registration page in chromium', () => {
 
   test("an invalid token is refused at landing; no session: no form; a second browser replaying the buyer's token cannot register", async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/nothing`);
-    await page.setContent(
-      `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="forged-token"></form>`,
-    );
-    await Promise.all([page.waitForURL(/\/landing$/), page.evaluate('document.getElementById("mp").submit()')]);
+    await postMarketplaceForm(page, {
+      from: `${base}/nothing`,
+      action: `${base}/landing`,
+      token: 'forged-token',
+      until: /\/landing$/,
+    });
     expect(await page.locator('body').textContent()).toMatch(/x-amzn-marketplace-token.*invalid/);
 
     await page.goto(`${base}/index.html`);
@@ -181,27 +156,18 @@ maybe('registration page in chromium', () => {
     await page.close();
 
     // The hijack of the issue: the buyer lands first; someone else replays the same token in another browser.
-    const token = `tok-hijack-${Date.now()}`;
-    h.fake.addToken(token, {
-      ProductCode: PRODUCT,
-      CustomerAWSAccountId: '123412349999',
-      LicenseArn: 'arn:aws:license-manager::1:license/l-browser2',
-    });
+    const { token } = addLicenseBuyer(h.fake, { product: PRODUCT, licenseId: 'l-browser2', account: '123412349999' });
     const buyerPage = await browser.newPage();
     await arriveFromMarketplace(buyerPage, token);
-    const otherDir = mkdtempSync(join(tmpdir(), 'sbt-chromium-other-'));
-    const other = await chromium.launchPersistentContext(otherDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    const other = await launchChromium(CHROMIUM);
     try {
-      const evil = await other.newPage();
-      await evil.goto(`${base}/nothing`);
-      await evil.setContent(
-        `<form id="mp" method="POST" action="${base}/landing"><input name="x-amzn-marketplace-token" value="${token}"></form>`,
-      );
-      await Promise.all([evil.waitForURL(/\/landing$/), evil.evaluate('document.getElementById("mp").submit()')]);
+      const evil = await other.context.newPage();
+      await postMarketplaceForm(evil, {
+        from: `${base}/nothing`,
+        action: `${base}/landing`,
+        token,
+        until: /\/landing$/,
+      });
       expect(await evil.locator('body').textContent()).toMatch(/already opened in another browser/);
       // Even straight to the page: no session, so the registration endpoint refuses it.
       await evil.goto(`${base}/index.html?session=1`);
@@ -213,7 +179,6 @@ maybe('registration page in chromium', () => {
       expect(await evil.locator('#status').textContent()).toMatch(/session/);
     } finally {
       await other.close();
-      rmSync(otherDir, { recursive: true, force: true });
     }
     // The buyer still registers, with their own details.
     await buyerPage.fill('#f-companyName', 'Buyer Co');

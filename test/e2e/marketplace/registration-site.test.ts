@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { SubscriberStore } from '../../../lambda/marketplace/domain/subscriber-store';
 import { dynamo } from '../../../lambda/shared/aws-clients';
 import { registrationPageDir } from '../../../src/marketplace/registration-web-page';
+import { addLicenseBuyer, landingForm } from '../../support/marketplace-loopback';
 import { needsTool, onPath } from '../../support/tools';
 import { fetchSite, OPTIONAL, PRODUCT, REQUIRED, startSite, type SiteFixture } from './synthesized-site';
 
@@ -54,16 +55,11 @@ openssl.describe('registration site from the synthesized stack', () => {
   });
 
   test("POST /landing (Marketplace's form POST) → 302 to the distribution's page with a session cookie, no token in the URL; POST /register with it → 201, stored", async () => {
-    const token = `tok+/=${Date.now()}`;
-    f.fake.addToken(token, {
-      ProductCode: PRODUCT,
-      CustomerAWSAccountId: '123412341234',
-      LicenseArn: 'arn:aws:license-manager::1:license/l-site1',
-    });
+    const { token } = addLicenseBuyer(f.fake, { product: PRODUCT, licenseId: 'l-site1' });
     const landing = await fetchSite(`${f.site.url}/landing`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ 'x-amzn-marketplace-token': token }).toString(),
+      body: landingForm(token),
     });
     expect([landing.status, landing.body]).toEqual([302, '']);
     const location = new URL(landing.headers.location);

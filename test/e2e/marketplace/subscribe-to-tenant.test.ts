@@ -15,22 +15,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
-import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { httpEvent } from '../../../local/http-event';
-import { LocalStepFunctions } from '../../../local/step-functions';
 import { LocalSystem } from '../../../local/system';
 import { SynthHarness } from '../../../local/synth-harness';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
 import { MarketplaceFake } from '../../../local/marketplace-fake';
+import { busArnOf, type LocalPlanes, startLocalPlanes } from '../../support/local-planes';
+import { landingEvent, landingForm } from '../../support/marketplace-loopback';
 import { synthStack, testApp } from '../../support/synth';
 
 const BUS_NAME = 'e2e-mp-sbt-events';
-const BUS_ARN = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;
+const BUS_ARN = busArnOf(BUS_NAME);
 const PRODUCT = 'e2eprod000000000000000001';
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
 
@@ -56,8 +54,7 @@ class ModuleHarness extends SynthHarness {
 
 const bus = new EventBridgeCapture();
 const fake = new MarketplaceFake();
-let system: LocalSystem;
-let cp: SynthHarness;
+let planes: LocalPlanes;
 let mp: ModuleHarness;
 let bin: string;
 let agreementsPattern: Record<string, unknown>;
@@ -66,23 +63,19 @@ beforeAll(async () => {
   await bus.start();
   await fake.start();
   fake.products.add(PRODUCT);
-  const cpJson = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }),
-  );
+  bin = mkdtempSync(join(tmpdir(), 'e2e-mp-aws-'));
   // Root mode keeps the sample provisioning scripts (module mode takes the caller's).
-  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
+  planes = await startLocalPlanes(bus, {
+    busName: BUS_NAME,
+    label: 'e2e-mp-cp',
+    poolId: 'us-east-1_E2ELocal',
+    jobPath: [installAwsStandIn(bin).bin],
+  });
   const mpJson = synthStack(
     new MarketplaceStack(testApp(), 'marketplace', { mode: 'module', registrationPage: false, requiredFields: [] }),
   );
-  const cpTables = await createTablesFromSynth(cpJson as never, uniquePrefix('e2e-mp-cp'));
   const mpTables = await createTablesFromSynth(mpJson as never, uniquePrefix('e2e-mp'));
-  const tableOf = (part: string) => Object.entries(cpTables).find(([logical]) => logical.includes(part))![1];
-  cp = new SynthHarness(cpJson, {
-    tables: cpTables,
-    busName: BUS_NAME,
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_E2ELocal' },
-  });
+  const tableOf = (part: string) => Object.entries(planes.cpTables).find(([logical]) => logical.includes(part))![1];
   mp = new ModuleHarness(
     mpJson,
     {
@@ -103,15 +96,6 @@ beforeAll(async () => {
       tier_dimensions: ['basic', 'premium'],
     },
   );
-  const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
-  bin = mkdtempSync(join(tmpdir(), 'e2e-mp-aws-'));
-  const standIn = installAwsStandIn(bin);
-  const stepFunctions = new LocalStepFunctions(apJson, {
-    references: { 'var.event_bus_arn': BUS_ARN },
-    path: [standIn.bin],
-    accountId: '123456789012',
-  });
-  system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
   const rule = Object.values(
     mpJson.resource!.aws_cloudwatch_event_rule as Record<string, { event_pattern?: string; provider?: string }>,
   ).find((r) => r.event_pattern && !r.provider)!;
@@ -170,6 +154,7 @@ async function deliver(event: Record<string, unknown>) {
 }
 
 test('subscribe via Marketplace → ACTIVE tenant with a billing customer; upgrade → billing plan; unsubscribe → OFFBOARDED', async () => {
+  const { cp, system } = planes;
   const account = '845735284135';
   const licenseArn = `arn:aws:license-manager::${account}:license:l-e2e0000000000000000000000000001`;
   const eventLicense = `aws:license-manager:us-east-1:${account}:l-e2e0000000000000000000000000001`;
@@ -185,12 +170,7 @@ test('subscribe via Marketplace → ACTIVE tenant with a billing customer; upgra
   // 1. "Set up your account": Marketplace form-POSTs the token to the fulfillment URL (no page: registered at once).
   const landing = (await mp.invoke(
     mp.functionNamed('-marketplace-register'),
-    httpEvent({
-      method: 'POST',
-      path: '/landing',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'x-amzn-marketplace-token=e2e-token',
-    }),
+    landingEvent(landingForm('e2e-token')),
   )) as { statusCode: number; body: string };
   expect(landing.statusCode).toBe(200);
   expect(bus.events).toEqual([]); // no access before AWS confirms

@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../../src/core/cdktf';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
-import { synthStack, testApp } from '../../support/synth';
-import { EventBridgeCapture } from '../../../local/eventbridge-capture';
 import type { StackJson } from '../../../local/stack-json';
 import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { MarketplaceFake } from '../../../local/marketplace-fake';
+import {
+  controlPlaneTenantTables,
+  type MarketplaceLoopback,
+  startMarketplaceLoopback,
+} from '../../support/marketplace-loopback';
 import { startRegistrationSite, type RegistrationSite } from '../../support/registration-site';
 import { applyVariables } from '../../../local/terraform-variables';
 
@@ -24,10 +25,9 @@ const BUS = 'arn:aws:events:us-east-1:000000000000:event-bus/sbt-events';
 export const REQUIRED = ['companyName', 'contactPerson', 'contactEmail'];
 export const OPTIONAL = ['contactPhone'];
 
-export interface SiteFixture {
+/** The fake and the bus capture (`MarketplaceLoopback`), and the site served from the synthesized stack. */
+export interface SiteFixture extends MarketplaceLoopback {
   site: RegistrationSite;
-  fake: MarketplaceFake;
-  bus: EventBridgeCapture;
   json: StackJson;
   tables: Record<string, string>;
   stop(): Promise<void>;
@@ -43,35 +43,27 @@ export async function startSite(label: string, openssl: string): Promise<SiteFix
   });
   app.synth();
   const stackDir = join(out, 'stacks', 'marketplace');
-  const cpTables = await createTablesFromSynth(
-    synthStack(new ControlPlaneStack(testApp(), 'control-plane', { billing: false, metering: false })),
-    uniquePrefix(`${label}-cp`),
-  );
-  const cpTableOf = (part: string) => Object.entries(cpTables).find(([logical]) => logical.includes(part))![1];
+  const cpTables = await controlPlaneTenantTables(label);
   const rawJson = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson;
   const json = applyVariables(rawJson, {
     product_code: PRODUCT,
     registration_required_fields: REQUIRED,
     registration_optional_fields: OPTIONAL,
     // The control plane's tables (onboarding goes through its registration path), as a caller wires them.
-    tenant_table_name: cpTableOf('tenants'),
-    tenant_registration_table_name: cpTableOf('registrations'),
+    tenant_table_name: cpTables.tenants,
+    tenant_registration_table_name: cpTables.registrations,
   });
   const tables = await createTablesFromSynth(json as Parameters<typeof createTablesFromSynth>[0], uniquePrefix(label));
-  const fake = await new MarketplaceFake().start();
-  fake.products.add(PRODUCT);
-  const bus = await new EventBridgeCapture().start();
+  const loopback = await startMarketplaceLoopback(PRODUCT);
   const site = await startRegistrationSite({ json, stackDir, tables, busName: BUS, openssl });
   return {
     site,
-    fake,
-    bus,
+    ...loopback,
     json,
     tables,
     async stop() {
       await site.stop();
-      await fake.stop();
-      await bus.stop();
+      await loopback.stop();
       rmSync(out, { recursive: true, force: true });
     },
   };

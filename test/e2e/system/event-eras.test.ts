@@ -9,24 +9,16 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ApplicationPlaneStack,
-  type ApplicationPlaneStackProps,
-} from '../../../src/application-plane/application-plane-stack';
-import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
+import type { ApplicationPlaneStackProps } from '../../../src/application-plane/application-plane-stack';
+import type { ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
 import { DetailType } from '../../../src/contracts/event-catalog';
 import { SCOPES } from '../../../src/contracts/scopes';
 import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { matchesPattern } from '../../../local/event-pattern';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { LocalStepFunctions } from '../../../local/step-functions';
-import { LocalSystem } from '../../../local/system';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
-import { synthStack, testApp } from '../../support/synth';
+import { startLocalPlanes } from '../../support/local-planes';
 
 const BUS_NAME = 'eras-sbt-events';
-const BUS_ARN = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.meteringRead, SCOPES.meteringWrite];
 
 const bus = new EventBridgeCapture();
@@ -44,28 +36,18 @@ afterAll(async () => {
 });
 beforeEach(() => bus.clear());
 
-async function world(cpProps: Partial<ControlPlaneStackProps> = {}, apProps: Partial<ApplicationPlaneStackProps> = {}) {
-  const cpJson = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com', ...cpProps }),
-  );
-  const apJson = synthStack(
-    new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN, ...apProps }),
-  );
-  const tables = await createTablesFromSynth(cpJson, uniquePrefix('eras'));
-  const cp = new SynthHarness(cpJson, {
-    tables,
+async function world(
+  controlPlane: Partial<ControlPlaneStackProps> = {},
+  applicationPlane: Partial<ApplicationPlaneStackProps> = {},
+) {
+  return startLocalPlanes(bus, {
     busName: BUS_NAME,
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': 'us-east-1_Eras' },
+    label: 'eras',
+    poolId: 'us-east-1_Eras',
+    jobPath: [standIn.bin],
+    controlPlane,
+    applicationPlane,
   });
-  const ap = new SynthHarness(apJson, { tables: {}, busName: BUS_NAME, matches: LocalSystem.matches });
-  const stepFunctions = new LocalStepFunctions(apJson, {
-    references: { 'var.event_bus_arn': BUS_ARN },
-    path: [standIn.bin],
-    accountId: '123456789012',
-  });
-  const system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
-  return { cp, ap, system };
 }
 
 /** Puts one event on the (loopback) bus as a sender of that era would. */

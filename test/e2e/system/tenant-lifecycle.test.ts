@@ -16,21 +16,16 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationPlaneStack } from '../../../src/application-plane/application-plane-stack';
-import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { SCOPES } from '../../../src/contracts/scopes';
 import { installAwsStandIn } from '../../../local/aws-stand-in';
 import { EventBridgeCapture } from '../../../local/eventbridge-capture';
-import { LocalStepFunctions } from '../../../local/step-functions';
-import { LocalSystem } from '../../../local/system';
-import { synthStack, testApp } from '../../support/synth';
-import { SynthHarness } from '../../../local/synth-harness';
-import { createTablesFromSynth, uniquePrefix } from '../../../local/tables';
+import type { LocalSystem } from '../../../local/system';
+import type { SynthHarness } from '../../../local/synth-harness';
 import { LocalJwtAuthorizer, synthesizedAuthorizer } from '../../support/http-api-authorizer';
+import { startLocalPlanes } from '../../support/local-planes';
 import { ZipLambdas } from '../../support/zip-lambda';
 
 const BUS_NAME = 'e2e-sbt-events';
-const BUS_ARN = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;
 const POOL_ID = 'us-east-1_E2ELocal';
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
 
@@ -46,35 +41,6 @@ let failNextCreate: string;
 
 beforeAll(async () => {
   await bus.start();
-  const cpJson = synthStack(
-    new ControlPlaneStack(testApp(), 'control-plane', { systemAdminEmail: 'admin@example.com' }),
-  );
-  // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
-  const apJson = synthStack(new ApplicationPlaneStack(testApp(), 'application-plane', { eventBusArn: BUS_ARN }));
-  const tables = await createTablesFromSynth(cpJson, uniquePrefix('e2e'));
-  cp = new SynthHarness(cpJson, {
-    tables,
-    busName: BUS_NAME,
-    matches: LocalSystem.matches,
-    references: { 'aws_cognito_user_pool.*.id': POOL_ID },
-    loadHandler: zips.load,
-  });
-  const ap = new SynthHarness(apJson, {
-    tables: {},
-    busName: BUS_NAME,
-    matches: LocalSystem.matches,
-    loadHandler: zips.load,
-  });
-  authorizer = await LocalJwtAuthorizer.create(
-    synthesizedAuthorizer(cpJson, (expr) => {
-      if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'us-east-1';
-      if (/^aws_cognito_user_pool\.[^.]+\.id$/.test(expr)) return POOL_ID;
-      const client = /^aws_cognito_user_pool_client\.([^.]+)\.id$/.exec(expr);
-      if (client) return `client-${client[1]}`;
-      throw new Error(`unresolved ${expr}`);
-    }),
-  );
-
   // The recording stand-in for the job's `aws` calls (CloudFormation has no local engine), behind a
   // wrapper that can make one create-stack fail, as CloudFormation would (exit 255 + message on stderr).
   work = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
@@ -91,12 +57,25 @@ exec '${join(standIn.bin, 'aws')}' "$@"
 `,
   );
   chmodSync(join(failing, 'aws'), 0o755);
-  const stepFunctions = new LocalStepFunctions(apJson, {
-    references: { 'var.event_bus_arn': BUS_ARN },
-    path: [failing],
-    accountId: '123456789012',
+  // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
+  const planes = await startLocalPlanes(bus, {
+    busName: BUS_NAME,
+    label: 'e2e',
+    poolId: POOL_ID,
+    jobPath: [failing],
+    loadHandler: zips.load,
   });
-  system = new LocalSystem(bus, [{ harness: cp }, { harness: ap, stepFunctions }], '123456789012');
+  ({ cp, system } = planes);
+
+  authorizer = await LocalJwtAuthorizer.create(
+    synthesizedAuthorizer(planes.cpJson, (expr) => {
+      if (/^data\.aws_region\.[^.]+\.(region|id|name)$/.test(expr)) return 'us-east-1';
+      if (/^aws_cognito_user_pool\.[^.]+\.id$/.test(expr)) return POOL_ID;
+      const client = /^aws_cognito_user_pool_client\.([^.]+)\.id$/.exec(expr);
+      if (client) return `client-${client[1]}`;
+      throw new Error(`unresolved ${expr}`);
+    }),
+  );
 });
 
 afterAll(async () => {
