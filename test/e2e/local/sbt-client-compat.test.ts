@@ -9,62 +9,16 @@
  * Users: SBT's user commands (`sbtUserCommands`) against the local runtime's /users, on cognito-local.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const root = join(__dirname, '../../..');
-
-interface Runtime {
-  child: ChildProcess;
-  url: string;
-  token: string;
-  eventBridgeEndpoint: string;
-  awsCallLog: string;
-}
-
-async function startRuntime(extraArgs: string[] = []): Promise<Runtime> {
-  const child = spawn(process.execPath, [join(root, 'scripts/local.mjs'), '--port', '0', '--json', ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const info = await new Promise<{ url: string; adminToken: string; eventBridgeEndpoint: string; awsCallLog: string }>(
-    (resolve, reject) => {
-      let out = '';
-      let err = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const line = out.split('\n').find((l) => l.startsWith('SBT_LOCAL '));
-        if (line) resolve(JSON.parse(line.slice('SBT_LOCAL '.length)));
-      });
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${err}`)));
-    },
-  );
-  return {
-    child,
-    url: info.url,
-    token: info.adminToken,
-    eventBridgeEndpoint: info.eventBridgeEndpoint,
-    awsCallLog: info.awsCallLog,
-  };
-}
-
-async function stopRuntime(rt: Runtime | undefined) {
-  if (!rt || rt.child.exitCode !== null) return;
-  const exited = new Promise((r) => rt.child.once('exit', r));
-  rt.child.kill('SIGTERM');
-  await exited;
-}
+import { type LocalInfo, type StartedLocal, startLocal } from './start-local';
 
 /** SBT's CLI: `CONTROL_PLANE_API_ENDPOINT` ends with `/` and paths are appended to it. */
-function sbtClient(rt: Runtime) {
+function sbtClient(rt: LocalInfo) {
   const endpoint = `${rt.url}/`;
   const curl = async (method: string, url: string, data?: unknown) => {
     const res = await fetch(url, {
       method,
-      headers: { Authorization: `Bearer ${rt.token}`, 'content-type': 'application/json' },
+      headers: { Authorization: `Bearer ${rt.adminToken}`, 'content-type': 'application/json' },
       body: data === undefined ? undefined : JSON.stringify(data),
     });
     const text = await res.text();
@@ -110,8 +64,24 @@ function sbtClient(rt: Runtime) {
   };
 }
 
+type SbtClient = ReturnType<typeof sbtClient>;
+
+/**
+ * `npm run local` (with `args`) for one describe block — started before its tests, stopped after — and
+ * SBT's CLI client on it.
+ */
+function localWithSbtClient(args: string[] = []): { rt: StartedLocal; sbt: SbtClient } {
+  const local = {} as { rt: StartedLocal; sbt: SbtClient };
+  beforeAll(async () => {
+    local.rt = await startLocal(args);
+    local.sbt = sbtClient(local.rt.info);
+  }, 180_000);
+  afterAll(() => local.rt?.stop());
+  return local;
+}
+
 /** Puts one event on the runtime's bus as an application plane or an old control plane would. */
-async function putEvent(rt: Runtime, source: string, detailType: string, detail: Record<string, unknown>) {
+async function putEvent(rt: LocalInfo, source: string, detailType: string, detail: Record<string, unknown>) {
   const client = new EventBridgeClient({
     endpoint: rt.eventBridgeEndpoint,
     region: 'us-east-1',
@@ -128,16 +98,10 @@ async function putEvent(rt: Runtime, source: string, detailType: string, detail:
 }
 
 describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () => {
-  let rt: Runtime;
-  let sbt: ReturnType<typeof sbtClient>;
-  beforeAll(async () => {
-    rt = await startRuntime();
-    sbt = sbtClient(rt);
-  }, 180_000);
-  afterAll(() => stopRuntime(rt));
+  const local = localWithSbtClient();
 
   test('create-tenant-registration → get-tenant-registration (registrationStatus created) → get-tenant', async () => {
-    const created = await sbt.createTenantRegistration('tenant1001', 'admin+tenant1001@example.com');
+    const created = await local.sbt.createTenantRegistration('tenant1001', 'admin+tenant1001@example.com');
     expect(created.status).toBe(201);
     const { tenantRegistrationId, tenantId } = created.json.data;
     expect(typeof tenantRegistrationId).toBe('string');
@@ -145,7 +109,7 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
     expect(created.json.data.message).toBe('Tenant registration initiated');
 
     // test-sbt-aws.sh polls `.data.registrationStatus` until the provisioning job reported "created".
-    const reg = await sbt.getTenantRegistration(tenantRegistrationId);
+    const reg = await local.sbt.getTenantRegistration(tenantRegistrationId);
     expect(reg.status).toBe(200);
     expect(reg.json.data).toMatchObject({
       tenantRegistrationId,
@@ -154,7 +118,7 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
       tenantRegistrationData1: 'test',
     });
 
-    const tenant = await sbt.getTenant(tenantId);
+    const tenant = await local.sbt.getTenant(tenantId);
     expect(tenant.status).toBe(200);
     expect(tenant.json.data).toMatchObject({
       tenantId,
@@ -168,8 +132,8 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
 
   test('get-all-tenants / get-all-tenant-registrations with the empty next_token, then walking .next_token', async () => {
     for (const n of ['tenant1002', 'tenant1003'])
-      expect((await sbt.createTenantRegistration(n, `admin+${n}@example.com`)).status).toBe(201);
-    for (const command of [sbt.getAllTenants, sbt.getAllTenantRegistrations]) {
+      expect((await local.sbt.createTenantRegistration(n, `admin+${n}@example.com`)).status).toBe(201);
+    for (const command of [local.sbt.getAllTenants, local.sbt.getAllTenantRegistrations]) {
       const first = await command(); // limit=10&next_token=
       expect(first.status).toBe(200);
       expect(first.json.data.length).toBeGreaterThanOrEqual(3);
@@ -188,22 +152,22 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
 
   test('update-tenant-registration <id> <key> <value> updates both parts; delete-tenant-registration twice is 200', async () => {
     const { tenantRegistrationId, tenantId } = (
-      await sbt.createTenantRegistration('tenant1004', 'admin+tenant1004@example.com')
+      await local.sbt.createTenantRegistration('tenant1004', 'admin+tenant1004@example.com')
     ).json.data;
-    const updated = await sbt.updateTenantRegistration(tenantRegistrationId, 'tier', 'premium');
+    const updated = await local.sbt.updateTenantRegistration(tenantRegistrationId, 'tier', 'premium');
     expect(updated.status).toBe(200);
     expect(updated.json.data).toMatchObject({
       message: 'Tenant registration updated successfully',
       tenantRegistration: { tenantRegistrationId, tier: 'premium' },
       tenant: { tenantId, tier: 'premium' },
     });
-    const del = await sbt.deleteTenantRegistration(tenantRegistrationId);
+    const del = await local.sbt.deleteTenantRegistration(tenantRegistrationId);
     expect(del.status).toBe(200);
     expect(del.json.data.message).toBe('Tenant registration deletion initiated');
-    expect((await sbt.deleteTenantRegistration(tenantRegistrationId)).status).toBe(200);
+    expect((await local.sbt.deleteTenantRegistration(tenantRegistrationId)).status).toBe(200);
     // the deprovisioning job ran (the runtime settles before answering): test-sbt-aws.sh expects "deleted"
-    expect((await sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('deleted');
-    expect((await sbt.getTenant(tenantId)).json.data).toMatchObject({
+    expect((await local.sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('deleted');
+    expect((await local.sbt.getTenant(tenantId)).json.data).toMatchObject({
       sbtaws_active: false,
       lifecycleState: 'OFFBOARDED',
     });
@@ -211,39 +175,41 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
 
   test("a pre-0.9 onboardingRequest put on the bus (the seed's sample event) runs the provisioning job", async () => {
     const tenantId = 'e6878e03-ae2c-43ed-a863-08314487318b';
-    await putEvent(rt, 'controlPlaneEventSource', 'onboardingRequest', {
+    await putEvent(local.rt.info, 'controlPlaneEventSource', 'onboardingRequest', {
       tenantId,
       tier: 'standard',
       tenantRegistrationId: 'sbt-era-registration',
     });
-    await sbt.settle();
-    expect(readFileSync(rt.awsCallLog, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
+    await local.sbt.settle();
+    expect(readFileSync(local.rt.info.awsCallLog, 'utf8')).toContain(
+      `create-stack --stack-name sbt-tenant-${tenantId}`,
+    );
   });
 
   test('usage of both eras put on the bus is counted (seed: detailType DetailType.INGEST_USAGE)', async () => {
-    const meter = await sbt.raw('POST', `${rt.url}/meters`, {
+    const meter = await local.sbt.raw('POST', `${local.rt.info.url}/meters`, {
       label: 'SBT Meter',
       meterApiName: 'sbt-meter',
       meterType: 'sum_of_all_usage',
     });
     expect(meter.status).toBe(201);
-    await putEvent(rt, 'sbt.application.plane', 'sbt_aws_ingestUsage', {
+    await putEvent(local.rt.info, 'sbt.application.plane', 'sbt_aws_ingestUsage', {
       tenantId: 't1',
       meterApiName: 'sbt-meter',
       meterValue: 1,
     });
-    await putEvent(rt, 'sbt.application.plane', 'ingestUsage', {
+    await putEvent(local.rt.info, 'sbt.application.plane', 'ingestUsage', {
       tenantId: 't1',
       meterApiName: 'sbt-meter',
       meterValue: 2,
     });
-    await putEvent(rt, 'applicationPlaneEventSource', 'ingestUsage', {
+    await putEvent(local.rt.info, 'applicationPlaneEventSource', 'ingestUsage', {
       tenantId: 't2',
       meterApiName: 'sbt-meter',
       meterValue: 4,
     });
-    await sbt.settle();
-    const usage = await sbt.raw('GET', `${rt.url}/usage/${meter.json.data.meterId}`);
+    await local.sbt.settle();
+    const usage = await local.sbt.raw('GET', `${local.rt.info.url}/usage/${meter.json.data.meterId}`);
     expect(usage.status).toBe(200);
     expect(usage.json.data).toMatchObject({ total: '7', events: 3 });
   });
@@ -251,11 +217,11 @@ describe('SBT CLI commands against the local runtime (≥ 0.9 event names)', () 
   // SBT's user commands (create-user, get-all-users, get-user, update-user, delete-user), against the
   // local runtime's /users on cognito-local.
   test('users: create-user → get-all-users (empty next_token) → get-user → update-user → delete-user', () =>
-    sbtUserCommands(sbt));
+    sbtUserCommands(local.sbt));
 });
 
 /** SBT's user commands as sbt-aws.sh sends them. */
-async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void> {
+async function sbtUserCommands(sbt: SbtClient): Promise<void> {
   const created = await sbt.createUser('user1001', 'admin+user1001@example.com');
   expect(created.status).toBe(201);
   expect(created.json.data.userName).toBe('user1001');
@@ -273,19 +239,13 @@ async function sbtUserCommands(sbt: ReturnType<typeof sbtClient>): Promise<void>
 }
 
 describe('pre-0.9 event names driving provisioning (npm run local -- --event-era pre-0.9)', () => {
-  let rt: Runtime;
-  let sbt: ReturnType<typeof sbtClient>;
-  beforeAll(async () => {
-    rt = await startRuntime(['--event-era', 'pre-0.9']);
-    sbt = sbtClient(rt);
-  }, 180_000);
-  afterAll(() => stopRuntime(rt));
+  const local = localWithSbtClient(['--event-era', 'pre-0.9']);
 
   test('onboardingRequest from controlPlaneEventSource → provisioning job → provisionSuccess from applicationPlaneEventSource → ACTIVE', async () => {
-    const created = await sbt.createTenantRegistration('legacy2001', 'admin+legacy2001@example.com');
+    const created = await local.sbt.createTenantRegistration('legacy2001', 'admin+legacy2001@example.com');
     expect(created.status).toBe(201);
     const { tenantRegistrationId, tenantId } = created.json.data;
-    expect((await sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('created');
-    expect((await sbt.getTenant(tenantId)).json.data.lifecycleState).toBe('ACTIVE');
+    expect((await local.sbt.getTenantRegistration(tenantRegistrationId)).json.data.registrationStatus).toBe('created');
+    expect((await local.sbt.getTenant(tenantId)).json.data.lifecycleState).toBe('ACTIVE');
   });
 });

@@ -11,6 +11,8 @@ export interface LocalInfo {
   adminToken: string;
   tokens: Record<string, string>;
   awsCallLog: string;
+  /** The runtime's bus (PutEvents) endpoint. */
+  eventBridgeEndpoint: string;
   console: string;
   cognito: {
     endpoint: string;

@@ -4,7 +4,7 @@ import { ApplicationPlaneStack } from '../../../src/application-plane/applicatio
 import type { App } from '../../../src/core/cdktf';
 import { ControlPlaneStack } from '../../../src/control-plane/control-plane-stack';
 import { TerraformReferences } from '../../../local/step-functions';
-import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
+import { expectOutputs, resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
 
 type Statement = {
   sid?: string;
@@ -249,14 +249,12 @@ describe('application-plane stack (module mode)', () => {
   });
 
   test('outputs', () => {
-    expect(Object.keys(json.output ?? {})).toEqual(
-      expect.arrayContaining([
-        'provisioning_state_machine_arn',
-        'deprovisioning_state_machine_arn',
-        'provisioning_project_name',
-        'deprovisioning_project_name',
-      ]),
-    );
+    expectOutputs(json, [
+      'provisioning_state_machine_arn',
+      'deprovisioning_state_machine_arn',
+      'provisioning_project_name',
+      'deprovisioning_project_name',
+    ]);
   });
 });
 

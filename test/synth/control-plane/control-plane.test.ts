@@ -4,7 +4,15 @@
 import { ControlPlaneStack, type ControlPlaneStackProps } from '../../../src/control-plane/control-plane-stack';
 import { OidcAuth } from '../../../src/control-plane/auth/oidc-auth';
 import { RESOURCE_SERVERS } from '../../../src/contracts/scopes';
-import { resourcesOf, synthStack, testApp, type StackJson } from '../../support/synth';
+import {
+  expectOutputs,
+  lambdaEnvironment,
+  resourcesOf,
+  restApiMethods,
+  synthStack,
+  testApp,
+  type StackJson,
+} from '../../support/synth';
 
 // Billing and metering have their own synth suites; here they are off unless a test says otherwise.
 const synth = (props: ControlPlaneStackProps = {}) =>
@@ -141,10 +149,7 @@ describe('default (CognitoAuth, public HTTP API)', () => {
       username: '${var.system_admin_name}',
       attributes: { email: '${var.system_admin_email}', userRole: 'SystemAdmin' },
     });
-    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
-      String(f.function_name).endsWith('-cognito-pre-token'),
-    )!;
-    const roleScopes = JSON.parse((fn.environment as { variables: { ROLE_SCOPES: string } }).variables.ROLE_SCOPES);
+    const roleScopes = JSON.parse(lambdaEnvironment(json, '-cognito-pre-token').ROLE_SCOPES!);
     expect(roleScopes.SystemAdmin).toEqual(expect.arrayContaining([R, W, UR, UW]));
     const perms = Object.values(resourcesOf(json, 'aws_lambda_permission')).filter(
       (p) => p.principal === 'cognito-idp.amazonaws.com',
@@ -197,28 +202,23 @@ describe('default (CognitoAuth, public HTTP API)', () => {
   });
 
   test('outputs for the tutorial and machine clients', () => {
-    expect(Object.keys(json.output ?? {})).toEqual(
-      expect.arrayContaining([
-        'api_url',
-        'control_plane_api_endpoint',
-        'user_pool_id',
-        'user_client_id',
-        'machine_client_id',
-        'machine_client_secret',
-        'token_endpoint',
-        'jwt_issuer',
-        'event_bus_arn',
-      ]),
-    );
+    expectOutputs(json, [
+      'api_url',
+      'control_plane_api_endpoint',
+      'user_pool_id',
+      'user_client_id',
+      'machine_client_id',
+      'machine_client_secret',
+      'token_endpoint',
+      'jwt_issuer',
+      'event_bus_arn',
+    ]);
     expect(json.output!.machine_client_secret.sensitive).toBe(true);
     expect(json.variable!.system_admin_email.default).toBeUndefined();
   });
 
   test('user management: Cognito user store bound with admin actions on this pool only', () => {
-    const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
-      String(f.function_name).endsWith('-user-management'),
-    )!;
-    expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({
+    expect(lambdaEnvironment(json, '-user-management')).toMatchObject({
       USER_STORE: 'cognito',
     });
     const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(
@@ -271,26 +271,9 @@ test('private: a REST API with a PRIVATE endpoint, VPC-endpoint-only policy, and
   expect(String(policy.policy)).toContain('vpce-0123456789abcdef0');
   const [authz] = Object.values(resourcesOf(json, 'aws_api_gateway_authorizer'));
   expect(authz.type).toBe('COGNITO_USER_POOLS');
-  // rebuild the path of each method from its resources
-  const resources = resourcesOf(json, 'aws_api_gateway_resource');
-  const pathOf = (ref: string): string => {
-    const m = /^\$\{aws_api_gateway_resource\.(.+)\.id\}$/.exec(ref);
-    if (!m) return '';
-    const r = resources[m[1]];
-    return `${pathOf(String(r.parent_id))}/${r.path_part}`;
-  };
-  const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'))
-    .map(
-      (m) =>
-        [
-          `${m.http_method} ${pathOf(String(m.resource_id))}`,
-          m.authorization === 'NONE' ? null : (m.authorization_scopes as string[])[0],
-          m.authorization,
-        ] as const,
-    )
-    .sort((a, b) => a[0].localeCompare(b[0]));
-  expect(methods.map(([route, scope]) => [route, scope])).toEqual(CORE);
-  for (const [route, , auth] of methods) expect(auth).toBe(PUBLIC.has(route) ? 'NONE' : 'COGNITO_USER_POOLS');
+  const methods = restApiMethods(json).sort((a, b) => a.route.localeCompare(b.route));
+  expect(methods.map((m) => [m.route, m.authorization === 'NONE' ? null : m.scope])).toEqual(CORE);
+  for (const m of methods) expect(m.authorization).toBe(PUBLIC.has(m.route) ? 'NONE' : 'COGNITO_USER_POOLS');
   const [deployment] = Object.values(resourcesOf(json, 'aws_api_gateway_deployment'));
   expect((deployment.depends_on as string[]).length).toBe(CORE.length * 2);
   expect(json.output!.api_url.value).toMatch(/aws_api_gateway_stage\..+\.invoke_url/);
@@ -310,10 +293,7 @@ test('private with an OIDC issuer: a Lambda token authorizer (CUSTOM) that knows
   const methods = Object.values(resourcesOf(json, 'aws_api_gateway_method'));
   for (const m of methods) expect(['CUSTOM', 'NONE']).toContain(m.authorization);
   expect(methods.filter((m) => m.authorization === 'NONE')).toHaveLength(2); // the tenant-config lookups
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
-    String(f.function_name).endsWith('-control-plane-authorizer'),
-  )!;
-  const env = (fn.environment as { variables: Record<string, string> }).variables;
+  const env = lambdaEnvironment(json, '-control-plane-authorizer');
   expect(env).toMatchObject({
     JWT_ISSUER: 'https://idp.example.com/',
     JWT_AUDIENCE: '["api"]',

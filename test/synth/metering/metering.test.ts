@@ -1,16 +1,5 @@
-import { resourcesOf, synthStack, type StackJson } from '../../support/synth';
+import { resourcesOf, roleStatementsOf, synthStack } from '../../support/synth';
 import { billingTestStack } from '../../integration/billing/test-stack';
-
-type Statement = { actions: string[]; resources: string[] };
-
-function statementsOf(json: StackJson, suffix: string): Statement[] {
-  const [logical] = Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) =>
-    String(f.function_name).endsWith(suffix),
-  )!;
-  // The function's role policy document is `<function address>_role` (role-named addresses).
-  const doc = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([k]) => k === `${logical}_role`)!;
-  return (doc[1].statement as Statement[]) ?? [];
-}
 
 const json = synthStack(billingTestStack());
 
@@ -61,11 +50,11 @@ test('tables: usage keyed by (meterApiName, eventId) for idempotency, time index
 
 test('IAM: readers cannot write, the ingester cannot read usage, nothing is *', () => {
   const actions = (s: string) =>
-    statementsOf(json, s)
+    roleStatementsOf(json, s)
       .flatMap((x) => x.actions)
       .filter((a) => a.startsWith('dynamodb:'));
   expect(actions('-metering-get-usage')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query']);
-  expect(statementsOf(json, '-metering-get-usage').at(-1)!.resources).toEqual([
+  expect(roleStatementsOf(json, '-metering-get-usage').at(-1)!.resources).toEqual([
     expect.stringMatching(/\/index\/byEventTime$/),
   ]);
   expect(actions('-metering-ingest-usage')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
@@ -80,6 +69,6 @@ test('IAM: readers cannot write, the ingester cannot read usage, nothing is *', 
     'get-usage',
     'cancel-usage',
   ]) {
-    for (const s of statementsOf(json, `-metering-${f}`)) expect(s.resources).not.toContain('*');
+    for (const s of roleStatementsOf(json, `-metering-${f}`)) expect(s.resources).not.toContain('*');
   }
 });

@@ -13,7 +13,7 @@ import {
   type PolicyStatement,
   type RouteScopes,
 } from '../../../src/contracts/route-scope-policy';
-import { resourcesOf, synthStack, testApp } from '../../support/synth';
+import { lambdaEnvironment, resourcesOf, restApiMethods, synthStack, testApp } from '../../support/synth';
 
 const PREFIX = 'arn:aws:execute-api:us-east-1:111122223333:abc123/v1';
 
@@ -66,21 +66,11 @@ function synthesizedTable() {
       auth: (s) => new OidcAuth(s, 'auth', { issuer: 'https://idp.example.com/', audience: ['api'] }),
     }),
   );
-  const resources = resourcesOf(json, 'aws_api_gateway_resource');
-  const pathOf = (ref: string): string => {
-    const m = /^\$\{aws_api_gateway_resource\.(.+)\.id\}$/.exec(ref);
-    if (!m) return '';
-    const r = resources[m[1]];
-    return `${pathOf(String(r.parent_id))}/${r.path_part}`;
-  };
-  const custom = Object.values(resourcesOf(json, 'aws_api_gateway_method'))
+  const custom = restApiMethods(json)
     .filter((m) => m.authorization === 'CUSTOM')
-    .map((m) => `${m.http_method} ${pathOf(String(m.resource_id))}`)
+    .map((m) => m.route)
     .sort();
-  const fn = Object.values(resourcesOf(json, 'aws_lambda_function')).find((f) =>
-    String(f.function_name).endsWith('-control-plane-authorizer'),
-  )!;
-  const env = (fn.environment as { variables: Record<string, string> }).variables;
+  const env = lambdaEnvironment(json, '-control-plane-authorizer');
   const [authz] = Object.values(resourcesOf(json, 'aws_api_gateway_authorizer'));
   return { custom, routeScopes: JSON.parse(env.ROUTE_SCOPES) as RouteScopes, env, authz };
 }
