@@ -26,6 +26,12 @@ const ec2Event = (detail: Ev = { 'instance-id': 'i-1234567890abcdef0', state: 't
   detail,
   ...extra,
 });
+// [P] the first pattern the docs build against it.
+const ec2StateChangePattern = {
+  source: ['aws.ec2'],
+  'detail-type': ['EC2 Instance State-change Notification'],
+  detail: { state: ['terminated'] },
+};
 // [C] numeric / $or examples use a detail with these counters.
 const counters = (c: unknown, d: unknown, x: unknown): Ev => ec2Event({ 'c-count': c, 'd-count': d, 'x-limit': x });
 const numericPattern = {
@@ -70,342 +76,205 @@ const arrayPattern = {
     'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
   ],
 };
+/** The example event with these `resources`; OTHER_INSTANCE is in none of the pattern's. */
+const withResources = (...resources: string[]) => ec2Event(undefined, { resources });
+const OTHER_INSTANCE = 'arn:aws:ec2:us-east-1:000000000000:instance/i-x';
 
 type Case = [name: string, pattern: EventPattern, event: Ev, expected: boolean];
+/** A row of a group below: a case's name, what varies within the group, and whether it matches. */
+type Row<T> = [name: string, varies: T, expected: boolean];
+
+// The docs show one pattern against several events, or several patterns against one event; so do the groups.
+/** One documented pattern against several events. */
+const patternAgainst = (pattern: EventPattern, rows: Row<Ev>[]): Case[] =>
+  rows.map(([name, event, expected]) => [name, pattern, event, expected]);
+/** Several documented patterns against one event. */
+const eventAgainst = (event: Ev, rows: Row<EventPattern>[]): Case[] =>
+  rows.map(([name, pattern, expected]) => [name, pattern, event, expected]);
+/** The [P] example event as it is (its detail: instance-id and state `terminated`). */
+const EXAMPLE = Symbol('the example event');
+/**
+ * [C] a content filter on one detail field — `{ detail: { <field>: [<filter>] } }` — against the example event
+ * with that field's value in its detail (`{ <field>: <value> }`), or the example event itself (EXAMPLE).
+ */
+const detailFilter = (field: string, filter: unknown, rows: Row<unknown>[]): Case[] =>
+  rows.map(([name, value, expected]) => [
+    name,
+    { detail: { [field]: [filter] } } as EventPattern,
+    value === EXAMPLE ? ec2Event() : ec2Event({ [field]: value }),
+    expected,
+  ]);
 
 const cases: Case[] = [
   // ── [P] Event pattern syntax / matching event values ──
-  [
-    '[P] source + detail-type + nested state: match',
-    {
-      source: ['aws.ec2'],
-      'detail-type': ['EC2 Instance State-change Notification'],
-      detail: { state: ['terminated'] },
-    },
-    ec2Event(),
-    true,
-  ],
-  ['[P] nested state differs → no match', { source: ['aws.ec2'], detail: { state: ['running'] } }, ec2Event(), false],
-  ['[P] OR within a list: aws.ec2 or aws.fargate', { source: ['aws.ec2', 'aws.fargate'] }, ec2Event(), true],
-  ['[P] OR within a list: neither value', { source: ['aws.s3', 'aws.fargate'] }, ec2Event(), false],
-  ['[P] AND across fields: one field fails', { source: ['aws.ec2'], region: ['us-east-1'] }, ec2Event(), false],
-  ['[P] matching is case-sensitive', { source: ['AWS.EC2'] }, ec2Event(), false],
-  ['[P] field missing from the event never matches', { detail: { 'instance-type': ['t3.micro'] } }, ec2Event(), false],
-  ['[P] pattern nesting must follow the event: flat key ≠ nested key', { state: ['terminated'] }, ec2Event(), false],
-  ['[P] leaf pattern on an object value does not match', { detail: ['terminated'] } as EventPattern, ec2Event(), false],
+  ...eventAgainst(ec2Event(), [
+    ['[P] source + detail-type + nested state: match', ec2StateChangePattern, true],
+    ['[P] nested state differs → no match', { source: ['aws.ec2'], detail: { state: ['running'] } }, false],
+    ['[P] OR within a list: aws.ec2 or aws.fargate', { source: ['aws.ec2', 'aws.fargate'] }, true],
+    ['[P] OR within a list: neither value', { source: ['aws.s3', 'aws.fargate'] }, false],
+    ['[P] AND across fields: one field fails', { source: ['aws.ec2'], region: ['us-east-1'] }, false],
+    ['[P] matching is case-sensitive', { source: ['AWS.EC2'] }, false],
+    ['[P] field missing from the event never matches', { detail: { 'instance-type': ['t3.micro'] } }, false],
+    ['[P] pattern nesting must follow the event: flat key ≠ nested key', { state: ['terminated'] }, false],
+    ['[P] leaf pattern on an object value does not match', { detail: ['terminated'] } as EventPattern, false],
+  ]),
   ['[P] number exact match', { detail: { 'c-count': [5] } }, counters(5, 7, 301.8), true],
   ['[P] string "5" does not equal number 5', { detail: { 'c-count': ['5'] } }, counters(5, 7, 301.8), false],
   ['[P] number 5 does not equal string "5"', { detail: { 'c-count': [5] } }, counters('5', 7, 301.8), false],
-  ['[P] boolean exact match', { detail: { enabled: [true] } }, ec2Event({ enabled: true }), true],
-  ['[P] boolean false vs true', { detail: { enabled: [false] } }, ec2Event({ enabled: true }), false],
+  ...detailFilter('enabled', true, [['[P] boolean exact match', true, true]]),
+  ...detailFilter('enabled', false, [['[P] boolean false vs true', true, false]]),
   // ── [P] arrays ──
-  [
-    '[P] arrays: intersection non-empty → match',
-    arrayPattern,
-    ec2Event(undefined, {
-      resources: [
-        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
-        'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
-        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
-      ],
-    }),
-    true,
-  ],
-  [
-    '[P] arrays: one common element is enough',
-    arrayPattern,
-    ec2Event(undefined, {
-      resources: [
-        'arn:aws:ec2:us-east-1:000000000000:instance/i-x',
-        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
-      ],
-    }),
-    true,
-  ],
-  [
-    '[P] arrays: no common element → no match',
-    arrayPattern,
-    ec2Event(undefined, { resources: ['arn:aws:ec2:us-east-1:000000000000:instance/i-x'] }),
-    false,
-  ],
-  ['[P] arrays: empty event array → no match', arrayPattern, ec2Event(undefined, { resources: [] }), false],
-  [
-    '[P] array of objects: all fields from one element',
-    { detail: { items: { name: ['a'], size: [1] } } },
+  ...patternAgainst(arrayPattern, [
+    ['[P] arrays: intersection non-empty → match', withResources(...arrayPattern.resources), true],
+    ['[P] arrays: one common element is enough', withResources(OTHER_INSTANCE, arrayPattern.resources[2]!), true],
+    ['[P] arrays: no common element → no match', withResources(OTHER_INSTANCE), false],
+    ['[P] arrays: empty event array → no match', withResources(), false],
+  ]),
+  ...eventAgainst(
     ec2Event({
       items: [
         { name: 'a', size: 1 },
         { name: 'b', size: 2 },
       ],
     }),
-    true,
-  ],
-  [
-    '[P] array of objects: fields from different elements → no match',
-    { detail: { items: { name: ['a'], size: [2] } } },
-    ec2Event({
-      items: [
-        { name: 'a', size: 1 },
-        { name: 'b', size: 2 },
+    [
+      ['[P] array of objects: all fields from one element', { detail: { items: { name: ['a'], size: [1] } } }, true],
+      [
+        '[P] array of objects: fields from different elements → no match',
+        { detail: { items: { name: ['a'], size: [2] } } },
+        false,
       ],
-    }),
-    false,
-  ],
+    ],
+  ),
   // ── [C] null values and empty strings ──
-  [
-    '[C] null matches JSON null',
-    { detail: { responseElements: [null] } },
-    ec2Event({ eventVersion: '', responseElements: null }),
-    true,
-  ],
-  [
-    '[C] null does not match a missing field',
-    { detail: { requestParameters: [null] } },
-    ec2Event({ eventVersion: '', responseElements: null }),
-    false,
-  ],
-  [
-    '[C] null does not match the empty string',
-    { detail: { eventVersion: [null] } },
-    ec2Event({ eventVersion: '', responseElements: null }),
-    false,
-  ],
-  [
-    '[C] empty string matches ""',
-    { detail: { eventVersion: [''] } },
-    ec2Event({ eventVersion: '', responseElements: null }),
-    true,
-  ],
-  [
-    '[C] empty string does not match null',
-    { detail: { responseElements: [''] } },
-    ec2Event({ eventVersion: '', responseElements: null }),
-    false,
-  ],
+  ...eventAgainst(ec2Event({ eventVersion: '', responseElements: null }), [
+    ['[C] null matches JSON null', { detail: { responseElements: [null] } }, true],
+    ['[C] null does not match a missing field', { detail: { requestParameters: [null] } }, false],
+    ['[C] null does not match the empty string', { detail: { eventVersion: [null] } }, false],
+    ['[C] empty string matches ""', { detail: { eventVersion: [''] } }, true],
+    ['[C] empty string does not match null', { detail: { responseElements: [''] } }, false],
+  ]),
   // ── [C] prefix / suffix (+ ignore case) ──
   ['[C] prefix on time', { time: [{ prefix: '2017-12-22' }] }, ec2Event(), true],
   ['[C] prefix on time: different day', { time: [{ prefix: '2017-10-02' }] }, ec2Event(), false],
   ['[C] prefix does not match numbers', { detail: { 'c-count': [{ prefix: '5' }] } }, counters(5, 7, 301.8), false],
-  [
-    '[C] prefix equals-ignore-case: EventB vs "EVENTBRIDGE"',
-    { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
-    ec2Event({ service: 'EVENTBRIDGE' }),
-    true,
-  ],
-  [
-    '[C] prefix equals-ignore-case: no prefix',
-    { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
-    ec2Event({ service: 'SNS' }),
-    false,
-  ],
-  ['[C] suffix .png', { detail: { FileName: [{ suffix: '.png' }] } }, ec2Event({ FileName: 'image.png' }), true],
-  [
-    '[C] suffix is case-sensitive',
-    { detail: { FileName: [{ suffix: '.png' }] } },
-    ec2Event({ FileName: 'image.PNG' }),
-    false,
-  ],
-  [
-    '[C] suffix equals-ignore-case .png vs .PNG',
-    { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
-    ec2Event({ FileName: 'image.PNG' }),
-    true,
-  ],
+  ...detailFilter('service', { prefix: { 'equals-ignore-case': 'EventB' } }, [
+    ['[C] prefix equals-ignore-case: EventB vs "EVENTBRIDGE"', 'EVENTBRIDGE', true],
+    ['[C] prefix equals-ignore-case: no prefix', 'SNS', false],
+  ]),
+  ...detailFilter('FileName', { suffix: '.png' }, [
+    ['[C] suffix .png', 'image.png', true],
+    ['[C] suffix is case-sensitive', 'image.PNG', false],
+  ]),
+  ...detailFilter('FileName', { suffix: { 'equals-ignore-case': '.png' } }, [
+    ['[C] suffix equals-ignore-case .png vs .PNG', 'image.PNG', true],
+  ]),
   // ── [C] equals-ignore-case ──
-  [
-    '[C] equals-ignore-case on detail-type',
-    { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] },
-    ec2Event(),
-    true,
-  ],
-  [
-    '[C] equals-ignore-case: different text',
-    { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance launch' }] },
-    ec2Event(),
-    false,
-  ],
+  ...eventAgainst(ec2Event(), [
+    [
+      '[C] equals-ignore-case on detail-type',
+      { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] },
+      true,
+    ],
+    [
+      '[C] equals-ignore-case: different text',
+      { 'detail-type': [{ 'equals-ignore-case': 'ec2 instance launch' }] },
+      false,
+    ],
+  ]),
   // ── [C] anything-but ──
-  [
-    '[C] anything-but string: different value',
-    { detail: { state: [{ 'anything-but': 'initializing' }] } },
-    ec2Event(),
-    true,
-  ],
+  ...detailFilter('state', { 'anything-but': 'initializing' }, [
+    ['[C] anything-but string: different value', EXAMPLE, true],
+  ]),
   ['[C] anything-but string: same value', { detail: { state: [{ 'anything-but': 'terminated' }] } }, ec2Event(), false],
-  ['[C] anything-but number 123 vs 5', { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, counters(5, 7, 5), true],
-  [
-    '[C] anything-but number 123 vs 123',
-    { detail: { 'x-limit': [{ 'anything-but': 123 }] } },
-    counters(5, 7, 123),
-    false,
-  ],
-  [
-    '[C] anything-but list stopped/overloaded vs terminated',
-    { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
-    ec2Event(),
-    true,
-  ],
-  [
-    '[C] anything-but list stopped/overloaded vs stopped',
-    { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
-    ec2Event({ state: 'stopped' }),
-    false,
-  ],
-  [
-    '[C] anything-but numeric list 100/200/300 vs 200',
-    { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } },
-    counters(1, 1, 200),
-    false,
-  ],
-  [
-    '[C] anything-but does not match a missing field',
-    { detail: { status: [{ 'anything-but': 'initializing' }] } },
-    ec2Event(),
-    false,
-  ],
-  [
-    '[C] anything-but prefix init vs initializing',
-    { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
-    ec2Event({ state: 'initializing' }),
-    false,
-  ],
-  [
-    '[C] anything-but prefix init vs terminated',
-    { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
-    ec2Event(),
-    true,
-  ],
-  [
-    '[C] anything-but suffix .txt vs notes.txt',
-    { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } },
-    ec2Event({ FileName: 'notes.txt' }),
-    false,
-  ],
-  [
-    '[C] anything-but suffix .txt vs image.png',
-    { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } },
-    ec2Event({ FileName: 'image.png' }),
-    true,
-  ],
-  [
-    '[Event Ruler] anything-but prefix list vs initializing',
-    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
-    ec2Event({ state: 'initializing' }),
-    false,
-  ],
-  [
-    '[Event Ruler] anything-but prefix list vs stopped',
-    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
-    ec2Event({ state: 'stopped' }),
-    false,
-  ],
-  [
-    '[Event Ruler] anything-but prefix list vs terminated',
-    { detail: { state: [{ 'anything-but': { prefix: ['init', 'stop'] } }] } },
-    ec2Event(),
-    true,
-  ],
-  [
-    '[Event Ruler] anything-but suffix list vs notes.md',
-    { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } },
-    ec2Event({ FileName: 'notes.md' }),
-    false,
-  ],
-  [
-    '[Event Ruler] anything-but suffix list vs image.png',
-    { detail: { FileName: [{ 'anything-but': { suffix: ['.txt', '.md'] } }] } },
-    ec2Event({ FileName: 'image.png' }),
-    true,
-  ],
+  ...patternAgainst({ detail: { 'x-limit': [{ 'anything-but': 123 }] } }, [
+    ['[C] anything-but number 123 vs 5', counters(5, 7, 5), true],
+    ['[C] anything-but number 123 vs 123', counters(5, 7, 123), false],
+  ]),
+  ...detailFilter('state', { 'anything-but': ['stopped', 'overloaded'] }, [
+    ['[C] anything-but list stopped/overloaded vs terminated', EXAMPLE, true],
+    ['[C] anything-but list stopped/overloaded vs stopped', 'stopped', false],
+  ]),
+  ...patternAgainst({ detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, [
+    ['[C] anything-but numeric list 100/200/300 vs 200', counters(1, 1, 200), false],
+  ]),
+  ...detailFilter('status', { 'anything-but': 'initializing' }, [
+    ['[C] anything-but does not match a missing field', EXAMPLE, false],
+  ]),
+  ...detailFilter('state', { 'anything-but': { prefix: 'init' } }, [
+    ['[C] anything-but prefix init vs initializing', 'initializing', false],
+    ['[C] anything-but prefix init vs terminated', EXAMPLE, true],
+  ]),
+  ...detailFilter('FileName', { 'anything-but': { suffix: '.txt' } }, [
+    ['[C] anything-but suffix .txt vs notes.txt', 'notes.txt', false],
+    ['[C] anything-but suffix .txt vs image.png', 'image.png', true],
+  ]),
+  ...detailFilter('state', { 'anything-but': { prefix: ['init', 'stop'] } }, [
+    ['[Event Ruler] anything-but prefix list vs initializing', 'initializing', false],
+    ['[Event Ruler] anything-but prefix list vs stopped', 'stopped', false],
+    ['[Event Ruler] anything-but prefix list vs terminated', EXAMPLE, true],
+  ]),
+  ...detailFilter('FileName', { 'anything-but': { suffix: ['.txt', '.md'] } }, [
+    ['[Event Ruler] anything-but suffix list vs notes.md', 'notes.md', false],
+    ['[Event Ruler] anything-but suffix list vs image.png', 'image.png', true],
+  ]),
   // field lookups are own properties: inherited names are missing fields
-  [
-    'own properties: "constructor" is missing, exists:false matches',
-    { detail: { constructor: [{ exists: false }] } },
-    ec2Event(),
-    true,
-  ],
-  [
-    'own properties: "toString" is missing, exists:true does not match',
-    { detail: { toString: [{ exists: true }] } },
-    ec2Event(),
-    false,
-  ],
-  [
-    'own properties: "constructor" nested object is missing',
-    { detail: { constructor: { name: ['Object'] } } },
-    ec2Event(),
-    false,
-  ],
-  [
-    'own properties: "hasOwnProperty" anything-but does not match a missing field',
-    { hasOwnProperty: [{ 'anything-but': 'x' }] },
-    ec2Event(),
-    false,
-  ],
-  [
-    '[C] anything-but equals-ignore-case list vs "STOPPED"',
-    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
-    ec2Event({ state: 'STOPPED' }),
-    false,
-  ],
-  [
-    '[C] anything-but equals-ignore-case list vs "running"',
-    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
-    ec2Event({ state: 'running' }),
-    true,
-  ],
-  [
-    '[C] anything-but equals-ignore-case value vs "INITIALIZING"',
-    { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] } },
-    ec2Event({ state: 'INITIALIZING' }),
-    false,
-  ],
-  [
-    '[C] anything-but wildcard */lib/* vs /usr/lib/x.so',
-    { detail: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] } },
-    ec2Event({ FilePath: '/usr/lib/x.so' }),
-    false,
-  ],
-  [
-    '[C] anything-but wildcard list vs /usr/share/doc',
-    { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } },
-    ec2Event({ FilePath: '/usr/share/doc' }),
-    true,
-  ],
-  [
-    '[C] anything-but on an array: some element not excluded → match',
-    { detail: { states: [{ 'anything-but': 'stopped' }] } },
-    ec2Event({ states: ['stopped', 'running'] }),
-    true,
-  ],
+  ...eventAgainst(ec2Event(), [
+    [
+      'own properties: "constructor" is missing, exists:false matches',
+      { detail: { constructor: [{ exists: false }] } },
+      true,
+    ],
+    [
+      'own properties: "toString" is missing, exists:true does not match',
+      { detail: { toString: [{ exists: true }] } },
+      false,
+    ],
+    [
+      'own properties: "constructor" nested object is missing',
+      { detail: { constructor: { name: ['Object'] } } },
+      false,
+    ],
+    [
+      'own properties: "hasOwnProperty" anything-but does not match a missing field',
+      { hasOwnProperty: [{ 'anything-but': 'x' }] },
+      false,
+    ],
+  ]),
+  ...detailFilter('state', { 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }, [
+    ['[C] anything-but equals-ignore-case list vs "STOPPED"', 'STOPPED', false],
+    ['[C] anything-but equals-ignore-case list vs "running"', 'running', true],
+  ]),
+  ...detailFilter('state', { 'anything-but': { 'equals-ignore-case': 'initializing' } }, [
+    ['[C] anything-but equals-ignore-case value vs "INITIALIZING"', 'INITIALIZING', false],
+  ]),
+  ...detailFilter('FilePath', { 'anything-but': { wildcard: '*/lib/*' } }, [
+    ['[C] anything-but wildcard */lib/* vs /usr/lib/x.so', '/usr/lib/x.so', false],
+  ]),
+  ...detailFilter('FilePath', { 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }, [
+    ['[C] anything-but wildcard list vs /usr/share/doc', '/usr/share/doc', true],
+  ]),
+  ...detailFilter('states', { 'anything-but': 'stopped' }, [
+    ['[C] anything-but on an array: some element not excluded → match', ['stopped', 'running'], true],
+  ]),
   // ── [C] numeric ──
-  ['[C] numeric ranges + equality: all satisfied', numericPattern, counters(5, 7, 301.8), true],
-  ['[C] numeric: c-count 0 is not > 0', numericPattern, counters(0, 7, 301.8), false],
-  ['[C] numeric: d-count 10 is not < 10', numericPattern, counters(5, 10, 301.8), false],
-  [
-    '[C] numeric = 3.018e2 vs 301.8 written differently',
-    { detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } },
-    counters(5, 7, 3.018e2),
-    true,
-  ],
-  [
-    '[C] numeric does not match a numeric string',
-    { detail: { 'c-count': [{ numeric: ['>', 0] }] } },
-    counters('5', 7, 301.8),
-    false,
-  ],
-  [
-    '[C] numeric >= lower bound inclusive',
-    { detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } },
-    counters(5, 7, 301.8),
-    true,
-  ],
-  [
-    '[C] numeric compares numerically (10 > 9, not lexically)',
-    { detail: { 'c-count': [{ numeric: ['>', 9] }] } },
-    counters(10, 7, 301.8),
-    true,
-  ],
+  ...patternAgainst(numericPattern, [
+    ['[C] numeric ranges + equality: all satisfied', counters(5, 7, 301.8), true],
+    ['[C] numeric: c-count 0 is not > 0', counters(0, 7, 301.8), false],
+    ['[C] numeric: d-count 10 is not < 10', counters(5, 10, 301.8), false],
+  ]),
+  ...patternAgainst({ detail: { 'x-limit': [{ numeric: ['=', 301.8] }] } }, [
+    ['[C] numeric = 3.018e2 vs 301.8 written differently', counters(5, 7, 3.018e2), true],
+  ]),
+  ...patternAgainst({ detail: { 'c-count': [{ numeric: ['>', 0] }] } }, [
+    ['[C] numeric does not match a numeric string', counters('5', 7, 301.8), false],
+  ]),
+  ...patternAgainst({ detail: { 'c-count': [{ numeric: ['>=', 5, '<', 6] }] } }, [
+    ['[C] numeric >= lower bound inclusive', counters(5, 7, 301.8), true],
+  ]),
+  ...patternAgainst({ detail: { 'c-count': [{ numeric: ['>', 9] }] } }, [
+    ['[C] numeric compares numerically (10 > 9, not lexically)', counters(10, 7, 301.8), true],
+  ]),
   ['[C] numeric negative values', { detail: { 'c-count': [{ numeric: ['<', -1] }] } }, counters(-1.5, 7, 301.8), true],
   // ── [C] exists ──
   ['[C] exists true: field present', { detail: { state: [{ exists: true }] } }, ec2Event(), true],
@@ -414,117 +283,62 @@ const cases: Case[] = [
   ['[C] exists false: field present', { detail: { state: [{ exists: false }] } }, ec2Event(), false],
   ['[C] exists false under a missing parent', { 'missing-parent': { state: [{ exists: false }] } }, ec2Event(), true],
   ['[C] exists true under a missing parent', { 'missing-parent': { state: [{ exists: true }] } }, ec2Event(), false],
-  [
-    '[C] exists true works on leaves only (object value)',
-    { detail: { nested: [{ exists: true }] } },
-    ec2Event({ nested: { a: 1 } }),
-    false,
-  ],
-  [
-    '[C] exists true: null is a present leaf',
-    { detail: { responseElements: [{ exists: true }] } },
-    ec2Event({ responseElements: null }),
-    true,
-  ],
-  [
-    '[C] exists false: empty array has no leaf',
-    { detail: { tags: [{ exists: false }] } },
-    ec2Event({ tags: [] }),
-    true,
-  ],
+  ...detailFilter('nested', { exists: true }, [
+    ['[C] exists true works on leaves only (object value)', { a: 1 }, false],
+  ]),
+  ...detailFilter('responseElements', { exists: true }, [['[C] exists true: null is a present leaf', null, true]]),
+  ...detailFilter('tags', { exists: false }, [['[C] exists false: empty array has no leaf', [], true]]),
   // ── [C] IP address (cidr) ──
-  [
-    '[C] cidr 10.0.0.0/24 contains 10.0.0.255',
-    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
-    ec2Event({ sourceIPAddress: '10.0.0.255' }),
-    true,
-  ],
-  [
-    '[C] cidr 10.0.0.0/24 excludes 10.0.1.0',
-    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
-    ec2Event({ sourceIPAddress: '10.0.1.0' }),
-    false,
-  ],
-  [
-    '[C] cidr: non-IP string does not match',
-    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
-    ec2Event({ sourceIPAddress: 'AWS Internal' }),
-    false,
-  ],
-  [
-    '[C] cidr IPv6 2001:db8::/32 contains 2001:db8:0:1::5',
-    { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
-    ec2Event({ sourceIPAddress: '2001:db8:0:1::5' }),
-    true,
-  ],
-  [
-    '[C] cidr IPv6 excludes 2001:db9::1',
-    { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
-    ec2Event({ sourceIPAddress: '2001:db9::1' }),
-    false,
-  ],
-  [
-    '[C] cidr IPv4 block does not match an IPv6 address',
-    { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/8' }] } },
-    ec2Event({ sourceIPAddress: '::ffff:10.0.0.1' }),
-    false,
-  ],
+  ...detailFilter('sourceIPAddress', { cidr: '10.0.0.0/24' }, [
+    ['[C] cidr 10.0.0.0/24 contains 10.0.0.255', '10.0.0.255', true],
+    ['[C] cidr 10.0.0.0/24 excludes 10.0.1.0', '10.0.1.0', false],
+    ['[C] cidr: non-IP string does not match', 'AWS Internal', false],
+  ]),
+  ...detailFilter('sourceIPAddress', { cidr: '2001:db8::/32' }, [
+    ['[C] cidr IPv6 2001:db8::/32 contains 2001:db8:0:1::5', '2001:db8:0:1::5', true],
+    ['[C] cidr IPv6 excludes 2001:db9::1', '2001:db9::1', false],
+  ]),
+  ...detailFilter('sourceIPAddress', { cidr: '10.0.0.0/8' }, [
+    ['[C] cidr IPv4 block does not match an IPv6 address', '::ffff:10.0.0.1', false],
+  ]),
   // ── [C] wildcard ──
-  [
-    '[C] wildcard on an event-bus ARN',
-    { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
-    { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/myEventBus' },
-    true,
-  ],
-  [
-    '[C] wildcard: other region',
-    { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
-    { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/myEventBus' },
-    false,
-  ],
-  [
-    '[C] wildcard * matches the empty run',
-    { detail: { FileName: [{ wildcard: 'dir/*.png' }] } },
-    ec2Event({ FileName: 'dir/.png' }),
-    true,
-  ],
-  [
-    '[C] wildcard escaped \\* is a literal star: matches "*"',
-    { detail: { note: [{ wildcard: 'a\\*b' }] } },
-    ec2Event({ note: 'a*b' }),
-    true,
-  ],
-  [
-    '[C] wildcard escaped \\* is a literal star: "axb" no match',
-    { detail: { note: [{ wildcard: 'a\\*b' }] } },
-    ec2Event({ note: 'axb' }),
-    false,
-  ],
-  [
-    '[C] wildcard regex metacharacters are literal',
-    { detail: { note: [{ wildcard: 'a.c*' }] } },
-    ec2Event({ note: 'abc' }),
-    false,
-  ],
+  ...patternAgainst({ EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, [
+    [
+      '[C] wildcard on an event-bus ARN',
+      { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/myEventBus' },
+      true,
+    ],
+    [
+      '[C] wildcard: other region',
+      { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/myEventBus' },
+      false,
+    ],
+  ]),
+  ...detailFilter('FileName', { wildcard: 'dir/*.png' }, [['[C] wildcard * matches the empty run', 'dir/.png', true]]),
+  ...detailFilter('note', { wildcard: 'a\\*b' }, [
+    ['[C] wildcard escaped \\* is a literal star: matches "*"', 'a*b', true],
+    ['[C] wildcard escaped \\* is a literal star: "axb" no match', 'axb', false],
+  ]),
+  ...detailFilter('note', { wildcard: 'a.c*' }, [['[C] wildcard regex metacharacters are literal', 'abc', false]]),
   // ── [C] $or ──
-  ['[C] $or nested in detail: only x-limit satisfied', orNumericPattern, counters(0, 10, 301.8), true],
-  ['[C] $or nested in detail: none satisfied', orNumericPattern, counters(0, 10, 300), false],
-  ['[C] $or top-level: metricName branch', orTopLevel, cw({ metricName: 'ReadLatency' }), true],
-  ['[C] $or top-level: namespace branch', orTopLevel, cw({ namespace: 'AWS/ES' }), true],
-  ['[C] $or top-level: no branch', orTopLevel, cw({ metricName: 'WriteLatency', namespace: 'AWS/RDS' }), false],
-  [
-    '[C] $or top-level: branch ok but AND field fails',
-    orTopLevel,
-    { source: 'aws.ec2', metricName: 'CPUUtilization' },
-    false,
-  ],
-  ['[C] $or containing a nested $or: inner branch', orNested, cw({ detail: { 'c-count': 0, 'd-count': 3 } }), true],
-  [
-    '[C] $or containing a nested $or: nothing',
-    orNested,
-    cw({ metricName: 'X', detail: { 'c-count': 0, 'd-count': 30 } }),
-    false,
-  ],
+  ...patternAgainst(orNumericPattern, [
+    ['[C] $or nested in detail: only x-limit satisfied', counters(0, 10, 301.8), true],
+    ['[C] $or nested in detail: none satisfied', counters(0, 10, 300), false],
+  ]),
+  ...patternAgainst(orTopLevel, [
+    ['[C] $or top-level: metricName branch', cw({ metricName: 'ReadLatency' }), true],
+    ['[C] $or top-level: namespace branch', cw({ namespace: 'AWS/ES' }), true],
+    ['[C] $or top-level: no branch', cw({ metricName: 'WriteLatency', namespace: 'AWS/RDS' }), false],
+    ['[C] $or top-level: branch ok but AND field fails', { source: 'aws.ec2', metricName: 'CPUUtilization' }, false],
+  ]),
+  ...patternAgainst(orNested, [
+    ['[C] $or containing a nested $or: inner branch', cw({ detail: { 'c-count': 0, 'd-count': 3 } }), true],
+    [
+      '[C] $or containing a nested $or: nothing',
+      cw({ metricName: 'X', detail: { 'c-count': 0, 'd-count': 30 } }),
+      false,
+    ],
+  ]),
 ];
 
 const each = cases.map(([name, pattern, event, expected]) => ({ name, pattern, event, expected }));
