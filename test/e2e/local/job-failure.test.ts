@@ -3,7 +3,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, startLocal, type StartedLocal } from './start-local';
+import { call, onboardTenant, startLocal, type StartedLocal } from './start-local';
 
 let rt: StartedLocal;
 let bin: string;
@@ -31,13 +31,7 @@ afterAll(async () => {
 });
 
 test('a failing aws in the provisioning script: PROVISION_FAILED, with the last log lines in the stored error', async () => {
-  const created = await call(rt.info, 'POST', '/tenants', {
-    tenantName: 'failing-co',
-    email: 'o@failing.example',
-    tier: 'basic',
-  });
-  expect(created.status).toBe(201);
-  const id = created.body.data.tenantId as string;
+  const id = await onboardTenant(rt.info, { tenantName: 'failing-co', email: 'o@failing.example', tier: 'basic' });
   const t = (await call(rt.info, 'GET', `/tenants/${id}`)).body.data;
   expect(t.lifecycleState).toBe('PROVISION_FAILED');
   expect(t.tenantStatus).not.toBe('created');

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { readFileSync } from 'node:fs';
 import { launchChromium, needsChromium } from '../../support/chromium';
-import { call, startLocal, type StartedLocal } from './start-local';
+import { call, onboardTenant, startLocal, type StartedLocal } from './start-local';
 
 let rt: StartedLocal;
 
@@ -26,13 +26,7 @@ test('onboard, read, configure and offboard a tenant through the local runtime',
   expect((await call(info, 'GET', '/tenants', undefined, null)).status).toBe(401);
   expect((await call(info, 'GET', '/tenants', undefined, 'not.a.token')).status).toBe(401);
 
-  const created = await call(info, 'POST', '/tenants', {
-    tenantName: 'local-acme',
-    email: 'o@acme.example',
-    tier: 'basic',
-  });
-  expect(created.status).toBe(201);
-  const id = created.body.data.tenantId as string;
+  const id = await onboardTenant(info, { tenantName: 'local-acme', email: 'o@acme.example', tier: 'basic' });
 
   // the response came back after the system settled for this request: the provisioning job already ran
   const tenant = (await call(info, 'GET', `/tenants/${id}`)).body.data;
@@ -206,12 +200,7 @@ const CHROMIUM = needsChromium('local console browser test');
 CHROMIUM.describe('in Chromium', () => {
   test('the live console shows tenants with their lifecycle, the event timeline and job logs', async () => {
     const { info } = rt;
-    const created = await call(info, 'POST', '/tenants', {
-      tenantName: 'console-co',
-      email: 'o@console.example',
-      tier: 'premium',
-    });
-    const id = created.body.data.tenantId as string;
+    const id = await onboardTenant(info, { tenantName: 'console-co', email: 'o@console.example', tier: 'premium' });
     const browser = await launchChromium(CHROMIUM.path!, { viewport: { width: 1400, height: 1000 } });
     try {
       const page = await browser.context.newPage();

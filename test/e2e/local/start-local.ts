@@ -70,6 +70,19 @@ export async function startLocal(args: string[] = [], env: NodeJS.ProcessEnv = p
   };
 }
 
+/**
+ * `POST /tenants` with the admin token, 201 expected; the new tenant's id. The runtime answers once the
+ * system has settled for the request, so the provisioning job has run by then.
+ */
+export async function onboardTenant(
+  info: LocalInfo,
+  tenant: { tenantName: string; email: string; tier: string },
+): Promise<string> {
+  const created = await call(info, 'POST', '/tenants', tenant);
+  expect(created.status).toBe(201);
+  return created.body.data.tenantId as string;
+}
+
 export async function call(
   info: LocalInfo,
   method: string,

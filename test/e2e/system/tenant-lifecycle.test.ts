@@ -29,40 +29,43 @@ const BUS_NAME = 'e2e-sbt-events';
 const POOL_ID = 'us-east-1_E2ELocal';
 const ADMIN = [SCOPES.tenantRead, SCOPES.tenantWrite, SCOPES.billingRead];
 
-const bus = new EventBridgeCapture();
-const zips = new ZipLambdas();
-let system: LocalSystem;
-let cp: SynthHarness;
-let authorizer: LocalJwtAuthorizer;
-let work: string;
-let cfnCalls: string;
-/** While this file exists, the job's next `aws cloudformation create-stack` fails (and removes it). */
-let failNextCreate: string;
-
-beforeAll(async () => {
-  await bus.start();
-  // The recording stand-in for the job's `aws` calls (CloudFormation has no local engine), behind a
-  // wrapper that can make one create-stack fail, as CloudFormation would (exit 255 + message on stderr).
-  work = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
+/**
+ * The job's `aws`: the recording stand-in (CloudFormation has no local engine) behind a wrapper that can make
+ * one create-stack fail, as CloudFormation would (exit 255 + message on stderr), in a new temp folder.
+ */
+function failableAwsStandIn() {
+  const work = mkdtempSync(join(tmpdir(), 'e2e-aws-'));
   const standIn = installAwsStandIn(work);
-  cfnCalls = standIn.callLog;
-  failNextCreate = join(work, 'fail-next-create-stack');
-  const failing = join(work, 'failing-bin');
-  mkdirSync(failing);
+  /** While this file exists, the job's next `aws cloudformation create-stack` fails (and removes it). */
+  const failNextCreate = join(work, 'fail-next-create-stack');
+  const bin = join(work, 'failing-bin');
+  mkdirSync(bin);
   writeFileSync(
-    join(failing, 'aws'),
+    join(bin, 'aws'),
     `#!/usr/bin/env bash
 if [ "$1 $2" = "cloudformation create-stack" ] && [ -f '${failNextCreate}' ]; then rm -f '${failNextCreate}'; echo "An error occurred (LimitExceededException) when calling the CreateStack operation: injected by the e2e test" >&2; exit 255; fi
 exec '${join(standIn.bin, 'aws')}' "$@"
 `,
   );
-  chmodSync(join(failing, 'aws'), 0o755);
+  chmodSync(join(bin, 'aws'), 0o755);
+  return { work, bin, callLog: standIn.callLog, failNextCreate };
+}
+
+const bus = new EventBridgeCapture();
+const zips = new ZipLambdas();
+const aws = failableAwsStandIn();
+let system: LocalSystem;
+let cp: SynthHarness;
+let authorizer: LocalJwtAuthorizer;
+
+beforeAll(async () => {
+  await bus.start();
   // Root mode: the sample tenant scripts (the module takes the caller's scripts as inputs).
   const planes = await startLocalPlanes(bus, {
     busName: BUS_NAME,
     label: 'e2e',
     poolId: POOL_ID,
-    jobPath: [failing],
+    jobPath: [aws.bin],
     loadHandler: zips.load,
   });
   ({ cp, system } = planes);
@@ -81,7 +84,7 @@ exec '${join(standIn.bin, 'aws')}' "$@"
 afterAll(async () => {
   await bus.stop();
   await zips.stop();
-  rmSync(work, { recursive: true, force: true });
+  rmSync(aws.work, { recursive: true, force: true });
 });
 
 /** A request as a client sends it: `scopes` → a signed access token; verified as API Gateway would, then routed. */
@@ -149,7 +152,7 @@ test('onboarding and offboarding flow through both planes', async () => {
       'sbt_aws_tenantUpdated → lambda', // billing updateCustomer
     ]),
   );
-  expect(readFileSync(cfnCalls, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
+  expect(readFileSync(aws.callLog, 'utf8')).toContain(`create-stack --stack-name sbt-tenant-${tenantId}`);
 
   const tenant = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(tenant).toMatchObject({
@@ -182,7 +185,7 @@ test('onboarding and offboarding flow through both planes', async () => {
     'sbt_aws_deprovisionSuccess',
     'sbt_aws_tenantUpdated', // OFFBOARDING → OFFBOARDED
   ]);
-  expect(readFileSync(cfnCalls, 'utf8')).toContain(`delete-stack --stack-name sbt-tenant-${tenantId}`);
+  expect(readFileSync(aws.callLog, 'utf8')).toContain(`delete-stack --stack-name sbt-tenant-${tenantId}`);
   const gone = (await api({ method: 'GET', path: `/tenants/${tenantId}`, scopes: ADMIN })).body.data;
   expect(gone).toMatchObject({ lifecycleState: 'OFFBOARDED', sbtaws_active: false });
   expect(system.deliveries.filter((d) => d.outcome !== 'ok')).toEqual([]);
@@ -191,7 +194,7 @@ test('onboarding and offboarding flow through both planes', async () => {
 test('failure path end to end: the provisioning job fails → PROVISION_FAILED with the job error → POST …/retry → ACTIVE', async () => {
   bus.clear();
   system.deliveries.length = 0;
-  writeFileSync(failNextCreate, '');
+  writeFileSync(aws.failNextCreate, '');
   const created = await api({
     method: 'POST',
     path: '/tenants',
@@ -255,7 +258,7 @@ test('failure path end to end: the provisioning job fails → PROVISION_FAILED w
     'provisionSucceeded',
   ]);
   expect(
-    readFileSync(cfnCalls, 'utf8')
+    readFileSync(aws.callLog, 'utf8')
       .split('\n')
       .filter((l) => l.includes(`create-stack --stack-name sbt-tenant-${tenantId}`)),
   ).toHaveLength(1); // the failed call never reached the stand-in

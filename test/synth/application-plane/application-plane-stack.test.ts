@@ -248,13 +248,10 @@ describe('application-plane stack (module mode)', () => {
     expect(buildspec.phases.post_build.commands).toHaveLength(1);
   });
 
-  test('outputs', () => {
-    expectOutputs(json, [
-      'provisioning_state_machine_arn',
-      'deprovisioning_state_machine_arn',
-      'provisioning_project_name',
-      'deprovisioning_project_name',
-    ]);
+  test('outputs: each job's state machine and build project', () => {
+    for (const job of ['provisioning', 'deprovisioning']) {
+      expectOutputs(json, [`${job}_state_machine_arn`, `${job}_project_name`]);
+    }
   });
 });
 

@@ -365,6 +365,22 @@ describe('matchesPattern — AWS documentation examples', () => {
 
 // ── validation (what PutRule rejects) ──
 type Bad = [name: string, pattern: unknown, path: string];
+/** CIDR blocks PutRule rejects, by what is wrong with them; each in `{ ip: [{ cidr }] }`, named at `$.ip[0].cidr`. */
+const rejectedCidrs: [what: string, blocks: unknown[]][] = [
+  [
+    'no prefix length, or an empty, negative, too long or second one',
+    ['10.0.0.1', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/8/16'],
+  ],
+  [
+    'not a dotted-quad IPv4 address (octet > 255, leading zero, three octets, space)',
+    ['10.0.0.256/24', '010.0.0.0/8', '10.0.0/24', ' 10.0.0.0/8'],
+  ],
+  [
+    'not an IPv6 address (":::", two "::", IPv4 not at the end, zone id)',
+    ['2001:::1/64', '1::2::3/64', '1.2.3.4::/64', 'fe80::1%eth0/64'],
+  ],
+  ['not an address: a host name, or a number', ['example.com/24', 167772160]],
+];
 const invalid: Bad[] = [
   ['not an object', ['aws.ec2'], '$'],
   ['null pattern', null, '$'],
@@ -432,22 +448,9 @@ const invalid: Bad[] = [
   ['wildcard with consecutive **', { s: [{ wildcard: 'arn:**' }] }, '$.s[0].wildcard'],
   ['wildcard with a bad escape', { s: [{ wildcard: 'a\\b' }] }, '$.s[0].wildcard'],
   ['wildcard not a string', { s: [{ wildcard: 1 }] }, '$.s[0].wildcard'],
-  ['cidr without prefix length', { ip: [{ cidr: '10.0.0.1' }] }, '$.ip[0].cidr'],
-  ['cidr bad octet', { ip: [{ cidr: '10.0.0.256/24' }] }, '$.ip[0].cidr'],
-  ['cidr prefix too long', { ip: [{ cidr: '10.0.0.0/33' }] }, '$.ip[0].cidr'],
-  ['cidr IPv6 prefix too long', { ip: [{ cidr: '2001:db8::/129' }] }, '$.ip[0].cidr'],
-  ['cidr malformed IPv6', { ip: [{ cidr: '2001:::1/64' }] }, '$.ip[0].cidr'],
-  ['cidr not a string', { ip: [{ cidr: 167772160 }] }, '$.ip[0].cidr'],
-  ['cidr IPv4 octet with a leading zero', { ip: [{ cidr: '010.0.0.0/8' }] }, '$.ip[0].cidr'],
-  ['cidr IPv4 with three octets', { ip: [{ cidr: '10.0.0/24' }] }, '$.ip[0].cidr'],
-  ['cidr IPv6 with two ::', { ip: [{ cidr: '1::2::3/64' }] }, '$.ip[0].cidr'],
-  ['cidr IPv6 with an embedded IPv4 not at the end', { ip: [{ cidr: '1.2.3.4::/64' }] }, '$.ip[0].cidr'],
-  ['cidr IPv6 with a zone id', { ip: [{ cidr: 'fe80::1%eth0/64' }] }, '$.ip[0].cidr'],
-  ['cidr host name', { ip: [{ cidr: 'example.com/24' }] }, '$.ip[0].cidr'],
-  ['cidr empty prefix length', { ip: [{ cidr: '10.0.0.0/' }] }, '$.ip[0].cidr'],
-  ['cidr negative prefix length', { ip: [{ cidr: '10.0.0.0/-1' }] }, '$.ip[0].cidr'],
-  ['cidr two prefix lengths', { ip: [{ cidr: '10.0.0.0/8/16' }] }, '$.ip[0].cidr'],
-  ['cidr with spaces', { ip: [{ cidr: ' 10.0.0.0/8' }] }, '$.ip[0].cidr'],
+  ...rejectedCidrs.flatMap(([what, blocks]) =>
+    blocks.map((cidr): Bad => [`cidr ${JSON.stringify(cidr)}: ${what}`, { ip: [{ cidr }] }, '$.ip[0].cidr']),
+  ),
   ['$or not an array', { $or: { a: ['1'] } }, '$.$or'],
   ['$or with one alternative', { $or: [{ a: ['1'] }] }, '$.$or'],
   ['$or with a non-object alternative', { $or: [{ a: ['1'] }, 'b'] }, '$.$or[1]'],
