@@ -248,7 +248,7 @@ describe('application-plane stack (module mode)', () => {
     expect(buildspec.phases.post_build.commands).toHaveLength(1);
   });
 
-  test('outputs: each job's state machine and build project', () => {
+  test("outputs: each job's state machine and build project", () => {
     for (const job of ['provisioning', 'deprovisioning']) {
       expectOutputs(json, [`${job}_state_machine_arn`, `${job}_project_name`]);
     }
