@@ -10,7 +10,8 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../core/archives';
 import { Construct, Fn, Token } from '../core/cdktf';
 import { FileAsset } from '../core/file-asset';
 
@@ -43,17 +44,18 @@ function viewerCertificate(domain: RegistrationWebPageProps['domain']) {
   };
 }
 
-/** Folder of the static page, found from src/ or from the compiled dist/src/. */
+/**
+ * Folder of the page as served: `build/registration-page/` of this package, where `npm run bundle` minifies
+ * src/marketplace/registration-page/ (scripts/lib/registration-page.mjs) and which the npm package ships.
+ */
 export function registrationPageDir(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'src', 'marketplace', 'registration-page');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    const here = join(dir, 'registration-page');
-    if (existsSync(join(here, 'index.html'))) return here;
-    dir = resolve(dir, '..');
-  }
-  throw new Error('registration page files (src/marketplace/registration-page) not found');
+  const dir = join(packageRoot(), 'build', 'registration-page');
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  throw new Error(
+    existsSync(join(packageRoot(), 'src', 'marketplace', 'registration-page'))
+      ? `registration page ${dir} is not built: run 'npm run bundle' (src/marketplace/registration-page → build/registration-page)`
+      : `registration page ${dir} is missing: the installed package lacks its build/registration-page/ (reinstall it)`,
+  );
 }
 
 /**
