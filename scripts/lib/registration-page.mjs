@@ -5,7 +5,7 @@
 // `files`). Byte-reproducible: the same sources and the esbuild version package-lock.json pins give the same
 // bytes. The sources' hashes are recorded, so a build with nothing changed does not load esbuild.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './handlers.mjs';
 
@@ -78,11 +78,17 @@ export async function buildRegistrationPage({ ifStale = false } = {}) {
   const current = inputs();
   if (ifStale && upToDate(current)) return undefined;
   const out = await renderRegistrationPage();
-  rmSync(PAGE_BUILD_DIR, { recursive: true, force: true });
   mkdirSync(PAGE_BUILD_DIR, { recursive: true });
   const sizes = {};
   for (const f of FILES) {
-    writeFileSync(join(PAGE_BUILD_DIR, f), out[f]);
+    // Unchanged bytes are not rewritten, changed ones replaced by a rename: a synth reading the page while
+    // another process bundles (npm test runs both) never sees a missing or half-written file.
+    const dest = join(PAGE_BUILD_DIR, f);
+    if (!existsSync(dest) || readFileSync(dest, 'utf8') !== out[f]) {
+      const tmp = `${dest}.${process.pid}.tmp`;
+      writeFileSync(tmp, out[f]);
+      renameSync(tmp, dest);
+    }
     sizes[f] = {
       source: readFileSync(join(PAGE_SOURCE_DIR, f)).length,
       built: Buffer.byteLength(out[f]),
