@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run build (also prepack, so `npm pack` / `npm publish` always ship a fresh build) — the installable
-// library: tsc compiles what src/index.ts reaches to lib/ (JavaScript + .d.ts, tsconfig.build.json), copies
-// the Marketplace registration page beside its compiled construct, and bundles stale handler archives into
-// build/lambda/*.zip, which the tarball ships and LambdaFunction finds relative to the package (src/core/archives.ts).
+// library: tsc compiles what src/index.ts reaches to lib/ (JavaScript + .d.ts, tsconfig.build.json), copies the
+// sample tenant scripts beside their compiled reader, and
+// `bundle` builds what is stale of the handler archives (build/lambda/*.zip) and the minified Marketplace
+// registration page (build/registration-page/), which the tarball ships and the constructs find relative to
+// the package (src/core/archives.ts).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,9 +27,6 @@ const tsc = spawnSync(
   },
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-cpSync(join(ROOT, 'src/marketplace/registration-page'), join(ROOT, 'lib/src/marketplace/registration-page'), {
-  recursive: true,
-});
 // The sample tenant scripts (src/application-plane/tenant-scripts.ts reads them).
 cpSync(join(ROOT, 'src/application-plane/scripts'), join(ROOT, 'lib/src/application-plane/scripts'), {
   recursive: true,
@@ -35,8 +34,14 @@ cpSync(join(ROOT, 'src/application-plane/scripts'), join(ROOT, 'lib/src/applicat
 await bundle({ ifStale: true, quiet: true });
 const zips = readdirSync(join(ROOT, 'build/lambda')).filter((f) => f.endsWith('.zip'));
 const missing = discoverHandlers().filter((h) => !existsSync(join(ROOT, 'build/lambda', `${h.name}.zip`)));
+if (!existsSync(join(ROOT, 'build/registration-page/index.html'))) {
+  console.error('build: build/registration-page/ was not built');
+  process.exit(1);
+}
 if (missing.length) {
   console.error(`build: archives missing for ${missing.map((h) => h.name).join(', ')}`);
   process.exit(1);
 }
-console.log(`build: lib/ compiled, ${zips.length} handler archives in build/lambda/`);
+console.log(
+  `build: lib/ compiled, ${zips.length} handler archives in build/lambda/, the registration page in build/registration-page/`,
+);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bundle — every handler under lambda/ → esbuild (ESM, node22, minified, AWS SDK v3 bundled at
+// npm run bundle — the registration page minified into build/registration-page/ (scripts/lib/registration-page.mjs),
+// and every handler under lambda/ → esbuild (ESM, node22, minified, AWS SDK v3 bundled at
 // the version package-lock.json pins; see README "Handler bundles" for why) → build/lambda/<service>-<handler>.zip, byte-identical across runs
 // and machines: one entry (index.mjs), fixed DOS timestamp, fixed mode, fixed compression level.
 //   --if-stale   skip when no input of any archive changed (inputs and their hashes are recorded per archive)
@@ -11,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ARCHIVE_DIR, ROOT, discoverHandlers } from './lib/handlers.mjs';
+import { buildRegistrationPage } from './lib/registration-page.mjs';
 
 const MANIFEST = join(ARCHIVE_DIR, 'manifest.json');
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -52,6 +54,12 @@ function isStale(handlers) {
 }
 
 export async function bundle({ ifStale = false, quiet = false } = {}) {
+  // The registration page's minified files, built beside the archives (cheap; skipped when unchanged).
+  const page = await buildRegistrationPage({ ifStale });
+  if (page && !quiet) {
+    const sizes = Object.entries(page).map(([f, s]) => `${f} ${s.source} → ${s.built} B`);
+    console.log(`registration page: ${sizes.join(', ')} (build/registration-page/)`);
+  }
   const handlers = discoverHandlers();
   if (ifStale && !isStale(handlers)) {
     if (!quiet) console.log(`bundle: ${handlers.length} archives up to date`);
@@ -141,7 +149,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   });
   if (values.help) {
     console.log(
-      'usage: npm run bundle [-- --if-stale] [-- --quiet]\nBuilds build/lambda/*.zip from lambda/<service>/<handler>.ts.\n  --if-stale  skip when no input of any archive changed\n  --quiet     no size table',
+      'usage: npm run bundle [-- --if-stale] [-- --quiet]\nBuilds build/lambda/*.zip from lambda/<service>/<handler>.ts and the minified registration page in build/registration-page/.\n  --if-stale  skip when no input of any archive changed\n  --quiet     no size table',
     );
   } else {
     await bundle({ ifStale: values['if-stale'], quiet: values.quiet });

@@ -21,7 +21,7 @@ import { MODULE_DESCRIPTIONS, buildReferenceApp } from '../src/reference-app';
 export const ROOT = resolve(__dirname, '..').replace(/\/dist$/, '');
 
 /** Synthesizes every stack in module mode into a temp dir and packages each; returns name → package. */
-export function packageAll(): { modules: Record<string, PackagedModule>; cleanup: () => void } {
+export async function packageAll(): Promise<{ modules: Record<string, PackagedModule>; cleanup: () => void }> {
   const outdir = mkdtempSync(join(tmpdir(), 'sbt-modules-'));
   const app = new App({ outdir, skipValidation: false });
   const stacks = buildReferenceApp(app, 'module');
@@ -30,12 +30,13 @@ export function packageAll(): { modules: Record<string, PackagedModule>; cleanup
   const arnAttributes = computedArnAttributes(Object.values(stacks));
   const modules: Record<string, PackagedModule> = {};
   for (const name of Object.keys(MODULE_DESCRIPTIONS).sort()) {
-    modules[name] = packageModule({
+    modules[name] = await packageModule({
       name,
       description: MODULE_DESCRIPTIONS[name],
       stackDir: join(outdir, 'stacks', name),
       outDir: join(ROOT, 'modules', name),
       testsDir: join(ROOT, 'src', 'module-tests', name),
+      testsRoot: ROOT,
       arnAttributes,
     });
   }
@@ -136,7 +137,7 @@ const MODULES_OPTIONS = {
   'record-moves': { type: 'string' },
 } as const;
 
-function main() {
+async function main() {
   // Strict: an unknown option or `--record-moves` without a revision stops here, before anything is written.
   const { values: args } = parseArgs({ options: MODULES_OPTIONS });
   if (args.help) {
@@ -148,7 +149,7 @@ function main() {
     );
     return;
   }
-  const { modules, cleanup } = packageAll();
+  const { modules, cleanup } = await packageAll();
   try {
     if (args.check) {
       const problems = [...drift(modules), ...historyProblems(modules)];
@@ -177,4 +178,9 @@ function main() {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

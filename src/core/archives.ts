@@ -10,9 +10,10 @@ import { dirname, join } from 'node:path';
  * Root of the package this file belongs to: the nearest folder above it with a package.json. That is the
  * repository in a checkout (src/core/, or dist/ for the esbuild-compiled app) and
  * node_modules/terraform-saas-builder-toolkit/ when installed (compiled to lib/src/core/), whose tarball
- * ships the archives in the same build/lambda/ folder (package.json `files`).
+ * ships the archives in the same build/lambda/ folder (package.json `files`), and the minified registration
+ * page in build/registration-page/.
  */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;

@@ -10,7 +10,8 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../core/archives';
 import { Construct, Fn, Token } from '../core/cdktf';
 import { FileAsset } from '../core/file-asset';
 
@@ -43,17 +44,72 @@ function viewerCertificate(domain: RegistrationWebPageProps['domain']) {
   };
 }
 
-/** Folder of the static page, found from src/ or from the compiled dist/src/. */
+/**
+ * Folder of the page as served: `build/registration-page/` of this package, where `npm run bundle` minifies
+ * src/marketplace/registration-page/ (scripts/lib/registration-page.mjs) and which the npm package ships.
+ */
 export function registrationPageDir(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'src', 'marketplace', 'registration-page');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    const here = join(dir, 'registration-page');
-    if (existsSync(join(here, 'index.html'))) return here;
-    dir = resolve(dir, '..');
-  }
-  throw new Error('registration page files (src/marketplace/registration-page) not found');
+  const dir = join(packageRoot(), 'build', 'registration-page');
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  throw new Error(
+    existsSync(join(packageRoot(), 'src', 'marketplace', 'registration-page'))
+      ? `registration page ${dir} is not built: run 'npm run bundle' (src/marketplace/registration-page → build/registration-page)`
+      : `registration page ${dir} is missing: the installed package lacks its build/registration-page/ (reinstall it)`,
+  );
+}
+
+/**
+ * A bucket as both buckets here are: all public access blocked, ACLs off (bucket owner enforced), encrypted at
+ * rest. `idPrefix` prefixes the ids of the three settings (the page bucket's are unprefixed).
+ */
+function privateBucket(scope: Construct, id: string, idPrefix: string, bucketPrefix: string): S3Bucket {
+  const bucket = new S3Bucket(scope, id, { bucketPrefix, forceDestroy: true });
+  new S3BucketPublicAccessBlock(scope, `${idPrefix}public-access-block`, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketOwnershipControls(scope, `${idPrefix}ownership`, {
+    bucket: bucket.id,
+    rule: { objectOwnership: 'BucketOwnerEnforced' },
+  });
+  new S3BucketServerSideEncryptionConfiguration(scope, `${idPrefix}encryption`, {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  });
+  return bucket;
+}
+
+/** The one service a bucket serves: its principal, the object action it may take and on which condition. */
+interface ServiceGrant {
+  readonly Sid: string;
+  readonly Principal: { readonly Service: string };
+  readonly Action: string;
+  readonly Condition: Record<string, Record<string, string>>;
+}
+
+/** The bucket's policy: `grant` on its objects, and nothing (for anyone) over plain HTTP. */
+function bucketPolicy(scope: Construct, id: string, bucket: S3Bucket, grant: ServiceGrant): S3BucketPolicy {
+  const { Sid, Principal, Action, Condition } = grant;
+  return new S3BucketPolicy(scope, id, {
+    bucket: bucket.id,
+    policy: Fn.jsonencode({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid, Effect: 'Allow', Principal, Action, Resource: `${bucket.arn}/*`, Condition },
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [bucket.arn, `${bucket.arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    }),
+  });
 }
 
 export interface RegistrationWebPageProps {
@@ -97,25 +153,7 @@ export class RegistrationWebPage extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistrationWebPageProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucketPrefix: `${props.namePrefix}-mp-registration-`,
-      forceDestroy: true,
-    });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-    new S3BucketServerSideEncryptionConfiguration(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
+    this.bucket = privateBucket(this, 'bucket', '', `${props.namePrefix}-mp-registration-`);
     const oac = new CloudfrontOriginAccessControl(this, 'oac', {
       name: `${props.namePrefix}-mp-registration`,
       description: 'Registration page bucket, reachable only through CloudFront',
@@ -192,29 +230,11 @@ export class RegistrationWebPage extends Construct {
           ? Fn.element(props.domain.aliases, 0)
           : props.domain.aliases[0];
 
-    new S3BucketPolicy(this, 'policy', {
-      bucket: this.bucket.id,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AllowCloudFrontOAC',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudfront.amazonaws.com' },
-            Action: 's3:GetObject',
-            Resource: `${this.bucket.arn}/*`,
-            Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
-          },
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
+    bucketPolicy(this, 'policy', this.bucket, {
+      Sid: 'AllowCloudFrontOAC',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
     });
 
     // Versioned (an overwritten or deleted page can be restored) with server access logs in their own bucket.
@@ -222,48 +242,17 @@ export class RegistrationWebPage extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
     });
-    this.logBucket = new S3Bucket(this, 'server-access-logs', {
-      bucketPrefix: `${props.namePrefix}-mp-registration-logs-`,
-      forceDestroy: true,
-    });
-    new S3BucketPublicAccessBlock(this, 'server-access-logs-public-access-block', {
-      bucket: this.logBucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'server-access-logs-ownership', {
-      bucket: this.logBucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-    new S3BucketServerSideEncryptionConfiguration(this, 'server-access-logs-encryption', {
-      bucket: this.logBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketPolicy(this, 'server-access-logs-policy', {
-      bucket: this.logBucket.id,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AllowS3ServerAccessLogsOfThePageBucket',
-            Effect: 'Allow',
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `${this.logBucket.arn}/*`,
-            Condition: { ArnLike: { 'aws:SourceArn': this.bucket.arn } },
-          },
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.logBucket.arn, `${this.logBucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
+    this.logBucket = privateBucket(
+      this,
+      'server-access-logs',
+      'server-access-logs-',
+      `${props.namePrefix}-mp-registration-logs-`,
+    );
+    bucketPolicy(this, 'server-access-logs-policy', this.logBucket, {
+      Sid: 'AllowS3ServerAccessLogsOfThePageBucket',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Condition: { ArnLike: { 'aws:SourceArn': this.bucket.arn } },
     });
     new S3BucketLogging(this, 'logging', {
       bucket: this.bucket.id,

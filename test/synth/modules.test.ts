@@ -1,17 +1,17 @@
 // Drift: modules/ must equal a fresh generation, and every module must be relocatable.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { drift, packageAll } from '../../scripts/modules';
+import { drift } from '../../scripts/modules';
+import { MODULE_NAMES, packagedModules } from '../support/packaged-modules';
 
-const { modules, cleanup } = packageAll();
-afterAll(cleanup);
+const modules = packagedModules();
 
 test('modules/ equals a fresh `npm run modules` (never hand-edited, never stale)', () => {
-  expect(drift(modules)).toEqual([]);
+  expect(drift(modules())).toEqual([]);
 });
 
-test.each(Object.keys(modules))('module %s is relocatable: no provider, no backend, no machine path', (name) => {
-  const pkg = modules[name];
+test.each(MODULE_NAMES)('module %s is relocatable: no provider, no backend, no machine path', (name) => {
+  const pkg = modules()[name]!;
   const all = Object.values(pkg.files).join('\n');
   const versions = JSON.parse(pkg.files['versions.tf.json']);
   expect(versions.terraform.required_providers.aws.source).toBe('hashicorp/aws');
@@ -28,8 +28,8 @@ test.each(Object.keys(modules))('module %s is relocatable: no provider, no backe
   }
 });
 
-test.each(Object.keys(modules))('module %s declares typed, described variables and described outputs', (name) => {
-  const pkg = modules[name];
+test.each(MODULE_NAMES)('module %s declares typed, described variables and described outputs', (name) => {
+  const pkg = modules()[name]!;
   const vars = JSON.parse(pkg.files['variables.tf.json'] ?? '{"variable":{}}').variable;
   for (const [n, v] of Object.entries<Record<string, unknown>>(vars)) {
     expect([n, typeof v.type]).toEqual([n, 'string']);

@@ -6,11 +6,12 @@ import { addressProblems, finalAddress, loadAddressHistory, movedBlocks } from '
 import { addressName, AddressRegistry } from '../../src/core/resource-addresses';
 import { ControlPlaneStack } from '../../src/control-plane/control-plane-stack';
 import { SbtStack } from '../../src/core/sbt-stack';
-import { declaredAddresses, historyProblems, packageAll } from '../../scripts/modules';
+import { declaredAddresses, historyProblems } from '../../scripts/modules';
+import type { PackagedModule } from '../../tools/module-packager';
+import { MODULE_NAMES, packagedModules } from '../support/packaged-modules';
 import { synthStack, testApp } from '../support/synth';
 
-const { modules, cleanup } = packageAll();
-afterAll(cleanup);
+const modules = packagedModules();
 
 describe('addressName', () => {
   test('drops the stack wrapper and words that repeat the resource type', () => {
@@ -51,9 +52,13 @@ describe('addressName', () => {
   });
 });
 
-describe.each(Object.keys(modules))('module %s', (name) => {
-  const pkg = modules[name]!;
-  const declared = declaredAddresses(pkg);
+describe.each(MODULE_NAMES)('module %s', (name) => {
+  let pkg: PackagedModule;
+  let declared: Set<string>;
+  beforeAll(() => {
+    pkg = modules()[name]!;
+    declared = declaredAddresses(pkg);
+  });
 
   test('no address ends in a cdktf hash or a counter', () => {
     const bad = [...declared].filter((a) => /_[0-9A-F]{8}$|[-_]\d+$|[0-9a-f]{8,}/.test(a.split('.')[1]!));
@@ -109,7 +114,7 @@ test('an address that disappears without a moved entry is reported', () => {
 test('root stacks carry the same moved blocks (state made by 0.1.0 `cdktf deploy`)', () => {
   // The stack has no feature switches (`billing: false` decides at synth): its moves target bare addresses.
   const moduleMoves = (
-    JSON.parse(modules['control-plane']!.files['main.tf.json']!) as { moved: { from: string; to: string }[] }
+    JSON.parse(modules()['control-plane']!.files['main.tf.json']!) as { moved: { from: string; to: string }[] }
   ).moved.map((m) => ({
     ...m,
     to: m.to.replace(/\[0\]$/, ''),

@@ -5,7 +5,8 @@
  *    examples (examples/hcl-pipeline; examples/cdktf-typescript synthesized) and of every stack of the
  *    reference app synthesized in root mode (what `npm run synth` writes to cdktf.out/stacks);
  *  - a caller of modules/marketplace without the aws.us_east_1 alias must NOT validate;
- *  - `terraform test` of each module (its shipped tests/*.tftest.hcl) and of the HCL example;
+ *  - `terraform test` of each module (its shipped tests/*.tftest.json, generated from src/module-tests/: every
+ *    authored run runs and passes) and of the HCL example;
  *  - upgrade: per module, and for the application-plane stack as `cdktf deploy` writes it, a state applied
  *    with the 0.1.0 addresses (and no feature-switch counts) plans as moves with nothing destroyed.
  * All configurations run in one pool of two terraform processes (2 cores); one plugin cache is shared.
@@ -19,6 +20,7 @@ import { ApplicationPlaneStack } from '../../src/application-plane/application-p
 import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from '../../src/application-plane/tenant-scripts';
 import { escapeTerraformTemplate } from '../../src/application-plane/terraform-template';
 import { buildReferenceApp } from '../../src/reference-app';
+import { parseTestFile, runOrder } from '../../tools/terraform-test-json';
 import { pool, terraform, terraformSetup, type RunResult } from '../support/terraform';
 import { needsTool } from '../support/tools';
 
@@ -245,6 +247,24 @@ function expectedMoves(name: string, main: { resource?: Record<string, Record<st
   );
 }
 
+/** The runs `terraform test` reports for one test file (`  run "x"... pass`), in order, with their status. */
+function reportedRuns(stdout: string, file: string): string[] {
+  const section = stdout.slice(stdout.indexOf(`${file}... in progress`), stdout.indexOf(`${file}... tearing down`));
+  return [...section.matchAll(/^ {2}run "([^"]+)"\.\.\. (\w+)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+}
+
+/** Every run the authored HCL tests of a module declare (parsed by the packager's HCL parser), per generated file. */
+async function authoredRuns(module: string): Promise<Record<string, string[]>> {
+  const dir = join(ROOT, 'src', 'module-tests', module);
+  const out: Record<string, string[]> = {};
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.tftest.hcl'))) {
+    const source = readFileSync(join(dir, f), 'utf8');
+    const doc = await parseTestFile(f, source);
+    out[`tests/${f.replace(/\.hcl$/, '.json')}`] = runOrder(source, Object.keys((doc.run ?? {}) as object));
+  }
+  return out;
+}
+
 const times: Record<string, number> = {};
 const show = (r: RunResult) => `${r.stdout}\n${r.stderr}`.slice(-4000);
 
@@ -415,6 +435,13 @@ maybe('real terraform', () => {
       const r = await jobs.get(`test ${m}`)!;
       const out = show(r);
       expect([r.code, out]).toEqual([0, expect.stringMatching(/Success! \d+ passed, 0 failed/)]);
+      // The generated JSON tests run every run the authored HCL declares, in its order, and each passes.
+      const authored = await authoredRuns(m);
+      expect(Object.keys(authored).length).toBeGreaterThan(0);
+      for (const [file, runs] of Object.entries(authored)) {
+        expect(runs.length).toBeGreaterThan(0);
+        expect([file, reportedRuns(r.stdout, file)]).toEqual([file, runs.map((n) => `${n}: pass`)]);
+      }
       // The upgrade run's plan: every moved resource shows as a move; nothing is destroyed or replaced.
       const full = r.stdout;
       const upgrade = full.slice(full.indexOf('run "upgrade"'));

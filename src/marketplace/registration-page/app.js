@@ -1,6 +1,7 @@
 // Registration page: the landing endpoint resolved the Marketplace token already and 302s here with a signed,
 // HttpOnly session cookie (the token never appears in this URL). The page builds the form from the configured
-// fields (config.js) and posts JSON to the registration endpoint, which acts on that session. No framework, no build.
+// fields (config.js) and posts JSON to the registration endpoint, which acts on that session. No framework; served
+// minified (npm run bundle → build/registration-page/).
 (function () {
   // biome-ignore lint/suspicious/noRedundantUseStrict: a classic <script>, not a module, so strict mode is not implied.
   'use strict';

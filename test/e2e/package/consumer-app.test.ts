@@ -135,12 +135,17 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the tarball holds compiled JS, typings, the registration page and every handler zip; no sources, tests or local runtime', () => {
+test('the tarball holds compiled JS, typings, the minified registration page and every handler zip; no sources, tests or local runtime', () => {
   const files = packed.files.map((f) => f.path);
   expect(files).toEqual(
     expect.arrayContaining(['package.json', 'README.md', 'lib/src/index.js', 'lib/src/index.d.ts']),
   );
-  expect(files).toEqual(expect.arrayContaining(['lib/src/marketplace/registration-page/index.html']));
+  // The registration page as served: the minified build (npm run bundle), not the sources.
+  expect(files.filter((f) => f.includes('registration-page/')).sort()).toEqual([
+    'build/registration-page/app.js',
+    'build/registration-page/index.html',
+    'build/registration-page/style.css',
+  ]);
   const manifest = JSON.parse(readFileSync(join(ROOT, 'build/lambda/manifest.json'), 'utf8')) as {
     archives: Record<string, unknown>;
   };
@@ -157,10 +162,22 @@ test('the tarball holds compiled JS, typings, the registration page and every ha
   );
   expect(stray).toEqual([]);
   // every compiled module has its typings
-  for (const js of files.filter(
-    (f) => f.startsWith('lib/') && f.endsWith('.js') && !f.includes('/registration-page/'),
-  )) {
+  for (const js of files.filter((f) => f.startsWith('lib/') && f.endsWith('.js'))) {
     expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
+  }
+});
+
+test('the installed registration page construct uploads the minified page the package ships', () => {
+  const installed = join(appDir, 'node_modules', rootPkg.name);
+  const page = require(join(installed, 'lib/src/marketplace/registration-web-page.js')) as {
+    registrationPageDir: () => string;
+  };
+  expect(page.registrationPageDir()).toBe(join(installed, 'build/registration-page'));
+  for (const f of ['index.html', 'app.js', 'style.css']) {
+    const shipped = readFileSync(join(installed, 'build/registration-page', f));
+    expect([f, shipped.equals(readFileSync(join(ROOT, 'build/registration-page', f)))]).toEqual([f, true]);
+    const source = readFileSync(join(ROOT, 'src/marketplace/registration-page', f));
+    expect([f, shipped.length < source.length]).toEqual([f, true]);
   }
 });
 

@@ -8,13 +8,13 @@ import { packageModule } from '../../../tools/module-packager';
 import { formatFinding, validateConfiguration } from '../../../tools/validate';
 import { MarketplaceStack } from '../../../src/marketplace/marketplace-stack';
 
-test('module: configuration_aliases for aws.us_east_1, relocatable page assets, required inputs', () => {
+test('module: configuration_aliases for aws.us_east_1, relocatable page assets, required inputs', async () => {
   const out = mkdtempSync(join(tmpdir(), 'mp-module-'));
   try {
     const app = new App({ outdir: out });
     new MarketplaceStack(app, 'marketplace', { mode: 'module' });
     app.synth();
-    const pkg = packageModule({
+    const pkg = await packageModule({
       name: 'marketplace',
       description: 'AWS Marketplace SaaS integration',
       stackDir: join(out, 'stacks', 'marketplace'),
@@ -80,7 +80,7 @@ test('offline validation (npm run validate rules): the stack and its module have
       { kind: 'stack' },
     );
     expect(stackFindings.map(formatFinding)).toEqual([]);
-    const pkg = packageModule({
+    const pkg = await packageModule({
       name: 'marketplace',
       description: 'd',
       stackDir: join(out, 'stacks', 'marketplace-module'),
