@@ -59,3 +59,8 @@ export function functionFamily(scope: Construct, family: FunctionFamilyOptions) 
 export function dynamodbStatement(resource: string, ...actions: string[]): PolicyStatement {
   return { actions: actions.map((a) => `dynamodb:${a}`), resources: [resource] };
 }
+
+/** Use of a customer-managed KMS key (tables encrypted with it), or nothing when there is none. */
+export function kmsKeyStatements(kmsKeyArn: string | undefined): PolicyStatement[] {
+  return kmsKeyArn ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] }] : [];
+}

@@ -1,7 +1,7 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../core/durable-table';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { keyedTable } from '../core/durable-table';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from '../core/cdktf';
 import { LambdaTarget } from '../core/event-targets';
@@ -54,35 +54,35 @@ export class MarketplaceMetering extends Construct {
   constructor(scope: Construct, id: string, props: MarketplaceMeteringProps) {
     super(scope, id);
     const p = props.namePrefix;
-    this.usageTable = new DynamodbTable(this, 'usage', {
-      name: `${p}-marketplace-usage`,
-      ...durableTable({ deletionProtection: props.deletionProtection }),
-      hashKey: 'customerKey',
-      rangeKey: 'recordId',
-      attribute: [
-        { name: 'customerKey', type: 'S' },
-        { name: 'recordId', type: 'S' },
-        { name: 'pending', type: 'S' },
-      ],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      // Sparse: only records still to be aggregated carry `pending`.
-      globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
-    });
-    this.ledgerTable = new DynamodbTable(this, 'ledger', {
-      name: `${p}-marketplace-metering-ledger`,
-      ...durableTable({ deletionProtection: props.deletionProtection }),
-      hashKey: 'bucketId',
-      attribute: [
-        { name: 'bucketId', type: 'S' },
-        { name: 'open', type: 'S' },
-        { name: 'hourMs', type: 'N' },
-      ],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
-      globalSecondaryIndex: [
-        { name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' },
-      ],
-    });
+    // Both tables: items expire (TTL), and a sparse index holds what is still to be done.
+    const durable = { deletionProtection: props.deletionProtection };
+    const expiring = { ttl: { attributeName: 'expiresAt', enabled: true } };
+    this.usageTable = keyedTable(
+      this,
+      'usage',
+      { ...durable, name: `${p}-marketplace-usage` },
+      {
+        ...expiring,
+        hashKey: 'customerKey',
+        rangeKey: 'recordId',
+        // Sparse: only records still to be aggregated carry `pending`.
+        globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
+      },
+    );
+    this.ledgerTable = keyedTable(
+      this,
+      'ledger',
+      { ...durable, name: `${p}-marketplace-metering-ledger` },
+      {
+        ...expiring,
+        hashKey: 'bucketId',
+        numberKeys: ['hourMs'],
+        // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
+        globalSecondaryIndex: [
+          { name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' },
+        ],
+      },
+    );
     this.dlq = new SqsQueue(this, 'dlq', {
       name: `${p}-marketplace-metering-dlq`,
       messageRetentionSeconds: 1209600,
