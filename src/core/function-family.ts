@@ -64,3 +64,23 @@ export function dynamodbStatement(resource: string, ...actions: string[]): Polic
 export function kmsKeyStatements(kmsKeyArn: string | undefined): PolicyStatement[] {
   return kmsKeyArn ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] }] : [];
 }
+
+/**
+ * The functions of one of our reference services on DynamoDB (billing, metering): bundle `<service>-<id>`,
+ * named `<prefix>-<service>-<id>`, logged as `<service>`, the service's table names in the environment, and
+ * use of the tables' customer-managed key when there is one.
+ */
+export function tableServiceFamily(
+  scope: Construct,
+  service: string,
+  namePrefix: string,
+  kmsKeyArn: string | undefined,
+  tableNames: Record<string, string>,
+) {
+  return functionFamily(scope, {
+    namePrefix: `${namePrefix}-${service}`,
+    archivePrefix: service,
+    environment: { ...tableNames, POWERTOOLS_SERVICE_NAME: service },
+    statements: kmsKeyStatements(kmsKeyArn),
+  });
+}

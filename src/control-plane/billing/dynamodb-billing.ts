@@ -1,7 +1,7 @@
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from '../../core/cdktf';
 import { keyedTable, type TableKeys } from '../../core/durable-table';
-import { dynamodbStatement, functionFamily, kmsKeyStatements } from '../../core/function-family';
+import { dynamodbStatement as on, tableServiceFamily } from '../../core/function-family';
 import type { PolicyStatement } from '../../core/iam';
 import type { DynamoDBMetering } from '../metering/dynamodb-metering';
 import type { IFunctionSchedule } from './billing-interface';
@@ -72,17 +72,10 @@ export class DynamoDBBilling extends CompleteBilling {
 
       const customers = tables.customers.arn;
       const users = tables.users.arn;
-      const fn = functionFamily(self, {
-        namePrefix: `${p}-billing`,
-        archivePrefix: 'billing',
-        environment: {
-          CUSTOMERS_TABLE_NAME: tables.customers.name,
-          USERS_TABLE_NAME: tables.users.name,
-          POWERTOOLS_SERVICE_NAME: 'billing',
-        },
-        statements: kmsKeyStatements(props.kmsKeyArn),
+      const fn = tableServiceFamily(self, 'billing', p, props.kmsKeyArn, {
+        CUSTOMERS_TABLE_NAME: tables.customers.name,
+        USERS_TABLE_NAME: tables.users.name,
       });
-      const on = dynamodbStatement;
       const member = (name: string, description: string, ...statements: PolicyStatement[]) =>
         fn(name, description, { statements });
 
@@ -115,18 +108,24 @@ export class DynamoDBBilling extends CompleteBilling {
         updateUserFunction: {
           handler: member('update-user', 'Billing: update a billing user', on(users, 'UpdateItem')),
         },
+        fetchTenantBillingFunction: {
+          handler: member(
+            'get-tenant-billing',
+            'Internal billing API: plan, billing status, payment state',
+            on(customers, 'GetItem'),
+          ),
+        },
+        webhookFunction: {
+          path: props.webhookPath ?? 'webhook',
+          handler: member(
+            'webhook',
+            'Billing webhook: verify signature, apply once, emit tenantUpdated',
+            on(customers, 'UpdateItem', 'GetItem'),
+          ),
+        },
       };
-      const tenantBilling = member(
-        'get-tenant-billing',
-        'Internal billing API: plan, billing status, payment state',
-        on(customers, 'GetItem'),
-      );
-      const webhook = member(
-        'webhook',
-        'Billing webhook: verify signature, apply once, emit tenantUpdated',
-        on(customers, 'UpdateItem', 'GetItem'),
-      );
-      webhookVerification.grant(webhook);
+      webhookVerification.grant(members.webhookFunction.handler);
+      const tenantBilling = members.fetchTenantBillingFunction.handler;
 
       if (props.metering && tables.usage) {
         const m = props.metering;
@@ -146,12 +145,7 @@ export class DynamoDBBilling extends CompleteBilling {
         tenantBilling.addEnvironment('USAGE_LINES_TABLE_NAME', tables.usage.name);
         tenantBilling.addToRolePolicy(on(tables.usage.arn, 'Query'));
       }
-      return {
-        webhookVerification,
-        ...members,
-        fetchTenantBillingFunction: { handler: tenantBilling },
-        webhookFunction: { path: props.webhookPath ?? 'webhook', handler: webhook },
-      };
+      return { webhookVerification, ...members };
     });
     this.customersTable = tables.customers;
     this.usersTable = tables.users;

@@ -1,7 +1,7 @@
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from '../../core/cdktf';
 import { keyedTable } from '../../core/durable-table';
-import { dynamodbStatement, functionFamily, kmsKeyStatements } from '../../core/function-family';
+import { dynamodbStatement as on, tableServiceFamily } from '../../core/function-family';
 import type { PolicyStatement } from '../../core/iam';
 import { CompleteMetering } from './complete-metering';
 
@@ -59,17 +59,10 @@ export class DynamoDBMetering extends CompleteMetering {
 
       const meters = tables.meters.arn;
       const usage = tables.usage.arn;
-      const fn = functionFamily(self, {
-        namePrefix: `${p}-metering`,
-        archivePrefix: 'metering',
-        environment: {
-          METERS_TABLE_NAME: tables.meters.name,
-          USAGE_TABLE_NAME: tables.usage.name,
-          POWERTOOLS_SERVICE_NAME: 'metering',
-        },
-        statements: kmsKeyStatements(props.kmsKeyArn),
+      const fn = tableServiceFamily(self, 'metering', p, props.kmsKeyArn, {
+        METERS_TABLE_NAME: tables.meters.name,
+        USAGE_TABLE_NAME: tables.usage.name,
       });
-      const on = dynamodbStatement;
       const member = (name: string, description: string, ...statements: PolicyStatement[]) => ({
         handler: fn(name, description, { statements }),
       });
