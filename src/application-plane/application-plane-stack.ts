@@ -6,7 +6,7 @@ import { awsContext } from './aws-context';
 import { CoreApplicationPlane } from './core-application-plane';
 import { DeprovisioningScriptJob } from './deprovisioning-script-job';
 import { ProvisioningScriptJob } from './provisioning-script-job';
-import type { EnvironmentVariablesToOutgoingEventProps } from './script-job';
+import type { EnvironmentVariablesToOutgoingEventProps, ScriptJob } from './script-job';
 import { DEPROVISIONING_SCRIPT, PROVISIONING_SCRIPT } from './tenant-scripts';
 import { propsErrors } from '../core/props-validation';
 
@@ -177,20 +177,29 @@ export class ApplicationPlaneStack extends SbtStack {
     // CloudFormation names the bucket after the (lower-case) stack: <prefix>-tenant-<tenantId>-mybucket-<suffix>.
     const buckets = `arn:${ctx.partition}:s3:::${tenantStackPrefix}-*`;
 
-    this.provisioning = new ProvisioningScriptJob(this, 'provisioning', {
+    // Both jobs: the common settings, their name, script (an input in module mode), sample permissions and
+    // event variables (inputs created in this order, provisioning's first).
+    const jobProps = (
+      job: 'provisioning' | 'deprovisioning',
+      sample: string,
+      variables: ApplicationPlaneStackProps['provisioningVariables'],
+    ) => ({
       ...common,
-      jobName: this.name('provisioning'),
-      script: script('provisioning', PROVISIONING_SCRIPT),
-      permissions: samplePermissions('provisioning'),
-      ...this.jobVariables('provisioning', props.provisioningVariables),
+      jobName: this.name(job),
+      script: script(job, sample),
+      permissions: samplePermissions(job),
+      ...this.jobVariables(job, variables),
     });
-    this.deprovisioning = new DeprovisioningScriptJob(this, 'deprovisioning', {
-      ...common,
-      jobName: this.name('deprovisioning'),
-      script: script('deprovisioning', DEPROVISIONING_SCRIPT),
-      permissions: samplePermissions('deprovisioning'),
-      ...this.jobVariables('deprovisioning', props.deprovisioningVariables),
-    });
+    this.provisioning = new ProvisioningScriptJob(
+      this,
+      'provisioning',
+      jobProps('provisioning', PROVISIONING_SCRIPT, props.provisioningVariables),
+    );
+    this.deprovisioning = new DeprovisioningScriptJob(
+      this,
+      'deprovisioning',
+      jobProps('deprovisioning', DEPROVISIONING_SCRIPT, props.deprovisioningVariables),
+    );
     for (const job of [this.provisioning, this.deprovisioning])
       this.extraStatements(job, job === this.provisioning ? 'provisioning' : 'deprovisioning');
     if (module) {
@@ -231,46 +240,29 @@ export class ApplicationPlaneStack extends SbtStack {
       busArn,
       "The control plane's bus this plane is wired to (rules on it, or results forwarded to it).",
     );
-    this.output(
-      'provisioning_role_arn',
-      this.provisioning.buildRole.role.arn,
-      'Role the provisioning script runs as (attach more policies to it).',
-    );
-    this.output(
-      'deprovisioning_role_arn',
-      this.deprovisioning.buildRole.role.arn,
-      'Role the deprovisioning script runs as.',
-    );
-    this.output(
-      'provisioning_log_group_name',
-      this.provisioning.buildLogGroup.name,
-      'CloudWatch log group of the provisioning builds.',
-    );
-    this.output(
-      'deprovisioning_log_group_name',
-      this.deprovisioning.buildLogGroup.name,
-      'CloudWatch log group of the deprovisioning builds.',
-    );
-    this.output(
-      'provisioning_state_machine_arn',
-      this.provisioning.stateMachine.arn,
-      'State machine that provisions a tenant on onboardingRequest.',
-    );
-    this.output(
-      'deprovisioning_state_machine_arn',
-      this.deprovisioning.stateMachine.arn,
-      'State machine that deprovisions a tenant on offboardingRequest.',
-    );
-    this.output(
-      'provisioning_project_name',
-      this.provisioning.codebuildProject.name,
-      'CodeBuild project running the provisioning script.',
-    );
-    this.output(
-      'deprovisioning_project_name',
-      this.deprovisioning.codebuildProject.name,
-      'CodeBuild project running the deprovisioning script.',
-    );
+    // The same four outputs per job, provisioning's then deprovisioning's of each (their order in the module).
+    const jobs = [
+      ['provisioning', this.provisioning, 'provisions', 'onboardingRequest'],
+      ['deprovisioning', this.deprovisioning, 'deprovisions', 'offboardingRequest'],
+    ] as const;
+    const perJob: [string, (job: ScriptJob) => string, (kind: string, verb: string, event: string) => string][] = [
+      [
+        'role_arn',
+        (job) => job.buildRole.role.arn,
+        (kind) => `Role the ${kind} script runs as${kind === 'provisioning' ? ' (attach more policies to it)' : ''}.`,
+      ],
+      ['log_group_name', (job) => job.buildLogGroup.name, (kind) => `CloudWatch log group of the ${kind} builds.`],
+      [
+        'state_machine_arn',
+        (job) => job.stateMachine.arn,
+        (_, verb, event) => `State machine that ${verb} a tenant on ${event}.`,
+      ],
+      ['project_name', (job) => job.codebuildProject.name, (kind) => `CodeBuild project running the ${kind} script.`],
+    ];
+    for (const [suffix, value, describe] of perJob) {
+      for (const [kind, job, verb, event] of jobs)
+        this.output(`${kind}_${suffix}`, value(job), describe(kind, verb, event));
+    }
   }
 
   /**

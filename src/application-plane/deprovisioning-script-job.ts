@@ -1,5 +1,5 @@
 import type { Construct } from '../core/cdktf';
-import { ScriptJob, type TenantLifecycleScriptJobProps } from './script-job';
+import { ScriptJob, type TenantLifecycleScriptJobProps, tenantLifecycleJobProps } from './script-job';
 
 /** What a failed deprovisioning reports as `jobOutput` (SBT's value). */
 export const DEPROVISIONING_FAILURE_STATUS = { tenantStatus: 'Failed to deprovision tenant.' } as const;
@@ -11,13 +11,6 @@ export const DEPROVISIONING_FAILURE_STATUS = { tenantStatus: 'Failed to deprovis
  */
 export class DeprovisioningScriptJob extends ScriptJob {
   constructor(scope: Construct, id: string, props: TenantLifecycleScriptJobProps) {
-    const events = props.eventManager.events;
-    super(scope, id, {
-      ...props,
-      jobIdentifierKey: 'tenantRegistrationId',
-      jobFailureStatus: { ...DEPROVISIONING_FAILURE_STATUS },
-      incomingEvent: events.offboardingRequest,
-      outgoingEvent: { success: events.deprovisionSuccess, failure: events.deprovisionFailure },
-    });
+    super(scope, id, tenantLifecycleJobProps(props, 'deprovision', DEPROVISIONING_FAILURE_STATUS));
   }
 }

@@ -1,5 +1,5 @@
 import type { Construct } from '../core/cdktf';
-import { ScriptJob, type TenantLifecycleScriptJobProps } from './script-job';
+import { ScriptJob, type TenantLifecycleScriptJobProps, tenantLifecycleJobProps } from './script-job';
 
 /** What a failed provisioning reports as `jobOutput` (SBT's value). */
 export const PROVISIONING_FAILURE_STATUS = { tenantStatus: 'Failed to provision tenant.' } as const;
@@ -10,13 +10,6 @@ export const PROVISIONING_FAILURE_STATUS = { tenantStatus: 'Failed to provision 
  */
 export class ProvisioningScriptJob extends ScriptJob {
   constructor(scope: Construct, id: string, props: TenantLifecycleScriptJobProps) {
-    const events = props.eventManager.events;
-    super(scope, id, {
-      ...props,
-      jobIdentifierKey: 'tenantRegistrationId',
-      jobFailureStatus: { ...PROVISIONING_FAILURE_STATUS },
-      incomingEvent: events.onboardingRequest,
-      outgoingEvent: { success: events.provisionSuccess, failure: events.provisionFailure },
-    });
+    super(scope, id, tenantLifecycleJobProps(props, 'provision', PROVISIONING_FAILURE_STATUS));
   }
 }

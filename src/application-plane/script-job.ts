@@ -115,6 +115,25 @@ export type TenantLifecycleScriptJobProps = Omit<
   'jobIdentifierKey' | 'jobFailureStatus' | 'incomingEvent' | 'outgoingEvent'
 >;
 
+/**
+ * The ScriptJobProps of a tenant-lifecycle preset: the job is identified by `tenantRegistrationId`, runs on
+ * the request event of its direction and answers with that direction's success or failure event.
+ */
+export function tenantLifecycleJobProps(
+  props: TenantLifecycleScriptJobProps,
+  direction: 'provision' | 'deprovision',
+  jobFailureStatus: Record<string, string>,
+): ScriptJobProps {
+  const events = props.eventManager.events;
+  return {
+    ...props,
+    jobIdentifierKey: 'tenantRegistrationId',
+    jobFailureStatus: { ...jobFailureStatus },
+    incomingEvent: direction === 'provision' ? events.onboardingRequest : events.offboardingRequest,
+    outgoingEvent: { success: events[`${direction}Success`], failure: events[`${direction}Failure`] },
+  };
+}
+
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
 /** Role names (`<jobName>-trigger`) may have 64 characters. */
@@ -244,22 +263,14 @@ export class ScriptJob extends Construct implements IGrantable {
     });
 
     // --- CodeBuild --------------------------------------------------------------------------------
-    this.buildRole = new ServiceRole(this, 'build-role', {
-      name: `${this.jobName}-build`,
-      servicePrincipal: 'codebuild.amazonaws.com',
-      trustConditions: [
-        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ctx.accountId] },
-        { test: 'ArnLike', variable: 'aws:SourceArn', values: [projectArn] },
-      ],
-      statements: [
-        { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.buildLogGroup.arn}:*`] },
-        {
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-          resources: [this.encryptionKey.arn],
-        },
-        ...(Array.isArray(props.permissions) ? props.permissions : (props.permissions?.statements ?? [])),
-      ],
-    });
+    this.buildRole = this.jobRole('build-role', 'build', 'codebuild.amazonaws.com', ctx.accountId, projectArn, [
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.buildLogGroup.arn}:*`] },
+      {
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: [this.encryptionKey.arn],
+      },
+      ...(Array.isArray(props.permissions) ? props.permissions : (props.permissions?.statements ?? [])),
+    ]);
 
     const image = props.buildImage ?? DEFAULT_IMAGE;
     const staticVars = Object.entries(props.scriptEnvironmentVariables ?? {});
@@ -329,14 +340,13 @@ export class ScriptJob extends Construct implements IGrantable {
 
     // --- Step Functions ---------------------------------------------------------------------------
     const tracing = props.tracing ?? true;
-    this.stateMachineRole = new ServiceRole(this, 'state-machine-role', {
-      name: `${this.jobName}-sfn`,
-      servicePrincipal: 'states.amazonaws.com',
-      trustConditions: [
-        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ctx.accountId] },
-        { test: 'ArnLike', variable: 'aws:SourceArn', values: [stateMachineArn] },
-      ],
-      statements: [
+    this.stateMachineRole = this.jobRole(
+      'state-machine-role',
+      'sfn',
+      'states.amazonaws.com',
+      ctx.accountId,
+      stateMachineArn,
+      [
         {
           sid: 'RunThisProject',
           actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
@@ -380,7 +390,7 @@ export class ScriptJob extends Construct implements IGrantable {
             ]
           : []),
       ],
-    });
+    );
     props.eventManager.grantPutEventsTo(this.stateMachineRole);
 
     const definition = scriptJobDefinition({
@@ -431,6 +441,29 @@ export class ScriptJob extends Construct implements IGrantable {
         target.bind(scope, targetId, rule);
       },
     };
+  }
+
+  /**
+   * The role of one service of this job, assumable only by that service acting for `sourceArn` in this
+   * account (the confused-deputy guard both the build and the state machine need).
+   */
+  private jobRole(
+    id: string,
+    nameSuffix: string,
+    servicePrincipal: string,
+    accountId: string,
+    sourceArn: string,
+    statements: PolicyStatement[],
+  ): ServiceRole {
+    return new ServiceRole(this, id, {
+      name: `${this.jobName}-${nameSuffix}`,
+      servicePrincipal,
+      trustConditions: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] },
+        { test: 'ArnLike', variable: 'aws:SourceArn', values: [sourceArn] },
+      ],
+      statements,
+    });
   }
 
   /** SBT's name for the state machine. */

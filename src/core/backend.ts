@@ -32,32 +32,36 @@ export type BackendConfig =
  * SBT_STATE_KEY, SBT_STATE_REGION, SBT_STATE_LOCK_TABLE, SBT_TFC_ORGANIZATION, SBT_TFC_WORKSPACE,
  * SBT_TFC_HOSTNAME) or from cdktf context `backend` (same shape as BackendConfig). Errors name what's missing.
  */
+/**
+ * The environment variables of each remote backend: field → variable. The first is required (the error
+ * says what it is); the others are optional.
+ */
+const BACKEND_VARIABLES = {
+  s3: [
+    ['bucket', 'SBT_STATE_BUCKET', ' (the state bucket name)'],
+    ['key', 'SBT_STATE_KEY'],
+    ['region', 'SBT_STATE_REGION'],
+    ['dynamodbTable', 'SBT_STATE_LOCK_TABLE'],
+  ],
+  cloud: [
+    ['organization', 'SBT_TFC_ORGANIZATION', ''],
+    ['workspace', 'SBT_TFC_WORKSPACE'],
+    ['hostname', 'SBT_TFC_HOSTNAME'],
+  ],
+} as const;
+
 export function backendFromEnvironment(env: NodeJS.ProcessEnv = process.env, context?: unknown): BackendConfig {
   if (context && typeof context === 'object' && 'type' in (context as object)) return context as BackendConfig;
   const type = env.SBT_BACKEND ?? 'local';
-  switch (type) {
-    case 'local':
-      return { type: 'local' };
-    case 's3':
-      if (!env.SBT_STATE_BUCKET) throw new Error('SBT_BACKEND=s3 needs SBT_STATE_BUCKET (the state bucket name)');
-      return {
-        type: 's3',
-        bucket: env.SBT_STATE_BUCKET,
-        key: env.SBT_STATE_KEY,
-        region: env.SBT_STATE_REGION,
-        dynamodbTable: env.SBT_STATE_LOCK_TABLE,
-      };
-    case 'cloud':
-      if (!env.SBT_TFC_ORGANIZATION) throw new Error('SBT_BACKEND=cloud needs SBT_TFC_ORGANIZATION');
-      return {
-        type: 'cloud',
-        organization: env.SBT_TFC_ORGANIZATION,
-        workspace: env.SBT_TFC_WORKSPACE,
-        hostname: env.SBT_TFC_HOSTNAME,
-      };
-    default:
-      throw new Error(`SBT_BACKEND must be local, s3 or cloud (got '${type}')`);
-  }
+  if (type === 'local') return { type: 'local' };
+  if (type !== 's3' && type !== 'cloud') throw new Error(`SBT_BACKEND must be local, s3 or cloud (got '${type}')`);
+  const [[requiredField, requiredVariable, what], ...optional] = BACKEND_VARIABLES[type];
+  if (!env[requiredVariable]) throw new Error(`SBT_BACKEND=${type} needs ${requiredVariable}${what}`);
+  return Object.fromEntries([
+    ['type', type],
+    [requiredField, env[requiredVariable]],
+    ...optional.map(([field, variable]) => [field, env[variable]]),
+  ]) as BackendConfig;
 }
 
 export function applyBackend(stack: TerraformStack, stackName: string, config: BackendConfig): void {

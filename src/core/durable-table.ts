@@ -1,4 +1,8 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import {
+  DynamodbTable,
+  type DynamodbTableGlobalSecondaryIndex,
+  type DynamodbTableTtl,
+} from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { Construct } from './cdktf';
 
 /**
@@ -31,25 +35,39 @@ export interface DurableTableProps extends DurableTableOptions {
   readonly name: string;
 }
 
+/** A table's keys: its primary key, its global secondary indexes, and which key attributes are numbers. */
+export interface TableKeys {
+  /** Partition key attribute. */
+  readonly hashKey: string;
+  /** Sort key attribute. @default none */
+  readonly rangeKey?: string;
+  /** Global secondary indexes (their key attributes are declared with the table's). @default none */
+  readonly globalSecondaryIndex?: DynamodbTableGlobalSecondaryIndex[];
+  /** Key attributes of type N (epoch times, hours). @default every key attribute is a string (S) */
+  readonly numberKeys?: readonly string[];
+  /** Item expiry (DynamoDB TTL). @default none */
+  readonly ttl?: DynamodbTableTtl;
+}
+
 /**
- * A durable table (construct id `table`, part of its address) keyed by `hashKey`, with one GSI `listIndex`
- * on `listPartition` + `sortKey` so lists page with Query in creation order instead of Scan (the shape of
- * the registration and user tables; helper items carry no `listPartition`, so the index is sparse).
+ * A durable table (see {@link durableTable}) with `keys`. DynamoDB wants every key attribute — of the table
+ * and of each index — declared once and no other: the `attribute` list is read off the keys (table key
+ * first, then each index's, in order), so a new index cannot forget to declare its key or declare one twice.
  */
-export function listedTable(
-  scope: Construct,
-  props: DurableTableProps,
-  o: { hashKey: string; listIndex: string; sortKey: string },
-): DynamodbTable {
-  return new DynamodbTable(scope, 'table', {
+export function keyedTable(scope: Construct, id: string, props: DurableTableProps, keys: TableKeys): DynamodbTable {
+  const { numberKeys = [], ...config } = keys;
+  const names = [
+    keys.hashKey,
+    keys.rangeKey,
+    ...(keys.globalSecondaryIndex ?? []).flatMap((i) => [i.hashKey, i.rangeKey]),
+  ];
+  return new DynamodbTable(scope, id, {
     name: props.name,
     ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
-    hashKey: o.hashKey,
-    attribute: [
-      { name: o.hashKey, type: 'S' },
-      { name: 'listPartition', type: 'S' },
-      { name: o.sortKey, type: 'S' },
-    ],
-    globalSecondaryIndex: [{ name: o.listIndex, hashKey: 'listPartition', rangeKey: o.sortKey, projectionType: 'ALL' }],
+    ...config,
+    attribute: [...new Set(names.filter((n) => n !== undefined))].map((name) => ({
+      name,
+      type: numberKeys.includes(name) ? 'N' : 'S',
+    })),
   });
 }

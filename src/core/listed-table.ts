@@ -1,28 +1,24 @@
-import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { Construct } from './cdktf';
-import { type DurableTableProps, listedTable } from './durable-table';
+import type { Construct } from './cdktf';
+import type { DurableTableProps } from './durable-table';
+import { KeyedTable } from './keyed-table';
 
 /**
- * Base of the tables whose items are listed page by page: a durable table keyed by `hashKey` with the
- * sparse `listPartition` + `sortKey` index `listIndex` (see {@link listedTable}).
+ * Base of the tables whose items are listed page by page: keyed by `hashKey`, with one GSI `listIndex` on
+ * `listPartition` + `sortKey` so lists page with Query in creation order instead of Scan (the shape of the
+ * registration and user tables; helper items carry no `listPartition`, so the index is sparse).
  */
-export abstract class ListedTable extends Construct {
-  readonly table: DynamodbTable;
-
+export abstract class ListedTable extends KeyedTable {
   protected constructor(
     scope: Construct,
     id: string,
     props: DurableTableProps,
     key: { hashKey: string; listIndex: string; sortKey: string },
   ) {
-    super(scope, id);
-    this.table = listedTable(this, props, key);
-  }
-
-  get tableName(): string {
-    return this.table.name;
-  }
-  get tableArn(): string {
-    return this.table.arn;
+    super(scope, id, props, {
+      hashKey: key.hashKey,
+      globalSecondaryIndex: [
+        { name: key.listIndex, hashKey: 'listPartition', rangeKey: key.sortKey, projectionType: 'ALL' },
+      ],
+    });
   }
 }

@@ -1,7 +1,10 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../core/durable-table';
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { keyedTable } from '../core/durable-table';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from '../core/cdktf';
 import { LambdaTarget } from '../core/event-targets';
@@ -54,35 +57,35 @@ export class MarketplaceMetering extends Construct {
   constructor(scope: Construct, id: string, props: MarketplaceMeteringProps) {
     super(scope, id);
     const p = props.namePrefix;
-    this.usageTable = new DynamodbTable(this, 'usage', {
-      name: `${p}-marketplace-usage`,
-      ...durableTable({ deletionProtection: props.deletionProtection }),
-      hashKey: 'customerKey',
-      rangeKey: 'recordId',
-      attribute: [
-        { name: 'customerKey', type: 'S' },
-        { name: 'recordId', type: 'S' },
-        { name: 'pending', type: 'S' },
-      ],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      // Sparse: only records still to be aggregated carry `pending`.
-      globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
-    });
-    this.ledgerTable = new DynamodbTable(this, 'ledger', {
-      name: `${p}-marketplace-metering-ledger`,
-      ...durableTable({ deletionProtection: props.deletionProtection }),
-      hashKey: 'bucketId',
-      attribute: [
-        { name: 'bucketId', type: 'S' },
-        { name: 'open', type: 'S' },
-        { name: 'hourMs', type: 'N' },
-      ],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
-      globalSecondaryIndex: [
-        { name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' },
-      ],
-    });
+    // Both tables: items expire (TTL), and a sparse index holds what is still to be done.
+    const durable = { deletionProtection: props.deletionProtection };
+    const expiring = { ttl: { attributeName: 'expiresAt', enabled: true } };
+    this.usageTable = keyedTable(
+      this,
+      'usage',
+      { ...durable, name: `${p}-marketplace-usage` },
+      {
+        ...expiring,
+        hashKey: 'customerKey',
+        rangeKey: 'recordId',
+        // Sparse: only records still to be aggregated carry `pending`.
+        globalSecondaryIndex: [{ name: MarketplaceMetering.PENDING_INDEX, hashKey: 'pending', projectionType: 'ALL' }],
+      },
+    );
+    this.ledgerTable = keyedTable(
+      this,
+      'ledger',
+      { ...durable, name: `${p}-marketplace-metering-ledger` },
+      {
+        ...expiring,
+        hashKey: 'bucketId',
+        numberKeys: ['hourMs'],
+        // Sparse: buckets not yet terminal (OPEN or SENDING), ordered by usage hour.
+        globalSecondaryIndex: [
+          { name: MarketplaceMetering.OPEN_INDEX, hashKey: 'open', rangeKey: 'hourMs', projectionType: 'ALL' },
+        ],
+      },
+    );
     this.dlq = new SqsQueue(this, 'dlq', {
       name: `${p}-marketplace-metering-dlq`,
       messageRetentionSeconds: 1209600,
@@ -146,39 +149,58 @@ export class MarketplaceMetering extends Construct {
     new LambdaTarget(this.job, { maximumRetryAttempts: 0 }).bind(this.schedule, 'schedule-target', this.schedule);
 
     const actions = props.alarmActions ?? [];
-    this.alarms.push(
-      new CloudwatchMetricAlarm(this, 'cutoff-alarm', {
-        alarmName: `${p}-marketplace-metering-cutoff`,
-        alarmDescription:
-          'Usage not yet accepted by AWS Marketplace is close to its cutoff (24 h after the usage hour, or 06:00 UTC on the 1st for the previous month). Missing data means the metering job is not running.',
-        namespace: 'SBT/Marketplace',
-        metricName: 'MeteringSecondsToCutoff',
-        dimensions: { ProductCode: props.productCode },
-        statistic: 'Minimum',
+    /**
+     * Alarm `<id>-alarm` named `<prefix>-marketplace-metering-<name>` on `metric`; by default it fires on any
+     * occurrence within an hour (a Sum above 0), `rule` says otherwise.
+     */
+    const alarm = (
+      id: string,
+      name: string,
+      alarmDescription: string,
+      metric: Pick<CloudwatchMetricAlarmConfig, 'namespace' | 'metricName' | 'dimensions'>,
+      rule: Partial<CloudwatchMetricAlarmConfig> = {},
+    ) =>
+      new CloudwatchMetricAlarm(this, `${id}-alarm`, {
+        alarmName: `${p}-marketplace-metering-${name}`,
+        alarmDescription,
+        ...metric,
+        statistic: 'Sum',
         period: 3600,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 1,
-        threshold: props.alarmSecondsBeforeCutoff ?? 43200,
-        comparisonOperator: 'LessThanThreshold',
-        treatMissingData: 'breaching',
-        alarmActions: actions,
-        okActions: actions,
-      }),
-      new CloudwatchMetricAlarm(this, 'dlq-alarm', {
-        alarmName: `${p}-marketplace-metering-dlq`,
-        alarmDescription:
-          'Usage that was not billed is in the metering DLQ: refused by AWS (CustomerNotSubscribed, DuplicateRecord, validation), past the cutoff, late (its hour was already sent), invalid, or over the hourly Quantity bound.',
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: this.dlq.name },
-        statistic: 'Maximum',
-        period: 300,
         evaluationPeriods: 1,
         threshold: 0,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
         alarmActions: actions,
-      }),
+        ...rule,
+      });
+    const product = { dimensions: { ProductCode: props.productCode } };
+    this.alarms.push(
+      alarm(
+        'cutoff',
+        'cutoff',
+        'Usage not yet accepted by AWS Marketplace is close to its cutoff (24 h after the usage hour, or 06:00 UTC on the 1st for the previous month). Missing data means the metering job is not running.',
+        { namespace: 'SBT/Marketplace', metricName: 'MeteringSecondsToCutoff', ...product },
+        {
+          statistic: 'Minimum',
+          evaluationPeriods: 2,
+          datapointsToAlarm: 1,
+          threshold: props.alarmSecondsBeforeCutoff ?? 43200,
+          comparisonOperator: 'LessThanThreshold',
+          treatMissingData: 'breaching',
+          okActions: actions,
+        },
+      ),
+      alarm(
+        'dlq',
+        'dlq',
+        'Usage that was not billed is in the metering DLQ: refused by AWS (CustomerNotSubscribed, DuplicateRecord, validation), past the cutoff, late (its hour was already sent), invalid, or over the hourly Quantity bound.',
+        {
+          namespace: 'AWS/SQS',
+          metricName: 'ApproximateNumberOfMessagesVisible',
+          dimensions: { QueueName: this.dlq.name },
+        },
+        { statistic: 'Maximum', period: 300 },
+      ),
       // One alarm per kind of refused usage, so the alarm name says what happened (the DLQ alarm above says that
       // something did). Emitted by the hourly job and by the final-usage flush at cancellation.
       ...(
@@ -204,36 +226,13 @@ export class MarketplaceMetering extends Construct {
             'Usage records that can never be billed (invalid fields, before the licence start, or over the hourly Quantity bound).',
           ],
         ] as const
-      ).map(
-        ([id, metric, description]) =>
-          new CloudwatchMetricAlarm(this, `${id}-alarm`, {
-            alarmName: `${p}-marketplace-metering-${id}`,
-            alarmDescription: description,
-            namespace: 'SBT/Marketplace',
-            metricName: metric,
-            dimensions: { ProductCode: props.productCode },
-            statistic: 'Sum',
-            period: 3600,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: 'GreaterThanThreshold',
-            treatMissingData: 'notBreaching',
-            alarmActions: actions,
-          }),
+      ).map(([id, metric, description]) =>
+        alarm(id, id, description, { namespace: 'SBT/Marketplace', metricName: metric, ...product }),
       ),
-      new CloudwatchMetricAlarm(this, 'job-errors-alarm', {
-        alarmName: `${p}-marketplace-metering-errors`,
-        alarmDescription: 'The metering job failed.',
+      alarm('job-errors', 'errors', 'The metering job failed.', {
         namespace: 'AWS/Lambda',
         metricName: 'Errors',
         dimensions: { FunctionName: this.job.functionName },
-        statistic: 'Sum',
-        period: 3600,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: actions,
       }),
     );
   }

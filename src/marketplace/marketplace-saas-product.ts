@@ -4,6 +4,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { awsContext } from '../application-plane/aws-context';
 import { Construct, Fn, Lazy, Token, type TerraformProvider } from '../core/cdktf';
+import type { PolicyStatement } from '../core/iam';
 import { LambdaFunction } from '../core/lambda-function';
 import { EventTargetDeadLetterQueue } from '../core/event-targets';
 import { SCOPES } from '../contracts/scopes';
@@ -244,25 +245,35 @@ export class MarketplaceSaaSProduct extends Construct {
       ],
     };
 
-    this.registerFunction = new LambdaFunction(this, 'register', {
-      archive: 'marketplace-register',
-      functionName: `${p}-marketplace-register`,
-      description: 'AWS Marketplace fulfillment URL and registration (ResolveCustomer)',
-      timeout: 15,
-      environment: {
-        ...common,
-        REQUIRED_FIELDS: Fn.join(',', required),
-        OPTIONAL_FIELDS: Fn.join(',', optional),
-        POWERTOOLS_SERVICE_NAME: 'marketplace-register',
+    // The product's functions: bundle `marketplace-<name>`, named `<prefix>-marketplace-<name>` and logged as
+    // that service, with the shared environment and what every one of them does (write subscribers, put
+    // events, read tenants).
+    const productFunction = (
+      id: string,
+      name: string,
+      description: string,
+      timeout: number,
+      own: { environment?: Record<string, string>; statements?: PolicyStatement[] } = {},
+    ) =>
+      new LambdaFunction(this, id, {
+        archive: `marketplace-${name}`,
+        functionName: `${p}-marketplace-${name}`,
+        description,
+        timeout,
+        environment: { ...common, ...own.environment, POWERTOOLS_SERVICE_NAME: `marketplace-${name}` },
+        statements: [this.subscribers.writeStatement(), putEvents, tenantStatement, ...(own.statements ?? [])],
+      });
+
+    this.registerFunction = productFunction(
+      'register',
+      'register',
+      'AWS Marketplace fulfillment URL and registration (ResolveCustomer)',
+      15,
+      {
+        environment: { REQUIRED_FIELDS: Fn.join(',', required), OPTIONAL_FIELDS: Fn.join(',', optional) },
+        statements: [{ actions: marketplaceActions, resources: ['*'] }, sesStatement],
       },
-      statements: [
-        this.subscribers.writeStatement(),
-        putEvents,
-        tenantStatement,
-        { actions: marketplaceActions, resources: ['*'] },
-        sesStatement,
-      ],
-    });
+    );
     this.api.addRoute({
       method: 'POST',
       path: '/landing',
@@ -278,21 +289,19 @@ export class MarketplaceSaaSProduct extends Construct {
       publicReason: 'the buyer registers before having any account',
     });
 
-    this.notificationFunction = new LambdaFunction(this, 'notifications', {
-      archive: 'marketplace-notifications',
-      functionName: `${p}-marketplace-notifications`,
-      description: 'AWS Marketplace subscription, entitlement, agreement and licence notifications',
+    this.notificationFunction = productFunction(
+      'notifications',
+      'notifications',
+      'AWS Marketplace subscription, entitlement, agreement and licence notifications',
       // Room for the final-usage flush at cancellation (a buyer's pending usage + BatchMeterUsage with retries).
-      timeout: 60,
-      environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-notifications' },
-      statements: [
-        this.subscribers.writeStatement(),
-        putEvents,
-        tenantStatement,
-        sesStatement,
-        ...(contracts ? [{ actions: ['aws-marketplace:GetEntitlements'], resources: ['*'] }] : []),
-      ],
-    });
+      60,
+      {
+        statements: [
+          sesStatement,
+          ...(contracts ? [{ actions: ['aws-marketplace:GetEntitlements'], resources: ['*'] }] : []),
+        ],
+      },
+    );
     // The safety net behind SQS retries: access changes the control plane could not take yet (an offboarding while
     // the tenant is still PROVISIONING) are retried every 15 minutes from the sparse emissionPendingIndex.
     const sweepRule = new CloudwatchEventRule(this, 'pending-sweep', {
@@ -359,14 +368,12 @@ export class MarketplaceSaaSProduct extends Construct {
     }
 
     if (props.adminJwt) {
-      this.adminFunction = new LambdaFunction(this, 'admin', {
-        archive: 'marketplace-subscribers',
-        functionName: `${p}-marketplace-subscribers`,
-        description: 'Admin: list, get and delete AWS Marketplace subscribers',
-        timeout: 10,
-        environment: { ...common, POWERTOOLS_SERVICE_NAME: 'marketplace-subscribers' },
-        statements: [this.subscribers.writeStatement(), putEvents, tenantStatement],
-      });
+      this.adminFunction = productFunction(
+        'admin',
+        'subscribers',
+        'Admin: list, get and delete AWS Marketplace subscribers',
+        10,
+      );
       const read = props.adminReadScope ?? SCOPES.tenantRead;
       const write = props.adminWriteScope ?? SCOPES.tenantWrite;
       this.api.addRoute({ method: 'GET', path: '/subscribers', handler: this.adminFunction, scopes: [read] });

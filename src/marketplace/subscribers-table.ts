@@ -1,6 +1,5 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../core/durable-table';
-import { Construct } from '../core/cdktf';
+import type { Construct } from '../core/cdktf';
+import { KeyedTable } from '../core/keyed-table';
 import type { PolicyStatement } from '../core/iam';
 
 export interface SubscribersTableProps {
@@ -16,28 +15,17 @@ export interface SubscribersTableProps {
  * several licences), `customerIdentifier` (legacy lookups) and `kind` (admin listing by Query, not Scan).
  * Written only with conditional UpdateItem (lambda/marketplace/domain/subscriber-store.ts).
  */
-export class SubscribersTable extends Construct {
+export class SubscribersTable extends KeyedTable {
   static readonly ACCOUNT_INDEX = 'customerAWSAccountIdIndex';
   static readonly CUSTOMER_IDENTIFIER_INDEX = 'customerIdentifierIndex';
   static readonly KIND_INDEX = 'kindIndex';
   static readonly EMISSION_PENDING_INDEX = 'emissionPendingIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: SubscribersTableProps) {
-    super(scope, id);
-    this.table = new DynamodbTable(this, 'table', {
-      name: props.name,
-      ...durableTable({ deletionProtection: props.deletionProtection }),
+    super(scope, id, props, {
       hashKey: 'subscriberId',
       // Registration-token bindings (`landing:<hash>`) expire; subscriber items never carry expiresAt.
       ttl: { attributeName: 'expiresAt', enabled: true },
-      attribute: [
-        { name: 'subscriberId', type: 'S' },
-        { name: 'customerAWSAccountId', type: 'S' },
-        { name: 'customerIdentifier', type: 'S' },
-        { name: 'kind', type: 'S' },
-        { name: 'emissionPending', type: 'S' },
-      ],
       globalSecondaryIndex: [
         {
           name: SubscribersTable.ACCOUNT_INDEX,
@@ -58,23 +46,10 @@ export class SubscribersTable extends Construct {
     });
   }
 
-  get tableName(): string {
-    return this.table.name;
-  }
-  get tableArn(): string {
-    return this.table.arn;
-  }
-
   readStatement(): PolicyStatement {
-    return {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    };
+    return this.indexedStatement('GetItem', 'Query');
   }
   writeStatement(): PolicyStatement {
-    return {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    };
+    return this.indexedStatement('GetItem', 'Query', 'UpdateItem', 'DeleteItem');
   }
 }

@@ -1,6 +1,7 @@
-import { Construct } from '../../core/cdktf';
-import { LambdaFunction } from '../../core/lambda-function';
-import type { IASyncFunction, IMetering, ISyncFunction } from '../../control-plane/metering/metering-interface';
+import type { Construct } from '../../core/cdktf';
+import { functionFamily } from '../../core/function-family';
+import type { LambdaFunction } from '../../core/lambda-function';
+import { CompleteMetering } from '../../control-plane/metering/complete-metering';
 import { VendorSecret } from '../vendor-secret';
 
 export interface AmberfloMeteringProps {
@@ -39,81 +40,70 @@ export interface AmberfloMeteringProps {
  * Two functions: one for the routes, one per event member (same bundle, AMBERFLO_OPERATION). Nothing calls
  * Amberflo at synth or apply time. See docs/billing-metering.md, "Amberflo".
  */
-export class AmberfloMetering extends Construct implements IMetering {
+export class AmberfloMetering extends CompleteMetering {
   readonly apiKey: VendorSecret;
   /** The function behind every route (dispatches on the route key). */
   readonly apiFunction: LambdaFunction;
 
-  readonly createMeterFunction: ISyncFunction;
-  readonly fetchMeterFunction: ISyncFunction;
-  readonly fetchAllMetersFunction: ISyncFunction;
-  readonly updateMeterFunction: ISyncFunction;
-  readonly deleteMeterFunction: ISyncFunction;
-  readonly fetchUsageFunction: ISyncFunction;
-  readonly cancelUsageEventsFunction: ISyncFunction;
-  readonly ingestUsageEventFunction: IASyncFunction;
-  readonly createCustomerFunction: IASyncFunction;
-  readonly updateCustomerFunction: IASyncFunction;
-  readonly deleteCustomerFunction: IASyncFunction;
-
   constructor(scope: Construct, id: string, props: AmberfloMeteringProps) {
-    super(scope, id);
-    const p = props.namePrefix;
-    const baseUrl = props.baseUrl ?? 'https://app.amberflo.io';
-    if (!/^https?:\/\/[^\s]+$/.test(baseUrl))
-      throw new Error(`${this.node.path}: baseUrl '${baseUrl}' is not an http(s) URL`);
-    this.apiKey = new VendorSecret(this, 'api-key', {
-      name: `${p}-amberflo-api-key`,
-      description: 'Amberflo API key (plain string), read by the Amberflo metering functions.',
-      existingArn: props.apiKeySecretArn,
-      kmsKeyArn: props.kmsKeyArn,
-    });
-    const fn = (name: string, archive: string, description: string, extra: Record<string, string> = {}) => {
-      const f = new LambdaFunction(this, name, {
-        archive,
-        functionName: `${p}-amberflo-${name}`,
-        description,
+    let apiKey!: VendorSecret;
+    let apiFunction!: LambdaFunction;
+    super(scope, id, (self) => {
+      const p = props.namePrefix;
+      const baseUrl = props.baseUrl ?? 'https://app.amberflo.io';
+      if (!/^https?:\/\/[^\s]+$/.test(baseUrl))
+        throw new Error(`${self.node.path}: baseUrl '${baseUrl}' is not an http(s) URL`);
+      apiKey = new VendorSecret(self, 'api-key', {
+        name: `${p}-amberflo-api-key`,
+        description: 'Amberflo API key (plain string), read by the Amberflo metering functions.',
+        existingArn: props.apiKeySecretArn,
+        kmsKeyArn: props.kmsKeyArn,
+      });
+      const fn = functionFamily(self, {
+        namePrefix: `${p}-amberflo`,
         timeout: props.timeout ?? 15,
         environment: {
           AMBERFLO_BASE_URL: baseUrl,
-          AMBERFLO_API_KEY_SECRET_ARN: this.apiKey.arn,
+          AMBERFLO_API_KEY_SECRET_ARN: apiKey.arn,
           POWERTOOLS_SERVICE_NAME: 'amberflo-metering',
-          ...extra,
         },
+        grant: (f) => apiKey.grantRead(f),
       });
-      this.apiKey.grantRead(f);
-      return f;
-    };
-    this.apiFunction = fn('api', 'amberflo-api', 'Amberflo metering: meters and usage routes');
-    const api = { handler: this.apiFunction };
-    this.createMeterFunction = api;
-    this.fetchMeterFunction = api;
-    this.fetchAllMetersFunction = api;
-    this.updateMeterFunction = api;
-    this.deleteMeterFunction = api;
-    this.fetchUsageFunction = api;
-    this.cancelUsageEventsFunction = api;
-    const plans: Record<string, string> =
-      props.productPlanIdsByTier && Object.keys(props.productPlanIdsByTier).length
-        ? { AMBERFLO_PLAN_IDS: JSON.stringify(props.productPlanIdsByTier) }
-        : {};
-    const op = (name: string, operation: string, description: string) => ({
-      handler: fn(name, 'amberflo-events', `Amberflo metering: ${description}`, {
-        AMBERFLO_OPERATION: operation,
-        ...plans,
-      }),
+      apiFunction = fn('api', 'Amberflo metering: meters and usage routes', { archive: 'amberflo-api' });
+      const api = { handler: apiFunction };
+      const plans: Record<string, string> =
+        props.productPlanIdsByTier && Object.keys(props.productPlanIdsByTier).length
+          ? { AMBERFLO_PLAN_IDS: JSON.stringify(props.productPlanIdsByTier) }
+          : {};
+      const op = (name: string, operation: string, description: string) => ({
+        handler: fn(name, `Amberflo metering: ${description}`, {
+          archive: 'amberflo-events',
+          environment: { AMBERFLO_OPERATION: operation, ...plans },
+        }),
+      });
+      return {
+        createMeterFunction: api,
+        fetchMeterFunction: api,
+        fetchAllMetersFunction: api,
+        updateMeterFunction: api,
+        deleteMeterFunction: api,
+        fetchUsageFunction: api,
+        cancelUsageEventsFunction: api,
+        ingestUsageEventFunction: op('ingest-usage', 'ingestUsage', 'ingest usage events (deduplicated by event id)'),
+        createCustomerFunction: op(
+          'create-customer',
+          'createCustomer',
+          'tenant onboarded → customer (+ plan of its tier)',
+        ),
+        updateCustomerFunction: op(
+          'update-customer',
+          'updateCustomer',
+          'tenant changed → customer (+ plan of its new tier)',
+        ),
+        deleteCustomerFunction: op('delete-customer', 'deleteCustomer', 'tenant offboarded → customer deleted'),
+      };
     });
-    this.ingestUsageEventFunction = op('ingest-usage', 'ingestUsage', 'ingest usage events (deduplicated by event id)');
-    this.createCustomerFunction = op(
-      'create-customer',
-      'createCustomer',
-      'tenant onboarded → customer (+ plan of its tier)',
-    );
-    this.updateCustomerFunction = op(
-      'update-customer',
-      'updateCustomer',
-      'tenant changed → customer (+ plan of its new tier)',
-    );
-    this.deleteCustomerFunction = op('delete-customer', 'deleteCustomer', 'tenant offboarded → customer deleted');
+    this.apiKey = apiKey;
+    this.apiFunction = apiFunction;
   }
 }

@@ -1,12 +1,8 @@
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { Annotations, Construct, Fn } from '../../core/cdktf';
+import { Annotations, type Construct, Fn } from '../../core/cdktf';
 import { LambdaFunction } from '../../core/lambda-function';
-import {
-  DEFAULT_SCOPES,
-  type ControlPlaneScopes,
-  type CreateAdminUserProps,
-  type IAuth,
-} from '../../control-plane/auth/auth-interface';
+import type { ControlPlaneScopes, CreateAdminUserProps } from '../../control-plane/auth/auth-interface';
+import { OidcAuth } from '../../control-plane/auth/oidc-auth';
 import { VendorSecret } from '../vendor-secret';
 
 export interface DescopeAuthProps {
@@ -61,15 +57,10 @@ const URL_RX = /^https?:\/\/[^\s]+$/;
  * the control plane's user function with USER_STORE=descope and the management key from Secrets
  * Manager). See docs/control-plane.md, "Descope".
  */
-export class DescopeAuth extends Construct implements IAuth {
-  readonly jwtIssuer: string;
-  readonly jwtAudience: string[];
-  readonly wellKnownEndpointUrl: string;
-  readonly jwksUri: string;
-  readonly tokenEndpoint: string;
-  readonly userClientId: string;
-  readonly machineClientId?: string;
-  readonly scopes: ControlPlaneScopes;
+export class DescopeAuth extends OidcAuth {
+  // Always set for Descope (OidcAuth leaves them optional for other issuers).
+  declare readonly tokenEndpoint: string;
+  declare readonly userClientId: string;
   readonly managementKey: VendorSecret;
   /** The function creating the admin user at apply time, when enabled. */
   adminUserFunction?: LambdaFunction;
@@ -77,14 +68,24 @@ export class DescopeAuth extends Construct implements IAuth {
   private readonly baseUrl: string;
 
   constructor(scope: Construct, id: string, props: DescopeAuthProps) {
-    super(scope, id);
+    // Descope's defaults, all derived from the project: issuer and JWKS under the project, its token endpoint,
+    // the project id as audience and user client.
+    const baseUrl = (props.baseUrl ?? 'https://api.descope.com').replace(/\/+$/, '');
+    super(scope, id, {
+      issuer: props.issuer ?? `${baseUrl}/${props.projectId}`,
+      audience: props.audience ?? [props.projectId],
+      jwksUri: props.jwksUri ?? `${baseUrl}/${props.projectId}/.well-known/jwks.json`,
+      tokenEndpoint: props.tokenEndpoint ?? `${baseUrl}/oauth2/v1/token`,
+      userClientId: props.userClientId ?? props.projectId,
+      machineClientId: props.machineClientId,
+      scopes: props.scopes,
+    });
     if (!/^[A-Za-z0-9]{1,64}$/.test(props.projectId))
       throw new Error(
         `${this.node.path}: projectId '${props.projectId}' is not a Descope project id (letters and digits)`,
       );
-    this.baseUrl = (props.baseUrl ?? 'https://api.descope.com').replace(/\/+$/, '');
     for (const [name, url] of [
-      ['baseUrl', this.baseUrl],
+      ['baseUrl', baseUrl],
       ['issuer', props.issuer],
       ['jwksUri', props.jwksUri],
       ['tokenEndpoint', props.tokenEndpoint],
@@ -93,15 +94,8 @@ export class DescopeAuth extends Construct implements IAuth {
         throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
     }
     if (props.audience && !props.audience.length) throw new Error(`${this.node.path}: audience must not be empty`);
+    this.baseUrl = baseUrl;
     this.props = props;
-    this.jwtIssuer = props.issuer ?? `${this.baseUrl}/${props.projectId}`;
-    this.jwtAudience = props.audience ?? [props.projectId];
-    this.wellKnownEndpointUrl = `${this.jwtIssuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-    this.jwksUri = props.jwksUri ?? `${this.baseUrl}/${props.projectId}/.well-known/jwks.json`;
-    this.tokenEndpoint = props.tokenEndpoint ?? `${this.baseUrl}/oauth2/v1/token`;
-    this.userClientId = props.userClientId ?? props.projectId;
-    this.machineClientId = props.machineClientId;
-    this.scopes = { ...DEFAULT_SCOPES, ...(props.scopes ?? {}) };
     this.managementKey = new VendorSecret(this, 'management-key', {
       name: `${props.namePrefix}-descope-management-key`,
       description: 'Descope management key (plain string), used by /users and the admin-user creation.',
@@ -130,7 +124,7 @@ export class DescopeAuth extends Construct implements IAuth {
    * The system admin as a Descope user, created (invited) during `terraform apply` by a one-shot
    * invocation; an existing user of that login id is left as it is.
    */
-  createAdminUser(scope: Construct, id: string, props: CreateAdminUserProps): void {
+  override createAdminUser(scope: Construct, id: string, props: CreateAdminUserProps): void {
     const enabled = this.props.createAdminUserOnApply ?? this.props.managementKeySecretArn !== undefined;
     if (!enabled) {
       Annotations.of(this).addWarning(

@@ -1,15 +1,9 @@
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
 import { LambdaTarget } from '../../core/event-targets';
-import { LambdaFunction } from '../../core/lambda-function';
-import type {
-  BillingBindContext,
-  IASyncFunction,
-  IBilling,
-  IDataIngestorAggregator,
-  IFunctionPath,
-  ISyncFunction,
-} from '../../control-plane/billing/billing-interface';
-import { WebhookVerification } from '../../control-plane/billing/webhook-verification';
+import { functionFamily } from '../../core/function-family';
+import type { LambdaFunction } from '../../core/lambda-function';
+import type { BillingBindContext, IDataIngestorAggregator } from '../../control-plane/billing/billing-interface';
+import { CompleteBilling, vendorWebhook } from '../../control-plane/billing/complete-billing';
 import { VendorSecret } from '../vendor-secret';
 
 export interface MoesifBillingProps {
@@ -54,89 +48,99 @@ export interface MoesifBillingProps {
  * (Standard Webhooks signature): a relay of Moesif or payment-provider events signs with it and the tenant
  * mirrors billing state. See docs/billing-metering.md, "Moesif".
  */
-export class MoesifBilling extends Construct implements IBilling {
+export class MoesifBilling extends CompleteBilling {
   readonly managementKey: VendorSecret;
   readonly applicationId?: VendorSecret;
-  readonly webhookVerification: WebhookVerification;
-
-  readonly createCustomerFunction: IASyncFunction;
-  readonly deleteCustomerFunction: IASyncFunction;
-  readonly updateCustomerFunction: IASyncFunction;
-  readonly createUserFunction: IASyncFunction;
-  readonly deleteUserFunction: IASyncFunction;
-  readonly readUserFunction: ISyncFunction;
-  readonly updateUserFunction: ISyncFunction;
-  readonly fetchTenantBillingFunction: ISyncFunction;
-  readonly webhookFunction: IFunctionPath;
   /** The usage forwarder (`ingestUsage` → Moesif actions); its function name is output `dataIngestorName`. */
   readonly ingestor?: IDataIngestorAggregator;
   private readonly usageForwarder?: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: MoesifBillingProps) {
-    super(scope, id);
-    const p = props.namePrefix;
-    for (const [name, url] of [
-      ['managementApiBaseUrl', props.managementApiBaseUrl],
-      ['collectorApiBaseUrl', props.collectorApiBaseUrl],
-    ] as const) {
-      if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
-        throw new Error(`${this.node.path}: ${name} '${url}' is not an http(s) URL`);
-    }
-    this.managementKey = new VendorSecret(this, 'management-api-key', {
-      name: `${p}-moesif-management-api-key`,
-      description: 'Moesif Management API key (plain string), read by the Moesif billing functions.',
-      existingArn: props.managementApiKeySecretArn,
-      kmsKeyArn: props.kmsKeyArn,
-    });
-    const base = {
-      MOESIF_MANAGEMENT_BASE_URL: props.managementApiBaseUrl ?? 'https://api.moesif.com/v1',
-      MOESIF_MANAGEMENT_KEY_SECRET_ARN: this.managementKey.arn,
-      POWERTOOLS_SERVICE_NAME: 'moesif-billing',
-    };
-    const fn = (name: string, archive: string, description: string, extra: Record<string, string> = {}) => {
-      const f = new LambdaFunction(this, name, {
-        archive,
-        functionName: `${p}-moesif-${name}`,
-        description,
-        timeout: props.timeout ?? 15,
-        environment: { ...base, ...extra },
-      });
-      this.managementKey.grantRead(f);
-      return f;
-    };
-    const op = (name: string, operation: string, description: string, extra: Record<string, string> = {}) => ({
-      handler: fn(name, 'moesif-events', `Moesif billing: ${description}`, { MOESIF_OPERATION: operation, ...extra }),
-    });
-    this.createCustomerFunction = op('create-customer', 'createCustomer', 'tenant onboarded → company + subscription');
-    this.updateCustomerFunction = op(
-      'update-customer',
-      'updateCustomer',
-      'tenant changed → company (+ plan of its subscription)',
-    );
-    this.deleteCustomerFunction = op('delete-customer', 'deleteCustomer', 'tenant offboarded → subscription canceled', {
-      MOESIF_DELETE_COMPANY: String(props.deleteCompanyOnOffboarding ?? false),
-    });
-    this.createUserFunction = op('create-user', 'createUser', 'tenant user created → Moesif user');
-    this.deleteUserFunction = op('delete-user', 'deleteUser', 'tenant user deleted → Moesif user deleted');
-
-    const api = fn('api', 'moesif-api', 'Moesif billing: tenant billing and billing users');
-    this.fetchTenantBillingFunction = { handler: api };
-    this.readUserFunction = { handler: api };
-    this.updateUserFunction = { handler: api };
-
-    if (props.forwardUsage ?? true) {
-      this.applicationId = new VendorSecret(this, 'application-id', {
-        name: `${p}-moesif-application-id`,
-        description: 'Moesif Collector Application Id (plain string), read by the usage forwarder.',
-        existingArn: props.applicationIdSecretArn,
+    let keys!: { managementKey: VendorSecret; applicationId?: VendorSecret };
+    let forwarder: LambdaFunction | undefined;
+    super(scope, id, (self) => {
+      const p = props.namePrefix;
+      for (const [name, url] of [
+        ['managementApiBaseUrl', props.managementApiBaseUrl],
+        ['collectorApiBaseUrl', props.collectorApiBaseUrl],
+      ] as const) {
+        if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
+          throw new Error(`${self.node.path}: ${name} '${url}' is not an http(s) URL`);
+      }
+      const managementKey = new VendorSecret(self, 'management-api-key', {
+        name: `${p}-moesif-management-api-key`,
+        description: 'Moesif Management API key (plain string), read by the Moesif billing functions.',
+        existingArn: props.managementApiKeySecretArn,
         kmsKeyArn: props.kmsKeyArn,
       });
-      const forwarder = fn('usage', 'moesif-events', 'Moesif billing: ingestUsage → Moesif actions', {
-        MOESIF_OPERATION: 'forwardUsage',
-        MOESIF_COLLECTOR_BASE_URL: props.collectorApiBaseUrl ?? 'https://api.moesif.net/v1',
-        MOESIF_APPLICATION_ID_SECRET_ARN: this.applicationId.arn,
+      keys = { managementKey };
+      const fn = functionFamily(self, {
+        namePrefix: `${p}-moesif`,
+        timeout: props.timeout ?? 15,
+        environment: {
+          MOESIF_MANAGEMENT_BASE_URL: props.managementApiBaseUrl ?? 'https://api.moesif.com/v1',
+          MOESIF_MANAGEMENT_KEY_SECRET_ARN: managementKey.arn,
+          POWERTOOLS_SERVICE_NAME: 'moesif-billing',
+        },
+        grant: (f) => managementKey.grantRead(f),
       });
-      this.applicationId.grantRead(forwarder);
+      const op = (name: string, operation: string, description: string, extra: Record<string, string> = {}) => ({
+        handler: fn(name, `Moesif billing: ${description}`, {
+          archive: 'moesif-events',
+          environment: { MOESIF_OPERATION: operation, ...extra },
+        }),
+      });
+      const members = {
+        createCustomerFunction: op('create-customer', 'createCustomer', 'tenant onboarded → company + subscription'),
+        updateCustomerFunction: op(
+          'update-customer',
+          'updateCustomer',
+          'tenant changed → company (+ plan of its subscription)',
+        ),
+        deleteCustomerFunction: op('delete-customer', 'deleteCustomer', 'tenant offboarded → subscription canceled', {
+          MOESIF_DELETE_COMPANY: String(props.deleteCompanyOnOffboarding ?? false),
+        }),
+        createUserFunction: op('create-user', 'createUser', 'tenant user created → Moesif user'),
+        deleteUserFunction: op('delete-user', 'deleteUser', 'tenant user deleted → Moesif user deleted'),
+      };
+      const api = { handler: fn('api', 'Moesif billing: tenant billing and billing users', { archive: 'moesif-api' }) };
+
+      if (props.forwardUsage ?? true) {
+        const applicationId = new VendorSecret(self, 'application-id', {
+          name: `${p}-moesif-application-id`,
+          description: 'Moesif Collector Application Id (plain string), read by the usage forwarder.',
+          existingArn: props.applicationIdSecretArn,
+          kmsKeyArn: props.kmsKeyArn,
+        });
+        keys = { managementKey, applicationId };
+        forwarder = fn('usage', 'Moesif billing: ingestUsage → Moesif actions', {
+          archive: 'moesif-events',
+          environment: {
+            MOESIF_OPERATION: 'forwardUsage',
+            MOESIF_COLLECTOR_BASE_URL: props.collectorApiBaseUrl ?? 'https://api.moesif.net/v1',
+            MOESIF_APPLICATION_ID_SECRET_ARN: applicationId.arn,
+          },
+        });
+        applicationId.grantRead(forwarder);
+      }
+
+      return {
+        ...members,
+        fetchTenantBillingFunction: api,
+        readUserFunction: api,
+        updateUserFunction: api,
+        ...vendorWebhook(self, {
+          verification: { namePrefix: `${p}-moesif`, secretArn: props.webhookSecretArn },
+          functionName: `${p}-moesif-webhook`,
+          description: 'Moesif billing webhook: verify signature, record once, mirror on tenant, emit tenantUpdated',
+          serviceName: 'moesif-billing',
+          path: props.webhookPath ?? 'moesif',
+        }),
+      };
+    });
+    this.managementKey = keys.managementKey;
+    this.applicationId = keys.applicationId;
+    if (forwarder) {
       this.usageForwarder = forwarder;
       this.ingestor = {
         dataIngestorName: forwarder.functionName,
@@ -144,29 +148,10 @@ export class MoesifBilling extends Construct implements IBilling {
         dataAggregator: forwarder,
       };
     }
-
-    this.webhookVerification = new WebhookVerification(this, 'webhook-verification', {
-      namePrefix: `${p}-moesif`,
-      secretArn: props.webhookSecretArn,
-    });
-    const webhook = new LambdaFunction(this, 'webhook', {
-      archive: 'billing-webhook',
-      functionName: `${p}-moesif-webhook`,
-      description: 'Moesif billing webhook: verify signature, record once, mirror on tenant, emit tenantUpdated',
-      environment: { POWERTOOLS_SERVICE_NAME: 'moesif-billing' },
-    });
-    this.webhookVerification.grant(webhook);
-    this.webhookFunction = { path: props.webhookPath ?? 'moesif', handler: webhook };
   }
 
-  bind(scope: Construct, ctx: BillingBindContext): void {
-    const webhook = this.webhookFunction.handler;
-    for (const [k, v] of Object.entries(ctx.eventManager.handlerEnvironment())) webhook.addEnvironment(k, v);
-    ctx.eventManager.grantPutEventsTo(webhook);
-    if (ctx.tenantTable) {
-      webhook.addEnvironment('TENANT_TABLE_NAME', ctx.tenantTable.tableName);
-      webhook.addToRolePolicy({ actions: ['dynamodb:UpdateItem'], resources: [ctx.tenantTable.tableArn] });
-    }
+  override bind(scope: Construct, ctx: BillingBindContext): void {
+    super.bind(scope, ctx);
     // IBilling has no usage member: the forwarder subscribes to ingestUsage itself (both eras).
     if (this.usageForwarder) {
       ctx.eventManager.addTargetToEvent(scope, {

@@ -1,17 +1,11 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
-import { LambdaFunction } from '../../core/lambda-function';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import type { Construct } from '../../core/cdktf';
+import { keyedTable, type TableKeys } from '../../core/durable-table';
+import { dynamodbStatement as on, tableServiceFamily } from '../../core/function-family';
 import type { PolicyStatement } from '../../core/iam';
 import type { DynamoDBMetering } from '../metering/dynamodb-metering';
-import type {
-  BillingBindContext,
-  IASyncFunction,
-  IBilling,
-  IFunctionPath,
-  IFunctionSchedule,
-  ISyncFunction,
-} from './billing-interface';
+import type { IFunctionSchedule } from './billing-interface';
+import { CompleteBilling } from './complete-billing';
 import { WebhookVerification } from './webhook-verification';
 
 export interface DynamoDBBillingProps {
@@ -45,150 +39,117 @@ export interface DynamoDBBillingProps {
  * provider the tests run. The webhook accepts the reference signature scheme, so a vendor (or your own
  * payment code) can push plan and payment changes. Pass it to the control plane as `billing`.
  */
-export class DynamoDBBilling extends Construct implements IBilling {
+export class DynamoDBBilling extends CompleteBilling {
   readonly customersTable: DynamodbTable;
   readonly usersTable: DynamodbTable;
   readonly usageTable?: DynamodbTable;
-  readonly webhookVerification: WebhookVerification;
-
-  readonly createCustomerFunction: IASyncFunction;
-  readonly deleteCustomerFunction: IASyncFunction;
-  readonly updateCustomerFunction: IASyncFunction;
-  readonly createUserFunction: IASyncFunction;
-  readonly deleteUserFunction: IASyncFunction;
-  readonly readUserFunction: ISyncFunction;
-  readonly updateUserFunction: ISyncFunction;
-  readonly fetchTenantBillingFunction: ISyncFunction;
   readonly putUsageFunction?: IFunctionSchedule;
-  readonly webhookFunction: IFunctionPath;
 
   constructor(scope: Construct, id: string, props: DynamoDBBillingProps) {
-    super(scope, id);
-    const p = props.namePrefix;
-    const protect = (props.deletionProtection ?? true) as boolean;
-    const common = durableTable({ deletionProtection: protect, kmsKeyArn: props.kmsKeyArn });
-    this.customersTable = new DynamodbTable(this, 'customers', {
-      ...common,
-      name: `${p}-billing-customers`,
-      hashKey: 'tenantId',
-      attribute: [{ name: 'tenantId', type: 'S' }],
-    });
-    this.usersTable = new DynamodbTable(this, 'users', {
-      ...common,
-      name: `${p}-billing-users`,
-      hashKey: 'tenantId',
-      rangeKey: 'userId',
-      attribute: [
-        { name: 'tenantId', type: 'S' },
-        { name: 'userId', type: 'S' },
-      ],
-    });
-    if (props.metering) {
-      this.usageTable = new DynamodbTable(this, 'usage-lines', {
-        ...common,
-        name: `${p}-billing-usage`,
-        hashKey: 'tenantId',
-        rangeKey: 'lineId',
-        attribute: [
-          { name: 'tenantId', type: 'S' },
-          { name: 'lineId', type: 'S' },
-        ],
+    let tables!: { customers: DynamodbTable; users: DynamodbTable; usage?: DynamodbTable };
+    let putUsageFunction: IFunctionSchedule | undefined;
+    super(scope, id, (self) => {
+      const p = props.namePrefix;
+      const table = (tableId: string, name: string, keys: TableKeys) =>
+        keyedTable(
+          self,
+          tableId,
+          { name, deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn },
+          keys,
+        );
+      tables = {
+        customers: table('customers', `${p}-billing-customers`, { hashKey: 'tenantId' }),
+        users: table('users', `${p}-billing-users`, { hashKey: 'tenantId', rangeKey: 'userId' }),
+      };
+      if (props.metering)
+        tables.usage = table('usage-lines', `${p}-billing-usage`, { hashKey: 'tenantId', rangeKey: 'lineId' });
+      const webhookVerification = new WebhookVerification(self, 'webhook-verification', {
+        namePrefix: p,
+        secretArn: props.webhookSecretArn,
+        toleranceSeconds: props.webhookToleranceSeconds,
+        kmsKeyArn: props.kmsKeyArn,
       });
-    }
-    this.webhookVerification = new WebhookVerification(this, 'webhook-verification', {
-      namePrefix: p,
-      secretArn: props.webhookSecretArn,
-      toleranceSeconds: props.webhookToleranceSeconds,
-      kmsKeyArn: props.kmsKeyArn,
-    });
 
-    const customers = this.customersTable.arn;
-    const users = this.usersTable.arn;
-    const fn = (name: string, description: string, statements: PolicyStatement[], timeout?: number) =>
-      new LambdaFunction(this, name, {
-        archive: `billing-${name}`,
-        functionName: `${p}-billing-${name}`,
-        description,
-        timeout,
-        environment: {
-          CUSTOMERS_TABLE_NAME: this.customersTable.name,
-          USERS_TABLE_NAME: this.usersTable.name,
-          POWERTOOLS_SERVICE_NAME: 'billing',
+      const customers = tables.customers.arn;
+      const users = tables.users.arn;
+      const fn = tableServiceFamily(self, 'billing', p, props.kmsKeyArn, {
+        CUSTOMERS_TABLE_NAME: tables.customers.name,
+        USERS_TABLE_NAME: tables.users.name,
+      });
+      const member = (name: string, description: string, ...statements: PolicyStatement[]) =>
+        fn(name, description, { statements });
+
+      const members = {
+        createCustomerFunction: {
+          handler: member('create-customer', 'Billing: create customer on onboardingRequest', on(customers, 'PutItem')),
         },
-        statements: [
-          ...statements,
-          ...(props.kmsKeyArn
-            ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }]
-            : []),
-        ],
-      });
-    const on = (table: string, ...actions: string[]): PolicyStatement => ({
-      actions: actions.map((a) => `dynamodb:${a}`),
-      resources: [table],
+        updateCustomerFunction: {
+          handler: member(
+            'update-customer',
+            'Billing: apply tenantUpdated to the customer',
+            on(customers, 'UpdateItem'),
+          ),
+        },
+        deleteCustomerFunction: {
+          handler: member(
+            'delete-customer',
+            'Billing: cancel customer on offboardingRequest',
+            on(customers, 'UpdateItem'),
+            on(users, 'Query', 'DeleteItem'),
+          ),
+        },
+        createUserFunction: {
+          handler: member('create-user', 'Billing: add user on tenantUserCreated', on(users, 'PutItem')),
+        },
+        deleteUserFunction: {
+          handler: member('delete-user', 'Billing: remove user on tenantUserDeleted', on(users, 'DeleteItem')),
+        },
+        readUserFunction: { handler: member('get-user', 'Billing: read a billing user', on(users, 'GetItem')) },
+        updateUserFunction: {
+          handler: member('update-user', 'Billing: update a billing user', on(users, 'UpdateItem')),
+        },
+        fetchTenantBillingFunction: {
+          handler: member(
+            'get-tenant-billing',
+            'Internal billing API: plan, billing status, payment state',
+            on(customers, 'GetItem'),
+          ),
+        },
+        webhookFunction: {
+          path: props.webhookPath ?? 'webhook',
+          handler: member(
+            'webhook',
+            'Billing webhook: verify signature, apply once, emit tenantUpdated',
+            on(customers, 'UpdateItem', 'GetItem'),
+          ),
+        },
+      };
+      webhookVerification.grant(members.webhookFunction.handler);
+      const tenantBilling = members.fetchTenantBillingFunction.handler;
+
+      if (props.metering && tables.usage) {
+        const m = props.metering;
+        // a batch over every meter's closed period (SBT's putUsage also had 5 minutes)
+        const putUsage = fn('put-usage', 'Billing: roll metered usage up into per-period usage lines', {
+          timeout: 300,
+          statements: [
+            { actions: ['dynamodb:Query'], resources: [m.metersTable.arn, `${m.usageTable.arn}/index/*`] },
+            on(tables.usage.arn, 'PutItem'),
+          ],
+        });
+        putUsage.addEnvironment('METERS_TABLE_NAME', m.metersTable.name);
+        putUsage.addEnvironment('USAGE_TABLE_NAME', m.usageTable.name);
+        putUsage.addEnvironment('USAGE_LINES_TABLE_NAME', tables.usage.name);
+        putUsage.addEnvironment('USAGE_PERIOD', props.usagePeriod ?? 'day');
+        putUsageFunction = { handler: putUsage, schedule: props.putUsageSchedule };
+        tenantBilling.addEnvironment('USAGE_LINES_TABLE_NAME', tables.usage.name);
+        tenantBilling.addToRolePolicy(on(tables.usage.arn, 'Query'));
+      }
+      return { webhookVerification, ...members };
     });
-
-    this.createCustomerFunction = {
-      handler: fn('create-customer', 'Billing: create customer on onboardingRequest', [on(customers, 'PutItem')]),
-    };
-    this.updateCustomerFunction = {
-      handler: fn('update-customer', 'Billing: apply tenantUpdated to the customer', [on(customers, 'UpdateItem')]),
-    };
-    this.deleteCustomerFunction = {
-      handler: fn('delete-customer', 'Billing: cancel customer on offboardingRequest', [
-        on(customers, 'UpdateItem'),
-        on(users, 'Query', 'DeleteItem'),
-      ]),
-    };
-    this.createUserFunction = {
-      handler: fn('create-user', 'Billing: add user on tenantUserCreated', [on(users, 'PutItem')]),
-    };
-    this.deleteUserFunction = {
-      handler: fn('delete-user', 'Billing: remove user on tenantUserDeleted', [on(users, 'DeleteItem')]),
-    };
-    this.readUserFunction = { handler: fn('get-user', 'Billing: read a billing user', [on(users, 'GetItem')]) };
-    this.updateUserFunction = {
-      handler: fn('update-user', 'Billing: update a billing user', [on(users, 'UpdateItem')]),
-    };
-    const tenantBilling = fn('get-tenant-billing', 'Internal billing API: plan, billing status, payment state', [
-      on(customers, 'GetItem'),
-    ]);
-    this.fetchTenantBillingFunction = { handler: tenantBilling };
-
-    const webhook = fn('webhook', 'Billing webhook: verify signature, apply once, emit tenantUpdated', [
-      on(customers, 'UpdateItem', 'GetItem'),
-    ]);
-    this.webhookVerification.grant(webhook);
-    this.webhookFunction = { path: props.webhookPath ?? 'webhook', handler: webhook };
-
-    if (props.metering && this.usageTable) {
-      const m = props.metering;
-      const putUsage = fn(
-        'put-usage',
-        'Billing: roll metered usage up into per-period usage lines',
-        [
-          { actions: ['dynamodb:Query'], resources: [m.metersTable.arn, `${m.usageTable.arn}/index/*`] },
-          on(this.usageTable.arn, 'PutItem'),
-        ],
-        300,
-      ); // a batch over every meter's closed period (SBT's putUsage also had 5 minutes)
-      putUsage.addEnvironment('METERS_TABLE_NAME', m.metersTable.name);
-      putUsage.addEnvironment('USAGE_TABLE_NAME', m.usageTable.name);
-      putUsage.addEnvironment('USAGE_LINES_TABLE_NAME', this.usageTable.name);
-      putUsage.addEnvironment('USAGE_PERIOD', props.usagePeriod ?? 'day');
-      this.putUsageFunction = { handler: putUsage, schedule: props.putUsageSchedule };
-      tenantBilling.addEnvironment('USAGE_LINES_TABLE_NAME', this.usageTable.name);
-      tenantBilling.addToRolePolicy(on(this.usageTable.arn, 'Query'));
-    }
-  }
-
-  /** The webhook puts `tenantUpdated` on the bus and, with a tenant table, mirrors billing state on tenants. */
-  bind(_scope: Construct, ctx: BillingBindContext): void {
-    const webhook = this.webhookFunction.handler;
-    for (const [k, v] of Object.entries(ctx.eventManager.handlerEnvironment())) webhook.addEnvironment(k, v);
-    ctx.eventManager.grantPutEventsTo(webhook);
-    if (ctx.tenantTable) {
-      webhook.addEnvironment('TENANT_TABLE_NAME', ctx.tenantTable.tableName);
-      webhook.addToRolePolicy({ actions: ['dynamodb:UpdateItem'], resources: [ctx.tenantTable.tableArn] });
-    }
+    this.customersTable = tables.customers;
+    this.usersTable = tables.users;
+    this.usageTable = tables.usage;
+    this.putUsageFunction = putUsageFunction;
   }
 }

@@ -1,8 +1,7 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { Construct } from '../../core/cdktf';
-import { LambdaFunction } from '../../core/lambda-function';
-import type { BillingBindContext, IASyncFunction, IBilling, IFunctionPath, ISyncFunction } from './billing-interface';
-import { WebhookVerification } from './webhook-verification';
+import type { Construct } from '../../core/cdktf';
+import { functionFamily } from '../../core/function-family';
+import { CompleteBilling, vendorWebhook } from './complete-billing';
 
 export interface HttpBillingVendorAdapterProps {
   /** Prefix of every resource name. */
@@ -34,100 +33,69 @@ export interface HttpBillingVendorAdapterProps {
  * secret for the API key, `WebhookVerification` (or the vendor's own scheme) for callbacks, and `bind`
  * for the bus environment. Nothing here calls a vendor at synth time.
  */
-export class HttpBillingVendorAdapter extends Construct implements IBilling {
+export class HttpBillingVendorAdapter extends CompleteBilling {
   readonly apiKeySecretArn: string;
   readonly apiKeySecret?: SecretsmanagerSecret;
-  readonly webhookVerification: WebhookVerification;
-
-  readonly createCustomerFunction: IASyncFunction;
-  readonly deleteCustomerFunction: IASyncFunction;
-  readonly updateCustomerFunction: IASyncFunction;
-  readonly createUserFunction: IASyncFunction;
-  readonly deleteUserFunction: IASyncFunction;
-  readonly readUserFunction: ISyncFunction;
-  readonly updateUserFunction: ISyncFunction;
-  readonly fetchTenantBillingFunction: ISyncFunction;
-  readonly webhookFunction: IFunctionPath;
 
   constructor(scope: Construct, id: string, props: HttpBillingVendorAdapterProps) {
-    super(scope, id);
-    const p = props.namePrefix;
-    if (props.apiKeySecretArn) {
-      this.apiKeySecretArn = props.apiKeySecretArn;
-    } else {
-      this.apiKeySecret = new SecretsmanagerSecret(this, 'api-key', {
-        name: `${p}-billing-vendor-api-key`,
-        description: 'API key of the billing vendor (plain string). Set it with aws secretsmanager put-secret-value.',
-        recoveryWindowInDays: 7,
-      });
-      this.apiKeySecretArn = this.apiKeySecret.arn;
-    }
-    const vendorFn = (
-      id: string,
-      archive: string,
-      functionName: string,
-      description: string,
-      extra: Record<string, string> = {},
-    ) => {
-      const f = new LambdaFunction(this, id, {
-        archive,
-        functionName,
-        description,
+    let apiKey!: { arn: string; secret?: SecretsmanagerSecret };
+    super(scope, id, (self) => {
+      const p = props.namePrefix;
+      apiKey = props.apiKeySecretArn ? { arn: props.apiKeySecretArn } : newApiKeySecret(self, p);
+      const apiKeySecretArn = apiKey.arn;
+      const fn = functionFamily(self, {
+        namePrefix: `${p}-billing-vendor`,
         timeout: props.timeout ?? 15,
         environment: {
           VENDOR_BASE_URL: props.baseUrl,
-          VENDOR_API_KEY_SECRET_ARN: this.apiKeySecretArn,
+          VENDOR_API_KEY_SECRET_ARN: apiKeySecretArn,
           POWERTOOLS_SERVICE_NAME: 'billing-vendor',
-          ...extra,
         },
-        statements: [{ actions: ['secretsmanager:GetSecretValue'], resources: [this.apiKeySecretArn] }],
+        statements: [{ actions: ['secretsmanager:GetSecretValue'], resources: [apiKeySecretArn] }],
       });
-      return f;
-    };
-    const op = (name: string, operation: string) => ({
-      handler: vendorFn(name, 'billing-vendor-event', `${p}-billing-vendor-${name}`, `Billing vendor: ${operation}`, {
-        VENDOR_OPERATION: operation,
-      }),
+      const op = (name: string, operation: string) => ({
+        handler: fn(name, `Billing vendor: ${operation}`, {
+          archive: 'billing-vendor-event',
+          environment: { VENDOR_OPERATION: operation },
+        }),
+      });
+      // One function answers the three sync routes (it dispatches on the route key).
+      const api = {
+        handler: fn('api', 'Billing vendor: tenant billing and billing users', { archive: 'billing-vendor-api' }),
+      };
+      return {
+        createCustomerFunction: op('create-customer', 'createCustomer'),
+        updateCustomerFunction: op('update-customer', 'updateCustomer'),
+        deleteCustomerFunction: op('delete-customer', 'deleteCustomer'),
+        createUserFunction: op('create-user', 'createUser'),
+        deleteUserFunction: op('delete-user', 'deleteUser'),
+        fetchTenantBillingFunction: api,
+        readUserFunction: api,
+        updateUserFunction: api,
+        ...vendorWebhook(self, {
+          verification: {
+            namePrefix: `${p}-vendor`,
+            secretArn: props.webhookSecretArn,
+            toleranceSeconds: props.webhookToleranceSeconds,
+          },
+          functionName: `${p}-billing-vendor-webhook`,
+          description: 'Billing vendor webhook: verify signature, record once, mirror on tenant, emit tenantUpdated',
+          serviceName: 'billing-vendor',
+          path: props.webhookPath ?? 'vendor',
+        }),
+      };
     });
-    this.createCustomerFunction = op('create-customer', 'createCustomer');
-    this.updateCustomerFunction = op('update-customer', 'updateCustomer');
-    this.deleteCustomerFunction = op('delete-customer', 'deleteCustomer');
-    this.createUserFunction = op('create-user', 'createUser');
-    this.deleteUserFunction = op('delete-user', 'deleteUser');
-
-    // One function answers the three sync routes (it dispatches on the route key).
-    const api = vendorFn(
-      'api',
-      'billing-vendor-api',
-      `${p}-billing-vendor-api`,
-      'Billing vendor: tenant billing and billing users',
-    );
-    this.fetchTenantBillingFunction = { handler: api };
-    this.readUserFunction = { handler: api };
-    this.updateUserFunction = { handler: api };
-
-    this.webhookVerification = new WebhookVerification(this, 'webhook-verification', {
-      namePrefix: `${p}-vendor`,
-      secretArn: props.webhookSecretArn,
-      toleranceSeconds: props.webhookToleranceSeconds,
-    });
-    const webhook = new LambdaFunction(this, 'webhook', {
-      archive: 'billing-webhook',
-      functionName: `${p}-billing-vendor-webhook`,
-      description: 'Billing vendor webhook: verify signature, record once, mirror on tenant, emit tenantUpdated',
-      environment: { POWERTOOLS_SERVICE_NAME: 'billing-vendor' },
-    });
-    this.webhookVerification.grant(webhook);
-    this.webhookFunction = { path: props.webhookPath ?? 'vendor', handler: webhook };
+    this.apiKeySecret = apiKey.secret;
+    this.apiKeySecretArn = apiKey.arn;
   }
+}
 
-  bind(_scope: Construct, ctx: BillingBindContext): void {
-    const webhook = this.webhookFunction.handler;
-    for (const [k, v] of Object.entries(ctx.eventManager.handlerEnvironment())) webhook.addEnvironment(k, v);
-    ctx.eventManager.grantPutEventsTo(webhook);
-    if (ctx.tenantTable) {
-      webhook.addEnvironment('TENANT_TABLE_NAME', ctx.tenantTable.tableName);
-      webhook.addToRolePolicy({ actions: ['dynamodb:UpdateItem'], resources: [ctx.tenantTable.tableArn] });
-    }
-  }
+/** A new, empty secret for the vendor API key, whose value the operator sets once (it never enters state). */
+function newApiKeySecret(scope: Construct, p: string): { arn: string; secret: SecretsmanagerSecret } {
+  const secret = new SecretsmanagerSecret(scope, 'api-key', {
+    name: `${p}-billing-vendor-api-key`,
+    description: 'API key of the billing vendor (plain string). Set it with aws secretsmanager put-secret-value.',
+    recoveryWindowInDays: 7,
+  });
+  return { arn: secret.arn, secret };
 }

@@ -1,6 +1,5 @@
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { durableTable } from '../../core/durable-table';
-import { Construct } from '../../core/cdktf';
+import type { Construct } from '../../core/cdktf';
+import { KeyedTable } from '../../core/keyed-table';
 import type { PolicyStatement } from '../../core/iam';
 
 export interface TenantTableProps {
@@ -22,23 +21,13 @@ export interface TenantTableProps {
  * the index is sparse and lists see tenants only). On-demand billing (SBT's table defaults to 5/5
  * provisioned), PITR on, encrypted.
  */
-export class TenantTable extends Construct {
+export class TenantTable extends KeyedTable {
   static readonly TENANT_CONFIG_INDEX = 'tenantConfigIndex';
   static readonly TENANT_LIST_INDEX = 'tenantListIndex';
-  readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: TenantTableProps) {
-    super(scope, id);
-    this.table = new DynamodbTable(this, 'table', {
-      name: props.name,
-      ...durableTable({ deletionProtection: props.deletionProtection, kmsKeyArn: props.kmsKeyArn }),
+    super(scope, id, props, {
       hashKey: 'tenantId',
-      attribute: [
-        { name: 'tenantId', type: 'S' },
-        { name: 'tenantName', type: 'S' },
-        { name: 'listPartition', type: 'S' },
-        { name: 'createdAt', type: 'S' },
-      ],
       globalSecondaryIndex: [
         {
           name: TenantTable.TENANT_CONFIG_INDEX,
@@ -46,21 +35,9 @@ export class TenantTable extends Construct {
           projectionType: 'INCLUDE',
           nonKeyAttributes: ['tenantConfig', 'sbtaws_active'],
         },
-        {
-          name: TenantTable.TENANT_LIST_INDEX,
-          hashKey: 'listPartition',
-          rangeKey: 'createdAt',
-          projectionType: 'ALL',
-        },
+        { name: TenantTable.TENANT_LIST_INDEX, hashKey: 'listPartition', rangeKey: 'createdAt', projectionType: 'ALL' },
       ],
     });
-  }
-
-  get tableName(): string {
-    return this.table.name;
-  }
-  get tableArn(): string {
-    return this.table.arn;
   }
 
   /** Also the `version`-guarded transactional writes the lifecycle uses. */
@@ -72,22 +49,9 @@ export class TenantTable extends Construct {
   }
 
   readStatement(): PolicyStatement {
-    return {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    };
+    return this.indexedStatement('GetItem', 'Query', 'BatchGetItem');
   }
   writeStatement(): PolicyStatement {
-    return {
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    };
+    return this.indexedStatement('GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem');
   }
 }

@@ -23,15 +23,6 @@ export class RegistrationTable extends ListedTable {
   }
 
   writeStatement(): PolicyStatement {
-    return {
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    };
+    return this.indexedStatement('GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem');
   }
 }

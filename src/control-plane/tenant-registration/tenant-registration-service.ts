@@ -1,22 +1,13 @@
-import { Construct } from '../../core/cdktf';
-import type { IEventManager } from '../../core/event-manager';
+import type { Construct } from '../../core/cdktf';
 import { LambdaTarget } from '../../core/event-targets';
 import { LambdaFunction } from '../../core/lambda-function';
-import type { IControlPlaneApi } from '../api/control-plane-api';
-import { addScopedRoutes, collectionRoutes } from '../api/service-routes';
-import type { ControlPlaneScopes } from '../auth/auth-interface';
-import { bindTenantLifecycle, tenantLifecycleApiFunction } from '../tenant-management/tenant-management-service';
-import type { TenantTable } from '../tenant-management/tenant-table';
-import type { RegistrationTable } from './registration-table';
+import {
+  bindTenantLifecycle,
+  TenantCollectionService,
+  type TenantCollectionServiceProps,
+} from '../tenant-management/tenant-collection-service';
 
-export interface TenantRegistrationServiceProps {
-  readonly api: IControlPlaneApi;
-  readonly scopes: ControlPlaneScopes;
-  readonly tenantTable: TenantTable;
-  readonly registrationTable: RegistrationTable;
-  readonly eventManager: IEventManager;
-  /** Prefix of the function names. */
-  readonly namePrefix: string;
+export interface TenantRegistrationServiceProps extends TenantCollectionServiceProps {
   /** SQS queue ARN for job results EventBridge could not deliver after its retries. @default none */
   readonly resultsDeadLetterQueueArn?: string;
 }
@@ -33,26 +24,20 @@ export interface TenantRegistrationServiceProps {
  * failures are persisted (SBT's failure payload has neither `tenantData` nor `tenantRegistrationData`,
  * so its PATCH stores nothing). `PATCH /tenant-registrations/{id}` stays for SBT clients that call it.
  */
-export class TenantRegistrationService extends Construct {
+export class TenantRegistrationService extends TenantCollectionService {
   static readonly REGISTRATIONS_PATH = '/tenant-registrations';
   static readonly REGISTRATION_ID_PATH = '/tenant-registrations/{tenantRegistrationId}';
-  readonly function: LambdaFunction;
   readonly resultsFunction: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: TenantRegistrationServiceProps) {
-    super(scope, id);
-    this.function = tenantLifecycleApiFunction(this, props, {
+    super(scope, id, props, {
       service: 'tenant-registration',
-      functionName: `${props.namePrefix}-tenant-registration`,
       description: 'Control plane /tenant-registrations routes',
+      path: TenantRegistrationService.REGISTRATIONS_PATH,
+      itemPath: TenantRegistrationService.REGISTRATION_ID_PATH,
+      update: 'PATCH',
+      itemActions: [['POST', '/retry']],
     });
-    const { tenantRead: read, tenantWrite: write } = props.scopes;
-    const r = TenantRegistrationService.REGISTRATIONS_PATH;
-    const ri = TenantRegistrationService.REGISTRATION_ID_PATH;
-    addScopedRoutes(props.api, this.function, [
-      ...collectionRoutes(r, ri, { read, write, update: 'PATCH' }),
-      ['POST', `${ri}/retry`, write],
-    ]);
 
     this.resultsFunction = new LambdaFunction(this, 'results', {
       archive: 'tenant-registration-results',

@@ -21,9 +21,6 @@ export class UserTable extends ListedTable {
   bindUserStore(fn: LambdaFunction): void {
     fn.addEnvironment('USER_STORE', 'dynamodb');
     fn.addEnvironment('USER_TABLE_NAME', this.table.name);
-    fn.addToRolePolicy({
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      resources: [this.table.arn, `${this.table.arn}/index/*`],
-    });
+    fn.addToRolePolicy(this.indexedStatement('GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'));
   }
 }

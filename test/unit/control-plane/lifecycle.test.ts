@@ -13,28 +13,45 @@ import {
   retryEventFor,
   transition,
   TRANSITIONS,
+  type LifecycleEvent,
   type LifecycleState,
   type TransitionRecord,
 } from '../../../src/contracts/lifecycle';
 
 const ctx = { at: '2026-01-01T00:00:00.000Z', reason: 'test' };
 
-test('the documented happy paths', () => {
-  const path: [LifecycleState, (typeof LIFECYCLE_EVENTS)[number], LifecycleState][] = [
-    ['REGISTERED', 'provision', 'PROVISIONING'],
-    ['PROVISIONING', 'provisionSucceeded', 'ACTIVE'],
-    ['PROVISIONING', 'provisionFailed', 'PROVISION_FAILED'],
-    ['PROVISION_FAILED', 'retryProvisioning', 'PROVISIONING'],
-    ['ACTIVE', 'deactivate', 'DEACTIVATED'],
-    ['DEACTIVATED', 'activate', 'ACTIVE'],
-    ['ACTIVE', 'offboard', 'OFFBOARDING'],
-    ['DEACTIVATED', 'offboard', 'OFFBOARDING'],
-    ['PROVISION_FAILED', 'offboard', 'OFFBOARDING'],
-    ['OFFBOARDING', 'deprovisionSucceeded', 'OFFBOARDED'],
-    ['OFFBOARDING', 'deprovisionFailed', 'DEPROVISION_FAILED'],
-    ['DEPROVISION_FAILED', 'retryDeprovisioning', 'OFFBOARDING'],
-  ];
-  for (const [from, event, to] of path) {
+/**
+ * The machine written out by hand as walks along the diagram in src/contracts/lifecycle.ts (not derived
+ * from TRANSITIONS): together they take every legal edge, and an edge no walk takes is illegal (see the full
+ * table below). Kills e.g. a PROVISIONING → ACTIVE "activate" edge slipped into the machine (survivor (a) of
+ * issue 16), which no happy path or property over the table itself would notice.
+ */
+const WALKS = [
+  'REGISTERED -provision-> PROVISIONING -provisionFailed-> PROVISION_FAILED -retryProvisioning-> PROVISIONING',
+  'PROVISIONING -provisionSucceeded-> ACTIVE -deactivate-> DEACTIVATED -activate-> ACTIVE -offboard-> OFFBOARDING',
+  'OFFBOARDING -deprovisionFailed-> DEPROVISION_FAILED -retryDeprovisioning-> OFFBOARDING -deprovisionSucceeded-> OFFBOARDED',
+  'REGISTERED -offboard-> OFFBOARDING, PROVISION_FAILED -offboard-> OFFBOARDING, DEACTIVATED -offboard-> OFFBOARDING',
+];
+type Edge = readonly [LifecycleState, LifecycleEvent, LifecycleState];
+/** `A -e-> B -f-> C, D -g-> E` → [A, e, B], [B, f, C], [D, g, E]. */
+const EDGES: Edge[] = WALKS.flatMap((line) =>
+  line.split(', ').flatMap((walk) => {
+    const [start, ...steps] = walk.split(' ');
+    let from = start as LifecycleState;
+    const edges: Edge[] = [];
+    for (let i = 0; i < steps.length; i += 2) {
+      const event = steps[i]!.replace(/^-|->$/g, '') as LifecycleEvent;
+      const to = steps[i + 1] as LifecycleState;
+      edges.push([from, event, to]);
+      from = to;
+    }
+    return edges;
+  }),
+);
+
+test('every walk along the diagram goes through, leaving one history record per step', () => {
+  expect(EDGES).toHaveLength(13);
+  for (const [from, event, to] of EDGES) {
     const r = transition(from, event, ctx);
     expect(r.state).toBe(to);
     expect(r.record).toEqual({ from, to, event, at: ctx.at, reason: 'test' });
@@ -113,43 +130,12 @@ test('OFFBOARDED is the only final state and every state can reach it', () => {
   for (const s of LIFECYCLE_STATES) expect(reaches(s)).toBe(true);
 });
 
-/**
- * The whole table, written out by hand (not derived from TRANSITIONS): every state × every event, allowed
- * (with its target) or refused. Kills e.g. a PROVISIONING → ACTIVE "activate" edge slipped into the
- * machine (survivor (a) of issue 16), which no happy path or property over the table itself would notice.
- */
-const EXPECTED_TABLE: Record<LifecycleState, Partial<Record<(typeof LIFECYCLE_EVENTS)[number], LifecycleState>>> = {
-  REGISTERED: { provision: 'PROVISIONING', offboard: 'OFFBOARDING' },
-  PROVISIONING: { provisionSucceeded: 'ACTIVE', provisionFailed: 'PROVISION_FAILED' },
-  PROVISION_FAILED: { retryProvisioning: 'PROVISIONING', offboard: 'OFFBOARDING' },
-  ACTIVE: { deactivate: 'DEACTIVATED', offboard: 'OFFBOARDING' },
-  DEACTIVATED: { activate: 'ACTIVE', offboard: 'OFFBOARDING' },
-  OFFBOARDING: { deprovisionSucceeded: 'OFFBOARDED', deprovisionFailed: 'DEPROVISION_FAILED' },
-  DEPROVISION_FAILED: { retryDeprovisioning: 'OFFBOARDING' },
-  OFFBOARDED: {},
-};
-const ALL_STATES: LifecycleState[] = [
-  'REGISTERED',
-  'PROVISIONING',
-  'ACTIVE',
-  'PROVISION_FAILED',
-  'DEACTIVATED',
-  'OFFBOARDING',
-  'OFFBOARDED',
-  'DEPROVISION_FAILED',
-];
-const ALL_EVENTS = [
-  'provision',
-  'provisionSucceeded',
-  'provisionFailed',
-  'retryProvisioning',
-  'deactivate',
-  'activate',
-  'offboard',
-  'deprovisionSucceeded',
-  'deprovisionFailed',
-  'retryDeprovisioning',
-] as const;
+/** The walks as a table: from-state → event → to-state; the vocabulary is whatever the walks name. */
+const EXPECTED_TABLE = {} as Record<LifecycleState, Partial<Record<LifecycleEvent, LifecycleState>>>;
+for (const [from, event, to] of EDGES) EXPECTED_TABLE[from] = { ...EXPECTED_TABLE[from], [event]: to };
+const ALL_STATES = [...new Set(EDGES.flatMap(([from, , to]) => [from, to]))];
+const ALL_EVENTS = [...new Set(EDGES.map(([, event]) => event))];
+for (const s of ALL_STATES) EXPECTED_TABLE[s] ??= {};
 const cells = ALL_STATES.flatMap((state) =>
   ALL_EVENTS.map((event) => [state, event, EXPECTED_TABLE[state][event]] as const),
 );

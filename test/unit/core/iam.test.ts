@@ -95,34 +95,25 @@ test('a statement without actions or without resources is refused at synth, nami
   expect(String(error)).toContain('[iam/r2] a policy statement needs at least one action');
 });
 
-test('scopes: the exact vocabulary, one resource server per area, and every scope is server/name', () => {
-  expect(SCOPES).toEqual({
-    tenantRead: 'tenant/tenant_read',
-    tenantWrite: 'tenant/tenant_write',
-    userRead: 'user/user_read',
-    userWrite: 'user/user_write',
-    billingRead: 'billing/billing_read',
-    billingWrite: 'billing/billing_write',
-    meteringRead: 'metering/metering_read',
-    meteringWrite: 'metering/metering_write',
-  });
-  // Descriptions become the Cognito resource servers' scope descriptions (shown on consent screens).
-  expect(RESOURCE_SERVERS).toEqual({
-    tenant: [
-      { name: 'tenant_read', description: 'Read tenants, registrations and tenant config' },
-      { name: 'tenant_write', description: 'Create, update, (de)activate and offboard tenants and registrations' },
-    ],
-    user: [
-      { name: 'user_read', description: 'Read users' },
-      { name: 'user_write', description: 'Create, update, enable, disable and delete users' },
-    ],
-    billing: [
-      { name: 'billing_read', description: 'Read billing state of tenants (internal billing API)' },
-      { name: 'billing_write', description: 'Update billing users' },
-    ],
-    metering: [
-      { name: 'metering_read', description: 'Read meters and usage' },
-      { name: 'metering_write', description: 'Create, update and delete meters; cancel usage' },
-    ],
-  });
+test('scopes: one read and one write scope per area, named server/name, one resource server each', () => {
+  // The vocabulary is a naming rule, not a list: `<area>Read|Write` → `<area>/<area>_read|write`. SBT's
+  // tenant and user scopes follow it to the letter, so tokens issued for SBT keep working.
+  const areas = ['tenant', 'user', 'billing', 'metering'];
+  const rule = areas.flatMap((a) => [
+    [`${a}Read`, `${a}/${a}_read`],
+    [`${a}Write`, `${a}/${a}_write`],
+  ]);
+  expect(SCOPES).toEqual(Object.fromEntries(rule));
+  // One Cognito resource server per area, holding exactly that area's scope names (read first).
+  expect(Object.keys(RESOURCE_SERVERS)).toEqual(areas);
+  for (const a of areas) expect(RESOURCE_SERVERS[a]!.map((s) => s.name)).toEqual([`${a}_read`, `${a}_write`]);
+  // Descriptions become the resource servers' scope descriptions (shown on consent screens): Cognito takes
+  // 1–256 characters; each says what the scope allows, distinct per scope, a read scope's says "Read".
+  const described = Object.values(RESOURCE_SERVERS).flat();
+  expect(new Set(described.map((s) => s.description)).size).toBe(described.length);
+  for (const { name, description } of described) {
+    expect(description.length).toBeGreaterThan(0);
+    expect(description.length).toBeLessThanOrEqual(256);
+    expect(description.startsWith('Read ')).toBe(name.endsWith('_read'));
+  }
 });
