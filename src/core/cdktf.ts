@@ -13,9 +13,12 @@ import {
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
+  TerraformOutput,
   TerraformStack,
+  Token,
   Tokenization,
 } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
 
 export {
@@ -83,6 +86,71 @@ function invokeAspects(root: IConstruct, invokedByPath: Record<string, IAspect[]
   recurse(root, []);
 }
 
+type Json = Record<string, unknown>;
+/** What the single-pass synth reads of a stack that cdktf's typings keep private. */
+type StackInternals = { rawOverrides: Json; cdktfVersion?: string };
+
+const isPlainObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !Tokenization.isResolvable(v);
+
+/** True when some key of `overrides` (at any depth) is a token: only a whole-document resolution resolves those. */
+function hasTokenKey(overrides: Json): boolean {
+  return Object.entries(overrides).some(([k, v]) => Token.isUnresolved(k) || (isPlainObject(v) && hasTokenKey(v)));
+}
+
+/**
+ * After `deepMerge(doc, overrides)` over an otherwise resolved `doc`: resolves, in place, exactly the values
+ * the overrides put there — what resolving the whole document would change, since resolving resolved JSON
+ * returns it unchanged. A value resolving to undefined is dropped, as a whole-document resolution drops it.
+ */
+function resolveOverridden(doc: Json, overrides: Json, resolve: (x: unknown) => unknown): void {
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in doc)) continue; // an undefined override deleted it
+    if (isPlainObject(value) && isPlainObject(doc[key])) resolveOverridden(doc[key] as Json, value, resolve);
+    else {
+      const resolved = resolve(doc[key]);
+      if (resolved === undefined) delete doc[key];
+      else doc[key] = resolved;
+    }
+  }
+}
+
+/**
+ * cdktf's `TerraformStack.toTerraform` (0.21) for a stack whose elements' blocks were resolved while
+ * preparing: the same document, built in the same order, without resolving those blocks again and without
+ * resolving the merged document as a whole (only the stack's metadata and what its overrides add are not
+ * resolved yet). Elements without a prepared block are built and resolved as cdktf does.
+ */
+function preparedStackTerraform(stack: TerraformStack, blocks: ReadonlyMap<TerraformElement, unknown>): Json {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolve = (x: unknown) => Tokenization.resolve(x, { scope: stack, preparing: false, resolver });
+  const { rawOverrides, cdktfVersion } = stack as unknown as StackInternals;
+  const metadata: Json = {
+    version: cdktfVersion,
+    stackName: stack.node.id,
+    backend: 'local', // overwritten by backend implementations if used
+    cloud: undefined, // overwritten by cloud and remote backend implementations
+    ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
+  };
+  const elements = elementsOf(stack);
+  for (const meta of elements.map((e) => resolve(e.toMetadata()))) deepMerge(metadata, meta);
+  const outputs: Json = {};
+  for (const item of elements) {
+    if (!TerraformOutput.isTerraformOutput(item)) continue;
+    deepMerge(
+      outputs,
+      item.node.path
+        .split('/')
+        .reduceRight<Json>((inner, part) => ({ [part]: Object.keys(inner).length ? inner : item.friendlyUniqueId }), {}),
+    );
+  }
+  const tf: Json = { '//': resolve({ metadata, outputs }) };
+  for (const e of elements) deepMerge(tf, blocks.has(e) ? blocks.get(e) : resolve(e.toTerraform()));
+  deepMerge(tf, rawOverrides);
+  resolveOverridden(tf, rawOverrides, resolve);
+  return tf;
+}
+
 /**
  * cdktf's App with the token resolution done once instead of three times (the reference app, `npm run
  * synth`, the module packager and the bench use it; the output is byte-identical, which
@@ -93,18 +161,22 @@ function invokeAspects(root: IConstruct, invokedByPath: Record<string, IAspect[]
  * block again in `toTerraform()`, resolves it, and resolves the merged document once more — 28 % of a synth
  * in a profile. Here the Aspects are applied first (per stack, as cdktf does; the nodes the preparing pass
  * adds are visited right after it; then they are hidden so cdktf does not apply them twice), the preparing
- * pass keeps each element's resolved block, and `toTerraform()` is handed that block: a preparing resolution returns the same value as a final one (cross-stack references
- * are rewritten while preparing). Elements added while preparing (cross-stack outputs and remote-state data
- * sources) are built and resolved by cdktf as usual.
+ * pass keeps each element's resolved block (a preparing resolution returns the same value as a final one:
+ * cross-stack references are rewritten while preparing), and the stacks' `toTerraform()` (cdktf's, which a
+ * stack subclass reaches through `super`) merges those blocks without resolving them again
+ * ({@link preparedStackTerraform}). Elements added while preparing (cross-stack outputs and remote-state
+ * data sources) are built and resolved as cdktf does.
  */
 export class App extends CdktfApp {
   override synth(): void {
     const all = this.node.findAll();
     const stacks = all.filter(TerraformStack.isStack);
     type AspectList = { _aspects?: IAspect[] };
-    // If cdktf's Aspects ever stop keeping their list in `_aspects`, they could not be hidden: cdktf's synth.
+    // If cdktf's Aspects ever stop keeping their list in `_aspects`, they could not be hidden; if its stacks
+    // stop keeping overrides in `rawOverrides`, the document could not be merged here: cdktf's synth.
     if (
-      all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects))
+      all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects)) ||
+      stacks.some((s) => !isPlainObject((s as unknown as StackInternals).rawOverrides))
     ) {
       super.synth();
       return;
@@ -118,15 +190,15 @@ export class App extends CdktfApp {
     if (!this.skipValidation) for (const stack of stacks) stack.runAllValidations();
     const hidden = new Map<AspectList, IAspect[]>();
     const resolver = new DefaultTokenResolver(new StringConcat());
-    const prepared = new Map<TerraformElement, unknown>();
-    type Patched = { prepareStack?: () => void; toTerraform?: () => unknown };
+    const prepared = new Map<TerraformStack, Map<TerraformElement, unknown>>();
+    type Patched = { prepareStack?: () => void };
+    const stackToTerraform = TerraformStack.prototype.toTerraform;
     try {
       for (const stack of stacks) {
+        const blocks = new Map<TerraformElement, unknown>();
+        prepared.set(stack, blocks);
         for (const element of elementsOf(stack)) {
-          prepared.set(
-            element,
-            Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: true, resolver }),
-          );
+          blocks.set(element, Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: true, resolver }));
         }
       }
       // Preparing added cross-stack outputs and remote-state data sources: cdktf's Aspects visit those too.
@@ -136,11 +208,17 @@ export class App extends CdktfApp {
         if (list._aspects?.length) hidden.set(list, list._aspects.splice(0));
       }
       for (const stack of stacks) (stack as Patched).prepareStack = () => undefined;
-      for (const [element, block] of prepared) (element as Patched).toTerraform = () => block;
+      // Overrides with token keys (resolved only by a whole-document resolution) keep cdktf's toTerraform.
+      TerraformStack.prototype.toTerraform = function (this: TerraformStack) {
+        const blocks = prepared.get(this);
+        return blocks && !hasTokenKey((this as unknown as StackInternals).rawOverrides)
+          ? preparedStackTerraform(this, blocks)
+          : stackToTerraform.call(this);
+      };
       super.synth();
     } finally {
+      TerraformStack.prototype.toTerraform = stackToTerraform;
       for (const stack of stacks) delete (stack as Patched).prepareStack;
-      for (const element of prepared.keys()) delete (element as Patched).toTerraform;
       for (const [list, aspects] of hidden) list._aspects!.push(...aspects);
     }
   }
