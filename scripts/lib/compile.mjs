@@ -36,6 +36,46 @@ const tokenStackTraces = {
   },
 };
 
+// cdktf requires child_process (with net, dgram, …) and os at load time for what a synth rarely does:
+// checking the terraform binary's version, copying directory assets, module assets. In the synth bundle
+// they load on first use instead (a Proxy over the real module). cdktf calls assert only as
+// `assert(value, message)` / `assert.ok(value, message)`: node's assert (and its ~10 internal modules) then
+// loads when an assertion fails, and throws its own AssertionError. ~20 internal modules fewer per synth.
+const LAZY_BUILTINS = ['child_process', 'os', 'assert'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) =>
+      args.importer.includes(join('node_modules', 'cdktf', 'lib')) && args.namespace === 'file'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ loader: 'js', contents: lazyModule(args.path) }));
+  },
+};
+
+function lazyModule(name) {
+  const head = `let real;
+const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));
+`;
+  if (name === 'assert')
+    return `${head}function ok(value, message) {
+  if (!value || arguments.length === 0) load().ok(...arguments);
+}
+module.exports = new Proxy(ok, { get: (target, key) => (key === 'ok' ? ok : load()[key]) });
+`;
+  return `${head}module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Object.getOwnPropertyDescriptor(load(), key);
+    return d && { ...d, configurable: true };
+  },
+});
+`;
+}
+
 const outputOf = (entry) => join(ROOT, 'dist', entry.replace(/\.ts$/, '.js'));
 
 /**
@@ -113,7 +153,7 @@ export async function compile(entries, { selfContained = false } = {}) {
           minifySyntax: true,
           minifyWhitespace: true,
           alias: { archiver: join(ROOT, 'scripts/lib/archiver-stub.cjs') },
-          plugins: [tokenStackTraces],
+          plugins: [tokenStackTraces, lazyBuiltins],
         }
       : { packages: 'external', sourcemap: 'linked' }),
   });
