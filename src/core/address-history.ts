@@ -41,37 +41,35 @@ export function finalAddress(history: AddressHistory, address: string): string {
   return a;
 }
 
-/** Primary weights of the characters addresses use, in the order of ICU's root collation (`localeCompare`). */
-const PRIMARY = new Map([...'_-.[]0123456789abcdefghijklmnopqrstuvwxyz'].map((c, i) => [c, i]));
+/** Primary weights (by char code) of the characters addresses use, in ICU root collation order; -1: other. */
+const PRIMARY = new Int8Array(128).fill(-1);
+[...'_-.[]0123456789abcdefghijklmnopqrstuvwxyz'].forEach((c, i) => {
+  PRIMARY[c.charCodeAt(0)] = i;
+  PRIMARY[c.toUpperCase().charCodeAt(0)] = i;
+});
+const COLLATABLE = /^[-_.[\]0-9A-Za-z]*$/;
 
 /**
  * `a.localeCompare(b)` (ICU root collation: punctuation, then digits, then letters; case only breaks ties,
  * lowercase first, left to right) for strings of letters, digits and `_-.[]`, without `localeCompare`:
  * its first call loads ICU's collator, which cost more than the rest of the moved blocks together in a
- * synth profile. Any other character falls back to `localeCompare` (test/unit/address-order.test.ts checks
- * the two agree).
+ * synth profile. Any other character falls back to `localeCompare` (test/unit/core/address-order.test.ts
+ * checks the two agree).
  */
 export function compareAddresses(a: string, b: string): number {
-  if (!collatable(a) || !collatable(b)) return a.localeCompare(b);
+  if (!COLLATABLE.test(a) || !COLLATABLE.test(b)) return a.localeCompare(b);
   let caseOrder = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i]!;
-    const y = b[i]!;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
     if (x === y) continue;
-    const lx = x.toLowerCase();
-    const px = PRIMARY.get(lx)!;
-    const py = PRIMARY.get(y.toLowerCase())!;
-    if (px !== py) return px < py ? -1 : 1;
-    if (caseOrder === 0) caseOrder = x === lx ? -1 : 1; // same letter, other case: lowercase first
+    if (PRIMARY[x] !== PRIMARY[y]) return PRIMARY[x]! < PRIMARY[y]! ? -1 : 1;
+    if (caseOrder === 0) caseOrder = x >= 97 ? -1 : 1; // same letter, other case: lowercase first
   }
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
   return caseOrder;
 }
-
-const collatable = (s: string) => {
-  for (const c of s) if (!PRIMARY.has(c.toLowerCase())) return false;
-  return true;
-};
 
 /** `moved` blocks (Terraform JSON syntax: bare addresses) for the moves whose final target is declared. */
 export function movedBlocks(history: AddressHistory, declared: ReadonlySet<string>): { from: string; to: string }[] {
