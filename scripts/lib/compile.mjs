@@ -21,6 +21,7 @@ const TOOLCHAIN = [
   'scripts/lib/compile.mjs',
   'scripts/lib/token-stack-trace.cjs',
   'scripts/lib/archiver-stub.cjs',
+  'scripts/lib/stable-stringify.cjs',
   'package-lock.json',
 ];
 
@@ -152,7 +153,10 @@ export async function compile(entries, { selfContained = false } = {}) {
       ? {
           minifySyntax: true,
           minifyWhitespace: true,
-          alias: { archiver: join(ROOT, 'scripts/lib/archiver-stub.cjs') },
+          alias: {
+            archiver: join(ROOT, 'scripts/lib/archiver-stub.cjs'),
+            'json-stable-stringify': join(ROOT, 'scripts/lib/stable-stringify.cjs'),
+          },
           plugins: [tokenStackTraces, lazyBuiltins],
         }
       : { packages: 'external', sourcemap: 'linked' }),
