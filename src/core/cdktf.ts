@@ -62,16 +62,18 @@ function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformE
 /**
  * cdktf's `invokeAspects` (not exported by cdktf): every aspect of a node and of its ancestors up to `root`
  * visits the node once, parents before children; an aspect added while aspects run is not applied (warning).
- * `invokedByPath` may be shared between calls: a later call then only visits nodes added in between.
+ * `invoked` may be shared between calls: a later call then only visits nodes added in between. (cdktf keys it
+ * by `node.path`, which is recomputed on every read; a node is its own key here: paths are unique in a tree.)
  */
-function invokeAspects(root: IConstruct, invokedByPath: Record<string, IAspect[]> = {}): void {
+function invokeAspects(root: IConstruct, invokedBy = new Map<IConstruct, IAspect[]>()): void {
   let nestedAspectWarning = false;
   const recurse = (construct: IConstruct, inherited: IAspect[]) => {
     const aspects = Aspects.of(construct);
     const here = [...inherited, ...aspects.all];
     const count = aspects.all.length;
     for (const aspect of here) {
-      const invoked = (invokedByPath[construct.node.path] ??= []);
+      let invoked = invokedBy.get(construct);
+      if (!invoked) invokedBy.set(construct, (invoked = []));
       if (invoked.includes(aspect)) continue;
       aspect.visit(construct);
       if (!nestedAspectWarning && count !== aspects.all.length) {
@@ -252,7 +254,7 @@ export class App extends CdktfApp {
       return;
     }
     for (const stack of stacks) stack.ensureBackendExists(); // what prepareStack does first
-    const invoked: Record<string, IAspect[]> = {};
+    const invoked = new Map<IConstruct, IAspect[]>();
     for (const stack of stacks) invokeAspects(stack, invoked);
     // Validations (props problems, collected per construct) before any token is resolved: cdktf runs them
     // after its preparing pass, where a bad prop could fail first with a less helpful resolution error.
