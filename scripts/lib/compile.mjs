@@ -51,7 +51,10 @@ const lazyBuiltins = {
         ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ loader: 'js', contents: lazyModule(args.path) }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      loader: 'js',
+      contents: lazyModule(args.path),
+    }));
   },
 };
 

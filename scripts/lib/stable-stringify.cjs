@@ -9,12 +9,11 @@
 
 module.exports = function stableStringify(obj, opts) {
   const simple =
-    arguments.length === 2 &&
     opts !== null &&
     typeof opts === 'object' &&
     Object.keys(opts).length === 1 &&
     (Number.isInteger(opts.space) || typeof opts.space === 'string');
-  if (!simple) throw new Error('the synth bundle\'s json-stable-stringify supports only { space } (what cdktf passes)');
+  if (!simple) throw new Error("the synth bundle's json-stable-stringify supports only { space } (what cdktf passes)");
   const space = typeof opts.space === 'number' ? ' '.repeat(Math.max(0, opts.space)) : opts.space;
   const indents = [];
   const indentOf = (level) => {

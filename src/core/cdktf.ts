@@ -90,7 +90,7 @@ function invokeAspects(root: IConstruct, invokedBy = new Map<IConstruct, IAspect
 }
 
 /** cdktf's pattern for numbers encoded into strings (tokens/private/encoding.js, NUMBER_TOKEN_REGEX). */
-const NUMBER_IN_STRING = /[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)/;
+const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 /** A string cdktf's resolve returns unchanged: no token marker (`${`, `#{`, `&{TfToken[`), no encoded number. */
 const plainString = (s: string) =>
   !s.includes('{TfToken[') &&
@@ -213,7 +213,10 @@ function preparedStackTerraform(stack: TerraformStack, blocks: ReadonlyMap<Terra
       outputs,
       item.node.path
         .split('/')
-        .reduceRight<Json>((inner, part) => ({ [part]: Object.keys(inner).length ? inner : item.friendlyUniqueId }), {}),
+        .reduceRight<Json>(
+          (inner, part) => ({ [part]: Object.keys(inner).length ? inner : item.friendlyUniqueId }),
+          {},
+        ),
     );
   }
   const tf: Json = { '//': resolve({ metadata, outputs }) };
@@ -247,7 +250,9 @@ export class App extends CdktfApp {
     // If cdktf's Aspects ever stop keeping their list in `_aspects`, they could not be hidden; if its stacks
     // stop keeping overrides in `rawOverrides`, the document could not be merged here: cdktf's synth.
     if (
-      all.some((c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects)) ||
+      all.some(
+        (c) => Aspects.of(c).all.length > 0 && !Array.isArray((Aspects.of(c) as unknown as AspectList)._aspects),
+      ) ||
       stacks.some((s) => !isPlainObject((s as unknown as StackInternals).rawOverrides))
     ) {
       super.synth();

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { App, Aspects, CdktfApp, type IConstruct } from '../../../src/core/cdktf';
+import { App, Aspects, CdktfApp, Fn, type IConstruct, Lazy, Token } from '../../../src/core/cdktf';
 import { buildReferenceApp } from '../../../src/reference-app';
 
 function files(dir: string): string[] {
@@ -67,4 +67,20 @@ test('Aspects are applied once per node, as cdktf applies them, with the same re
   expect(cdktf.length).toBeGreaterThan(100);
   expect([...ours].sort()).toEqual([...cdktf].sort());
   expect(new Set(ours).size).toBe(ours.length);
+});
+
+test('stack-level overrides (nested, deleting, token-valued, lazily undefined, token keys): identical files', () => {
+  expectSameOutput((app) => {
+    const { controlPlane, applicationPlane } = buildReferenceApp(app, 'root');
+    // merged into resolved blocks and resolved in place by the single-pass App
+    controlPlane.addOverride('terraform.required_version', Lazy.stringValue({ produce: () => '>= 1.6' }));
+    controlPlane.addOverride('locals.bus_arn', controlPlane.eventManager.busArn);
+    controlPlane.addOverride('locals.gone', Lazy.anyValue({ produce: () => undefined }));
+    controlPlane.addOverride('locals.list', [Fn.upper('a'), 'b']);
+    controlPlane.addOverride('//.metadata.backend', undefined);
+    // a token as a key inside an override's value: only a whole-document resolution resolves it
+    applicationPlane.addOverride('locals', {
+      [Token.asString(Lazy.stringValue({ produce: () => 'computed_key' }))]: 1,
+    });
+  });
 });
