@@ -3,7 +3,7 @@
  * Figures are measurements on this machine, compared with peers as ratios; nothing here is a pass/fail test.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCli, benchSbtScope } from '../bench/anchor';
@@ -70,15 +70,22 @@ async function main() {
     console.log(
       `\nsame-run comparison with the anchor (${pairs} interleaved pairs each; ratio = median ours / median anchor)`,
     );
+    // The 1-minute load average around the comparison: on this shared machine load slows the anchor's larger,
+    // multi-threaded process more than ours, so a ratio only means something next to the load it ran under.
+    const loadAverageBefore = +loadavg()[0]!.toFixed(2);
     const scope = benchSbtScope(ROOT, pairs, progress('SBT scope'));
     process.stdout.write('\n');
     const cli = benchCli(ROOT, pairs, progress('CLIs'));
     process.stdout.write('\n');
     const cliForced = benchCli(ROOT, pairs, progress('CLIs, --force'), true);
     process.stdout.write('\n');
+    const loadAverageAfter = +loadavg()[0]!.toFixed(2);
     const anchor = {
       measuredAt: new Date().toISOString(),
       node: process.version,
+      cores: cpus().length,
+      loadAverageBefore,
+      loadAverageAfter,
       anchor: scope.tool,
       sbtScope: scope,
       cli,
@@ -86,6 +93,7 @@ async function main() {
     };
     writeFileSync(join(ROOT, 'bench/results/anchor.json'), `${JSON.stringify(anchor, null, 2)}\n`);
     console.log(`  anchor: ${scope.tool.label}, aws-cdk CLI ${scope.tool.awsCdkCli}`);
+    console.log(`  load average ${loadAverageBefore} before, ${loadAverageAfter} after, on ${cpus().length} cores`);
     for (const [label, r, target] of [
       ['SBT scope, whole process', scope, 0.2],
       ['npm run synth (nothing stale) vs cdk synth -q', cli, 0.25],
