@@ -3,7 +3,9 @@
 import fc from 'fast-check';
 
 const ours = require('../../scripts/lib/stable-stringify.cjs') as (obj: unknown, opts?: unknown) => string;
-const original = require(require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf')] })) as (
+// The copy cdktf itself loads (its dependency, not ours), resolved from cdktf's folder.
+const CDKTF_STRINGIFY = 'json-stable-stringify';
+const original = require(require.resolve(CDKTF_STRINGIFY, { paths: [require.resolve('cdktf')] })) as (
   obj: unknown,
   opts?: unknown,
 ) => string;
