@@ -27,6 +27,11 @@ export interface LocalRuntimeBench {
     p50Ms: number;
     p99Ms: number;
     non200: number;
+    /**
+     * GETs served before the measured ones, and the CPU per request of each warm-up round: rounds run until
+     * two in a row are not 5 % cheaper than the best before them (the fleet is warm), or `maxWarmupRounds`.
+     */
+    warmup: { requests: number; cpuMsPerRequestByRound: number[] };
     /** CPU the whole system (runtime, engines, client) spent per request; undefined where /proc is absent. */
     cpuMsPerRequest?: number;
     cpu?: CpuSplit;
@@ -203,8 +208,15 @@ export async function runLocalRuntimeBench(
     gets?: number;
     tenants?: number;
     concurrency?: number;
-    /** GETs before the measured ones. @default 2000 */
+    /**
+     * GETs per warm-up round. @default 2000
+     * Each of the ~10 instances is its own V8 isolate and JIT-compiles the AWS SDK on its own; the JVM
+     * compiles the engine's hot paths too. CPU per request keeps falling for thousands of requests, so the
+     * measured run starts once a round no longer gets cheaper: the steady state of a warm Lambda fleet.
+     */
     warmup?: number;
+    /** At most this many warm-up rounds (where /proc is absent: exactly one). @default 10 */
+    maxWarmupRounds?: number;
     /** Write V8 CPU profiles of the runtime (main thread and every handler instance) to this folder (node --cpu-prof). */
     profileDir?: string;
   } = {},
@@ -271,10 +283,27 @@ export async function runLocalRuntimeBench(
       const r = await call('GET', `/tenants/${ids[i % ids.length]}`);
       if (r.status !== 200) non200++;
     };
-    // Warm-up: every instance and the JVM JIT-compile their hot paths separately (each of the ~10 instances
-    // runs the AWS SDK in its own isolate); measured per-request CPU keeps falling for the first ~200
-    // calls per instance, so the measured run starts after that, as a warm Lambda fleet would run.
-    await pool(o.warmup ?? 2000, concurrency, get);
+    // Warm-up until steady (see `warmup`): two rounds in a row that are not 5 % cheaper than the best one
+    // before them end the warm-up (one such round can be noise on a shared machine). Without /proc (no CPU figures) one round is all we can judge.
+    const round = o.warmup ?? 2000;
+    const byRound: number[] = [];
+    let best = Number.POSITIVE_INFINITY;
+    let flat = 0;
+    for (let r = 0; r < (o.maxWarmupRounds ?? 10); r++) {
+      const c0 = mark();
+      await pool(round, concurrency, get);
+      const c = cpuSince(child.pid!, c0);
+      if (!c) {
+        byRound.push(Number.NaN);
+        break;
+      }
+      const perRequest = c.total / round;
+      byRound.push(Number(perRequest.toFixed(3)));
+      if (perRequest > best * 0.95) {
+        if (++flat === 2) break;
+      } else flat = 0;
+      best = Math.min(best, perRequest);
+    }
     non200 = 0;
     const getCpu0 = mark();
     const g0 = performance.now();
@@ -296,6 +325,7 @@ export async function runLocalRuntimeBench(
         p50Ms: Number(lat[Math.floor(lat.length / 2)]!.toFixed(1)),
         p99Ms: Number(lat[Math.floor(lat.length * 0.99)]!.toFixed(1)),
         non200,
+        warmup: { requests: byRound.length * round, cpuMsPerRequestByRound: byRound.filter((n) => !Number.isNaN(n)) },
         ...(perRequest !== undefined
           ? {
               cpuMsPerRequest: Number(perRequest.toFixed(3)),

@@ -183,6 +183,9 @@ async function localBench(profileDir?: string, tenants?: string, gets?: string) 
   console.log(
     `  authorized GET /tenants/{id}, concurrency ${g.concurrency}: ${g.perSecond} req/s (target ≥ ${TARGET_GETS_PER_SECOND}), p50 ${g.p50Ms} ms, p99 ${g.p99Ms} ms, ${g.non200} non-200 of ${g.requests}`,
   );
+  console.log(
+    `    after ${g.warmup.requests} warm-up GETs (CPU ms per request by round of warm-up: ${g.warmup.cpuMsPerRequestByRound.join(', ') || 'not measured'})`,
+  );
   if (g.cpuMsPerRequest !== undefined) {
     console.log(
       `    CPU ${g.cpuMsPerRequest} ms per request${split(g.cpu)} → ${g.idleMachinePerSecond} req/s on ${r.cores} otherwise idle cores`,
