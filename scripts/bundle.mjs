@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fileHashesCurrent, writeFileHashes } from './lib/file-hashes.mjs';
 import { ARCHIVE_DIR, ROOT, discoverHandlers } from './lib/handlers.mjs';
 import { buildRegistrationPage } from './lib/registration-page.mjs';
 
@@ -62,6 +63,10 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
   }
   const handlers = discoverHandlers();
   if (ifStale && !isStale(handlers)) {
+    // The archives' hash record (build/lambda.hashes.json) lets a synth skip hashing them; refreshed when
+    // it is missing or no longer describes them (a checkout bundled before the record existed, a touched zip).
+    const zips = handlers.map((h) => `${h.name}.zip`);
+    if (!fileHashesCurrent(ARCHIVE_DIR, zips)) writeFileHashes(ARCHIVE_DIR, zips);
     if (!quiet) console.log(`bundle: ${handlers.length} archives up to date`);
     return;
   }
@@ -122,6 +127,7 @@ export async function bundle({ ifStale = false, quiet = false } = {}) {
     ),
   };
   writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
+  writeFileHashes(ARCHIVE_DIR, [...live].sort());
   if (!quiet) {
     const rows = results.map((r) => [
       r.name,

@@ -42,25 +42,48 @@ const tokenStackTraces = {
 // they load on first use instead (a Proxy over the real module). cdktf calls assert only as
 // `assert(value, message)` / `assert.ok(value, message)`: node's assert (and its ~10 internal modules) then
 // loads when an assertion fails, and throws its own AssertionError. ~20 internal modules fewer per synth.
-const LAZY_BUILTINS = ['child_process', 'os', 'assert'];
+// crypto (5–7 ms to load) is required at load time by cdktf and constructs, which hash only construct
+// addresses, long logical ids and asset files; our synth names resources itself and takes the asset hashes
+// from the build's record (src/core/file-hashes.ts), so most synths never hash and never load it.
+const LAZY_BUILTINS = ['child_process', 'os', 'assert', 'crypto'];
+const LAZY_IMPORTERS = [join('node_modules', 'cdktf', 'lib'), join('node_modules', 'constructs', 'lib')];
+const fromLazyImporter = (args) => args.namespace === 'file' && LAZY_IMPORTERS.some((d) => args.importer.includes(d));
+// cdktf's own semver (2–3 ms of module setup) serves only ValidateBinaryVersion.validate(), which a synth
+// runs only when a stack adds that validation: bundled as usual, but set up on first property access.
+const LAZY_PACKAGES = ['semver'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) =>
-      args.importer.includes(join('node_modules', 'cdktf', 'lib')) && args.namespace === 'file'
-        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
-        : undefined,
+      fromLazyImporter(args) ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
       contents: lazyModule(args.path),
     }));
+    b.onResolve({ filter: new RegExp(`^(${LAZY_PACKAGES.join('|')})$`) }, async (args) => {
+      if (!fromLazyImporter(args) || args.pluginData?.lazy) return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { lazy: true },
+      });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-package' };
+    });
+    // The real module is required by its absolute path, so esbuild bundles it (and this plugin lets it be).
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+      loader: 'js',
+      contents: lazyModule(args.path, JSON.stringify(args.path)),
+      resolveDir: ROOT,
+    }));
   },
 };
 
-function lazyModule(name) {
+function lazyModule(name, specifier = JSON.stringify(`node:${name}`)) {
   const head = `let real;
-const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));
+const load = () => (real ??= require(${specifier}));
 `;
   if (name === 'assert')
     return `${head}function ok(value, message) {

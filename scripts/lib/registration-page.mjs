@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileHashesCurrent, writeFileHashes } from './file-hashes.mjs';
 import { ROOT } from './handlers.mjs';
 
 export const PAGE_SOURCE_DIR = join(ROOT, 'src', 'marketplace', 'registration-page');
@@ -76,7 +77,11 @@ export async function renderRegistrationPage() {
 /** Builds build/registration-page/ (skipped when `ifStale` and nothing changed); returns the byte sizes. */
 export async function buildRegistrationPage({ ifStale = false } = {}) {
   const current = inputs();
-  if (ifStale && upToDate(current)) return undefined;
+  if (ifStale && upToDate(current)) {
+    // The served files' hash record (build/registration-page.hashes.json, read by synth: src/core/file-hashes.ts).
+    if (!fileHashesCurrent(PAGE_BUILD_DIR, FILES)) writeFileHashes(PAGE_BUILD_DIR, FILES);
+    return undefined;
+  }
   const out = await renderRegistrationPage();
   mkdirSync(PAGE_BUILD_DIR, { recursive: true });
   const sizes = {};
@@ -95,5 +100,6 @@ export async function buildRegistrationPage({ ifStale = false } = {}) {
     };
   }
   writeFileSync(MANIFEST, `${JSON.stringify({ inputs: current, sizes }, null, 2)}\n`);
+  writeFileHashes(PAGE_BUILD_DIR, FILES);
   return sizes;
 }

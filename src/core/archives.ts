@@ -2,9 +2,9 @@
  * Where `npm run bundle` leaves handler archives, and their content hashes.
  * Archive name = `<service>-<file>` for `lambda/<service>/<file>.ts` (see scripts/bundle.ts).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileHashes } from './file-hashes';
 
 /**
  * Root of the package this file belongs to: the nearest folder above it with a package.json. That is the
@@ -35,13 +35,12 @@ export function archivePath(name: string): string {
   return join(archiveDir(), `${name}.zip`);
 }
 
-const hashes = new Map<string, string>();
-
-/** base64 sha256 of the archive, exactly what Terraform's filebase64sha256() gives. */
+/**
+ * base64 sha256 of the archive, exactly what Terraform's filebase64sha256() gives: the one `npm run bundle`
+ * recorded while the zip is still the file it wrote, else computed from its bytes (src/core/file-hashes.ts).
+ */
 export function archiveHash(name: string): string {
   const path = archivePath(name);
-  let h = hashes.get(path);
-  if (h) return h;
   if (!existsSync(path)) {
     const checkout = existsSync(join(packageRoot(), 'lambda'));
     throw new Error(
@@ -51,7 +50,5 @@ export function archiveHash(name: string): string {
             `(reinstall it), or point SBT_ARCHIVE_DIR at a folder holding ${name}.zip`,
     );
   }
-  h = createHash('sha256').update(readFileSync(path)).digest('base64');
-  hashes.set(path, h);
-  return h;
+  return fileHashes(path).sha256;
 }

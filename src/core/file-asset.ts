@@ -1,24 +1,34 @@
 /**
- * A file as a cdktf asset (handler archives, the registration page's files), except that synth leaves an
+ * A file as a cdktf asset (handler archives, the registration page's files), named by the same content hash
+ * cdktf computes (upper-case md5 hex), taken from the build's record when it still describes the file
+ * (src/core/file-hashes.ts) instead of hashing it again in every synth; and except that synth leaves an
  * identical copy already in the output folder alone. cdktf deletes each asset's folder and copies the file
  * again on every synth (6–8 % of an `npm run synth` in a profile); the copy sits under a folder named by the
  * file's content hash, so when that folder is the only one and its file has the source's exact bytes there
  * is nothing to do. Anything else (first synth, a changed file, a stray version) takes cdktf's own path.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { AssetType, type Construct, TerraformAsset, TerraformStack } from './cdktf';
+import { fileHashes } from './file-hashes';
 
 export class FileAsset extends TerraformAsset {
+  /** hex md5 (lower case) of the file's bytes, e.g. for an S3 object's etag. */
+  readonly md5: string;
+
   /**
-   * @param sourceFile absolute path of the file to ship with the stack
+   * @param sourceFile absolute path of the file to ship with the stack (a relative one is resolved and
+   *   hashed by cdktf, against cdktf.json's folder)
    */
   constructor(
     scope: Construct,
     id: string,
     readonly sourceFile: string,
   ) {
-    super(scope, id, { path: sourceFile, type: AssetType.FILE });
+    const md5 = isAbsolute(sourceFile) ? fileHashes(sourceFile).md5 : undefined;
+    // cdktf's own name for the folder is hashPath(): md5 hex, sliced to 32 (all of it) and upper-cased.
+    super(scope, id, { path: sourceFile, type: AssetType.FILE, assetHash: md5?.toUpperCase() });
+    this.md5 = md5 ?? this.assetHash.toLowerCase();
   }
 }
 

@@ -8,8 +8,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../core/archives';
 import { Construct, Fn, Token } from '../core/cdktf';
@@ -269,7 +268,7 @@ export class RegistrationWebPage extends Construct {
         key: file,
         source: asset.path,
         // md5 computed at synth: a module's relocated path is stable, so the content hash must drive updates.
-        etag: createHash('md5').update(readFileSync(path)).digest('hex'),
+        etag: asset.md5,
         contentType,
         cacheControl: 'max-age=300',
       });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -10,6 +9,7 @@ import { ApiGatewayRestApiPolicy } from '@cdktf/provider-aws/lib/api-gateway-res
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { exactForEveryScopeSet, type RouteScopes } from '../../contracts/route-scope-policy';
 import { type Construct, Fn, Lazy } from '../../core/cdktf';
+import { digest } from '../../core/file-hashes';
 import { LambdaFunction } from '../../core/lambda-function';
 import {
   ControlPlaneApiBase,
@@ -125,7 +125,7 @@ export class PrivateRestControlPlaneApi extends ControlPlaneApiBase {
       restApiId: rest.id,
       triggers: {
         redeployment: Lazy.stringValue({
-          produce: () => createHash('sha1').update(JSON.stringify(this.routes)).digest('hex'),
+          produce: () => digest('sha1', JSON.stringify(this.routes), 'hex'),
         }),
       },
       lifecycle: { createBeforeDestroy: true },
