@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const RECORD_FORMAT = 'sbt-file-hashes/1';
-export const recordFileOf = (folder) => `${folder}.hashes.json`;
+const RECORD_FORMAT = 'sbt-file-hashes/1';
+const recordFileOf = (folder) => `${folder}.hashes.json`;
 const MAX_WAIT_MS = 100;
 
 function entryOf(file) {

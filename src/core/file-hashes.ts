@@ -60,7 +60,7 @@ interface FolderRecord {
 
 /** The name of the record for a folder: beside it, so it never ships inside a folder the package ships. */
 export const recordFileOf = (folder: string): string => `${folder}.hashes.json`;
-export const RECORD_FORMAT = 'sbt-file-hashes/1';
+const RECORD_FORMAT = 'sbt-file-hashes/1';
 
 // Parsed records by folder, kept while the record file's own timestamps and size stay the same (a
 // long-lived process sees a rebuilt record; a stale cached one would only cost hashing anyway).
