@@ -1,10 +1,11 @@
 /**
- * Where `npm run bundle` leaves handler archives, and their content hashes.
+ * Where `npm run bundle` leaves handler archives (their hashes: src/core/file-hashes.ts, through FileAsset).
  * Archive name = `<service>-<file>` for `lambda/<service>/<file>.ts` (see scripts/bundle.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileHashes } from './file-hashes';
+
+let root: string | undefined;
 
 /**
  * Root of the package this file belongs to: the nearest folder above it with a package.json. That is the
@@ -14,9 +15,10 @@ import { fileHashes } from './file-hashes';
  * page in build/registration-page/.
  */
 export function packageRoot(): string {
+  if (root) return root;
   let dir = __dirname;
   for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, 'package.json'))) return (root = dir); // fixed for this file: found once
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
@@ -35,11 +37,8 @@ export function archivePath(name: string): string {
   return join(archiveDir(), `${name}.zip`);
 }
 
-/**
- * base64 sha256 of the archive, exactly what Terraform's filebase64sha256() gives: the one `npm run bundle`
- * recorded while the zip is still the file it wrote, else computed from its bytes (src/core/file-hashes.ts).
- */
-export function archiveHash(name: string): string {
+/** Path of a built archive; throws a clear error naming the fix when it is missing. */
+export function builtArchive(name: string): string {
   const path = archivePath(name);
   if (!existsSync(path)) {
     const checkout = existsSync(join(packageRoot(), 'lambda'));
@@ -50,5 +49,5 @@ export function archiveHash(name: string): string {
             `(reinstall it), or point SBT_ARCHIVE_DIR at a folder holding ${name}.zip`,
     );
   }
-  return fileHashes(path).sha256;
+  return path;
 }

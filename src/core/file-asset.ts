@@ -10,11 +10,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { AssetType, type Construct, TerraformAsset, TerraformStack } from './cdktf';
-import { fileHashes } from './file-hashes';
+import { type FileHashes, fileHashes } from './file-hashes';
 
 export class FileAsset extends TerraformAsset {
-  /** hex md5 (lower case) of the file's bytes, e.g. for an S3 object's etag. */
-  readonly md5: string;
+  /** The file's sha256 (base64, a Lambda `source_code_hash`) and md5 (hex, lower case, an S3 etag). */
+  readonly hashes: FileHashes;
 
   /**
    * @param sourceFile absolute path of the file to ship with the stack (a relative one is resolved and
@@ -25,10 +25,11 @@ export class FileAsset extends TerraformAsset {
     id: string,
     readonly sourceFile: string,
   ) {
-    const md5 = isAbsolute(sourceFile) ? fileHashes(sourceFile).md5 : undefined;
+    const hashes = isAbsolute(sourceFile) ? fileHashes(sourceFile) : undefined;
     // cdktf's own name for the folder is hashPath(): md5 hex, sliced to 32 (all of it) and upper-cased.
-    super(scope, id, { path: sourceFile, type: AssetType.FILE, assetHash: md5?.toUpperCase() });
-    this.md5 = md5 ?? this.assetHash.toLowerCase();
+    super(scope, id, { path: sourceFile, type: AssetType.FILE, assetHash: hashes?.md5.toUpperCase() });
+    // A relative path is cdktf's to resolve (against cdktf.json's folder; it hashed the file it found).
+    this.hashes = hashes ?? fileHashes((this as unknown as { sourcePath: string }).sourcePath);
   }
 }
 

@@ -2,8 +2,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { archiveHash, archivePath } from './archives';
-import { Construct, Lazy, type TerraformAsset, TerraformStack } from './cdktf';
+import { builtArchive } from './archives';
+import { Construct, Lazy, TerraformStack } from './cdktf';
 import { FileAsset } from './file-asset';
 import { ServiceRole, type IGrantable, type PolicyStatement } from './iam';
 
@@ -60,8 +60,7 @@ export class LambdaFunction extends Construct implements IGrantable {
     super(scope, id);
     this.archive = props.archive;
     this.env = { ...(props.environment ?? {}) };
-    const hash = archiveHash(props.archive); // throws a clear error when the bundle is missing
-    const asset = LambdaFunction.assetFor(this, props.archive);
+    const asset = LambdaFunction.assetFor(this, props.archive); // throws a clear error when the bundle is missing
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
@@ -91,7 +90,8 @@ export class LambdaFunction extends Construct implements IGrantable {
       description: props.description,
       role: this.serviceRole.roleArn,
       filename: asset.path,
-      sourceCodeHash: hash,
+      // base64 sha256 of the zip, what Terraform's filebase64sha256() gives (recorded by the bundle or computed)
+      sourceCodeHash: asset.hashes.sha256,
       handler: 'index.handler',
       runtime: props.runtime ?? 'nodejs22.x',
       architectures: [props.architecture ?? 'arm64'],
@@ -117,11 +117,11 @@ export class LambdaFunction extends Construct implements IGrantable {
   }
 
   /** One copy of each archive per stack, however many functions use it. */
-  private static assetFor(scope: Construct, archive: string): TerraformAsset {
+  private static assetFor(scope: Construct, archive: string): FileAsset {
     const stack = TerraformStack.of(scope);
     const id = `archive-${archive}`;
-    const existing = stack.node.tryFindChild(id) as TerraformAsset | undefined;
-    return existing ?? new FileAsset(stack, id, archivePath(archive));
+    const existing = stack.node.tryFindChild(id) as FileAsset | undefined;
+    return existing ?? new FileAsset(stack, id, builtArchive(archive));
   }
 
   get functionArn(): string {

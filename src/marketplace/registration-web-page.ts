@@ -268,7 +268,7 @@ export class RegistrationWebPage extends Construct {
         key: file,
         source: asset.path,
         // md5 computed at synth: a module's relocated path is stable, so the content hash must drive updates.
-        etag: asset.md5,
+        etag: asset.hashes.md5,
         contentType,
         cacheControl: 'max-age=300',
       });
