@@ -1,5 +1,5 @@
-// Writes `<folder>.hashes.json`: for each file the build just wrote into <folder>, its size, mtime and ctime
-// (nanoseconds) and its sha256 (base64) and md5 (hex). A synth takes those hashes instead of hashing the
+// Writes `<folder>.hashes.json`: for each file the build just wrote into <folder>, its size, mtimeMs and ctimeMs
+// (fs.Stats doubles) and its sha256 (base64) and md5 (hex). A synth takes those hashes instead of hashing the
 // files again, but only while size, mtime and ctime are still the recorded ones and the record is younger
 // than the file (src/core/file-hashes.ts reads it and explains the rule; the format name is shared).
 import { createHash } from 'node:crypto';
@@ -12,11 +12,11 @@ const MAX_WAIT_MS = 100;
 
 function entryOf(file) {
   const bytes = readFileSync(file);
-  const st = statSync(file, { bigint: true });
+  const st = statSync(file);
   return {
-    size: Number(st.size),
-    mtimeNs: String(st.mtimeNs),
-    ctimeNs: String(st.ctimeNs),
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    ctimeMs: st.ctimeMs,
     sha256: createHash('sha256').update(bytes).digest('base64'),
     md5: createHash('md5').update(bytes).digest('hex'),
   };
@@ -26,19 +26,14 @@ function entryOf(file) {
 export function fileHashesCurrent(folder, names) {
   try {
     const file = recordFileOf(folder);
-    const written = statSync(file, { bigint: true }).mtimeNs;
+    const written = statSync(file).mtimeMs;
     const record = JSON.parse(readFileSync(file, 'utf8'));
     if (record.format !== RECORD_FORMAT) return false;
     if (JSON.stringify(Object.keys(record.files)) !== JSON.stringify([...names].sort())) return false;
     return names.every((n) => {
       const e = record.files[n];
-      const st = statSync(join(folder, n), { bigint: true });
-      return (
-        String(st.size) === String(e.size) &&
-        String(st.mtimeNs) === e.mtimeNs &&
-        String(st.ctimeNs) === e.ctimeNs &&
-        st.ctimeNs < written
-      );
+      const st = statSync(join(folder, n));
+      return st.size === e.size && st.mtimeMs === e.mtimeMs && st.ctimeMs === e.ctimeMs && st.ctimeMs < written;
     });
   } catch {
     return false;
@@ -55,7 +50,7 @@ export function fileHashesCurrent(folder, names) {
 export function writeFileHashes(folder, names) {
   const files = {};
   for (const n of [...names].sort()) files[n] = entryOf(join(folder, n));
-  const newest = Object.values(files).reduce((m, e) => (BigInt(e.ctimeNs) > m ? BigInt(e.ctimeNs) : m), 0n);
+  const newest = Math.max(0, ...Object.values(files).map((e) => e.ctimeMs));
   const target = recordFileOf(folder);
   const tmp = `${target}.${process.pid}.tmp`;
   const text = `${JSON.stringify({ format: RECORD_FORMAT, files }, null, 2)}\n`;
@@ -63,7 +58,7 @@ export function writeFileHashes(folder, names) {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     writeFileSync(tmp, text);
-    if (statSync(tmp, { bigint: true }).mtimeNs > newest || Date.now() >= deadline) break;
+    if (statSync(tmp).mtimeMs > newest || Date.now() >= deadline) break;
     Atomics.wait(pause, 0, 0, 1); // the file system clock ticks every few ms
   }
   renameSync(tmp, target);

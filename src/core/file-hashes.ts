@@ -6,7 +6,8 @@
  * folder (scripts/lib/file-hashes.mjs writes it). A synth takes a recorded hash only when it provably
  * describes the bytes on disk, and otherwise hashes the file itself, so a stale record can never reach the
  * output. A record entry is used when
- * - the file's size, mtime and ctime (nanoseconds) are still the ones recorded: any write to the file
+ * - the file's size, mtime and ctime are still the ones recorded (`mtimeMs`, `ctimeMs`: doubles, exact to a
+ *   quarter microsecond, far finer than the file system clock): any write to the file
  *   since changes its ctime, which no tool can set back (unlike mtime: `touch`, `cp -p`, tar), and
  * - the entry is not "racily clean" (git's term): file timestamps come from a coarse clock (one kernel
  *   tick), so a write in the same tick as the one recorded would leave every timestamp equal. An entry
@@ -48,14 +49,13 @@ export interface FileHashes {
 /** One file's entry in `<folder>.hashes.json` (the format scripts/lib/file-hashes.mjs writes). */
 interface RecordEntry extends FileHashes {
   readonly size: number;
-  /** `statSync(file, { bigint: true })` times as decimal strings (JSON has no 64-bit integers). */
-  readonly mtimeNs: string;
-  readonly ctimeNs: string;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
 }
 interface FolderRecord {
   readonly files: Readonly<Record<string, RecordEntry>>;
   /** The record file's own mtime, for the racy-entry rule. */
-  readonly writtenNs: bigint;
+  readonly writtenMs: number;
 }
 
 /** The name of the record for a folder: beside it, so it never ships inside a folder the package ships. */
@@ -71,15 +71,15 @@ const computed = new Map<string, { stamp: string; hashes: FileHashes }>();
 
 function recordOf(folder: string): FolderRecord | null {
   const file = recordFileOf(folder);
-  const written = statSync(file, { bigint: true, throwIfNoEntry: false });
-  const stamp = written ? `${written.size}:${written.mtimeNs}:${written.ctimeNs}:${written.ino}` : 'none';
+  const written = statSync(file, { throwIfNoEntry: false });
+  const stamp = written ? `${written.size}:${written.mtimeMs}:${written.ctimeMs}:${written.ino}` : 'none';
   const known = records.get(folder);
   if (known?.stamp === stamp) return known.record;
   let record: FolderRecord | null = null;
   if (written) {
     try {
       const json = JSON.parse(readFileSync(file, 'utf8')) as { format?: string; files?: Record<string, RecordEntry> };
-      if (json.format === RECORD_FORMAT && json.files) record = { files: json.files, writtenNs: written.mtimeNs };
+      if (json.format === RECORD_FORMAT && json.files) record = { files: json.files, writtenMs: written.mtimeMs };
     } catch {
       // unreadable: hash instead
     }
@@ -93,17 +93,17 @@ function recordOf(folder: string): FolderRecord | null {
  * bytes (see above), else computed from them. Throws ENOENT for a missing file, as reading it would.
  */
 export function fileHashes(path: string): FileHashes {
-  const st = statSync(path, { bigint: true });
-  const stamp = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  const st = statSync(path);
+  const stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   const record = recordOf(dirname(path));
   const name = basename(path);
   const entry = record && Object.hasOwn(record.files, name) ? record.files[name] : undefined;
   if (
     entry &&
-    String(entry.size) === String(st.size) &&
-    entry.mtimeNs === String(st.mtimeNs) &&
-    entry.ctimeNs === String(st.ctimeNs) &&
-    st.ctimeNs < (record?.writtenNs ?? 0n)
+    entry.size === st.size &&
+    entry.mtimeMs === st.mtimeMs &&
+    entry.ctimeMs === st.ctimeMs &&
+    st.ctimeMs < (record?.writtenMs ?? 0)
   )
     return { sha256: entry.sha256, md5: entry.md5 };
   const known = computed.get(path);
