@@ -10,16 +10,25 @@ const RECORD_FORMAT = 'sbt-file-hashes/1';
 const recordFileOf = (folder) => `${folder}.hashes.json`;
 const MAX_WAIT_MS = 100;
 
+const sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+
+/** A file's entry: its stat taken before and after reading it, so a write while it is read is not recorded. */
 function entryOf(file) {
-  const bytes = readFileSync(file);
-  const st = statSync(file);
-  return {
-    size: st.size,
-    mtimeMs: st.mtimeMs,
-    ctimeMs: st.ctimeMs,
-    sha256: createHash('sha256').update(bytes).digest('base64'),
-    md5: createHash('md5').update(bytes).digest('hex'),
-  };
+  for (let attempt = 0; ; attempt++) {
+    const st = statSync(file);
+    const bytes = readFileSync(file);
+    if (!sameStat(st, statSync(file))) {
+      if (attempt < 5) continue;
+      throw new Error(`${file} keeps changing while its hashes are recorded`);
+    }
+    return {
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      ctimeMs: st.ctimeMs,
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      md5: createHash('md5').update(bytes).digest('hex'),
+    };
+  }
 }
 
 /** True when the record describes exactly these files as they are now and none of its entries is racy. */
