@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileHashes, recordFileOf } from '../../src/core/file-hashes';
-import { writeHashRecord } from '../support/hash-record';
+import { writeHashRecord } from '../support/assets';
 
 const computed = (file: string) => {
   const bytes = readFileSync(file);

@@ -4,21 +4,12 @@
 // computes what cdktf computes unbundled. The SBT-scope synth the bench times loads neither crypto nor semver
 // (its asset hashes come from the build's record) and writes what hashing the archives writes.
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { archiveDir } from '../../src/core/archives';
 import { recordFileOf } from '../../src/core/file-hashes';
-import { writeHashRecord } from '../support/hash-record';
+import { filesUnder, writeHashRecord } from '../support/assets';
 
 const ROOT = join(__dirname, '../..');
 const DIR = join(ROOT, 'build', `synth-bundle-test-${process.pid}`);
@@ -124,20 +115,6 @@ test('crypto and semver, once used, load and compute exactly what cdktf and cons
   }
 });
 
-/** Every file under `root`, relative path → bytes (base64). */
-function filesOf(root: string): Record<string, string> {
-  const all: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else all[relative(root, p)] = readFileSync(p).toString('base64');
-    }
-  };
-  walk(root);
-  return all;
-}
-
 test('the SBT-scope synth (bench) loads neither crypto nor semver, and writes what hashing the archives writes', () => {
   // Two copies of the built archives: one with the build's hash record, one without (so hashed at synth).
   const recorded = mkdtempSync(join(tmpdir(), 'sbt-scope-recorded-'));
@@ -159,7 +136,7 @@ test('the SBT-scope synth (bench) loads neither crypto nor semver, and writes wh
     // the observation can see crypto: hashing loads it
     expect(slow.stderr).toBe('');
     expect(JSON.parse(slow.stdout.trim().split('\n').pop()!)).toEqual({ crypto: true });
-    const [a, b] = outs.map(filesOf);
+    const [a, b] = outs.map(filesUnder);
     expect(Object.keys(a).filter((f) => f.endsWith('.zip')).length).toBeGreaterThan(3);
     expect(a).toEqual(b);
   } finally {

@@ -1,6 +1,5 @@
 // Handler archives (FileAsset, src/core/file-asset.ts) are copied into the output folder only when the copy there is not already identical;
 // a changed or damaged copy, or a leftover version, is replaced exactly as cdktf would.
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   existsSync,
   mkdirSync,
@@ -15,21 +14,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { archivePath } from '../../../src/core/archives';
-import { App, TerraformStack } from '../../../src/core/cdktf';
-import { LambdaFunction } from '../../../src/core/lambda-function';
+import { synthArchiveFunction } from '../../support/assets';
 
 const ARCHIVE = 'tenant-config-get';
 
-function synth(outdir: string): string {
-  const app = new App({ outdir });
-  const stack = new TerraformStack(app, 'assets');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  new LambdaFunction(stack, 'fn', { archive: ARCHIVE, functionName: 'asset-test' });
-  app.synth();
-  const doc = JSON.parse(readFileSync(join(outdir, 'stacks/assets/cdk.tf.json'), 'utf8'));
-  const fn = Object.values(doc.resource.aws_lambda_function as Record<string, { filename: string }>)[0];
-  return join(outdir, 'stacks/assets', fn.filename);
-}
+const synth = (outdir: string): string => {
+  const { stackDir, filename } = synthArchiveFunction(outdir, ARCHIVE, 'assets');
+  return join(stackDir, filename);
+};
 
 test('an identical copy is kept, a damaged one and stale versions are replaced', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'sbt-archive-asset-'));

@@ -2,25 +2,13 @@
 // while it describes the zip (src/core/file-hashes.ts), and from the zip's own bytes as soon as it does not:
 // a zip rewritten under the same name gives the new hashes. Either way the output is byte for byte what
 // hashing gives (cdktf names the asset folder by the upper-case md5 of the file).
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { archivePath } from '../../../src/core/archives';
-import { App, TerraformStack } from '../../../src/core/cdktf';
 import { recordFileOf } from '../../../src/core/file-hashes';
-import { LambdaFunction } from '../../../src/core/lambda-function';
-import { writeHashRecord } from '../../support/hash-record';
+import { filesUnder, synthArchiveFunction, writeHashRecord } from '../../support/assets';
 
 const ARCHIVE = 'tenant-config-get';
 const ZIP = `${ARCHIVE}.zip`;
@@ -43,16 +31,10 @@ afterEach(() => {
   for (const p of [dir, out, recordFileOf(dir)]) rmSync(p, { recursive: true, force: true });
 });
 
-/** Synthesizes one function from the archive into `outdir`; its `source_code_hash` and `filename`. */
+/** Synthesizes one function from the archive into `outdir`: its `source_code_hash` and `filename`. */
 function synth(outdir: string): { hash: string; filename: string } {
-  const app = new App({ outdir });
-  const stack = new TerraformStack(app, 'fn');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  new LambdaFunction(stack, 'fn', { archive: ARCHIVE, functionName: 'hash-record-test' });
-  app.synth();
-  const doc = JSON.parse(readFileSync(join(outdir, 'stacks/fn/cdk.tf.json'), 'utf8'));
-  const fn = Object.values(doc.resource.aws_lambda_function as Record<string, Record<string, string>>)[0];
-  return { hash: fn.source_code_hash, filename: fn.filename };
+  const { hash, filename } = synthArchiveFunction(outdir, ARCHIVE, 'fn');
+  return { hash, filename };
 }
 
 /** What the output must say for these zip bytes. */
@@ -60,19 +42,6 @@ const expected = (bytes: Buffer) => ({
   hash: sha256(bytes),
   filename: `assets/archive-${ARCHIVE}/${md5(bytes).toUpperCase()}/${ZIP}`,
 });
-
-function files(root: string): Record<string, string> {
-  const all: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else all[relative(root, p)] = readFileSync(p).toString('base64');
-    }
-  };
-  walk(root);
-  return all;
-}
 
 test('the recorded hashes are the ones synthesized (the zip is not hashed again)', () => {
   // markers in place of the recorded hashes, rewritten as the build writes the record (renamed into place)
@@ -110,8 +79,8 @@ test('with the record and without it (hashing the zip), every output file is byt
   const hashed = mkdtempSync(join(tmpdir(), 'sbt-hash-record-out-'));
   try {
     expect(synth(hashed)).toEqual(expected(readFileSync(join(dir, ZIP))));
-    expect(files(out)).toEqual(files(hashed));
-    expect(Object.keys(files(out))).toContain(join('stacks/fn', expected(readFileSync(join(dir, ZIP))).filename));
+    expect(filesUnder(out)).toEqual(filesUnder(hashed));
+    expect(Object.keys(filesUnder(out))).toContain(join('stacks/fn', expected(readFileSync(join(dir, ZIP))).filename));
   } finally {
     rmSync(hashed, { recursive: true, force: true });
   }
