@@ -21,6 +21,7 @@ import {
 import { resolve as cdktfResolve, type IResolveOptions } from 'cdktf/lib/tokens/private/resolve';
 import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
+import { resolveAt } from './token-resolution';
 
 export {
   AssetType,
@@ -46,11 +47,22 @@ export {
   Aspects,
   Annotations,
 } from 'cdktf';
-export type { AppConfig, IAspect, ITerraformDependable, TerraformVariableConfig } from 'cdktf';
+export type {
+  AppConfig,
+  IAspect,
+  IPostProcessor,
+  IResolvable,
+  IResolveContext,
+  ITerraformDependable,
+  TerraformVariableConfig,
+} from 'cdktf';
 export { Construct } from 'constructs';
 export type { IConstruct } from 'constructs';
 /** cdktf's own App, unchanged (what apps built on the published package use; the synth-identity test's reference). */
 export { CdktfApp };
+/** cdktf's own `resolve`, unchanged, and its port (test/unit/core/token-resolution.test.ts compares the two). */
+export { cdktfResolve, DefaultTokenResolver, StringConcat, type IResolveOptions };
+export { resolve as resolveTokens } from './token-resolution';
 
 /** Every Terraform element of a stack, not descending into nested stacks (cdktf's own traversal). */
 function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
@@ -89,73 +101,15 @@ function invokeAspects(root: IConstruct, invokedBy = new Map<IConstruct, IAspect
   recurse(root, []);
 }
 
-/** cdktf's pattern for numbers encoded into strings (tokens/private/encoding.js, NUMBER_TOKEN_REGEX). */
-const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
-/** A string cdktf's resolve returns unchanged: no token marker (`${`, `#{`, `&{TfToken[`), no encoded number. */
-const plainString = (s: string) =>
-  !s.includes('{TfToken[') &&
-  s !== Token.STRING_MAP_TOKEN_VALUE &&
-  s !== Token.ANY_MAP_TOKEN_VALUE &&
-  !NUMBER_IN_STRING.test(s);
-/** Token numbers are doubles of magnitude ~2^960 (encoding.js createTokenDouble); config numbers are not. */
-const plainNumber = (n: number) => n !== Token.NUMBER_MAP_TOKEN_VALUE && !(Math.abs(n) > 1e280);
-/** Key path of a value, built only when an error message needs it (cdktf's `prefix`). */
-type KeyPath = { readonly parent?: KeyPath; readonly key: string; readonly depth: number } | undefined;
-const prefixOf = (path: KeyPath): string[] => {
-  const out: string[] = [];
-  for (let p = path; p; p = p.parent) out.unshift(p.key);
-  return out;
-};
-
 /**
- * cdktf's `resolve` (what `Tokenization.resolve` runs) with a fast path for the plain JSON around the tokens:
- * strings, numbers, keys, arrays and objects without a token are copied as cdktf's resolve copies them
- * (undefined values and array entries dropped), and every value that holds one — or anything else cdktf
- * treats specially (resolvables, list/map/number tokens, constructs, dates, functions) — goes to cdktf's
- * resolve with its key path, so tokens resolve, and errors read, exactly as before. cdktf builds two
- * closures and runs four regular expressions per key and per value; in a profile that walk was most of
- * the resolution time of a synth.
+ * cdktf's `resolve` (what `Tokenization.resolve` runs), through the port in token-resolution.ts: the same
+ * values, errors and token contexts, without cdktf's per-call costs (eager path strings, option spreads,
+ * closures, regular expressions on strings without a token marker); in a profile that was most of the
+ * resolution time of a synth. Tokens resolve nested values through the port's contexts, so the whole
+ * recursion stays in it.
  */
-function resolveJson(obj: unknown, options: IResolveOptions, path: KeyPath = undefined): unknown {
-  const slow = () => cdktfResolve(obj, { ...options, prefix: prefixOf(path) });
-  switch (typeof obj) {
-    case 'undefined':
-    case 'boolean':
-      return obj;
-    case 'string':
-      return plainString(obj) ? obj : slow();
-    case 'number':
-      return plainNumber(obj) ? obj : slow();
-    case 'object':
-      break;
-    default:
-      return slow();
-  }
-  if (obj === null) return null;
-  const depth = path?.depth ?? 0;
-  if (depth > 200) return slow(); // cdktf's guard against cyclic structures (it throws, naming the path)
-  if (Array.isArray(obj)) {
-    const listToken = obj.some(
-      (x) => (typeof x === 'string' && x.includes('#{TfToken[')) || (typeof x === 'number' && !plainNumber(x)),
-    );
-    if (listToken) return slow();
-    const out: unknown[] = [];
-    for (let i = 0; i < obj.length; i++) {
-      const r = resolveJson(obj[i], options, { parent: path, key: `${i}`, depth: depth + 1 });
-      if (r !== undefined) out.push(r);
-    }
-    return out;
-  }
-  const constructLike = (obj as { _children?: unknown })._children !== undefined;
-  if (obj instanceof Date || constructLike || Tokenization.isResolvable(obj)) return slow();
-  const keys = Object.keys(obj);
-  if (!keys.every(plainString)) return slow();
-  const out: Json = {};
-  for (const key of keys) {
-    const r = resolveJson((obj as Json)[key], options, { parent: path, key, depth: depth + 1 });
-    if (r !== undefined) out[key] = r;
-  }
-  return out;
+function resolveJson(obj: unknown, options: IResolveOptions): unknown {
+  return resolveAt(obj, options, undefined);
 }
 
 type Json = Record<string, unknown>;

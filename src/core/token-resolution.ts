@@ -1,0 +1,279 @@
+/**
+ * A port of cdktf 0.21's token resolution (`resolve` in cdktf/lib/tokens/private/resolve.js), imported only
+ * by src/core/cdktf.ts (the one cdktf seam). It returns what cdktf's returns for every input, throws the same
+ * errors, gives tokens the same contexts and registers the same cross-stack references while preparing; it
+ * is just cheaper, which matters because a synth runs mostly in V8's interpreter, where the number of calls
+ * and allocations is what costs. Per call, cdktf joins the key path into a string (used only in error
+ * messages), spreads its options into a new object, builds a context with two closures plus a post-processor
+ * closure (twice for a string, once only to read two flags), and runs its TokenString regular expressions on
+ * every string. Here:
+ *
+ * - the key path is a linked list ({@link KeyPath}) joined only when an error message needs it;
+ * - a context is a {@link ResolveContext} (methods on the prototype, no closures), built only where cdktf
+ *   hands one to code outside this function (a token, the token resolver, `mapTokens`); a nested value
+ *   continues with the caller's context instead of a fresh copy of it (cdktf copies the four inherited
+ *   fields into a new context that nothing else sees or changes, so the copy reads the same);
+ * - a string without a token marker (`${TfToken[`, `#{TfToken[`) and without an encoded number is returned
+ *   after plain `includes` checks; cdktf's TokenString (its own regular expressions, split and escape
+ *   handling) runs only when a marker is there.
+ *
+ * The branches keep cdktf's order and each cites the cdktf branch it mirrors, so a cdktf upgrade can be
+ * checked against it. The token resolver (DefaultTokenResolver: resolveToken, resolveString, resolveList,
+ * resolveNumberList, resolveMap), TokenizedStringFragments, TokenMap, the encoding helpers and the error
+ * constructors stay cdktf's. test/unit/core/token-resolution.test.ts compares the two on a broad corpus.
+ */
+import type { IPostProcessor, IResolvable, IResolveContext, ITokenResolver } from 'cdktf';
+import { StringConcat, Token } from 'cdktf';
+import {
+  cannotResolveFunction,
+  constructsCannotBeResolved,
+  encodedListTokenInScalarStringContext,
+  encodedMapTokenInScalarNumberContext,
+  encodedMapTokenInScalarStringContext,
+  mapKeyMustResolveToString,
+  unableToResolveCircularReference,
+} from 'cdktf/lib/errors';
+import {
+  BEGIN_LIST_TOKEN_MARKER,
+  BEGIN_MAP_TOKEN_MARKER,
+  BEGIN_STRING_TOKEN_MARKER,
+  extractTokenDouble,
+  TokenString,
+} from 'cdktf/lib/tokens/private/encoding';
+import type { IResolveOptions } from 'cdktf/lib/tokens/private/resolve';
+import { TokenMap } from 'cdktf/lib/tokens/private/token-map';
+import type { IConstruct } from 'constructs';
+
+// Read once: in the bundle every access to an imported binding goes through one or two getters (esbuild's
+// ESM interop over cdktf's index), which a profile showed on this hot path.
+const { NUMBER_MAP_TOKEN_VALUE, STRING_MAP_TOKEN_VALUE, ANY_MAP_TOKEN_VALUE } = Token;
+const LIST_MARKER = BEGIN_LIST_TOKEN_MARKER;
+const MAP_MARKER = BEGIN_MAP_TOKEN_MARKER;
+const STRING_MARKER = BEGIN_STRING_TOKEN_MARKER;
+/** What the three markers (`${TfToken[`, `#{TfToken[`, `&{TfToken[`) share after their first character
+ * (if a cdktf upgrade changed that, '' — found in every string — keeps every string on cdktf's checks). */
+const ANY_MARKER = [LIST_MARKER, MAP_MARKER].every((m) => m.slice(1) === STRING_MARKER.slice(1))
+  ? STRING_MARKER.slice(1)
+  : '';
+const TS = TokenString;
+const extractDouble = extractTokenDouble;
+const Concat = StringConcat;
+
+// cdktf's resolve.js captures the (process-global) token map once, at load; so does this port.
+const tokenMap = TokenMap.instance();
+/** cdktf binds `tokenMap.lookupToken` on every tokenized string; one bound function serves them all. */
+const lookupToken = tokenMap.lookupToken.bind(tokenMap);
+const lookupNumberToken = (id: string) => tokenMap.lookupNumberToken(Number.parseFloat(id));
+
+/** encoding.js NUMBER_TOKEN_REGEX without the `g` flag: `test` from index 0, as TokenString.forNumbers does. */
+const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+/**
+ * encoding.js encodes a number token as a double whose top 16 bits are 0xfdff (a list element: 0xfbff):
+ * negative, of magnitude in [2^992, 2^993) (list: [2^960, 2^961)). A number above these bounds (or NaN)
+ * cannot carry either marker, so cdktf's bit test (which allocates three buffers) is skipped for it.
+ */
+const NUMBER_TOKEN_BOUND = -(2 ** 992);
+const LIST_NUMBER_TOKEN_BOUND = -(2 ** 960);
+
+/**
+ * The key path of a value (cdktf's `prefix`): a linked list, so a step into a key or array index allocates one
+ * small node instead of copying the array; `depth` is cdktf's `prefix.length`.
+ */
+export type KeyPath = { readonly parent: KeyPath; readonly key: string | number; readonly depth: number } | undefined;
+
+/** cdktf's `pathName`: `"/" + prefix.join("/")`, built only for an error message. */
+function pathName(path: KeyPath): string {
+  const keys: (string | number)[] = [];
+  for (let p = path; p; p = p.parent) keys.push(p.key);
+  return `/${keys.reverse().join('/')}`;
+}
+
+/** What every nested call of one resolution shares (cdktf passes it on as `{...options}`). */
+interface Frame {
+  readonly scope: IConstruct;
+  readonly preparing: boolean;
+  readonly resolver: ITokenResolver;
+}
+
+/**
+ * cdktf's `makeContext()` result: the context tokens and the resolver see, and (as `postProcess`) its
+ * post-processor. `preparing` and `scope` come from the resolution; the other four fields are copied from the
+ * previous context when the context is made (tokens change them on their own context — e.g. every
+ * TFExpression sets `suppressBraces` — and values resolved through that context inherit the change).
+ * `resolve` continues the resolution at this context's key path, with this context as the previous one.
+ */
+class ResolveContext implements IResolveContext, IPostProcessor {
+  readonly preparing: boolean;
+  readonly scope: IConstruct;
+  suppressBraces?: boolean;
+  ignoreEscapes?: boolean;
+  warnEscapes?: boolean;
+  iteratorContext?: 'DYNAMIC_BLOCK' | 'FOR_EXPRESSION';
+  readonly #frame: Frame;
+  readonly #path: KeyPath;
+  #postProcessor: IPostProcessor | undefined;
+
+  constructor(frame: Frame, path: KeyPath, previous: IResolveContext | undefined) {
+    this.preparing = frame.preparing;
+    this.scope = frame.scope;
+    this.suppressBraces = previous?.suppressBraces;
+    this.ignoreEscapes = previous?.ignoreEscapes;
+    this.warnEscapes = previous?.warnEscapes;
+    this.iteratorContext = previous?.iteratorContext;
+    this.#frame = frame;
+    this.#path = path;
+  }
+
+  registerPostProcessor(postProcessor: IPostProcessor): void {
+    this.#postProcessor = postProcessor;
+  }
+
+  resolve(x: unknown): unknown {
+    return resolveValue(x, this.#frame, this.#path, this);
+  }
+
+  /** cdktf's second `makeContext` result: the registered post-processor, if any, applied with this context. */
+  postProcess(x: unknown): unknown {
+    return this.#postProcessor ? this.#postProcessor.postProcess(x, this) : x;
+  }
+}
+
+/** cdktf's `resolve(obj, options)`, with the same options (a drop-in, e.g. for comparing the two). */
+export function resolve(obj: unknown, options: IResolveOptions): unknown {
+  let path: KeyPath;
+  for (const key of options.prefix ?? []) path = { parent: path, key, depth: (path?.depth ?? 0) + 1 };
+  return resolveValue(obj, options, path, options.previousContext);
+}
+
+/** cdktf's `resolve` of a value found at `path` (no previous context), without building a prefix array. */
+export function resolveAt(
+  obj: unknown,
+  options: Pick<IResolveOptions, 'scope' | 'preparing' | 'resolver'>,
+  path: KeyPath,
+): unknown {
+  return resolveValue(obj, options, path, undefined);
+}
+
+/**
+ * One call of cdktf's `resolve`: `frame` is its options, `path` its prefix, `previous` its
+ * `options.previousContext`.
+ */
+function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+  // cdktf: "protect against cyclic references by limiting depth"
+  if (path !== undefined && path.depth > 200) throw unableToResolveCircularReference(pathName(path));
+  switch (typeof obj) {
+    case 'undefined':
+      return undefined;
+    case 'function':
+      // cdktf: "functions - not supported (only tokens are supported)"
+      throw cannotResolveFunction(pathName(path), obj);
+    case 'string':
+      return resolveString(obj, frame, path, previous);
+    case 'number':
+      // cdktf: "number - potentially decode Tokenized number" (resolveNumberToken)
+      if (obj === NUMBER_MAP_TOKEN_VALUE) throw encodedMapTokenInScalarNumberContext();
+      if (!(obj <= NUMBER_TOKEN_BOUND)) return obj;
+      {
+        const token = tokenMap.lookupNumberToken(obj);
+        // cdktf resolves the token through a fresh copy of the previous context (makeContext()[0].resolve)
+        return token === undefined ? obj : resolveValue(token, frame, path, previous);
+      }
+    case 'object':
+      break;
+    default:
+      // cdktf: "primitives - as-is" (boolean, bigint, symbol)
+      return obj;
+  }
+  if (obj === null) return null;
+  if (obj instanceof Date) return obj; // cdktf: "primitives - as-is"
+  if (Array.isArray(obj)) return resolveArray(obj, frame, path, previous);
+  const keys = Object.keys(obj);
+  // cdktf: "check for tokenized map" (containsMapToken)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key.includes(MAP_MARKER) && TS.forMapToken(key).test()) {
+      return frame.resolver.resolveMap(obj as Record<string, unknown>, new ResolveContext(frame, path, previous));
+    }
+  }
+  // cdktf: "tokens - invoke 'resolve' and continue to resolve recursively" (`unresolved(obj)`, which for an
+  // object without a map-token key is Tokenization.isResolvable: a `resolve` method)
+  if (typeof (obj as Partial<IResolvable>).resolve === 'function') {
+    const context = new ResolveContext(frame, path, previous);
+    return frame.resolver.resolveToken(obj as IResolvable, context, context);
+  }
+  // cdktf: "Must not be a Construct at this point" (isConstruct)
+  const maybeConstruct = obj as { _children?: unknown; _metadata?: unknown };
+  if (maybeConstruct._children !== undefined && maybeConstruct._metadata !== undefined) {
+    throw constructsCannotBeResolved(pathName(path));
+  }
+  // cdktf: "objects - deep-resolve all values"; each key resolves at the object's path, its value one below
+  const result: Record<string, unknown> = {};
+  const depth = (path?.depth ?? 0) + 1;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const resolvedKey = resolveString(key, frame, path, previous);
+    if (typeof resolvedKey !== 'string') throw mapKeyMustResolveToString(pathName(path), key, resolvedKey);
+    const value = resolveValue((obj as Record<string, unknown>)[key], frame, { parent: path, key, depth }, previous);
+    if (value !== undefined) result[resolvedKey] = value; // cdktf: "skip undefined"
+  }
+  return result;
+}
+
+/** cdktf: "string - potentially replace all stringified Tokens". */
+function resolveString(str: string, frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+  // Most strings (every key, most values) carry no marker at all: one search rules out both below.
+  const marked = str.includes(ANY_MARKER);
+  // cdktf: 'If this is a "list element" Token, it should never occur by itself in string context'
+  if (marked && str.includes(LIST_MARKER) && TS.forListToken(str).test()) {
+    throw encodedListTokenInScalarStringContext();
+  }
+  if (str === STRING_MAP_TOKEN_VALUE || str === ANY_MAP_TOKEN_VALUE) {
+    throw encodedMapTokenInScalarStringContext();
+  }
+  let resolved: unknown = str;
+  if (marked && str.includes(STRING_MARKER)) {
+    // cdktf reads the escape flags from one fresh context and hands the resolver another, made the same
+    // moment from the same previous context: one serves both here.
+    const tokenStr = TS.forString(str, !previous?.ignoreEscapes, previous?.warnEscapes);
+    if (tokenStr.test()) {
+      const context = new ResolveContext(frame, path, previous);
+      resolved = frame.resolver.resolveString(tokenStr.split(lookupToken), context);
+    }
+  }
+  // cdktf: "replace concatenated token numbers" — on whatever the string resolved to (cdktf's TokenString
+  // takes a non-string too, so that case is left to it as it is)
+  if (typeof resolved !== 'string' || NUMBER_IN_STRING.test(resolved)) {
+    const tokenNumberStr = TS.forNumbers(resolved as string);
+    if (tokenNumberStr.test()) {
+      const fragments = tokenNumberStr.split(lookupNumberToken);
+      resolved = fragments.mapTokens(new ResolveContext(frame, path, previous)).join(new Concat());
+    }
+  }
+  return resolved;
+}
+
+/** cdktf: "arrays - resolve all values, remove undefined and remove empty arrays". */
+function resolveArray(arr: unknown[], frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+  // cdktf: containsStringListTokenElement, then containsNumberListTokenElement (both pure scans)
+  let stringList = false;
+  let numberList = false;
+  for (let i = 0; i < arr.length; i++) {
+    const x = arr[i];
+    if (typeof x === 'string') {
+      if (!stringList && x.includes(LIST_MARKER) && TS.forListToken(x).test()) stringList = true;
+    } else if (typeof x === 'number') {
+      if (!numberList && x <= LIST_NUMBER_TOKEN_BOUND && extractDouble(x, true) !== undefined) numberList = true;
+    }
+  }
+  if (stringList) return frame.resolver.resolveList(arr as string[], new ResolveContext(frame, path, previous));
+  if (numberList) return frame.resolver.resolveNumberList(arr as number[], new ResolveContext(frame, path, previous));
+  const out: unknown[] = [];
+  const depth = (path?.depth ?? 0) + 1;
+  for (let i = 0; i < arr.length; i++) {
+    const x = arr[i];
+    if (x === undefined && !(i in arr)) continue; // cdktf's `map` skips holes (it would not even check depth)
+    const value = resolveValue(x, frame, { parent: path, key: i, depth }, previous);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
