@@ -9,10 +9,10 @@
  * every string. Here:
  *
  * - the key path is a linked list ({@link KeyPath}) joined only when an error message needs it;
- * - a context is a {@link ResolveContext} (methods on the prototype, no closures), built only where cdktf
- *   hands one to code outside this function (a token, the token resolver, `mapTokens`); a nested value
- *   continues with the caller's context instead of a fresh copy of it (cdktf copies the four inherited
- *   fields into a new context that nothing else sees or changes, so the copy reads the same);
+ * - a context (cdktf's object, {@link makeContext}) is built only where cdktf hands one to code outside this
+ *   file (a token, the token resolver, `mapTokens`); for a nested value cdktf makes a context only to copy
+ *   four fields from the previous one, which here is a small {@link Inherited} copy, made only below a
+ *   context some code was given (at the top there is none);
  * - a string without a token marker (`${TfToken[`, `#{TfToken[`) and without an encoded number is returned
  *   after plain `includes` checks; cdktf's TokenString (its own regular expressions, split and escape
  *   handling) runs only when a marker is there.
@@ -95,47 +95,68 @@ interface Frame {
   readonly resolver: ITokenResolver;
 }
 
+/** The four fields a context takes from the previous one (all a previous context is read for). */
+type Inheritable = Pick<IResolveContext, 'suppressBraces' | 'ignoreEscapes' | 'warnEscapes' | 'iteratorContext'>;
+
 /**
- * cdktf's `makeContext()` result: the context tokens and the resolver see, and (as `postProcess`) its
- * post-processor. `preparing` and `scope` come from the resolution; the other four fields are copied from the
- * previous context when the context is made (tokens change them on their own context — e.g. every
- * TFExpression sets `suppressBraces` — and values resolved through that context inherit the change).
- * `resolve` continues the resolution at this context's key path, with this context as the previous one.
+ * cdktf's `makeContext(key)[0]` for a nested value (an array entry, a key, a value): a copy of the previous
+ * context's four fields, fixed when the walk reaches the value, which nested values then inherit from. Only
+ * needed below a context some code was given (a token could still change it while values beside it
+ * resolve); a copy never changes, so a copy of a copy is the copy itself, and at the top (no previous
+ * context) there is nothing to copy.
  */
-class ResolveContext implements IResolveContext, IPostProcessor {
-  readonly preparing: boolean;
-  readonly scope: IConstruct;
-  suppressBraces?: boolean;
-  ignoreEscapes?: boolean;
-  warnEscapes?: boolean;
-  iteratorContext?: 'DYNAMIC_BLOCK' | 'FOR_EXPRESSION';
-  readonly #frame: Frame;
-  readonly #path: KeyPath;
-  #postProcessor: IPostProcessor | undefined;
-
-  constructor(frame: Frame, path: KeyPath, previous: IResolveContext | undefined) {
-    this.preparing = frame.preparing;
-    this.scope = frame.scope;
-    this.suppressBraces = previous?.suppressBraces;
-    this.ignoreEscapes = previous?.ignoreEscapes;
-    this.warnEscapes = previous?.warnEscapes;
-    this.iteratorContext = previous?.iteratorContext;
-    this.#frame = frame;
-    this.#path = path;
+class Inherited implements Inheritable {
+  readonly suppressBraces?: boolean;
+  readonly ignoreEscapes?: boolean;
+  readonly warnEscapes?: boolean;
+  readonly iteratorContext?: 'DYNAMIC_BLOCK' | 'FOR_EXPRESSION';
+  constructor(previous: Inheritable) {
+    this.suppressBraces = previous.suppressBraces;
+    this.ignoreEscapes = previous.ignoreEscapes;
+    this.warnEscapes = previous.warnEscapes;
+    this.iteratorContext = previous.iteratorContext;
   }
+}
+const inherit = (previous: Inheritable | undefined) =>
+  previous === undefined || previous instanceof Inherited ? previous : new Inherited(previous);
 
-  registerPostProcessor(postProcessor: IPostProcessor): void {
-    this.#postProcessor = postProcessor;
-  }
-
-  resolve(x: unknown): unknown {
-    return resolveValue(x, this.#frame, this.#path, this);
-  }
-
-  /** cdktf's second `makeContext` result: the registered post-processor, if any, applied with this context. */
-  postProcess(x: unknown): unknown {
-    return this.#postProcessor ? this.#postProcessor.postProcess(x, this) : x;
-  }
+/**
+ * cdktf's `makeContext()`, made only where a context leaves this file: the context tokens and the resolver see,
+ * and its post-processor. The same object as cdktf's (own fields and closures, in cdktf's order): `preparing`
+ * and `scope` come from the resolution; the other four fields are copied from the previous context when the
+ * context is made (tokens change them on their own context — e.g. every TFExpression sets `suppressBraces` —
+ * and values resolved through that context inherit the change); `resolve` continues the resolution at this
+ * context's key path with this context as the previous one — where cdktf spreads its options into a new
+ * object and copies its prefix array for every call.
+ */
+function makeContext(
+  frame: Frame,
+  path: KeyPath,
+  previous: Inheritable | undefined,
+): [IResolveContext, IPostProcessor] {
+  let postProcessor: IPostProcessor | undefined;
+  const context: IResolveContext = {
+    preparing: frame.preparing,
+    scope: frame.scope,
+    suppressBraces: previous?.suppressBraces,
+    ignoreEscapes: previous?.ignoreEscapes,
+    warnEscapes: previous?.warnEscapes,
+    iteratorContext: previous?.iteratorContext,
+    registerPostProcessor(pp) {
+      postProcessor = pp;
+    },
+    resolve(x) {
+      return resolveValue(x, frame, path, context);
+    },
+  };
+  return [
+    context,
+    {
+      postProcess(x) {
+        return postProcessor ? postProcessor.postProcess(x, context) : x;
+      },
+    },
+  ];
 }
 
 /** cdktf's `resolve(obj, options)`, with the same options (a drop-in, e.g. for comparing the two). */
@@ -158,7 +179,7 @@ export function resolveAt(
  * One call of cdktf's `resolve`: `frame` is its options, `path` its prefix, `previous` its
  * `options.previousContext`.
  */
-function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: Inheritable | undefined): unknown {
   // cdktf: "protect against cyclic references by limiting depth"
   if (path !== undefined && path.depth > 200) throw unableToResolveCircularReference(pathName(path));
   switch (typeof obj) {
@@ -175,7 +196,8 @@ function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: IReso
       if (!(obj <= NUMBER_TOKEN_BOUND)) return obj;
       {
         const token = tokenMap.lookupNumberToken(obj);
-        // cdktf resolves the token through a fresh copy of the previous context (makeContext()[0].resolve)
+        // cdktf resolves the token through a fresh copy of the previous context (makeContext()[0].resolve),
+        // which the token's own context, made straight away, copies again: the same as copying it once
         return token === undefined ? obj : resolveValue(token, frame, path, previous);
       }
     case 'object':
@@ -192,14 +214,14 @@ function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: IReso
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (key.includes(MAP_MARKER) && TS.forMapToken(key).test()) {
-      return frame.resolver.resolveMap(obj as Record<string, unknown>, new ResolveContext(frame, path, previous));
+      return frame.resolver.resolveMap(obj as Record<string, unknown>, makeContext(frame, path, previous)[0]);
     }
   }
   // cdktf: "tokens - invoke 'resolve' and continue to resolve recursively" (`unresolved(obj)`, which for an
   // object without a map-token key is Tokenization.isResolvable: a `resolve` method)
   if (typeof (obj as Partial<IResolvable>).resolve === 'function') {
-    const context = new ResolveContext(frame, path, previous);
-    return frame.resolver.resolveToken(obj as IResolvable, context, context);
+    const [context, postProcessor] = makeContext(frame, path, previous);
+    return frame.resolver.resolveToken(obj as IResolvable, context, postProcessor);
   }
   // cdktf: "Must not be a Construct at this point" (isConstruct)
   const maybeConstruct = obj as { _children?: unknown; _metadata?: unknown };
@@ -211,16 +233,21 @@ function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: IReso
   const depth = (path?.depth ?? 0) + 1;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const resolvedKey = resolveString(key, frame, path, previous);
+    const resolvedKey = resolveString(key, frame, path, inherit(previous));
     if (typeof resolvedKey !== 'string') throw mapKeyMustResolveToString(pathName(path), key, resolvedKey);
-    const value = resolveValue((obj as Record<string, unknown>)[key], frame, { parent: path, key, depth }, previous);
+    const value = resolveValue(
+      (obj as Record<string, unknown>)[key],
+      frame,
+      { parent: path, key, depth },
+      inherit(previous),
+    );
     if (value !== undefined) result[resolvedKey] = value; // cdktf: "skip undefined"
   }
   return result;
 }
 
 /** cdktf: "string - potentially replace all stringified Tokens". */
-function resolveString(str: string, frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+function resolveString(str: string, frame: Frame, path: KeyPath, previous: Inheritable | undefined): unknown {
   // Most strings (every key, most values) carry no marker at all: one search rules out both below.
   const marked = str.includes(ANY_MARKER);
   // cdktf: 'If this is a "list element" Token, it should never occur by itself in string context'
@@ -236,7 +263,7 @@ function resolveString(str: string, frame: Frame, path: KeyPath, previous: IReso
     // moment from the same previous context: one serves both here.
     const tokenStr = TS.forString(str, !previous?.ignoreEscapes, previous?.warnEscapes);
     if (tokenStr.test()) {
-      const context = new ResolveContext(frame, path, previous);
+      const context = makeContext(frame, path, previous)[0];
       resolved = frame.resolver.resolveString(tokenStr.split(lookupToken), context);
     }
   }
@@ -246,14 +273,14 @@ function resolveString(str: string, frame: Frame, path: KeyPath, previous: IReso
     const tokenNumberStr = TS.forNumbers(resolved as string);
     if (tokenNumberStr.test()) {
       const fragments = tokenNumberStr.split(lookupNumberToken);
-      resolved = fragments.mapTokens(new ResolveContext(frame, path, previous)).join(new Concat());
+      resolved = fragments.mapTokens(makeContext(frame, path, previous)[0]).join(new Concat());
     }
   }
   return resolved;
 }
 
 /** cdktf: "arrays - resolve all values, remove undefined and remove empty arrays". */
-function resolveArray(arr: unknown[], frame: Frame, path: KeyPath, previous: IResolveContext | undefined): unknown {
+function resolveArray(arr: unknown[], frame: Frame, path: KeyPath, previous: Inheritable | undefined): unknown {
   // cdktf: containsStringListTokenElement, then containsNumberListTokenElement (both pure scans)
   let stringList = false;
   let numberList = false;
@@ -265,14 +292,14 @@ function resolveArray(arr: unknown[], frame: Frame, path: KeyPath, previous: IRe
       if (!numberList && x <= LIST_NUMBER_TOKEN_BOUND && extractDouble(x, true) !== undefined) numberList = true;
     }
   }
-  if (stringList) return frame.resolver.resolveList(arr as string[], new ResolveContext(frame, path, previous));
-  if (numberList) return frame.resolver.resolveNumberList(arr as number[], new ResolveContext(frame, path, previous));
+  if (stringList) return frame.resolver.resolveList(arr as string[], makeContext(frame, path, previous)[0]);
+  if (numberList) return frame.resolver.resolveNumberList(arr as number[], makeContext(frame, path, previous)[0]);
   const out: unknown[] = [];
   const depth = (path?.depth ?? 0) + 1;
   for (let i = 0; i < arr.length; i++) {
     const x = arr[i];
     if (x === undefined && !(i in arr)) continue; // cdktf's `map` skips holes (it would not even check depth)
-    const value = resolveValue(x, frame, { parent: path, key: i, depth }, previous);
+    const value = resolveValue(x, frame, { parent: path, key: i, depth }, inherit(previous));
     if (value !== undefined) out.push(value);
   }
   return out;

@@ -92,7 +92,7 @@ function probe(log: string[], name: string): IResolvable {
   return {
     creationStack: [],
     resolve: (c: IResolveContext) => {
-      const seen = `${name}: sb=${c.suppressBraces} ie=${c.ignoreEscapes} we=${c.warnEscapes} it=${c.iteratorContext} preparing=${c.preparing} scope=${c.scope.node.path}`;
+      const seen = `${name}: sb=${c.suppressBraces} ie=${c.ignoreEscapes} we=${c.warnEscapes} it=${c.iteratorContext} preparing=${c.preparing} scope=${c.scope.node.path} fields=${Object.keys(c)}`;
       log.push(seen);
       return seen;
     },
@@ -248,6 +248,33 @@ const cases: Record<string, Case> = {
         c.iteratorContext = 'FOR_EXPRESSION';
         c.ignoreEscapes = true;
         return [Token.asString(probe(w.log, 'inner')), w.bucket.arn, { deeper: [probe(w.log, 'deeper')] }];
+      },
+    }),
+  },
+  'a token changing a context it was not given, while values beside it resolve': {
+    value: (w) => ({
+      resolve: (c: IResolveContext) => {
+        const leak = {
+          resolve: () => {
+            c.suppressBraces = !c.suppressBraces;
+            c.iteratorContext = c.iteratorContext ? undefined : 'DYNAMIC_BLOCK';
+            return 'changed';
+          },
+        };
+        return [
+          { a: leak, b: probe(w.log, 'beside') },
+          probe(w.log, 'next element'),
+          { [Token.asString(leak)]: probe(w.log, 'value of a token key'), k: [leak, `${w.count.asNumber}`] },
+        ];
+      },
+    }),
+  },
+  "a token calling its context's methods detached": {
+    value: (w) => ({
+      resolve: (c: IResolveContext) => {
+        const { resolve, registerPostProcessor } = c;
+        registerPostProcessor({ postProcess: (x) => [x] });
+        return resolve({ arn: w.bucket.arn, p: probe(w.log, 'detached') });
       },
     }),
   },
