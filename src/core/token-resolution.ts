@@ -117,8 +117,9 @@ class Inherited implements Inheritable {
     this.iteratorContext = previous.iteratorContext;
   }
 }
-const inherit = (previous: Inheritable | undefined) =>
-  previous === undefined || previous instanceof Inherited ? previous : new Inherited(previous);
+function inherit(previous: Inheritable | undefined): Inheritable | undefined {
+  return previous === undefined || previous instanceof Inherited ? previous : new Inherited(previous);
+}
 
 /**
  * cdktf's `makeContext()`, made only where a context leaves this file: the context tokens and the resolver see,
@@ -233,21 +234,33 @@ function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: Inher
   const depth = (path?.depth ?? 0) + 1;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const resolvedKey = resolveString(key, frame, path, inherit(previous));
+    const resolvedKey = plainString(key) ? key : resolveString(key, frame, path, inherit(previous));
     if (typeof resolvedKey !== 'string') throw mapKeyMustResolveToString(pathName(path), key, resolvedKey);
-    const value = resolveValue(
-      (obj as Record<string, unknown>)[key],
-      frame,
-      { parent: path, key, depth },
-      inherit(previous),
-    );
+    const x = (obj as Record<string, unknown>)[key];
+    // a leaf cdktf's resolve would return as it is (or drop): no call, no key path
+    if (depth <= 200 && (x === undefined || (typeof x === 'string' && plainString(x)))) {
+      if (x !== undefined) result[resolvedKey] = x;
+      continue;
+    }
+    const value = resolveValue(x, frame, { parent: path, key, depth }, inherit(previous));
     if (value !== undefined) result[resolvedKey] = value; // cdktf: "skip undefined"
   }
   return result;
 }
 
+/**
+ * A string cdktf's resolve returns as it is (what most keys and values are): no token marker, not a map-token
+ * value, no encoded number — each branch of {@link resolveString} then leaves it alone.
+ */
+function plainString(s: string): boolean {
+  return (
+    !s.includes(ANY_MARKER) && s !== STRING_MAP_TOKEN_VALUE && s !== ANY_MAP_TOKEN_VALUE && !NUMBER_IN_STRING.test(s)
+  );
+}
+
 /** cdktf: "string - potentially replace all stringified Tokens". */
 function resolveString(str: string, frame: Frame, path: KeyPath, previous: Inheritable | undefined): unknown {
+  if (plainString(str)) return str;
   // Most strings (every key, most values) carry no marker at all: one search rules out both below.
   const marked = str.includes(ANY_MARKER);
   // cdktf: 'If this is a "list element" Token, it should never occur by itself in string context'
@@ -299,6 +312,11 @@ function resolveArray(arr: unknown[], frame: Frame, path: KeyPath, previous: Inh
   for (let i = 0; i < arr.length; i++) {
     const x = arr[i];
     if (x === undefined && !(i in arr)) continue; // cdktf's `map` skips holes (it would not even check depth)
+    // a leaf cdktf's resolve would return as it is (or drop): no call, no key path
+    if (depth <= 200 && typeof x === 'string' && plainString(x)) {
+      out.push(x);
+      continue;
+    }
     const value = resolveValue(x, frame, { parent: path, key: i, depth }, inherit(previous));
     if (value !== undefined) out.push(value);
   }
