@@ -107,6 +107,13 @@ function forgedTokenNumber(list: boolean): number {
   return new Float64Array(ints.buffer)[0];
 }
 
+/** `x` nested so that, inside a list at the prefix ['root'] (depth 1, its entries 2), it sits at depth 200. */
+function atDepth200(x: unknown): unknown {
+  let deep = x;
+  for (let i = 0; i < 198; i++) deep = [deep];
+  return deep;
+}
+
 /** One app with two stacks and the tokens a corpus case is made of; built alike for each resolver. */
 function world() {
   const app = new App({ outdir, stackTraces: false });
@@ -320,16 +327,11 @@ const cases: Record<string, Case> = {
     },
   },
   'holes at depth 201 are skipped, undefined is not': {
-    value: () => {
-      // the prefix ['root'] is depth 1, this list's entries 2: the innermost arrays sit at 200, their entries at 201
-      const wrap = (x: unknown) => {
-        let deep = x;
-        for (let i = 0; i < 198; i++) deep = [deep];
-        return deep;
-      };
-      return [wrap(new Array(3)), wrap([undefined])];
-    },
+    value: () => [atDepth200(new Array(3)), atDepth200([undefined])],
   },
+  'a string at depth 201': { value: () => [atDepth200(['leaf'])] },
+  'an object value at depth 201': { value: () => [atDepth200({ k: 'leaf' })] },
+  'an undefined object value at depth 201': { value: () => [atDepth200({ k: undefined })] },
   'depth 200 is fine, 201 is not': {
     value: () => {
       let deep: unknown = 'leaf';
