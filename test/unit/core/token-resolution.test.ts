@@ -276,6 +276,24 @@ const cases: Record<string, Case> = {
       },
     }),
   },
+  'a token changing a context it was not given, while keys and values of its object resolve': {
+    value: (w) => ({
+      resolve: (c: IResolveContext) => {
+        const leak = Lazy.stringValue({
+          produce: () => {
+            c.suppressBraces = !c.suppressBraces;
+            return `changed${c.suppressBraces}`;
+          },
+        });
+        return {
+          a: leak,
+          b: probe(w.log, 'value beside'),
+          d: [leak, probe(w.log, 'after a change within the value')],
+          [`${leak} ${w.count.asNumber}`]: 'a key that changes a context, then resolves a number token',
+        };
+      },
+    }),
+  },
   "a token calling its context's methods detached": {
     value: (w) => ({
       resolve: (c: IResolveContext) => {
