@@ -276,8 +276,8 @@ function resolveString(str: string, frame: Frame, path: KeyPath, previous: Inher
     // moment from the same previous context: one serves both here.
     const tokenStr = TS.forString(str, !previous?.ignoreEscapes, previous?.warnEscapes);
     if (tokenStr.test()) {
-      const context = makeContext(frame, path, previous)[0];
-      resolved = frame.resolver.resolveString(tokenStr.split(lookupToken), context);
+      const fragments = tokenStr.split(lookupToken);
+      resolved = frame.resolver.resolveString(fragments, makeContext(frame, path, previous)[0]);
     }
   }
   // cdktf: "replace concatenated token numbers" — on whatever the string resolved to (cdktf's TokenString

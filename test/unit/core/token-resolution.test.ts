@@ -203,6 +203,9 @@ const cases: Record<string, Case> = {
   'map token value in string context': { value: () => ({ s: Token.STRING_MAP_TOKEN_VALUE }) },
   'any map token value in string context': { value: () => [Token.ANY_MAP_TOKEN_VALUE] },
   'map token value in number context': { value: () => ({ n: Token.NUMBER_MAP_TOKEN_VALUE }) },
+  'unknown string token key': { value: () => ({ s: 'a ${TfToken[NOPE.999999]} b' }) },
+  'unknown list token key in a string': { value: () => ['#{TfToken[NOPE.999999]}'] },
+  'unknown map token key': { value: () => ({ m: { '&{TfToken[NOPE.999999]}': 'String Map Token Value' } }) },
   // iterators
   'iterator value and key': { value: (w) => [w.it.value, w.it.key, `${w.it.getString('name')}-x`] },
   'iterator dynamic (for expression)': {
@@ -401,6 +404,9 @@ describe('the port resolves like cdktf', () => {
       'Found an encoded map token in a scalar string context',
       'Found an encoded map token in a scalar number context',
       'Encoded representation of unknown number Token found',
+      "Unrecognized Token Key 'NOPE.999999'",
+      'Cannot add elements to list token',
+      'Cannot add elements to map token',
     ]) {
       expect(errors).toContain(message);
     }
