@@ -222,8 +222,16 @@ export class App extends CdktfApp {
     const hidden = new Map<AspectList, IAspect[]>();
     const resolver = new DefaultTokenResolver(new StringConcat());
     const prepared = new Map<TerraformStack, Map<TerraformElement, unknown>>();
-    type Patched = { prepareStack?: () => void };
+    type Patched = { prepareStack?: () => void; toString?: () => string };
     const stackToTerraform = TerraformStack.prototype.toTerraform;
+    // Every reference a token resolves names the stack it is resolved in (cdktf's Reference calls
+    // `stack.toString()`, the construct path, rebuilt from the scopes on every call): a stack's path cannot
+    // change, so it is computed once per synth.
+    const named = stacks.filter((s) => !Object.hasOwn(s, 'toString'));
+    for (const stack of named) {
+      const name = stack.toString();
+      Object.defineProperty(stack, 'toString', { value: () => name, configurable: true, writable: true });
+    }
     try {
       for (const stack of stacks) {
         const blocks = new Map<TerraformElement, unknown>();
@@ -250,6 +258,7 @@ export class App extends CdktfApp {
     } finally {
       TerraformStack.prototype.toTerraform = stackToTerraform;
       for (const stack of stacks) delete (stack as Patched).prepareStack;
+      for (const stack of named) delete (stack as Patched).toString;
       for (const [list, aspects] of hidden) list._aspects!.push(...aspects);
     }
   }
