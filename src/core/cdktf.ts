@@ -194,7 +194,8 @@ function preparedStackTerraform(stack: TerraformStack, blocks: ReadonlyMap<Terra
  * cross-stack references are rewritten while preparing), and the stacks' `toTerraform()` (cdktf's, which a
  * stack subclass reaches through `super`) merges those blocks without resolving them again
  * ({@link preparedStackTerraform}). Elements added while preparing (cross-stack outputs and remote-state
- * data sources) are built and resolved as cdktf does.
+ * data sources) are built and resolved as cdktf does. Resolution itself goes through the port of cdktf's
+ * `resolve` ({@link resolveJson}).
  */
 export class App extends CdktfApp {
   override synth(): void {
