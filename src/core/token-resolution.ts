@@ -134,7 +134,8 @@ function makeContext(
   frame: Frame,
   path: KeyPath,
   previous: Inheritable | undefined,
-): [IResolveContext, IPostProcessor] {
+  forToken = false,
+): [IResolveContext, IPostProcessor | undefined] {
   let postProcessor: IPostProcessor | undefined;
   const context: IResolveContext = {
     preparing: frame.preparing,
@@ -150,14 +151,15 @@ function makeContext(
       return resolveValue(x, frame, path, context);
     },
   };
-  return [
-    context,
-    {
-      postProcess(x) {
-        return postProcessor ? postProcessor.postProcess(x, context) : x;
-      },
-    },
-  ];
+  // the post-processor is used only when the context goes to a token (`forToken`)
+  const post: IPostProcessor | undefined = forToken
+    ? {
+        postProcess(x) {
+          return postProcessor ? postProcessor.postProcess(x, context) : x;
+        },
+      }
+    : undefined;
+  return [context, post];
 }
 
 /** cdktf's `resolve(obj, options)`, with the same options (a drop-in, e.g. for comparing the two). */
@@ -221,8 +223,8 @@ function resolveValue(obj: unknown, frame: Frame, path: KeyPath, previous: Inher
   // cdktf: "tokens - invoke 'resolve' and continue to resolve recursively" (`unresolved(obj)`, which for an
   // object without a map-token key is Tokenization.isResolvable: a `resolve` method)
   if (typeof (obj as Partial<IResolvable>).resolve === 'function') {
-    const [context, postProcessor] = makeContext(frame, path, previous);
-    return frame.resolver.resolveToken(obj as IResolvable, context, postProcessor);
+    const made = makeContext(frame, path, previous, true); // (no destructuring: an iterator in the interpreter)
+    return frame.resolver.resolveToken(obj as IResolvable, made[0], made[1] as IPostProcessor);
   }
   // cdktf: "Must not be a Construct at this point" (isConstruct)
   const maybeConstruct = obj as { _children?: unknown; _metadata?: unknown };
