@@ -107,7 +107,7 @@ function forgedTokenNumber(list: boolean): number {
   return new Float64Array(ints.buffer)[0];
 }
 
-/** `x` nested so that, inside a list at the prefix ['root'] (depth 1, its entries 2), it sits at depth 200. */
+/** `x` nested so that, inside a list at the prefix ['doc'] (depth 1, its entries 2), it sits at depth 200. */
 function atDepth200(x: unknown): unknown {
   let deep = x;
   for (let i = 0; i < 198; i++) deep = [deep];
@@ -373,7 +373,7 @@ function compare(c: Case) {
       scope,
       preparing: !!c.preparing,
       resolver: new DefaultTokenResolver(new StringConcat()),
-      prefix: ['root'],
+      prefix: ['doc'],
       previousContext: previous,
     };
     const result = outcome(() => resolve(value, options), w.log);
@@ -397,7 +397,7 @@ describe('the port resolves like cdktf', () => {
     const errors = outcomes.map((o) => o.result.error ?? '').join('\n');
     for (const message of [
       'Unable to resolve object tree with circular reference at',
-      "Trying to resolve a non-data object (e.g., a function) at '/root/a/0/b'",
+      "Trying to resolve a non-data object (e.g., a function) at '/doc/a/0/b'",
       "Trying to 'resolve()' a Construct",
       'a map uses the key',
       'Found an encoded list token string in a scalar string context',
